@@ -1,0 +1,32 @@
+/** Turns any error into the paragraph a user reads: what happened, where, what to do. */
+import { BerthError, formatProblem } from "../errors.js";
+
+function indent(text: string, prefix = "    "): string {
+  return text.trimEnd().split("\n").map((l) => prefix + l).join("\n");
+}
+
+export function formatError(error: unknown): string {
+  if (!(error instanceof BerthError)) {
+    return `berth: unexpected error: ${(error as Error)?.stack ?? String(error)}`;
+  }
+  const lines = [`berth: ${error.message}`];
+  for (const p of error.problems) lines.push(`  ${formatProblem(p)}`);
+  const d = error.details;
+  if (d.exitCode !== undefined && d.status) lines.push(`  container state: ${d.status}, exit code ${d.exitCode}${d.oomKilled ? ", OOM-killed" : ""}, restarts ${d.restartCount ?? 0}`);
+  const probe = d.lastProbe as { exitCode: number; output: string } | undefined;
+  if (probe) lines.push(`  last healthcheck run by berth: exit ${probe.exitCode}${probe.output ? `:\n${indent(probe.output)}` : ""}`);
+  const hlog = d.healthLog as { exitCode: number; output: string }[] | undefined;
+  if (hlog?.length) lines.push(`  engine healthcheck log (last ${hlog.length}):\n${hlog.map((h) => indent(`exit ${h.exitCode}: ${h.output}`)).join("\n")}`);
+  const blocked = d.blockedDependants as string[] | undefined;
+  if (blocked?.length) lines.push(`  blocked dependants: ${blocked.join(", ")}`);
+  const tail = d.logTail as string | undefined;
+  if (tail?.trim()) lines.push(`  last log lines:\n${indent(tail)}`);
+  if (error.hint) lines.push(`  hint: ${error.hint}`);
+  return lines.join("\n");
+}
+
+/** The same, as JSON for --json. */
+export function errorJson(error: unknown): Record<string, unknown> {
+  if (!(error instanceof BerthError)) return { code: "INTERNAL", message: String((error as Error)?.message ?? error) };
+  return { code: error.code, message: error.message, hint: error.hint, problems: error.problems, details: error.details };
+}

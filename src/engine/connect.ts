@@ -1,0 +1,78 @@
+import Docker from "dockerode";
+import { BerthError } from "../errors.js";
+import { Engine } from "./engine.js";
+import { toBerthError } from "./errors.js";
+
+/** The oldest Engine API berth speaks (Docker 20.10) and the newest it knows. */
+export const MIN_API_VERSION = "1.41";
+export const MAX_API_VERSION = "1.47";
+
+export interface ConnectOptions {
+  /** e.g. unix:///var/run/docker.sock or tcp://host:2375; default: DOCKER_HOST from env, else the local socket. */
+  host?: string;
+  env?: Record<string, string | undefined>;
+  signal?: AbortSignal;
+  /** Per-request timeout in ms for calls that are not streams. */
+  timeoutMs?: number;
+}
+
+function compareVersions(a: string, b: string): number {
+  const [a1 = 0, a2 = 0] = a.split(".").map(Number);
+  const [b1 = 0, b2 = 0] = b.split(".").map(Number);
+  return a1 - b1 || a2 - b2;
+}
+
+/** min(engine's version, newest berth knows); refuses engines older than 1.41. Pure, for tests. */
+export function negotiateApiVersion(engineApi: string): string {
+  if (compareVersions(engineApi, MIN_API_VERSION) < 0) {
+    throw new BerthError("ENGINE_ERROR", `the Docker engine speaks API ${engineApi}, older than ${MIN_API_VERSION} (Docker 20.10) which berth needs`, {
+      hint: "Upgrade the Docker engine to 20.10 or newer.",
+    });
+  }
+  return compareVersions(engineApi, MAX_API_VERSION) > 0 ? MAX_API_VERSION : engineApi;
+}
+
+function clientOptions(host: string | undefined): { opts: Docker.DockerOptions; endpoint: string } {
+  if (!host || host.startsWith("unix://")) {
+    const socketPath = host ? host.slice("unix://".length) : "/var/run/docker.sock";
+    return { opts: { socketPath }, endpoint: `unix://${socketPath}` };
+  }
+  if (host.startsWith("tcp://") || host.startsWith("http://") || host.startsWith("https://")) {
+    const url = new URL(host.replace(/^tcp:/, "http:"));
+    return { opts: { host: url.hostname, port: Number(url.port || 2375), protocol: host.startsWith("https") ? "https" : "http" }, endpoint: host };
+  }
+  throw new BerthError("USAGE", `DOCKER_HOST=${host} is not a form berth understands`, {
+    hint: "Use unix:///path/to/docker.sock or tcp://HOST:PORT.",
+  });
+}
+
+/**
+ * Connects to an engine and negotiates the API version: asks the unversioned /version endpoint
+ * what the engine speaks, then pins every later call to the highest version both sides know.
+ */
+export async function connectEngine(options: ConnectOptions = {}): Promise<Engine> {
+  const host = options.host ?? options.env?.DOCKER_HOST;
+  const { opts, endpoint } = clientOptions(host);
+  const docker = new Docker({ ...opts, timeout: options.timeoutMs });
+  try {
+    // The published typings lag dockerode 5, whose version() accepts an abort signal.
+    const versioned = docker as unknown as { version(o: object): Promise<Docker.DockerVersion> };
+    const v = await versioned.version({ abortSignal: options.signal ?? AbortSignal.timeout(10_000) });
+    const negotiated = negotiateApiVersion(v.ApiVersion);
+    (docker.modem as unknown as { version: string }).version = `v${negotiated}`;
+    return new Engine(
+      docker,
+      { version: v.Version, apiVersion: v.ApiVersion, negotiatedApiVersion: negotiated, os: v.Os, arch: v.Arch },
+      endpoint,
+    );
+  } catch (error) {
+    if ((error as Error)?.name === "TimeoutError" || (error as Error)?.name === "AbortError") {
+      if (options.signal?.aborted) throw new BerthError("ABORTED", "connecting to the engine: cancelled", { cause: error });
+      throw new BerthError("ENGINE_UNREACHABLE", `the Docker engine at ${endpoint} did not answer within 10 s`, {
+        hint: "Check that dockerd is running and responsive (`docker info`); on this project's machines run `bash scripts/ensure-engine.sh`.",
+        cause: error,
+      });
+    }
+    throw toBerthError(error, "connect to the Docker engine", endpoint);
+  }
+}

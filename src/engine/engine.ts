@@ -1,0 +1,432 @@
+import type Docker from "dockerode";
+import { BerthError } from "../errors.js";
+import { toBerthError, statusOf } from "./errors.js";
+import { FrameDecoder, demuxToText } from "./stream-frames.js";
+import type {
+  CallOptions,
+  ContainerCreateRequest,
+  ContainerDetails,
+  ContainerSummary,
+  EngineEvent,
+  EngineInfo,
+  ExecResult,
+  HealthcheckConfig,
+  Labels,
+  NetworkCreateRequest,
+  NetworkSummary,
+  VolumeSummary,
+} from "./types.js";
+
+const NS_PER_MS = 1_000_000;
+
+/** Label filters in the Engine API's form: ["key=value", "key"]. */
+export type LabelFilter = Record<string, string | true>;
+
+function labelFilters(filter: LabelFilter): string[] {
+  return Object.entries(filter)
+    .map(([k, v]) => (v === true ? k : `${k}=${v}`))
+    .sort();
+}
+
+function toHealthcheck(raw: Docker.HealthConfig | undefined): HealthcheckConfig | undefined {
+  if (!raw?.Test || raw.Test.length === 0 || raw.Test[0] === "NONE") return undefined;
+  return {
+    test: raw.Test,
+    intervalMs: raw.Interval ? raw.Interval / NS_PER_MS : undefined,
+    timeoutMs: raw.Timeout ? raw.Timeout / NS_PER_MS : undefined,
+    startPeriodMs: raw.StartPeriod ? raw.StartPeriod / NS_PER_MS : undefined,
+    retries: raw.Retries || undefined,
+  };
+}
+
+/**
+ * The one object that talks to the Docker Engine API. Construct it through `connectEngine`, which
+ * negotiates the API version. Every method maps client errors to BerthError and takes a signal.
+ */
+export class Engine {
+  constructor(
+    private readonly docker: Docker,
+    readonly info: EngineInfo,
+    /** Where the engine is, for error messages. */
+    readonly endpoint: string,
+  ) {}
+
+  private async call<T>(action: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw toBerthError(error, action, this.endpoint);
+    }
+  }
+
+  async ping(options: CallOptions = {}): Promise<void> {
+    // The published typings lag dockerode 5, whose ping/version accept an abort signal.
+    const docker = this.docker as unknown as { ping(o: object): Promise<unknown> };
+    await this.call("ping the engine", () => docker.ping({ abortSignal: options.signal }));
+  }
+
+  // ---- images ----
+
+  /** The image's healthcheck, or null when the image is not present locally. */
+  async inspectImage(ref: string, options: CallOptions = {}): Promise<{ id: string; healthcheck?: HealthcheckConfig; labels: Labels } | null> {
+    try {
+      const img = await this.docker.getImage(ref).inspect({ abortSignal: options.signal } as {});
+      return { id: img.Id, healthcheck: toHealthcheck(img.Config?.Healthcheck), labels: img.Config?.Labels ?? {} };
+    } catch (error) {
+      if (statusOf(error) === 404) return null;
+      throw toBerthError(error, `inspect image ${ref}`, this.endpoint);
+    }
+  }
+
+  // ---- networks ----
+
+  async createNetwork(req: NetworkCreateRequest, options: CallOptions = {}): Promise<string> {
+    return this.call(`create network ${req.name}`, async () => {
+      const net = await this.docker.createNetwork({
+        Name: req.name,
+        CheckDuplicate: true,
+        Driver: req.driver ?? "bridge",
+        Internal: req.internal ?? false,
+        Labels: req.labels,
+        IPAM: req.subnet ? { Driver: "default", Config: [{ Subnet: req.subnet, ...(req.gateway ? { Gateway: req.gateway } : {}) }] } : undefined,
+        abortSignal: options.signal,
+      } as Docker.NetworkCreateOptions);
+      return net.id;
+    });
+  }
+
+  async removeNetwork(id: string, options: CallOptions = {}): Promise<void> {
+    try {
+      await this.docker.getNetwork(id).remove({ abortSignal: options.signal });
+    } catch (error) {
+      if (statusOf(error) === 404) return;
+      throw toBerthError(error, `remove network ${id}`, this.endpoint);
+    }
+  }
+
+  async listNetworks(labels: LabelFilter, options: CallOptions = {}): Promise<NetworkSummary[]> {
+    return this.call("list networks", async () => {
+      const nets = await this.docker.listNetworks({ filters: { label: labelFilters(labels) }, abortSignal: options.signal } as {});
+      return nets.map((n) => ({
+        id: n.Id,
+        name: n.Name,
+        labels: n.Labels ?? {},
+        subnets: (n.IPAM?.Config ?? []).map((c) => c.Subnet).filter((s): s is string => !!s),
+        containers: Object.keys(n.Containers ?? {}),
+      }));
+    });
+  }
+
+  async disconnectNetwork(network: string, container: string, options: CallOptions = {}): Promise<void> {
+    await this.call(`disconnect ${container} from ${network}`, () =>
+      this.docker.getNetwork(network).disconnect({ Container: container, Force: true, abortSignal: options.signal }),
+    );
+  }
+
+  async connectNetwork(network: string, container: string, endpoint: { aliases: string[]; ipv4Address?: string }, options: CallOptions = {}): Promise<void> {
+    await this.call(`connect ${container.slice(0, 12)} to ${network}`, () =>
+      this.docker.getNetwork(network).connect({
+        Container: container,
+        EndpointConfig: { Aliases: endpoint.aliases, ...(endpoint.ipv4Address ? { IPAMConfig: { IPv4Address: endpoint.ipv4Address } } : {}) },
+        abortSignal: options.signal,
+      } as {}),
+    );
+  }
+
+  // ---- volumes ----
+
+  async listVolumes(labels: LabelFilter, options: CallOptions = {}): Promise<VolumeSummary[]> {
+    return this.call("list volumes", async () => {
+      const res = await this.docker.listVolumes({ filters: { label: labelFilters(labels) }, abortSignal: options.signal } as {});
+      return (res.Volumes ?? []).map((v) => ({ name: v.Name, labels: v.Labels ?? {} }));
+    });
+  }
+
+  async createVolume(name: string, labels: Labels, options: CallOptions & { driver?: string; driverOpts?: Record<string, string> } = {}): Promise<void> {
+    await this.call(`create volume ${name}`, () =>
+      this.docker.createVolume({ Name: name, Labels: labels, Driver: options.driver ?? "local", DriverOpts: options.driverOpts ?? {}, abortSignal: options.signal } as {}),
+    );
+  }
+
+  async removeVolume(name: string, options: CallOptions = {}): Promise<void> {
+    try {
+      await this.docker.getVolume(name).remove({ abortSignal: options.signal });
+    } catch (error) {
+      if (statusOf(error) === 404) return;
+      throw toBerthError(error, `remove volume ${name}`, this.endpoint);
+    }
+  }
+
+  // ---- containers ----
+
+  async createContainer(req: ContainerCreateRequest, options: CallOptions = {}): Promise<string> {
+    const hc = req.healthcheck;
+    const body: Docker.ContainerCreateOptions = {
+      name: req.name,
+      Image: req.image,
+      Labels: req.labels,
+      Env: req.env,
+      Cmd: req.cmd,
+      Entrypoint: req.entrypoint,
+      WorkingDir: req.workingDir,
+      User: req.user,
+      Hostname: req.hostname,
+      StopSignal: req.stopSignal,
+      StopTimeout: req.stopTimeoutSec,
+      ExposedPorts: Object.fromEntries(req.exposedPorts.map((p) => [p, {}])),
+      Healthcheck:
+        hc === undefined
+          ? undefined
+          : "disable" in hc
+            ? { Test: ["NONE"] }
+            : {
+                Test: hc.test,
+                Interval: hc.intervalMs !== undefined ? hc.intervalMs * NS_PER_MS : undefined,
+                Timeout: hc.timeoutMs !== undefined ? hc.timeoutMs * NS_PER_MS : undefined,
+                StartPeriod: hc.startPeriodMs !== undefined ? hc.startPeriodMs * NS_PER_MS : undefined,
+                Retries: hc.retries,
+              },
+      HostConfig: {
+        PortBindings: Object.fromEntries(
+          Object.entries(req.portBindings).map(([k, bs]) => [k, bs.map((b) => ({ HostIp: b.hostIp, HostPort: b.hostPort }))]),
+        ),
+        Mounts: req.mounts.map((m) => ({ Type: m.type, Source: m.source ?? "", Target: m.target, ReadOnly: m.readOnly ?? false })),
+        RestartPolicy: req.restartPolicy ? { Name: req.restartPolicy.name, MaximumRetryCount: req.restartPolicy.maximumRetryCount } : undefined,
+        Init: req.init,
+        ReadonlyRootfs: req.readOnly,
+        Tmpfs: req.tmpfs,
+        NetworkMode: req.network.name,
+      },
+      NetworkingConfig: {
+        EndpointsConfig: {
+          [req.network.name]: {
+            Aliases: req.network.aliases,
+            ...(req.network.ipv4Address ? { IPAMConfig: { IPv4Address: req.network.ipv4Address } } : {}),
+          },
+        },
+      },
+      abortSignal: options.signal,
+    } as Docker.ContainerCreateOptions;
+    try {
+      const c = await this.docker.createContainer(body);
+      return c.id;
+    } catch (error) {
+      if (statusOf(error) === 404 && /no such image/i.test(String((error as { json?: { message?: string } }).json?.message))) {
+        throw new BerthError("IMAGE_NOT_FOUND", `image ${req.image} is not present on the engine and cannot be pulled here`, {
+          hint: `Build it locally (for berth's fixtures and example: \`bash scripts/build-images.sh\`), or tag an existing image as ${req.image}.`,
+          cause: error,
+          details: { image: req.image },
+        });
+      }
+      throw toBerthError(error, `create container ${req.name}`, this.endpoint);
+    }
+  }
+
+  async startContainer(id: string, options: CallOptions = {}): Promise<void> {
+    await this.call(`start container ${id.slice(0, 12)}`, async () => {
+      try {
+        await this.docker.getContainer(id).start({ abortSignal: options.signal });
+      } catch (error) {
+        if (statusOf(error) === 304) return; // already started
+        throw error;
+      }
+    });
+  }
+
+  async stopContainer(id: string, timeoutSec: number, options: CallOptions = {}): Promise<void> {
+    try {
+      await this.docker.getContainer(id).stop({ t: timeoutSec, abortSignal: options.signal });
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 304 || status === 404) return;
+      throw toBerthError(error, `stop container ${id.slice(0, 12)}`, this.endpoint);
+    }
+  }
+
+  async restartContainer(id: string, timeoutSec: number, options: CallOptions = {}): Promise<void> {
+    await this.call(`restart container ${id.slice(0, 12)}`, () => this.docker.getContainer(id).restart({ t: timeoutSec, abortSignal: options.signal }));
+  }
+
+  /** Removes a container; `volumes` also removes its anonymous volumes. Absent is fine. */
+  async removeContainer(id: string, opts: CallOptions & { force?: boolean; volumes?: boolean } = {}): Promise<void> {
+    try {
+      await this.docker.getContainer(id).remove({ force: opts.force ?? true, v: opts.volumes ?? true, abortSignal: opts.signal });
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 404) return;
+      // 409 "removal already in progress": another remover got there first; wait for it.
+      if (status === 409 && /already in progress/i.test(String((error as { json?: { message?: string } }).json?.message))) {
+        await this.waitGone(id, opts.signal);
+        return;
+      }
+      throw toBerthError(error, `remove container ${id.slice(0, 12)}`, this.endpoint);
+    }
+  }
+
+  private async waitGone(id: string, signal?: AbortSignal): Promise<void> {
+    try {
+      await this.docker.getContainer(id).wait({ condition: "removed", abortSignal: signal } as {});
+    } catch (error) {
+      if (statusOf(error) !== 404) throw toBerthError(error, `wait for removal of ${id.slice(0, 12)}`, this.endpoint);
+    }
+  }
+
+  async inspectContainer(id: string, options: CallOptions = {}): Promise<ContainerDetails> {
+    return this.call(`inspect container ${id.slice(0, 12)}`, async () => {
+      const c = await this.docker.getContainer(id).inspect({ abortSignal: options.signal } as {});
+      const health = c.State.Health;
+      return {
+        id: c.Id,
+        name: c.Name.replace(/^\//, ""),
+        image: c.Config.Image,
+        labels: c.Config.Labels ?? {},
+        created: c.Created,
+        state: {
+          status: c.State.Status,
+          running: c.State.Running,
+          exitCode: c.State.ExitCode,
+          oomKilled: c.State.OOMKilled,
+          startedAt: c.State.StartedAt,
+          finishedAt: c.State.FinishedAt,
+          health: (health?.Status as ContainerDetails["state"]["health"]) ?? "none",
+          healthLog: (health?.Log ?? []).map((l) => ({ exitCode: l.ExitCode, output: l.Output, end: l.End })),
+          restartCount: c.RestartCount ?? 0,
+        },
+        ports: Object.fromEntries(
+          Object.entries(c.NetworkSettings.Ports ?? {}).map(([k, bs]) => [
+            k,
+            (bs ?? []).map((b) => ({ hostIp: b.HostIp, hostPort: Number(b.HostPort) })),
+          ]),
+        ),
+        healthcheck: toHealthcheck(c.Config.Healthcheck),
+        networks: Object.fromEntries(Object.entries(c.NetworkSettings.Networks ?? {}).map(([n, v]) => [n, v.IPAddress])),
+        mounts: (c.Mounts ?? []).map((m) => ({ type: m.Type, name: m.Name, source: m.Source, destination: m.Destination })),
+      };
+    });
+  }
+
+  async listContainers(labels: LabelFilter, options: CallOptions = {}): Promise<ContainerSummary[]> {
+    return this.call("list containers", async () => {
+      const list = await this.docker.listContainers({ all: true, filters: { label: labelFilters(labels) }, abortSignal: options.signal } as {});
+      return list.map((c) => ({
+        id: c.Id,
+        name: (c.Names[0] ?? "").replace(/^\//, ""),
+        image: c.Image,
+        labels: c.Labels ?? {},
+        state: c.State,
+        status: c.Status,
+        created: c.Created,
+        ports: (c.Ports ?? []).map((p) => ({ containerPort: p.PrivatePort, protocol: p.Type, hostIp: p.IP, hostPort: p.PublicPort })),
+      }));
+    });
+  }
+
+  /** Runs a command in a running container and collects its output (bounded to `maxBytes`). */
+  async exec(id: string, cmd: string[], opts: CallOptions & { timeoutMs?: number; maxBytes?: number } = {}): Promise<ExecResult> {
+    const action = `exec in ${id.slice(0, 12)}`;
+    const signal = opts.timeoutMs ? AbortSignal.any([AbortSignal.timeout(opts.timeoutMs), ...(opts.signal ? [opts.signal] : [])]) : opts.signal;
+    return this.call(action, async () => {
+      const exec = await this.docker.getContainer(id).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, abortSignal: signal } as {});
+      const stream = await exec.start({ hijack: true, stdin: false, abortSignal: signal } as {});
+      const max = opts.maxBytes ?? 64 * 1024;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const decoder = new FrameDecoder((_s, data) => {
+        if (size < max) chunks.push(data.subarray(0, max - size));
+        size += data.length;
+      });
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = () => {
+          stream.destroy();
+          reject(signal?.reason ?? new Error("aborted"));
+        };
+        if (signal?.aborted) return onAbort();
+        signal?.addEventListener("abort", onAbort, { once: true });
+        stream.on("data", (c: Buffer) => decoder.push(c));
+        stream.on("end", () => { signal?.removeEventListener("abort", onAbort); resolve(); });
+        stream.on("close", () => { signal?.removeEventListener("abort", onAbort); resolve(); });
+        stream.on("error", (e) => { signal?.removeEventListener("abort", onAbort); reject(e); });
+      });
+      const info = await exec.inspect({ abortSignal: signal } as {});
+      return { exitCode: info.ExitCode ?? -1, output: Buffer.concat(chunks).toString("utf8") };
+    });
+  }
+
+  /** The last `tail` lines of a container's output (stdout and stderr interleaved). */
+  async logs(id: string, opts: CallOptions & { tail?: number; since?: number; timestamps?: boolean } = {}): Promise<string> {
+    return this.call(`read logs of ${id.slice(0, 12)}`, async () => {
+      const buf = (await this.docker.getContainer(id).logs({
+        stdout: true,
+        stderr: true,
+        follow: false,
+        tail: opts.tail ?? 100,
+        since: opts.since ?? 0,
+        timestamps: opts.timestamps ?? false,
+        abortSignal: opts.signal,
+      } as {})) as unknown as Buffer;
+      return demuxToText(Buffer.isBuffer(buf) ? buf : Buffer.from(String(buf)));
+    });
+  }
+
+  /** Follows a container's output until the signal aborts or the container stops. */
+  async followLogs(id: string, onLine: (stream: "stdout" | "stderr", text: string) => void, opts: CallOptions & { tail?: number; since?: number } = {}): Promise<void> {
+    const stream = (await this.call(`follow logs of ${id.slice(0, 12)}`, () =>
+      this.docker.getContainer(id).logs({ stdout: true, stderr: true, follow: true, tail: opts.tail ?? 100, since: opts.since ?? 0, abortSignal: opts.signal } as {}),
+    )) as unknown as NodeJS.ReadableStream & { destroy(): void };
+    const decoder = new FrameDecoder((s, d) => onLine(s, d.toString("utf8")));
+    await new Promise<void>((resolve) => {
+      const stop = () => { stream.destroy(); resolve(); };
+      opts.signal?.addEventListener("abort", stop, { once: true });
+      stream.on("data", (c: Buffer) => decoder.push(c));
+      stream.on("end", resolve);
+      stream.on("close", resolve);
+      stream.on("error", () => resolve());
+    });
+  }
+
+  /**
+   * Subscribes to the engine's event stream, filtered by labels (and types), calling `onEvent`
+   * for each event until the signal aborts. Resolves once the subscription is established so
+   * that no event after the call can be missed.
+   */
+  async subscribe(filter: { labels: LabelFilter; types?: string[] }, onEvent: (e: EngineEvent) => void, options: { signal: AbortSignal }): Promise<void> {
+    const stream = (await this.call("subscribe to engine events", () =>
+      this.docker.getEvents({
+        filters: { label: labelFilters(filter.labels), ...(filter.types ? { type: filter.types } : {}) },
+        abortSignal: options.signal,
+      } as {}),
+    )) as NodeJS.ReadableStream & { destroy(): void };
+    let pending = "";
+    stream.on("data", (chunk: Buffer) => {
+      pending += chunk.toString("utf8");
+      let nl: number;
+      while ((nl = pending.indexOf("\n")) >= 0) {
+        const line = pending.slice(0, nl).trim();
+        pending = pending.slice(nl + 1);
+        if (!line) continue;
+        try {
+          const e = JSON.parse(line) as { Type: string; Action: string; Actor: { ID: string; Attributes?: Labels }; timeNano: number };
+          onEvent({ type: e.Type, action: e.Action, id: e.Actor.ID, labels: e.Actor.Attributes ?? {}, time: Math.floor(e.timeNano / NS_PER_MS) });
+        } catch {
+          // A malformed line cannot be acted on; the waiters' own checks cover what it would have said.
+        }
+      }
+    });
+    stream.on("error", () => undefined);
+    options.signal.addEventListener("abort", () => stream.destroy(), { once: true });
+  }
+
+  async stats(id: string, options: CallOptions = {}): Promise<{ cpuPercent: number; memoryBytes: number; memoryLimitBytes: number }> {
+    return this.call(`read stats of ${id.slice(0, 12)}`, async () => {
+      const s = (await this.docker.getContainer(id).stats({ stream: false, abortSignal: options.signal } as {})) as unknown as Docker.ContainerStats;
+      const cpuDelta = s.cpu_stats.cpu_usage.total_usage - s.precpu_stats.cpu_usage.total_usage;
+      const sysDelta = (s.cpu_stats.system_cpu_usage ?? 0) - (s.precpu_stats.system_cpu_usage ?? 0);
+      const cpus = s.cpu_stats.online_cpus ?? 1;
+      return {
+        cpuPercent: sysDelta > 0 ? (cpuDelta / sysDelta) * cpus * 100 : 0,
+        memoryBytes: s.memory_stats.usage ?? 0,
+        memoryLimitBytes: s.memory_stats.limit ?? 0,
+      };
+    });
+  }
+}

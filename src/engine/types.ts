@@ -1,0 +1,141 @@
+/**
+ * berth's own small view of the Docker engine. The Engine API client's loose types never leave
+ * src/engine; everything above works with these.
+ */
+
+export type Labels = Record<string, string>;
+
+export interface EngineInfo {
+  version: string;
+  apiVersion: string;
+  /** The API version berth speaks with this engine after negotiation. */
+  negotiatedApiVersion: string;
+  os: string;
+  arch: string;
+}
+
+export interface PortBinding {
+  hostIp: string;
+  hostPort: number;
+}
+
+/** Key: "<containerPort>/<protocol>", e.g. "5432/tcp". */
+export type PublishedPorts = Record<string, PortBinding[]>;
+
+export type HealthStatus = "none" | "starting" | "healthy" | "unhealthy";
+
+export interface HealthcheckConfig {
+  test: string[];
+  intervalMs?: number;
+  timeoutMs?: number;
+  startPeriodMs?: number;
+  retries?: number;
+}
+
+export interface ContainerState {
+  status: string; // created | running | paused | restarting | removing | exited | dead
+  running: boolean;
+  exitCode: number;
+  oomKilled: boolean;
+  startedAt?: string;
+  finishedAt?: string;
+  health: HealthStatus;
+  healthLog: { exitCode: number; output: string; end: string }[];
+  restartCount: number;
+}
+
+export interface ContainerDetails {
+  id: string;
+  name: string;
+  image: string;
+  labels: Labels;
+  created: string;
+  state: ContainerState;
+  ports: PublishedPorts;
+  healthcheck?: HealthcheckConfig;
+  /** Network name → IP address. */
+  networks: Record<string, string>;
+  mounts: { type: string; name?: string; source?: string; destination: string }[];
+}
+
+export interface ContainerSummary {
+  id: string;
+  name: string;
+  image: string;
+  labels: Labels;
+  state: string;
+  status: string;
+  created: number;
+  ports: { containerPort: number; protocol: string; hostIp?: string; hostPort?: number }[];
+}
+
+export interface NetworkSummary {
+  id: string;
+  name: string;
+  labels: Labels;
+  subnets: string[];
+  containers: string[];
+}
+
+export interface VolumeSummary {
+  name: string;
+  labels: Labels;
+}
+
+export interface MountRequest {
+  type: "bind" | "volume" | "tmpfs";
+  source?: string;
+  target: string;
+  readOnly?: boolean;
+}
+
+/** What berth asks the engine to create: already decided, nothing left to default. */
+export interface ContainerCreateRequest {
+  name: string;
+  image: string;
+  labels: Labels;
+  env: string[];
+  cmd?: string[];
+  entrypoint?: string[];
+  workingDir?: string;
+  user?: string;
+  hostname?: string;
+  exposedPorts: string[];
+  /** "5432/tcp" → bindings; hostPort "" lets the engine pick a free port. */
+  portBindings: Record<string, { hostIp: string; hostPort: string }[]>;
+  mounts: MountRequest[];
+  healthcheck?: HealthcheckConfig | { disable: true };
+  restartPolicy?: { name: string; maximumRetryCount?: number };
+  init?: boolean;
+  stopSignal?: string;
+  stopTimeoutSec?: number;
+  readOnly?: boolean;
+  tmpfs?: Record<string, string>;
+  network: { name: string; aliases: string[]; ipv4Address?: string };
+}
+
+export interface NetworkCreateRequest {
+  name: string;
+  labels: Labels;
+  internal?: boolean;
+  driver?: string;
+  subnet?: string;
+  gateway?: string;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  output: string;
+}
+
+export interface EngineEvent {
+  type: string; // container | network | volume | ...
+  action: string; // start | die | health_status: healthy | oom | destroy ...
+  id: string;
+  labels: Labels;
+  time: number; // ms since epoch
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}

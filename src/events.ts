@@ -1,0 +1,16 @@
+/**
+ * What berth reports while it works. The library never prints: it hands these to an injected
+ * listener, and the CLI decides how to show them (plain lines, a live view, NDJSON).
+ */
+export type BerthEvent =
+  | { type: "plan"; project: string; steps: number; at: number }
+  | { type: "step"; project: string; step: string; kind: string; target: string; service?: string; phase: "begin" | "done" | "failed"; at: number; elapsedMs?: number; error?: string }
+  | { type: "ready"; project: string; service: string; container: string; via: string; at: number; elapsedMs: number }
+  | { type: "retry"; project: string; target: string; attempt: number; cause: string; at: number }
+  | { type: "warning"; project: string; message: string; at: number }
+  | { type: "rollback"; project: string; reason: string; at: number }
+  | { type: "removed"; project: string; kind: "container" | "network" | "volume"; name: string; at: number };
+
+export type EventListener = (e: BerthEvent) => void;
+
+export const ignoreEvents: EventListener = () => undefined;

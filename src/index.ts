@@ -1,0 +1,16 @@
+/**
+ * berth's public API. Explicit named exports only; nothing runs on import.
+ */
+export { acquire, acquireProject, type AcquireOptions } from "./lifecycle/acquire.js";
+export { Environment, type EnvironmentData, type ServiceView, type ContainerView } from "./lifecycle/environment.js";
+export { releaseProject, type ReleaseOptions, type ReleaseResult } from "./lifecycle/release.js";
+export { listEnvironments, readEnvironment, type EnvironmentSummary } from "./lifecycle/status.js";
+export { connectEngine, type ConnectOptions } from "./engine/connect.js";
+export type { Engine } from "./engine/engine.js";
+export { loadProject, type LoadOptions } from "./compose/index.js";
+export type { ProjectSpec, ServiceSpec } from "./compose/model.js";
+export { BerthError, isBerthError, type BerthErrorCode, type SourceProblem } from "./errors.js";
+export type { BerthEvent, EventListener } from "./events.js";
+export type { ServiceState } from "./health/state.js";
+export { LABEL } from "./labels.js";
+export { VERSION } from "./version.js";

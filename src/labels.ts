@@ -1,0 +1,104 @@
+/**
+ * The labels berth puts on everything it creates. They are the only source of truth: `down`,
+ * `status` and `clean` select by them and never by names, so a lost compose file or a crashed
+ * run stays recoverable and a foreign resource can never be selected.
+ */
+import type { Labels } from "./engine/types.js";
+
+export const LABEL = {
+  managed: "dev.berth.managed",
+  project: "dev.berth.project",
+  service: "dev.berth.service",
+  number: "dev.berth.container-number",
+  envKind: "dev.berth.env",
+  configHash: "dev.berth.config-hash",
+  serviceHash: "dev.berth.service-hash",
+  createdAt: "dev.berth.created",
+  ownerHost: "dev.berth.owner.host",
+  ownerPid: "dev.berth.owner.pid",
+  ownerStarted: "dev.berth.owner.started",
+  /** "process": the environment lives as long as its owner process; "detached": until `down`. */
+  lifetime: "dev.berth.lifetime",
+  files: "dev.berth.files",
+  network: "dev.berth.network",
+  volume: "dev.berth.volume",
+  /** Whether the container's service has a healthcheck berth waits on (for status without a file). */
+  healthcheck: "dev.berth.healthcheck",
+} as const;
+
+/** Docker Compose's own labels, so that `docker-compose -p <project> ps/logs/down` see berth's work. */
+export const COMPOSE_LABEL = {
+  project: "com.docker.compose.project",
+  service: "com.docker.compose.service",
+  number: "com.docker.compose.container-number",
+  oneoff: "com.docker.compose.oneoff",
+  configHash: "com.docker.compose.config-hash",
+  network: "com.docker.compose.network",
+  volume: "com.docker.compose.volume",
+  version: "com.docker.compose.version",
+  workingDir: "com.docker.compose.project.working_dir",
+  configFiles: "com.docker.compose.project.config_files",
+} as const;
+
+export type EnvironmentKind = "test" | "dev" | "prod";
+export type Lifetime = "process" | "detached";
+
+export interface Owner {
+  host: string;
+  pid: number;
+  /** Process start time (ms since epoch), so a recycled pid is not mistaken for the owner. */
+  started: number;
+}
+
+export interface ProjectLabelInput {
+  project: string;
+  kind: EnvironmentKind;
+  lifetime: Lifetime;
+  owner: Owner;
+  createdAt: Date;
+  configHash: string;
+  files: string[];
+  workingDir: string;
+}
+
+/** Labels every resource of a project carries. */
+export function projectLabels(p: ProjectLabelInput): Labels {
+  return {
+    [LABEL.managed]: "true",
+    [LABEL.project]: p.project,
+    [LABEL.envKind]: p.kind,
+    [LABEL.lifetime]: p.lifetime,
+    [LABEL.ownerHost]: p.owner.host,
+    [LABEL.ownerPid]: String(p.owner.pid),
+    [LABEL.ownerStarted]: String(p.owner.started),
+    [LABEL.createdAt]: p.createdAt.toISOString(),
+    [LABEL.configHash]: p.configHash,
+    [COMPOSE_LABEL.project]: p.project,
+    [COMPOSE_LABEL.workingDir]: p.workingDir,
+    [COMPOSE_LABEL.configFiles]: p.files.join(","),
+  };
+}
+
+export function containerLabels(base: Labels, service: string, number: number, serviceHash: string, hasHealthcheck: boolean): Labels {
+  return {
+    ...base,
+    [LABEL.service]: service,
+    [LABEL.number]: String(number),
+    [LABEL.serviceHash]: serviceHash,
+    [LABEL.healthcheck]: String(hasHealthcheck),
+    [COMPOSE_LABEL.service]: service,
+    [COMPOSE_LABEL.number]: String(number),
+    [COMPOSE_LABEL.oneoff]: "False",
+    [COMPOSE_LABEL.configHash]: serviceHash,
+    [COMPOSE_LABEL.version]: "1.29.2",
+  };
+}
+
+export function networkLabels(base: Labels, key: string): Labels {
+  return { ...base, [LABEL.network]: key, [COMPOSE_LABEL.network]: key, [COMPOSE_LABEL.version]: "1.29.2" };
+}
+
+/** Filter selecting everything berth manages, optionally one project's. */
+export function managedFilter(project?: string): Record<string, string> {
+  return project ? { [LABEL.managed]: "true", [LABEL.project]: project } : { [LABEL.managed]: "true" };
+}

@@ -1,0 +1,215 @@
+/**
+ * acquire: load → check → observe → plan → execute → read back. On any failure (including a
+ * cancel) everything this call created is removed before the error is rethrown.
+ */
+import { hostname } from "node:os";
+import { loadProject, type LoadOptions } from "../compose/index.js";
+import type { ProjectSpec } from "../compose/model.js";
+import { connectEngine } from "../engine/connect.js";
+import type { Engine } from "../engine/engine.js";
+import { BerthError, isBerthError } from "../errors.js";
+import { ignoreEvents, type EventListener } from "../events.js";
+import { EventHub } from "../health/event-hub.js";
+import { waitReady } from "../health/readiness.js";
+import { LABEL, networkLabels, projectLabels, type EnvironmentKind, type Lifetime, type Owner } from "../labels.js";
+import { containerRequest, hashOf } from "../plan/container-request.js";
+import { dependantsOf } from "../plan/graph.js";
+import { generateProjectName, networkName, sanitizeProjectName } from "../plan/naming.js";
+import { observeProject } from "../plan/observe.js";
+import type { Plan, Step } from "../plan/plan.js";
+import { projectNetworkKeys, reconcileUp, type Observed } from "../plan/reconcile.js";
+import { hasFixedHostPort } from "../ports/bindings.js";
+import { Environment } from "./environment.js";
+import { executePlan } from "./executor.js";
+import { releaseProject } from "./release.js";
+import { readEnvironment } from "./status.js";
+import { startWithPortRetry } from "./start.js";
+
+export interface AcquireOptions extends Partial<Omit<LoadOptions, "env">> {
+  env?: Record<string, string | undefined>;
+  /** test (default), dev or prod; default from DOCKER_ENV. */
+  kind?: EnvironmentKind;
+  /** "process" (default for the API): reaped when the owner dies; "detached" (the CLI's `up`): lives until `down`. */
+  lifetime?: Lifetime;
+  /** Overall deadline for the environment to become ready, ms (default 180 s). */
+  timeoutMs?: number;
+  /** Keep what was created when acquire fails, for debugging. */
+  keepOnFailure?: boolean;
+  engine?: Engine;
+  signal?: AbortSignal;
+  onEvent?: EventListener;
+}
+
+const DEFAULT_TIMEOUT_MS = 180_000;
+
+function kindFrom(env: Record<string, string | undefined>, kind?: EnvironmentKind): EnvironmentKind {
+  const k = kind ?? env.DOCKER_ENV ?? "test";
+  if (k !== "test" && k !== "dev" && k !== "prod") {
+    throw new BerthError("USAGE", `DOCKER_ENV=${k} is not an environment kind berth knows`, { hint: "Use test, dev or prod." });
+  }
+  return k;
+}
+
+function currentOwner(): Owner {
+  return { host: hostname(), pid: process.pid, started: Math.round(performance.timeOrigin) };
+}
+
+export async function acquire(options: AcquireOptions = {}): Promise<Environment> {
+  const env = options.env ?? { ...process.env };
+  const spec = await loadProject({
+    files: options.files,
+    cwd: options.cwd ?? process.cwd(),
+    env,
+    envFiles: options.envFiles,
+    profiles: options.profiles,
+    projectName: options.projectName,
+  });
+  return acquireProject(spec, { ...options, env });
+}
+
+/** Checks, before anything is created, that every image is present (no registry can supply one). */
+async function checkImages(engine: Engine, spec: ProjectSpec, signal?: AbortSignal): Promise<void> {
+  const images = [...new Set(Object.values(spec.services).map((s) => s.image).filter((i): i is string => !!i))].sort();
+  const found = await Promise.all(images.map(async (i) => [i, await engine.inspectImage(i, { signal })] as const));
+  const missing = found.filter(([, f]) => f === null).map(([i]) => i);
+  if (missing.length) {
+    const users = (img: string) => Object.values(spec.services).filter((s) => s.image === img).map((s) => s.name).sort().join(", ");
+    throw new BerthError("IMAGE_NOT_FOUND", `image${missing.length > 1 ? "s" : ""} not present on the engine: ${missing.map((m) => `${m} (service ${users(m)})`).join("; ")}`, {
+      hint: "berth never pulls. Build the image locally (for berth's fixtures and example stack: `bash scripts/build-images.sh`) or tag an existing image with that name.",
+      details: { images: missing },
+    });
+  }
+  const unbuilt = Object.values(spec.services).filter((s) => !s.image).map((s) => s.name);
+  if (unbuilt.length) {
+    throw new BerthError("USAGE", `service${unbuilt.length > 1 ? "s" : ""} ${unbuilt.join(", ")} ha${unbuilt.length > 1 ? "ve" : "s"} no image`, {
+      hint: "Give each service an `image:`; building `build:` sections is not supported yet.",
+    });
+  }
+}
+
+export async function acquireProject(spec: ProjectSpec, options: AcquireOptions = {}): Promise<Environment> {
+  const env = options.env ?? { ...process.env };
+  const kind = kindFrom(env, options.kind);
+  const emit = options.onEvent ?? ignoreEvents;
+  const signal = options.signal;
+  const engine = options.engine ?? (await connectEngine({ env, signal }));
+  const explicit = options.projectName ?? env.COMPOSE_PROJECT_NAME;
+  const project = explicit ? sanitizeProjectName(explicit) : generateProjectName(kind, new Date());
+  const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+
+  await checkImages(engine, spec, signal);
+  for (const s of Object.values(spec.services)) {
+    if (s.container_name || hasFixedHostPort(s.ports)) {
+      emit({ type: "warning", project, message: `service ${s.name} sets ${s.container_name ? `container_name "${s.container_name}"` : "a fixed host port"}: this environment cannot run twice at once`, at: Date.now() });
+    }
+  }
+
+  const observed: Observed = explicit ? await observeProject(engine, project, signal) : { networks: {}, volumes: {}, containers: [] };
+  const fresh = observed.containers.length === 0 && Object.keys(observed.networks).length === 0;
+  const serviceHashes = Object.fromEntries(Object.values(spec.services).map((s) => [s.name, hashOf(s).slice(0, 16)]));
+  const plan = reconcileUp({ project, spec, observed, serviceHashes });
+  emit({ type: "plan", project, steps: plan.steps.length, at: Date.now() });
+
+  const base = projectLabels({
+    project,
+    kind,
+    lifetime: options.lifetime ?? "process",
+    owner: currentOwner(),
+    createdAt: new Date(),
+    configHash: hashOf(spec).slice(0, 16),
+    files: spec.files,
+    workingDir: spec.working_dir,
+  });
+  const created: { containers: string[]; networks: string[] } = { containers: [], networks: [] };
+  const ids = new Map<string, string>(observed.containers.map((c) => [c.name, c.id]));
+  const hub = await EventHub.open(engine, project, signal);
+  const t0 = Date.now();
+  try {
+    await executePlan(plan, (step, stepSignal) => runStep(step, stepSignal), {
+      signal,
+      onBegin: (s) => emit({ type: "step", project, step: s.id, kind: s.kind, target: s.target, service: s.service, phase: "begin", at: Date.now() }),
+      onDone: (s, ms) => emit({ type: "step", project, step: s.id, kind: s.kind, target: s.target, service: s.service, phase: "done", at: Date.now(), elapsedMs: ms }),
+      onFailed: (s, e) => emit({ type: "step", project, step: s.id, kind: s.kind, target: s.target, service: s.service, phase: "failed", at: Date.now(), error: (e as Error)?.message }),
+    });
+    return new Environment(await readEnvironment(engine, project, kind, signal), engine);
+  } catch (error) {
+    const failure = await describeFailure(error, engine, spec, plan, ids, signal);
+    if (!options.keepOnFailure) {
+      emit({ type: "rollback", project, reason: failure.message, at: Date.now() });
+      if (fresh) await releaseProject(engine, project, { onEvent: emit });
+      else {
+        await Promise.all(created.containers.map((id) => engine.removeContainer(id, { force: true, volumes: true })));
+        await Promise.all(created.networks.map((id) => engine.removeNetwork(id)));
+      }
+    }
+    throw failure;
+  } finally {
+    hub.close();
+  }
+
+  async function runStep(step: Step, stepSignal: AbortSignal): Promise<void> {
+    switch (step.kind) {
+      case "create-network": {
+        const key = step.key!;
+        const net = spec.networks[key];
+        const id = await engine.createNetwork(
+          { name: networkName(project, key, net?.name), labels: { ...(net?.labels ?? {}), ...networkLabels(base, key) }, internal: net?.internal, driver: net?.driver },
+          { signal: stepSignal },
+        );
+        created.networks.push(id);
+        return;
+      }
+      case "create-volume": {
+        const vol = spec.volumes[step.key!];
+        await engine.createVolume(step.target, { ...(vol?.labels ?? {}), ...base, [LABEL.volume]: step.key! }, { driver: vol?.driver, driverOpts: vol?.driver_opts, signal: stepSignal });
+        return;
+      }
+      case "remove-container": {
+        const id = ids.get(step.target);
+        if (id) await engine.removeContainer(id, { force: true, volumes: true, signal: stepSignal });
+        return;
+      }
+      case "create-container": {
+        const service = spec.services[step.service!]!;
+        const req = containerRequest({ project, spec, baseLabels: base, serviceHash: serviceHashes[service.name]! }, service, step.number!);
+        const id = await engine.createContainer(req, { signal: stepSignal });
+        ids.set(step.target, id);
+        created.containers.push(id);
+        for (const key of projectNetworkKeys({ ...spec, services: { [service.name]: service } }).slice(1)) {
+          const attach = service.networks[key] ?? {};
+          await engine.connectNetwork(networkName(project, key, spec.networks[key]?.name), id, { aliases: [service.name, ...(attach.aliases ?? [])], ipv4Address: attach.ipv4_address }, { signal: stepSignal });
+        }
+        return;
+      }
+      case "start-container": {
+        const service = spec.services[step.service!]!;
+        await startWithPortRetry(engine, ids.get(step.target)!, step.target, service.ports, { signal: stepSignal, onRetry: (attempt, cause) => emit({ type: "retry", project, target: step.target, attempt, cause, at: Date.now() }) });
+        return;
+      }
+      case "wait-ready": {
+        const service = spec.services[step.service!]!;
+        const r = await waitReady({ engine, hub, containerId: ids.get(step.target)!, service: service.name, mode: step.ready ?? "healthy", deadline, signal: stepSignal, restartPolicy: service.restart });
+        emit({ type: "ready", project, service: service.name, container: step.target, via: r.via, at: r.readyAt, elapsedMs: r.readyAt - t0 });
+        return;
+      }
+    }
+  }
+}
+
+/** Adds what a user needs to the error: which dependants it blocked and the service's last log lines. */
+async function describeFailure(error: unknown, engine: Engine, spec: ProjectSpec, plan: Plan, ids: Map<string, string>, signal?: AbortSignal): Promise<BerthError> {
+  if (signal?.aborted) {
+    return new BerthError("ABORTED", "acquire was cancelled; everything it created is being removed", { cause: error });
+  }
+  if (!isBerthError(error)) return new BerthError("ENGINE_ERROR", `acquire failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  const service = error.details.service as string | undefined;
+  if (service) {
+    const blocked = dependantsOf(spec.services, service);
+    const container = plan.steps.find((s) => s.service === service)?.target;
+    const id = container ? ids.get(container) : undefined;
+    const logTail = id ? await engine.logs(id, { tail: 50 }).catch(() => "") : "";
+    error.details.blockedDependants = blocked;
+    error.details.logTail = logTail;
+  }
+  return error;
+}

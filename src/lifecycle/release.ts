@@ -1,0 +1,55 @@
+/**
+ * Removes everything of a project, selected by berth's labels only: containers (with their
+ * anonymous volumes), then networks, then — only when asked — the named volumes berth created.
+ */
+import type { Engine } from "../engine/engine.js";
+import type { ContainerSummary } from "../engine/types.js";
+import type { EventListener } from "../events.js";
+import { LABEL, managedFilter } from "../labels.js";
+
+export interface ReleaseOptions {
+  /** Also remove the named volumes berth created for the project (`down -v`). */
+  volumes?: boolean;
+  signal?: AbortSignal;
+  onEvent?: EventListener;
+}
+
+export interface ReleaseResult {
+  project: string;
+  containers: string[];
+  networks: string[];
+  volumes: string[];
+}
+
+/**
+ * Containers that hold data worth a clean shutdown (a named volume or a bind mount) get a graceful
+ * stop first; the rest are removed with SIGKILL, since nothing of theirs survives removal anyway.
+ */
+async function removeContainer(engine: Engine, c: ContainerSummary, signal?: AbortSignal): Promise<void> {
+  if (c.state === "running") {
+    const details = await engine.inspectContainer(c.id, { signal }).catch(() => undefined);
+    const keepsData = details?.mounts.some((m) => m.type === "bind" || (m.type === "volume" && m.name && !/^[0-9a-f]{64}$/.test(m.name)));
+    if (keepsData) await engine.stopContainer(c.id, 10, { signal });
+  }
+  await engine.removeContainer(c.id, { force: true, volumes: true, signal });
+}
+
+export async function releaseProject(engine: Engine, project: string, o: ReleaseOptions = {}): Promise<ReleaseResult> {
+  const filter = managedFilter(project);
+  const emit = (kind: "container" | "network" | "volume", name: string) => o.onEvent?.({ type: "removed", project, kind, name, at: Date.now() });
+  const containers = await engine.listContainers(filter, { signal: o.signal });
+  await Promise.all(containers.map(async (c) => { await removeContainer(engine, c, o.signal); emit("container", c.name); }));
+  const networks = await engine.listNetworks(filter, { signal: o.signal });
+  await Promise.all(networks.map(async (n) => { await engine.removeNetwork(n.id, { signal: o.signal }); emit("network", n.name); }));
+  const removedVolumes: string[] = [];
+  if (o.volumes) {
+    const volumes = await engine.listVolumes({ ...filter, [LABEL.volume]: true }, { signal: o.signal });
+    await Promise.all(volumes.map(async (v) => { await engine.removeVolume(v.name, { signal: o.signal }); removedVolumes.push(v.name); emit("volume", v.name); }));
+  }
+  return {
+    project,
+    containers: containers.map((c) => c.name).sort(),
+    networks: networks.map((n) => n.name).sort(),
+    volumes: removedVolumes.sort(),
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * What is running, read from the engine's labels alone (no state file that could go stale).
+ */
+import type { Engine } from "../engine/engine.js";
+import type { ContainerDetails } from "../engine/types.js";
+import { healthcheckCommand, stateOf, type ServiceState } from "../health/state.js";
+import { LABEL, managedFilter, type EnvironmentKind } from "../labels.js";
+import { readBack } from "../ports/bindings.js";
+import type { ContainerView, EnvironmentData } from "./environment.js";
+
+/**
+ * A container's state. While the engine still says "starting", berth runs the healthcheck once
+ * itself: if it passes, the container is HEALTHY (what the engine will say within one interval),
+ * so `status` right after `up` agrees with what `up` reported.
+ */
+async function currentState(engine: Engine, c: ContainerDetails, signal?: AbortSignal): Promise<ServiceState> {
+  const state = stateOf(c.state);
+  if (state !== "STARTING" || !c.state.running || !c.healthcheck) return state;
+  const cmd = healthcheckCommand(c.healthcheck.test);
+  if (!cmd) return state;
+  const r = await engine.exec(c.id, cmd, { timeoutMs: Math.min(c.healthcheck.timeoutMs ?? 5000, 5000), signal }).catch(() => null);
+  return r?.exitCode === 0 ? "HEALTHY" : state;
+}
+
+async function view(engine: Engine, id: string, signal?: AbortSignal): Promise<{ service: string; view: ContainerView } | null> {
+  const c = await engine.inspectContainer(id, { signal }).catch(() => null);
+  if (!c) return null; // removed meanwhile
+  return {
+    service: c.labels[LABEL.service] ?? "?",
+    view: { id: c.id, name: c.name, number: Number(c.labels[LABEL.number] ?? 1), state: await currentState(engine, c, signal), ports: readBack(c.ports) },
+  };
+}
+
+export async function readEnvironment(engine: Engine, project: string, kind: EnvironmentKind, signal?: AbortSignal): Promise<EnvironmentData> {
+  const filter = managedFilter(project);
+  const [containers, networks] = await Promise.all([engine.listContainers(filter, { signal }), engine.listNetworks(filter, { signal })]);
+  const views = (await Promise.all(containers.map((c) => view(engine, c.id, signal)))).filter((v) => v !== null);
+  const services: EnvironmentData["services"] = {};
+  for (const v of views.sort((a, b) => a.service.localeCompare(b.service) || a.view.number - b.view.number)) {
+    (services[v.service] ??= { name: v.service, containers: [] }).containers.push(v.view);
+  }
+  return { project, kind, networks: networks.map((n) => n.name).sort(), services };
+}
+
+export interface EnvironmentSummary extends EnvironmentData {
+  createdAt: string;
+  lifetime: string;
+  ownerPid: number;
+}
+
+/** Every berth environment on the engine (or one), newest first. */
+export async function listEnvironments(engine: Engine, o: { project?: string; signal?: AbortSignal } = {}): Promise<EnvironmentSummary[]> {
+  const [containers, networks] = await Promise.all([
+    engine.listContainers(managedFilter(o.project), { signal: o.signal }),
+    engine.listNetworks(managedFilter(o.project), { signal: o.signal }),
+  ]);
+  const projects = new Map<string, Record<string, string>>();
+  for (const r of [...containers, ...networks]) {
+    const p = r.labels[LABEL.project];
+    if (p && !projects.has(p)) projects.set(p, r.labels);
+  }
+  const out = await Promise.all(
+    [...projects].map(async ([project, labels]) => ({
+      ...(await readEnvironment(engine, project, (labels[LABEL.envKind] ?? "test") as EnvironmentKind, o.signal)),
+      createdAt: labels[LABEL.createdAt] ?? "",
+      lifetime: labels[LABEL.lifetime] ?? "process",
+      ownerPid: Number(labels[LABEL.ownerPid] ?? 0),
+    })),
+  );
+  return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.project.localeCompare(b.project));
+}

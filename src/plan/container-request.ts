@@ -1,0 +1,92 @@
+/**
+ * From a service of the model to the exact container the engine is asked to create. Pure.
+ */
+import { createHash } from "node:crypto";
+import type { ProjectSpec, ServiceSpec } from "../compose/model.js";
+import type { ContainerCreateRequest, Labels, MountRequest } from "../engine/types.js";
+import { containerLabels } from "../labels.js";
+import { toBindings } from "../ports/bindings.js";
+import { containerName, networkName, volumeName } from "./naming.js";
+import { serviceNetworkKeys } from "./reconcile.js";
+
+/** JSON with sorted keys, so equal configurations hash equally. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
+}
+
+export function hashOf(value: unknown): string {
+  return createHash("sha256").update(canonicalJson(value)).digest("hex");
+}
+
+function restartPolicy(restart: string | undefined): ContainerCreateRequest["restartPolicy"] {
+  if (!restart || restart === "no") return undefined;
+  const [name = "no", retries] = restart.split(":");
+  return { name, maximumRetryCount: retries ? Number(retries) : undefined };
+}
+
+function mounts(project: string, spec: ProjectSpec, service: ServiceSpec): MountRequest[] {
+  return service.volumes
+    .filter((v): v is typeof v & { type: "bind" | "volume" | "tmpfs" } => v.type === "bind" || v.type === "volume" || v.type === "tmpfs")
+    .map((v) => {
+      const source =
+        v.type === "volume" && v.source ? volumeName(project, v.source, spec.volumes[v.source]?.name) : v.source;
+      return { type: v.type, source, target: v.target, readOnly: v.read_only };
+    });
+}
+
+export interface RequestContext {
+  project: string;
+  spec: ProjectSpec;
+  baseLabels: Labels;
+  serviceHash: string;
+}
+
+/**
+ * The create request for replica `number` of `service`. It joins its first network at creation;
+ * further networks are connected after creation by the executor.
+ */
+export function containerRequest(ctx: RequestContext, service: ServiceSpec, number: number): ContainerCreateRequest {
+  const { project, spec } = ctx;
+  const firstKey = serviceNetworkKeys(service)[0]!;
+  const attach = service.networks[firstKey] ?? {};
+  const bindings = toBindings(service.ports);
+  const hc = service.healthcheck;
+  const hasHealthcheck = hc !== undefined && !hc.disable && hc.test !== undefined && hc.test[0] !== "NONE";
+  return {
+    name: service.container_name ?? containerName(project, service.name, number),
+    image: service.image ?? `${project}-${service.name}`,
+    labels: { ...service.labels, ...containerLabels(ctx.baseLabels, service.name, number, ctx.serviceHash, hasHealthcheck) },
+    env: Object.entries(service.environment)
+      .filter((e): e is [string, string] => e[1] !== null)
+      .map(([k, v]) => `${k}=${v}`)
+      .sort(),
+    cmd: service.command,
+    entrypoint: service.entrypoint,
+    workingDir: service.working_dir,
+    user: service.user,
+    hostname: service.hostname,
+    exposedPorts: bindings.exposedPorts,
+    portBindings: bindings.portBindings,
+    mounts: mounts(project, spec, service),
+    healthcheck: hc?.disable || hc?.test?.[0] === "NONE"
+      ? { disable: true }
+      : hc?.test
+        ? { test: hc.test, intervalMs: hc.interval_ms, timeoutMs: hc.timeout_ms, startPeriodMs: hc.start_period_ms, retries: hc.retries }
+        : undefined,
+    restartPolicy: restartPolicy(service.restart),
+    init: service.init,
+    stopSignal: service.stop_signal,
+    stopTimeoutSec: service.stop_grace_period_ms !== undefined ? Math.ceil(service.stop_grace_period_ms / 1000) : undefined,
+    readOnly: service.read_only,
+    tmpfs: service.tmpfs?.length ? Object.fromEntries(service.tmpfs.map((t) => { const [p = t, o = ""] = t.split(":"); return [p, o]; })) : undefined,
+    network: {
+      name: networkName(project, firstKey, spec.networks[firstKey]?.name),
+      aliases: [service.name, ...(attach.aliases ?? [])],
+      ipv4Address: attach.ipv4_address,
+    },
+  };
+}

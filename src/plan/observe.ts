@@ -1,0 +1,27 @@
+/**
+ * What the engine already holds for a project, selected by berth's labels alone.
+ */
+import type { Engine } from "../engine/engine.js";
+import { LABEL, managedFilter } from "../labels.js";
+import type { Observed } from "./reconcile.js";
+
+export async function observeProject(engine: Engine, project: string, signal?: AbortSignal): Promise<Observed> {
+  const filter = managedFilter(project);
+  const [containers, networks, volumes] = await Promise.all([
+    engine.listContainers(filter, { signal }),
+    engine.listNetworks(filter, { signal }),
+    engine.listVolumes(filter, { signal }),
+  ]);
+  return {
+    networks: Object.fromEntries(networks.map((n) => [n.labels[LABEL.network] ?? n.name, { id: n.id, name: n.name }])),
+    volumes: Object.fromEntries(volumes.map((v) => [v.labels[LABEL.volume] ?? v.name, { name: v.name }])),
+    containers: containers.map((c) => ({
+      id: c.id,
+      name: c.name,
+      service: c.labels[LABEL.service] ?? "",
+      number: Number(c.labels[LABEL.number] ?? 1),
+      running: c.state === "running",
+      configHash: c.labels[LABEL.serviceHash] ?? "",
+    })),
+  };
+}
