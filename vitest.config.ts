@@ -7,6 +7,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -18,6 +19,7 @@ export default defineConfig({
           hookTimeout: 240_000,
           // Real engine, 2 cores: a few files at once is the honest amount of parallelism.
           maxWorkers: 3,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

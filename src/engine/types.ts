@@ -67,6 +67,7 @@ export interface ContainerSummary {
   status: string;
   created: number;
   ports: { containerPort: number; protocol: string; hostIp?: string; hostPort?: number }[];
+  mounts: { type: string; name?: string }[];
 }
 
 export interface NetworkSummary {

@@ -26,11 +26,9 @@ export interface ReleaseResult {
  * stop first; the rest are removed with SIGKILL, since nothing of theirs survives removal anyway.
  */
 async function removeContainer(engine: Engine, c: ContainerSummary, signal?: AbortSignal): Promise<void> {
-  if (c.state === "running") {
-    const details = await engine.inspectContainer(c.id, { signal }).catch(() => undefined);
-    const keepsData = details?.mounts.some((m) => m.type === "bind" || (m.type === "volume" && m.name && !/^[0-9a-f]{64}$/.test(m.name)));
-    if (keepsData) await engine.stopContainer(c.id, 10, { signal });
-  }
+  // Anonymous volumes have 64-hex names and go with the container; named ones and binds stay.
+  const keepsData = c.mounts.some((m) => m.type === "bind" || (m.type === "volume" && m.name && !/^[0-9a-f]{64}$/.test(m.name)));
+  if (c.state === "running" && keepsData) await engine.stopContainer(c.id, 10, { signal });
   await engine.removeContainer(c.id, { force: true, volumes: true, signal });
 }
 

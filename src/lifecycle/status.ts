@@ -42,6 +42,14 @@ export async function readEnvironment(engine: Engine, project: string, kind: Env
   return { project, kind, networks: networks.map((n) => n.name).sort(), services };
 }
 
+/** Names of every berth project on the engine, from labels alone (cheap: two list calls). */
+export async function listProjectNames(engine: Engine, signal?: AbortSignal): Promise<string[]> {
+  const [containers, networks] = await Promise.all([engine.listContainers(managedFilter(), { signal }), engine.listNetworks(managedFilter(), { signal })]);
+  const names = new Set<string>();
+  for (const r of [...containers, ...networks]) if (r.labels[LABEL.project]) names.add(r.labels[LABEL.project]!);
+  return [...names].sort();
+}
+
 export interface EnvironmentSummary extends EnvironmentData {
   createdAt: string;
   lifetime: string;

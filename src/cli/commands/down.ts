@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { releaseProject } from "../../lifecycle/release.js";
-import { listEnvironments } from "../../lifecycle/status.js";
+import { listProjectNames } from "../../lifecycle/status.js";
 import { BerthError } from "../../errors.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { requireProject } from "./up.js";
@@ -16,8 +16,7 @@ export function registerDown(program: Command, ctx: CliContext, globals: () => G
     .action(async (project: string | undefined, o: { volumes?: boolean; all?: boolean }) => {
       const g = globals();
       const engine = await ctx.engine();
-      const envs = await listEnvironments(engine, { signal: ctx.signal });
-      const names = envs.map((e) => e.project);
+      const names = await listProjectNames(engine, ctx.signal);
       const targets = o.all ? names : [requireProject(project ?? g.projectName, names)];
       if (!o.all && !names.includes(targets[0]!)) {
         throw new BerthError("NOT_FOUND", `no berth environment named ${targets[0]} on this engine`, {

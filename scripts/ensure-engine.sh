@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# Make sure a Docker engine answers on this machine.
+#
+# - If `docker` already talks to an engine: print one line and exit 0 (fast).
+# - On Debian as root: install docker.io (+ iptables) if dockerd is missing, start dockerd
+#   detached (setsid, logging to $BERTH_DOCKERD_LOG) and wait until it answers.
+# - Anywhere else: explain how to get an engine and exit non-zero.
+#
+# It never stops an engine and never starts a second dockerd.
+#
+# Environment:
+#   BERTH_DOCKERD_LOG      dockerd log file (default /var/log/berth-dockerd.log)
+#   BERTH_ENGINE_TIMEOUT   seconds to wait for the engine to answer (default 60)
+set -euo pipefail
+
+LOG_FILE="${BERTH_DOCKERD_LOG:-/var/log/berth-dockerd.log}"
+WAIT_SECS="${BERTH_ENGINE_TIMEOUT:-60}"
+export DEBIAN_FRONTEND=noninteractive
+
+say() { printf '[berth ensure-engine] %s\n' "$*" >&2; }
+die() { say "ERROR: $*"; exit 1; }
+
+now_ms() { date +%s%3N; }
+START_MS=$(now_ms)
+elapsed() { local ms=$(( $(now_ms) - START_MS )); printf '%d.%01ds' $((ms / 1000)) $(((ms % 1000) / 100)); }
+
+# Prints "<server version> <api version>" when the engine answers, fails otherwise.
+engine_version() {
+  command -v docker >/dev/null 2>&1 || return 1
+  timeout 5 docker version --format '{{.Server.Version}} {{.Server.APIVersion}}' </dev/null 2>/dev/null
+}
+
+# pid of a running dockerd (scans /proc: pgrep may be missing on minimal systems).
+dockerd_pid() {
+  local d comm
+  for d in /proc/[0-9]*; do
+    { read -r comm <"$d/comm"; } 2>/dev/null || continue
+    if [[ "$comm" == dockerd ]]; then echo "${d#/proc/}"; return 0; fi
+  done
+  return 1
+}
+
+report_up() {
+  local v=$1
+  echo "docker engine is up: version ${v% *}, API ${v#* }${DOCKER_HOST:+ (DOCKER_HOST=$DOCKER_HOST)}"
+}
+
+# 1. Fast path: an engine already answers.
+if v=$(engine_version); then
+  report_up "$v"
+  exit 0
+fi
+
+how_to() {
+  cat >&2 <<'EOF'
+[berth ensure-engine] berth needs a Docker engine. Options:
+  - install Docker (https://docs.docker.com/engine/install/) or, on Debian/Ubuntu as root:
+      apt-get install docker.io iptables
+  - start it (e.g. `systemctl start docker`, `service docker start`, or run `dockerd` as root)
+  - or point the docker CLI at a running engine with DOCKER_HOST (e.g. DOCKER_HOST=tcp://host:2375
+    or DOCKER_HOST=unix:///path/to/docker.sock)
+EOF
+}
+
+# A remote/custom DOCKER_HOST that does not answer: starting a local dockerd would not help.
+if [[ -n "${DOCKER_HOST:-}" && "${DOCKER_HOST}" != "unix:///var/run/docker.sock" && "${DOCKER_HOST}" != "unix:///run/docker.sock" ]]; then
+  say "DOCKER_HOST=$DOCKER_HOST does not answer."
+  how_to
+  exit 1
+fi
+
+is_debian() { [[ -r /etc/debian_version ]] && command -v apt-get >/dev/null 2>&1; }
+if [[ $(id -u) -ne 0 ]] || ! is_debian; then
+  if [[ $(id -u) -ne 0 ]]; then
+    say "no Docker engine answers, and this script can only start one as root (you are $(id -un))."
+  else
+    say "no Docker engine answers, and this script can only install one on Debian."
+  fi
+  if dockerd_pid >/dev/null; then
+    say "note: a dockerd process exists; you may lack permission on its socket (group 'docker')."
+  fi
+  how_to
+  exit 1
+fi
+
+say "no Docker engine answers; setting one up (Debian, root)."
+
+# 2. Install dockerd if missing.
+if ! command -v dockerd >/dev/null 2>&1 || ! command -v iptables >/dev/null 2>&1; then
+  candidate=$(apt-cache policy docker.io 2>/dev/null | awk '/Candidate:/ {print $2}')
+  if [[ -z "$candidate" || "$candidate" == "(none)" ]]; then
+    say "apt has no candidate for docker.io: running apt-get update (failures of single sources tolerated)"
+    apt-get update -q </dev/null >&2 || say "apt-get update reported errors; continuing"
+  fi
+  say "installing docker.io iptables with apt-get ($(elapsed))"
+  if ! apt-get install -y -q --no-install-recommends docker.io iptables </dev/null >&2; then
+    say "install failed; retrying after apt-get update"
+    apt-get update -q </dev/null >&2 || say "apt-get update reported errors; continuing"
+    apt-get install -y -q --no-install-recommends docker.io iptables </dev/null >&2 \
+      || die "apt-get install docker.io iptables failed"
+  fi
+  say "installed $(dockerd --version 2>/dev/null || echo dockerd) ($(elapsed))"
+fi
+
+# 3. Start dockerd unless one is already running (then just wait for it).
+
+if pid=$(dockerd_pid); then
+  say "dockerd is already running (pid $pid) but not answering yet; waiting for it (not starting another)"
+else
+  for pidfile in /var/run/docker.pid /run/docker.pid; do
+    if [[ -f "$pidfile" ]]; then
+      old=$(cat "$pidfile" 2>/dev/null || true)
+      if [[ -z "$old" ]] || ! kill -0 "$old" 2>/dev/null; then
+        say "removing stale $pidfile (pid ${old:-?} is gone)"
+        rm -f "$pidfile"
+      fi
+    fi
+  done
+  mkdir -p "$(dirname "$LOG_FILE")"
+  say "starting dockerd detached; log: $LOG_FILE"
+  printf '\n==== berth ensure-engine: starting dockerd at %s ====\n' "$(date -Is)" >>"$LOG_FILE"
+  # Detached: own session, stdio on the log, and no other inherited descriptors (a caller's pipe
+  # held open by dockerd would never reach EOF).
+  (
+    for fd in /proc/self/fd/*; do
+      fd=${fd##*/}
+      if ((fd > 2)); then eval "exec ${fd}>&-" 2>/dev/null || true; fi
+    done
+    exec setsid dockerd
+  ) </dev/null >>"$LOG_FILE" 2>&1 &
+  pid=$!
+  disown "$pid" 2>/dev/null || true
+fi
+
+# 4. Wait for the engine.
+deadline=$(( $(date +%s) + WAIT_SECS ))
+while :; do
+  if v=$(engine_version); then
+    say "engine answers after $(elapsed)"
+    report_up "$v"
+    exit 0
+  fi
+  if ! kill -0 "$pid" 2>/dev/null && ! dockerd_pid >/dev/null; then
+    say "dockerd (pid $pid) exited"
+    break
+  fi
+  if (( $(date +%s) >= deadline )); then
+    say "engine did not answer within ${WAIT_SECS}s"
+    break
+  fi
+  sleep 0.2
+done
+
+say "last lines of $LOG_FILE:"
+tail -n 30 "$LOG_FILE" >&2 2>/dev/null || true
+die "could not get a Docker engine up"

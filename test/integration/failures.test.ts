@@ -1,0 +1,67 @@
+/**
+ * Bad input and failing services: a clear error, the documented exit code, and nothing left.
+ */
+import { describe, expect, it } from "vitest";
+import { berth, engine, resourcesOf, stack, uniqueName } from "./helpers.js";
+
+describe("failures leave nothing behind", () => {
+  it("a missing compose file: exit 2, the path and what to do", async () => {
+    const r = await berth(["up", "-f", "/nonexistent/compose.yml"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("/nonexistent/compose.yml");
+    expect(r.stderr).toMatch(/hint:/);
+  });
+
+  it("an engine that does not answer: exit 3 and how to get one", async () => {
+    const r = await berth(["up", "-f", stack("chain.yml")], { env: { DOCKER_HOST: "unix:///tmp/berth-no-engine.sock" } });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain("unix:///tmp/berth-no-engine.sock");
+    expect(r.stderr).toContain("ensure-engine.sh");
+  });
+
+  it("an image that is not present: names image and service, creates nothing", async () => {
+    const project = uniqueName("berth-missing");
+    const r = await berth(["up", "-f", stack("missing-image.yml"), "-p", project]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("berth-fixtures/does-not-exist:1 (service ghost)");
+    expect(r.stderr).toContain("build-images.sh");
+    expect(await resourcesOf(await engine(), project)).toEqual([]);
+  });
+
+  it("a service that never becomes healthy: exit 4 with probe output, log tail and blocked dependants; rolled back", async () => {
+    const project = uniqueName("berth-stuck");
+    const r = await berth(["up", "-f", stack("never-healthy.yml"), "-p", project, "--timeout", "4s"]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain("service stuck");
+    expect(r.stderr).toContain("did not become ready in time");
+    expect(r.stderr).toContain("probe says no");
+    expect(r.stderr).toContain("still waiting for nothing");
+    expect(r.stderr).toContain("blocked dependants: after");
+    expect(await resourcesOf(await engine(), project)).toEqual([]);
+  });
+
+  it("a service that exits: exit 1 naming its exit code and last output; rolled back", async () => {
+    const project = uniqueName("berth-crash");
+    const r = await berth(["up", "-f", stack("crashing.yml"), "-p", project]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("exited with code 3");
+    expect(r.stderr).toContain("fatal: config missing");
+    expect(await resourcesOf(await engine(), project)).toEqual([]);
+  });
+
+  it("Ctrl-C during up: everything released, exit 130", async () => {
+    const project = uniqueName("berth-sigint");
+    let pid = 0;
+    const run = berth(["up", "-f", stack("never-healthy.yml"), "-p", project, "--timeout", "60s"], { onSpawn: (p) => (pid = p) });
+    const e = await engine();
+    // Interrupt once the environment exists on the engine.
+    for (let i = 0; i < 100 && (await resourcesOf(e, project)).filter((x) => x.startsWith("container")).length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    process.kill(pid, "SIGINT");
+    const r = await run;
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain("interrupted");
+    expect(await resourcesOf(e, project)).toEqual([]);
+  });
+});
