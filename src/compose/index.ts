@@ -1,0 +1,144 @@
+/**
+ * berth's compose loader: the one place that reads compose files. Everything else consumes the
+ * typed, normalized `ProjectSpec` it returns.
+ *
+ * Phases, in order (compose-go's loader is the model; one module each):
+ *   0. discover   (discover.ts)  -f files, else COMPOSE_FILE, else compose.yaml & co. + override
+ *      dotenv     (dotenv.ts)    .env of the project directory or --env-file: interpolation vars
+ *   per file, in the order given:
+ *   1. read        (read.ts)        YAML → plain values with positions; anchors, `<<`, !reset/!override
+ *   2. interpolate (interpolate.ts) ${VAR} & co. in every string value
+ *   3. validate    (validate.ts)    the raw zod schema (schema*.ts); unknown keys with did-you-mean
+ *   4. include     (include.ts)     included projects, loaded with their own directory and env
+ *   5. extends     (extends.ts)     bases merged under the services that extend them
+ *   6. merge       (merge.ts)       the file onto the files before it, with Compose's rules
+ *   then for the merged project:
+ *   7. normalize   (normalize*.ts)  every short syntax → the model's long form; env_file read
+ *   8. check       (semantic.ts)    depends_on targets, cycles, port clashes, undeclared refs
+ *   9. profiles    (profiles.ts)    keep the services the active profiles enable (+ their deps)
+ * Problems from every phase are collected and thrown together as one COMPOSE_INVALID error,
+ * each with file, line, column and field path. Nothing here reads process.env or argv.
+ */
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { BerthError, type SourceProblem } from "../errors.js";
+import { resolveFiles } from "./discover.js";
+import { loadEnvFiles } from "./dotenv.js";
+import type { ProjectSpec, ServiceSpec } from "./model.js";
+import { normalizeProject } from "./normalize.js";
+import { displayPath } from "./problems.js";
+import { enabledServices, parseProfiles } from "./profiles.js";
+import { checkProject } from "./semantic.js";
+import { LoadSession } from "./session.js";
+
+export interface LoadOptions {
+  /** -f files in order; when empty/undefined: COMPOSE_FILE from env, else default discovery in cwd. */
+  files?: string[];
+  cwd: string;
+  /** The process environment snapshot. Never read process.env inside src/compose — it is injected. */
+  env: Record<string, string | undefined>;
+  /** --env-file; default: `<project dir>/.env` if it exists. */
+  envFiles?: string[];
+  /** --profile; default: COMPOSE_PROFILES from env. */
+  profiles?: string[];
+  /** -p; also COMPOSE_PROJECT_NAME from env, then `name:` in the file. */
+  projectName?: string;
+  /** Non-fatal findings (e.g. a variable used without a value); the loader never prints. */
+  onWarning?: (warning: SourceProblem) => void;
+}
+
+const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
+
+export async function loadProject(options: LoadOptions): Promise<ProjectSpec> {
+  const cwd = resolve(options.cwd);
+  const session = new LoadSession(options.env);
+  const { problems } = session;
+
+  // COMPOSE_FILE / COMPOSE_PROFILES / COMPOSE_PROJECT_NAME may also come from ./.env.
+  const cwdEnvFile = join(cwd, ".env");
+  const cwdDotenv = !options.envFiles && existsSync(cwdEnvFile) ? loadEnvFiles([cwdEnvFile], (n) => options.env[n], problems).values : new Map<string, string>();
+  const setting = (name: string) => options.env[name] ?? cwdDotenv.get(name);
+
+  const files = resolveFiles(options.files, cwd, { ...options.env, COMPOSE_FILE: setting("COMPOSE_FILE"), COMPOSE_PATH_SEPARATOR: setting("COMPOSE_PATH_SEPARATOR") });
+  const projectDir = dirname(files[0]!);
+  const envFiles = options.envFiles ? options.envFiles.map((f) => resolve(cwd, f)) : [join(projectDir, ".env")].filter((f) => existsSync(f));
+  if (options.envFiles) {
+    const missing = envFiles.find((f) => !existsSync(f));
+    if (missing) throw new BerthError("COMPOSE_NOT_FOUND", `env file ${missing} does not exist`, { hint: "check the --env-file path" });
+  }
+  const dotenv = loadEnvFiles(envFiles, (n) => options.env[n], problems);
+  const lookup = session.lookupFor(dotenv);
+  const fromProject = (name: string) => options.env[name] ?? dotenv.values.get(name) ?? cwdDotenv.get(name);
+
+  const merged = session.loadRawProject(files, projectDir, lookup, files);
+  if (!merged || problems.size > 0) problems.throwIfAny(cwd);
+  const root = merged as Record<string, unknown>;
+
+  const name = projectName(options.projectName ?? fromProject("COMPOSE_PROJECT_NAME") ?? merged!.name, session, root);
+  const profiles = parseProfiles(options.profiles, { COMPOSE_PROFILES: fromProject("COMPOSE_PROFILES") });
+  const ctx = {
+    projectDir,
+    lookup,
+    home: options.env.HOME,
+    readText: (f: string) => session.readText(f),
+    origins: session.origins,
+    problems,
+    root,
+  };
+  const project = normalizeProject(ctx, merged!, { name, files, profiles });
+  checkProject(project, root, session.origins, problems);
+  problems.throwIfAny(cwd);
+
+  for (const [variable, file] of session.unset) {
+    options.onWarning?.({ file: displayPath(file, cwd), message: `variable ${variable} is not set; using an empty string`, hint: `set ${variable} or give a default: \${${variable}:-value}` });
+  }
+  const enabled = enabledServices(project.services, profiles);
+  const services: Record<string, ServiceSpec> = {};
+  for (const [n, s] of Object.entries(project.services)) if (enabled.has(n)) services[n] = s;
+  return sortDeep({ ...project, services }) as ProjectSpec;
+}
+
+/** Deterministic output: every mapping's keys in order (sequences keep theirs; it is meaningful). */
+function sortDeep(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortDeep);
+  if (typeof v !== "object" || v === null) return v;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v).sort()) {
+    const val = (v as Record<string, unknown>)[k];
+    if (val !== undefined) out[k] = sortDeep(val);
+  }
+  return out;
+}
+
+function projectName(raw: string | undefined, session: LoadSession, root: Record<string, unknown>): string | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  if (!PROJECT_NAME.test(raw)) {
+    session.problems.atPath(session.origins, root, ["name"], `invalid project name "${raw}"`, "use lowercase letters, digits, - and _, starting with a letter or digit");
+    session.problems.throwIfAny();
+  }
+  return raw;
+}
+
+export { renderConfig } from "./render.js";
+export type {
+  BuildSpec,
+  DependencySpec,
+  DependsOnCondition,
+  DeploySpec,
+  DeviceMappingSpec,
+  DeviceRequestSpec,
+  FileObjectSpec,
+  FileRefSpec,
+  HealthcheckSpec,
+  LoggingSpec,
+  NetworkSpec,
+  PortSpec,
+  ProjectSpec,
+  ResourceSpec,
+  ServiceHookSpec,
+  ServiceNetworkSpec,
+  ServiceSpec,
+  UlimitSpec,
+  VolumeMountSpec,
+  VolumeSpec,
+} from "./model.js";

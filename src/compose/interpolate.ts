@@ -1,0 +1,187 @@
+/**
+ * Phase 2, interpolate: `${VAR}` substitution in every string value of a raw document, with
+ * Compose's syntax: `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?message}`,
+ * `${VAR?message}`, `${VAR:+alt}`, `${VAR+alt}`, `$$` for a literal `$`, and nested templates
+ * inside defaults. It runs on each file before validation, as in compose-go, so that a value
+ * such as `"${PORT:-8080}:80"` is checked after substitution, and so errors point at the
+ * string that contained the template. Keys are not interpolated.
+ */
+import type { Origins, Path } from "./origins.js";
+import type { Problems } from "./problems.js";
+
+export interface Lookup {
+  /** Value of a variable (undefined when unset) and whether it came from an env file. */
+  (name: string): { value: string | undefined; secret: boolean };
+}
+
+export class InterpolationError extends Error {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface Interpolated {
+  value: string;
+  /** A variable defined in an env file (.env / --env-file) contributed to the value. */
+  secret: boolean;
+  /** Variables that were used while unset and had no default. */
+  unset: string[];
+}
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
+
+export function interpolateString(input: string, lookup: Lookup): Interpolated {
+  const state = { secret: false, unset: [] as string[] };
+  const value = expand(input, lookup, state);
+  return { value, secret: state.secret, unset: state.unset };
+}
+
+interface State {
+  secret: boolean;
+  unset: string[];
+}
+
+function expand(s: string, lookup: Lookup, st: State): string {
+  if (!s.includes("$")) return s;
+  let out = "";
+  let i = 0;
+  while (i < s.length) {
+    const c = s[i]!;
+    if (c !== "$") {
+      out += c;
+      i++;
+      continue;
+    }
+    const next = s[i + 1];
+    if (next === "$") {
+      out += "$";
+      i += 2;
+      continue;
+    }
+    if (next === "{") {
+      const end = findClose(s, i + 2);
+      if (end < 0) throw invalid(s);
+      out += braced(s.slice(i + 2, end), s, lookup, st);
+      i = end + 1;
+      continue;
+    }
+    const m = NAME.exec(s.slice(i + 1));
+    if (!m) throw invalid(s);
+    out += resolve(m[0], lookup, st);
+    i += 1 + m[0].length;
+  }
+  return out;
+}
+
+/** Index of the `}` closing a `${` whose body starts at `from`, honouring nested `${…}`. */
+function findClose(s: string, from: number): number {
+  let depth = 1;
+  for (let i = from; i < s.length; i++) {
+    if (s[i] === "$" && s[i + 1] === "$") {
+      i++;
+      continue;
+    }
+    if (s[i] === "$" && s[i + 1] === "{") {
+      depth++;
+      i++;
+    } else if (s[i] === "}") {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  return -1;
+}
+
+function braced(body: string, whole: string, lookup: Lookup, st: State): string {
+  const m = NAME.exec(body);
+  if (!m) throw invalid(whole);
+  const name = m[0];
+  const rest = body.slice(name.length);
+  if (rest === "") return resolve(name, lookup, st);
+  const op = /^(:-|-|:\?|\?|:\+|\+)/.exec(rest);
+  if (!op) throw invalid(whole);
+  const arg = rest.slice(op[0].length);
+  const { value, secret } = lookup(name);
+  const empty = value === undefined || (op[0].startsWith(":") && value === "");
+  const use = (v: string): string => {
+    if (secret) st.secret = true;
+    return v;
+  };
+  switch (op[0]) {
+    case ":-":
+    case "-":
+      return empty ? expand(arg, lookup, st) : use(value!);
+    case ":?":
+    case "?": {
+      if (!empty) return use(value!);
+      const msg = expand(arg, lookup, st);
+      throw new InterpolationError(
+        `required variable ${name} is ${value === undefined ? "unset" : "empty"}${msg ? `: ${msg}` : ""}`,
+        `set ${name} in the environment or in the project's .env file`,
+      );
+    }
+    default:
+      return empty ? "" : expand(arg, lookup, st);
+  }
+}
+
+function resolve(name: string, lookup: Lookup, st: State): string {
+  const { value, secret } = lookup(name);
+  if (value === undefined) {
+    st.unset.push(name);
+    return "";
+  }
+  if (secret) st.secret = true;
+  return value;
+}
+
+function invalid(s: string): InterpolationError {
+  return new InterpolationError(`invalid interpolation format in "${s}"`, "write $$ for a literal $, and ${NAME} or ${NAME:-default} for a variable");
+}
+
+/**
+ * Interpolates every string value under `root` in place, recording problems with positions and
+ * marking entries whose value came (partly) from an env file as secret.
+ */
+export function interpolateTree(
+  root: Record<string, unknown>,
+  lookup: Lookup,
+  origins: Origins,
+  problems: Problems,
+  onUnset?: (name: string, path: Path) => void,
+): void {
+  const visit = (node: unknown, path: (string | number)[]): void => {
+    if (Array.isArray(node)) {
+      node.forEach((v, i) => {
+        if (typeof v === "string") node[i] = one(node, i, v, [...path, i]);
+        else visit(v, [...path, i]);
+      });
+    } else if (typeof node === "object" && node !== null) {
+      const rec = node as Record<string, unknown>;
+      for (const [k, v] of Object.entries(rec)) {
+        if (typeof v === "string") rec[k] = one(rec, k, v, [...path, k]);
+        else visit(v, [...path, k]);
+      }
+    }
+  };
+  const one = (parent: object, key: string | number, s: string, path: (string | number)[]): string => {
+    if (!s.includes("$")) return s;
+    try {
+      const r = interpolateString(s, lookup);
+      if (r.secret) {
+        const e = origins.entry(parent, key);
+        if (e) e.secret = true;
+      }
+      for (const name of r.unset) onUnset?.(name, path);
+      return r.value;
+    } catch (e) {
+      if (!(e instanceof InterpolationError)) throw e;
+      problems.atPath(origins, root, path, e.message, e.hint);
+      return s;
+    }
+  };
+  visit(root, []);
+}

@@ -1,0 +1,99 @@
+/**
+ * Where each value of a compose document came from.
+ *
+ * Positions travel with the data rather than with field paths: after merging several files,
+ * applying `extends` or `include`, the same path can hold values from different files, and only
+ * the objects themselves know their origin. Each loader run owns one `Origins` table (no module
+ * state), keyed weakly by the plain maps and arrays the reader produced; merge and extends copy
+ * entry information to the objects they build.
+ */
+
+export interface Loc {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** What is known about one entry (a map key or a sequence item). */
+export interface EntryInfo {
+  /** Position of the key (maps only). */
+  key?: Loc;
+  /** Position of the value. */
+  value: Loc;
+  /** `!override` on this entry: replace instead of merge. */
+  override?: boolean;
+  /** The value was interpolated from a variable defined in an env file (redacted on output). */
+  secret?: boolean;
+}
+
+export interface NodeInfo {
+  loc: Loc;
+  entries: Map<string | number, EntryInfo>;
+  /** Keys tagged `!reset` in this mapping: removed from what earlier files defined. */
+  resets?: Set<string>;
+}
+
+export type Path = readonly (string | number)[];
+
+export class Origins {
+  readonly #info = new WeakMap<object, NodeInfo>();
+
+  register(node: object, loc: Loc): NodeInfo {
+    const info: NodeInfo = { loc, entries: new Map() };
+    this.#info.set(node, info);
+    return info;
+  }
+
+  get(node: unknown): NodeInfo | undefined {
+    return typeof node === "object" && node !== null ? this.#info.get(node) : undefined;
+  }
+
+  entry(node: unknown, key: string | number): EntryInfo | undefined {
+    return this.get(node)?.entries.get(key);
+  }
+
+  /** Records `entry` for `node[key]`, creating the node's info from `fallback` when missing. */
+  setEntry(node: object, key: string | number, entry: EntryInfo | undefined, fallback?: Loc): void {
+    if (!entry) return;
+    let info = this.#info.get(node);
+    if (!info) {
+      info = this.register(node, fallback ?? entry.value);
+    }
+    info.entries.set(key, entry);
+  }
+
+  /**
+   * Position of the value at `path` under `root`: the deepest position recorded along the path
+   * (a missing field is reported where its parent is). `at: "key"` points at the key instead,
+   * which is where unknown keys are reported.
+   */
+  locate(root: unknown, path: Path, at: "value" | "key" = "value"): Loc | undefined {
+    let node: unknown = root;
+    let best = this.get(root)?.loc;
+    for (let i = 0; i < path.length; i++) {
+      const seg = path[i]!;
+      const entry = this.entry(node, seg);
+      if (!entry) break;
+      best = i === path.length - 1 && at === "key" && entry.key ? entry.key : entry.value;
+      node = childOf(node, seg);
+      if (node === undefined) break;
+    }
+    return best;
+  }
+}
+
+function childOf(node: unknown, seg: string | number): unknown {
+  if (Array.isArray(node) && typeof seg === "number") return node[seg];
+  if (typeof node === "object" && node !== null) return (node as Record<string, unknown>)[String(seg)];
+  return undefined;
+}
+
+/** `services.backend.ports[1]` */
+export function formatPath(path: Path): string {
+  let out = "";
+  for (const seg of path) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else out += out === "" ? seg : `.${seg}`;
+  }
+  return out;
+}

@@ -1,0 +1,112 @@
+/**
+ * Phase 7, semantic checks: what a schema cannot see because it spans several places —
+ * `depends_on` naming unknown services, dependency cycles (the whole cycle is named), two
+ * services publishing the same fixed host port, and references to undeclared networks,
+ * volumes, secrets and configs.
+ */
+import type { PortSpec, ProjectSpec } from "./model.js";
+import { suggest } from "./did-you-mean.js";
+import type { Origins } from "./origins.js";
+import type { Problems } from "./problems.js";
+
+export function checkProject(project: ProjectSpec, root: Record<string, unknown>, origins: Origins, problems: Problems): void {
+  const names = Object.keys(project.services);
+  const at = (path: (string | number)[], message: string, hint?: string, where: "key" | "value" = "value") =>
+    problems.atPath(origins, root, path, message, hint, where);
+  const didYouMean = (n: string, pool: string[]) => {
+    const s = suggest(n, pool);
+    return s ? `did you mean "${s}"?` : pool.length > 0 ? `known: ${pool.join(", ")}` : undefined;
+  };
+
+  for (const [name, svc] of Object.entries(project.services)) {
+    for (const dep of Object.keys(svc.depends_on)) {
+      if (!(dep in project.services)) at(["services", name, "depends_on", dep], `depends_on names unknown service "${dep}"`, didYouMean(dep, names), "key");
+      else if (dep === name) at(["services", name, "depends_on", dep], `service "${name}" depends on itself`);
+    }
+    const nets = Object.keys(project.networks);
+    for (const net of Object.keys(svc.networks)) {
+      if (net !== "default" && !(net in project.networks)) at(["services", name, "networks", net], `service "${name}" uses undeclared network "${net}"`, `declare it under the top-level networks: (${didYouMean(net, nets) ?? "none declared"})`, "key");
+    }
+    const vols = Object.keys(project.volumes);
+    svc.volumes.forEach((v, i) => {
+      if (v.type === "volume" && v.source !== undefined && !(v.source in project.volumes)) {
+        at(["services", name, "volumes", i], `service "${name}" uses undeclared volume "${v.source}"`, `declare it under the top-level volumes:, or write ./${v.source} for a host path`);
+      }
+    });
+    for (const kind of ["secrets", "configs"] as const) {
+      const declared = Object.keys(project[kind] ?? {});
+      svc[kind]?.forEach((r, i) => {
+        if (!declared.includes(r.source)) at(["services", name, kind, i], `service "${name}" uses undeclared ${kind === "secrets" ? "secret" : "config"} "${r.source}"`, `declare it under the top-level ${kind}:`);
+      });
+    }
+    const mode = svc.network_mode;
+    if (mode?.startsWith("service:") && !(mode.slice(8) in project.services)) at(["services", name, "network_mode"], `network_mode names unknown service "${mode.slice(8)}"`, didYouMean(mode.slice(8), names));
+    if (mode !== undefined && svc.networks && Object.keys(svc.networks).length > 0 && !("default" in svc.networks && Object.keys(svc.networks).length === 1)) {
+      at(["services", name, "network_mode"], "network_mode and networks cannot both be set", "remove one of them");
+    }
+  }
+  checkCycles(project, at);
+  checkPorts(project, root, at);
+}
+
+function checkCycles(project: ProjectSpec, at: (path: (string | number)[], m: string, h?: string, w?: "key" | "value") => void): void {
+  const state = new Map<string, "visiting" | "done">();
+  const stack: string[] = [];
+  const reported = new Set<string>();
+  const visit = (n: string): void => {
+    state.set(n, "visiting");
+    stack.push(n);
+    for (const dep of Object.keys(project.services[n]?.depends_on ?? {}).sort()) {
+      if (!(dep in project.services) || dep === n) continue;
+      if (state.get(dep) === "visiting") {
+        const cycle = [...stack.slice(stack.indexOf(dep)), dep];
+        const key = [...cycle.slice(0, -1)].sort().join(",");
+        if (!reported.has(key)) {
+          reported.add(key);
+          at(["services", n, "depends_on", dep], `dependency cycle: ${cycle.join(" -> ")}`, "remove one of these depends_on entries", "key");
+        }
+      } else if (!state.has(dep)) visit(dep);
+    }
+    stack.pop();
+    state.set(n, "done");
+  };
+  for (const n of Object.keys(project.services).sort()) if (!state.has(n)) visit(n);
+}
+
+function checkPorts(project: ProjectSpec, root: Record<string, unknown>, at: (path: (string | number)[], m: string, h?: string) => void): void {
+  const taken = new Map<string, string>();
+  for (const [name, svc] of Object.entries(project.services)) {
+    const rawPorts = ((root.services as Record<string, { ports?: unknown[] }> | undefined)?.[name]?.ports ?? []) as unknown[];
+    const index = rawIndexOf(svc.ports, rawPorts.length);
+    svc.ports.forEach((p, i) => {
+      if (p.published === undefined || p.published.includes("-")) return;
+      const key = `${p.host_ip ?? "*"}:${p.published}/${p.protocol}`;
+      const path = ["services", name, "ports", index[i] ?? i];
+      if (svc.scale > 1) {
+        at(path, `service "${name}" runs ${svc.scale} containers but publishes fixed host port ${p.published}; only one can bind it`, `publish a range ("${p.published}-${Number(p.published) + svc.scale - 1}:${p.target}") or let the engine pick ("${p.target}")`);
+      }
+      for (const [k, other] of taken) {
+        if (overlaps(k, key)) {
+          at(path, `host port ${p.published}/${p.protocol} is already published by ${other}`, `use another host port, or publish only the container port ("${p.target}") to get a free one`);
+          return;
+        }
+      }
+      taken.set(key, `service "${name}"`);
+    });
+  }
+}
+
+/** Same port and protocol, and the same address or a wildcard address on either side. */
+function overlaps(a: string, b: string): boolean {
+  const split = (k: string) => [k.slice(0, k.lastIndexOf(":", k.indexOf("/"))), k.slice(k.lastIndexOf(":", k.indexOf("/")) + 1)] as const;
+  const [ipA, restA] = split(a);
+  const [ipB, restB] = split(b);
+  if (restA !== restB) return false;
+  const wild = (ip: string) => ip === "*" || ip === "0.0.0.0" || ip === "::";
+  return ipA === ipB || wild(ipA) || wild(ipB);
+}
+
+/** Model ports may be expanded from ranges; map them back to the raw list index when counts match. */
+function rawIndexOf(ports: PortSpec[], rawCount: number): number[] {
+  return ports.length === rawCount ? ports.map((_, i) => i) : [];
+}

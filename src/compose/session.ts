@@ -1,0 +1,98 @@
+/**
+ * One load's working state and the per-file pipeline: read → interpolate → validate →
+ * include → extends, then merge of the files in order. All state lives in a `LoadSession`
+ * created per `loadProject` call; nothing is shared between loads.
+ */
+import { readFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { applyExtends } from "./extends.js";
+import { applyIncludes } from "./include.js";
+import { interpolateTree, type Lookup } from "./interpolate.js";
+import { Merger } from "./merge.js";
+import { Origins } from "./origins.js";
+import { Problems } from "./problems.js";
+import { readYaml } from "./read.js";
+import type { RawCompose } from "./schema-project.js";
+import { validateFile } from "./validate.js";
+import { loadEnvFiles, type EnvSource } from "./dotenv.js";
+
+export class LoadSession {
+  readonly origins = new Origins();
+  readonly problems = new Problems();
+  readonly merger = new Merger(this.origins);
+  /** Unset variables used without a default, for warnings: name → first path. */
+  readonly unset = new Map<string, string>();
+  readonly #cache = new Map<string, RawCompose | undefined>();
+
+  constructor(private readonly env: Record<string, string | undefined>) {}
+
+  readText(file: string): string | undefined {
+    try {
+      return readFileSync(file, "utf8");
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Process environment first, then env files (whose values count as secrets). */
+  lookupFor(dotenv: EnvSource): Lookup {
+    return (name) => {
+      const v = this.env[name];
+      if (v !== undefined) return { value: v, secret: false };
+      const d = dotenv.values.get(name);
+      return d !== undefined ? { value: d, secret: true } : { value: undefined, secret: false };
+    };
+  }
+
+  /** read → interpolate → validate one file; cached per file and lookup scope. */
+  loadFile(file: string, lookup: Lookup, scope: string): RawCompose | undefined {
+    const key = `${scope}\u0000${file}`;
+    if (this.#cache.has(key)) return this.#cache.get(key);
+    this.#cache.set(key, undefined);
+    const text = this.readText(file);
+    if (text === undefined) {
+      this.problems.at({ file, line: 1, column: 1 }, undefined, "cannot read the file", "check that it exists and is readable");
+      return undefined;
+    }
+    const raw = readYaml(text, file, this.origins, this.problems);
+    if (!raw) return undefined;
+    interpolateTree(raw, lookup, this.origins, this.problems, (name) => {
+      if (!this.unset.has(name)) this.unset.set(name, file);
+    });
+    const doc = validateFile(raw, this.origins, this.problems);
+    this.#cache.set(key, doc);
+    return doc;
+  }
+
+  /** Several files as one project: each goes through include and extends, then they merge in order. */
+  loadRawProject(files: string[], projectDir: string, lookup: Lookup, chain: string[]): RawCompose | undefined {
+    let merged: Record<string, unknown> = {};
+    const scope = projectDir;
+    for (const file of files) {
+      const doc = this.loadFile(file, lookup, scope);
+      if (!doc) continue;
+      applyIncludes(
+        {
+          origins: this.origins,
+          problems: this.problems,
+          loadProject: (paths, dir, envFiles, ch) => {
+            const env = loadEnvFiles(envFiles, (n) => this.env[n], this.problems);
+            return this.loadRawProject(paths, dir, this.lookupFor(env), ch);
+          },
+        },
+        doc,
+        file,
+        projectDir,
+        chain,
+      );
+      applyExtends(
+        { origins: this.origins, problems: this.problems, merger: this.merger, projectDir, loadFile: (f) => this.loadFile(f, lookup, scope) },
+        doc,
+        file,
+      );
+      merged = this.merger.merge(merged, doc, []) as Record<string, unknown>;
+    }
+    void dirname;
+    return merged as RawCompose;
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Phase 3, validate: checks one interpolated file against the raw schema and turns zod's
+ * issues into positioned problems a user can act on — the file, line and column, the field
+ * path, what was expected and what was found, and a did-you-mean for unknown keys. Union
+ * failures are reported for the alternative whose type matches the value, not as a vague
+ * "invalid input".
+ */
+import type { z } from "zod";
+import { suggest } from "./did-you-mean.js";
+import type { Origins, Path } from "./origins.js";
+import type { Problems } from "./problems.js";
+import { RawCompose } from "./schema-project.js";
+import { UNKNOWN_KEYS_MARK } from "./schema-parts.js";
+
+type Issue = z.core.$ZodIssue;
+
+/** Validates `root` (one file); returns it typed when there were no problems. */
+export function validateFile(root: Record<string, unknown>, origins: Origins, problems: Problems): RawCompose | undefined {
+  const result = RawCompose.safeParse(root);
+  if (result.success) return root as RawCompose;
+  const before = problems.size;
+  for (const issue of result.error.issues) report(issue, [], root, origins, problems);
+  // Only ignorable issues (unknown `x-` keys): the input is valid as written.
+  return problems.size === before ? (root as RawCompose) : undefined;
+}
+
+function report(issue: Issue, prefix: Path, root: unknown, origins: Origins, problems: Problems): void {
+  const path = [...prefix, ...(issue.path as (string | number)[])];
+  const value = valueAt(root, path);
+  switch (issue.code) {
+    case "unrecognized_keys": {
+      const allowed = issue.message.startsWith(UNKNOWN_KEYS_MARK) ? issue.message.slice(UNKNOWN_KEYS_MARK.length).split(",") : [];
+      for (const key of issue.keys) {
+        if (key.startsWith("x-")) continue;
+        const close = suggest(key, allowed);
+        const hint = close ? `did you mean "${close}"?` : allowed.length > 0 ? `allowed keys: ${allowed.join(", ")}` : undefined;
+        problems.atPath(origins, root, [...path, key], `unknown key "${key}"`, hint, "key");
+      }
+      return;
+    }
+    case "invalid_union": {
+      const branch = pickBranch(issue.errors, value);
+      if (branch) {
+        for (const sub of branch) report(sub, path, root, origins, problems);
+        return;
+      }
+      const expected = [...new Set(issue.errors.flatMap((b) => b.filter((i) => i.code === "invalid_type" && i.path.length === 0).map((i) => describeExpected((i as { expected: string }).expected))))];
+      problems.atPath(origins, root, path, `expected ${joinOr(expected)}, got ${describeValue(value)}`);
+      return;
+    }
+    case "invalid_type": {
+      if (value === undefined) {
+        const key = path[path.length - 1];
+        problems.atPath(origins, root, path, `missing required key "${String(key)}"`, `add ${String(key)}: to this mapping`);
+        return;
+      }
+      const msg = issue.message.startsWith("Invalid input") ? `expected ${describeExpected(issue.expected)}, got ${describeValue(value)}` : issue.message;
+      problems.atPath(origins, root, path, msg);
+      return;
+    }
+    case "invalid_value":
+      problems.atPath(origins, root, path, `invalid value ${describeValue(value)}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`);
+      return;
+    case "invalid_key": {
+      const key = path[path.length - 1];
+      const detail = issue.issues[0]?.message ?? issue.message;
+      problems.atPath(origins, root, path, `invalid name "${String(key)}": ${detail}`, undefined, "key");
+      return;
+    }
+    case "custom": {
+      const hint = (issue.params as { hint?: string } | undefined)?.hint;
+      problems.atPath(origins, root, path, issue.message, hint);
+      return;
+    }
+    case "invalid_format":
+      problems.atPath(origins, root, path, `invalid value ${describeValue(value)}: ${issue.message}`);
+      return;
+    default:
+      problems.atPath(origins, root, path, issue.message);
+  }
+}
+
+/** The union alternative that failed for a reason other than the value's type. */
+function pickBranch(branches: Issue[][], value: unknown): Issue[] | undefined {
+  const typed = branches.filter((b) => !b.some((i) => i.path.length === 0 && i.code === "invalid_type"));
+  if (typed.length === 0) return undefined;
+  // Prefer a branch whose failure lies deeper in the value (it matched the outer shape).
+  typed.sort((a, b) => depth(b) - depth(a));
+  void value;
+  return typed[0];
+}
+
+function depth(b: Issue[]): number {
+  return Math.max(0, ...b.map((i) => i.path.length + (i.code === "invalid_union" ? 1 : 0)));
+}
+
+function valueAt(root: unknown, path: Path): unknown {
+  let node = root;
+  for (const seg of path) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<string | number, unknown>)[seg];
+  }
+  return node;
+}
+
+export function describeValue(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  if (typeof v === "string") return `"${v.length > 60 ? `${v.slice(0, 57)}...` : v}"`;
+  return `${typeof v} ${String(v)}`;
+}
+
+function describeExpected(e: string): string {
+  switch (e) {
+    case "array":
+      return "a list";
+    case "object":
+    case "record":
+    case "map":
+      return "a mapping";
+    case "string":
+      return "a string";
+    case "number":
+      return "a number";
+    case "int":
+      return "an integer";
+    case "boolean":
+      return "a boolean";
+    default:
+      return e;
+  }
+}
+
+function joinOr(items: string[]): string {
+  if (items.length <= 1) return items[0] ?? "another value";
+  return `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
+}
