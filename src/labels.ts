@@ -102,3 +102,17 @@ export function networkLabels(base: Labels, key: string): Labels {
 export function managedFilter(project?: string): Record<string, string> {
   return project ? { [LABEL.managed]: "true", [LABEL.project]: project } : { [LABEL.managed]: "true" };
 }
+
+/**
+ * Extra labels from BERTH_LABELS ("key=value,key2=value2"), put on everything berth creates: lets a
+ * CI job or a test run find exactly its own resources. They can never replace berth's own labels.
+ */
+export function extraLabels(env: Record<string, string | undefined>): Labels {
+  const out: Labels = {};
+  for (const pair of (env.BERTH_LABELS ?? "").split(",")) {
+    const eq = pair.indexOf("=");
+    const key = (eq < 0 ? pair : pair.slice(0, eq)).trim();
+    if (key) out[key] = eq < 0 ? "" : pair.slice(eq + 1).trim();
+  }
+  return out;
+}

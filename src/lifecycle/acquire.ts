@@ -11,7 +11,7 @@ import { BerthError, isBerthError } from "../errors.js";
 import { ignoreEvents, type EventListener } from "../events.js";
 import { EventHub } from "../health/event-hub.js";
 import { waitReady } from "../health/readiness.js";
-import { LABEL, networkLabels, projectLabels, type EnvironmentKind, type Lifetime, type Owner } from "../labels.js";
+import { extraLabels, LABEL, networkLabels, projectLabels, type EnvironmentKind, type Lifetime, type Owner } from "../labels.js";
 import { containerRequest, hashOf } from "../plan/container-request.js";
 import { dependantsOf } from "../plan/graph.js";
 import { generateProjectName, networkName, sanitizeProjectName } from "../plan/naming.js";
@@ -110,7 +110,7 @@ export async function acquireProject(spec: ProjectSpec, options: AcquireOptions 
   const plan = reconcileUp({ project, spec, observed, serviceHashes });
   emit({ type: "plan", project, steps: plan.steps.length, at: Date.now() });
 
-  const base = projectLabels({
+  const base = { ...extraLabels(env), ...projectLabels({
     project,
     kind,
     lifetime: options.lifetime ?? "process",
@@ -119,7 +119,7 @@ export async function acquireProject(spec: ProjectSpec, options: AcquireOptions 
     configHash: hashOf(spec).slice(0, 16),
     files: spec.files,
     workingDir: spec.working_dir,
-  });
+  }) };
   const created: { containers: string[]; networks: string[] } = { containers: [], networks: [] };
   const ids = new Map<string, string>(observed.containers.map((c) => [c.name, c.id]));
   const hub = await EventHub.open(engine, project, signal);
