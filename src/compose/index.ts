@@ -74,7 +74,8 @@ export async function loadProject(options: LoadOptions): Promise<ProjectSpec> {
   if (!merged || problems.size > 0) problems.throwIfAny(cwd);
   const root = merged as Record<string, unknown>;
 
-  const name = projectName(options.projectName ?? fromProject("COMPOSE_PROJECT_NAME") ?? merged!.name, session, root);
+  const given = options.projectName ?? fromProject("COMPOSE_PROJECT_NAME");
+  const name = projectName(given ?? merged!.name, given === undefined, session, root, cwd);
   const profiles = parseProfiles(options.profiles, { COMPOSE_PROFILES: fromProject("COMPOSE_PROFILES") });
   const ctx = {
     projectDir,
@@ -110,12 +111,13 @@ function sortDeep(v: unknown): unknown {
   return out;
 }
 
-function projectName(raw: string | undefined, session: LoadSession, root: Record<string, unknown>): string | undefined {
+function projectName(raw: string | undefined, fromFile: boolean, session: LoadSession, root: Record<string, unknown>, cwd: string): string | undefined {
   if (raw === undefined || raw === "") return undefined;
-  if (!PROJECT_NAME.test(raw)) {
-    session.problems.atPath(session.origins, root, ["name"], `invalid project name "${raw}"`, "use lowercase letters, digits, - and _, starting with a letter or digit");
-    session.problems.throwIfAny();
-  }
+  if (PROJECT_NAME.test(raw)) return raw;
+  const hint = "use lowercase letters, digits, - and _, starting with a letter or digit";
+  if (!fromFile) throw new BerthError("USAGE", `invalid project name "${raw}" (from -p or COMPOSE_PROJECT_NAME)`, { hint });
+  session.problems.atPath(session.origins, root, ["name"], `invalid project name "${raw}"`, hint);
+  session.problems.throwIfAny(cwd);
   return raw;
 }
 
