@@ -1,6 +1,7 @@
 import type Docker from "dockerode";
 import { BerthError } from "../errors.js";
 import { toBerthError, statusOf } from "./errors.js";
+import { Semaphore } from "./semaphore.js";
 import { FrameDecoder, demuxToText } from "./stream-frames.js";
 import type {
   CallOptions,
@@ -14,6 +15,7 @@ import type {
   Labels,
   NetworkCreateRequest,
   NetworkSummary,
+  RuntimeOptions,
   VolumeSummary,
 } from "./types.js";
 
@@ -39,11 +41,54 @@ function toHealthcheck(raw: Docker.HealthConfig | undefined): HealthcheckConfig 
   };
 }
 
+/** berth's runtime options in the Engine API's HostConfig form; undefined fields are omitted. */
+function hostConfigOf(r: RuntimeOptions): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    Memory: r.memoryBytes,
+    MemoryReservation: r.memoryReservationBytes,
+    MemorySwap: r.memorySwapBytes,
+    NanoCpus: r.nanoCpus,
+    CpuShares: r.cpuShares,
+    CpuQuota: r.cpuQuota,
+    CpuPeriod: r.cpuPeriod,
+    CpusetCpus: r.cpusetCpus,
+    PidsLimit: r.pidsLimit,
+    ShmSize: r.shmSizeBytes,
+    OomKillDisable: r.oomKillDisable,
+    OomScoreAdj: r.oomScoreAdj,
+    CapAdd: r.capAdd,
+    CapDrop: r.capDrop,
+    ExtraHosts: r.extraHosts,
+    Dns: r.dns,
+    DnsSearch: r.dnsSearch,
+    DnsOptions: r.dnsOptions,
+    SecurityOpt: r.securityOpt,
+    Sysctls: r.sysctls,
+    Ulimits: r.ulimits?.map((u) => ({ Name: u.name, Soft: u.soft, Hard: u.hard })),
+    LogConfig: r.logConfig ? { Type: r.logConfig.type, Config: r.logConfig.config } : undefined,
+    Privileged: r.privileged,
+    GroupAdd: r.groupAdd,
+    Devices: r.devices?.map((d) => ({ PathOnHost: d.pathOnHost, PathInContainer: d.pathInContainer, CgroupPermissions: d.cgroupPermissions })),
+    IpcMode: r.ipcMode,
+    PidMode: r.pidMode,
+    UTSMode: r.utsMode,
+    UsernsMode: r.usernsMode,
+    CgroupParent: r.cgroupParent,
+    Runtime: r.runtime,
+  };
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
+}
+
 /**
  * The one object that talks to the Docker Engine API. Construct it through `connectEngine`, which
  * negotiates the API version. Every method maps client errors to BerthError and takes a signal.
  */
 export class Engine {
+  /** Bounded concurrency for calls that create, start or remove things. */
+  private readonly mutations = new Semaphore(8);
+  /** Starts that publish ports, one at a time: the engine can hand two concurrent starts the same port. */
+  private readonly portStarts = new Semaphore(1);
+
   constructor(
     private readonly docker: Docker,
     readonly info: EngineInfo,
@@ -65,6 +110,16 @@ export class Engine {
     await this.call("ping the engine", () => docker.ping({ abortSignal: options.signal }));
   }
 
+  /** CPUs and memory of the engine's host. */
+  async systemInfo(options: CallOptions = {}): Promise<{ ncpu: number; memTotalBytes: number; name: string }> {
+    return this.call("read engine info", async () => {
+      // The published typings lag dockerode 5, whose info() accepts an abort signal.
+      const docker = this.docker as unknown as { info(o: object): Promise<{ NCPU: number; MemTotal: number; Name: string }> };
+      const info = await docker.info({ abortSignal: options.signal });
+      return { ncpu: info.NCPU, memTotalBytes: info.MemTotal, name: info.Name };
+    });
+  }
+
   // ---- images ----
 
   /** The image's healthcheck, or null when the image is not present locally. */
@@ -82,7 +137,7 @@ export class Engine {
 
   async createNetwork(req: NetworkCreateRequest, options: CallOptions = {}): Promise<string> {
     return this.call(`create network ${req.name}`, async () => {
-      const net = await this.docker.createNetwork({
+      const net = await this.mutations.run(() => this.docker.createNetwork({
         Name: req.name,
         CheckDuplicate: true,
         Driver: req.driver ?? "bridge",
@@ -90,14 +145,14 @@ export class Engine {
         Labels: req.labels,
         IPAM: req.subnet ? { Driver: "default", Config: [{ Subnet: req.subnet, ...(req.gateway ? { Gateway: req.gateway } : {}) }] } : undefined,
         abortSignal: options.signal,
-      } as Docker.NetworkCreateOptions);
+      } as Docker.NetworkCreateOptions));
       return net.id;
     });
   }
 
   async removeNetwork(id: string, options: CallOptions = {}): Promise<void> {
     try {
-      await this.docker.getNetwork(id).remove({ abortSignal: options.signal });
+      await this.mutations.run(() => this.docker.getNetwork(id).remove({ abortSignal: options.signal }));
     } catch (error) {
       if (statusOf(error) === 404) return;
       throw toBerthError(error, `remove network ${id}`, this.endpoint);
@@ -115,6 +170,25 @@ export class Engine {
         containers: Object.keys(n.Containers ?? {}),
       }));
     });
+  }
+
+  /** One network by id or name, or null when there is none. */
+  async inspectNetwork(idOrName: string, options: CallOptions = {}): Promise<NetworkSummary | null> {
+    try {
+      // The typings' inspect(options) overload returns void; at runtime it resolves the network.
+      const network = this.docker.getNetwork(idOrName) as unknown as { inspect(o: object): Promise<Docker.NetworkInspectInfo> };
+      const n = await network.inspect({ abortSignal: options.signal });
+      return {
+        id: n.Id,
+        name: n.Name,
+        labels: n.Labels ?? {},
+        subnets: (n.IPAM?.Config ?? []).map((c) => c.Subnet).filter((s): s is string => !!s),
+        containers: Object.keys(n.Containers ?? {}),
+      };
+    } catch (error) {
+      if (statusOf(error) === 404) return null;
+      throw toBerthError(error, `inspect network ${idOrName}`, this.endpoint);
+    }
   }
 
   async disconnectNetwork(network: string, container: string, options: CallOptions = {}): Promise<void> {
@@ -186,6 +260,10 @@ export class Engine {
                 StartPeriod: hc.startPeriodMs !== undefined ? hc.startPeriodMs * NS_PER_MS : undefined,
                 Retries: hc.retries,
               },
+      Tty: req.runtime.tty,
+      OpenStdin: req.runtime.openStdin,
+      Domainname: req.runtime.domainname,
+      MacAddress: req.runtime.macAddress,
       HostConfig: {
         PortBindings: Object.fromEntries(
           Object.entries(req.portBindings).map(([k, bs]) => [k, bs.map((b) => ({ HostIp: b.hostIp, HostPort: b.hostPort }))]),
@@ -195,20 +273,26 @@ export class Engine {
         Init: req.init,
         ReadonlyRootfs: req.readOnly,
         Tmpfs: req.tmpfs,
-        NetworkMode: req.network.name,
+        NetworkMode: req.networkMode ?? req.network?.name,
+        ...hostConfigOf(req.runtime),
       },
-      NetworkingConfig: {
-        EndpointsConfig: {
-          [req.network.name]: {
-            Aliases: req.network.aliases,
-            ...(req.network.ipv4Address ? { IPAMConfig: { IPv4Address: req.network.ipv4Address } } : {}),
-          },
-        },
-      },
+      NetworkingConfig: req.network
+        ? {
+            EndpointsConfig: {
+              [req.network.name]: {
+                Aliases: req.network.aliases,
+                Links: req.network.links,
+                ...(req.network.ipv4Address || req.network.ipv6Address
+                  ? { IPAMConfig: { IPv4Address: req.network.ipv4Address, IPv6Address: req.network.ipv6Address } }
+                  : {}),
+              },
+            },
+          }
+        : undefined,
       abortSignal: options.signal,
     } as Docker.ContainerCreateOptions;
     try {
-      const c = await this.docker.createContainer(body);
+      const c = await this.mutations.run(() => this.docker.createContainer(body));
       return c.id;
     } catch (error) {
       if (statusOf(error) === 404 && /no such image/i.test(String((error as { json?: { message?: string } }).json?.message))) {
@@ -222,10 +306,11 @@ export class Engine {
     }
   }
 
-  async startContainer(id: string, options: CallOptions = {}): Promise<void> {
+  async startContainer(id: string, options: CallOptions & { publishesPorts?: boolean } = {}): Promise<void> {
+    const start = () => this.mutations.run(() => this.docker.getContainer(id).start({ abortSignal: options.signal }));
     await this.call(`start container ${id.slice(0, 12)}`, async () => {
       try {
-        await this.docker.getContainer(id).start({ abortSignal: options.signal });
+        await (options.publishesPorts ? this.portStarts.run(start) : start());
       } catch (error) {
         if (statusOf(error) === 304) return; // already started
         throw error;
@@ -250,7 +335,7 @@ export class Engine {
   /** Removes a container; `volumes` also removes its anonymous volumes. Absent is fine. */
   async removeContainer(id: string, opts: CallOptions & { force?: boolean; volumes?: boolean } = {}): Promise<void> {
     try {
-      await this.docker.getContainer(id).remove({ force: opts.force ?? true, v: opts.volumes ?? true, abortSignal: opts.signal });
+      await this.mutations.run(() => this.docker.getContainer(id).remove({ force: opts.force ?? true, v: opts.volumes ?? true, abortSignal: opts.signal }));
     } catch (error) {
       const status = statusOf(error);
       if (status === 404) return;
@@ -353,8 +438,49 @@ export class Engine {
     });
   }
 
+  /**
+   * Runs a command in a running container, streaming its output as it comes (for `berth exec`),
+   * and resolves with its exit code. Unlike `exec`, nothing is buffered or truncated.
+   */
+  async execStream(
+    id: string,
+    cmd: string[],
+    onOutput: (stream: "stdout" | "stderr", data: Buffer) => void,
+    opts: CallOptions & { env?: string[]; user?: string; workingDir?: string } = {},
+  ): Promise<number> {
+    const signal = opts.signal;
+    return this.call(`exec in ${id.slice(0, 12)}`, async () => {
+      const exec = await this.docker.getContainer(id).exec({
+        Cmd: cmd,
+        AttachStdout: true,
+        AttachStderr: true,
+        ...(opts.env?.length ? { Env: opts.env } : {}),
+        ...(opts.user ? { User: opts.user } : {}),
+        ...(opts.workingDir ? { WorkingDir: opts.workingDir } : {}),
+        abortSignal: signal,
+      } as {});
+      const stream = await exec.start({ hijack: true, stdin: false, abortSignal: signal } as {});
+      const decoder = new FrameDecoder(onOutput);
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = () => {
+          stream.destroy();
+          reject(signal?.reason ?? new Error("aborted"));
+        };
+        if (signal?.aborted) return onAbort();
+        signal?.addEventListener("abort", onAbort, { once: true });
+        const finish = () => { signal?.removeEventListener("abort", onAbort); resolve(); };
+        stream.on("data", (c: Buffer) => decoder.push(c));
+        stream.on("end", finish);
+        stream.on("close", finish);
+        stream.on("error", (e) => { signal?.removeEventListener("abort", onAbort); reject(e); });
+      });
+      const info = await exec.inspect({ abortSignal: signal } as {});
+      return info.ExitCode ?? -1;
+    });
+  }
+
   /** The last `tail` lines of a container's output (stdout and stderr interleaved). */
-  async logs(id: string, opts: CallOptions & { tail?: number; since?: number; timestamps?: boolean } = {}): Promise<string> {
+  async logs(id: string, opts: CallOptions & { tail?: number | "all"; since?: number; timestamps?: boolean } = {}): Promise<string> {
     return this.call(`read logs of ${id.slice(0, 12)}`, async () => {
       const buf = (await this.docker.getContainer(id).logs({
         stdout: true,
@@ -370,9 +496,9 @@ export class Engine {
   }
 
   /** Follows a container's output until the signal aborts or the container stops. */
-  async followLogs(id: string, onLine: (stream: "stdout" | "stderr", text: string) => void, opts: CallOptions & { tail?: number; since?: number } = {}): Promise<void> {
+  async followLogs(id: string, onLine: (stream: "stdout" | "stderr", text: string) => void, opts: CallOptions & { tail?: number | "all"; since?: number; timestamps?: boolean } = {}): Promise<void> {
     const stream = (await this.call(`follow logs of ${id.slice(0, 12)}`, () =>
-      this.docker.getContainer(id).logs({ stdout: true, stderr: true, follow: true, tail: opts.tail ?? 100, since: opts.since ?? 0, abortSignal: opts.signal } as {}),
+      this.docker.getContainer(id).logs({ stdout: true, stderr: true, follow: true, tail: opts.tail ?? 100, since: opts.since ?? 0, timestamps: opts.timestamps ?? false, abortSignal: opts.signal } as {}),
     )) as unknown as NodeJS.ReadableStream & { destroy(): void };
     const decoder = new FrameDecoder((s, d) => onLine(s, d.toString("utf8")));
     await new Promise<void>((resolve) => {

@@ -90,6 +90,45 @@ export interface MountRequest {
   readOnly?: boolean;
 }
 
+/** Limits and runtime knobs of a container, in berth's terms (bytes, nano-CPUs). */
+export interface RuntimeOptions {
+  memoryBytes?: number;
+  memoryReservationBytes?: number;
+  memorySwapBytes?: number;
+  nanoCpus?: number;
+  cpuShares?: number;
+  cpuQuota?: number;
+  cpuPeriod?: number;
+  cpusetCpus?: string;
+  pidsLimit?: number;
+  shmSizeBytes?: number;
+  oomKillDisable?: boolean;
+  oomScoreAdj?: number;
+  capAdd?: string[];
+  capDrop?: string[];
+  extraHosts?: string[];
+  dns?: string[];
+  dnsSearch?: string[];
+  dnsOptions?: string[];
+  securityOpt?: string[];
+  sysctls?: Record<string, string>;
+  ulimits?: { name: string; soft: number; hard: number }[];
+  logConfig?: { type: string; config: Record<string, string> };
+  privileged?: boolean;
+  groupAdd?: string[];
+  devices?: { pathOnHost: string; pathInContainer: string; cgroupPermissions: string }[];
+  tty?: boolean;
+  openStdin?: boolean;
+  domainname?: string;
+  macAddress?: string;
+  ipcMode?: string;
+  pidMode?: string;
+  utsMode?: string;
+  usernsMode?: string;
+  cgroupParent?: string;
+  runtime?: string;
+}
+
 /** What berth asks the engine to create: already decided, nothing left to default. */
 export interface ContainerCreateRequest {
   name: string;
@@ -112,7 +151,10 @@ export interface ContainerCreateRequest {
   stopTimeoutSec?: number;
   readOnly?: boolean;
   tmpfs?: Record<string, string>;
-  network: { name: string; aliases: string[]; ipv4Address?: string };
+  /** The first network to join; absent with networkMode host/none. */
+  network?: { name: string; aliases: string[]; links?: string[]; ipv4Address?: string; ipv6Address?: string };
+  networkMode?: string;
+  runtime: RuntimeOptions;
 }
 
 export interface NetworkCreateRequest {

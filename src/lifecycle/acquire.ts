@@ -11,14 +11,17 @@ import { BerthError, isBerthError } from "../errors.js";
 import { ignoreEvents, type EventListener } from "../events.js";
 import { EventHub } from "../health/event-hub.js";
 import { waitReady } from "../health/readiness.js";
+import { readinessRules } from "../health/probe-spec.js";
 import { extraLabels, LABEL, networkLabels, projectLabels, type EnvironmentKind, type Lifetime, type Owner } from "../labels.js";
 import { containerRequest, hashOf } from "../plan/container-request.js";
 import { dependantsOf } from "../plan/graph.js";
 import { generateProjectName, networkName, sanitizeProjectName } from "../plan/naming.js";
 import { observeProject } from "../plan/observe.js";
 import type { Plan, Step } from "../plan/plan.js";
-import { projectNetworkKeys, reconcileUp, type Observed } from "../plan/reconcile.js";
-import { hasFixedHostPort } from "../ports/bindings.js";
+import { projectNetworkKeys, reconcileUp, serviceNetworkKeys, type Observed } from "../plan/reconcile.js";
+import { parseStrategy, type PortStrategy } from "../ports/strategy.js";
+import { createEnvironmentNetwork } from "../networks/create-network.js";
+import { prepareSpec } from "./prepare.js";
 import { Environment } from "./environment.js";
 import { executePlan } from "./executor.js";
 import { releaseProject } from "./release.js";
@@ -33,6 +36,8 @@ export interface AcquireOptions extends Partial<Omit<LoadOptions, "env">> {
   lifetime?: Lifetime;
   /** Overall deadline for the environment to become ready, ms (default 180 s). */
   timeoutMs?: number;
+  /** How host ports are chosen: dynamic (default for test), file (dev, prod) or range; default BERTH_PORTS. */
+  ports?: PortStrategy;
   /** Keep what was created when acquire fails, for debugging. */
   keepOnFailure?: boolean;
   engine?: Engine;
@@ -67,27 +72,7 @@ export async function acquire(options: AcquireOptions = {}): Promise<Environment
   return acquireProject(spec, { ...options, env });
 }
 
-/** Checks, before anything is created, that every image is present (no registry can supply one). */
-async function checkImages(engine: Engine, spec: ProjectSpec, signal?: AbortSignal): Promise<void> {
-  const images = [...new Set(Object.values(spec.services).map((s) => s.image).filter((i): i is string => !!i))].sort();
-  const found = await Promise.all(images.map(async (i) => [i, await engine.inspectImage(i, { signal })] as const));
-  const missing = found.filter(([, f]) => f === null).map(([i]) => i);
-  if (missing.length) {
-    const users = (img: string) => Object.values(spec.services).filter((s) => s.image === img).map((s) => s.name).sort().join(", ");
-    throw new BerthError("IMAGE_NOT_FOUND", `image${missing.length > 1 ? "s" : ""} not present on the engine: ${missing.map((m) => `${m} (service ${users(m)})`).join("; ")}`, {
-      hint: "berth never pulls. Build the image locally (for berth's fixtures and example stack: `bash scripts/build-images.sh`) or tag an existing image with that name.",
-      details: { images: missing },
-    });
-  }
-  const unbuilt = Object.values(spec.services).filter((s) => !s.image).map((s) => s.name);
-  if (unbuilt.length) {
-    throw new BerthError("USAGE", `service${unbuilt.length > 1 ? "s" : ""} ${unbuilt.join(", ")} ha${unbuilt.length > 1 ? "ve" : "s"} no image`, {
-      hint: "Give each service an `image:`; building `build:` sections is not supported yet.",
-    });
-  }
-}
-
-export async function acquireProject(spec: ProjectSpec, options: AcquireOptions = {}): Promise<Environment> {
+export async function acquireProject(loaded: ProjectSpec, options: AcquireOptions = {}): Promise<Environment> {
   const env = options.env ?? { ...process.env };
   const kind = kindFrom(env, options.kind);
   const emit = options.onEvent ?? ignoreEvents;
@@ -97,12 +82,8 @@ export async function acquireProject(spec: ProjectSpec, options: AcquireOptions 
   const project = explicit ? sanitizeProjectName(explicit) : generateProjectName(kind, new Date());
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
 
-  await checkImages(engine, spec, signal);
-  for (const s of Object.values(spec.services)) {
-    if (s.container_name || hasFixedHostPort(s.ports)) {
-      emit({ type: "warning", project, message: `service ${s.name} sets ${s.container_name ? `container_name "${s.container_name}"` : "a fixed host port"}: this environment cannot run twice at once`, at: Date.now() });
-    }
-  }
+  const readiness = readinessRules(loaded.services); // invalid x-berth probes fail before anything exists
+  const spec = await prepareSpec({ spec: loaded, project, strategy: parseStrategy(options.ports ?? env.BERTH_PORTS, kind), env, engine, emit, signal });
 
   const observed: Observed = explicit ? await observeProject(engine, project, signal) : { networks: {}, volumes: {}, containers: [] };
   const fresh = observed.containers.length === 0 && Object.keys(observed.networks).length === 0;
@@ -152,10 +133,16 @@ export async function acquireProject(spec: ProjectSpec, options: AcquireOptions 
       case "create-network": {
         const key = step.key!;
         const net = spec.networks[key];
-        const id = await engine.createNetwork(
-          { name: networkName(project, key, net?.name), labels: { ...(net?.labels ?? {}), ...networkLabels(base, key) }, internal: net?.internal, driver: net?.driver },
-          { signal: stepSignal },
-        );
+        const containers = Object.values(spec.services).filter((s) => serviceNetworkKeys(s).includes(key)).reduce((n, s) => n + s.scale, 0);
+        const { id } = await createEnvironmentNetwork(engine, {
+          name: networkName(project, key, net?.name),
+          labels: { ...(net?.labels ?? {}), ...networkLabels(base, key) },
+          spec: net,
+          containers,
+          env,
+          signal: stepSignal,
+          onRetry: (attempt, cause) => emit({ type: "retry", project, target: step.target, attempt, cause, at: Date.now() }),
+        });
         created.networks.push(id);
         return;
       }
@@ -188,8 +175,13 @@ export async function acquireProject(spec: ProjectSpec, options: AcquireOptions 
       }
       case "wait-ready": {
         const service = spec.services[step.service!]!;
-        const r = await waitReady({ engine, hub, containerId: ids.get(step.target)!, service: service.name, mode: step.ready ?? "healthy", deadline, signal: stepSignal, restartPolicy: service.restart });
-        emit({ type: "ready", project, service: service.name, container: step.target, via: r.via, at: r.readyAt, elapsedMs: r.readyAt - t0 });
+        const rule = readiness[service.name];
+        const own = rule?.timeoutMs !== undefined ? Date.now() + rule.timeoutMs : deadline;
+        const r = await waitReady({
+          engine, hub, containerId: ids.get(step.target)!, service: service.name, mode: step.ready ?? "healthy", readiness: rule,
+          deadline: Math.min(deadline, own), signal: stepSignal, restartPolicy: service.restart ?? service.deploy?.restart_policy?.condition,
+        });
+        emit({ type: "ready", project, service: service.name, container: step.target, via: r.via, probe: r.probe, restarts: r.restarts, at: r.readyAt, elapsedMs: r.readyAt - t0 });
         return;
       }
     }

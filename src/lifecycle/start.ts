@@ -2,7 +2,7 @@
  * Starting a container that publishes ports. The engine can hand the same ephemeral host port to
  * two containers started at the same moment (docker/compose serializes such starts for this
  * reason), and another process may take a port between allocation and bind. So: starts that
- * publish ports go one at a time within this process, and a "port is already allocated" start of
+ * publish ports go one at a time per engine (Engine.startContainer), and a "port is already allocated" start of
  * a dynamic port is retried (the engine picks again), at most 3 times with backoff.
  */
 import type { PortSpec } from "../compose/model.js";
@@ -12,16 +12,6 @@ import { hasFixedHostPort } from "../ports/bindings.js";
 
 const PORT_TAKEN = /port is already allocated|address already in use/i;
 const MAX_ATTEMPTS = 3;
-
-/** Per-engine queue: one start-with-ports at a time. */
-const queues = new WeakMap<Engine, Promise<unknown>>();
-
-function serialized<T>(engine: Engine, fn: () => Promise<T>): Promise<T> {
-  const prev = queues.get(engine) ?? Promise.resolve();
-  const next = prev.then(fn, fn);
-  queues.set(engine, next.catch(() => undefined));
-  return next;
-}
 
 export async function startWithPortRetry(
   engine: Engine,
@@ -33,7 +23,7 @@ export async function startWithPortRetry(
   if (ports.length === 0) return engine.startContainer(id, { signal: o.signal });
   for (let attempt = 1; ; attempt++) {
     try {
-      return await serialized(engine, () => engine.startContainer(id, { signal: o.signal }));
+      return await engine.startContainer(id, { signal: o.signal, publishesPorts: true });
     } catch (error) {
       const taken = isBerthError(error) && PORT_TAKEN.test(error.message);
       if (!taken) throw error;

@@ -8,6 +8,7 @@ import { containerLabels } from "../labels.js";
 import { toBindings } from "../ports/bindings.js";
 import { containerName, networkName, volumeName } from "./naming.js";
 import { serviceNetworkKeys } from "./reconcile.js";
+import { effectiveRestart, fileRefMounts, runtimeOptions } from "./runtime-options.js";
 
 /** JSON with sorted keys, so equal configurations hash equally. */
 export function canonicalJson(value: unknown): string {
@@ -29,13 +30,20 @@ function restartPolicy(restart: string | undefined): ContainerCreateRequest["res
 }
 
 function mounts(project: string, spec: ProjectSpec, service: ServiceSpec): MountRequest[] {
-  return service.volumes
+  const files: MountRequest[] = fileRefMounts(spec, service).map((m) => ({ type: "bind", source: m.source, target: m.target, readOnly: true }));
+  return [...service.volumes
     .filter((v): v is typeof v & { type: "bind" | "volume" | "tmpfs" } => v.type === "bind" || v.type === "volume" || v.type === "tmpfs")
     .map((v) => {
       const source =
         v.type === "volume" && v.source ? volumeName(project, v.source, spec.volumes[v.source]?.name) : v.source;
       return { type: v.type, source, target: v.target, readOnly: v.read_only };
-    });
+    }), ...files];
+}
+
+/** host / none / bridge mode: the container joins no project network. */
+function ownNetworkMode(service: ServiceSpec): string | undefined {
+  const mode = service.network_mode;
+  return mode === "host" || mode === "none" || mode === "bridge" ? mode : undefined;
 }
 
 export interface RequestContext {
@@ -51,6 +59,7 @@ export interface RequestContext {
  */
 export function containerRequest(ctx: RequestContext, service: ServiceSpec, number: number): ContainerCreateRequest {
   const { project, spec } = ctx;
+  const networkMode = ownNetworkMode(service);
   const firstKey = serviceNetworkKeys(service)[0]!;
   const attach = service.networks[firstKey] ?? {};
   const bindings = toBindings(service.ports);
@@ -77,16 +86,34 @@ export function containerRequest(ctx: RequestContext, service: ServiceSpec, numb
       : hc?.test
         ? { test: hc.test, intervalMs: hc.interval_ms, timeoutMs: hc.timeout_ms, startPeriodMs: hc.start_period_ms, retries: hc.retries }
         : undefined,
-    restartPolicy: restartPolicy(service.restart),
+    restartPolicy: restartPolicy(effectiveRestart(service)),
     init: service.init,
     stopSignal: service.stop_signal,
     stopTimeoutSec: service.stop_grace_period_ms !== undefined ? Math.ceil(service.stop_grace_period_ms / 1000) : undefined,
     readOnly: service.read_only,
     tmpfs: service.tmpfs?.length ? Object.fromEntries(service.tmpfs.map((t) => { const [p = t, o = ""] = t.split(":"); return [p, o]; })) : undefined,
-    network: {
-      name: networkName(project, firstKey, spec.networks[firstKey]?.name),
-      aliases: [service.name, ...(attach.aliases ?? [])],
-      ipv4Address: attach.ipv4_address,
-    },
+    network: networkMode
+      ? undefined
+      : {
+          name: networkName(project, firstKey, spec.networks[firstKey]?.name),
+          aliases: [service.name, ...(attach.aliases ?? [])],
+          links: linksOf(project, service),
+          ipv4Address: attach.ipv4_address,
+          ipv6Address: attach.ipv6_address,
+        },
+    networkMode,
+    runtime: runtimeOptions(service),
   };
+}
+
+/**
+ * `links: ["db:database"]`: this container reaches db's first replica also as "database". On a
+ * user-defined network the engine resolves such per-endpoint links in its embedded DNS.
+ */
+function linksOf(project: string, service: ServiceSpec): string[] | undefined {
+  if (!service.links?.length) return undefined;
+  return service.links.map((l) => {
+    const [target = l, alias = target] = l.split(":");
+    return `${containerName(project, target, 1)}:${alias}`;
+  });
 }

@@ -1,0 +1,86 @@
+/**
+ * Everything checked and decided before anything is created: the port strategy applied, keys berth
+ * cannot honour rejected, images present, limits the engine would refuse caught with the service
+ * and key named. A failure here leaves the engine untouched.
+ */
+import type { ProjectSpec } from "../compose/model.js";
+import type { Engine } from "../engine/engine.js";
+import { BerthError, type SourceProblem } from "../errors.js";
+import type { EventListener } from "../events.js";
+import { unsupportedProblems } from "../plan/runtime-options.js";
+import { hasFixedHostPort } from "../ports/bindings.js";
+import { applyStrategy, DEFAULT_RANGE, type PortStrategy } from "../ports/strategy.js";
+
+/** The engine refuses memory limits under 6 MiB. */
+const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
+
+export interface PrepareInput {
+  spec: ProjectSpec;
+  project: string;
+  strategy: PortStrategy;
+  env: Record<string, string | undefined>;
+  engine: Engine;
+  emit: EventListener;
+  signal?: AbortSignal;
+}
+
+function limitProblems(spec: ProjectSpec, ncpu: number): SourceProblem[] {
+  const file = spec.files[0] ?? "compose.yaml";
+  const problems: SourceProblem[] = [];
+  for (const s of Object.values(spec.services)) {
+    const limits = s.deploy?.resources?.limits;
+    const cpus = s.cpus ?? limits?.cpus;
+    const key = s.cpus !== undefined ? "cpus" : "deploy.resources.limits.cpus";
+    if (cpus !== undefined && cpus > ncpu) {
+      problems.push({ file, path: `services.${s.name}.${key}`, message: `${cpus} CPUs asked, but the engine has only ${ncpu}`, hint: `use at most ${ncpu}` });
+    }
+    const mem = s.mem_limit ?? limits?.memory;
+    const mkey = s.mem_limit !== undefined ? "mem_limit" : "deploy.resources.limits.memory";
+    if (mem !== undefined && mem > 0 && mem < MIN_MEMORY_BYTES) {
+      problems.push({ file, path: `services.${s.name}.${mkey}`, message: `memory limit of ${mem} bytes is below the engine's minimum of 6 MiB`, hint: "use at least 6m" });
+    }
+  }
+  return problems;
+}
+
+export async function prepareSpec(input: PrepareInput): Promise<ProjectSpec> {
+  const { spec, project, emit, engine, signal } = input;
+  const { services, remapped } = applyStrategy(Object.values(spec.services), input.strategy, input.env.BERTH_PORT_RANGE ?? DEFAULT_RANGE);
+  for (const r of remapped) {
+    emit({ type: "warning", project, message: `service ${r.service}: host port ${r.was} for ${r.target} replaced by one the engine picks (port strategy ${input.strategy}; use --ports file to keep the file's ports)`, at: Date.now() });
+  }
+  const prepared: ProjectSpec = { ...spec, services: Object.fromEntries(services.map((s) => [s.name, s])) };
+
+  const info = await engine.systemInfo({ signal });
+  const problems = [...unsupportedProblems(prepared), ...limitProblems(prepared, info.ncpu)];
+  if (problems.length) {
+    throw new BerthError("COMPOSE_INVALID", `${problems.length} setting${problems.length > 1 ? "s" : ""} in the compose file cannot be honoured on this engine`, { problems });
+  }
+  await checkImages(engine, prepared, signal);
+  for (const s of services) {
+    if (s.container_name || hasFixedHostPort(s.ports)) {
+      emit({ type: "warning", project, message: `service ${s.name} sets ${s.container_name ? `container_name "${s.container_name}"` : "a fixed host port"}: this environment cannot run twice at once`, at: Date.now() });
+    }
+  }
+  return prepared;
+}
+
+/** Every image must be present: no registry can supply one. */
+async function checkImages(engine: Engine, spec: ProjectSpec, signal?: AbortSignal): Promise<void> {
+  const images = [...new Set(Object.values(spec.services).map((s) => s.image).filter((i): i is string => !!i))].sort();
+  const found = await Promise.all(images.map(async (i) => [i, await engine.inspectImage(i, { signal })] as const));
+  const missing = found.filter(([, f]) => f === null).map(([i]) => i);
+  if (missing.length) {
+    const users = (img: string) => Object.values(spec.services).filter((s) => s.image === img).map((s) => s.name).sort().join(", ");
+    throw new BerthError("IMAGE_NOT_FOUND", `image${missing.length > 1 ? "s" : ""} not present on the engine: ${missing.map((m) => `${m} (service ${users(m)})`).join("; ")}`, {
+      hint: "berth never pulls. Build the image locally (for berth's fixtures and example stack: `bash scripts/build-images.sh`) or tag an existing image with that name.",
+      details: { images: missing },
+    });
+  }
+  const unbuilt = Object.values(spec.services).filter((s) => !s.image).map((s) => s.name);
+  if (unbuilt.length) {
+    throw new BerthError("USAGE", `service${unbuilt.length > 1 ? "s" : ""} ${unbuilt.join(", ")} ha${unbuilt.length > 1 ? "ve" : "s"} no image`, {
+      hint: "Give each service an `image:`; building `build:` sections is not supported yet.",
+    });
+  }
+}

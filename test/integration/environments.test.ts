@@ -1,0 +1,139 @@
+/**
+ * Environments as units of isolation, on the real engine: many at once beyond the engine's default
+ * address pools, runtime options passed as Compose means them, port strategies, interoperability
+ * with Docker Compose's labels.
+ */
+import { execFileSync, execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { acquire, type Environment } from "../../src/index.js";
+import { parseCidr, overlaps } from "../../src/networks/subnets.js";
+import { berth, engine, resourcesOf, stack, uniqueName } from "./helpers.js";
+
+const run = promisify(execFile);
+
+function inspect(id: string): { HostConfig: Record<string, unknown>; Config: Record<string, unknown>; NetworkSettings: { Networks: Record<string, { Aliases: string[] | null }> } } {
+  return JSON.parse(execFileSync("docker", ["inspect", id], { encoding: "utf8" }))[0];
+}
+
+describe("environments", () => {
+  it("keeps 60 environments up at once, each on its own subnet, then returns every subnet", async () => {
+    const e = await engine();
+    const count = 60;
+    const envs: Environment[] = [];
+    try {
+      const results = await Promise.allSettled(
+        Array.from({ length: count }, () => acquire({ files: [stack("small.yml")], engine: e, timeoutMs: 240_000 })),
+      );
+      for (const r of results) if (r.status === "fulfilled") envs.push(r.value);
+      const failures = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => String(r.reason));
+      expect(failures).toEqual([]);
+      expect(new Set(envs.map((x) => x.project)).size).toBe(count);
+
+      const nets = (await e.listNetworks({ "dev.berth.managed": "true" })).filter((n) => envs.some((x) => n.labels["dev.berth.project"] === x.project));
+      expect(nets).toHaveLength(count);
+      const subnets = nets.map((n) => parseCidr(n.subnets[0]!));
+      for (let i = 0; i < subnets.length; i++) {
+        for (let j = i + 1; j < subnets.length; j++) expect(overlaps(subnets[i]!, subnets[j]!)).toBe(false);
+      }
+      const ports = envs.map((x) => x.hostPort("api", 8080));
+      expect(new Set(ports).size).toBe(count);
+      for (const x of envs) expect(Object.values(x.services).map((s) => s.containers[0]!.state)).toEqual(["HEALTHY", "HEALTHY", "HEALTHY"]);
+    } finally {
+      await Promise.all(envs.map((x) => x.release()));
+    }
+    for (const x of envs) expect(await resourcesOf(e, x.project)).toEqual([]);
+  });
+
+  it("resolves service names only inside its own environment", async () => {
+    const e = await engine();
+    await using a = await acquire({ files: [stack("small.yml")], engine: e });
+    await using b = await acquire({ files: [stack("small.yml")], engine: e });
+    const ipOf = async (env: Environment, from: string, name: string) => {
+      const r = await e.exec(env.services[from]!.containers[0]!.id, ["nslookup", name]);
+      return r.output;
+    };
+    const aDb = (await e.inspectContainer(a.services.db!.containers[0]!.id)).networks[a.networks[0]!];
+    const bDb = (await e.inspectContainer(b.services.db!.containers[0]!.id)).networks[b.networks[0]!];
+    expect(aDb).toBeTruthy();
+    expect(aDb).not.toBe(bDb);
+    const fromA = await ipOf(a, "worker", "db");
+    expect(fromA).toContain(aDb!);
+    expect(fromA).not.toContain(bDb!);
+    // Another environment's container name does not resolve at all.
+    const cross = await ipOf(a, "worker", b.services.db!.containers[0]!.name);
+    expect(cross).not.toContain(bDb!);
+  });
+
+  it("passes runtime options, secrets, configs and networks as Compose means them", async () => {
+    const e = await engine();
+    await using env = await acquire({ files: [stack("coverage.yml")], engine: e });
+    const c = env.services.svc!.containers[0]!;
+    const info = inspect(c.id);
+    const hc = info.HostConfig;
+    expect(hc.Memory).toBe(64 * 1024 * 1024);
+    expect(hc.NanoCpus).toBe(500_000_000);
+    expect(hc.PidsLimit).toBe(50);
+    expect(hc.ShmSize).toBe(8 * 1024 * 1024);
+    expect(hc.CapDrop).toEqual(["NET_RAW"]);
+    expect(hc.CapAdd).toEqual(["SYS_TIME"]);
+    expect(hc.ReadonlyRootfs).toBe(true);
+    expect(hc.Tmpfs).toEqual({ "/scratch": "size=1m" });
+    expect(hc.Ulimits).toEqual([{ Name: "nofile", Soft: 1024, Hard: 2048 }]);
+    expect(hc.ExtraHosts).toEqual(["gateway.test:10.9.8.7"]);
+    expect(hc.LogConfig).toEqual({ Type: "json-file", Config: { "max-size": "1m" } });
+    expect(hc.RestartPolicy).toEqual({ Name: "on-failure", MaximumRetryCount: 2 });
+    expect(hc.Init).toBe(true);
+    expect(info.Config.StopSignal).toBe("SIGUSR1");
+    expect(info.Config.StopTimeout).toBe(3);
+    expect(info.Config.WorkingDir).toBe("/etc");
+    expect(info.Config.User).toBe("1000:1000");
+    expect((info.Config.Labels as Record<string, string>)["com.example.team"]).toBe("payments");
+    expect(info.Config.Env).toContain("MODE=coverage");
+
+    const secret = await e.exec(c.id, ["cat", "/run/secrets/token"]);
+    expect(secret.output.trim()).toBe("s3cr3t-value");
+    const config = await e.exec(c.id, ["cat", "/etc/app.conf"]);
+    expect(config.output.trim()).toBe("level=debug");
+    const write = await e.exec(c.id, ["sh", "-c", "echo x > /run/secrets/token"]);
+    expect(write.exitCode).not.toBe(0);
+
+    expect(env.networks).toHaveLength(2);
+    const back = env.networks.find((n) => n.endsWith("_back"))!;
+    expect(info.NetworkSettings.Networks[back]?.Aliases).toEqual(expect.arrayContaining(["svc", "svc-internal"]));
+    const internal = JSON.parse(execFileSync("docker", ["network", "inspect", back], { encoding: "utf8" }))[0].Internal;
+    expect(internal).toBe(true);
+  });
+
+  it("refuses settings the engine cannot honour, naming service and key, creating nothing", async () => {
+    const project = uniqueName("berth-badset");
+    const r = await berth(["up", "-f", stack("bad-settings.yml"), "-p", project]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/services\.hungry\.cpus: 64 CPUs asked, but the engine has only \d+/);
+    expect(r.stderr).toContain("services.hungry.mem_limit: memory limit of 1048576 bytes is below the engine's minimum of 6 MiB");
+    expect(r.stderr).toContain("services.borrower.volumes_from: sharing another container's volumes is not supported");
+    expect(await resourcesOf(await engine(), project)).toEqual([]);
+  });
+
+  it("replaces a file's fixed host port in test environments and honours it with --ports file", async () => {
+    const e = await engine();
+    await using dynamic = await acquire({ files: [stack("fixed-port.yml")], engine: e });
+    expect(dynamic.hostPort("web", 8080)).not.toBe(38417);
+    await using fixed = await acquire({ files: [stack("fixed-port.yml")], engine: e, ports: "file" });
+    expect(fixed.hostPort("web", 8080)).toBe(38417);
+    const res = await fetch(`http://127.0.0.1:38417/`);
+    expect(res.status).toBeLessThan(500);
+    await using ranged = await acquire({ files: [stack("fixed-port.yml")], engine: e, ports: "range", env: { ...process.env, BERTH_PORT_RANGE: "31000-31099" } });
+    const p = ranged.hostPort("web", 8080);
+    expect(p).toBeGreaterThanOrEqual(31000);
+    expect(p).toBeLessThanOrEqual(31099);
+  });
+
+  it.skipIf(!existsSync("/usr/bin/docker-compose"))("is visible to Docker Compose v1 (`docker-compose -p <project> ps`)", async () => {
+    const e = await engine();
+    await using env = await acquire({ files: [stack("small.yml")], engine: e });
+    const { stdout } = await run("docker-compose", ["-p", env.project, "-f", stack("small.yml"), "ps"], { encoding: "utf8" });
+    for (const s of ["api", "db", "worker"]) expect(stdout).toMatch(new RegExp(`${env.project}-${s}-1\\s.*Up`));
+  });
+});

@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { applyStrategy, parseStrategy } from "../../src/ports/strategy.js";
+import { service } from "./spec-builder.js";
+
+const web = service("web", { ports: [{ target: 80, published: "8080", protocol: "tcp" }, { target: 443, protocol: "tcp" }] });
+
+describe("port strategies", () => {
+  it("defaults by environment kind", () => {
+    expect(parseStrategy(undefined, "test")).toBe("dynamic");
+    expect(parseStrategy(undefined, "dev")).toBe("file");
+    expect(parseStrategy("range", "dev")).toBe("range");
+    expect(() => parseStrategy("random", "test")).toThrow(/dynamic, file or range/);
+  });
+
+  it("dynamic replaces fixed host ports and says which", () => {
+    const r = applyStrategy([web], "dynamic");
+    expect(r.services[0]!.ports.map((p) => p.published)).toEqual([undefined, undefined]);
+    expect(r.remapped).toEqual([{ service: "web", target: 80, was: "8080" }]);
+  });
+
+  it("file keeps the file's ports; range hands every port the range", () => {
+    expect(applyStrategy([web], "file").services[0]!.ports.map((p) => p.published)).toEqual(["8080", undefined]);
+    expect(applyStrategy([web], "range", "31000-31999").services[0]!.ports.map((p) => p.published)).toEqual(["31000-31999", "31000-31999"]);
+    expect(() => applyStrategy([web], "range", "9-1")).toThrow(/LOW-HIGH/);
+  });
+});
