@@ -5,7 +5,7 @@
 export type BerthEvent =
   | { type: "plan"; project: string; steps: number; at: number }
   | { type: "step"; project: string; step: string; kind: string; target: string; service?: string; phase: "begin" | "done" | "failed"; at: number; elapsedMs?: number; error?: string }
-  | { type: "ready"; project: string; service: string; container: string; via: string; at: number; elapsedMs: number }
+  | { type: "ready"; project: string; service: string; container: string; via: string; probe?: string; restarts?: number; at: number; elapsedMs: number }
   | { type: "retry"; project: string; target: string; attempt: number; cause: string; at: number }
   | { type: "warning"; project: string; message: string; at: number }
   | { type: "rollback"; project: string; reason: string; at: number }

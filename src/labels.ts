@@ -17,6 +17,10 @@ export const LABEL = {
   ownerHost: "dev.berth.owner.host",
   ownerPid: "dev.berth.owner.pid",
   ownerStarted: "dev.berth.owner.started",
+  /** The user (login name) that created the resource: `berth clean --all` only takes one's own. */
+  ownerUser: "dev.berth.owner.user",
+  /** ISO time after which the resource is an orphan whoever owns it (lets owners on other hosts expire). */
+  expires: "dev.berth.expires",
   /** "process": the environment lives as long as its owner process; "detached": until `down`. */
   lifetime: "dev.berth.lifetime",
   files: "dev.berth.files",
@@ -48,6 +52,8 @@ export interface Owner {
   pid: number;
   /** Process start time (ms since epoch), so a recycled pid is not mistaken for the owner. */
   started: number;
+  /** Login name of the owner's user. */
+  user?: string;
 }
 
 export interface ProjectLabelInput {
@@ -59,6 +65,8 @@ export interface ProjectLabelInput {
   configHash: string;
   files: string[];
   workingDir: string;
+  /** When set, the resources become orphans at this time whatever happens to their owner. */
+  expiresAt?: Date;
 }
 
 /** Labels every resource of a project carries. */
@@ -72,6 +80,8 @@ export function projectLabels(p: ProjectLabelInput): Labels {
     [LABEL.ownerPid]: String(p.owner.pid),
     [LABEL.ownerStarted]: String(p.owner.started),
     [LABEL.createdAt]: p.createdAt.toISOString(),
+    ...(p.owner.user ? { [LABEL.ownerUser]: p.owner.user } : {}),
+    ...(p.expiresAt ? { [LABEL.expires]: p.expiresAt.toISOString() } : {}),
     [LABEL.configHash]: p.configHash,
     [COMPOSE_LABEL.project]: p.project,
     [COMPOSE_LABEL.workingDir]: p.workingDir,

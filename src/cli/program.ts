@@ -4,14 +4,29 @@
 import { Command, CommanderError, Option } from "commander";
 import { BerthError } from "../errors.js";
 import { VERSION } from "../version.js";
+import { protectCommandArgs } from "./argv.js";
 import { makeContext, type GlobalOptions } from "./context.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 import { errorJson, formatError } from "./format-error.js";
+import { registerCompletion } from "./commands/completion.js";
+import { registerConfig } from "./commands/config.js";
 import { registerDown } from "./commands/down.js";
+import { registerEnv } from "./commands/env.js";
+import { registerExec } from "./commands/exec.js";
+import { registerLogs } from "./commands/logs.js";
+import { registerPort } from "./commands/port.js";
+import { registerRun } from "./commands/run.js";
+import { registerServiceOps } from "./commands/service-ops.js";
 import { registerStatus } from "./commands/status.js";
 import { registerUp } from "./commands/up.js";
+import { registerVersion } from "./commands/version.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+const EXIT_CODES_HELP = `
+Exit codes: 0 ok, 1 failure, 2 bad usage or compose file, 3 engine unreachable,
+            4 readiness timeout, 130 interrupted (run and exec: the command's own code).
+Run \`berth <command> --help\` for a command's options and examples.`;
 
 export async function runCli(argv: string[]): Promise<number> {
   const controller = new AbortController();
@@ -36,17 +51,28 @@ export async function runCli(argv: string[]): Promise<number> {
     .addOption(new Option("--env-file <path>", "read variables from this file instead of .env (repeatable)").argParser(collect))
     .option("--json", "machine-readable output (NDJSON events, then a result object)")
     .option("-q, --quiet", "print only what a script needs")
+    .option("--no-color", "no colours (also: NO_COLOR=1; FORCE_COLOR=1 forces them)")
     .option("--timeout <duration>", "how long to wait for readiness, e.g. 90s or 2m (default 3m)")
+    .addHelpText("after", EXIT_CODES_HELP)
     .showHelpAfterError()
     .exitOverride();
   const globals = () => program.opts<GlobalOptions>();
   registerUp(program, ctx, globals);
   registerDown(program, ctx, globals);
   registerStatus(program, ctx, globals);
+  registerRun(program, ctx, globals);
+  registerEnv(program, ctx, globals);
+  registerPort(program, ctx, globals);
+  registerLogs(program, ctx, globals);
+  registerExec(program, ctx, globals);
+  registerServiceOps(program, ctx, globals);
+  registerConfig(program, ctx, globals);
+  registerVersion(program, ctx, globals);
+  registerCompletion(program, ctx);
 
   try {
-    await program.parseAsync(argv, { from: "user" });
-    return EXIT.ok;
+    await program.parseAsync(protectCommandArgs(argv), { from: "user" });
+    return ctx.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;

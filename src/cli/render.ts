@@ -1,40 +1,37 @@
-/** How environments and progress look in a terminal. */
-import type { BerthEvent } from "../events.js";
+/** How environments look in a terminal. */
 import type { EnvironmentData } from "../lifecycle/environment.js";
 import { hostAddress } from "../ports/bindings.js";
+import type { Colors } from "./progress/colors.js";
+import { formatElapsed, type ProgressModel } from "./progress/model.js";
 import { table } from "./table.js";
+
+function rowName(service: string, replicas: number, number: number): string {
+  return replicas > 1 ? `${service}#${number}` : service;
+}
 
 export function servicesTable(env: EnvironmentData): string {
   const rows: string[][] = [];
   for (const s of Object.values(env.services)) {
     for (const c of s.containers) {
       const ports = c.ports.map((p) => `${hostAddress(p)}->${p.containerPort}/${p.protocol}`).join(", ");
-      rows.push([s.containers.length > 1 ? `${s.name}#${c.number}` : s.name, c.state, ports || "-"]);
+      rows.push([rowName(s.name, s.containers.length, c.number), c.state, ports || "-"]);
     }
   }
   return table(["SERVICE", "STATE", "PORTS"], rows);
 }
 
-/** One plain line per transition, for logs and CI (no TTY tricks). */
-export function eventLine(e: BerthEvent, t0: number): string | null {
-  const t = `+${((e.at - t0) / 1000).toFixed(2)}s`;
-  switch (e.type) {
-    case "plan":
-      return `${t} ${e.project}: ${e.steps} steps planned`;
-    case "step":
-      if (e.phase === "begin" && e.kind !== "wait-ready") return null;
-      if (e.phase === "begin") return `${t} ${e.service}: waiting until ready`;
-      if (e.phase === "failed") return `${t} ${e.kind} ${e.target} failed: ${e.error}`;
-      return e.kind === "wait-ready" ? null : `${t} ${e.kind.replace("-", " ")} ${e.target} (${e.elapsedMs} ms)`;
-    case "ready":
-      return `${t} ${e.service}: ready (${e.via})`;
-    case "retry":
-      return `${t} ${e.target}: retry ${e.attempt} after: ${e.cause}`;
-    case "warning":
-      return `${t} warning: ${e.message}`;
-    case "rollback":
-      return `${t} rolling back ${e.project}: ${e.reason}`;
-    case "removed":
-      return `${t} removed ${e.kind} ${e.name}`;
+/** The table `up` ends with: service, state, time to ready, and where to reach it. */
+export function summaryTable(env: EnvironmentData, model: ProgressModel | undefined, colors: Colors): string {
+  const rows: string[][] = [];
+  for (const s of Object.values(env.services)) {
+    const p = model?.services.get(s.name);
+    const readyIn = p?.readyAt ? formatElapsed(p.readyAt - model!.startedAt) : "-";
+    for (const c of s.containers) {
+      const urls = c.ports.map((x) => (x.protocol === "tcp" ? `${hostAddress(x)} (${x.containerPort})` : `${hostAddress(x)}/${x.protocol} (${x.containerPort})`));
+      rows.push([rowName(s.name, s.containers.length, c.number), c.state, readyIn, urls.join(", ") || "-"]);
+    }
   }
+  const text = table(["SERVICE", "STATE", "READY IN", "ADDRESS (CONTAINER PORT)"], rows);
+  // Colour after aligning: escape codes would otherwise count as width.
+  return text.replace(/\bHEALTHY\b/g, colors.green("HEALTHY")).replace(/\b(UNHEALTHY|FAILED|STOPPED)\b/g, (m) => colors.red(m));
 }

@@ -27,6 +27,9 @@ export class EventHub {
   }
 
   private dispatch(e: EngineEvent): void {
+    // berth's own probes cause exec_create/exec_start/exec_die events; waking on them would turn
+    // the waiters' backoff into a busy loop that keeps the engine from starting other containers.
+    if (e.action.startsWith("exec_")) return;
     for (const l of this.listeners.get(e.id) ?? []) l(e);
   }
 

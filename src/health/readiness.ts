@@ -2,32 +2,44 @@
  * The one wait loop: is this container ready yet?
  *
  * The engine evaluates a healthcheck at most once per `interval` (20.10 has no start_interval), so
- * while a container starts berth runs the same healthcheck command itself through exec, on a short
- * period that backs off (25 ms growing to the interval), and takes its first success as healthy —
- * what the engine will conclude one interval later. Engine events (start, die, health_status) wake
- * the loop at once. A container that dies but is being restarted by its restart policy is waited
- * for, not failed, until the deadline.
+ * while a container starts berth runs the same healthcheck command itself through exec, and its
+ * x-berth probes, on a short period that backs off (25 ms growing to the interval), and takes the
+ * first success as ready — what the engine will conclude one interval later. Engine events (start,
+ * die, oom, health_status) wake the loop at once. A container that dies or turns unhealthy but is
+ * being restarted by its restart policy is waited for, not failed, until the deadline.
  */
 import type { Engine } from "../engine/engine.js";
-import type { ContainerDetails, HealthcheckConfig } from "../engine/types.js";
-import { BerthError, isBerthError } from "../errors.js";
+import type { ContainerDetails } from "../engine/types.js";
+import { BerthError } from "../errors.js";
 import type { ReadyMode } from "../plan/plan.js";
 import type { EventHub } from "./event-hub.js";
-import { healthcheckCommand } from "./state.js";
+import { describeReadiness, probesOf, type Readiness, type ReadinessSpec } from "./probe-spec.js";
+import { runProbe, type ProbeRecord } from "./probes.js";
+
+export type { ProbeRecord } from "./probes.js";
 
 const FIRST_PERIOD_MS = 25;
-const DEFAULT_INTERVAL_MS = 30_000;
+/** Cap for probes that have no healthcheck interval to grow to. */
+const DEFAULT_CAP_MS = 1000;
+/**
+ * The period grows with the time the container has been starting (1/8 of it): a service that takes
+ * 2 s is noticed within ~250 ms at worst, while the exec load on the engine stays bounded.
+ */
+const BACKOFF_FRACTION = 1 / 8;
 
 export interface WaitReadyOptions {
   engine: Engine;
   hub: EventHub;
   containerId: string;
   service: string;
+  /** "completed" when a dependant needs the job to exit 0. */
   mode: ReadyMode;
+  /** The service's readiness rule (probe-spec's readinessOf); undefined: the container's healthcheck, else running. */
+  readiness?: ReadinessSpec;
   /** Absolute deadline (ms since epoch). */
   deadline: number;
   signal?: AbortSignal;
-  /** Restart policy name, to know whether an exit is final. */
+  /** Restart policy ("no", "always", "on-failure[:N]", "unless-stopped"), to know whether an exit is final. */
   restartPolicy?: string;
 }
 
@@ -35,86 +47,123 @@ export interface ReadyResult {
   /** ms since epoch when readiness was first observed. */
   readyAt: number;
   via: "engine" | "probe" | "running" | "exit";
+  /** The rule that passed, as a user reads it. */
+  probe: string;
+  /** Probe runs that saw it through (the passing ones last). */
+  probes: ProbeRecord[];
+  restarts: number;
 }
 
-export interface ProbeRecord {
-  at: number;
-  exitCode: number;
-  output: string;
-}
-
-function mayRestart(policy: string | undefined, exitCode: number): boolean {
-  if (!policy || policy === "no") return false;
-  if (policy.startsWith("on-failure")) return exitCode !== 0;
-  return true; // always, unless-stopped
-}
-
-async function probe(engine: Engine, c: ContainerDetails, hc: HealthcheckConfig, signal?: AbortSignal): Promise<ProbeRecord | null> {
-  const cmd = healthcheckCommand(hc.test);
-  if (!cmd) return null;
-  try {
-    const r = await engine.exec(c.id, cmd, { timeoutMs: Math.min(hc.timeoutMs ?? 30_000, 30_000), signal, maxBytes: 4096 });
-    return { at: Date.now(), exitCode: r.exitCode, output: r.output };
-  } catch (error) {
-    if (signal?.aborted) throw error;
-    // The container may be stopping or restarting between inspect and exec: treat as a failed probe.
-    return { at: Date.now(), exitCode: -1, output: isBerthError(error) ? error.message : String(error) };
+/** Whether the engine will start the container again after it exited with `exitCode`. */
+export function mayRestart(policy: string | undefined, exitCode: number, restartCount: number): boolean {
+  if (!policy || policy === "no" || policy === "none") return false;
+  if (policy.startsWith("on-failure")) {
+    const max = Number(policy.split(":")[1] ?? 0);
+    return exitCode !== 0 && (max === 0 || restartCount < max);
   }
+  return true; // always, unless-stopped, any (deploy.restart_policy)
+}
+
+/** Period before the next round of probes, given how long the container has been starting. */
+export function nextPeriod(startingForMs: number, capMs: number): number {
+  return Math.max(FIRST_PERIOD_MS, Math.min(capMs, Math.round(startingForMs * BACKOFF_FRACTION)));
+}
+
+/** A declared rule as given; otherwise the container's healthcheck (its image's counts too), else the default. */
+function ruleFor(o: WaitReadyOptions, c: ContainerDetails): Readiness {
+  if (o.readiness?.declared) return o.readiness.ready;
+  if (c.healthcheck) return { kind: "probe", probe: { kind: "healthcheck" } };
+  return o.readiness?.ready ?? { kind: "probe", probe: { kind: "running" } };
+}
+
+function isJob(o: WaitReadyOptions, rule: Readiness): boolean {
+  return o.mode === "completed" || probesOf(rule).some((p) => p.kind === "completed");
+}
+
+/** Runs every probe of the rule once (in parallel) and combines them. */
+async function evaluate(rule: Readiness, engine: Engine, c: ContainerDetails, signal: AbortSignal | undefined, out: ProbeRecord[]): Promise<boolean> {
+  if (rule.kind === "probe") {
+    const r = await runProbe(rule.probe, { engine, container: c, signal });
+    out.push(r);
+    return r.ok;
+  }
+  const results = await Promise.all(rule.of.map((r) => evaluate(r, engine, c, signal, out)));
+  return rule.kind === "all" ? results.every(Boolean) : results.some(Boolean);
+}
+
+function viaOf(rule: Readiness, c: ContainerDetails): ReadyResult["via"] {
+  if (rule.kind === "probe" && rule.probe.kind === "running") return "running";
+  if (rule.kind === "probe" && rule.probe.kind === "healthcheck" && c.state.health === "healthy") return "engine";
+  return "probe";
 }
 
 export async function waitReady(o: WaitReadyOptions, onProbe?: (p: ProbeRecord) => void): Promise<ReadyResult> {
-  let period = FIRST_PERIOD_MS;
+  const history: ProbeRecord[] = [];
   let last: ContainerDetails | undefined;
-  let lastProbe: ProbeRecord | null = null;
+  let rule: Readiness | undefined;
   for (;;) {
     if (o.signal?.aborted) throw new BerthError("ABORTED", `waiting for ${o.service}: cancelled`, { cause: o.signal.reason });
     const c = await o.engine.inspectContainer(o.containerId, { signal: o.signal });
     last = c;
+    rule ??= ruleFor(o, c);
     const s = c.state;
-    if (o.mode === "completed") {
-      if (!s.running && s.status === "exited" && s.finishedAt && !s.finishedAt.startsWith("0001")) {
-        if (s.exitCode === 0) return { readyAt: Date.now(), via: "exit" };
-        if (!mayRestart(o.restartPolicy, s.exitCode)) throw failure(o, c, lastProbe, `exited with code ${s.exitCode}`);
+    const exited = !s.running && (s.status === "exited" || s.status === "dead");
+    const done = (via: ReadyResult["via"], at = Date.now()): ReadyResult => ({ readyAt: at, via, probe: describeReadiness(rule!), probes: history.slice(-10), restarts: s.restartCount });
+    let cap = DEFAULT_CAP_MS;
+    if (isJob(o, rule)) {
+      if (exited && s.finishedAt && !s.finishedAt.startsWith("0001")) {
+        if (s.exitCode === 0) return done("exit");
+        if (!mayRestart(o.restartPolicy, s.exitCode, s.restartCount)) throw failure(o, c, rule, history, `exited with code ${s.exitCode}${s.oomKilled ? " (killed: out of memory)" : ""}`);
       }
     } else if (s.running) {
-      const hc = c.healthcheck;
-      if (!hc) return { readyAt: Date.now(), via: "running" };
-      if (s.health === "healthy") return { readyAt: Date.now(), via: "engine" };
-      const p = await probe(o.engine, c, hc, o.signal);
-      if (p) {
-        lastProbe = p;
-        onProbe?.(p);
-        if (p.exitCode === 0) return { readyAt: p.at, via: "probe" };
-      }
-      period = Math.min(period * 2, hc.intervalMs ?? DEFAULT_INTERVAL_MS);
-    } else if (s.status === "exited" || s.status === "dead") {
-      if (!mayRestart(o.restartPolicy, s.exitCode)) {
-        throw failure(o, c, lastProbe, `exited with code ${s.exitCode}${s.oomKilled ? " (killed: out of memory)" : ""} before it was ready`);
-      }
+      const round: ProbeRecord[] = [];
+      const ok = await evaluate(rule, o.engine, c, o.signal, round);
+      for (const r of round) onProbe?.(r);
+      history.push(...round);
+      if (history.length > 50) history.splice(0, history.length - 50);
+      if (ok) return done(viaOf(rule, c), Math.max(...round.map((r) => r.at)));
+      cap = c.healthcheck?.intervalMs ?? (c.healthcheck ? 30_000 : DEFAULT_CAP_MS);
+    } else if (exited && !mayRestart(o.restartPolicy, s.exitCode, s.restartCount)) {
+      throw failure(o, c, rule, history, `exited with code ${s.exitCode}${s.oomKilled ? " (killed: out of memory)" : ""} before it was ready`);
     }
     const left = o.deadline - Date.now();
-    if (left <= 0) throw failure(o, last, lastProbe, "did not become ready in time");
-    await o.hub.next(o.containerId, Math.min(period, left), o.signal);
+    if (left <= 0) throw failure(o, last, rule, history, "did not become ready in time");
+    const startedAt = s.startedAt && !s.startedAt.startsWith("0001") ? Date.parse(s.startedAt) : Date.now();
+    await o.hub.next(o.containerId, Math.min(nextPeriod(Date.now() - startedAt, cap), left), o.signal);
   }
 }
 
-function failure(o: WaitReadyOptions, c: ContainerDetails, lastProbe: ProbeRecord | null, what: string): BerthError {
+function failure(o: WaitReadyOptions, c: ContainerDetails, rule: Readiness, history: ProbeRecord[], what: string): BerthError {
   const s = c.state;
   const code = what.startsWith("did not") ? "HEALTH_TIMEOUT" : "SERVICE_FAILED";
-  return new BerthError(code, `service ${o.service} (container ${c.name}) ${what}`, {
+  // The last run of each probe: what a user needs to see first.
+  const lastByProbe = new Map<string, ProbeRecord>();
+  for (const r of history) lastByProbe.set(r.probe, r);
+  const probe = describeReadiness(rule);
+  return new BerthError(code, `service ${o.service} (container ${c.name}) ${what}${code === "HEALTH_TIMEOUT" ? ` (waiting for: ${probe})` : ""}`, {
     hint: code === "HEALTH_TIMEOUT"
-      ? "Check the healthcheck output and log tail below; raise --timeout if the service is just slow."
+      ? "Check the probe output and log tail below; raise --timeout (or x-berth.timeout) if the service is just slow."
       : "Read the log tail below for why it exited.",
     details: {
       service: o.service,
       container: c.name,
+      probe,
       status: s.status,
       exitCode: s.exitCode,
       oomKilled: s.oomKilled,
       restartCount: s.restartCount,
       health: s.health,
       healthLog: s.healthLog.slice(-5).map((l) => ({ exitCode: l.exitCode, output: l.output.trim().slice(-500) })),
-      lastProbe: lastProbe ? { exitCode: lastProbe.exitCode, output: lastProbe.output.trim().slice(-500) } : undefined,
+      probes: [...lastByProbe.values()].map((r) => ({ probe: r.probe, ok: r.ok, exitCode: r.exitCode, output: r.output.trim().slice(-500) })),
+      lastProbe: lastProbeOf(history),
     },
   });
+}
+
+/** The newest probe run, in the shape the CLI prints; named when it is not the healthcheck. */
+function lastProbeOf(history: ProbeRecord[]): { exitCode: number; output: string } | undefined {
+  const r = history.at(-1);
+  if (!r) return undefined;
+  const output = r.output.trim().slice(-500);
+  return { exitCode: r.exitCode ?? (r.ok ? 0 : 1), output: r.probe === "healthcheck" ? output : `[${r.probe}] ${output}` };
 }

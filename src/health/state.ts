@@ -30,3 +30,23 @@ export function healthcheckCommand(test: string[] | undefined): string[] | null 
   // A bare string list (the model keeps it as given): treat like CMD-SHELL joined.
   return ["/bin/sh", "-c", test.join(" ")];
 }
+
+/**
+ * When the container entered its current state (ISO time): the last health check's end while it is
+ * running with a healthcheck, else its start, else its exit. Reports show it as "since".
+ */
+export function sinceOf(s: ContainerState): string | undefined {
+  const valid = (t?: string) => (t && !t.startsWith("0001") ? t : undefined);
+  if (!s.running) return valid(s.finishedAt) ?? valid(s.startedAt);
+  const lastCheck = s.healthLog.at(-1)?.end;
+  return s.health !== "none" && valid(lastCheck) && s.health !== "starting" ? firstOfStreak(s) ?? valid(s.startedAt) : valid(s.startedAt);
+}
+
+/** End time of the first check in the newest run of checks with the same outcome (when health last flipped). */
+function firstOfStreak(s: ContainerState): string | undefined {
+  const log = s.healthLog;
+  const ok = (e: { exitCode: number }) => e.exitCode === 0;
+  let i = log.length - 1;
+  while (i > 0 && ok(log[i - 1]!) === ok(log[i]!)) i--;
+  return log[i]?.end;
+}

@@ -8,6 +8,11 @@ import type { EnvironmentKind } from "../labels.js";
 import { hostAddress, type PublishedPort } from "../ports/bindings.js";
 import type { ServiceState } from "../health/state.js";
 import { releaseProject, type ReleaseOptions, type ReleaseResult } from "./release.js";
+import { connectionVariables, findPort, type ConnectionEnvOptions } from "./connection-env.js";
+import { healthReport, type HealthReport } from "./health-report.js";
+import { readLogs, type LogLine, type LogOptions } from "./logs.js";
+import { execInService, restartServices, startServices, stopServices, waitForServices, type ExecOptions, type ServiceOpOptions, type WaitOptions } from "./operations.js";
+import { readEnvironment } from "./status.js";
 
 export interface ContainerView {
   id: string;
@@ -33,7 +38,8 @@ export class Environment implements AsyncDisposable {
   readonly project: string;
   readonly kind: EnvironmentKind;
   readonly networks: string[];
-  readonly services: Record<string, ServiceView>;
+  /** Re-read after restart/start: a restarted container may be given new host ports. */
+  services: Record<string, ServiceView>;
   private released = false;
 
   constructor(
@@ -47,20 +53,7 @@ export class Environment implements AsyncDisposable {
   }
 
   private port(service: string, containerPort: number, replica = 1): PublishedPort {
-    const s = this.services[service];
-    if (!s) {
-      throw new BerthError("NOT_FOUND", `environment ${this.project} has no service "${service}"`, {
-        hint: `Services: ${Object.keys(this.services).sort().join(", ")}.`,
-      });
-    }
-    const c = s.containers.find((x) => x.number === replica) ?? s.containers[0];
-    const p = c?.ports.find((x) => x.containerPort === containerPort);
-    if (!p) {
-      throw new BerthError("NOT_FOUND", `service ${service} publishes no port ${containerPort}`, {
-        hint: `Published: ${c?.ports.map((x) => x.containerPort).join(", ") || "none"}; add "${containerPort}" to its ports: in the compose file.`,
-      });
-    }
-    return p;
+    return findPort(this.toJSON(), service, containerPort, replica);
   }
 
   /** The host port the engine assigned to `service`'s container port. */
@@ -75,6 +68,55 @@ export class Environment implements AsyncDisposable {
 
   url(service: string, containerPort: number, scheme = "http", replica = 1): string {
     return `${scheme}://${this.address(service, containerPort, replica)}`;
+  }
+
+  /** The variables `berth run` injects: BERTH_PROJECT, <SERVICE>_HOST, <SERVICE>_PORT, <SERVICE>_PORT_<N>. */
+  connectionVariables(options: ConnectionEnvOptions = {}): Record<string, string> {
+    return connectionVariables(this.toJSON(), options);
+  }
+
+  /** Re-reads services, states and ports from the engine. */
+  async refresh(options: { signal?: AbortSignal } = {}): Promise<this> {
+    this.services = (await readEnvironment(this.engine, this.project, this.kind, options.signal)).services;
+    return this;
+  }
+
+  /** Restarts the services (default: all) and waits until they are ready again; ports are re-read. */
+  async restart(options: ServiceOpOptions = {}): Promise<void> {
+    await restartServices(this.engine, this.project, options);
+    await this.refresh(options);
+  }
+
+  async stop(options: ServiceOpOptions = {}): Promise<void> {
+    await stopServices(this.engine, this.project, options);
+    await this.refresh(options);
+  }
+
+  /** Starts stopped services and waits until they are ready; ports are re-read. */
+  async start(options: ServiceOpOptions = {}): Promise<void> {
+    await startServices(this.engine, this.project, options);
+    await this.refresh(options);
+  }
+
+  /** Waits until the services (default: all) are ready. */
+  async wait(options: WaitOptions = {}): Promise<void> {
+    await waitForServices(this.engine, this.project, options);
+  }
+
+  /** Log lines of the services (default: all), merged in time order. */
+  async logs(options: LogOptions = {}): Promise<LogLine[]> {
+    return readLogs(this.engine, this.project, options);
+  }
+
+  /** Runs a command in a service's container; output is collected (use the CLI's `exec` to stream). */
+  async exec(service: string, cmd: string[], options: ExecOptions = {}): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+    const out = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
+    const exitCode = await execInService(this.engine, this.project, service, cmd, (s, d) => out[s].push(d), options);
+    return { exitCode, stdout: Buffer.concat(out.stdout).toString("utf8"), stderr: Buffer.concat(out.stderr).toString("utf8") };
+  }
+
+  async healthReport(options: { services?: string[]; signal?: AbortSignal } = {}): Promise<HealthReport> {
+    return healthReport(this.engine, this.project, options);
   }
 
   toJSON(): EnvironmentData {

@@ -24,7 +24,7 @@ export function defaultStrategy(kind: EnvironmentKind): PortStrategy {
 export function parseStrategy(text: string | undefined, kind: EnvironmentKind): PortStrategy {
   if (text === undefined || text === "") return defaultStrategy(kind);
   if (text === "dynamic" || text === "file" || text === "range") return text;
-  throw new BerthError("USAGE", `port strategy "${text}" is not one berth knows`, { hint: "Use dynamic, file or range." });
+  throw new BerthError("USAGE", `port strategy "${text}" is not one berth knows: use dynamic, file or range`, { hint: "--ports or BERTH_PORTS takes dynamic (engine-picked ports), file (the compose file's ports) or range (BERTH_PORT_RANGE)." });
 }
 
 function checkRange(range: string): string {

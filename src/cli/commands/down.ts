@@ -3,7 +3,7 @@ import { releaseProject } from "../../lifecycle/release.js";
 import { listProjectNames } from "../../lifecycle/status.js";
 import { BerthError } from "../../errors.js";
 import type { CliContext, GlobalOptions } from "../context.js";
-import { requireProject } from "./up.js";
+import { requireProject } from "../target.js";
 
 export function registerDown(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
   program
