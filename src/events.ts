@@ -7,6 +7,7 @@ export type BerthEvent =
   | { type: "step"; project: string; step: string; kind: string; target: string; service?: string; phase: "begin" | "done" | "failed"; at: number; elapsedMs?: number; error?: string }
   | { type: "ready"; project: string; service: string; container: string; via: string; probe?: string; restarts?: number; at: number; elapsedMs: number }
   | { type: "retry"; project: string; target: string; attempt: number; cause: string; at: number }
+  | { type: "build"; project: string; service: string; image: string; phase: "begin" | "done"; at: number; elapsedMs?: number }
   | { type: "warning"; project: string; message: string; at: number }
   | { type: "rollback"; project: string; reason: string; at: number }
   | { type: "removed"; project: string; kind: "container" | "network" | "volume"; name: string; at: number };

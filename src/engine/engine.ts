@@ -1,6 +1,7 @@
+import { readdirSync } from "node:fs";
 import type Docker from "dockerode";
 import { BerthError } from "../errors.js";
-import { toBerthError, statusOf } from "./errors.js";
+import { engineMessage, toBerthError, statusOf } from "./errors.js";
 import { Semaphore } from "./semaphore.js";
 import { FrameDecoder, demuxToText } from "./stream-frames.js";
 import type {
@@ -131,6 +132,58 @@ export class Engine {
       if (statusOf(error) === 404) return null;
       throw toBerthError(error, `inspect image ${ref}`, this.endpoint);
     }
+  }
+
+  /**
+   * Builds an image from a local context directory (honouring its .dockerignore) with the classic
+   * builder through the Engine API. Calls `onLine` with the build's output; fails with the
+   * builder's own error text.
+   */
+  async buildImage(
+    req: { context: string; dockerfile?: string; tag: string; args?: Record<string, string>; target?: string; labels?: Labels; noCache?: boolean },
+    options: CallOptions & { onLine?: (line: string) => void } = {},
+  ): Promise<void> {
+    const entries = readdirSync(req.context);
+    const failed = (message: string, tail = "") =>
+      new BerthError("ENGINE_ERROR", `building image ${req.tag} from ${req.context} failed: ${message.trim()}`, {
+        hint: "Fix the Dockerfile or the build context; the build output's last lines are below.",
+        details: { logTail: tail },
+      });
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = (await this.docker.buildImage({ context: req.context, src: entries }, {
+        t: req.tag,
+        dockerfile: req.dockerfile,
+        buildargs: req.args,
+        target: req.target,
+        labels: req.labels,
+        nocache: req.noCache,
+        rm: true,
+        abortSignal: options.signal,
+      } as Docker.ImageBuildOptions)) as NodeJS.ReadableStream;
+    } catch (error) {
+      const e = toBerthError(error, `build image ${req.tag}`, this.endpoint);
+      if (e.code === "ENGINE_UNREACHABLE" || e.code === "ABORTED") throw e;
+      throw failed(engineMessage(error));
+    }
+    const tail: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      this.docker.modem.followProgress(
+        stream,
+        (err: Error | null, output: { error?: string; errorDetail?: { message?: string } }[]) => {
+          const message = err?.message ?? output?.find((o) => o.error)?.error;
+          if (message) reject(failed(message, tail.join("")));
+          else resolve();
+        },
+        (event: { stream?: string; status?: string }) => {
+          const line = event.stream ?? event.status;
+          if (!line) return;
+          tail.push(line);
+          if (tail.length > 50) tail.shift();
+          options.onLine?.(line);
+        },
+      );
+    });
   }
 
   // ---- networks ----

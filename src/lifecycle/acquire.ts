@@ -2,7 +2,6 @@
  * acquire: load → check → observe → plan → execute → read back. On any failure (including a
  * cancel) everything this call created is removed before the error is rethrown.
  */
-import { hostname } from "node:os";
 import { loadProject, type LoadOptions } from "../compose/index.js";
 import type { ProjectSpec } from "../compose/model.js";
 import { connectEngine } from "../engine/connect.js";
@@ -12,7 +11,14 @@ import { ignoreEvents, type EventListener } from "../events.js";
 import { EventHub } from "../health/event-hub.js";
 import { waitReady } from "../health/readiness.js";
 import { readinessRules } from "../health/probe-spec.js";
-import { extraLabels, LABEL, networkLabels, projectLabels, type EnvironmentKind, type Lifetime, type Owner } from "../labels.js";
+import { extraLabels, LABEL, networkLabels, projectLabels, type EnvironmentKind, type Lifetime } from "../labels.js";
+import { createResolvingConflicts } from "../cleanup/conflicts.js";
+import { reapOrphans } from "../cleanup/orphans.js";
+import { currentOwner } from "../cleanup/process-liveness.js";
+import { ensureReaper } from "../cleanup/reaper.js";
+import { checkGuards, guardSettings, type GuardSettings } from "../guards/resources.js";
+import { acquireLock } from "../locks/file-lock.js";
+import { parseDuration } from "../compose/duration.js";
 import { containerRequest, hashOf } from "../plan/container-request.js";
 import { dependantsOf } from "../plan/graph.js";
 import { generateProjectName, networkName, sanitizeProjectName } from "../plan/naming.js";
@@ -38,8 +44,14 @@ export interface AcquireOptions extends Partial<Omit<LoadOptions, "env">> {
   timeoutMs?: number;
   /** How host ports are chosen: dynamic (default for test), file (dev, prod) or range; default BERTH_PORTS. */
   ports?: PortStrategy;
+  /** Rebuild the images of `build:` sections even when they exist (`up --build`). */
+  build?: boolean;
   /** Keep what was created when acquire fails, for debugging. */
   keepOnFailure?: boolean;
+  /** After this long the environment is an orphan whatever its owner does (default BERTH_TTL, else 24 h for "process", none for "detached"). */
+  ttlMs?: number;
+  /** Resource guards checked before anything is created (defaults: BERTH_MIN_FREE_MEMORY, BERTH_MAX_CONTAINERS); false skips them. */
+  guards?: Partial<GuardSettings> | false;
   engine?: Engine;
   signal?: AbortSignal;
   onEvent?: EventListener;
@@ -55,8 +67,14 @@ function kindFrom(env: Record<string, string | undefined>, kind?: EnvironmentKin
   return k;
 }
 
-function currentOwner(): Owner {
-  return { host: hostname(), pid: process.pid, started: Math.round(performance.timeOrigin) };
+const DEFAULT_PROCESS_TTL_MS = 24 * 3_600_000;
+
+function ttlFrom(env: Record<string, string | undefined>, lifetime: Lifetime, ttlMs?: number): number | undefined {
+  if (ttlMs !== undefined) return ttlMs > 0 ? ttlMs : undefined;
+  if (env.BERTH_TTL === undefined) return lifetime === "process" ? DEFAULT_PROCESS_TTL_MS : undefined;
+  const ms = parseDuration(env.BERTH_TTL);
+  if (ms === undefined) throw new BerthError("USAGE", `BERTH_TTL=${env.BERTH_TTL} is not a duration`, { hint: "Use e.g. 2h or 90m; 0 means no expiry." });
+  return ms > 0 ? ms : undefined;
 }
 
 export async function acquire(options: AcquireOptions = {}): Promise<Environment> {
@@ -83,26 +101,42 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
 
   const readiness = readinessRules(loaded.services); // invalid x-berth probes fail before anything exists
-  const spec = await prepareSpec({ spec: loaded, project, strategy: parseStrategy(options.ports ?? env.BERTH_PORTS, kind), env, engine, emit, signal });
+  const lifetime = options.lifetime ?? "process";
+  const ttl = ttlFrom(env, lifetime, options.ttlMs);
+  // Orphans of dead owners go first (they may hold names, ports, memory); then the guards.
+  const safety = (async () => {
+    await reapOrphans(engine, { signal });
+    if (options.guards !== false) await checkGuards(engine, loaded, guardSettings(env, options.guards || {}), signal);
+  })();
+  safety.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+  const spec = await prepareSpec({ spec: loaded, project, strategy: parseStrategy(options.ports ?? env.BERTH_PORTS, kind), build: options.build, env, engine, emit, signal });
 
+  await safety;
+  // A named (shared) environment: acquire/release of it by other processes must not interleave.
+  await using _lock = explicit ? await acquireLock(`project-${project}`, { env, signal, timeoutMs: Math.max(0, deadline - Date.now()) }) : undefined;
   const observed: Observed = explicit ? await observeProject(engine, project, signal) : { networks: {}, volumes: {}, containers: [] };
   const fresh = observed.containers.length === 0 && Object.keys(observed.networks).length === 0;
   const serviceHashes = Object.fromEntries(Object.values(spec.services).map((s) => [s.name, hashOf(s).slice(0, 16)]));
   const plan = reconcileUp({ project, spec, observed, serviceHashes });
   emit({ type: "plan", project, steps: plan.steps.length, at: Date.now() });
 
+  const owner = currentOwner();
   const base = { ...extraLabels(env), ...projectLabels({
     project,
     kind,
-    lifetime: options.lifetime ?? "process",
-    owner: currentOwner(),
+    lifetime,
+    owner,
     createdAt: new Date(),
+    expiresAt: ttl !== undefined ? new Date(Date.now() + ttl) : undefined,
     configHash: hashOf(spec).slice(0, 16),
     files: spec.files,
     workingDir: spec.working_dir,
   }) };
   const created: { containers: string[]; networks: string[] } = { containers: [], networks: [] };
   const ids = new Map<string, string>(observed.containers.map((c) => [c.name, c.id]));
+  // Before anything exists: a process watching this one removes what it leaves if it is killed.
+  const reaper = ensureReaper({ owner, endpoint: engine.endpoint, env, pendingProject: lifetime === "detached" ? project : undefined });
+  if (reaper.warning) emit({ type: "warning", project, message: reaper.warning, at: Date.now() });
   const hub = await EventHub.open(engine, project, signal);
   const t0 = Date.now();
   try {
@@ -126,6 +160,7 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
     throw failure;
   } finally {
     hub.close();
+    reaper.settle();
   }
 
   async function runStep(step: Step, stepSignal: AbortSignal): Promise<void> {
@@ -134,15 +169,17 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
         const key = step.key!;
         const net = spec.networks[key];
         const containers = Object.values(spec.services).filter((s) => serviceNetworkKeys(s).includes(key)).reduce((n, s) => n + s.scale, 0);
-        const { id } = await createEnvironmentNetwork(engine, {
-          name: networkName(project, key, net?.name),
+        const name = networkName(project, key, net?.name);
+        const onRetry = (attempt: number, cause: string) => emit({ type: "retry", project, target: step.target, attempt, cause, at: Date.now() });
+        const { id } = await createResolvingConflicts(engine, { kind: "network", name }, () => createEnvironmentNetwork(engine, {
+          name,
           labels: { ...(net?.labels ?? {}), ...networkLabels(base, key) },
           spec: net,
           containers,
           env,
           signal: stepSignal,
-          onRetry: (attempt, cause) => emit({ type: "retry", project, target: step.target, attempt, cause, at: Date.now() }),
-        });
+          onRetry,
+        }), { signal: stepSignal, onRetry });
         created.networks.push(id);
         return;
       }
@@ -159,7 +196,10 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
       case "create-container": {
         const service = spec.services[step.service!]!;
         const req = containerRequest({ project, spec, baseLabels: base, serviceHash: serviceHashes[service.name]! }, service, step.number!);
-        const id = await engine.createContainer(req, { signal: stepSignal });
+        const id = await createResolvingConflicts(engine, { kind: "container", name: req.name }, () => engine.createContainer(req, { signal: stepSignal }), {
+          signal: stepSignal,
+          onRetry: (attempt, cause) => emit({ type: "retry", project, target: step.target, attempt, cause, at: Date.now() }),
+        });
         ids.set(step.target, id);
         created.containers.push(id);
         for (const key of projectNetworkKeys({ ...spec, services: { [service.name]: service } }).slice(1)) {

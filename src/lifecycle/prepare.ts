@@ -10,6 +10,7 @@ import type { EventListener } from "../events.js";
 import { unsupportedProblems } from "../plan/runtime-options.js";
 import { hasFixedHostPort } from "../ports/bindings.js";
 import { applyStrategy, DEFAULT_RANGE, type PortStrategy } from "../ports/strategy.js";
+import { buildServices } from "./build.js";
 
 /** The engine refuses memory limits under 6 MiB. */
 const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
@@ -21,6 +22,8 @@ export interface PrepareInput {
   env: Record<string, string | undefined>;
   engine: Engine;
   emit: EventListener;
+  /** Rebuild images of `build:` sections even when they exist. */
+  build?: boolean;
   signal?: AbortSignal;
 }
 
@@ -56,13 +59,14 @@ export async function prepareSpec(input: PrepareInput): Promise<ProjectSpec> {
   if (problems.length) {
     throw new BerthError("COMPOSE_INVALID", `${problems.length} setting${problems.length > 1 ? "s" : ""} in the compose file cannot be honoured on this engine`, { problems });
   }
-  await checkImages(engine, prepared, signal);
+  const built = await buildServices(prepared, { engine, project, env: input.env, always: input.build, emit, signal });
+  await checkImages(engine, built, signal);
   for (const s of services) {
     if (s.container_name || hasFixedHostPort(s.ports)) {
       emit({ type: "warning", project, message: `service ${s.name} sets ${s.container_name ? `container_name "${s.container_name}"` : "a fixed host port"}: this environment cannot run twice at once`, at: Date.now() });
     }
   }
-  return prepared;
+  return built;
 }
 
 /** Every image must be present: no registry can supply one. */
@@ -75,12 +79,6 @@ async function checkImages(engine: Engine, spec: ProjectSpec, signal?: AbortSign
     throw new BerthError("IMAGE_NOT_FOUND", `image${missing.length > 1 ? "s" : ""} not present on the engine: ${missing.map((m) => `${m} (service ${users(m)})`).join("; ")}`, {
       hint: "berth never pulls. Build the image locally (for berth's fixtures and example stack: `bash scripts/build-images.sh`) or tag an existing image with that name.",
       details: { images: missing },
-    });
-  }
-  const unbuilt = Object.values(spec.services).filter((s) => !s.image).map((s) => s.name);
-  if (unbuilt.length) {
-    throw new BerthError("USAGE", `service${unbuilt.length > 1 ? "s" : ""} ${unbuilt.join(", ")} ha${unbuilt.length > 1 ? "ve" : "s"} no image`, {
-      hint: "Give each service an `image:`; building `build:` sections is not supported yet.",
     });
   }
 }

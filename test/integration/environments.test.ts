@@ -137,3 +137,37 @@ describe("environments", () => {
     for (const s of ["api", "db", "worker"]) expect(stdout).toMatch(new RegExp(`${env.project}-${s}-1\\s.*Up`));
   });
 });
+
+describe("build", () => {
+  it("builds `build:` sections through the Engine API with args, BUILD_TARGET and .dockerignore, once", async () => {
+    const e = await engine();
+    const tag = `t${process.pid}${Date.now().toString(36)}`;
+    const env = { ...process.env, DOCKER_TAG: tag, BUILD_TARGET: "final" };
+    const image = `stacks-app:${tag}`;
+    const builds: string[] = [];
+    try {
+      {
+        await using a = await acquire({ files: [stack("build.yml")], engine: e, env, onEvent: (ev) => { if (ev.type === "build" && ev.phase === "done") builds.push(ev.image); } });
+        const id = a.services.app!.containers[0]!.id;
+        expect((await e.exec(id, ["cat", "/greeting"])).output.trim()).toBe("hello-from-build");
+        expect((await e.exec(id, ["cat", "/stage"])).output.trim()).toBe("final");
+        expect((await e.exec(id, ["ls", "/"])).output).not.toContain("ignored.txt");
+        expect((await e.inspectContainer(id)).image).toBe(image);
+      }
+      // A second environment of the same file reuses the image instead of building again.
+      await using b = await acquire({ files: [stack("build.yml")], engine: e, env, onEvent: (ev) => { if (ev.type === "build" && ev.phase === "done") builds.push(ev.image); } });
+      expect(b.services.app!.containers[0]!.state).toBe("HEALTHY");
+      expect(builds).toEqual([image]);
+    } finally {
+      execFileSync("docker", ["rmi", "-f", image], { stdio: "ignore" });
+    }
+  });
+
+  it("reports a failing build with the builder's error and creates nothing", async () => {
+    const e = await engine();
+    const project = uniqueName("berth-badbuild");
+    const env = { ...process.env, DOCKER_TAG: `bad${process.pid}`, BUILD_TARGET: "no-such-stage" };
+    await expect(acquire({ files: [stack("build.yml")], engine: e, env, projectName: project })).rejects.toThrow(new RegExp(`building image ${project}-app:bad\\d+ from .*build-app failed: .*no-such-stage`));
+    expect(await resourcesOf(e, project)).toEqual([]);
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * `build:` sections, built through the Engine API before anything of the environment is created.
+ *
+ * Built images are named like Compose names them (the service's `image:`, else
+ * `<compose project>-<service>`), so environments of the same file share one build rather than
+ * piling up a tag per environment; the builder's layer cache makes a rebuild of an unchanged
+ * context cheap. An image is built when it is missing, or always with `build: true`.
+ * Environment variables: DOCKER_TAG is the tag of built images that name none (default
+ * "latest"); BUILD_TARGET is the stage built when the file names none; USE_PRODUCTION_IMAGES=true
+ * builds nothing and requires every image to exist.
+ */
+import { basename } from "node:path";
+import type { ProjectSpec, ServiceSpec } from "../compose/model.js";
+import type { Engine } from "../engine/engine.js";
+import { BerthError } from "../errors.js";
+import type { EventListener } from "../events.js";
+import { sanitizeProjectName } from "../plan/naming.js";
+
+export interface BuildOptions {
+  engine: Engine;
+  project: string;
+  env: Record<string, string | undefined>;
+  /** Rebuild even when the image exists. */
+  always?: boolean;
+  emit: EventListener;
+  signal?: AbortSignal;
+}
+
+function truthy(v: string | undefined): boolean {
+  return v !== undefined && /^(1|true|yes|on)$/i.test(v);
+}
+
+/** The image name a built service gets. */
+export function builtImageName(spec: ProjectSpec, service: ServiceSpec, env: Record<string, string | undefined>): string {
+  if (service.image) return service.image;
+  const base = sanitizeProjectName(spec.name ?? basename(spec.working_dir));
+  return `${base}-${service.name}:${env.DOCKER_TAG || "latest"}`;
+}
+
+/** Builds what needs building; returns the spec with every built service's `image` set. */
+export async function buildServices(spec: ProjectSpec, o: BuildOptions): Promise<ProjectSpec> {
+  const toBuild = Object.values(spec.services).filter((s) => s.build);
+  if (toBuild.length === 0) return spec;
+  const production = truthy(o.env.USE_PRODUCTION_IMAGES);
+  const services = { ...spec.services };
+  for (const s of toBuild) {
+    const tag = builtImageName(spec, s, o.env);
+    services[s.name] = { ...s, image: tag };
+    if (production) {
+      if (!s.image) {
+        throw new BerthError("USAGE", `USE_PRODUCTION_IMAGES is set but service ${s.name} has only a build: section and no image:`, {
+          hint: "Give the service an image: naming the production image, or unset USE_PRODUCTION_IMAGES.",
+        });
+      }
+      continue;
+    }
+    if (!o.always && (await o.engine.inspectImage(tag, { signal: o.signal }))) continue;
+    const b = s.build!;
+    if (/^[a-z]+:\/\//i.test(b.context) || b.context.startsWith("git@")) {
+      throw new BerthError("USAGE", `service ${s.name}: build context ${b.context} is remote; berth builds from local directories only`, {
+        hint: "Check the repository out and point build.context at the directory.",
+      });
+    }
+    const t0 = Date.now();
+    o.emit({ type: "build", project: o.project, service: s.name, image: tag, phase: "begin", at: t0 });
+    await o.engine.buildImage(
+      { context: b.context, dockerfile: b.dockerfile, tag, args: b.args, target: b.target ?? (o.env.BUILD_TARGET || undefined), labels: b.labels },
+      { signal: o.signal },
+    );
+    o.emit({ type: "build", project: o.project, service: s.name, image: tag, phase: "done", at: Date.now(), elapsedMs: Date.now() - t0 });
+  }
+  return { ...spec, services };
+}
