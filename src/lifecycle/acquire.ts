@@ -44,6 +44,8 @@ export interface AcquireOptions extends Partial<Omit<LoadOptions, "env">> {
   timeoutMs?: number;
   /** How host ports are chosen: dynamic (default for test), file (dev, prod) or range; default BERTH_PORTS. */
   ports?: PortStrategy;
+  /** Replicas per service, overriding the file; with an existing project name this scales it. */
+  scale?: Record<string, number>;
   /** Rebuild the images of `build:` sections even when they exist (`up --build`). */
   build?: boolean;
   /** Keep what was created when acquire fails, for debugging. */
@@ -109,7 +111,7 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
     if (options.guards !== false) await checkGuards(engine, loaded, guardSettings(env, options.guards || {}), signal);
   })();
   safety.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
-  const spec = await prepareSpec({ spec: loaded, project, strategy: parseStrategy(options.ports ?? env.BERTH_PORTS, kind), build: options.build, env, engine, emit, signal });
+  const spec = await prepareSpec({ spec: loaded, project, strategy: parseStrategy(options.ports ?? env.BERTH_PORTS, kind), build: options.build, scale: options.scale, env, engine, emit, signal });
 
   await safety;
   // A named (shared) environment: acquire/release of it by other processes must not interleave.

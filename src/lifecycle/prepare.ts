@@ -22,6 +22,8 @@ export interface PrepareInput {
   env: Record<string, string | undefined>;
   engine: Engine;
   emit: EventListener;
+  /** Replicas per service, overriding the file (`up --scale api=3`). */
+  scale?: Record<string, number>;
   /** Rebuild images of `build:` sections even when they exist. */
   build?: boolean;
   signal?: AbortSignal;
@@ -52,7 +54,13 @@ export async function prepareSpec(input: PrepareInput): Promise<ProjectSpec> {
   for (const r of remapped) {
     emit({ type: "warning", project, message: `service ${r.service}: host port ${r.was} for ${r.target} replaced by one the engine picks (port strategy ${input.strategy}; use --ports file to keep the file's ports)`, at: Date.now() });
   }
-  const prepared: ProjectSpec = { ...spec, services: Object.fromEntries(services.map((s) => [s.name, s])) };
+  for (const name of Object.keys(input.scale ?? {})) {
+    if (!services.some((s) => s.name === name)) {
+      throw new BerthError("USAGE", `cannot scale "${name}": the project has no such service`, { hint: `Services: ${services.map((s) => s.name).join(", ")}.` });
+    }
+  }
+  const scaled = services.map((s) => (input.scale?.[s.name] !== undefined ? { ...s, scale: input.scale[s.name]! } : s));
+  const prepared: ProjectSpec = { ...spec, services: Object.fromEntries(scaled.map((s) => [s.name, s])) };
 
   const info = await engine.systemInfo({ signal });
   const problems = [...unsupportedProblems(prepared), ...limitProblems(prepared, info.ncpu)];
@@ -61,7 +69,12 @@ export async function prepareSpec(input: PrepareInput): Promise<ProjectSpec> {
   }
   const built = await buildServices(prepared, { engine, project, env: input.env, always: input.build, emit, signal });
   await checkImages(engine, built, signal);
-  for (const s of services) {
+  for (const s of scaled) {
+    if (s.scale > 1 && (s.container_name || hasFixedHostPort(s.ports))) {
+      throw new BerthError("USAGE", `service ${s.name} cannot have ${s.scale} replicas: it sets ${s.container_name ? "container_name" : "a fixed host port"}, which only one container can hold`, {
+        hint: "Remove container_name / publish the port without a host port, or keep one replica.",
+      });
+    }
     if (s.container_name || hasFixedHostPort(s.ports)) {
       emit({ type: "warning", project, message: `service ${s.name} sets ${s.container_name ? `container_name "${s.container_name}"` : "a fixed host port"}: this environment cannot run twice at once`, at: Date.now() });
     }

@@ -140,6 +140,20 @@ export function reconcileUp(input: ReconcileInput): Plan {
       }
     }
   }
+  // Replicas beyond the wanted scale go (scale down); so do containers of services no longer enabled.
+  for (const c of [...observed.containers].sort((a, b) => a.name.localeCompare(b.name))) {
+    const service = spec.services[c.service];
+    if (service && c.number <= service.scale) continue;
+    steps.push({
+      id: `remove:${c.name}`,
+      kind: "remove-container",
+      target: c.name,
+      service: c.service,
+      number: c.number,
+      after: [],
+      reason: service ? `scale of ${c.service} is ${service.scale}` : `service ${c.service} is no longer part of the project`,
+    });
+  }
   // Steps of existing-and-running containers referenced as start gates need a no-op anchor.
   const ids = new Set(steps.map((s) => s.id));
   for (const s of steps) s.after = s.after.filter((a) => ids.has(a) || !a.startsWith("start:"));

@@ -7,7 +7,7 @@ import { execFileSync, execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { acquire, type Environment } from "../../src/index.js";
+import { acquire, releaseProject, type Environment } from "../../src/index.js";
 import { parseCidr, overlaps } from "../../src/networks/subnets.js";
 import { berth, engine, resourcesOf, stack, uniqueName } from "./helpers.js";
 
@@ -135,6 +135,28 @@ describe("environments", () => {
     await using env = await acquire({ files: [stack("small.yml")], engine: e });
     const { stdout } = await run("docker-compose", ["-p", env.project, "-f", stack("small.yml"), "ps"], { encoding: "utf8" });
     for (const s of ["api", "db", "worker"]) expect(stdout).toMatch(new RegExp(`${env.project}-${s}-1\\s.*Up`));
+  });
+});
+
+describe("scale", () => {
+  it("scales a service to 3 replicas with distinct ports, then back to 1", async () => {
+    const e = await engine();
+    const project = uniqueName("berth-scale");
+    try {
+      const three = await acquire({ files: [stack("small.yml")], engine: e, projectName: project, scale: { api: 3 } });
+      const ports = [1, 2, 3].map((n) => three.hostPort("api", 8080, n));
+      expect(new Set(ports).size).toBe(3);
+      expect(three.services.api!.containers.map((c) => c.state)).toEqual(["HEALTHY", "HEALTHY", "HEALTHY"]);
+      const dbId = three.services.db!.containers[0]!.id;
+      const one = await acquire({ files: [stack("small.yml")], engine: e, projectName: project, scale: { api: 1 } });
+      expect(one.services.api!.containers.map((c) => c.number)).toEqual([1]);
+      // Unchanged services are kept, not recreated.
+      expect(one.services.db!.containers[0]!.id).toBe(dbId);
+      await expect(acquire({ files: [stack("small.yml")], engine: e, projectName: project, scale: { nope: 2 } })).rejects.toThrow(/no such service/);
+    } finally {
+      await releaseProject(e, project);
+    }
+    expect(await resourcesOf(e, project)).toEqual([]);
   });
 });
 

@@ -52,6 +52,27 @@ describe("reconcileUp", () => {
     expect(text).toContain("create-container p-backend-1 [after remove:p-backend-1]: recreate with the new configuration");
   });
 
+  it("scales down and removes containers of services that left the project", () => {
+    const s = project([service("api", { scale: 1 })]);
+    const observed = {
+      networks: { default: { id: "n1", name: "p_default" } },
+      volumes: {},
+      containers: [
+        { id: "c1", name: "p-api-1", service: "api", number: 1, running: true, configHash: "a" },
+        { id: "c2", name: "p-api-2", service: "api", number: 2, running: true, configHash: "a" },
+        { id: "c3", name: "p-old-1", service: "old", number: 1, running: true, configHash: "o" },
+      ],
+    };
+    const text = renderPlan(reconcileUp({ project: "p", spec: s, observed, serviceHashes: { api: "a" } }));
+    expect(text).toBe(
+      [
+        "wait-ready p-api-1 (healthy): the environment is ready only when every service is",
+        "remove-container p-api-2: scale of api is 1",
+        "remove-container p-old-1: service old is no longer part of the project",
+      ].join("\n"),
+    );
+  });
+
   it("plans one container per replica, and dependants wait for all of them", () => {
     const s = project([service("api", { scale: 2 }), service("web", { depends_on: { api: dep() } })]);
     const text = renderPlan(reconcileUp({ project: "p", spec: s, observed: EMPTY_OBSERVED, serviceHashes: { api: "a", web: "w" } }));

@@ -1,0 +1,57 @@
+/**
+ * The pain berth exists for: parallel CI jobs on one host. Ten separate `berth up` processes of
+ * the example stack at once, each fully isolated.
+ */
+import { describe, expect, it } from "vitest";
+import { berth, engine, lastJson, resourcesOf, shopFile, stack } from "./helpers.js";
+
+interface UpResult {
+  environment: { project: string; services: Record<string, { containers: { state: string; ports: { containerPort: number; hostPort: number }[] }[] }> };
+}
+
+describe("parallel environments", () => {
+  it("10 processes bring up the example stack at once: all healthy, ports distinct, each wired to its own dependencies", { timeout: 600_000 }, async () => {
+    const runs = await Promise.all(Array.from({ length: 10 }, () => berth(["up", "-f", shopFile, "--json", "--timeout", "8m"])));
+    const ok = runs.filter((r) => r.code === 0).map((r) => lastJson<UpResult>(r.stdout));
+    try {
+      expect(runs.map((r) => (r.code === 0 ? "ok" : r.stderr.slice(-400)))).toEqual(Array(10).fill("ok"));
+      const ports = ok.flatMap((r) => Object.values(r.environment.services).flatMap((s) => s.containers.flatMap((c) => c.ports.map((p) => p.hostPort))));
+      expect(new Set(ports).size).toBe(ports.length);
+      for (const r of ok) {
+        expect(Object.values(r.environment.services).map((s) => s.containers[0]!.state)).toEqual(["HEALTHY", "HEALTHY", "HEALTHY", "HEALTHY"]);
+      }
+      // frontend → backend → postgres/redis, all by service name: every environment has its own
+      // Redis, so every counter starts at 1 even though ten stacks answer at the same time.
+      const counters = await Promise.all(
+        ok.map(async (r) => {
+          const port = r.environment.services.frontend!.containers[0]!.ports.find((p) => p.containerPort === 8080)!.hostPort;
+          const body = (await (await fetch(`http://127.0.0.1:${port}/api/items`)).json()) as { counter: number; items: unknown[] };
+          expect(body.items.length).toBeGreaterThan(0);
+          return body.counter;
+        }),
+      );
+      expect(counters).toEqual(Array(10).fill(1));
+    } finally {
+      await Promise.all(ok.map((r) => berth(["down", r.environment.project])));
+    }
+    const e = await engine();
+    for (const r of ok) expect(await resourcesOf(e, r.environment.project)).toEqual([]);
+  });
+
+  it("a dev environment on the file's own port and a test environment of the same file run side by side", async () => {
+    const dev = await berth(["up", "-f", stack("fixed-port.yml"), "--env", "dev", "--json"]);
+    const test = await berth(["up", "-f", stack("fixed-port.yml"), "--json"]);
+    const projects = [dev, test].filter((r) => r.code === 0).map((r) => lastJson<UpResult>(r.stdout).environment.project);
+    try {
+      expect(dev.code, dev.stderr).toBe(0);
+      expect(test.code, test.stderr).toBe(0);
+      const port = (r: typeof dev) => lastJson<UpResult>(r.stdout).environment.services.web!.containers[0]!.ports[0]!.hostPort;
+      expect(port(dev)).toBe(38417);
+      expect(port(test)).not.toBe(38417);
+      expect(projects[0]).toMatch(/^berth-dev-/);
+      expect(projects[1]).toMatch(/^berth-test-/);
+    } finally {
+      await Promise.all(projects.map((p) => berth(["down", p])));
+    }
+  });
+});
