@@ -28,6 +28,7 @@ import { projectNetworkKeys, reconcileUp, serviceNetworkKeys, type Observed } fr
 import { parseStrategy, type PortStrategy } from "../ports/strategy.js";
 import { createEnvironmentNetwork } from "../networks/create-network.js";
 import { prepareSpec } from "./prepare.js";
+import { addLease, defaultMode, releaseShared, sharedProjectName, type EnvironmentMode } from "./shared.js";
 import { Environment } from "./environment.js";
 import { executePlan } from "./executor.js";
 import { releaseProject } from "./release.js";
@@ -46,6 +47,8 @@ export interface AcquireOptions extends Partial<Omit<LoadOptions, "env">> {
   ports?: PortStrategy;
   /** Replicas per service, overriding the file; with an existing project name this scales it. */
   scale?: Record<string, number>;
+  /** dedicated (fresh, default for test) or shared (reused by every process with the same configuration; default for dev and prod). */
+  mode?: EnvironmentMode;
   /** Rebuild the images of `build:` sections even when they exist (`up --build`). */
   build?: boolean;
   /** Keep what was created when acquire fails, for debugging. */
@@ -98,12 +101,17 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
   const emit = options.onEvent ?? ignoreEvents;
   const signal = options.signal;
   const engine = options.engine ?? (await connectEngine({ env, signal }));
-  const explicit = options.projectName ?? env.COMPOSE_PROJECT_NAME;
-  const project = explicit ? sanitizeProjectName(explicit) : generateProjectName(kind, new Date());
+  const mode = options.mode ?? defaultMode(kind);
+  const shared = mode === "shared";
+  // A shared environment is found again under a name derived from its configuration.
+  const given = options.projectName ?? env.COMPOSE_PROJECT_NAME;
+  const explicit = given ? sanitizeProjectName(given) : shared ? sharedProjectName(kind, loaded) : undefined;
+  const project = explicit ?? generateProjectName(kind, new Date());
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
 
   const readiness = readinessRules(loaded.services); // invalid x-berth probes fail before anything exists
-  const lifetime = options.lifetime ?? "process";
+  // A shared environment outlives whichever user created it: its leases decide when it goes.
+  const lifetime = shared ? "detached" : (options.lifetime ?? "process");
   const ttl = ttlFrom(env, lifetime, options.ttlMs);
   // Orphans of dead owners go first (they may hold names, ports, memory); then the guards.
   const safety = (async () => {
@@ -148,7 +156,10 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
       onDone: (s, ms) => emit({ type: "step", project, step: s.id, kind: s.kind, target: s.target, service: s.service, phase: "done", at: Date.now(), elapsedMs: ms }),
       onFailed: (s, e) => emit({ type: "step", project, step: s.id, kind: s.kind, target: s.target, service: s.service, phase: "failed", at: Date.now(), error: (e as Error)?.message }),
     });
-    return new Environment(await readEnvironment(engine, project, kind, signal), engine);
+    const data = await readEnvironment(engine, project, kind, signal);
+    if (!shared) return new Environment(data, engine);
+    const lease = await addLease(engine, project, base, signal);
+    return new Environment(data, engine, (o) => releaseShared(engine, project, lease, { ...o, env }));
   } catch (error) {
     const failure = await describeFailure(error, engine, spec, plan, ids, signal);
     if (!options.keepOnFailure) {

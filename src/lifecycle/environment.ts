@@ -3,7 +3,6 @@
  * releases it.
  */
 import type { Engine } from "../engine/engine.js";
-import { BerthError } from "../errors.js";
 import type { EnvironmentKind } from "../labels.js";
 import { hostAddress, type PublishedPort } from "../ports/bindings.js";
 import type { ServiceState } from "../health/state.js";
@@ -45,6 +44,8 @@ export class Environment implements AsyncDisposable {
   constructor(
     data: EnvironmentData,
     private readonly engine: Engine,
+    /** How this handle releases: a shared environment drops its lease and goes only with its last user (null: it stays). */
+    private readonly releaser?: (o: ReleaseOptions) => Promise<ReleaseResult | null>,
   ) {
     this.project = data.project;
     this.kind = data.kind;
@@ -123,8 +124,10 @@ export class Environment implements AsyncDisposable {
     return { project: this.project, kind: this.kind, networks: this.networks, services: this.services };
   }
 
-  async release(options: ReleaseOptions = {}): Promise<ReleaseResult> {
+  /** Removes the environment; for a shared one, only when this was its last user (then null is returned otherwise). */
+  async release(options: ReleaseOptions = {}): Promise<ReleaseResult | null> {
     this.released = true;
+    if (this.releaser) return this.releaser(options);
     return releaseProject(this.engine, this.project, options);
   }
 

@@ -40,6 +40,9 @@ export async function releaseProject(engine: Engine, project: string, o: Release
   const networks = await engine.listNetworks(filter, { signal: o.signal });
   await Promise.all(networks.map(async (n) => { await engine.removeNetwork(n.id, { signal: o.signal }); emit("network", n.name); }));
   const removedVolumes: string[] = [];
+  // Leases of a shared environment are bookkeeping, not data: they go with it.
+  const leases = await engine.listVolumes({ ...filter, [LABEL.lease]: "true" }, { signal: o.signal });
+  await Promise.all(leases.map((v) => engine.removeVolume(v.name, { signal: o.signal })));
   if (o.volumes) {
     const volumes = await engine.listVolumes({ ...filter, [LABEL.volume]: true }, { signal: o.signal });
     await Promise.all(volumes.map(async (v) => { await engine.removeVolume(v.name, { signal: o.signal }); removedVolumes.push(v.name); emit("volume", v.name); }));
