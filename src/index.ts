@@ -14,3 +14,8 @@ export type { BerthEvent, EventListener } from "./events.js";
 export type { ServiceState } from "./health/state.js";
 export { LABEL } from "./labels.js";
 export { VERSION } from "./version.js";
+export { connectionVariables, envName, type ConnectionEnvOptions } from "./lifecycle/connection-env.js";
+export type { HealthReport, ContainerHealth } from "./lifecycle/health-report.js";
+export type { LogLine, LogOptions } from "./lifecycle/logs.js";
+export type { ExecOptions, ServiceOpOptions, WaitOptions } from "./lifecycle/operations.js";
+export { environmentView, type EnvironmentView, type ProvidedEnvironment } from "./testing/view.js";

@@ -8,6 +8,7 @@ import { protectCommandArgs } from "./argv.js";
 import { makeContext, type GlobalOptions } from "./context.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 import { errorJson, formatError } from "./format-error.js";
+import { reapBeforeCommand, registerClean } from "./commands/clean.js";
 import { registerCompletion } from "./commands/completion.js";
 import { registerConfig } from "./commands/config.js";
 import { registerDown } from "./commands/down.js";
@@ -69,6 +70,8 @@ export async function runCli(argv: string[]): Promise<number> {
   registerConfig(program, ctx, globals);
   registerVersion(program, ctx, globals);
   registerCompletion(program, ctx);
+  registerClean(program, ctx, globals);
+  program.hook("preAction", (_program, command) => reapBeforeCommand(ctx, command.name()));
 
   try {
     await program.parseAsync(protectCommandArgs(argv), { from: "user" });

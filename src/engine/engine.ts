@@ -80,6 +80,23 @@ function hostConfigOf(r: RuntimeOptions): Record<string, unknown> {
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
 }
 
+/** Feeds an exec's multiplexed stream to the decoder until it ends; an abort destroys it. */
+function drain(stream: NodeJS.ReadableStream & { destroy(): void }, decoder: FrameDecoder, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => {
+      stream.destroy();
+      reject(signal?.reason ?? new Error("aborted"));
+    };
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const finish = () => { signal?.removeEventListener("abort", onAbort); resolve(); };
+    stream.on("data", (c: Buffer) => decoder.push(c));
+    stream.on("end", finish);
+    stream.on("close", finish);
+    stream.on("error", (e) => { signal?.removeEventListener("abort", onAbort); reject(e); });
+  });
+}
+
 /**
  * The one object that talks to the Docker Engine API. Construct it through `connectEngine`, which
  * negotiates the API version. Every method maps client errors to BerthError and takes a signal.
@@ -474,18 +491,7 @@ export class Engine {
         if (size < max) chunks.push(data.subarray(0, max - size));
         size += data.length;
       });
-      await new Promise<void>((resolve, reject) => {
-        const onAbort = () => {
-          stream.destroy();
-          reject(signal?.reason ?? new Error("aborted"));
-        };
-        if (signal?.aborted) return onAbort();
-        signal?.addEventListener("abort", onAbort, { once: true });
-        stream.on("data", (c: Buffer) => decoder.push(c));
-        stream.on("end", () => { signal?.removeEventListener("abort", onAbort); resolve(); });
-        stream.on("close", () => { signal?.removeEventListener("abort", onAbort); resolve(); });
-        stream.on("error", (e) => { signal?.removeEventListener("abort", onAbort); reject(e); });
-      });
+      await drain(stream, decoder, signal);
       const info = await exec.inspect({ abortSignal: signal } as {});
       return { exitCode: info.ExitCode ?? -1, output: Buffer.concat(chunks).toString("utf8") };
     });
@@ -514,19 +520,7 @@ export class Engine {
       } as {});
       const stream = await exec.start({ hijack: true, stdin: false, abortSignal: signal } as {});
       const decoder = new FrameDecoder(onOutput);
-      await new Promise<void>((resolve, reject) => {
-        const onAbort = () => {
-          stream.destroy();
-          reject(signal?.reason ?? new Error("aborted"));
-        };
-        if (signal?.aborted) return onAbort();
-        signal?.addEventListener("abort", onAbort, { once: true });
-        const finish = () => { signal?.removeEventListener("abort", onAbort); resolve(); };
-        stream.on("data", (c: Buffer) => decoder.push(c));
-        stream.on("end", finish);
-        stream.on("close", finish);
-        stream.on("error", (e) => { signal?.removeEventListener("abort", onAbort); reject(e); });
-      });
+      await drain(stream, decoder, signal);
       const info = await exec.inspect({ abortSignal: signal } as {});
       return info.ExitCode ?? -1;
     });

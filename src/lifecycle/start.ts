@@ -8,6 +8,7 @@
 import type { PortSpec } from "../compose/model.js";
 import type { Engine } from "../engine/engine.js";
 import { BerthError, isBerthError } from "../errors.js";
+import { holderFromEngineError } from "../guards/port-holder.js";
 import { hasFixedHostPort } from "../ports/bindings.js";
 
 const PORT_TAKEN = /port is already allocated|address already in use/i;
@@ -29,7 +30,8 @@ export async function startWithPortRetry(
       if (!taken) throw error;
       if (hasFixedHostPort(ports)) {
         const fixed = ports.filter((p) => p.published).map((p) => `${p.host_ip ?? "127.0.0.1"}:${p.published}`).join(", ");
-        throw new BerthError("PORT_IN_USE", `container ${name} cannot start: host port ${fixed} is already in use`, {
+        const holder = await holderFromEngineError(engine, (error as Error).message, o.signal);
+        throw new BerthError("PORT_IN_USE", `container ${name} cannot start: host port ${fixed} is already in use${holder ? ` by ${holder}` : ""}`, {
           hint: "Free that port, or publish the container port without a host port (e.g. \"5432\") so the engine picks a free one.",
           cause: error,
         });

@@ -7,11 +7,14 @@ import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { connectEngine } from "../../src/engine/connect.js";
 import { LABEL } from "../../src/labels.js";
+import { checkAndReleaseForeign, createForeign } from "./foreign-fixtures.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 /** Every resource created during this run carries this label (through BERTH_LABELS). */
 const RUN_LABEL = "dev.berth.test-run";
 const runId = randomUUID();
+/** Identities of the foreign resources at the start, to prove at the end that nothing touched them. */
+let foreign: Record<string, string | undefined> = {};
 
 export async function setup(): Promise<void> {
   process.stderr.write("[berth tests] making sure a Docker engine answers and the fixture images exist\n");
@@ -20,9 +23,19 @@ export async function setup(): Promise<void> {
   // Inherited by test workers and the berth processes they spawn: lets the leak check below see
   // exactly this run's resources, not those of a developer's own environments or another run.
   process.env.BERTH_LABELS = `${RUN_LABEL}=${runId}`;
+  // The container cap (default 20 running berth containers per engine) counts every suite on the
+  // engine, so concurrent runs on a shared engine would refuse each other at random. It is off for
+  // the suite; test/integration/safety.test.ts checks it with a cap of its own.
+  process.env.BERTH_MAX_CONTAINERS ??= "0";
+  foreign = await createForeign(runId);
 }
 
 export async function teardown(): Promise<void> {
+  const touched = await checkAndReleaseForeign(runId, foreign);
+  if (touched.length) {
+    process.stderr.write(`[berth tests] FAIL: foreign resources (no berth labels) were touched during the run:\n  ${touched.join("\n  ")}\n`);
+    process.exitCode = 1;
+  } else process.stderr.write(`[berth tests] foreign resources (${Object.keys(foreign).join(", ")}) untouched\n`);
   const engine = await connectEngine({ env: process.env });
   const filter = { [LABEL.managed]: "true", [RUN_LABEL]: runId };
   const [containers, networks, volumes] = await Promise.all([

@@ -1,0 +1,212 @@
+#!/usr/bin/env node
+// berth's benchmark (`npm run bench`; a script, not a test). For the example stack and the tiny
+// 4-service 3-level busybox chain it measures, interleaved, over RUNS runs (default 5):
+//   floor    the readiness floor (scripts/bench-floor.mjs: Engine API directly, each healthcheck
+//            run back to back from container start, dependants started the instant it passes),
+//            and removing the same containers and network directly;
+//   berth    `berth up` and `berth down` (the built CLI, as users run it), peak RSS during up, and
+//            the readiness detection delay (ready event − mtime of the chain's /ready file);
+//   compose  Debian's docker-compose v1 `up -d` plus a 100 ms health poll, and `down -v`;
+//   x10      10 chain environments at once: floor vs `berth up` (10 processes).
+// Prints medians, spread (min–max) and ratios, then a Markdown table for the README.
+// Everything it creates carries the label dev.berth.bench=<run id> (compose v1: its project
+// names, which carry the run id) and is removed at the end, also on failure or Ctrl-C.
+// BERTH_MAX_CONTAINERS is raised: the benchmark itself runs 10 environments at once, and other
+// work on the engine must not make a run fail halfway.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { loadProject } from "../dist/compose/index.js";
+import { engineClient, floorUp } from "./bench-floor.mjs";
+
+const root = new URL("..", import.meta.url).pathname;
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const PARALLEL = 10;
+const runId = `${Date.now().toString(36)}${process.pid.toString(36)}`;
+const BENCH_LABEL = "dev.berth.bench";
+const labels = { [BENCH_LABEL]: runId };
+const docker = engineClient();
+const allStacks = [
+  { name: "chain", file: `${root}test/fixtures/stacks/chain.yml`, marker: "/ready" },
+  { name: "shop", file: `${root}examples/shop/compose.yml` },
+];
+// BENCH_ONLY=chain (or shop) for a quicker partial run while developing; the README table needs all.
+const stacks = allStacks.filter((s) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY === s.name);
+const withX10 = !process.env.BENCH_ONLY;
+let seq = 0;
+const projectName = (tag) => `bench-${runId}-${tag}-${++seq}`;
+
+function run(cmd, args, o = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: root, env: { ...process.env, BERTH_LABELS: `${BENCH_LABEL}=${runId}`, BERTH_MAX_CONTAINERS: "1000", ...o.env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    let peakKb = 0;
+    const poll = o.rss ? setInterval(() => {
+      try {
+        const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
+        if (m) peakKb = Math.max(peakKb, Number(m[1]));
+      } catch { /* exited */ }
+    }, 10) : undefined;
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearInterval(poll);
+      if (code !== 0) reject(new Error(`${cmd} ${args.join(" ")} exited ${code}:\n${stderr.slice(-2000)}`));
+      else resolve({ stdout, stderr, peakKb });
+    });
+  });
+}
+
+const berthCli = (args, o) => run(process.execPath, [`${root}dist/cli/main.js`, ...args], o);
+
+/** ms since epoch when `path` was last written in the container (the engine's archive stat). */
+async function mtimeOf(containerId, path) {
+  const res = await docker.getContainer(containerId).infoArchive({ path });
+  res.resume();
+  const stat = JSON.parse(Buffer.from(res.headers["x-docker-container-path-stat"], "base64").toString("utf8"));
+  return Date.parse(stat.mtime);
+}
+
+async function berthUp(stack, project) {
+  const t0 = Date.now();
+  const r = await berthCli(["up", "-f", stack.file, "-p", project, "--json"], { rss: true });
+  const upMs = Date.now() - t0;
+  const events = r.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+  const delays = [];
+  if (stack.marker) {
+    const list = await docker.listContainers({ all: true, filters: { label: [`dev.berth.project=${project}`] } });
+    for (const e of events.filter((x) => x.type === "ready")) {
+      const c = list.find((x) => x.Labels["dev.berth.service"] === e.service);
+      if (c) delays.push(e.at - (await mtimeOf(c.Id, stack.marker)));
+    }
+  }
+  return { upMs, peakKb: r.peakKb, delays };
+}
+
+async function berthDown(project) {
+  const t0 = Date.now();
+  await berthCli(["down", project]);
+  return Date.now() - t0;
+}
+
+/** docker-compose v1 `up -d`, then an inspect poll every 100 ms until every container is healthy. */
+async function composeUp(stack, project) {
+  const t0 = Date.now();
+  await run("docker-compose", ["-f", stack.file, "-p", project, "up", "-d", "--quiet-pull"]);
+  for (;;) {
+    const list = await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${project}`] } });
+    const states = await Promise.all(list.map((c) => docker.getContainer(c.Id).inspect()));
+    if (states.length && states.every((s) => s.State.Running && (!s.State.Health || s.State.Health.Status === "healthy"))) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return Date.now() - t0;
+}
+
+async function composeDown(stack, project) {
+  const t0 = Date.now();
+  await run("docker-compose", ["-f", stack.file, "-p", project, "down", "-v"]);
+  return Date.now() - t0;
+}
+
+async function floorDelays(stack, f) {
+  if (!stack.marker) return [];
+  return Promise.all(Object.entries(f.readyAt).map(async ([s, at]) => at - (await mtimeOf(f.containers[s].id, stack.marker))));
+}
+
+/** Removes everything this run created: by our label, and compose v1 projects by their run-id names. */
+async function cleanup() {
+  const mine = { label: [`${BENCH_LABEL}=${runId}`] };
+  const containers = await docker.listContainers({ all: true, filters: mine });
+  const composeOnes = (await docker.listContainers({ all: true })).filter((c) => (c.Labels["com.docker.compose.project"] ?? "").startsWith(`bench-${runId}-`));
+  await Promise.all([...containers, ...composeOnes].map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+  const nets = [...(await docker.listNetworks({ filters: mine })), ...(await docker.listNetworks()).filter((n) => n.Name.startsWith(`bench-${runId}-`))];
+  await Promise.all(nets.map((n) => docker.getNetwork(n.Id).remove().catch(() => undefined)));
+  const vols = (await docker.listVolumes({ filters: mine })).Volumes ?? [];
+  await Promise.all(vols.map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
+}
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const fmt = (xs) => `${(median(xs) / 1000).toFixed(2)} s (${(Math.min(...xs) / 1000).toFixed(2)}–${(Math.max(...xs) / 1000).toFixed(2)})`;
+const ratio = (a, b) => (median(a) / median(b)).toFixed(2);
+
+async function main() {
+  const results = {};
+  for (const stack of stacks) {
+    const spec = await loadProject({ files: [stack.file], cwd: root, env: { ...process.env } });
+    const r = (results[stack.name] = { floorUp: [], floorDown: [], berthUp: [], berthDown: [], composeUp: [], composeDown: [], rssKb: [], delays: [], floorDelays: [] });
+    for (let i = 0; i < RUNS; i++) {
+      const f = await floorUp(docker, spec, projectName(`${stack.name}-floor`), labels);
+      r.floorUp.push(f.upMs);
+      r.floorDelays.push(...(await floorDelays(stack, f)));
+      r.floorDown.push(await f.down());
+
+      const p = projectName(`${stack.name}-berth`);
+      const b = await berthUp(stack, p);
+      r.berthUp.push(b.upMs);
+      r.rssKb.push(b.peakKb);
+      r.delays.push(...b.delays);
+      r.berthDown.push(await berthDown(p));
+
+      const c = projectName(`${stack.name}-compose`);
+      r.composeUp.push(await composeUp(stack, c));
+      r.composeDown.push(await composeDown(stack, c));
+      process.stderr.write(`${stack.name} run ${i + 1}/${RUNS}: floor ${f.upMs} ms, berth ${b.upMs} ms, compose ${r.composeUp.at(-1)} ms\n`);
+    }
+  }
+
+  const x10 = { floor: [], berth: [] };
+  if (withX10) await runX10(x10);
+  report(results, x10);
+}
+
+async function runX10(x10) {
+  const chain = allStacks[0];
+  const chainSpec = await loadProject({ files: [chain.file], cwd: root, env: { ...process.env } });
+  for (let i = 0; i < RUNS; i++) {
+    let t0 = Date.now();
+    const floors = await Promise.all(Array.from({ length: PARALLEL }, () => floorUp(docker, chainSpec, projectName("x10-floor"), labels)));
+    x10.floor.push(Date.now() - t0);
+    await Promise.all(floors.map((f) => f.down()));
+    const names = Array.from({ length: PARALLEL }, () => projectName("x10-berth"));
+    t0 = Date.now();
+    await Promise.all(names.map((n) => berthCli(["up", "-f", chain.file, "-p", n, "--quiet"])));
+    x10.berth.push(Date.now() - t0);
+    await Promise.all(names.map((n) => berthDown(n)));
+    process.stderr.write(`x${PARALLEL} run ${i + 1}/${RUNS}: floor ${x10.floor.at(-1)} ms, berth ${x10.berth.at(-1)} ms\n`);
+  }
+}
+
+function report(results, x10) {
+  const rows = [];
+  for (const [name, r] of Object.entries(results)) {
+    rows.push([`${name}: up until ready`, fmt(r.floorUp), fmt(r.berthUp), fmt(r.composeUp), ratio(r.berthUp, r.floorUp), ratio(r.composeUp, r.floorUp)]);
+    rows.push([`${name}: down`, fmt(r.floorDown), fmt(r.berthDown), fmt(r.composeDown), ratio(r.berthDown, r.floorDown), ratio(r.composeDown, r.floorDown)]);
+  }
+  if (x10.floor.length) rows.push([`chain ×${PARALLEL} at once: up`, fmt(x10.floor), fmt(x10.berth), "–", ratio(x10.berth, x10.floor), "–"]);
+  const delays = results.chain?.delays ?? [];
+  const floorDelays = results.chain?.floorDelays ?? [];
+  const rss = Object.values(results).flatMap((r) => r.rssKb);
+  const cpu = cpus()[0]?.model ?? "?";
+  const lines = [
+    `berth benchmark, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${RUNS} runs each (median, min–max)`,
+    "",
+    "| measurement | floor (Engine API) | berth | docker-compose v1 | berth / floor | compose / floor |",
+    "|---|---|---|---|---|---|",
+    ...rows.map((r) => `| ${r.join(" | ")} |`),
+    "",
+    `Readiness detection delay (chain, ready event − when /ready was written): berth median ${median(delays)} ms (${Math.min(...delays)}–${Math.max(...delays)} ms, n=${delays.length}); floor median ${median(floorDelays)} ms.`,
+    `Peak RSS of \`berth up\`: median ${(median(rss) / 1024).toFixed(0)} MiB (max ${(Math.max(...rss) / 1024).toFixed(0)} MiB).`,
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+const onSignal = () => { cleanup().finally(() => process.exit(130)); };
+process.on("SIGINT", onSignal);
+process.on("SIGTERM", onSignal);
+try {
+  await main();
+} finally {
+  await cleanup();
+}

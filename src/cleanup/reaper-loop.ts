@@ -1,0 +1,142 @@
+/**
+ * The reaper's work, run in its own detached process (reaper-main.ts): watch one owner process;
+ * when it dies — for any reason, SIGKILL included — remove what it left, then exit. It also exits
+ * when its owner has nothing left on the engine and has not announced new work for a while.
+ */
+import { renameSync, statSync, linkSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Engine } from "../engine/engine.js";
+import { LABEL, type Owner } from "../labels.js";
+import { removeQuietly } from "../locks/atomic-file.js";
+import { cleanOrphans } from "./orphans.js";
+import { ownerFilter } from "./ownership.js";
+import { processLiveness } from "./process-liveness.js";
+import { claim, pendingFile, pendingProjects, pidFile, readRecord } from "./reaper-files.js";
+
+export interface ReaperLoopOptions {
+  connect: () => Promise<Engine>;
+  owner: Owner;
+  endpoint: string;
+  dir: string;
+  key: string;
+  log: (line: string) => void;
+  /** How often the owner's liveness is checked (cheap: one read of /proc). */
+  pollMs?: number;
+  /** How often the engine is asked whether the owner still has anything. */
+  idleCheckMs?: number;
+  /** How long after the owner last touched the pid file the reaper stays even with nothing to watch. */
+  leaseMs?: number;
+  /** How long removal is retried while the engine does not answer. */
+  giveUpMs?: number;
+  signal?: AbortSignal;
+}
+
+export type ReaperOutcome = "reaped" | "idle" | "duplicate";
+
+/** Resources created by requests still in flight when the owner died appear a moment later. */
+const SETTLE_MS = 1500;
+
+export async function runReaperLoop(o: ReaperLoopOptions): Promise<ReaperOutcome> {
+  const path = pidFile(o.dir, o.key);
+  const me = { pid: process.pid, started: Math.round(performance.timeOrigin), owner: o.owner, endpoint: o.endpoint };
+  if (!claim(path, me)) {
+    const other = readRecord(path);
+    if (other && other.pid !== me.pid && processLiveness(other.pid, other.started) === "alive") return "duplicate";
+    removeQuietly(path);
+    if (!claim(path, me)) return "duplicate";
+  }
+  let engine: Engine | undefined;
+  const getEngine = async () => (engine ??= await o.connect());
+  let lastIdleCheck = Date.now();
+  for (;;) {
+    if (processLiveness(o.owner.pid, o.owner.started) === "dead") {
+      await reap(o, getEngine);
+      if (readRecord(path)?.pid === me.pid) removeQuietly(path);
+      return "reaped";
+    }
+    if (Date.now() - lastIdleCheck >= (o.idleCheckMs ?? 5000)) {
+      lastIdleCheck = Date.now();
+      if ((await isIdle(o, path, getEngine)) && leaveIfStillIdle(o, path)) return "idle";
+    }
+    await sleep(o.pollMs ?? 250, undefined, { signal: o.signal });
+  }
+}
+
+function leaseFresh(o: ReaperLoopOptions, file: string): boolean {
+  try {
+    return Date.now() - statSync(file).mtimeMs < (o.leaseMs ?? 30_000);
+  } catch {
+    return false;
+  }
+}
+
+async function isIdle(o: ReaperLoopOptions, path: string, getEngine: () => Promise<Engine>): Promise<boolean> {
+  if (leaseFresh(o, path) || pendingProjects(o.dir, o.key).length > 0) return false;
+  try {
+    const e = await getEngine();
+    const f = ownerFilter(o.owner);
+    const [c, n, v] = await Promise.all([e.listContainers(f), e.listNetworks(f), e.listVolumes(f)]);
+    return c.length + n.length + v.length === 0;
+  } catch {
+    return false; // cannot tell: keep watching
+  }
+}
+
+/**
+ * Leaves without a window in which the owner could believe a reaper watches it: the pid file is
+ * moved away first (an owner touching it from then on fails and starts a new reaper), then the
+ * lease is checked once more on the moved file, which shows any touch that came before the move.
+ */
+function leaveIfStillIdle(o: ReaperLoopOptions, path: string): boolean {
+  const moved = `${path}.exiting-${process.pid}`;
+  try {
+    renameSync(path, moved);
+  } catch {
+    return true; // someone removed our file: another reaper took over
+  }
+  if (!leaseFresh(o, moved) && pendingProjects(o.dir, o.key).length === 0) {
+    removeQuietly(moved);
+    return true;
+  }
+  try {
+    linkSync(moved, path);
+    return false;
+  } catch {
+    return true; // a new reaper already claimed the file: it watches from now on
+  } finally {
+    removeQuietly(moved);
+  }
+}
+
+async function reap(o: ReaperLoopOptions, getEngine: () => Promise<Engine>): Promise<void> {
+  const diedAt = Date.now();
+  const pending = pendingProjects(o.dir, o.key);
+  const owned = ownerFilter(o.owner);
+  // A detached environment still being acquired: only what this owner created for it.
+  const { [LABEL.lifetime]: _lifetime, ...anyLifetime } = owned;
+  let quietSince: number | undefined;
+  for (;;) {
+    try {
+      const e = await getEngine();
+      const passes = [
+        await cleanOrphans(e, { filter: owned }),
+        ...(await Promise.all(pending.map((project) => cleanOrphans(e, { filter: { ...anyLifetime, [LABEL.project]: project }, all: true, volumes: true })))),
+      ];
+      const removed = passes.flatMap((p) => p.items);
+      const failed = passes.flatMap((p) => p.failed);
+      for (const i of removed) o.log(`removed ${i.kind} ${i.name} of ${i.project} (${i.reason})`);
+      for (const f of failed) o.log(`could not remove ${f.item.kind} ${f.item.name}: ${f.error}`);
+      if (removed.length === 0 && failed.length === 0) {
+        quietSince ??= Date.now();
+        if (Date.now() - diedAt >= SETTLE_MS && Date.now() - quietSince >= 300) break;
+      } else if (removed.length === 0 && Date.now() - diedAt > 10_000) {
+        break; // only failures that do not go away (e.g. a network another environment still uses)
+      } else quietSince = undefined;
+    } catch (error) {
+      o.log(`engine error while reaping: ${(error as Error).message}`);
+      if (Date.now() - diedAt > (o.giveUpMs ?? 300_000)) break;
+    }
+    await sleep(250);
+  }
+  for (const project of pending) removeQuietly(pendingFile(o.dir, o.key, project));
+}

@@ -1,0 +1,100 @@
+/**
+ * The owner's side of reaping: make sure a reaper process watches this process before anything
+ * is created on the engine. One reaper per owner process and engine, shared by every environment
+ * the process acquires; starting it costs one `node` start (~60 ms, not waited for), checking
+ * that it runs costs a stat.
+ *
+ * Why a process and not a container (as testcontainers' Ryuk): no image can be pulled here, and
+ * a host process can see whether its owner lives by its pid and start time, which survives
+ * SIGKILL, needs no socket held open and no privileges beyond the Docker socket.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, openSync, closeSync, utimesSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Owner } from "../labels.js";
+import { ensureSharedDir, removeQuietly } from "../locks/atomic-file.js";
+import { processLiveness } from "./process-liveness.js";
+import { pendingFile, pidFile, readRecord, reaperDir, reaperKey } from "./reaper-files.js";
+
+export interface EnsureReaperOptions {
+  owner: Owner;
+  /** The engine the owner uses, as Engine.endpoint gives it. */
+  endpoint: string;
+  env?: Record<string, string | undefined>;
+  /** A detached environment being acquired: reaped too if the owner dies before `settle()`. */
+  pendingProject?: string;
+}
+
+export interface ReaperLease {
+  /** The reaper's script, or undefined when none could be found (then `warning` says why). */
+  script?: string;
+  spawned: boolean;
+  warning?: string;
+  /** Acquire of the pending (detached) project has ended: from now on it is not reaped with its owner. */
+  settle(): void;
+}
+
+/**
+ * The compiled reaper entry point. From the build (dist/cleanup/reaper.js) it is the sibling file.
+ * When berth's TypeScript sources run directly (vitest runs src/), there is no JavaScript next to
+ * this file and Node 20 cannot run TypeScript, so the build's copy in dist/ is used: the test
+ * suite builds first (`pretest`), and the reaper only needs the engine client and these files.
+ */
+export function reaperScript(moduleUrl: string = import.meta.url): string | undefined {
+  const here = fileURLToPath(moduleUrl);
+  const candidates = [join(dirname(here), "reaper-main.js")];
+  if (here.endsWith(".ts")) candidates.push(resolve(dirname(here), "../../dist/cleanup/reaper-main.js"));
+  return candidates.find((c) => existsSync(c));
+}
+
+/** True when a live reaper watches `owner` on `endpoint`; touches its lease so it stays. */
+function touchLiveReaper(path: string): boolean {
+  const now = new Date();
+  try {
+    utimesSync(path, now, now);
+  } catch {
+    return false; // none, or it is leaving: start a new one
+  }
+  const rec = readRecord(path);
+  if (rec && processLiveness(rec.pid, rec.started) === "alive") return true;
+  removeQuietly(path); // its reaper died (killed, machine rebooted): replace it
+  return false;
+}
+
+export function ensureReaper(o: EnsureReaperOptions): ReaperLease {
+  const env = o.env ?? process.env;
+  const dir = reaperDir(env);
+  ensureSharedDir(dir);
+  const key = reaperKey(o.owner, o.endpoint);
+  const pending = o.pendingProject ? pendingFile(dir, key, o.pendingProject) : undefined;
+  // Before the reaper check: a reaper deciding to leave looks at pending files last.
+  if (pending) writeFileSync(pending, new Date().toISOString());
+  const settle = () => pending && removeQuietly(pending);
+  if (touchLiveReaper(pidFile(dir, key))) return { spawned: false, settle };
+
+  const script = reaperScript();
+  if (!script) {
+    return {
+      spawned: false,
+      settle,
+      warning: "berth's reaper (dist/cleanup/reaper-main.js) was not found, so nothing removes this environment if this process is killed; run `npm run build`, or `berth clean` afterwards",
+    };
+  }
+  const logPath = join(dir, `${key}.log`);
+  const logFd = openSync(logPath, "a");
+  try {
+    const childEnv = { ...env };
+    // The owner's loader hooks (a test runner's, a TypeScript loader's) are not the reaper's.
+    delete childEnv.NODE_OPTIONS;
+    const child = spawn(process.execPath, [script, JSON.stringify({ owner: o.owner, endpoint: o.endpoint, dir, key, log: logPath })], {
+      detached: true, // its own session: a Ctrl-C or a killed process group does not reach it
+      stdio: ["ignore", "ignore", logFd],
+      env: childEnv,
+    });
+    child.unref();
+  } finally {
+    closeSync(logFd);
+  }
+  return { script, spawned: true, settle };
+}

@@ -1,0 +1,39 @@
+/** `up` and `run` alike: load the project, acquire it while showing progress, and hand back both. */
+import type { Environment } from "../lifecycle/environment.js";
+import type { EnvironmentKind, Lifetime } from "../labels.js";
+import { parseTimeout, type CliContext, type GlobalOptions } from "./context.js";
+import { createReporter, type Reporter } from "./progress/reporter.js";
+import { loadSpec } from "./target.js";
+
+export interface AcquireCliOptions {
+  lifetime: Lifetime;
+  kind?: EnvironmentKind;
+  keepOnFailure?: boolean;
+  /** Where NDJSON events go under --json. */
+  jsonOut?: (line: string) => void;
+}
+
+export async function acquireWithProgress(ctx: CliContext, g: GlobalOptions, o: AcquireCliOptions): Promise<{ env: Environment; reporter: Reporter; elapsedMs: number }> {
+  const t0 = Date.now();
+  const timeoutMs = parseTimeout(g.timeout, 180_000);
+  const spec = await loadSpec(ctx, g);
+  const services = Object.values(spec.services).map((s) => ({ name: s.name, dependsOn: Object.keys(s.depends_on) }));
+  const reporter = createReporter(ctx, g, services, t0, o.jsonOut);
+  const [{ acquireProject }, engine] = await Promise.all([import("../lifecycle/acquire.js"), ctx.engine()]);
+  try {
+    const env = await acquireProject(spec, {
+      env: ctx.env,
+      projectName: g.projectName,
+      kind: o.kind,
+      lifetime: o.lifetime,
+      timeoutMs,
+      keepOnFailure: o.keepOnFailure,
+      engine,
+      signal: ctx.signal,
+      onEvent: reporter.onEvent,
+    });
+    return { env, reporter, elapsedMs: Date.now() - t0 };
+  } finally {
+    reporter.finish();
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * `berth exec SERVICE CMD…` and `berth run CMD…`: everything from CMD on belongs to the command,
+ * including options berth also has (`node -e`, `psql -p`). Commander would parse those as
+ * berth's, so before parsing, a `--` is put where the command begins (unless one is there).
+ */
+
+/** Options (global or of exec/run) that take a value as the next word. */
+const TAKES_VALUE = new Set(["-f", "--file", "-p", "--project-name", "--profile", "--env-file", "--timeout", "--index", "-e", "--env", "-u", "--user", "-w", "--workdir", "--env-prefix"]);
+
+/** Index of the first word at or after `from` that is not an option or an option's value. */
+function firstOperand(argv: string[], from: number): number {
+  for (let i = from; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--") return -1;
+    if (!a.startsWith("-") || a === "-") return i;
+    if (!a.includes("=") && TAKES_VALUE.has(a)) i++;
+  }
+  return -1;
+}
+
+export function protectCommandArgs(argv: string[]): string[] {
+  const cmdAt = firstOperand(argv, 0);
+  if (cmdAt < 0) return argv;
+  const name = argv[cmdAt];
+  if (name !== "exec" && name !== "run") return argv;
+  let start = firstOperand(argv, cmdAt + 1);
+  if (start < 0) return argv;
+  if (name === "exec") start = start + 1; // the service comes first
+  if (start >= argv.length || argv[start] === "--") return argv;
+  return [...argv.slice(0, start), "--", ...argv.slice(start)];
+}

@@ -1,0 +1,90 @@
+import { Option, type Command } from "commander";
+import { cleanOrphans, reapOrphans, type CleanItem } from "../../cleanup/orphans.js";
+import { parseDuration } from "../../compose/duration.js";
+import { BerthError } from "../../errors.js";
+import { acquireLock } from "../../locks/file-lock.js";
+import type { CliContext, GlobalOptions } from "../context.js";
+import { EXIT } from "../exit-codes.js";
+
+interface CleanCliOptions {
+  all?: boolean;
+  olderThan?: string;
+  dryRun?: boolean;
+  volumes?: boolean;
+  label?: string[];
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** "1h", "30m", "2d", "1d12h". */
+export function parseAge(text: string): number {
+  const days = /^(\d+)d(.*)$/.exec(text.trim());
+  const ms = days ? Number(days[1]) * 86_400_000 + (days[2] ? parseDuration(days[2]) ?? NaN : 0) : parseDuration(text) ?? NaN;
+  if (!Number.isFinite(ms) || ms <= 0) throw new BerthError("USAGE", `--older-than ${text}: not a duration`, { hint: "Use e.g. 30m, 1h, 2d or 1d12h." });
+  return ms;
+}
+
+function labelFilter(pairs: string[] = []): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of pairs) {
+    const eq = p.indexOf("=");
+    if (eq <= 0) throw new BerthError("USAGE", `--label ${p}: expected key=value`, { hint: "e.g. --label ci.job=1234" });
+    out[p.slice(0, eq)] = p.slice(eq + 1);
+  }
+  return out;
+}
+
+const REASON: Record<CleanItem["reason"], string> = {
+  "owner-dead": "its owner process is gone",
+  expired: "its time-to-live has passed",
+  "older-than": "older than --older-than",
+  all: "--all",
+};
+
+export function registerClean(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
+  program
+    .command("clean")
+    .description("remove berth's orphans: environments whose owner process died or whose time-to-live passed (never anything berth did not create)")
+    .option("--all", "every berth environment of this user, orphan or not")
+    .option("--older-than <age>", "also this user's environments created longer ago than <age> (e.g. 1h, 2d)")
+    .option("--dry-run", "list what would be removed, remove nothing")
+    .option("-v, --volumes", "also remove named volumes (those of dead owners' test environments always go)")
+    .addOption(new Option("--label <key=value>", "only resources that also carry this label (repeatable)").argParser(collect))
+    .addHelpText("after", "\nSelection is by berth's labels only (dev.berth.managed=true and the owner labels); names never matter.\n\nExamples:\n  berth clean --dry-run\n  berth clean --older-than 2h\n  berth clean --all -v")
+    .action(async (o: CleanCliOptions) => {
+      const g = globals();
+      const options = {
+        all: o.all,
+        olderThanMs: o.olderThan ? parseAge(o.olderThan) : undefined,
+        volumes: o.volumes,
+        dryRun: o.dryRun,
+        filter: labelFilter(o.label),
+        signal: ctx.signal,
+      };
+      const engine = await ctx.engine();
+      await using _lock = o.dryRun ? undefined : await acquireLock("cleanup", { env: ctx.env, signal: ctx.signal, timeoutMs: 30_000, command: "berth clean" });
+      const r = await cleanOrphans(engine, options);
+      if (r.failed.length) ctx.exitCode = EXIT.failure;
+      if (g.json) return ctx.out(JSON.stringify({ type: "result", ok: r.failed.length === 0, dryRun: !!o.dryRun, removed: r.items, failed: r.failed }));
+      const verb = o.dryRun ? "Would remove" : "Removed";
+      for (const i of r.items) ctx.out(`${verb} ${i.kind} ${i.name} (environment ${i.project}: ${REASON[i.reason]})`);
+      for (const f of r.failed) ctx.err(`Could not remove ${f.item.kind} ${f.item.name}: ${f.error}`);
+      if (r.items.length === 0 && r.failed.length === 0) ctx.out(o.dryRun ? "Nothing would be removed." : "Nothing to clean.");
+    });
+}
+
+/** Commands that reap themselves (up and run through acquire, clean) or never touch the engine. */
+const NO_REAP = new Set(["up", "acquire", "run", "clean", "config", "version", "completion", "help"]);
+
+/**
+ * Every other berth command first removes orphans of dead owners it finds: cheap (three list
+ * calls) and silent; it never fails the command, whose own engine call reports an unreachable engine.
+ */
+export async function reapBeforeCommand(ctx: CliContext, command: string): Promise<void> {
+  if (NO_REAP.has(command)) return;
+  try {
+    await reapOrphans(await ctx.engine(), { signal: ctx.signal });
+  } catch {
+    // reported by the command itself
+  }
+}

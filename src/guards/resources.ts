@@ -1,0 +1,127 @@
+/**
+ * Guards checked before an environment is created, so that berth never becomes the reason an
+ * engine falls over (the seed incident: daemon crashes, 50+ containers, 6 GB peak memory). Each
+ * refusal says what was measured and what to change.
+ */
+import { readFileSync } from "node:fs";
+import type { ProjectSpec, ServiceSpec } from "../compose/model.js";
+import { parseBytes } from "../compose/units.js";
+import type { Engine } from "../engine/engine.js";
+import { BerthError } from "../errors.js";
+import { LABEL } from "../labels.js";
+
+export interface GuardSettings {
+  /** Host memory that must stay available after the environment's declared limits (default 4 GiB; 0 disables). */
+  minFreeMemoryBytes: number;
+  /** Running berth containers allowed on the engine, this environment's included (default 20; 0 disables). */
+  maxContainers: number;
+  /** How long the engine may take to answer a ping (default 5 s). */
+  engineTimeoutMs: number;
+}
+
+const GiB = 1024 ** 3;
+export const DEFAULT_GUARDS: GuardSettings = { minFreeMemoryBytes: 4 * GiB, maxContainers: 20, engineTimeoutMs: 5000 };
+
+export function formatBytes(n: number): string {
+  if (n >= GiB) return `${(n / GiB).toFixed(1)} GiB`;
+  return `${Math.round(n / 1024 ** 2)} MiB`;
+}
+
+/** Settings from BERTH_MIN_FREE_MEMORY ("4g", "4GiB", "0") and BERTH_MAX_CONTAINERS, over the defaults. */
+export function guardSettings(env: Record<string, string | undefined>, given: Partial<GuardSettings> = {}): GuardSettings {
+  const mem = env.BERTH_MIN_FREE_MEMORY;
+  const memBytes = mem === undefined ? undefined : parseBytes(mem.replace(/ib$/i, "b"));
+  if (mem !== undefined && memBytes === undefined) {
+    throw new BerthError("USAGE", `BERTH_MIN_FREE_MEMORY=${mem} is not a size`, { hint: "Use bytes or a size such as 4g, 512m or 4GiB; 0 disables the memory guard." });
+  }
+  const max = env.BERTH_MAX_CONTAINERS;
+  if (max !== undefined && !/^\d+$/.test(max.trim())) {
+    throw new BerthError("USAGE", `BERTH_MAX_CONTAINERS=${max} is not a whole number`, { hint: "Use e.g. 20; 0 disables the cap." });
+  }
+  return {
+    ...DEFAULT_GUARDS,
+    ...(memBytes !== undefined ? { minFreeMemoryBytes: memBytes } : {}),
+    ...(max !== undefined ? { maxContainers: Number(max) } : {}),
+    ...given,
+  };
+}
+
+function replicas(s: ServiceSpec): number {
+  return s.deploy?.replicas ?? s.scale ?? 1;
+}
+
+/** Memory limits the environment declares (deploy.resources.limits.memory or mem_limit), all replicas. */
+export function declaredMemory(spec: ProjectSpec): number {
+  return Object.values(spec.services).reduce((sum, s) => sum + replicas(s) * (s.deploy?.resources?.limits?.memory ?? s.mem_limit ?? 0), 0);
+}
+
+export function containerCount(spec: ProjectSpec): number {
+  return Object.values(spec.services).reduce((sum, s) => sum + replicas(s), 0);
+}
+
+/** MemAvailable from /proc/meminfo; undefined where there is none. */
+export function availableMemory(meminfo?: string): number | undefined {
+  let text = meminfo;
+  if (text === undefined) {
+    try {
+      text = readFileSync("/proc/meminfo", "utf8");
+    } catch {
+      return undefined;
+    }
+  }
+  const m = /^MemAvailable:\s+(\d+) kB$/m.exec(text);
+  return m ? Number(m[1]) * 1024 : undefined;
+}
+
+/** Pure: the memory verdict, for tests. */
+export function checkMemory(available: number, declared: number, floor: number): BerthError | null {
+  if (floor === 0 && declared === 0) return null;
+  if (available - declared >= floor) return null;
+  return new BerthError("GUARD_REFUSED", `not enough host memory: ${formatBytes(available)} available, this environment declares ${formatBytes(declared)} of memory limits, and berth keeps ${formatBytes(floor)} free; short by ${formatBytes(floor + declared - available)}`, {
+    hint: "Free memory (`berth status` and `berth down <project>` for environments you no longer need, `berth clean` for orphans), lower the services' memory limits, or lower the floor with BERTH_MIN_FREE_MEMORY (e.g. 2g; 0 disables it).",
+    details: { guard: "memory", availableBytes: available, declaredBytes: declared, floorBytes: floor },
+  });
+}
+
+/** Pure: the container cap verdict, for tests. */
+export function checkContainerCap(running: number, adding: number, max: number): BerthError | null {
+  if (max === 0 || running + adding <= max) return null;
+  return new BerthError("GUARD_REFUSED", `too many berth containers: ${running} are running on this engine and this environment adds ${adding}, above the cap of ${max}`, {
+    hint: "Release environments you no longer need (`berth status`, then `berth down <project>`), remove orphans with `berth clean`, or raise the cap with BERTH_MAX_CONTAINERS.",
+    details: { guard: "containers", running, adding, max },
+  });
+}
+
+async function checkEngine(engine: Engine, timeoutMs: number, signal?: AbortSignal): Promise<number> {
+  const t0 = Date.now();
+  const timeout = AbortSignal.timeout(timeoutMs);
+  try {
+    await engine.ping({ signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw new BerthError("ENGINE_UNREACHABLE", `the Docker engine at ${engine.endpoint} did not answer a ping within ${timeoutMs / 1000} s (${(error as Error).message})`, {
+      hint: "The engine is down or overloaded: check `docker info` and the daemon's log; on this project's machines run `bash scripts/ensure-engine.sh`.",
+      cause: error,
+      details: { guard: "engine" },
+    });
+  }
+  return Date.now() - t0;
+}
+
+/**
+ * Runs every guard; throws the first refusal. Host memory is only judged for a local engine
+ * (a unix socket): a remote engine's memory is not this host's.
+ */
+export async function checkGuards(engine: Engine, spec: ProjectSpec, settings: GuardSettings, signal?: AbortSignal): Promise<void> {
+  await checkEngine(engine, settings.engineTimeoutMs, signal);
+  const available = engine.endpoint.startsWith("unix://") ? availableMemory() : undefined;
+  if (available !== undefined) {
+    const refusal = checkMemory(available, declaredMemory(spec), settings.minFreeMemoryBytes);
+    if (refusal) throw refusal;
+  }
+  if (settings.maxContainers > 0) {
+    const running = (await engine.listContainers({ [LABEL.managed]: "true" }, { signal })).filter((c) => c.state === "running").length;
+    const refusal = checkContainerCap(running, containerCount(spec), settings.maxContainers);
+    if (refusal) throw refusal;
+  }
+}

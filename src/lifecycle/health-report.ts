@@ -1,0 +1,55 @@
+/**
+ * A point-in-time health report of an environment, from the engine alone: per container its
+ * state, the engine's health status and last check, restarts and exit code. The readiness
+ * module may enrich it; this is what the labels and an inspect can tell.
+ */
+import type { Engine } from "../engine/engine.js";
+import { stateOf, type ServiceState } from "../health/state.js";
+import { projectContainers } from "./operations.js";
+
+export interface ContainerHealth {
+  service: string;
+  container: string;
+  number: number;
+  state: ServiceState;
+  /** The engine's own health status: none, starting, healthy, unhealthy. */
+  health: string;
+  status: string;
+  exitCode: number;
+  restartCount: number;
+  oomKilled: boolean;
+  startedAt?: string;
+  lastCheck?: { exitCode: number; output: string; at: string };
+}
+
+export interface HealthReport {
+  project: string;
+  at: string;
+  /** True when every container is HEALTHY (or COMPLETED). */
+  healthy: boolean;
+  containers: ContainerHealth[];
+}
+
+export async function healthReport(engine: Engine, project: string, o: { services?: string[]; signal?: AbortSignal } = {}): Promise<HealthReport> {
+  const list = await projectContainers(engine, project, o);
+  const containers = await Promise.all(
+    list.map(async (c): Promise<ContainerHealth> => {
+      const d = await engine.inspectContainer(c.id, { signal: o.signal });
+      const last = d.state.healthLog[d.state.healthLog.length - 1];
+      return {
+        service: c.service,
+        container: c.name,
+        number: c.number,
+        state: stateOf(d.state),
+        health: d.state.health,
+        status: d.state.status,
+        exitCode: d.state.exitCode,
+        restartCount: d.state.restartCount,
+        oomKilled: d.state.oomKilled,
+        ...(d.state.startedAt ? { startedAt: d.state.startedAt } : {}),
+        ...(last ? { lastCheck: { exitCode: last.exitCode, output: last.output.trim().slice(-500), at: last.end } } : {}),
+      };
+    }),
+  );
+  return { project, at: new Date().toISOString(), healthy: containers.every((c) => c.state === "HEALTHY" || c.state === "COMPLETED"), containers };
+}

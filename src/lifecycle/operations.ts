@@ -1,0 +1,138 @@
+/**
+ * Operations on the services of a running environment (restart, stop, start, wait, exec), selected
+ * by berth's labels alone, so they work from the CLI without the compose file and from an
+ * `Environment` alike.
+ */
+import type { Engine } from "../engine/engine.js";
+import { BerthError } from "../errors.js";
+import type { EventListener } from "../events.js";
+import { EventHub } from "../health/event-hub.js";
+import { waitReady, type ReadyResult } from "../health/readiness.js";
+import { LABEL, managedFilter } from "../labels.js";
+
+/** One container of a service, as the labels describe it. */
+export interface ServiceContainer {
+  id: string;
+  name: string;
+  service: string;
+  number: number;
+  state: string;
+}
+
+export interface SelectOptions {
+  /** Services to act on; default: all of the environment's. */
+  services?: string[];
+  signal?: AbortSignal;
+}
+
+/** The project's containers (of the given services), sorted by service then number. */
+export async function projectContainers(engine: Engine, project: string, o: SelectOptions = {}): Promise<ServiceContainer[]> {
+  const list = await engine.listContainers(managedFilter(project), { signal: o.signal });
+  const all = list
+    .map((c) => ({ id: c.id, name: c.name, service: c.labels[LABEL.service] ?? "?", number: Number(c.labels[LABEL.number] ?? 1), state: c.state }))
+    .sort((a, b) => a.service.localeCompare(b.service) || a.number - b.number);
+  if (all.length === 0) {
+    throw new BerthError("NOT_FOUND", `no berth environment named ${project} on this engine`, { hint: "List environments with `berth status`." });
+  }
+  const wanted = o.services?.filter((s) => s !== "") ?? [];
+  const known = [...new Set(all.map((c) => c.service))];
+  const unknown = wanted.filter((s) => !known.includes(s));
+  if (unknown.length) {
+    throw new BerthError("NOT_FOUND", `environment ${project} has no service${unknown.length > 1 ? "s" : ""} ${unknown.map((u) => `"${u}"`).join(", ")}`, {
+      hint: `Services: ${known.join(", ")}.`,
+    });
+  }
+  return wanted.length ? all.filter((c) => wanted.includes(c.service)) : all;
+}
+
+export interface WaitOptions extends SelectOptions {
+  /** How long to wait, ms (default 180 s). */
+  timeoutMs?: number;
+  onEvent?: EventListener;
+}
+
+/** Waits until every selected container is ready (healthy, or running when it has no healthcheck). */
+export async function waitForServices(engine: Engine, project: string, o: WaitOptions = {}): Promise<Record<string, ReadyResult>> {
+  const containers = await projectContainers(engine, project, o);
+  const deadline = Date.now() + (o.timeoutMs ?? 180_000);
+  const hub = await EventHub.open(engine, project, o.signal);
+  const t0 = Date.now();
+  try {
+    const results = await Promise.all(
+      containers.map(async (c) => {
+        const r = await waitReady({ engine, hub, containerId: c.id, service: c.service, mode: "healthy", deadline, signal: o.signal });
+        o.onEvent?.({ type: "ready", project, service: c.service, container: c.name, via: r.via, at: r.readyAt, elapsedMs: r.readyAt - t0 });
+        return [c.name, r] as const;
+      }),
+    );
+    return Object.fromEntries(results);
+  } finally {
+    hub.close();
+  }
+}
+
+export interface ServiceOpOptions extends WaitOptions {
+  /** Seconds a container gets to stop after SIGTERM before SIGKILL (default 10). */
+  stopTimeoutSec?: number;
+  /** Wait until the services are ready again (restart/start; default true). */
+  wait?: boolean;
+}
+
+export async function restartServices(engine: Engine, project: string, o: ServiceOpOptions = {}): Promise<string[]> {
+  const containers = await projectContainers(engine, project, o);
+  await Promise.all(containers.map((c) => engine.restartContainer(c.id, o.stopTimeoutSec ?? 10, { signal: o.signal })));
+  if (o.wait ?? true) await waitForServices(engine, project, o);
+  return containers.map((c) => c.name);
+}
+
+export async function stopServices(engine: Engine, project: string, o: ServiceOpOptions = {}): Promise<string[]> {
+  const containers = await projectContainers(engine, project, o);
+  await Promise.all(containers.map((c) => engine.stopContainer(c.id, o.stopTimeoutSec ?? 10, { signal: o.signal })));
+  return containers.map((c) => c.name);
+}
+
+export async function startServices(engine: Engine, project: string, o: ServiceOpOptions = {}): Promise<string[]> {
+  const containers = await projectContainers(engine, project, o);
+  // One at a time: starts that publish ports can be handed the same ephemeral port when concurrent.
+  for (const c of containers) await engine.startContainer(c.id, { signal: o.signal });
+  if (o.wait ?? true) await waitForServices(engine, project, o);
+  return containers.map((c) => c.name);
+}
+
+export interface ExecOptions {
+  /** Which replica (container number), default 1. */
+  index?: number;
+  /** Extra environment, "KEY=value". */
+  env?: string[];
+  user?: string;
+  workingDir?: string;
+  signal?: AbortSignal;
+}
+
+/** The running container of `service` (replica `index`), or a NOT_FOUND/USAGE error saying why not. */
+export async function serviceContainer(engine: Engine, project: string, service: string, o: { index?: number; signal?: AbortSignal } = {}): Promise<ServiceContainer> {
+  const containers = await projectContainers(engine, project, { services: [service], signal: o.signal });
+  const index = o.index ?? 1;
+  const c = containers.find((x) => x.number === index);
+  if (!c) {
+    throw new BerthError("NOT_FOUND", `service ${service} of ${project} has no replica ${index}`, { hint: `Replicas: ${containers.map((x) => x.number).join(", ")}.` });
+  }
+  if (c.state !== "running") {
+    throw new BerthError("SERVICE_FAILED", `container ${c.name} is ${c.state}, not running`, { hint: `Start it with \`berth start -p ${project} ${service}\`.` });
+  }
+  return c;
+}
+
+/** Runs `cmd` in a service's container, streaming output to `onOutput`; resolves with its exit code. */
+export async function execInService(
+  engine: Engine,
+  project: string,
+  service: string,
+  cmd: string[],
+  onOutput: (stream: "stdout" | "stderr", data: Buffer) => void,
+  o: ExecOptions = {},
+): Promise<number> {
+  if (cmd.length === 0) throw new BerthError("USAGE", "exec needs a command to run", { hint: `e.g. berth exec ${service} sh -c 'echo hello'` });
+  const c = await serviceContainer(engine, project, service, o);
+  return engine.execStream(c.id, cmd, onOutput, { env: o.env, user: o.user, workingDir: o.workingDir, signal: o.signal });
+}
