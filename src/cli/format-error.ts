@@ -9,7 +9,8 @@ export function formatError(error: unknown): string {
   if (!(error instanceof BerthError)) {
     return `berth: unexpected error: ${(error as Error)?.stack ?? String(error)}`;
   }
-  const lines = [`berth: ${error.message}`];
+  // The message may already list the problems (for API users); the CLI prints them once, here.
+  const lines = [`berth: ${error.problems.length ? error.message.split("\n")[0]!.replace(/:$/, "") : error.message}`];
   for (const p of error.problems) lines.push(`  ${formatProblem(p)}`);
   const d = error.details;
   if (d.exitCode !== undefined && d.status) lines.push(`  container state: ${d.status}, exit code ${d.exitCode}${d.oomKilled ? ", OOM-killed" : ""}, restarts ${d.restartCount ?? 0}`);
@@ -21,7 +22,7 @@ export function formatError(error: unknown): string {
   if (blocked?.length) lines.push(`  blocked dependants: ${blocked.join(", ")}`);
   const tail = d.logTail as string | undefined;
   if (tail?.trim()) lines.push(`  last log lines:\n${indent(tail)}`);
-  if (error.hint) lines.push(`  hint: ${error.hint}`);
+  if (error.hint && !(error.problems.length === 1 && error.problems[0]!.hint === error.hint)) lines.push(`  hint: ${error.hint}`);
   return lines.join("\n");
 }
 
