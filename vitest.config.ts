@@ -1,5 +1,17 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * Three groups, one after the other: pure unit tests; integration tests on the real engine, a few
+ * files at once; then the heavy scenarios (dozens of environments, kill cycles), one at a time, so
+ * that they neither starve the others of CPU nor are starved themselves on a 2-core machine.
+ */
+const heavy = ["test/integration/parallel.test.ts", "test/integration/safety-cycles.test.ts"];
+const engineTests = {
+  globalSetup: ["test/integration/global-setup.ts"],
+  testTimeout: 240_000,
+  hookTimeout: 240_000,
+};
+
 export default defineConfig({
   test: {
     projects: [
@@ -14,12 +26,20 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/integration/**/*.test.ts"],
-          globalSetup: ["test/integration/global-setup.ts"],
-          testTimeout: 240_000,
-          hookTimeout: 240_000,
-          // Real engine, 2 cores: a few files at once is the honest amount of parallelism.
+          exclude: heavy,
+          ...engineTests,
           maxWorkers: 3,
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        test: {
+          name: "heavy",
+          include: heavy,
+          ...engineTests,
+          testTimeout: 600_000,
+          maxWorkers: 1,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

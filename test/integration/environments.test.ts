@@ -1,14 +1,13 @@
 /**
- * Environments as units of isolation, on the real engine: many at once beyond the engine's default
- * address pools, runtime options passed as Compose means them, port strategies, interoperability
- * with Docker Compose's labels.
+ * Environments as units of isolation, on the real engine: name resolution confined to one
+ * environment, runtime options passed as Compose means them, port strategies, scale, build,
+ * interoperability with Docker Compose's labels. (Many environments at once: parallel.test.ts.)
  */
 import { execFileSync, execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { acquire, releaseProject, type Environment } from "../../src/index.js";
-import { parseCidr, overlaps } from "../../src/networks/subnets.js";
 import { berth, engine, resourcesOf, stack, uniqueName } from "./helpers.js";
 
 const run = promisify(execFile);
@@ -18,34 +17,6 @@ function inspect(id: string): { HostConfig: Record<string, unknown>; Config: Rec
 }
 
 describe("environments", () => {
-  it("keeps 60 environments up at once, each on its own subnet, then returns every subnet", async () => {
-    const e = await engine();
-    const count = 60;
-    const envs: Environment[] = [];
-    try {
-      const results = await Promise.allSettled(
-        Array.from({ length: count }, () => acquire({ files: [stack("small.yml")], engine: e, timeoutMs: 240_000 })),
-      );
-      for (const r of results) if (r.status === "fulfilled") envs.push(r.value);
-      const failures = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => String(r.reason));
-      expect(failures).toEqual([]);
-      expect(new Set(envs.map((x) => x.project)).size).toBe(count);
-
-      const nets = (await e.listNetworks({ "dev.berth.managed": "true" })).filter((n) => envs.some((x) => n.labels["dev.berth.project"] === x.project));
-      expect(nets).toHaveLength(count);
-      const subnets = nets.map((n) => parseCidr(n.subnets[0]!));
-      for (let i = 0; i < subnets.length; i++) {
-        for (let j = i + 1; j < subnets.length; j++) expect(overlaps(subnets[i]!, subnets[j]!)).toBe(false);
-      }
-      const ports = envs.map((x) => x.hostPort("api", 8080));
-      expect(new Set(ports).size).toBe(count);
-      for (const x of envs) expect(Object.values(x.services).map((s) => s.containers[0]!.state)).toEqual(["HEALTHY", "HEALTHY", "HEALTHY"]);
-    } finally {
-      await Promise.all(envs.map((x) => x.release()));
-    }
-    for (const x of envs) expect(await resourcesOf(e, x.project)).toEqual([]);
-  });
-
   it("resolves service names only inside its own environment", async () => {
     const e = await engine();
     await using a = await acquire({ files: [stack("small.yml")], engine: e });

@@ -15,8 +15,18 @@ const RUN_LABEL = "dev.berth.test-run";
 const runId = randomUUID();
 /** Identities of the foreign resources at the start, to prove at the end that nothing touched them. */
 let foreign: Record<string, string | undefined> = {};
+/**
+ * Both test projects that touch the engine (integration, then heavy) list this file; vitest runs
+ * each project's global setup, all in this one process. The first does the work and owns the
+ * checks at the end; the others only share its run.
+ */
+const OWNER_MARK = "BERTH_TEST_RUN_OWNER";
+let owner = false;
 
 export async function setup(): Promise<void> {
+  if (process.env[OWNER_MARK]) return;
+  process.env[OWNER_MARK] = runId;
+  owner = true;
   process.stderr.write("[berth tests] making sure a Docker engine answers and the fixture images exist\n");
   execFileSync("bash", ["scripts/ensure-engine.sh"], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
   execFileSync("bash", ["scripts/build-images.sh"], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
@@ -31,6 +41,8 @@ export async function setup(): Promise<void> {
 }
 
 export async function teardown(): Promise<void> {
+  if (!owner) return;
+  owner = false; // one check per run, whether vitest shares this module between projects or not
   const touched = await checkAndReleaseForeign(runId, foreign);
   if (touched.length) {
     process.stderr.write(`[berth tests] FAIL: foreign resources (no berth labels) were touched during the run:\n  ${touched.join("\n  ")}\n`);

@@ -3,6 +3,8 @@
  * the example stack at once, each fully isolated.
  */
 import { describe, expect, it } from "vitest";
+import { acquire, type Environment } from "../../src/index.js";
+import { overlaps, parseCidr } from "../../src/networks/subnets.js";
 import { berth, engine, lastJson, resourcesOf, shopFile, stack } from "./helpers.js";
 
 interface UpResult {
@@ -10,6 +12,34 @@ interface UpResult {
 }
 
 describe("parallel environments", () => {
+  it("keeps 60 environments up at once, each on its own subnet, then returns every subnet", async () => {
+    const e = await engine();
+    const count = 60;
+    const envs: Environment[] = [];
+    try {
+      const results = await Promise.allSettled(
+        Array.from({ length: count }, () => acquire({ files: [stack("small.yml")], engine: e, timeoutMs: 240_000 })),
+      );
+      for (const r of results) if (r.status === "fulfilled") envs.push(r.value);
+      const failures = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => String(r.reason));
+      expect(failures).toEqual([]);
+      expect(new Set(envs.map((x) => x.project)).size).toBe(count);
+
+      const nets = (await e.listNetworks({ "dev.berth.managed": "true" })).filter((n) => envs.some((x) => n.labels["dev.berth.project"] === x.project));
+      expect(nets).toHaveLength(count);
+      const subnets = nets.map((n) => parseCidr(n.subnets[0]!));
+      for (let i = 0; i < subnets.length; i++) {
+        for (let j = i + 1; j < subnets.length; j++) expect(overlaps(subnets[i]!, subnets[j]!)).toBe(false);
+      }
+      const ports = envs.map((x) => x.hostPort("api", 8080));
+      expect(new Set(ports).size).toBe(count);
+      for (const x of envs) expect(Object.values(x.services).map((s) => s.containers[0]!.state)).toEqual(["HEALTHY", "HEALTHY", "HEALTHY"]);
+    } finally {
+      await Promise.all(envs.map((x) => x.release()));
+    }
+    for (const x of envs) expect(await resourcesOf(e, x.project)).toEqual([]);
+  });
+
   it("10 processes bring up the example stack at once: all healthy, ports distinct, each wired to its own dependencies", { timeout: 600_000 }, async () => {
     const runs = await Promise.all(Array.from({ length: 10 }, () => berth(["up", "-f", shopFile, "--json", "--timeout", "8m"])));
     const ok = runs.filter((r) => r.code === 0).map((r) => lastJson<UpResult>(r.stdout));
