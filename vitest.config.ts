@@ -5,7 +5,11 @@ import { defineConfig } from "vitest/config";
  * files at once; then the heavy scenarios (dozens of environments, kill cycles), one at a time, so
  * that they neither starve the others of CPU nor are starved themselves on a 2-core machine.
  */
-const heavy = ["test/integration/parallel.test.ts", "test/integration/safety-cycles.test.ts"];
+/**
+ * Run alone: dozens of environments at once, kill cycles, and the safety scenarios whose orphans
+ * any concurrent berth command would (rightly) reap before the test could look at them.
+ */
+const heavy = ["test/integration/parallel.test.ts", "test/integration/safety-cycles.test.ts", "test/integration/safety.test.ts"];
 const engineTests = {
   globalSetup: ["test/integration/global-setup.ts"],
   testTimeout: 240_000,

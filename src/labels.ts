@@ -26,6 +26,8 @@ export const LABEL = {
   files: "dev.berth.files",
   network: "dev.berth.network",
   volume: "dev.berth.volume",
+  /** The services a container's service depends on (comma-separated), so restarts can order dependants without the file. */
+  dependsOn: "dev.berth.depends-on",
   /** On the lease volumes that record the users of a shared environment. */
   lease: "dev.berth.lease",
   /** Whether the container's service has a healthcheck berth waits on (for status without a file). */

@@ -9,6 +9,8 @@ import type { EventListener } from "../events.js";
 import { EventHub } from "../health/event-hub.js";
 import { waitReady, type ReadyResult } from "../health/readiness.js";
 import { LABEL, managedFilter } from "../labels.js";
+import type { DependencySpec } from "../compose/model.js";
+import { dependantsOf, dependencyLevels, type GraphInput } from "../plan/graph.js";
 
 /** One container of a service, as the labels describe it. */
 export interface ServiceContainer {
@@ -78,11 +80,39 @@ export interface ServiceOpOptions extends WaitOptions {
   wait?: boolean;
 }
 
+/**
+ * Restarts the selected services. Their dependants (read from the containers' labels, transitively)
+ * are stopped first and started again only once what they depend on is ready again, level by
+ * level, as at acquire: a dependant never runs against a dependency that is coming back.
+ */
 export async function restartServices(engine: Engine, project: string, o: ServiceOpOptions = {}): Promise<string[]> {
-  const containers = await projectContainers(engine, project, o);
-  await Promise.all(containers.map((c) => engine.restartContainer(c.id, o.stopTimeoutSec ?? 10, { signal: o.signal })));
-  if (o.wait ?? true) await waitForServices(engine, project, o);
-  return containers.map((c) => c.name);
+  const targets = await projectContainers(engine, project, o);
+  const graph = await dependencyGraph(engine, project, o.signal);
+  const selected = new Set(targets.map((c) => c.service));
+  const dependants = new Set([...selected].flatMap((s) => dependantsOf(graph, s)).filter((s) => !selected.has(s)));
+  const held = dependants.size ? await projectContainers(engine, project, { services: [...dependants], signal: o.signal }) : [];
+  await Promise.all(held.map((c) => engine.stopContainer(c.id, o.stopTimeoutSec ?? 10, { signal: o.signal })));
+  await Promise.all(targets.map((c) => engine.restartContainer(c.id, o.stopTimeoutSec ?? 10, { signal: o.signal })));
+  const wait = o.wait ?? true;
+  if (wait || held.length) await waitForServices(engine, project, { ...o, services: [...selected] });
+  const subgraph = Object.fromEntries([...dependants].map((s) => [s, { depends_on: Object.fromEntries(Object.entries(graph[s]!.depends_on).filter(([d]) => dependants.has(d))) }]));
+  for (const level of dependencyLevels(subgraph)) {
+    for (const c of held.filter((h) => level.includes(h.service))) await engine.startContainer(c.id, { signal: o.signal });
+    if (wait) await waitForServices(engine, project, { ...o, services: level });
+  }
+  return [...targets, ...held].map((c) => c.name);
+}
+
+/** The services' depends_on, from the labels their containers carry. */
+async function dependencyGraph(engine: Engine, project: string, signal?: AbortSignal): Promise<GraphInput> {
+  const graph: Record<string, { depends_on: Record<string, DependencySpec> }> = {};
+  for (const c of await engine.listContainers(managedFilter(project), { signal })) {
+    const service = c.labels[LABEL.service];
+    if (!service) continue;
+    const deps = (c.labels[LABEL.dependsOn] ?? "").split(",").filter(Boolean);
+    graph[service] = { depends_on: Object.fromEntries(deps.map((d) => [d, { condition: "service_started", required: true, restart: true }])) };
+  }
+  return graph;
 }
 
 export async function stopServices(engine: Engine, project: string, o: ServiceOpOptions = {}): Promise<string[]> {

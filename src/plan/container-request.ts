@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import type { ProjectSpec, ServiceSpec } from "../compose/model.js";
 import type { ContainerCreateRequest, Labels, MountRequest } from "../engine/types.js";
-import { containerLabels } from "../labels.js";
+import { containerLabels, LABEL } from "../labels.js";
 import { toBindings } from "../ports/bindings.js";
 import { containerName, networkName, volumeName } from "./naming.js";
 import { serviceNetworkKeys } from "./reconcile.js";
@@ -68,7 +68,11 @@ export function containerRequest(ctx: RequestContext, service: ServiceSpec, numb
   return {
     name: service.container_name ?? containerName(project, service.name, number),
     image: service.image ?? `${project}-${service.name}`,
-    labels: { ...service.labels, ...containerLabels(ctx.baseLabels, service.name, number, ctx.serviceHash, hasHealthcheck) },
+    labels: {
+      ...service.labels,
+      ...containerLabels(ctx.baseLabels, service.name, number, ctx.serviceHash, hasHealthcheck),
+      [LABEL.dependsOn]: Object.keys(service.depends_on).sort().join(","),
+    },
     env: Object.entries(service.environment)
       .filter((e): e is [string, string] => e[1] !== null)
       .map(([k, v]) => `${k}=${v}`)

@@ -109,6 +109,21 @@ describe("environments", () => {
   });
 });
 
+describe("restart", () => {
+  it("restarting a service stops its dependants and starts them again only after it is ready, in order", async () => {
+    const e = await engine();
+    await using env = await acquire({ files: [stack("small.yml")], engine: e });
+    const started = async (s: string) => Date.parse((await e.inspectContainer(env.services[s]!.containers[0]!.id)).state.startedAt ?? "");
+    const t0 = Date.now();
+    await env.restart({ services: ["db"] });
+    const [db, api, worker] = [await started("db"), await started("api"), await started("worker")];
+    expect(db).toBeGreaterThanOrEqual(t0 - 1000);
+    expect(api).toBeGreaterThan(db);
+    expect(worker).toBeGreaterThan(api);
+    expect(Object.values(env.services).map((s) => s.containers[0]!.state)).toEqual(["HEALTHY", "HEALTHY", "HEALTHY"]);
+  });
+});
+
 describe("scale", () => {
   it("scales a service to 3 replicas with distinct ports, then back to 1", async () => {
     const e = await engine();

@@ -207,18 +207,24 @@ describe("berth clean", () => {
     const detached = await strandedContainer(`${caseId}-b-1`, `${caseId}-b`, caseId, "detached");
     const scope = ["--label", `dev.berth.test-case=${caseId}`];
 
-    const dry = await berth(["clean", "--dry-run", ...scope]);
-    expect(dry.code, dry.stderr).toBe(0);
-    expect(dry.stdout).toBe(`Would remove container ${caseId}-a-1 (environment ${caseId}-a: its owner process is gone)\n`);
-    expect(exists("container", orphan)).toBeTruthy();
+    try {
+      const dry = await berth(["clean", "--dry-run", ...scope]);
+      expect(dry.code, dry.stderr).toBe(0);
+      expect(dry.stdout).toBe(`Would remove container ${caseId}-a-1 (environment ${caseId}-a: its owner process is gone)\n`);
+      expect(exists("container", orphan)).toBeTruthy();
 
-    const r = await berth(["clean", ...scope]);
-    expect(r.stdout).toBe(`Removed container ${caseId}-a-1 (environment ${caseId}-a: its owner process is gone)\n`);
-    expect(exists("container", orphan)).toBeUndefined();
-    expect(exists("container", detached)).toBeTruthy();
+      const r = await berth(["clean", ...scope]);
+      expect(r.stdout).toBe(`Removed container ${caseId}-a-1 (environment ${caseId}-a: its owner process is gone)\n`);
+      expect(exists("container", orphan)).toBeUndefined();
+      expect(exists("container", detached)).toBeTruthy();
 
-    const old = await berth(["clean", "--older-than", "30s", ...scope]);
-    expect(old.stdout).toBe(`Removed container ${caseId}-b-1 (environment ${caseId}-b: older than --older-than)\n`);
+      const old = await berth(["clean", "--older-than", "30s", ...scope]);
+      expect(old.stdout).toBe(`Removed container ${caseId}-b-1 (environment ${caseId}-b: older than --older-than)\n`);
+    } finally {
+      // Whatever an assertion left: this test's own stranded containers, selected by its label.
+      const e = await engine();
+      for (const c of await e.listContainers({ "dev.berth.test-case": caseId })) await e.removeContainer(c.id, { force: true });
+    }
     expect(await caseResources(await engine(), caseId)).toEqual([]);
   });
 });
