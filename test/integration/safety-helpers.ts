@@ -1,6 +1,6 @@
 /** Shared by the safety tests: a child process that acquires through the API, and label-scoped checks. */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -20,8 +20,13 @@ if (mode === "release") { await env.release(); out({ type: "released" }); proces
 setInterval(() => {}, 60_000);
 `;
 
+const made: string[] = [];
+/** A temporary directory, removed when the test file's worker exits. */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  if (made.length === 0) process.once("exit", () => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 /** A unique label value for one test case, added to the run's BERTH_LABELS. */

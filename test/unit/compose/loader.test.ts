@@ -1,12 +1,21 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { formatProblem, isBerthError, type SourceProblem } from "../../../src/errors.js";
 import { loadProject, renderConfig } from "../../../src/compose/index.js";
 
+const made: string[] = [];
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
 function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "berth-compose-"));
+  const dir = tempDir("berth-compose-");
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(join(dir, name, ".."), { recursive: true });
     writeFileSync(join(dir, name), text);
@@ -103,7 +112,7 @@ describe("loadProject", () => {
   });
 
   it("throws COMPOSE_NOT_FOUND when no file is found", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "berth-empty-"));
+    const dir = tempDir("berth-empty-");
     await expect(loadProject({ cwd: dir, env: {} })).rejects.toMatchObject({ code: "COMPOSE_NOT_FOUND" });
     await expect(loadProject({ cwd: dir, env: {}, envFiles: ["nope.env"] })).rejects.toMatchObject({ code: "COMPOSE_NOT_FOUND" });
   });
