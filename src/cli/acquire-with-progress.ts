@@ -1,6 +1,7 @@
 /** `up` and `run` alike: load the project, acquire it while showing progress, and hand back both. */
 import type { Environment } from "../lifecycle/environment.js";
 import type { EnvironmentKind, Lifetime } from "../labels.js";
+import type { PortStrategy } from "../ports/strategy.js";
 import { parseTimeout, type CliContext, type GlobalOptions } from "./context.js";
 import { createReporter, type Reporter } from "./progress/reporter.js";
 import { loadSpec } from "./target.js";
@@ -9,6 +10,9 @@ export interface AcquireCliOptions {
   lifetime: Lifetime;
   kind?: EnvironmentKind;
   keepOnFailure?: boolean;
+  ports?: PortStrategy;
+  scale?: Record<string, number>;
+  build?: boolean;
   /** Where NDJSON events go under --json. */
   jsonOut?: (line: string) => void;
 }
@@ -28,6 +32,9 @@ export async function acquireWithProgress(ctx: CliContext, g: GlobalOptions, o: 
       lifetime: o.lifetime,
       timeoutMs,
       keepOnFailure: o.keepOnFailure,
+      ports: o.ports,
+      scale: o.scale,
+      build: o.build,
       engine,
       signal: ctx.signal,
       onEvent: reporter.onEvent,

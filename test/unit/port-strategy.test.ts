@@ -24,3 +24,12 @@ describe("port strategies", () => {
     expect(() => applyStrategy([web], "range", "9-1")).toThrow(/LOW-HIGH/);
   });
 });
+
+describe("--scale", () => {
+  it("parses SERVICE=N pairs and rejects anything else", async () => {
+    const { parseScale } = await import("../../src/cli/commands/up.js");
+    expect(parseScale(["api=3", "worker=0"])).toEqual({ api: 3, worker: 0 });
+    expect(parseScale([])).toBeUndefined();
+    expect(() => parseScale(["api"])).toThrow(/expected SERVICE=N/);
+  });
+});

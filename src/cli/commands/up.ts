@@ -1,5 +1,7 @@
 import type { Command } from "commander";
+import { BerthError } from "../../errors.js";
 import type { EnvironmentKind } from "../../labels.js";
+import { parseStrategy } from "../../ports/strategy.js";
 import { acquireWithProgress } from "../acquire-with-progress.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { summaryTable } from "../render.js";
@@ -7,6 +9,21 @@ import { summaryTable } from "../render.js";
 interface UpOptions {
   keepOnFailure?: boolean;
   env?: string;
+  ports?: string;
+  scale?: string[];
+  build?: boolean;
+}
+
+/** `--scale api=3` (repeatable) → { api: 3 }. */
+export function parseScale(values: string[] = []): Record<string, number> | undefined {
+  if (values.length === 0) return undefined;
+  const out: Record<string, number> = {};
+  for (const v of values) {
+    const m = /^([^=]+)=(\d+)$/.exec(v);
+    if (!m) throw new BerthError("USAGE", `--scale ${v}: expected SERVICE=N, e.g. --scale api=3`);
+    out[m[1]!] = Number(m[2]);
+  }
+  return out;
 }
 
 export function registerUp(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
@@ -16,15 +33,26 @@ export function registerUp(program: Command, ctx: CliContext, globals: () => Glo
     .description("create an isolated environment from the compose file(s) and wait until every service is ready")
     .option("--env <kind>", "environment kind: test, dev or prod (default: DOCKER_ENV or test)")
     .option("--keep-on-failure", "keep what was created when a service never becomes ready, for debugging")
+    .option("--ports <strategy>", "host ports: dynamic (engine-picked), file (the file's own) or range (BERTH_PORT_RANGE); default by --env")
+    .option("--scale <service=n>", "run n replicas of a service (repeatable); with -p of a running environment, scales it", (v: string, prev: string[] = []) => [...prev, v])
+    .option("--build", "rebuild the images of build: sections even when they exist")
     .addHelpText(
       "after",
       "\nProgress: a live per-service view on a terminal, one timestamped line per transition otherwise,\n" +
         "NDJSON events then a result object with --json. The environment lives until `berth down`.\n" +
-        "\nExamples:\n  berth up -f examples/shop/compose.yml\n  berth up -f compose.yml -f compose.test.yml --timeout 2m --json\n  PROJECT=$(berth up -q)   # prints only the environment's name",
+        "\nExamples:\n  berth up -f examples/shop/compose.yml\n  berth up -f compose.yml -f compose.test.yml --timeout 2m --json\n  berth up -p shop --scale backend=3 --ports range\n  PROJECT=$(berth up -q)   # prints only the environment's name",
     )
     .action(async (o: UpOptions) => {
       const g = globals();
-      const { env, reporter, elapsedMs } = await acquireWithProgress(ctx, g, { lifetime: "detached", kind: o.env as EnvironmentKind | undefined, keepOnFailure: o.keepOnFailure });
+      const ports = o.ports === undefined ? undefined : parseStrategy(o.ports, "test");
+      const { env, reporter, elapsedMs } = await acquireWithProgress(ctx, g, {
+        lifetime: "detached",
+        kind: o.env as EnvironmentKind | undefined,
+        keepOnFailure: o.keepOnFailure,
+        ports,
+        scale: parseScale(o.scale),
+        build: o.build,
+      });
       const data = env.toJSON();
       if (g.json) return ctx.out(JSON.stringify({ type: "result", ok: true, elapsedMs, environment: data }));
       if (g.quiet) return ctx.out(data.project);
