@@ -473,6 +473,7 @@ export class Engine {
         created: c.Created,
         ports: (c.Ports ?? []).map((p) => ({ containerPort: p.PrivatePort, protocol: p.Type, hostIp: p.IP, hostPort: p.PublicPort })),
         mounts: (c.Mounts ?? []).map((m) => ({ type: m.Type, name: m.Name })),
+        networks: Object.keys(c.NetworkSettings?.Networks ?? {}).sort(),
       }));
     });
   }

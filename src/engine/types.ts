@@ -68,6 +68,8 @@ export interface ContainerSummary {
   created: number;
   ports: { containerPort: number; protocol: string; hostIp?: string; hostPort?: number }[];
   mounts: { type: string; name?: string }[];
+  /** Names of the networks the container is attached to. */
+  networks: string[];
 }
 
 export interface NetworkSummary {

@@ -176,7 +176,14 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
     reaper.settle();
   }
 
+  /**
+   * Steps that create, start or remove something are not cancelled half-way: an aborted request
+   * does not stop the engine from finishing it, so a cancelled create could leave a container
+   * that appears after the rollback looked. They check for cancellation before they begin and then
+   * run to completion (they are short); only waits are interrupted.
+   */
   async function runStep(step: Step, stepSignal: AbortSignal): Promise<void> {
+    if (step.kind !== "wait-ready") stepSignal.throwIfAborted();
     switch (step.kind) {
       case "create-network": {
         const key = step.key!;
@@ -190,7 +197,6 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
           spec: net,
           containers,
           env,
-          signal: stepSignal,
           onRetry,
         }), { signal: stepSignal, onRetry });
         created.networks.push(id);
@@ -198,18 +204,18 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
       }
       case "create-volume": {
         const vol = spec.volumes[step.key!];
-        await engine.createVolume(step.target, { ...(vol?.labels ?? {}), ...base, [LABEL.volume]: step.key! }, { driver: vol?.driver, driverOpts: vol?.driver_opts, signal: stepSignal });
+        await engine.createVolume(step.target, { ...(vol?.labels ?? {}), ...base, [LABEL.volume]: step.key! }, { driver: vol?.driver, driverOpts: vol?.driver_opts });
         return;
       }
       case "remove-container": {
         const id = ids.get(step.target);
-        if (id) await engine.removeContainer(id, { force: true, volumes: true, signal: stepSignal });
+        if (id) await engine.removeContainer(id, { force: true, volumes: true });
         return;
       }
       case "create-container": {
         const service = spec.services[step.service!]!;
         const req = containerRequest({ project, spec, baseLabels: base, serviceHash: serviceHashes[service.name]! }, service, step.number!);
-        const id = await createResolvingConflicts(engine, { kind: "container", name: req.name }, () => engine.createContainer(req, { signal: stepSignal }), {
+        const id = await createResolvingConflicts(engine, { kind: "container", name: req.name }, () => engine.createContainer(req), {
           signal: stepSignal,
           onRetry: (attempt, cause) => emit({ type: "retry", project, target: step.target, attempt, cause, at: Date.now() }),
         });
@@ -217,13 +223,13 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
         created.containers.push(id);
         for (const key of projectNetworkKeys({ ...spec, services: { [service.name]: service } }).slice(1)) {
           const attach = service.networks[key] ?? {};
-          await engine.connectNetwork(networkName(project, key, spec.networks[key]?.name), id, { aliases: [service.name, ...(attach.aliases ?? [])], ipv4Address: attach.ipv4_address }, { signal: stepSignal });
+          await engine.connectNetwork(networkName(project, key, spec.networks[key]?.name), id, { aliases: [service.name, ...(attach.aliases ?? [])], ipv4Address: attach.ipv4_address });
         }
         return;
       }
       case "start-container": {
         const service = spec.services[step.service!]!;
-        await startWithPortRetry(engine, ids.get(step.target)!, step.target, service.ports, { signal: stepSignal, onRetry: (attempt, cause) => emit({ type: "retry", project, target: step.target, attempt, cause, at: Date.now() }) });
+        await startWithPortRetry(engine, ids.get(step.target)!, step.target, service.ports, { onRetry: (attempt, cause) => emit({ type: "retry", project, target: step.target, attempt, cause, at: Date.now() }) });
         return;
       }
       case "wait-ready": {

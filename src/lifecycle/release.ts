@@ -5,6 +5,7 @@
 import type { Engine } from "../engine/engine.js";
 import type { ContainerSummary } from "../engine/types.js";
 import type { EventListener } from "../events.js";
+import { isBerthError } from "../errors.js";
 import { LABEL, managedFilter } from "../labels.js";
 
 export interface ReleaseOptions {
@@ -29,7 +30,28 @@ async function removeContainer(engine: Engine, c: ContainerSummary, signal?: Abo
   // Anonymous volumes have 64-hex names and go with the container; named ones and binds stay.
   const keepsData = c.mounts.some((m) => m.type === "bind" || (m.type === "volume" && m.name && !/^[0-9a-f]{64}$/.test(m.name)));
   if (c.state === "running" && keepsData) await engine.stopContainer(c.id, 10, { signal });
+  // Detach a running container from its project networks before removing it: a forced removal
+  // racing the engine's own exit clean-up can leave a stale endpoint behind (dockerd 20.10 under
+  // load), and then the network can never be removed ("has active endpoints").
+  if (c.state === "running") {
+    await Promise.all(c.networks.filter((n) => n !== "host" && n !== "none").map((n) => engine.disconnectNetwork(n, c.id, { signal }).catch(() => undefined)));
+  }
   await engine.removeContainer(c.id, { force: true, volumes: true, signal });
+}
+
+/**
+ * Under load the engine detaches a removed container's endpoint a moment after the removal
+ * returns, and refuses to remove the network meanwhile ("has active endpoints"): retry briefly.
+ */
+async function removeNetwork(engine: Engine, id: string, signal?: AbortSignal): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await engine.removeNetwork(id, { signal });
+    } catch (error) {
+      if (attempt >= 6 || !isBerthError(error) || !/active endpoints/i.test(error.message)) throw error;
+      await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+    }
+  }
 }
 
 export async function releaseProject(engine: Engine, project: string, o: ReleaseOptions = {}): Promise<ReleaseResult> {
@@ -38,7 +60,7 @@ export async function releaseProject(engine: Engine, project: string, o: Release
   const containers = await engine.listContainers(filter, { signal: o.signal });
   await Promise.all(containers.map(async (c) => { await removeContainer(engine, c, o.signal); emit("container", c.name); }));
   const networks = await engine.listNetworks(filter, { signal: o.signal });
-  await Promise.all(networks.map(async (n) => { await engine.removeNetwork(n.id, { signal: o.signal }); emit("network", n.name); }));
+  await Promise.all(networks.map(async (n) => { await removeNetwork(engine, n.id, o.signal); emit("network", n.name); }));
   const removedVolumes: string[] = [];
   // Leases of a shared environment are bookkeeping, not data: they go with it.
   const leases = await engine.listVolumes({ ...filter, [LABEL.lease]: "true" }, { signal: o.signal });

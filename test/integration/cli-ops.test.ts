@@ -107,7 +107,8 @@ describe("berth CLI on a running environment", () => {
   it("restart re-reads the ports the engine hands out again and waits until healthy", async () => {
     const r = await berth(["restart", ...p, "--services", "web", "--stop-timeout", "1", "--json"]);
     expect(r.code, r.stderr).toBe(0);
-    expect(lastJson(r.stdout)).toMatchObject({ ok: true, operation: "restart", containers: [`${project}-web-1`] });
+    // worker-1 depends on web: it is stopped and started again once web is ready.
+    expect(lastJson(r.stdout)).toMatchObject({ ok: true, operation: "restart", containers: [`${project}-web-1`, `${project}-worker-1-1`] });
     const env = await status();
     expect(env.services.web!.containers[0]!.state).not.toBe("STOPPED");
     const res = await fetch(`http://127.0.0.1:${env.services.web!.containers[0]!.ports[0]!.hostPort}/`);

@@ -62,7 +62,8 @@ describe("parallel environments", () => {
       );
       expect(counters).toEqual(Array(10).fill(1));
     } finally {
-      await Promise.all(ok.map((r) => berth(["down", r.environment.project])));
+      const downs = await Promise.all(ok.map((r) => berth(["down", r.environment.project])));
+      expect(downs.map((d) => d.stderr)).toEqual(downs.map(() => ""));
     }
     const e = await engine();
     for (const r of ok) expect(await resourcesOf(e, r.environment.project)).toEqual([]);
