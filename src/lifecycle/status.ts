@@ -2,7 +2,7 @@
  * What is running, read from the engine's labels alone (no state file that could go stale).
  */
 import type { Engine } from "../engine/engine.js";
-import type { ContainerDetails } from "../engine/types.js";
+import type { ContainerDetails, ContainerSummary, NetworkSummary } from "../engine/types.js";
 import { healthcheckCommand, stateOf, type ServiceState } from "../health/state.js";
 import { LABEL, managedFilter, type EnvironmentKind } from "../labels.js";
 import { readBack } from "../ports/bindings.js";
@@ -31,9 +31,18 @@ async function view(engine: Engine, id: string, signal?: AbortSignal): Promise<{
   };
 }
 
-export async function readEnvironment(engine: Engine, project: string, kind: EnvironmentKind, signal?: AbortSignal): Promise<EnvironmentData> {
+/** An environment as the engine has it; `listed` reuses listings a caller already made. */
+export async function readEnvironment(
+  engine: Engine,
+  project: string,
+  kind: EnvironmentKind,
+  signal?: AbortSignal,
+  listed?: { containers: ContainerSummary[]; networks: NetworkSummary[] },
+): Promise<EnvironmentData> {
   const filter = managedFilter(project);
-  const [containers, networks] = await Promise.all([engine.listContainers(filter, { signal }), engine.listNetworks(filter, { signal })]);
+  const [containers, networks] = listed
+    ? [listed.containers.filter((c) => c.labels[LABEL.project] === project), listed.networks.filter((n) => n.labels[LABEL.project] === project)]
+    : await Promise.all([engine.listContainers(filter, { signal }), engine.listNetworks(filter, { signal })]);
   const views = (await Promise.all(containers.map((c) => view(engine, c.id, signal)))).filter((v) => v !== null);
   const services: EnvironmentData["services"] = {};
   for (const v of views.sort((a, b) => a.service.localeCompare(b.service) || a.view.number - b.view.number)) {
@@ -69,7 +78,7 @@ export async function listEnvironments(engine: Engine, o: { project?: string; si
   }
   const out = await Promise.all(
     [...projects].map(async ([project, labels]) => ({
-      ...(await readEnvironment(engine, project, (labels[LABEL.envKind] ?? "test") as EnvironmentKind, o.signal)),
+      ...(await readEnvironment(engine, project, (labels[LABEL.envKind] ?? "test") as EnvironmentKind, o.signal, { containers, networks })),
       createdAt: labels[LABEL.createdAt] ?? "",
       lifetime: labels[LABEL.lifetime] ?? "process",
       ownerPid: Number(labels[LABEL.ownerPid] ?? 0),
