@@ -5,7 +5,7 @@
 import type { Engine } from "../engine/engine.js";
 import type { ContainerSummary } from "../engine/types.js";
 import type { EventListener } from "../events.js";
-import { isBerthError } from "../errors.js";
+import { BerthError, isBerthError } from "../errors.js";
 import { LABEL, managedFilter } from "../labels.js";
 
 export interface ReleaseOptions {
@@ -42,13 +42,20 @@ async function removeContainer(engine: Engine, c: ContainerSummary, signal?: Abo
 /**
  * Under load the engine detaches a removed container's endpoint a moment after the removal
  * returns, and refuses to remove the network meanwhile ("has active endpoints"): retry briefly.
+ * When the endpoint is stale for good (a dockerd fault), say so and how to clear it.
  */
 async function removeNetwork(engine: Engine, id: string, signal?: AbortSignal): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await engine.removeNetwork(id, { signal });
     } catch (error) {
-      if (attempt >= 6 || !isBerthError(error) || !/active endpoints/i.test(error.message)) throw error;
+      if (!isBerthError(error) || !/active endpoints/i.test(error.message)) throw error;
+      if (attempt >= 6) {
+        throw new BerthError("ENGINE_ERROR", `${error.message} (no container is attached to it any more)`, {
+          hint: "A known dockerd 20.10 fault (moby/moby#43286) keeps a stale endpoint after its containers are gone; the network is empty and harmless but the engine refuses to remove it until dockerd restarts. After a restart, `berth clean --all` or `berth down <project>` removes it (it keeps berth's labels).",
+          cause: error,
+        });
+      }
       await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
     }
   }
