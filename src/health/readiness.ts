@@ -121,7 +121,13 @@ export async function waitReady(o: WaitReadyOptions, onProbe?: (p: ProbeRecord) 
       for (const r of round) onProbe?.(r);
       history.push(...round);
       if (history.length > 50) history.splice(0, history.length - 50);
-      if (ok) return done(viaOf(rule, c), Math.max(...round.map((r) => r.at)));
+      if (ok) {
+        // A probe passing in a run that has since been replaced (the restart policy restarted the
+        // container while it was probed) says nothing about the run now: judge the new one.
+        const after = await o.engine.inspectContainer(o.containerId, { signal: o.signal });
+        if (after.state.running && after.state.startedAt === s.startedAt) return done(viaOf(rule, c), Math.max(...round.map((r) => r.at)));
+        continue;
+      }
       cap = c.healthcheck?.intervalMs ?? (c.healthcheck ? 30_000 : DEFAULT_CAP_MS);
     } else if (exited && !mayRestart(o.restartPolicy, s.exitCode, s.restartCount)) {
       throw failure(o, c, rule, history, `exited with code ${s.exitCode}${s.oomKilled ? " (killed: out of memory)" : ""} before it was ready`);
