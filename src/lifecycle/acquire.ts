@@ -144,6 +144,8 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
   }) };
   const created: { containers: string[]; networks: string[] } = { containers: [], networks: [] };
   const ids = new Map<string, string>(observed.containers.map((c) => [c.name, c.id]));
+  /** Containers whose readiness this acquire has seen pass. */
+  const proven = new Set<string>();
   // Before anything exists: a process watching this one removes what it leaves if it is killed.
   const reaper = ensureReaper({ owner, endpoint: engine.endpoint, env, pendingProject: lifetime === "detached" ? project : undefined });
   if (reaper.warning) emit({ type: "warning", project, message: reaper.warning, at: Date.now() });
@@ -157,6 +159,9 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
       onFailed: (s, e) => emit({ type: "step", project, step: s.id, kind: s.kind, target: s.target, service: s.service, phase: "failed", at: Date.now(), error: (e as Error)?.message }),
     });
     const data = await readEnvironment(engine, project, kind, signal);
+    // Readiness proven during this acquire is the verdict: the engine may still say "starting"
+    // for up to one interval, and status's single re-check can time out on a loaded engine.
+    for (const v of Object.values(data.services)) for (const c of v.containers) if (c.state === "STARTING" && proven.has(c.name)) c.state = "HEALTHY";
     if (!shared) return new Environment(data, engine);
     const lease = await addLease(engine, project, base, signal);
     return new Environment(data, engine, (o) => releaseShared(engine, project, lease, { ...o, env }));
@@ -240,6 +245,7 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
           engine, hub, containerId: ids.get(step.target)!, service: service.name, mode: step.ready ?? "healthy", readiness: rule,
           deadline: Math.min(deadline, own), signal: stepSignal, restartPolicy: service.restart ?? service.deploy?.restart_policy?.condition,
         });
+        proven.add(step.target);
         emit({ type: "ready", project, service: service.name, container: step.target, via: r.via, probe: r.probe, restarts: r.restarts, at: r.readyAt, elapsedMs: r.readyAt - t0 });
         return;
       }
