@@ -1,5 +1,6 @@
 /**
  * berth's public API. Explicit named exports only; nothing runs on import.
+ * @module berth
  */
 export { acquire, acquireProject, type AcquireOptions } from "./lifecycle/acquire.js";
 export { Environment, type EnvironmentData, type ServiceView, type ContainerView } from "./lifecycle/environment.js";

@@ -5,7 +5,7 @@ import { Command, CommanderError, Option } from "commander";
 import { BerthError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { protectCommandArgs } from "./argv.js";
-import { makeContext, type GlobalOptions } from "./context.js";
+import { makeContext, type CliContext, type GlobalOptions } from "./context.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 import { errorJson, formatError } from "./format-error.js";
 import { reapBeforeCommand, registerClean } from "./commands/clean.js";
@@ -42,7 +42,32 @@ export async function runCli(argv: string[]): Promise<number> {
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigint);
   const ctx = makeContext(controller.signal);
+  const program = buildProgram(ctx);
+  const globals = () => program.opts<GlobalOptions>();
 
+  try {
+    await program.parseAsync(protectCommandArgs(argv), { from: "user" });
+    return ctx.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    const wasInterrupted = controller.signal.aborted;
+    const err = wasInterrupted && !(error instanceof BerthError && error.code === "ABORTED") ? new BerthError("ABORTED", "interrupted by the user", { cause: error }) : error;
+    if (globals().json) ctx.out(JSON.stringify({ type: "result", ok: false, error: errorJson(err) }));
+    ctx.err(formatError(err));
+    return err instanceof BerthError ? exitCodeFor(err.code) : EXIT.failure;
+  } finally {
+    process.off("SIGINT", onSigint);
+    process.off("SIGTERM", onSigint);
+  }
+}
+
+/**
+ * Every command and option, without running anything: `runCli` parses argv with it, and
+ * scripts/gen-cli-docs.mjs writes the per-command pages under docs/commands/ from its help.
+ */
+export function buildProgram(ctx: CliContext): Command {
   const program = new Command("berth")
     .description("Isolated, healthy, always-cleaned-up Docker environments from ordinary compose files")
     .version(VERSION, "-V, --version")
@@ -72,21 +97,5 @@ export async function runCli(argv: string[]): Promise<number> {
   registerCompletion(program, ctx);
   registerClean(program, ctx, globals);
   program.hook("preAction", (_program, command) => reapBeforeCommand(ctx, command.name()));
-
-  try {
-    await program.parseAsync(protectCommandArgs(argv), { from: "user" });
-    return ctx.exitCode;
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    }
-    const wasInterrupted = controller.signal.aborted;
-    const err = wasInterrupted && !(error instanceof BerthError && error.code === "ABORTED") ? new BerthError("ABORTED", "interrupted by the user", { cause: error }) : error;
-    if (globals().json) ctx.out(JSON.stringify({ type: "result", ok: false, error: errorJson(err) }));
-    ctx.err(formatError(err));
-    return err instanceof BerthError ? exitCodeFor(err.code) : EXIT.failure;
-  } finally {
-    process.off("SIGINT", onSigint);
-    process.off("SIGTERM", onSigint);
-  }
+  return program;
 }

@@ -4,6 +4,7 @@
  *   globalTeardown: "./berth.teardown.mjs" // export { berthGlobalTeardown as default } from "berth/jest"
  * Tests read the connection variables from process.env, or
  * `environmentView(JSON.parse(process.env.BERTH_ENVIRONMENT))` for url()/hostPort().
+ * @module berth/jest
  */
 import { acquireForSuite, type SuiteEnvironment, type SuiteOptions } from "./suite.js";
 

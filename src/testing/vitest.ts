@@ -5,6 +5,7 @@
  *   export default berthGlobalSetup({ files: ["compose.yml"] });
  *
  * and in tests: `const env = environmentView(inject("berth")); env.url("api", 8080)`.
+ * @module berth/vitest
  */
 import { acquireForSuite, type SuiteOptions } from "./suite.js";
 import type { ProvidedEnvironment } from "./view.js";
