@@ -32,6 +32,8 @@ export const LABEL = {
   lease: "dev.berth.lease",
   /** Whether the container's service has a healthcheck berth waits on (for status without a file). */
   healthcheck: "dev.berth.healthcheck",
+  /** "true" on a one-shot job's containers (a dependant waits for it to exit 0, or x-berth says `completed`): status reports COMPLETED/FAILED, not STOPPED. */
+  job: "dev.berth.job",
 } as const;
 
 /** Docker Compose's own labels, so that `docker-compose -p <project> ps/logs/down` see berth's work. */

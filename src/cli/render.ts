@@ -1,5 +1,5 @@
 /** How environments look in a terminal. */
-import type { EnvironmentData } from "../lifecycle/environment.js";
+import type { ContainerView, EnvironmentData } from "../lifecycle/environment.js";
 import { hostAddress } from "../ports/bindings.js";
 import type { Colors } from "./progress/colors.js";
 import { formatElapsed, type ProgressModel } from "./progress/model.js";
@@ -9,15 +9,45 @@ function rowName(service: string, replicas: number, number: number): string {
   return replicas > 1 ? `${service}#${number}` : service;
 }
 
-export function servicesTable(env: EnvironmentData): string {
+/** "STOPPED (exit 137, OOM-killed)", "HEALTHY (2 restarts)". */
+function stateText(c: ContainerView): string {
+  const notes = [
+    ...(c.exitCode !== undefined && c.state !== "COMPLETED" ? [`exit ${c.exitCode}`] : []),
+    ...(c.oomKilled ? ["OOM-killed"] : []),
+    ...(c.restarts ? [`${c.restarts} restart${c.restarts === 1 ? "" : "s"}`] : []),
+  ];
+  return notes.length ? `${c.state} (${notes.join(", ")})` : c.state;
+}
+
+/** "12s", "5m", "3h", "2d" since an ISO time. */
+export function age(iso: string | undefined, now = Date.now()): string {
+  if (!iso) return "-";
+  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.round(s / 60)}m`;
+  if (s < 172_800) return `${Math.round(s / 3600)}h`;
+  return `${Math.round(s / 86_400)}d`;
+}
+
+export function bytes(n: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) (n /= 1024), i++;
+  return `${n >= 100 || i === 0 ? Math.round(n) : n.toFixed(1)}${units[i]}`;
+}
+
+/** `berth status`: per container its state (since when), CPU and memory when measured, and ports. */
+export function servicesTable(env: EnvironmentData, now = Date.now()): string {
   const rows: string[][] = [];
+  const withUsage = Object.values(env.services).some((s) => s.containers.some((c) => c.usage));
   for (const s of Object.values(env.services)) {
     for (const c of s.containers) {
       const ports = c.ports.map((p) => `${hostAddress(p)}->${p.containerPort}/${p.protocol}`).join(", ");
-      rows.push([rowName(s.name, s.containers.length, c.number), c.state, ports || "-"]);
+      const usage = c.usage ? [`${c.usage.cpuPercent.toFixed(1)}%`, `${bytes(c.usage.memoryBytes)} / ${bytes(c.usage.memoryLimitBytes)}`] : ["-", "-"];
+      rows.push([rowName(s.name, s.containers.length, c.number), stateText(c), age(c.since, now), ...(withUsage ? usage : []), ports || "-"]);
     }
   }
-  return table(["SERVICE", "STATE", "PORTS"], rows);
+  return table(["SERVICE", "STATE", "SINCE", ...(withUsage ? ["CPU", "MEMORY"] : []), "PORTS"], rows);
 }
 
 /** The table `up` ends with: service, state, time to ready, and where to reach it. */

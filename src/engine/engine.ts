@@ -599,9 +599,17 @@ export class Engine {
       const cpus = s.cpu_stats.online_cpus ?? 1;
       return {
         cpuPercent: sysDelta > 0 ? (cpuDelta / sysDelta) * cpus * 100 : 0,
-        memoryBytes: s.memory_stats.usage ?? 0,
+        // As `docker stats` shows it: page cache that could be dropped (inactive files) is not use.
+        memoryBytes: memoryInUse(s.memory_stats),
         memoryLimitBytes: s.memory_stats.limit ?? 0,
       };
     });
   }
+}
+
+/** Memory usage without reclaimable page cache: cgroup v1 `total_inactive_file`, v2 `inactive_file`. */
+function memoryInUse(m: { usage?: number; stats?: Record<string, number> }): number {
+  const usage = m.usage ?? 0;
+  const inactive = m.stats?.total_inactive_file ?? m.stats?.inactive_file ?? 0;
+  return inactive < usage ? usage - inactive : usage;
 }

@@ -19,6 +19,23 @@ export interface ContainerView {
   number: number;
   state: ServiceState;
   ports: PublishedPort[];
+  /** When the container entered its current state (ISO time), when the engine says. */
+  since?: string;
+  /** Times the engine restarted it (restart policy). */
+  restarts?: number;
+  /** Exit code once it has exited; with `oomKilled` when the kernel killed it for memory. */
+  exitCode?: number;
+  oomKilled?: boolean;
+  /** CPU and memory from the engine's stats (running containers, when asked for). */
+  usage?: ContainerUsage;
+}
+
+export interface ContainerUsage {
+  /** Share of one CPU, as `docker stats` shows it (200 = two CPUs busy). */
+  cpuPercent: number;
+  memoryBytes: number;
+  /** The container's memory limit, or the host's memory when it has none. */
+  memoryLimitBytes: number;
 }
 
 export interface ServiceView {

@@ -4,7 +4,8 @@
  * module may enrich it; this is what the labels and an inspect can tell.
  */
 import type { Engine } from "../engine/engine.js";
-import { stateOf, type ServiceState } from "../health/state.js";
+import { sinceOf, type ServiceState } from "../health/state.js";
+import { currentState } from "./status.js";
 import { projectContainers } from "./operations.js";
 
 export interface ContainerHealth {
@@ -19,6 +20,8 @@ export interface ContainerHealth {
   restartCount: number;
   oomKilled: boolean;
   startedAt?: string;
+  /** When it entered its current state (ISO time). */
+  since?: string;
   lastCheck?: { exitCode: number; output: string; at: string };
 }
 
@@ -36,17 +39,20 @@ export async function healthReport(engine: Engine, project: string, o: { service
     list.map(async (c): Promise<ContainerHealth> => {
       const d = await engine.inspectContainer(c.id, { signal: o.signal });
       const last = d.state.healthLog[d.state.healthLog.length - 1];
+      const since = sinceOf(d.state);
       return {
         service: c.service,
         container: c.name,
         number: c.number,
-        state: stateOf(d.state),
+        // Same rule as `status`: a healthcheck that passes now makes a still-"starting" container HEALTHY.
+        state: await currentState(engine, d, o.signal),
         health: d.state.health,
         status: d.state.status,
         exitCode: d.state.exitCode,
         restartCount: d.state.restartCount,
         oomKilled: d.state.oomKilled,
         ...(d.state.startedAt ? { startedAt: d.state.startedAt } : {}),
+        ...(since ? { since } : {}),
         ...(last ? { lastCheck: { exitCode: last.exitCode, output: last.output.trim().slice(-500), at: last.end } } : {}),
       };
     }),

@@ -3,7 +3,7 @@
  */
 import type { Engine } from "../engine/engine.js";
 import type { ContainerDetails, ContainerSummary, NetworkSummary } from "../engine/types.js";
-import { healthcheckCommand, stateOf, type ServiceState } from "../health/state.js";
+import { healthcheckCommand, sinceOf, stateOf, type ServiceState } from "../health/state.js";
 import { LABEL, managedFilter, type EnvironmentKind } from "../labels.js";
 import { readBack } from "../ports/bindings.js";
 import type { ContainerView, EnvironmentData } from "./environment.js";
@@ -13,8 +13,8 @@ import type { ContainerView, EnvironmentData } from "./environment.js";
  * itself: if it passes, the container is HEALTHY (what the engine will say within one interval),
  * so `status` right after `up` agrees with what `up` reported.
  */
-async function currentState(engine: Engine, c: ContainerDetails, signal?: AbortSignal): Promise<ServiceState> {
-  const state = stateOf(c.state);
+export async function currentState(engine: Engine, c: ContainerDetails, signal?: AbortSignal): Promise<ServiceState> {
+  const state = stateOf(c.state, c.labels[LABEL.job] === "true");
   if (state !== "STARTING" || !c.state.running || !c.healthcheck) return state;
   const cmd = healthcheckCommand(c.healthcheck.test);
   if (!cmd) return state;
@@ -27,7 +27,16 @@ async function view(engine: Engine, id: string, signal?: AbortSignal): Promise<{
   if (!c) return null; // removed meanwhile
   return {
     service: c.labels[LABEL.service] ?? "?",
-    view: { id: c.id, name: c.name, number: Number(c.labels[LABEL.number] ?? 1), state: await currentState(engine, c, signal), ports: readBack(c.ports) },
+    view: {
+      id: c.id,
+      name: c.name,
+      number: Number(c.labels[LABEL.number] ?? 1),
+      state: await currentState(engine, c, signal),
+      ports: readBack(c.ports),
+      ...optional("since", sinceOf(c.state)),
+      restarts: c.state.restartCount,
+      ...(c.state.running ? {} : { exitCode: c.state.exitCode, oomKilled: c.state.oomKilled }),
+    },
   };
 }
 
@@ -85,4 +94,22 @@ export async function listEnvironments(engine: Engine, o: { project?: string; si
     })),
   );
   return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.project.localeCompare(b.project));
+}
+
+const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
+
+/**
+ * Adds CPU and memory to every running container of the environments, from the engine's stats
+ * (all at once: each takes about a second, the engine samples CPU twice). A container whose stats do
+ * not come within `timeoutMs` is left without (it may be stopping).
+ */
+export async function addUsage(engine: Engine, envs: EnvironmentData[], o: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<void> {
+  const running = envs.flatMap((e) => Object.values(e.services).flatMap((s) => s.containers)).filter((c) => c.state !== "STOPPED" && c.state !== "COMPLETED" && c.state !== "FAILED");
+  await Promise.all(
+    running.map(async (c) => {
+      const signal = AbortSignal.any([AbortSignal.timeout(o.timeoutMs ?? 5000), ...(o.signal ? [o.signal] : [])]);
+      const usage = await engine.stats(c.id, { signal }).catch(() => undefined);
+      if (usage) c.usage = usage;
+    }),
+  );
 }

@@ -4,10 +4,11 @@
 import { createHash } from "node:crypto";
 import type { ProjectSpec, ServiceSpec } from "../compose/model.js";
 import type { ContainerCreateRequest, Labels, MountRequest } from "../engine/types.js";
+import { probesOf, readinessOf } from "../health/probe-spec.js";
 import { containerLabels, LABEL } from "../labels.js";
 import { toBindings } from "../ports/bindings.js";
 import { containerName, networkName, volumeName } from "./naming.js";
-import { serviceNetworkKeys } from "./reconcile.js";
+import { readyModes, serviceNetworkKeys } from "./reconcile.js";
 import { effectiveRestart, fileRefMounts, runtimeOptions } from "./runtime-options.js";
 
 /** JSON with sorted keys, so equal configurations hash equally. */
@@ -46,6 +47,13 @@ function ownNetworkMode(service: ServiceSpec): string | undefined {
   return mode === "host" || mode === "none" || mode === "bridge" ? mode : undefined;
 }
 
+/** A one-shot job: a dependant waits for it to complete successfully, or its x-berth readiness is `completed`. */
+export function isJob(spec: ProjectSpec, service: ServiceSpec): boolean {
+  if (readyModes(spec)[service.name] === "completed") return true;
+  const rule = readinessOf(service);
+  return rule.declared && probesOf(rule.ready).some((p) => p.kind === "completed");
+}
+
 export interface RequestContext {
   project: string;
   spec: ProjectSpec;
@@ -72,6 +80,7 @@ export function containerRequest(ctx: RequestContext, service: ServiceSpec, numb
       ...service.labels,
       ...containerLabels(ctx.baseLabels, service.name, number, ctx.serviceHash, hasHealthcheck),
       [LABEL.dependsOn]: Object.keys(service.depends_on).sort().join(","),
+      ...(isJob(spec, service) ? { [LABEL.job]: "true" } : {}),
     },
     env: Object.entries(service.environment)
       .filter((e): e is [string, string] => e[1] !== null)

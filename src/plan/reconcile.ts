@@ -55,7 +55,7 @@ export function projectVolumeKeys(spec: ProjectSpec): string[] {
 }
 
 /** The readiness each service must reach: completed when a dependant asks for it, else healthy. */
-function readyModes(spec: ProjectSpec): Record<string, ReadyMode> {
+export function readyModes(spec: ProjectSpec): Record<string, ReadyMode> {
   const modes: Record<string, ReadyMode> = {};
   for (const name of Object.keys(spec.services)) modes[name] = "healthy";
   for (const s of Object.values(spec.services)) {

@@ -46,6 +46,22 @@ describe("berth CLI on a running environment", () => {
     expect(ready).toEqual(["web", "worker-1"]); // dependency order
   });
 
+  it("status shows each container's state, since when, CPU and memory from the engine's stats, and ports", async () => {
+    const r = await berth(["status", project]);
+    expect(r.code, r.stderr).toBe(0);
+    const [title, header, ...rows] = r.stdout.trim().split("\n");
+    expect(title).toContain(project);
+    expect(header!.split(/\s{2,}/)).toEqual(["SERVICE", "STATE", "SINCE", "CPU", "MEMORY", "PORTS"]);
+    const web = rows.find((l) => l.startsWith("web "))!;
+    expect(web).toMatch(/^web\s+HEALTHY\s+\d+[smh]\s+\d+\.\d%\s+[\d.]+(B|KiB|MiB) \/ [\d.]+(MiB|GiB)\s+127\.0\.0\.1:\d+->8080\/tcp/);
+    const json = await berth(["status", project, "--json"]);
+    const container = (JSON.parse(json.stdout) as { environments: { services: Record<string, { containers: Record<string, unknown>[] }> }[] }).environments[0]!.services.web!.containers[0]!;
+    expect(container).toMatchObject({ restarts: 0, since: expect.any(String), usage: { cpuPercent: expect.any(Number), memoryBytes: expect.any(Number), memoryLimitBytes: expect.any(Number) } });
+    expect((container.usage as { memoryBytes: number }).memoryBytes).toBeGreaterThan(0);
+    const quick = await berth(["status", project, "--no-stats"]);
+    expect(quick.stdout.split("\n")[1]!.split(/\s{2,}/)).toEqual(["SERVICE", "STATE", "SINCE", "PORTS"]);
+  });
+
   it("env prints the connection variables in dotenv, export and json form", async () => {
     const env = await status();
     const web = env.services.web!.containers[0]!.ports[0]!;

@@ -4,7 +4,7 @@
  * and leaves nothing behind. (failures.test.ts covers the plain never-healthy/crash cases.)
  */
 import { describe, expect, it } from "vitest";
-import { acquire } from "../../src/index.js";
+import { acquire, listEnvironments } from "../../src/index.js";
 import type { BerthEvent } from "../../src/events.js";
 import { BerthError } from "../../src/errors.js";
 import type { Engine } from "../../src/engine/engine.js";
@@ -67,6 +67,12 @@ describe("readiness", () => {
     expect(migrate.exitCode).toBe(0);
     const backend = await startedAt(e, env, "backend");
     expect(Date.parse(backend.startedAt!)).toBeGreaterThanOrEqual(Date.parse(migrate.finishedAt!));
+    // Status and the health report, from the labels alone, call the finished job COMPLETED (not STOPPED), since its exit.
+    const [listed] = await listEnvironments(e, { project: env.project });
+    expect(listed!.services.migrate!.containers[0]).toMatchObject({ state: "COMPLETED", exitCode: 0, since: migrate.finishedAt });
+    const report = await env.healthReport();
+    expect(report.healthy).toBe(true);
+    expect(report.containers.find((c) => c.service === "migrate")).toMatchObject({ state: "COMPLETED", exitCode: 0, since: migrate.finishedAt });
   });
 
   it("a failing job fails the acquire with its logs and the blocked backend; nothing is left", async () => {

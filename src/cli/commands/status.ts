@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { listEnvironments } from "../../lifecycle/status.js";
+import { addUsage, listEnvironments } from "../../lifecycle/status.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { servicesTable } from "../render.js";
 
@@ -8,10 +8,13 @@ export function registerStatus(program: Command, ctx: CliContext, globals: () =>
     .command("status [project]")
     .alias("ps")
     .description("list berth's environments and their services with state and published ports")
-    .addHelpText("after", "\nExamples:\n  berth status\n  berth status berth-test-20261124020512-a1b2c3 --json")
-    .action(async (project: string | undefined) => {
+    .option("--no-stats", "skip CPU and memory (the engine takes about a second to sample them)")
+    .addHelpText("after", "\nExamples:\n  berth status\n  berth status berth-test-20261124020512-a1b2c3 --json\n  berth status --no-stats   # states and ports only, faster")
+    .action(async (project: string | undefined, opts: { stats: boolean }) => {
       const g = globals();
-      const envs = await listEnvironments(await ctx.engine(), { project: project ?? g.projectName, signal: ctx.signal });
+      const engine = await ctx.engine();
+      const envs = await listEnvironments(engine, { project: project ?? g.projectName, signal: ctx.signal });
+      if (opts.stats) await addUsage(engine, envs, { signal: ctx.signal });
       if (g.json) return ctx.out(JSON.stringify({ environments: envs }));
       if (envs.length === 0) return ctx.out(project ? `No berth environment named ${project}.` : "No berth environments.");
       ctx.out(envs.map((e) => `${e.project}  (${e.kind}, ${e.lifetime}, created ${e.createdAt})\n${servicesTable(e)}`).join("\n\n"));
