@@ -36,6 +36,9 @@ export const LABEL = {
   job: "dev.berth.job",
 } as const;
 
+/** Values of LABEL.lease: a process's lease ends with it; a pinned one (`berth up`) lasts until `berth down`. */
+export const LEASE_KIND = { process: "true", pinned: "pinned" } as const;
+
 /** Docker Compose's own labels, so that `docker-compose -p <project> ps/logs/down` see berth's work. */
 export const COMPOSE_LABEL = {
   project: "com.docker.compose.project",

@@ -6,7 +6,8 @@
 import { hostname } from "node:os";
 import type { Engine, LabelFilter } from "../engine/engine.js";
 import type { Labels } from "../engine/types.js";
-import { LABEL } from "../labels.js";
+import { LABEL, LEASE_KIND } from "../labels.js";
+import { acquireLock } from "../locks/file-lock.js";
 import { cleanReason, ownershipOf, type CleanPolicy, type CleanReason } from "./ownership.js";
 import { currentUser, ownerLiveness } from "./process-liveness.js";
 
@@ -15,7 +16,7 @@ export interface CleanItem {
   id: string;
   name: string;
   project: string;
-  reason: CleanReason;
+  reason: CleanReason | "users-gone";
 }
 
 export interface CleanOptions {
@@ -67,8 +68,47 @@ export async function findCleanable(engine: Engine, o: CleanOptions = {}): Promi
   for (const c of containers) add("container", c.id, c.name, c.labels);
   for (const n of networks) add("network", n.id, n.name, n.labels);
   for (const v of volumes) add("volume", v.name, v.name, v.labels);
+  // Shared environments whose every user died: nobody will release them, so they are orphans too.
+  const taken = new Set(items.map((i) => i.id));
+  for (const project of abandonedShared(volumes, p)) {
+    const mine = (labels: Labels) => labels[LABEL.project] === project;
+    for (const c of containers.filter((x) => mine(x.labels) && !taken.has(x.id))) items.push({ kind: "container", id: c.id, name: c.name, project, reason: "users-gone" });
+    for (const n of networks.filter((x) => mine(x.labels) && !taken.has(x.id))) items.push({ kind: "network", id: n.id, name: n.name, project, reason: "users-gone" });
+    // The leases go; named volumes (data) only when asked, as with `down`.
+    for (const v of volumes.filter((x) => mine(x.labels) && !taken.has(x.name) && (x.labels[LABEL.lease] || o.volumes))) items.push({ kind: "volume", id: v.name, name: v.name, project, reason: "users-gone" });
+  }
   const order = { container: 0, network: 1, volume: 2 };
   return items.sort((a, b) => a.project.localeCompare(b.project) || order[a.kind] - order[b.kind] || a.name.localeCompare(b.name));
+}
+
+/** Projects with at least one lease, none pinned, and every lease held by a dead process. */
+function abandonedShared(volumes: { labels: Labels }[], p: CleanPolicy): string[] {
+  const leases = new Map<string, Labels[]>();
+  for (const v of volumes) if (v.labels[LABEL.lease] && v.labels[LABEL.project]) leases.set(v.labels[LABEL.project]!, [...(leases.get(v.labels[LABEL.project]!) ?? []), v.labels]);
+  return [...leases]
+    .filter(([, ls]) => ls.every((l) => l[LABEL.lease] === LEASE_KIND.process && leaseHolderDead(l, p)))
+    .map(([project]) => project);
+}
+
+function leaseHolderDead(labels: Labels, p: CleanPolicy): boolean {
+  const pid = Number(labels[LABEL.ownerPid]);
+  const started = Number(labels[LABEL.ownerStarted]);
+  const host = labels[LABEL.ownerHost];
+  return !!host && Number.isInteger(pid) && pid > 0 && p.liveness({ host, pid, started }) === "dead";
+}
+
+/**
+ * An abandoned shared environment is removed only under its project lock, taken without waiting
+ * (someone attaching holds it; then the environment is not abandoned), and after checking again
+ * that no living user has appeared meanwhile.
+ */
+async function stillAbandoned(engine: Engine, project: string, o: CleanOptions): Promise<AsyncDisposable | null> {
+  const lock = await acquireLock(`project-${project}`, { timeoutMs: 0, signal: o.signal }).catch(() => null);
+  if (!lock) return null;
+  const volumes = await engine.listVolumes({ [LABEL.managed]: "true", [LABEL.project]: project }, { signal: o.signal });
+  if (abandonedShared(volumes, policyFrom(o)).includes(project)) return lock;
+  await lock.release();
+  return null;
 }
 
 /**
@@ -77,8 +117,22 @@ export async function findCleanable(engine: Engine, o: CleanOptions = {}): Promi
  * one resource (e.g. a network another environment still uses) is reported, not thrown.
  */
 export async function cleanOrphans(engine: Engine, o: CleanOptions = {}): Promise<CleanResult> {
-  const items = await findCleanable(engine, o);
+  let items = await findCleanable(engine, o);
   if (o.dryRun) return { items, failed: [] };
+  const locks: AsyncDisposable[] = [];
+  for (const project of new Set(items.filter((i) => i.reason === "users-gone").map((i) => i.project))) {
+    const lock = await stillAbandoned(engine, project, o);
+    if (lock) locks.push(lock);
+    else items = items.filter((i) => !(i.project === project && i.reason === "users-gone"));
+  }
+  try {
+    return await removeItems(engine, items, o);
+  } finally {
+    for (const l of locks) await l[Symbol.asyncDispose]();
+  }
+}
+
+async function removeItems(engine: Engine, items: CleanItem[], o: CleanOptions): Promise<CleanResult> {
   const failed: CleanResult["failed"] = [];
   const done: CleanItem[] = [];
   for (const kind of ["container", "network", "volume"] as const) {

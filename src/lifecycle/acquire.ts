@@ -163,7 +163,8 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
     // for up to one interval, and status's single re-check can time out on a loaded engine.
     for (const v of Object.values(data.services)) for (const c of v.containers) if (c.state === "STARTING" && proven.has(c.name)) c.state = "HEALTHY";
     if (!shared) return new Environment(data, engine);
-    const lease = await addLease(engine, project, base, signal);
+    // `berth up` (detached) pins the shared environment until `berth down`; API users lease it for their process.
+    const lease = await addLease(engine, project, base, signal, { pinned: options.lifetime === "detached" });
     return new Environment(data, engine, (o) => releaseShared(engine, project, lease, { ...o, env }));
   } catch (error) {
     const failure = await describeFailure(error, engine, spec, plan, ids, signal);

@@ -70,7 +70,7 @@ export async function releaseProject(engine: Engine, project: string, o: Release
   await Promise.all(networks.map(async (n) => { await removeNetwork(engine, n.id, o.signal); emit("network", n.name); }));
   const removedVolumes: string[] = [];
   // Leases of a shared environment are bookkeeping, not data: they go with it.
-  const leases = await engine.listVolumes({ ...filter, [LABEL.lease]: "true" }, { signal: o.signal });
+  const leases = await engine.listVolumes({ ...filter, [LABEL.lease]: true }, { signal: o.signal }); // every kind: process and pinned
   await Promise.all(leases.map((v) => engine.removeVolume(v.name, { signal: o.signal })));
   if (o.volumes) {
     const volumes = await engine.listVolumes({ ...filter, [LABEL.volume]: true }, { signal: o.signal });

@@ -6,13 +6,18 @@
  * labelled volume naming its process. Release removes the caller's lease and tears the environment
  * down only when no lease of a living process remains. Both run under the project's cross-process
  * lock, so an attach and the last release never interleave.
+ *
+ * A lease is either a process's ("true": it ends with the process) or pinned ("pinned": `berth up`
+ * of a shared environment, which lives until `berth down`). While a pinned lease exists, the
+ * releases of other users never tear the environment down. When every lease is a dead process's,
+ * the environment is abandoned and `clean` (and every berth command) removes it.
  */
 import { randomBytes } from "node:crypto";
 import type { ProjectSpec } from "../compose/model.js";
 import { currentOwner, ownerLiveness } from "../cleanup/process-liveness.js";
 import type { Engine } from "../engine/engine.js";
 import type { Labels } from "../engine/types.js";
-import { LABEL, managedFilter, type EnvironmentKind } from "../labels.js";
+import { LABEL, LEASE_KIND, managedFilter, type EnvironmentKind } from "../labels.js";
 import { acquireLock } from "../locks/file-lock.js";
 import { hashOf } from "../plan/container-request.js";
 import { releaseProject, type ReleaseOptions, type ReleaseResult } from "./release.js";
@@ -32,17 +37,29 @@ export function sharedProjectName(kind: EnvironmentKind, spec: ProjectSpec): str
   return `berth-${kind}-shared-${hashOf(config).slice(0, 12)}`;
 }
 
-/** Registers the calling process as a user of the shared environment; returns the lease name. */
-export async function addLease(engine: Engine, project: string, labels: Labels, signal?: AbortSignal): Promise<string> {
+const LEASE_PROCESS = LEASE_KIND.process;
+const LEASE_PINNED = LEASE_KIND.pinned;
+
+/**
+ * Registers the calling process as a user of the shared environment (or, `pinned`, keeps it until
+ * `berth down`); returns the lease name.
+ */
+export async function addLease(engine: Engine, project: string, labels: Labels, signal?: AbortSignal, o: { pinned?: boolean } = {}): Promise<string> {
   const owner = currentOwner();
-  const name = `${project}_lease_${owner.pid}_${randomBytes(3).toString("hex")}`;
-  await engine.createVolume(name, { ...labels, [LEASE_LABEL]: "true", [LABEL.ownerPid]: String(owner.pid), [LABEL.ownerStarted]: String(owner.started), [LABEL.ownerHost]: owner.host }, { signal });
+  const name = `${project}_lease_${o.pinned ? "pinned" : owner.pid}_${randomBytes(3).toString("hex")}`;
+  const kind = o.pinned ? LEASE_PINNED : LEASE_PROCESS;
+  await engine.createVolume(name, { ...labels, [LEASE_LABEL]: kind, [LABEL.ownerPid]: String(owner.pid), [LABEL.ownerStarted]: String(owner.started), [LABEL.ownerHost]: owner.host }, { signal });
   return name;
+}
+
+/** Whether the environment was pinned by `berth up` (then only `berth down` removes it). */
+export async function isPinned(engine: Engine, project: string, signal?: AbortSignal): Promise<boolean> {
+  return (await engine.listVolumes({ ...managedFilter(project), [LEASE_LABEL]: LEASE_PINNED }, { signal })).length > 0;
 }
 
 /** Leases of living users (those of dead processes are removed on the way). */
 export async function liveLeases(engine: Engine, project: string, signal?: AbortSignal): Promise<string[]> {
-  const leases = await engine.listVolumes({ ...managedFilter(project), [LEASE_LABEL]: "true" }, { signal });
+  const leases = await engine.listVolumes({ ...managedFilter(project), [LEASE_LABEL]: LEASE_PROCESS }, { signal });
   const live: string[] = [];
   for (const l of leases) {
     const pid = Number(l.labels[LABEL.ownerPid]);
@@ -68,7 +85,7 @@ export async function releaseShared(engine: Engine, project: string, lease: stri
   await using _lock = await acquireLock(`project-${project}`, { env: o.env, signal: o.signal });
   await engine.removeVolume(lease, { signal: o.signal });
   const others = await liveLeases(engine, project, o.signal);
-  if (others.length > 0 && !o.force) return null;
+  if ((others.length > 0 || (await isPinned(engine, project, o.signal))) && !o.force) return null;
   for (const l of others) await engine.removeVolume(l, { signal: o.signal });
   return releaseProject(engine, project, o);
 }

@@ -2,8 +2,8 @@
 import { createInterface } from "node:readline";
 import { acquire } from "../../dist/index.js";
 
-const [file] = process.argv.slice(2);
-const env = await acquire({ files: [file], kind: "dev", mode: "shared" });
+const [file, projectName] = process.argv.slice(2);
+const env = await acquire({ files: [file], kind: "dev", mode: "shared", ...(projectName ? { projectName } : {}) });
 process.stdout.write(JSON.stringify({ project: env.project, db: env.services.db.containers[0].id }) + "\n");
 const lines = createInterface({ input: process.stdin });
 for await (const line of lines) {

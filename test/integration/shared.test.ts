@@ -5,13 +5,13 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
-import { engine, resourcesOf, root, stack } from "./helpers.js";
+import { berth, engine, lastJson, resourcesOf, root, stack, uniqueName } from "./helpers.js";
 
 class Child {
   readonly proc: ChildProcessWithoutNullStreams;
   private readonly lines: AsyncIterator<string>;
-  constructor(file: string) {
-    this.proc = spawn(process.execPath, [`${root}test/integration/shared-child.mjs`, file], { cwd: root, env: process.env });
+  constructor(file: string, project?: string) {
+    this.proc = spawn(process.execPath, [`${root}test/integration/shared-child.mjs`, file, ...(project ? [project] : [])], { cwd: root, env: process.env });
     this.lines = createInterface({ input: this.proc.stdout })[Symbol.asyncIterator]();
     this.proc.stderr.on("data", (d: Buffer) => process.stderr.write(d));
   }
@@ -52,6 +52,50 @@ describe("shared environments", () => {
         const { releaseProject } = await import("../../src/index.js");
         await releaseProject(e, first.project);
       }
+    }
+  });
+
+  it("a shared environment whose every user was killed is abandoned: clean removes it, and only it", async () => {
+    const project = uniqueName("berth-abandoned");
+    const only = ["--label", `dev.berth.project=${project}`];
+    const e = await engine();
+    const a = new Child(stack("small.yml"), project);
+    try {
+      await a.next();
+      a.proc.kill("SIGKILL");
+      await new Promise((r) => a.proc.once("exit", r));
+      const dry = await berth(["clean", "--dry-run", "--json", ...only]);
+      const listed = lastJson<{ removed: { kind: string; reason: string }[] }>(dry.stdout).removed;
+      expect(listed.map((i) => i.reason)).toEqual(listed.map(() => "users-gone"));
+      expect(listed.filter((i) => i.kind === "container")).toHaveLength(3);
+      expect(listed.some((i) => i.kind === "volume")).toBe(true); // the dead user's lease
+      const clean = await berth(["clean", ...only]);
+      expect(clean.code, clean.stderr).toBe(0);
+      expect(clean.stdout).toContain("a shared environment whose every user process is gone");
+      expect(await resourcesOf(e, project)).toEqual([]);
+    } finally {
+      a.proc.kill("SIGKILL");
+      await berth(["down", project]);
+    }
+  });
+
+  it("`berth up` pins a shared environment: users' releases and clean leave it; `berth down` removes it", async () => {
+    const project = uniqueName("berth-pinned");
+    const e = await engine();
+    try {
+      const up = await berth(["up", "--env", "dev", "-p", project, "-f", stack("small.yml"), "-q"]);
+      expect(up.code, up.stderr).toBe(0);
+      const user = new Child(stack("small.yml"), project);
+      expect((await user.next<{ project: string }>()).project).toBe(project);
+      user.send("release");
+      expect(await user.next<{ released: boolean }>()).toEqual({ released: false });
+      const clean = await berth(["clean", "--label", `dev.berth.project=${project}`]);
+      expect(clean.stdout).toContain("Nothing to clean.");
+      expect((await resourcesOf(e, project)).filter((r) => r.startsWith("container"))).toHaveLength(3);
+    } finally {
+      const down = await berth(["down", project]);
+      expect(down.code, down.stderr).toBe(0);
+      expect(await resourcesOf(e, project)).toEqual([]);
     }
   });
 });

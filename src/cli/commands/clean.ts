@@ -39,6 +39,7 @@ const REASON: Record<CleanItem["reason"], string> = {
   expired: "its time-to-live has passed",
   "older-than": "older than --older-than",
   all: "--all",
+  "users-gone": "a shared environment whose every user process is gone",
 };
 
 export function registerClean(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
@@ -74,7 +75,7 @@ export function registerClean(program: Command, ctx: CliContext, globals: () => 
 }
 
 /** Commands that reap themselves (up and run through acquire, clean) or never touch the engine. */
-const NO_REAP = new Set(["up", "acquire", "run", "clean", "config", "version", "completion", "help"]);
+const NO_REAP = new Set(["up", "acquire", "run", "clean", "config", "version", "completion", "help", "serve"]);
 
 /**
  * Every other berth command first removes orphans of dead owners it finds: cheap (three list
