@@ -1,0 +1,57 @@
+/**
+ * The engine restarts while an environment is up (on a private second engine, see
+ * second-engine.ts): berth reports what is really there afterwards — the service with a restart
+ * policy came back, the other one is stopped — and release still removes everything.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Engine } from "../../src/engine/engine.js";
+import { acquire, listEnvironments } from "../../src/index.js";
+import { berth, lastJson, resourcesOf, stack, uniqueName } from "./helpers.js";
+import { SecondEngine } from "./second-engine.js";
+
+describe("engine restart while an environment is up", () => {
+  let second: SecondEngine;
+  let e: Engine;
+  beforeAll(async () => {
+    second = await SecondEngine.start(["berth-fixtures/busybox:1"]);
+    e = await second.engine();
+  });
+  afterAll(async () => {
+    await second?.destroy();
+  });
+
+  it("status tells the true state afterwards and release removes everything", async () => {
+    const project = uniqueName("berth-engine-restart");
+    const env = await acquire({ files: [stack("engine-restart.yml")], engine: e, projectName: project });
+    try {
+      expect(Object.fromEntries(Object.values(env.services).map((s) => [s.name, s.containers[0]!.state]))).toEqual({ db: "HEALTHY", worker: "HEALTHY" });
+      const before = await e.inspectContainer(env.services.db!.containers[0]!.id);
+
+      await second.restart();
+
+      // db has `restart: always`: the engine starts it again; worker has no policy and stays stopped.
+      const [listed] = await listEnvironments(e, { project });
+      const db = listed!.services.db!.containers[0]!;
+      const worker = listed!.services.worker!.containers[0]!;
+      const dbNow = await e.inspectContainer(db.id);
+      expect(dbNow.state.running).toBe(true);
+      expect(Date.parse(dbNow.state.startedAt!)).toBeGreaterThan(Date.parse(before.state.startedAt!));
+      expect(db.state).toBe("HEALTHY"); // its healthcheck passes again (berth runs it rather than wait 30 s)
+      expect(worker).toMatchObject({ state: "STOPPED", exitCode: expect.any(Number) });
+
+      // The CLI on the same engine says the same, and the health report of the live handle agrees.
+      const status = await berth(["status", project, "--json", "--no-stats"], { env: { DOCKER_HOST: second.host } });
+      expect(status.code, status.stderr).toBe(0);
+      const cli = lastJson<{ environments: { services: Record<string, { containers: { state: string }[] }> }[] }>(status.stdout).environments[0]!;
+      expect(cli.services.db!.containers[0]!.state).toBe("HEALTHY");
+      expect(cli.services.worker!.containers[0]!.state).toBe("STOPPED");
+      const report = await env.healthReport();
+      expect(report.healthy).toBe(false);
+      expect(report.containers.find((c) => c.service === "worker")).toMatchObject({ state: "STOPPED", status: "exited" });
+    } finally {
+      const released = await env.release();
+      expect(released?.containers).toHaveLength(2);
+    }
+    expect(await resourcesOf(e, project)).toEqual([]);
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * A second, private Docker engine for scenarios that must restart or stop an engine: the suite's
+ * own engine is shared by every test running at the same time and is never touched.
+ *
+ * It has its own data-root, exec-root (so its own containerd), pidfile and socket, and its own
+ * bridge made for it (never `--bridge=none`: containers still need networks). It leaves the
+ * host's iptables alone (`--iptables=false`): published ports still work through docker-proxy,
+ * and the first engine's rules are never rewritten. Its address pool is not the first engine's, so
+ * no two bridges on this host route the same subnet.
+ */
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { closeSync, mkdirSync, openSync, rmSync } from "node:fs";
+import { connectEngine } from "../../src/engine/connect.js";
+import type { Engine } from "../../src/engine/engine.js";
+
+const sh = (cmd: string, args: string[]) => execFileSync(cmd, args, { stdio: ["ignore", "pipe", "pipe"] }).toString();
+
+export class SecondEngine {
+  private proc: ChildProcess | undefined;
+  readonly host: string;
+  private readonly dataRoot: string;
+  private readonly execRoot: string;
+  private readonly bridge: string;
+  private readonly log: string;
+
+  private constructor(readonly id: string) {
+    this.dataRoot = `/var/lib/berth-test-engine-${id}`;
+    this.execRoot = `/run/berth-e-${id}`;
+    this.bridge = `berth-e${id}`.slice(0, 15);
+    this.log = `/tmp/berth-test-engine-${id}.log`;
+    this.host = `unix://${this.execRoot}.sock`;
+  }
+
+  /** Starts an engine and loads the given local images into it (there is no registry to pull from). */
+  static async start(images: string[]): Promise<SecondEngine> {
+    const e = new SecondEngine(Math.random().toString(16).slice(2, 8));
+    sh("ip", ["link", "add", "name", e.bridge, "type", "bridge"]);
+    sh("ip", ["addr", "add", "10.251.77.1/24", "dev", e.bridge]);
+    sh("ip", ["link", "set", e.bridge, "up"]);
+    mkdirSync(e.dataRoot, { recursive: true });
+    await e.launch();
+    for (const image of images) execFileSync("bash", ["-c", `docker save ${image} | docker -H ${e.host} load -q`], { stdio: ["ignore", "pipe", "pipe"] });
+    return e;
+  }
+
+  engine(): Promise<Engine> {
+    return connectEngine({ host: this.host });
+  }
+
+  private async launch(): Promise<void> {
+    const out = openSync(this.log, "a");
+    this.proc = spawn(
+      "dockerd",
+      [
+        `--host=${this.host}`,
+        `--data-root=${this.dataRoot}`,
+        `--exec-root=${this.execRoot}`,
+        `--pidfile=${this.execRoot}.pid`,
+        `--bridge=${this.bridge}`,
+        "--iptables=false",
+        "--ip-masq=false",
+        "--default-address-pool=base=10.252.0.0/16,size=24",
+        `--cgroup-parent=berth-test-engine-${this.id}`,
+        "--storage-driver=overlay2",
+      ],
+      { stdio: ["ignore", out, out] },
+    );
+    closeSync(out);
+    await this.waitUntilAnswering();
+  }
+
+  private async waitUntilAnswering(): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      try {
+        await (await this.engine()).ping({ signal: AbortSignal.timeout(1000) });
+        return;
+      } catch {
+        if (Date.now() > deadline || this.proc?.exitCode !== null) throw new Error(`the second engine did not come up; see ${this.log}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  }
+
+  /** Stops dockerd the way a service manager does (SIGTERM, containers stop with it), waits for it to exit. */
+  async stopDaemon(): Promise<void> {
+    const proc = this.proc;
+    if (!proc || proc.exitCode !== null) return;
+    const exited = new Promise((r) => proc.once("exit", r));
+    proc.kill("SIGTERM");
+    await exited;
+  }
+
+  async restart(): Promise<void> {
+    await this.stopDaemon();
+    await this.launch();
+  }
+
+  /** Everything of this engine goes: its containers, the daemon, its data, its bridge. */
+  async destroy(): Promise<void> {
+    try {
+      if (this.proc?.exitCode === null) {
+        const left = sh("docker", ["-H", this.host, "ps", "-aq"]).trim().split("\n").filter(Boolean);
+        if (left.length) sh("docker", ["-H", this.host, "rm", "-fv", ...left]);
+      }
+    } finally {
+      await this.stopDaemon();
+      rmSync(this.dataRoot, { recursive: true, force: true });
+      rmSync(this.execRoot, { recursive: true, force: true });
+      try {
+        sh("ip", ["link", "delete", this.bridge]);
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
