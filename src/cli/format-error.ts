@@ -14,8 +14,13 @@ export function formatError(error: unknown): string {
   for (const p of error.problems) lines.push(`  ${formatProblem(p)}`);
   const d = error.details;
   if (d.exitCode !== undefined && d.status) lines.push(`  container state: ${d.status}, exit code ${d.exitCode}${d.oomKilled ? ", OOM-killed" : ""}, restarts ${d.restartCount ?? 0}`);
+  // Every probe of the rule with its latest result: with `any`/`all` rules the newest run alone can mislead.
+  const probes = d.probes as { probe: string; ok: boolean; exitCode?: number; output: string }[] | undefined;
   const probe = d.lastProbe as { exitCode: number; output: string } | undefined;
-  if (probe) lines.push(`  last healthcheck run by berth: exit ${probe.exitCode}${probe.output ? `:\n${indent(probe.output)}` : ""}`);
+  if (probes && probes.length > 1) {
+    lines.push("  latest result of each probe berth ran:");
+    for (const p of probes) lines.push(`    ${p.ok ? "pass" : "FAIL"}  ${p.probe}${p.exitCode !== undefined ? ` (exit/status ${p.exitCode})` : ""}${p.output ? `:\n${indent(p.output, "          ")}` : ""}`);
+  } else if (probe) lines.push(`  last probe run by berth: exit ${probe.exitCode}${probe.output ? `:\n${indent(probe.output)}` : ""}`);
   const hlog = d.healthLog as { exitCode: number; output: string }[] | undefined;
   if (hlog?.length) lines.push(`  engine healthcheck log (last ${hlog.length}):\n${hlog.map((h) => indent(`exit ${h.exitCode}: ${h.output}`)).join("\n")}`);
   const blocked = d.blockedDependants as string[] | undefined;
