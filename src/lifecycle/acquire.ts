@@ -11,7 +11,7 @@ import { ignoreEvents, type EventListener } from "../events.js";
 import { EventHub } from "../health/event-hub.js";
 import { waitReady } from "../health/readiness.js";
 import { readinessRules } from "../health/probe-spec.js";
-import { extraLabels, LABEL, networkLabels, projectLabels, type EnvironmentKind, type Lifetime } from "../labels.js";
+import { extraLabels, LABEL, managedFilter, networkLabels, projectLabels, type EnvironmentKind, type Lifetime } from "../labels.js";
 import { createResolvingConflicts } from "../cleanup/conflicts.js";
 import { reapOrphans } from "../cleanup/orphans.js";
 import { currentOwner } from "../cleanup/process-liveness.js";
@@ -150,13 +150,18 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
   const reaper = ensureReaper({ owner, endpoint: engine.endpoint, env, pendingProject: lifetime === "detached" ? project : undefined });
   if (reaper.warning) emit({ type: "warning", project, message: reaper.warning, at: Date.now() });
   const hub = await EventHub.open(engine, project, signal);
+  /** The first plan step that failed, named in the error when the failure itself does not say. */
+  let failedStep: Step | undefined;
   const t0 = Date.now();
   try {
     await executePlan(plan, (step, stepSignal) => runStep(step, stepSignal), {
       signal,
       onBegin: (s) => emit({ type: "step", project, step: s.id, kind: s.kind, target: s.target, service: s.service, phase: "begin", at: Date.now() }),
       onDone: (s, ms) => emit({ type: "step", project, step: s.id, kind: s.kind, target: s.target, service: s.service, phase: "done", at: Date.now(), elapsedMs: ms }),
-      onFailed: (s, e) => emit({ type: "step", project, step: s.id, kind: s.kind, target: s.target, service: s.service, phase: "failed", at: Date.now(), error: (e as Error)?.message }),
+      onFailed: (s, e) => {
+        failedStep ??= s;
+        emit({ type: "step", project, step: s.id, kind: s.kind, target: s.target, service: s.service, phase: "failed", at: Date.now(), error: (e as Error)?.message });
+      },
     });
     const data = await readEnvironment(engine, project, kind, signal);
     // Readiness proven during this acquire is the verdict: the engine may still say "starting"
@@ -167,13 +172,24 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
     const lease = await addLease(engine, project, base, signal, { pinned: options.lifetime === "detached" });
     return new Environment(data, engine, (o) => releaseShared(engine, project, lease, { ...o, env }));
   } catch (error) {
-    const failure = await describeFailure(error, engine, spec, plan, ids, signal);
+    const failure = await describeFailure(error, engine, spec, plan, ids, signal, failedStep);
     if (!options.keepOnFailure) {
       emit({ type: "rollback", project, reason: failure.message, at: Date.now() });
-      if (fresh) await releaseProject(engine, project, { onEvent: emit });
-      else {
-        await Promise.all(created.containers.map((id) => engine.removeContainer(id, { force: true, volumes: true })));
-        await Promise.all(created.networks.map((id) => engine.removeNetwork(id)));
+      const left = await rollBack(
+        async () => {
+          if (fresh) await releaseProject(engine, project, { onEvent: emit });
+          else {
+            await Promise.all(created.containers.map((id) => engine.removeContainer(id, { force: true, volumes: true }).catch(ignoreGone)));
+            await Promise.all(created.networks.map((id) => engine.removeNetwork(id).catch(ignoreGone)));
+          }
+        },
+        // After engine trouble, removals made while dockerd was going down can come back when it
+        // starts again (its store was closing): the project must stay gone for a few seconds.
+        engineTroubleSeen(failure) ? () => nothingLeft(engine, project, fresh ? undefined : created) : undefined,
+      );
+      if (left) {
+        failure.details.rollbackError = left;
+        failure.message += `\nWhat this acquire created could not all be removed (${left}); \`berth down ${project}\` removes it once the engine answers.`;
       }
     }
     throw failure;
@@ -255,11 +271,12 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
 }
 
 /** Adds what a user needs to the error: which dependants it blocked and the service's last log lines. */
-async function describeFailure(error: unknown, engine: Engine, spec: ProjectSpec, plan: Plan, ids: Map<string, string>, signal?: AbortSignal): Promise<BerthError> {
+async function describeFailure(error: unknown, engine: Engine, spec: ProjectSpec, plan: Plan, ids: Map<string, string>, signal?: AbortSignal, step?: Step): Promise<BerthError> {
   if (signal?.aborted) {
     return new BerthError("ABORTED", "acquire was cancelled; everything it created is being removed", { cause: error });
   }
   if (!isBerthError(error)) return new BerthError("ENGINE_ERROR", `acquire failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  if (step && !error.details.service && !error.details.step) return stepFailure(error, step, engine);
   const service = error.details.service as string | undefined;
   if (service) {
     const blocked = dependantsOf(spec.services, service);
@@ -270,4 +287,75 @@ async function describeFailure(error: unknown, engine: Engine, spec: ProjectSpec
     error.details.logTail = logTail;
   }
   return error;
+}
+
+/** How long a rollback rides out an engine that is restarting or briefly unreachable. */
+const ROLLBACK_PATIENCE_MS = 60_000;
+
+/**
+ * Runs the rollback, retrying while it fails (an engine restart makes every call fail for a few
+ * seconds; each attempt re-reads what exists, so retrying is safe). Returns why it finally failed,
+ * or undefined once everything is gone.
+ */
+async function rollBack(attempt: () => Promise<void>, staysGone?: () => Promise<boolean>): Promise<string | undefined> {
+  const deadline = Date.now() + ROLLBACK_PATIENCE_MS;
+  for (let wait = 250; ; wait = Math.min(wait * 2, 4000)) {
+    try {
+      await attempt();
+      if (!staysGone) return undefined;
+      let settled = true;
+      for (let check = 0; check < 2 && settled; check++) {
+        await new Promise((r) => setTimeout(r, SETTLE_CHECK_MS));
+        settled = await staysGone();
+      }
+      if (settled) return undefined;
+      if (Date.now() > deadline) return "the engine kept bringing back what was removed";
+    } catch (error) {
+      if (Date.now() + wait > deadline) return (error as Error).message;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
+
+/** Pause between the checks that a rollback after engine trouble stays done. */
+const SETTLE_CHECK_MS = 2500;
+
+function engineTroubleSeen(failure: BerthError): boolean {
+  return failure.code === "ENGINE_UNREACHABLE" || failure.details.engineTrouble === true;
+}
+
+/** Whether the engine answers and has nothing left of what the rollback removes. */
+async function nothingLeft(engine: Engine, project: string, created?: { containers: string[]; networks: string[] }): Promise<boolean> {
+  try {
+    const filter = managedFilter(project);
+    const [containers, networks] = await Promise.all([engine.listContainers(filter), engine.listNetworks(filter)]);
+    if (!created) return containers.length === 0 && networks.length === 0;
+    return !containers.some((c) => created.containers.includes(c.id)) && !networks.some((n) => created.networks.includes(n.id));
+  } catch {
+    return false;
+  }
+}
+
+/** A resource that is already gone is what a rollback wants. */
+function ignoreGone(error: unknown): void {
+  if ((error as { code?: string }).code === "NOT_FOUND") return;
+  throw error;
+}
+
+/**
+ * An engine error names an object id at best: say which step of the plan failed, for which
+ * service, and whether the engine itself went away meanwhile (restarted, crashed, overloaded).
+ */
+async function stepFailure(error: BerthError, step: Step, engine: Engine): Promise<BerthError> {
+  const answering = await engine.ping({ signal: AbortSignal.timeout(2000) }).then(() => true, () => false);
+  const engineTrouble = !answering || /no such file or directory|connection reset|socket hang up|ECONNREFUSED|ENOENT|EPIPE/i.test(error.message);
+  const hint = engineTrouble
+    ? `The engine stopped answering or lost state during the acquire (restarted or overloaded?); check it with \`docker info\` and try again.${error.hint ? ` ${error.hint}` : ""}`
+    : error.hint;
+  return new BerthError(error.code, `${step.kind} ${step.target}${step.service ? ` (service ${step.service})` : ""} failed: ${error.message}`, {
+    hint,
+    cause: error,
+    problems: error.problems,
+    details: { ...error.details, step: { kind: step.kind, target: step.target, service: step.service }, ...(engineTrouble ? { engineTrouble: true } : {}) },
+  });
 }

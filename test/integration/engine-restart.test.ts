@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Engine } from "../../src/engine/engine.js";
+import { BerthError } from "../../src/errors.js";
 import { acquire, listEnvironments } from "../../src/index.js";
 import { berth, lastJson, resourcesOf, stack, uniqueName } from "./helpers.js";
 import { SecondEngine } from "./second-engine.js";
@@ -52,6 +53,32 @@ describe("engine restart while an environment is up", () => {
       const released = await env.release();
       expect(released?.containers).toHaveLength(2);
     }
+    expect(await resourcesOf(e, project)).toEqual([]);
+  });
+});
+
+describe("engine restart during acquire", () => {
+  let second: SecondEngine;
+  let e: Engine;
+  beforeAll(async () => {
+    second = await SecondEngine.start(["berth-fixtures/busybox:1"]);
+    e = await second.engine();
+  });
+  afterAll(async () => {
+    await second?.destroy();
+  });
+
+  it("the acquire fails naming the step and cause, and nothing it created remains once the engine is back", async () => {
+    const project = uniqueName("berth-engine-restart-acquire");
+    const acquiring = acquire({ files: [stack("engine-restart-slow.yml")], engine: e, projectName: project, timeoutMs: 60_000 });
+    acquiring.catch(() => undefined);
+    // Once db exists and is being waited on, the engine goes away and comes back.
+    for (let i = 0; i < 200 && (await e.listContainers({ "dev.berth.project": project })).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    await second.restart();
+    const error = await acquiring.then(() => null, (err: unknown) => err as BerthError);
+    expect(error, "acquire should fail when the engine restarts under it").toBeInstanceOf(BerthError);
+    expect(error!.message, error!.message).toMatch(/service (db|worker)/);
+    expect(error!.details.rollbackError).toBeUndefined();
     expect(await resourcesOf(e, project)).toEqual([]);
   });
 });

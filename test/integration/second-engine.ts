@@ -2,11 +2,12 @@
  * A second, private Docker engine for scenarios that must restart or stop an engine: the suite's
  * own engine is shared by every test running at the same time and is never touched.
  *
- * It has its own data-root, exec-root (so its own containerd), pidfile and socket, and its own
- * bridge made for it (never `--bridge=none`: containers still need networks). It leaves the
- * host's iptables alone (`--iptables=false`): published ports still work through docker-proxy,
- * and the first engine's rules are never rewritten. Its address pool is not the first engine's, so
- * no two bridges on this host route the same subnet.
+ * It has its own data-root, exec-root (so its own containerd), pidfile and socket, and runs in a
+ * network namespace of its own (`unshare --net`), so its docker0, bridges and iptables rules never
+ * meet the host's. That matters: a second dockerd on the host's network deletes the host's
+ * docker0 when it starts again (measured: with `--bridge=<own bridge>` on its second start, as
+ * with `--bridge=none` on its first), which breaks the suite's engine for every other test.
+ * Its published ports live on the namespace's loopback, so scenarios here use none.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { closeSync, mkdirSync, openSync, rmSync } from "node:fs";
@@ -20,13 +21,11 @@ export class SecondEngine {
   readonly host: string;
   private readonly dataRoot: string;
   private readonly execRoot: string;
-  private readonly bridge: string;
   private readonly log: string;
 
   private constructor(readonly id: string) {
     this.dataRoot = `/var/lib/berth-test-engine-${id}`;
     this.execRoot = `/run/berth-e-${id}`;
-    this.bridge = `berth-e${id}`.slice(0, 15);
     this.log = `/tmp/berth-test-engine-${id}.log`;
     this.host = `unix://${this.execRoot}.sock`;
   }
@@ -34,9 +33,6 @@ export class SecondEngine {
   /** Starts an engine and loads the given local images into it (there is no registry to pull from). */
   static async start(images: string[]): Promise<SecondEngine> {
     const e = new SecondEngine(Math.random().toString(16).slice(2, 8));
-    sh("ip", ["link", "add", "name", e.bridge, "type", "bridge"]);
-    sh("ip", ["addr", "add", "10.251.77.1/24", "dev", e.bridge]);
-    sh("ip", ["link", "set", e.bridge, "up"]);
     mkdirSync(e.dataRoot, { recursive: true });
     await e.launch();
     for (const image of images) execFileSync("bash", ["-c", `docker save ${image} | docker -H ${e.host} load -q`], { stdio: ["ignore", "pipe", "pipe"] });
@@ -49,17 +45,19 @@ export class SecondEngine {
 
   private async launch(): Promise<void> {
     const out = openSync(this.log, "a");
+    // unshare execs the shell, which execs dockerd: the child's pid is dockerd's, for SIGTERM.
     this.proc = spawn(
-      "dockerd",
+      "unshare",
       [
+        "--net",
+        "sh",
+        "-c",
+        'ip link set lo up && exec dockerd "$@"',
+        "dockerd",
         `--host=${this.host}`,
         `--data-root=${this.dataRoot}`,
         `--exec-root=${this.execRoot}`,
         `--pidfile=${this.execRoot}.pid`,
-        `--bridge=${this.bridge}`,
-        "--iptables=false",
-        "--ip-masq=false",
-        "--default-address-pool=base=10.252.0.0/16,size=24",
         `--cgroup-parent=berth-test-engine-${this.id}`,
         "--storage-driver=overlay2",
       ],
@@ -96,7 +94,7 @@ export class SecondEngine {
     await this.launch();
   }
 
-  /** Everything of this engine goes: its containers, the daemon, its data, its bridge. */
+  /** Everything of this engine goes: its containers, the daemon, its data (its network namespace ends with it). */
   async destroy(): Promise<void> {
     try {
       if (this.proc?.exitCode === null) {
@@ -107,11 +105,6 @@ export class SecondEngine {
       await this.stopDaemon();
       rmSync(this.dataRoot, { recursive: true, force: true });
       rmSync(this.execRoot, { recursive: true, force: true });
-      try {
-        sh("ip", ["link", "delete", this.bridge]);
-      } catch {
-        // already gone
-      }
     }
   }
 }
