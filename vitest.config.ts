@@ -9,7 +9,13 @@ import { defineConfig } from "vitest/config";
  * Run alone: dozens of environments at once, kill cycles, and the safety scenarios whose orphans
  * any concurrent berth command would (rightly) reap before the test could look at them.
  */
-const heavy = ["test/integration/parallel.test.ts", "test/integration/safety-cycles.test.ts", "test/integration/safety.test.ts"];
+const heavy = [
+  "test/integration/parallel.test.ts",
+  "test/integration/safety-cycles.test.ts",
+  "test/integration/safety.test.ts",
+  // Abandoned shared environments are reaped by every berth command: alone, the test sees its own first.
+  "test/integration/shared.test.ts",
+];
 const engineTests = {
   globalSetup: ["test/integration/global-setup.ts"],
   testTimeout: 240_000,
@@ -23,6 +29,8 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
+          // Pure, but some run whole pipelines (the compose corpus, TypeDoc): generous on a loaded 2-core machine.
+          testTimeout: 60_000,
           sequence: { groupOrder: 0 },
         },
       },

@@ -31,6 +31,7 @@ import { prepareSpec } from "./prepare.js";
 import { addLease, defaultMode, releaseShared, sharedProjectName, type EnvironmentMode } from "./shared.js";
 import { Environment } from "./environment.js";
 import { executePlan } from "./executor.js";
+import type { ReadinessRecord } from "./health-report.js";
 import { releaseProject } from "./release.js";
 import { readEnvironment } from "./status.js";
 import { startWithPortRetry } from "./start.js";
@@ -145,7 +146,7 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
   const created: { containers: string[]; networks: string[] } = { containers: [], networks: [] };
   const ids = new Map<string, string>(observed.containers.map((c) => [c.name, c.id]));
   /** Containers whose readiness this acquire has seen pass. */
-  const proven = new Set<string>();
+  const proven = new Map<string, ReadinessRecord>();
   // Before anything exists: a process watching this one removes what it leaves if it is killed.
   const reaper = ensureReaper({ owner, endpoint: engine.endpoint, env, pendingProject: lifetime === "detached" ? project : undefined });
   if (reaper.warning) emit({ type: "warning", project, message: reaper.warning, at: Date.now() });
@@ -167,10 +168,10 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
     // Readiness proven during this acquire is the verdict: the engine may still say "starting"
     // for up to one interval, and status's single re-check can time out on a loaded engine.
     for (const v of Object.values(data.services)) for (const c of v.containers) if (c.state === "STARTING" && proven.has(c.name)) c.state = "HEALTHY";
-    if (!shared) return new Environment(data, engine);
+    if (!shared) return new Environment(data, engine, undefined, proven);
     // `berth up` (detached) pins the shared environment until `berth down`; API users lease it for their process.
     const lease = await addLease(engine, project, base, signal, { pinned: options.lifetime === "detached" });
-    return new Environment(data, engine, (o) => releaseShared(engine, project, lease, { ...o, env }));
+    return new Environment(data, engine, (o) => releaseShared(engine, project, lease, { ...o, env }), proven);
   } catch (error) {
     const failure = await describeFailure(error, engine, spec, plan, ids, signal, failedStep);
     if (!options.keepOnFailure) {
@@ -262,7 +263,13 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
           engine, hub, containerId: ids.get(step.target)!, service: service.name, mode: step.ready ?? "healthy", readiness: rule,
           deadline: Math.min(deadline, own), signal: stepSignal, restartPolicy: service.restart ?? service.deploy?.restart_policy?.condition,
         });
-        proven.add(step.target);
+        proven.set(step.target, {
+          via: r.via,
+          rule: r.probe,
+          readyAt: new Date(r.readyAt).toISOString(),
+          restarts: r.restarts,
+          probes: r.probes.slice(-5).map((p) => ({ probe: p.probe, ok: p.ok, at: new Date(p.at).toISOString(), ...(p.exitCode !== undefined ? { exitCode: p.exitCode } : {}), output: p.output.trim().slice(-300) })),
+        });
         emit({ type: "ready", project, service: service.name, container: step.target, via: r.via, probe: r.probe, restarts: r.restarts, at: r.readyAt, elapsedMs: r.readyAt - t0 });
         return;
       }

@@ -8,7 +8,7 @@ import { hostAddress, type PublishedPort } from "../ports/bindings.js";
 import type { ServiceState } from "../health/state.js";
 import { releaseProject, type ReleaseOptions, type ReleaseResult } from "./release.js";
 import { connectionVariables, findPort, type ConnectionEnvOptions } from "./connection-env.js";
-import { healthReport, type HealthReport } from "./health-report.js";
+import { healthReport, type HealthReport, type ReadinessRecord } from "./health-report.js";
 import { readLogs, type LogLine, type LogOptions } from "./logs.js";
 import { execInService, restartServices, startServices, stopServices, waitForServices, type ExecOptions, type ServiceOpOptions, type WaitOptions } from "./operations.js";
 import { readEnvironment } from "./status.js";
@@ -63,6 +63,8 @@ export class Environment implements AsyncDisposable {
     private readonly engine: Engine,
     /** How this handle releases: a shared environment drops its lease and goes only with its last user (null: it stays). */
     private readonly releaser?: (o: ReleaseOptions) => Promise<ReleaseResult | null>,
+    /** What the acquire's readiness wait saw, per container name, for the health report. */
+    private readonly readiness?: ReadonlyMap<string, ReadinessRecord>,
   ) {
     this.project = data.project;
     this.kind = data.kind;
@@ -134,7 +136,7 @@ export class Environment implements AsyncDisposable {
   }
 
   async healthReport(options: { services?: string[]; signal?: AbortSignal } = {}): Promise<HealthReport> {
-    return healthReport(this.engine, this.project, options);
+    return healthReport(this.engine, this.project, { ...options, readiness: this.readiness });
   }
 
   toJSON(): EnvironmentData {

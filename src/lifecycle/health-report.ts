@@ -23,6 +23,17 @@ export interface ContainerHealth {
   /** When it entered its current state (ISO time). */
   since?: string;
   lastCheck?: { exitCode: number; output: string; at: string };
+  /** How berth saw it become ready during the acquire (reports from the handle that acquired it). */
+  readiness?: ReadinessRecord;
+}
+
+/** What berth's readiness wait saw for a container: the rule, how it passed, the probe runs that led there. */
+export interface ReadinessRecord {
+  via: "engine" | "probe" | "running" | "exit";
+  rule: string;
+  readyAt: string;
+  restarts: number;
+  probes: { probe: string; ok: boolean; at: string; exitCode?: number; output: string }[];
 }
 
 export interface HealthReport {
@@ -33,7 +44,7 @@ export interface HealthReport {
   containers: ContainerHealth[];
 }
 
-export async function healthReport(engine: Engine, project: string, o: { services?: string[]; signal?: AbortSignal } = {}): Promise<HealthReport> {
+export async function healthReport(engine: Engine, project: string, o: { services?: string[]; signal?: AbortSignal; readiness?: ReadonlyMap<string, ReadinessRecord> } = {}): Promise<HealthReport> {
   const list = await projectContainers(engine, project, o);
   const containers = await Promise.all(
     list.map(async (c): Promise<ContainerHealth> => {
@@ -54,6 +65,7 @@ export async function healthReport(engine: Engine, project: string, o: { service
         ...(d.state.startedAt ? { startedAt: d.state.startedAt } : {}),
         ...(since ? { since } : {}),
         ...(last ? { lastCheck: { exitCode: last.exitCode, output: last.output.trim().slice(-500), at: last.end } } : {}),
+        ...(o.readiness?.has(c.name) ? { readiness: o.readiness.get(c.name)! } : {}),
       };
     }),
   );

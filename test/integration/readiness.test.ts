@@ -45,6 +45,11 @@ describe("readiness", () => {
     expect(Date.parse(app.startedAt!)).toBeGreaterThanOrEqual(readyLineAt);
     const ready = events.find((x) => x.type === "ready" && x.service === "db");
     expect(ready).toMatchObject({ via: "probe", probe: "all(log /^accepting connections$/, http :8080/)" });
+    // The health report of the handle says how db became ready: the rule, and the probe runs that passed it.
+    const report = await env.healthReport({ services: ["db"] });
+    const readiness = report.containers[0]!.readiness!;
+    expect(readiness).toMatchObject({ via: "probe", rule: "all(log /^accepting connections$/, http :8080/)", restarts: 0 });
+    expect(readiness.probes.filter((p) => p.ok).map((p) => p.probe).sort()).toEqual(["http :8080/", "log /^accepting connections$/"]);
   });
 
   it("a container that crashes once and recovers under restart: on-failure is healthy, not failed", async () => {

@@ -47,7 +47,8 @@ describe("example shop stack", () => {
       expect(Object.values(envs[0]!.services).map((s) => s.containers[0]?.state)).toEqual(["HEALTHY", "HEALTHY", "HEALTHY", "HEALTHY"]);
 
       const plain = await berth(["status", project]);
-      expect(plain.stdout).toMatch(/frontend\s+HEALTHY\s+127\.0\.0\.1:\d+->8080\/tcp/);
+      // SERVICE STATE SINCE CPU MEMORY PORTS
+      expect(plain.stdout).toMatch(/frontend\s+HEALTHY\s+\d+[smh]\s+\d+\.\d%\s+\S+ \/ \S+\s+127\.0\.0\.1:\d+->8080\/tcp/);
     } finally {
       const down = await berth(["down", project]);
       expect(down.code, down.stderr).toBe(0);
