@@ -20,3 +20,15 @@ export type { HealthReport, ContainerHealth } from "./lifecycle/health-report.js
 export type { LogLine, LogOptions } from "./lifecycle/logs.js";
 export type { ExecOptions, ServiceOpOptions, WaitOptions } from "./lifecycle/operations.js";
 export { environmentView, type EnvironmentView, type ProvidedEnvironment } from "./testing/view.js";
+export { runDoctor, type DoctorInput, type DoctorReport } from "./diagnostics/doctor/run-doctor.js";
+export type { DoctorCheck } from "./diagnostics/doctor/check.js";
+export { validateConnectivity } from "./diagnostics/connectivity/validate.js";
+export type { ConnectivityCheck, ConnectivityReport, FailureCause } from "./diagnostics/connectivity/model.js";
+export { gatherFacts } from "./diagnostics/troubleshoot/gather.js";
+export { diagnose } from "./diagnostics/troubleshoot/match.js";
+export type { ContainerFacts, EnvironmentFacts, Finding } from "./diagnostics/troubleshoot/facts.js";
+export { graphFromSpec, type DependencyGraph, type GraphEdge, type GraphNode } from "./diagnostics/graph/model.js";
+export { readEnvironmentGraph } from "./diagnostics/graph/from-environment.js";
+export { renderDot } from "./diagnostics/graph/render-dot.js";
+export { renderMermaid } from "./diagnostics/graph/render-mermaid.js";
+export { renderTree } from "./diagnostics/graph/render-tree.js";

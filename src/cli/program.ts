@@ -11,15 +11,19 @@ import { errorJson, formatError } from "./format-error.js";
 import { reapBeforeCommand, registerClean } from "./commands/clean.js";
 import { registerCompletion } from "./commands/completion.js";
 import { registerConfig } from "./commands/config.js";
+import { registerDoctor } from "./commands/doctor.js";
 import { registerDown } from "./commands/down.js";
 import { registerEnv } from "./commands/env.js";
 import { registerExec } from "./commands/exec.js";
+import { registerGraph } from "./commands/graph.js";
 import { registerLogs } from "./commands/logs.js";
 import { registerPort } from "./commands/port.js";
 import { registerRun } from "./commands/run.js";
 import { registerServiceOps } from "./commands/service-ops.js";
 import { registerStatus } from "./commands/status.js";
+import { registerTroubleshoot } from "./commands/troubleshoot.js";
 import { registerUp } from "./commands/up.js";
+import { registerValidate } from "./commands/validate.js";
 import { registerVersion } from "./commands/version.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -96,6 +100,10 @@ export function buildProgram(ctx: CliContext): Command {
   registerVersion(program, ctx, globals);
   registerCompletion(program, ctx);
   registerClean(program, ctx, globals);
+  registerDoctor(program, ctx, globals);
+  registerGraph(program, ctx, globals);
+  registerTroubleshoot(program, ctx, globals);
+  registerValidate(program, ctx, globals);
   program.hook("preAction", (_program, command) => reapBeforeCommand(ctx, command.name()));
   return program;
 }

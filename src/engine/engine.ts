@@ -114,6 +114,15 @@ export class Engine {
     readonly endpoint: string,
   ) {}
 
+  /**
+   * The dockerode client, for the other modules of src/engine (swarm, diagnostics and server
+   * queries) so they share this connection. Its loose types must not leave src/engine.
+   * @internal
+   */
+  get client(): Docker {
+    return this.docker;
+  }
+
   private async call<T>(action: string, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();

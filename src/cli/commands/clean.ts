@@ -75,7 +75,8 @@ export function registerClean(program: Command, ctx: CliContext, globals: () => 
 }
 
 /** Commands that reap themselves (up and run through acquire, clean) or never touch the engine. */
-const NO_REAP = new Set(["up", "acquire", "run", "clean", "config", "version", "completion", "help", "serve"]);
+// doctor reports orphans instead of removing them; graph of a file needs no engine.
+const NO_REAP = new Set(["up", "acquire", "run", "clean", "config", "version", "completion", "help", "serve", "doctor", "graph"]);
 
 /**
  * Every other berth command first removes orphans of dead owners it finds: cheap (three list

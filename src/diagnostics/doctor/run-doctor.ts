@@ -1,0 +1,76 @@
+/**
+ * `berth doctor`: every check, in a fixed order. An unreachable engine is a FAIL of its own, and
+ * the checks that need it are not run; the host's own checks still are.
+ */
+import type { ProjectSpec } from "../../compose/model.js";
+import { daemonInfo } from "../../engine/diagnostics-queries.js";
+import type { Engine } from "../../engine/engine.js";
+import { fail, type DoctorCheck } from "./check.js";
+import { cgroupCheck, diskCheck, memoryCheck, storageCheck, versionCheck } from "./engine-checks.js";
+import { portRangeChecks, staleLockCheck } from "./host-checks.js";
+import { addressPoolChecks } from "./network-checks.js";
+import { containerCapCheck, imageChecks, orphanCheck } from "./project-checks.js";
+
+export interface DoctorInput {
+  connect: () => Promise<Engine>;
+  env: Record<string, string | undefined>;
+  /** The compose project whose images to check, when one was found or given. */
+  spec?: ProjectSpec;
+  signal?: AbortSignal;
+}
+
+export interface DoctorReport {
+  checks: DoctorCheck[];
+  engineReachable: boolean;
+}
+
+/** A check that throws (an engine error midway) is reported as a FAIL naming the error. */
+async function guarded(name: string, run: () => Promise<DoctorCheck | DoctorCheck[]>): Promise<DoctorCheck[]> {
+  try {
+    const r = await run();
+    return Array.isArray(r) ? r : [r];
+  } catch (error) {
+    const e = error as Error & { hint?: string };
+    return [fail(name, `could not check: ${e.message}`, e.hint ?? "Re-run `berth doctor`; check the engine's log if it persists.")];
+  }
+}
+
+export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
+  const { env, signal } = input;
+  let engine: Engine | undefined;
+  let engineFailure: DoctorCheck | undefined;
+  try {
+    engine = await input.connect();
+  } catch (error) {
+    const e = error as Error & { hint?: string };
+    engineFailure = fail("engine", e.message, e.hint ?? "Start the engine or point DOCKER_HOST at a running one.");
+  }
+  const local = engine ? engine.endpoint.startsWith("unix://") : !env.DOCKER_HOST || env.DOCKER_HOST.startsWith("unix://");
+  const host = [...portRangeChecks(env, local), staleLockCheck(env)];
+  if (!engine) return { checks: [engineFailure!, ...host], engineReachable: false };
+
+  const e = engine;
+  const info = await daemonInfo(e, { signal }).catch(() => null);
+  if (!info) return { checks: [fail("engine", `the engine at ${e.endpoint} answered the version call but not /info`, "Check the daemon's log; it may be overloaded."), ...host], engineReachable: true };
+  const groups = await Promise.all([
+    guarded("subnet pool", () => addressPoolChecks(e, env, signal)),
+    guarded("berth containers", () => containerCapCheck(e, env, signal)),
+    guarded("orphans", () => orphanCheck(e, signal)),
+    input.spec ? guarded("images", () => imageChecks(e, input.spec!, env, signal)) : Promise.resolve([]),
+  ]);
+  return {
+    engineReachable: true,
+    checks: [
+      versionCheck(e, info),
+      storageCheck(info),
+      cgroupCheck(info),
+      memoryCheck(e, info, env),
+      diskCheck(e, info),
+      ...groups[0]!,
+      ...host,
+      ...groups[1]!,
+      ...groups[2]!,
+      ...groups[3]!,
+    ],
+  };
+}
