@@ -4,6 +4,7 @@ import { BerthError } from "../errors.js";
 import { engineMessage, toBerthError, statusOf } from "./errors.js";
 import { Semaphore } from "./semaphore.js";
 import { FrameDecoder, demuxToText } from "./stream-frames.js";
+import { drain, hostConfigOf, labelFilters, memoryInUse, NS_PER_MS, toHealthcheck, type LabelFilter } from "./wire.js";
 import type {
   CallOptions,
   ContainerCreateRequest,
@@ -20,82 +21,7 @@ import type {
   VolumeSummary,
 } from "./types.js";
 
-const NS_PER_MS = 1_000_000;
-
-/** Label filters in the Engine API's form: ["key=value", "key"]. */
-export type LabelFilter = Record<string, string | true>;
-
-function labelFilters(filter: LabelFilter): string[] {
-  return Object.entries(filter)
-    .map(([k, v]) => (v === true ? k : `${k}=${v}`))
-    .sort();
-}
-
-function toHealthcheck(raw: Docker.HealthConfig | undefined): HealthcheckConfig | undefined {
-  if (!raw?.Test || raw.Test.length === 0 || raw.Test[0] === "NONE") return undefined;
-  return {
-    test: raw.Test,
-    intervalMs: raw.Interval ? raw.Interval / NS_PER_MS : undefined,
-    timeoutMs: raw.Timeout ? raw.Timeout / NS_PER_MS : undefined,
-    startPeriodMs: raw.StartPeriod ? raw.StartPeriod / NS_PER_MS : undefined,
-    retries: raw.Retries || undefined,
-  };
-}
-
-/** berth's runtime options in the Engine API's HostConfig form; undefined fields are omitted. */
-function hostConfigOf(r: RuntimeOptions): Record<string, unknown> {
-  const out: Record<string, unknown> = {
-    Memory: r.memoryBytes,
-    MemoryReservation: r.memoryReservationBytes,
-    MemorySwap: r.memorySwapBytes,
-    NanoCpus: r.nanoCpus,
-    CpuShares: r.cpuShares,
-    CpuQuota: r.cpuQuota,
-    CpuPeriod: r.cpuPeriod,
-    CpusetCpus: r.cpusetCpus,
-    PidsLimit: r.pidsLimit,
-    ShmSize: r.shmSizeBytes,
-    OomKillDisable: r.oomKillDisable,
-    OomScoreAdj: r.oomScoreAdj,
-    CapAdd: r.capAdd,
-    CapDrop: r.capDrop,
-    ExtraHosts: r.extraHosts,
-    Dns: r.dns,
-    DnsSearch: r.dnsSearch,
-    DnsOptions: r.dnsOptions,
-    SecurityOpt: r.securityOpt,
-    Sysctls: r.sysctls,
-    Ulimits: r.ulimits?.map((u) => ({ Name: u.name, Soft: u.soft, Hard: u.hard })),
-    LogConfig: r.logConfig ? { Type: r.logConfig.type, Config: r.logConfig.config } : undefined,
-    Privileged: r.privileged,
-    GroupAdd: r.groupAdd,
-    Devices: r.devices?.map((d) => ({ PathOnHost: d.pathOnHost, PathInContainer: d.pathInContainer, CgroupPermissions: d.cgroupPermissions })),
-    IpcMode: r.ipcMode,
-    PidMode: r.pidMode,
-    UTSMode: r.utsMode,
-    UsernsMode: r.usernsMode,
-    CgroupParent: r.cgroupParent,
-    Runtime: r.runtime,
-  };
-  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
-}
-
-/** Feeds an exec's multiplexed stream to the decoder until it ends; an abort destroys it. */
-function drain(stream: NodeJS.ReadableStream & { destroy(): void }, decoder: FrameDecoder, signal?: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = () => {
-      stream.destroy();
-      reject(signal?.reason ?? new Error("aborted"));
-    };
-    if (signal?.aborted) return onAbort();
-    signal?.addEventListener("abort", onAbort, { once: true });
-    const finish = () => { signal?.removeEventListener("abort", onAbort); resolve(); };
-    stream.on("data", (c: Buffer) => decoder.push(c));
-    stream.on("end", finish);
-    stream.on("close", finish);
-    stream.on("error", (e) => { signal?.removeEventListener("abort", onAbort); reject(e); });
-  });
-}
+export type { LabelFilter } from "./wire.js";
 
 /**
  * The one object that talks to the Docker Engine API. Construct it through `connectEngine`, which
@@ -616,9 +542,3 @@ export class Engine {
   }
 }
 
-/** Memory usage without reclaimable page cache: cgroup v1 `total_inactive_file`, v2 `inactive_file`. */
-function memoryInUse(m: { usage?: number; stats?: Record<string, number> }): number {
-  const usage = m.usage ?? 0;
-  const inactive = m.stats?.total_inactive_file ?? m.stats?.inactive_file ?? 0;
-  return inactive < usage ? usage - inactive : usage;
-}
