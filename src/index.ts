@@ -32,3 +32,4 @@ export { readEnvironmentGraph } from "./diagnostics/graph/from-environment.js";
 export { renderDot } from "./diagnostics/graph/render-dot.js";
 export { renderMermaid } from "./diagnostics/graph/render-mermaid.js";
 export { renderTree } from "./diagnostics/graph/render-tree.js";
+export { startStatusServer, type StartServerOptions, type StatusServer } from "./server/index.js";

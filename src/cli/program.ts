@@ -19,6 +19,7 @@ import { registerGraph } from "./commands/graph.js";
 import { registerLogs } from "./commands/logs.js";
 import { registerPort } from "./commands/port.js";
 import { registerRun } from "./commands/run.js";
+import { registerServe } from "./commands/serve.js";
 import { registerServiceOps } from "./commands/service-ops.js";
 import { registerStatus } from "./commands/status.js";
 import { registerTroubleshoot } from "./commands/troubleshoot.js";
@@ -104,6 +105,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerGraph(program, ctx, globals);
   registerTroubleshoot(program, ctx, globals);
   registerValidate(program, ctx, globals);
+  registerServe(program, ctx, globals);
   program.hook("preAction", (_program, command) => reapBeforeCommand(ctx, command.name()));
   return program;
 }

@@ -1,0 +1,156 @@
+/**
+ * What the server shows, kept current from engine events: every berth container (inspected) and
+ * every berth network. A full read at (re)connection, then only the container an event names is
+ * read again, so a page or a scrape never makes the server poll the engine.
+ */
+import type { Engine } from "../engine/engine.js";
+import type { ContainerDetails } from "../engine/types.js";
+import { sinceOf, stateOf, type ServiceState } from "../health/state.js";
+import { LABEL, managedFilter } from "../labels.js";
+import { readBack, hostAddress } from "../ports/bindings.js";
+
+export interface ContainerRecord {
+  id: string;
+  name: string;
+  project: string;
+  service: string;
+  number: number;
+  image: string;
+  state: ServiceState;
+  /** The engine's own status (running, exited, …) and health status (none, starting, healthy, unhealthy). */
+  status: string;
+  health: string;
+  /** ISO time of the last state transition. */
+  since?: string;
+  startedAt?: string;
+  exitCode: number;
+  restartCount: number;
+  oomKilled: boolean;
+  ports: { containerPort: number; protocol: string; hostIp: string; hostPort: number; address: string }[];
+  dependsOn: string[];
+  labels: Record<string, string>;
+  lastCheck?: { exitCode: number; output: string; at: string };
+}
+
+export interface NetworkRecord {
+  id: string;
+  name: string;
+  project: string;
+  labels: Record<string, string>;
+}
+
+export function recordOf(c: ContainerDetails): ContainerRecord {
+  const valid = (t?: string) => (t && !t.startsWith("0001") ? t : undefined);
+  const last = c.state.healthLog.at(-1);
+  const since = sinceOf(c.state);
+  const startedAt = valid(c.state.startedAt);
+  return {
+    id: c.id,
+    name: c.name,
+    project: c.labels[LABEL.project] ?? "?",
+    service: c.labels[LABEL.service] ?? "?",
+    number: Number(c.labels[LABEL.number] ?? 1),
+    image: c.image,
+    state: stateOf(c.state, c.labels[LABEL.job] === "true"),
+    status: c.state.status,
+    health: c.state.health,
+    ...(since ? { since } : {}),
+    ...(startedAt ? { startedAt } : {}),
+    exitCode: c.state.exitCode,
+    restartCount: c.state.restartCount,
+    oomKilled: c.state.oomKilled,
+    ports: readBack(c.ports).map((p) => ({ ...p, address: hostAddress(p) })),
+    dependsOn: (c.labels[LABEL.dependsOn] ?? "").split(",").filter(Boolean).sort(),
+    labels: c.labels,
+    ...(last ? { lastCheck: { exitCode: last.exitCode, output: last.output.trim().slice(-500), at: last.end } } : {}),
+  };
+}
+
+/** How long a destroyed container's id is remembered (far longer than any inspect takes). */
+const REMOVED_MEMORY_MS = 60_000;
+
+/** Runs `fn` over `items` with at most `limit` at once. */
+async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+export class LiveModel {
+  private containers = new Map<string, ContainerRecord>();
+  private networks = new Map<string, NetworkRecord>();
+  /** Containers destroyed lately (id → when), so a late inspect answer cannot resurrect them. */
+  private readonly removed = new Map<string, number>();
+  /** Bumped on every change; SSE clients get a snapshot when it moves. */
+  version = 0;
+  /** When the model last matched the engine completely. */
+  syncedAt: number | undefined;
+
+  constructor(private readonly onChange: () => void) {}
+
+  get containerList(): ContainerRecord[] {
+    return [...this.containers.values()];
+  }
+
+  get networkList(): NetworkRecord[] {
+    return [...this.networks.values()];
+  }
+
+  private changed(): void {
+    this.version++;
+    this.onChange();
+  }
+
+  /** Reads every berth container and network; replaces what the model had. */
+  async resync(engine: Engine, signal: AbortSignal): Promise<void> {
+    const [list, nets] = await Promise.all([engine.listContainers(managedFilter(), { signal }), engine.listNetworks(managedFilter(), { signal })]);
+    const details = await mapLimited(list, 8, (c) => engine.inspectContainer(c.id, { signal }).catch((e: unknown) => {
+      if ((e as { code?: string }).code === "NOT_FOUND") return null; // removed meanwhile
+      throw e;
+    }));
+    this.containers = new Map(details.filter((d) => d !== null).map((d) => [d.id, recordOf(d)]));
+    this.networks = new Map(nets.map((n) => [n.id, { id: n.id, name: n.name, project: n.labels[LABEL.project] ?? "?", labels: n.labels }]));
+    this.syncedAt = Date.now();
+    this.changed();
+  }
+
+  /** Reads one container again after an event named it; a 404 means it is gone. */
+  async refreshContainer(engine: Engine, id: string, signal: AbortSignal): Promise<void> {
+    try {
+      const d = await engine.inspectContainer(id, { signal });
+      // An inspect answered just before the container's removal must not bring it back.
+      if (d.labels[LABEL.managed] !== "true" || this.removed.has(id)) return;
+      this.containers.set(id, recordOf(d));
+    } catch (error) {
+      if ((error as { code?: string }).code !== "NOT_FOUND") throw error;
+      if (!this.containers.delete(id)) return;
+    }
+    this.changed();
+  }
+
+  async refreshNetworks(engine: Engine, signal: AbortSignal): Promise<void> {
+    const nets = await engine.listNetworks(managedFilter(), { signal });
+    this.networks = new Map(nets.map((n) => [n.id, { id: n.id, name: n.name, project: n.labels[LABEL.project] ?? "?", labels: n.labels }]));
+    this.changed();
+  }
+
+  /** A container the engine reported destroyed: no need to ask the engine. */
+  forget(id: string): void {
+    const now = Date.now();
+    this.removed.set(id, now);
+    for (const [old, at] of this.removed) if (now - at > REMOVED_MEMORY_MS) this.removed.delete(old);
+    if (this.containers.delete(id)) this.changed();
+  }
+
+  /** A network the engine reported destroyed. */
+  forgetNetwork(id: string): void {
+    if (this.networks.delete(id)) this.changed();
+  }
+}
