@@ -11,6 +11,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, openSync, closeSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { setPriority } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { Owner } from "../labels.js";
 import { ensureSharedDir, removeQuietly } from "../locks/atomic-file.js";
@@ -47,6 +48,12 @@ export function reaperScript(moduleUrl: string = import.meta.url): string | unde
   if (here.endsWith(".ts")) candidates.push(resolve(dirname(here), "../../dist/cleanup/reaper-main.js"));
   return candidates.find((c) => existsSync(c));
 }
+
+/**
+ * Nice value of the reaper process: mildly lower priority, so its start-up yields to the acquire
+ * that spawned it, yet it still gets a fair share (about a third of a busy CPU) to reap in time.
+ */
+const REAPER_NICENESS = 5;
 
 /** True when a live reaper watches `owner` on `endpoint`; touches its lease so it stays. */
 function touchLiveReaper(path: string): boolean {
@@ -93,6 +100,15 @@ export function ensureReaper(o: EnsureReaperOptions): ReaperLease {
       env: childEnv,
     });
     child.unref();
+    // Background work: its start-up (loading Node and the Engine API client) must not take CPU from
+    // the acquire it protects, which is starting containers at that moment.
+    if (child.pid) {
+      try {
+        setPriority(child.pid, REAPER_NICENESS);
+      } catch {
+        // not permitted here: it runs at normal priority
+      }
+    }
   } finally {
     closeSync(logFd);
   }
