@@ -54,6 +54,18 @@ export default defineConfig({
           sequence: { groupOrder: 2 },
         },
       },
+      {
+        test: {
+          // A real 3-node swarm (Docker-in-Docker nodes) built once for the whole suite: one file at a time, last.
+          name: "swarm",
+          include: ["test/swarm/**/*.test.ts"],
+          ...engineTests,
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
+          maxWorkers: 1,
+          sequence: { groupOrder: 3 },
+        },
+      },
     ],
   },
 });

@@ -9,6 +9,7 @@ import type { Engine } from "../engine/engine.js";
 import { LABEL, type Owner } from "../labels.js";
 import { removeQuietly } from "../locks/atomic-file.js";
 import { cleanOrphans } from "./orphans.js";
+import { cleanSwarmOrphans } from "../swarm/cleanup.js";
 import { ownerFilter } from "./ownership.js";
 import { processLiveness } from "./process-liveness.js";
 import { claim, pendingFile, pendingProjects, pidFile, readRecord } from "./reaper-files.js";
@@ -32,6 +33,9 @@ export interface ReaperLoopOptions {
 }
 
 export type ReaperOutcome = "reaped" | "idle" | "duplicate";
+
+/** How long a swarm network's removal waits for its tasks' containers to stop (their stop grace period). */
+const SWARM_SETTLE_MS = 30_000;
 
 /** Resources created by requests still in flight when the owner died appear a moment later. */
 const SETTLE_MS = 1500;
@@ -75,8 +79,8 @@ async function isIdle(o: ReaperLoopOptions, path: string, getEngine: () => Promi
   try {
     const e = await getEngine();
     const f = ownerFilter(o.owner);
-    const [c, n, v] = await Promise.all([e.listContainers(f), e.listNetworks(f), e.listVolumes(f)]);
-    return c.length + n.length + v.length === 0;
+    const [c, n, v, s] = await Promise.all([e.listContainers(f), e.listNetworks(f), e.listVolumes(f), cleanSwarmOrphans(e, { filter: f, everything: true, dryRun: true })]);
+    return c.length + n.length + v.length + s.items.length === 0;
   } catch {
     return false; // cannot tell: keep watching
   }
@@ -118,9 +122,13 @@ async function reap(o: ReaperLoopOptions, getEngine: () => Promise<Engine>): Pro
   for (;;) {
     try {
       const e = await getEngine();
-      const passes = [
+      const passes: { items: { kind: string; name: string; project: string; reason: string }[]; failed: { item: { kind: string; name: string }; error: string }[] }[] = [
         await cleanOrphans(e, { filter: owned }),
         ...(await Promise.all(pending.map((project) => cleanOrphans(e, { filter: { ...anyLifetime, [LABEL.project]: project }, all: true, volumes: true })))),
+        // On a swarm manager, the owner's services, networks, secrets and configs too (none elsewhere);
+        // a network is removable only once the removed services' containers stopped on every node.
+        await cleanSwarmOrphans(e, { filter: owned, settleMs: SWARM_SETTLE_MS }),
+        ...(await Promise.all(pending.map((project) => cleanSwarmOrphans(e, { filter: { ...anyLifetime, [LABEL.project]: project }, everything: true, settleMs: SWARM_SETTLE_MS })))),
       ];
       const removed = passes.flatMap((p) => p.items);
       const failed = passes.flatMap((p) => p.failed);

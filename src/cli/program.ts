@@ -24,6 +24,7 @@ import { registerServiceOps } from "./commands/service-ops.js";
 import { registerStatus } from "./commands/status.js";
 import { registerTroubleshoot } from "./commands/troubleshoot.js";
 import { registerUp } from "./commands/up.js";
+import { registerUpdate } from "./commands/swarm.js";
 import { registerValidate } from "./commands/validate.js";
 import { registerVersion } from "./commands/version.js";
 
@@ -96,16 +97,17 @@ export function buildProgram(ctx: CliContext): Command {
   registerPort(program, ctx, globals);
   registerLogs(program, ctx, globals);
   registerExec(program, ctx, globals);
-  registerServiceOps(program, ctx, globals);
-  registerConfig(program, ctx, globals);
-  registerVersion(program, ctx, globals);
-  registerCompletion(program, ctx);
-  registerClean(program, ctx, globals);
   registerDoctor(program, ctx, globals);
   registerGraph(program, ctx, globals);
   registerTroubleshoot(program, ctx, globals);
   registerValidate(program, ctx, globals);
+  registerServiceOps(program, ctx, globals);
   registerServe(program, ctx, globals);
+  registerConfig(program, ctx, globals);
+  registerVersion(program, ctx, globals);
+  registerCompletion(program, ctx);
+  registerClean(program, ctx, globals);
+  registerUpdate(program, ctx, globals);
   program.hook("preAction", (_program, command) => reapBeforeCommand(ctx, command.name()));
   return program;
 }

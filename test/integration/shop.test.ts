@@ -52,7 +52,7 @@ describe("example shop stack", () => {
     } finally {
       const down = await berth(["down", project]);
       expect(down.code, down.stderr).toBe(0);
-      expect(down.stdout).toContain(`Removed ${project}: 4 containers, 1 networks`);
+      expect(down.stdout).toContain(`Removed ${project}: 4 containers, 1 network`);
     }
     expect(await resourcesOf(await engine(), project)).toEqual([]);
   });

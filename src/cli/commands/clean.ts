@@ -5,8 +5,9 @@ import { BerthError } from "../../errors.js";
 import { acquireLock } from "../../locks/file-lock.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { EXIT } from "../exit-codes.js";
+import { addPlatformOptions, onSwarm, swarmClean, type PlatformOptions } from "./swarm.js";
 
-interface CleanCliOptions {
+interface CleanCliOptions extends PlatformOptions {
   all?: boolean;
   olderThan?: string;
   dryRun?: boolean;
@@ -43,7 +44,7 @@ const REASON: Record<CleanItem["reason"], string> = {
 };
 
 export function registerClean(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
-  program
+  const cmd = program
     .command("clean")
     .description("remove berth's orphans: environments whose owner process died or whose time-to-live passed (never anything berth did not create)")
     .option("--all", "every berth environment of this user, orphan or not")
@@ -51,7 +52,8 @@ export function registerClean(program: Command, ctx: CliContext, globals: () => 
     .option("--dry-run", "list what would be removed, remove nothing")
     .option("-v, --volumes", "also remove named volumes (those of dead owners' test environments always go)")
     .addOption(new Option("--label <key=value>", "only resources that also carry this label (repeatable)").argParser(collect))
-    .addHelpText("after", "\nSelection is by berth's labels only (dev.berth.managed=true and the owner labels); names never matter.\n\nExamples:\n  berth clean --dry-run\n  berth clean --older-than 2h\n  berth clean --all -v")
+    .addHelpText("after", "\nSelection is by berth's labels only (dev.berth.managed=true and the owner labels); names never matter.\n\nExamples:\n  berth clean --dry-run\n  berth clean --older-than 2h\n  berth clean --all -v\n  berth clean --on swarm --engine tcp://manager:2375   # services, overlay networks, secrets, configs");
+  addPlatformOptions(cmd)
     .action(async (o: CleanCliOptions) => {
       const g = globals();
       const options = {
@@ -62,6 +64,7 @@ export function registerClean(program: Command, ctx: CliContext, globals: () => 
         filter: labelFilter(o.label),
         signal: ctx.signal,
       };
+      if (onSwarm(o)) return swarmClean(ctx, g, o, options);
       const engine = await ctx.engine();
       await using _lock = o.dryRun ? undefined : await acquireLock("cleanup", { env: ctx.env, signal: ctx.signal, timeoutMs: 30_000, command: "berth clean" });
       const r = await cleanOrphans(engine, options);

@@ -5,8 +5,9 @@ import { parseDuration } from "../context.js";
 import { colorEnabled, makeColors } from "../progress/colors.js";
 import { serviceList, targetProject } from "../target.js";
 import { BerthError } from "../../errors.js";
+import { addPlatformOptions, onSwarm, swarmLogs, type PlatformOptions } from "./swarm.js";
 
-interface LogsOptions {
+interface LogsOptions extends PlatformOptions {
   follow?: boolean;
   since?: string;
   tail?: string;
@@ -23,7 +24,7 @@ function sinceMs(text: string | undefined): number | undefined {
 }
 
 export function registerLogs(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
-  program
+  const cmd = program
     .command("logs")
     .description("print (or follow) the output of an environment's services, merged in time order")
     .argument("[services...]", "services to show (default: all)")
@@ -32,11 +33,13 @@ export function registerLogs(program: Command, ctx: CliContext, globals: () => G
     .option("-n, --tail <lines>", "only the last N lines of each container")
     .option("-t, --timestamps", "show the engine's timestamps")
     .option("--no-prefix", "do not prefix lines with the container's name")
-    .addHelpText("after", "\nExamples:\n  berth logs\n  berth logs -f --tail 20 backend\n  berth logs -p my-env --since 5m postgres redis --json")
+    .addHelpText("after", "\nExamples:\n  berth logs\n  berth logs -f --tail 20 backend\n  berth logs -p my-env --since 5m postgres redis --json\n  berth logs --on swarm -p shop backend   # every task's lines, prefixed service.slot@node");
+  addPlatformOptions(cmd)
     .action(async (services: string[], o: LogsOptions) => {
       const g = globals();
       const tail = o.tail === undefined ? undefined : Number(o.tail);
       if (tail !== undefined && (!Number.isInteger(tail) || tail < 0)) throw new BerthError("USAGE", `--tail ${o.tail}: give a whole number of lines`);
+      if (onSwarm(o)) return swarmLogs(ctx, g, { ...o, tail, sinceMs: sinceMs(o.since) }, serviceList(services));
       const { engine, project } = await targetProject(ctx, g);
       const { readLogs, followLogs } = await import("../../lifecycle/logs.js");
       const colors = makeColors(colorEnabled(ctx.env, process.stdout.isTTY === true, g.color));

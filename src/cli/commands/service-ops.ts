@@ -4,8 +4,9 @@ import { BerthError } from "../../errors.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { parseTimeout } from "../context.js";
 import { serviceList, targetProject } from "../target.js";
+import { addPlatformOptions, onSwarm, swarmServiceOp, type PlatformOptions } from "./swarm.js";
 
-interface OpOptions {
+interface OpOptions extends PlatformOptions {
   services?: string;
   stopTimeout?: string;
   wait?: boolean;
@@ -37,10 +38,11 @@ function register(program: Command, ctx: CliContext, globals: () => GlobalOption
     .option("--services <list>", "comma-separated services, e.g. --services postgres,redis");
   if (op === "restart" || op === "stop") cmd.option("--stop-timeout <seconds>", "seconds to wait for a clean stop before SIGKILL (default 10)");
   if (op === "restart" || op === "start") cmd.option("--no-wait", "do not wait until the services are ready");
-  cmd
-    .addHelpText("after", `\nExamples:\n  berth ${op}\n  berth ${op} -p my-env --services postgres,redis${op === "wait" ? " --timeout 30s" : ""}\n  berth ${op} backend --json`)
+  cmd.addHelpText("after", `\nExamples:\n  berth ${op}\n  berth ${op} -p my-env --services postgres,redis${op === "wait" ? " --timeout 30s" : ""}\n  berth ${op} backend --json`);
+  addPlatformOptions(cmd)
     .action(async (positional: string[], o: OpOptions) => {
       const g = globals();
+      if (onSwarm(o)) return swarmServiceOp(ctx, g, o, op, serviceList(positional, o.services));
       const { engine, project } = await targetProject(ctx, g);
       const ops = await import("../../lifecycle/operations.js");
       const base = { services: serviceList(positional, o.services), signal: ctx.signal, timeoutMs: parseTimeout(g.timeout, 180_000), stopTimeoutSec: stopTimeout(o.stopTimeout), wait: o.wait };

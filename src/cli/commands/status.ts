@@ -2,16 +2,19 @@ import type { Command } from "commander";
 import { addUsage, listEnvironments } from "../../lifecycle/status.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { servicesTable } from "../render.js";
+import { addPlatformOptions, onSwarm, swarmStatus, type PlatformOptions } from "./swarm.js";
 
 export function registerStatus(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
-  program
+  const cmd = program
     .command("status [project]")
     .alias("ps")
     .description("list berth's environments and their services with state and published ports")
     .option("--no-stats", "skip CPU and memory (the engine takes about a second to sample them)")
-    .addHelpText("after", "\nExamples:\n  berth status\n  berth status berth-test-20261124020512-a1b2c3 --json\n  berth status --no-stats   # states and ports only, faster")
-    .action(async (project: string | undefined, opts: { stats: boolean }) => {
+    .addHelpText("after", "\nExamples:\n  berth status\n  berth status berth-test-20261124020512-a1b2c3 --json\n  berth status --no-stats   # states and ports only, faster\n  berth status --on swarm --engine tcp://manager:2375   # services, tasks per node, nodes");
+  addPlatformOptions(cmd)
+    .action(async (project: string | undefined, opts: PlatformOptions & { stats: boolean }) => {
       const g = globals();
+      if (onSwarm(opts)) return swarmStatus(ctx, g, opts, project);
       const engine = await ctx.engine();
       const envs = await listEnvironments(engine, { project: project ?? g.projectName, signal: ctx.signal });
       if (opts.stats) await addUsage(engine, envs, { signal: ctx.signal });

@@ -5,8 +5,9 @@ import { parseStrategy } from "../../ports/strategy.js";
 import { acquireWithProgress } from "../acquire-with-progress.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { summaryTable } from "../render.js";
+import { addPlatformOptions, onSwarm, swarmUp, type PlatformOptions } from "./swarm.js";
 
-interface UpOptions {
+interface UpOptions extends PlatformOptions {
   keepOnFailure?: boolean;
   env?: string;
   ports?: string;
@@ -27,7 +28,7 @@ export function parseScale(values: string[] = []): Record<string, number> | unde
 }
 
 export function registerUp(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
-  program
+  const cmd = program
     .command("up")
     .alias("acquire")
     .description("create an isolated environment from the compose file(s) and wait until every service is ready")
@@ -40,10 +41,15 @@ export function registerUp(program: Command, ctx: CliContext, globals: () => Glo
       "after",
       "\nProgress: a live per-service view on a terminal, one timestamped line per transition otherwise,\n" +
         "NDJSON events then a result object with --json. The environment lives until `berth down`.\n" +
-        "\nExamples:\n  berth up -f examples/shop/compose.yml\n  berth up -f compose.yml -f compose.test.yml --timeout 2m --json\n  berth up -p shop --scale backend=3 --ports range\n  PROJECT=$(berth up -q)   # prints only the environment's name",
-    )
+        "\nExamples:\n  berth up -f examples/shop/compose.yml\n  berth up -f compose.yml -f compose.test.yml --timeout 2m --json\n  berth up -p shop --scale backend=3 --ports range\n  PROJECT=$(berth up -q)   # prints only the environment's name\n  berth up --on swarm --engine tcp://manager:2375 -f compose.yml   # swarm services (docs/swarm.md)",
+    );
+  addPlatformOptions(cmd)
     .action(async (o: UpOptions) => {
       const g = globals();
+      if (onSwarm(o)) {
+        if (o.ports !== undefined || o.build) throw new BerthError("USAGE", `${o.ports !== undefined ? "--ports" : "--build"} does not apply to --on swarm`, { hint: "On swarm, ports are published in host mode on each task's node (a free port unless the file fixes one), and images must already exist on every node." });
+        return swarmUp(ctx, g, { on: o.on, engine: o.engine, env: o.env, keepOnFailure: o.keepOnFailure, scale: parseScale(o.scale) });
+      }
       const ports = o.ports === undefined ? undefined : parseStrategy(o.ports, "test");
       const { env, reporter, elapsedMs } = await acquireWithProgress(ctx, g, {
         lifetime: "detached",
