@@ -499,7 +499,8 @@ export class Engine {
    * for each event until the signal aborts. Resolves once the subscription is established so
    * that no event after the call can be missed.
    */
-  async subscribe(filter: { labels: LabelFilter; types?: string[] }, onEvent: (e: EngineEvent) => void, options: { signal: AbortSignal }): Promise<void> {
+  /** `onEnd`: the stream ended without being aborted (the engine stopped or restarted). */
+  async subscribe(filter: { labels: LabelFilter; types?: string[] }, onEvent: (e: EngineEvent) => void, options: { signal: AbortSignal; onEnd?: () => void }): Promise<void> {
     const stream = (await this.call("subscribe to engine events", () =>
       this.docker.getEvents({
         filters: { label: labelFilters(filter.labels), ...(filter.types ? { type: filter.types } : {}) },
@@ -522,7 +523,15 @@ export class Engine {
         }
       }
     });
-    stream.on("error", () => undefined);
+    let ended = false;
+    const onEnd = () => {
+      if (ended || options.signal.aborted) return;
+      ended = true;
+      options.onEnd?.();
+    };
+    stream.on("error", onEnd);
+    stream.on("end", onEnd);
+    stream.on("close", onEnd);
     options.signal.addEventListener("abort", () => stream.destroy(), { once: true });
   }
 

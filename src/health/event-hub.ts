@@ -11,6 +11,7 @@ type Listener = (e: EngineEvent) => void;
 export class EventHub {
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly controller = new AbortController();
+  private lost = false;
 
   private constructor() {}
 
@@ -21,9 +22,14 @@ export class EventHub {
     await engine.subscribe(
       { labels: { [LABEL.project]: project }, types: ["container"] },
       (e) => hub.dispatch(e),
-      { signal: hub.controller.signal },
+      { signal: hub.controller.signal, onEnd: () => (hub.lost = true) },
     );
     return hub;
+  }
+
+  /** Whether the engine's event stream broke off (the engine stopped or restarted meanwhile). */
+  get engineLost(): boolean {
+    return this.lost;
   }
 
   private dispatch(e: EngineEvent): void {

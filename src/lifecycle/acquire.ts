@@ -186,7 +186,7 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
         },
         // After engine trouble, removals made while dockerd was going down can come back when it
         // starts again (its store was closing): the project must stay gone for a few seconds.
-        engineTroubleSeen(failure) ? () => nothingLeft(engine, project, fresh ? undefined : created) : undefined,
+        engineTroubleSeen(failure) || hub.engineLost ? () => nothingLeft(engine, project, fresh ? undefined : created) : undefined,
       );
       if (left) {
         failure.details.rollbackError = left;

@@ -19,6 +19,20 @@ describe("berth serve: the dashboard", () => {
   let browser: Browser | undefined;
   let page: Page;
   const card = () => page.locator(`section.env[data-project="${project}"]`);
+  /**
+   * A screenshot of this test's card. The page redraws an environment's card whenever the engine
+   * reports a change, and other suites' environments change all the time on this shared engine, so
+   * the element can be replaced mid-shot: take it again (screenshots are artifacts, not assertions).
+   */
+  const shootCard = async (path: string) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await card().screenshot({ path, timeout: 5000 });
+      } catch (error) {
+        if (attempt >= 5 || !/not attached|detached/i.test(String(error))) throw error;
+      }
+    }
+  };
 
   beforeAll(async () => {
     // Installs Debian's chromium on a fresh machine; prints one line when it is there already.
@@ -71,7 +85,7 @@ describe("berth serve: the dashboard", () => {
     expect(await card().locator('.graph g.node[data-service="frontend"] text.st').textContent()).toBe("STOPPED");
     expect(await card().getAttribute("data-state")).toBe("stopped");
     // Other suites' environments share the engine (and the page): the card is this test's picture.
-    await card().screenshot({ path: `${artifacts}/server-page-desktop-stopped.png` });
+    await shootCard(`${artifacts}/server-page-desktop-stopped.png`);
   });
 
   it("fits a 375 px phone screen, tails a service's logs and shows the health report", async () => {
@@ -86,7 +100,7 @@ describe("berth serve: the dashboard", () => {
     // Nothing wider than the screen: no sideways scrolling on a phone.
     const scrollWidth = await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
     expect(scrollWidth).toBeLessThanOrEqual(375);
-    await card().screenshot({ path: `${artifacts}/server-page-phone.png` });
+    await shootCard(`${artifacts}/server-page-phone.png`);
     await page.screenshot({ path: `${artifacts}/server-page-phone-viewport.png` });
   });
 });
