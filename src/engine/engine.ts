@@ -4,7 +4,7 @@ import { BerthError } from "../errors.js";
 import { engineMessage, toBerthError, statusOf } from "./errors.js";
 import { Semaphore } from "./semaphore.js";
 import { FrameDecoder, demuxToText } from "./stream-frames.js";
-import { drain, hostConfigOf, labelFilters, memoryInUse, NS_PER_MS, toHealthcheck, type LabelFilter } from "./wire.js";
+import { drain, hostConfigOf, labelFilters, memoryInUse, NS_PER_MS, onJsonLines, toHealthcheck, type LabelFilter } from "./wire.js";
 import type {
   CallOptions,
   ContainerCreateRequest,
@@ -507,20 +507,12 @@ export class Engine {
         abortSignal: options.signal,
       } as {}),
     )) as NodeJS.ReadableStream & { destroy(): void };
-    let pending = "";
-    stream.on("data", (chunk: Buffer) => {
-      pending += chunk.toString("utf8");
-      let nl: number;
-      while ((nl = pending.indexOf("\n")) >= 0) {
-        const line = pending.slice(0, nl).trim();
-        pending = pending.slice(nl + 1);
-        if (!line) continue;
-        try {
-          const e = JSON.parse(line) as { Type: string; Action: string; Actor: { ID: string; Attributes?: Labels }; timeNano: number };
-          onEvent({ type: e.Type, action: e.Action, id: e.Actor.ID, labels: e.Actor.Attributes ?? {}, time: Math.floor(e.timeNano / NS_PER_MS) });
-        } catch {
-          // A malformed line cannot be acted on; the waiters' own checks cover what it would have said.
-        }
+    onJsonLines(stream, (line) => {
+      try {
+        const e = JSON.parse(line) as { Type: string; Action: string; Actor: { ID: string; Attributes?: Labels }; timeNano: number };
+        onEvent({ type: e.Type, action: e.Action, id: e.Actor.ID, labels: e.Actor.Attributes ?? {}, time: Math.floor(e.timeNano / NS_PER_MS) });
+      } catch {
+        // A malformed line cannot be acted on; the waiters' own checks cover what it would have said.
       }
     });
     let ended = false;

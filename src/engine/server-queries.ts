@@ -11,8 +11,8 @@ import Docker from "dockerode";
 import type { Engine } from "./engine.js";
 import { toBerthError } from "./errors.js";
 import type { EngineEvent, Labels } from "./types.js";
+import { NS_PER_MS, onJsonLines } from "./wire.js";
 
-const NS_PER_MS = 1_000_000;
 
 export interface EventQuery {
   /** e.g. ["container"] or ["network"]. */
@@ -73,23 +73,15 @@ export class ServerQueries {
     } catch (error) {
       throw toBerthError(error, "subscribe to engine events", this.engine.endpoint);
     }
-    let pending = "";
-    stream.on("data", (chunk: Buffer) => {
-      pending += chunk.toString("utf8");
-      let nl: number;
-      while ((nl = pending.indexOf("\n")) >= 0) {
-        const line = pending.slice(0, nl).trim();
-        pending = pending.slice(nl + 1);
-        if (!line) continue;
-        try {
-          const e = JSON.parse(line) as { Type: string; Action: string; Actor: { ID: string; Attributes?: Labels }; timeNano: number };
-          // JSON numbers lose the last digits of a nanosecond time; the raw text keeps them.
-          const raw = /"timeNano":(\d+)/.exec(line)?.[1];
-          const timeNano = raw ? BigInt(raw) : BigInt(Math.floor(e.timeNano));
-          onEvent({ type: e.Type, action: e.Action, id: e.Actor.ID, labels: e.Actor.Attributes ?? {}, time: Number(timeNano / BigInt(NS_PER_MS)), timeNano });
-        } catch {
-          // A malformed line cannot be acted on; the next full refresh covers what it would have said.
-        }
+    onJsonLines(stream, (line) => {
+      try {
+        const e = JSON.parse(line) as { Type: string; Action: string; Actor: { ID: string; Attributes?: Labels }; timeNano: number };
+        // JSON numbers lose the last digits of a nanosecond time; the raw text keeps them.
+        const raw = /"timeNano":(\d+)/.exec(line)?.[1];
+        const timeNano = raw ? BigInt(raw) : BigInt(Math.floor(e.timeNano));
+        onEvent({ type: e.Type, action: e.Action, id: e.Actor.ID, labels: e.Actor.Attributes ?? {}, time: Number(timeNano / BigInt(NS_PER_MS)), timeNano });
+      } catch {
+        // A malformed line cannot be acted on; the next full refresh covers what it would have said.
       }
     });
     const ended = new Promise<Error | undefined>((resolve) => {

@@ -90,3 +90,17 @@ export function memoryInUse(m: { usage?: number; stats?: Record<string, number> 
   const inactive = m.stats?.total_inactive_file ?? m.stats?.inactive_file ?? 0;
   return inactive < usage ? usage - inactive : usage;
 }
+
+/** Calls `onLine` with each non-empty line of a newline-delimited JSON stream (the events API), however it is chunked. */
+export function onJsonLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+  let pending = "";
+  stream.on("data", (chunk: Buffer) => {
+    pending += chunk.toString("utf8");
+    let nl: number;
+    while ((nl = pending.indexOf("\n")) >= 0) {
+      const line = pending.slice(0, nl).trim();
+      pending = pending.slice(nl + 1);
+      if (line) onLine(line);
+    }
+  });
+}

@@ -186,7 +186,13 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
         },
         // After engine trouble, removals made while dockerd was going down can come back when it
         // starts again (its store was closing): the project must stay gone for a few seconds.
-        engineTroubleSeen(failure) || hub.engineLost ? () => nothingLeft(engine, project, fresh ? undefined : created) : undefined,
+        // Asked after the first attempt: a request refused by a stopping engine can fail the
+        // acquire a moment before its event stream closes.
+        {
+          needed: () => engineTroubleSeen(failure) || hub.engineLost,
+          staysGone: () => nothingLeft(engine, project, fresh ? undefined : created),
+          engineLost: () => hub.engineLost,
+        },
       );
       if (left) {
         failure.details.rollbackError = left;
@@ -304,17 +310,25 @@ const ROLLBACK_PATIENCE_MS = 60_000;
  * seconds; each attempt re-reads what exists, so retrying is safe). Returns why it finally failed,
  * or undefined once everything is gone.
  */
-async function rollBack(attempt: () => Promise<void>, staysGone?: () => Promise<boolean>): Promise<string | undefined> {
+async function rollBack(
+  attempt: () => Promise<void>,
+  settle: { needed: () => boolean; staysGone: () => Promise<boolean>; engineLost: () => boolean },
+): Promise<string | undefined> {
   const deadline = Date.now() + ROLLBACK_PATIENCE_MS;
   for (let wait = 250; ; wait = Math.min(wait * 2, 4000)) {
     try {
       await attempt();
-      if (!staysGone) return undefined;
+      // Time for a stopping engine's event stream to close, so `needed` can tell.
+      await new Promise((r) => setTimeout(r, STREAM_END_GRACE_MS));
+      if (!settle.needed()) return undefined;
+      const lostBefore = settle.engineLost();
       let settled = true;
       for (let check = 0; check < 2 && settled; check++) {
         await new Promise((r) => setTimeout(r, SETTLE_CHECK_MS));
-        settled = await staysGone();
+        settled = await settle.staysGone();
       }
+      // The engine went away during the checks (it was shutting down): check again once it is back.
+      if (settled && settle.engineLost() && !lostBefore) settled = false;
       if (settled) return undefined;
       if (Date.now() > deadline) return "the engine kept bringing back what was removed";
     } catch (error) {
@@ -326,9 +340,18 @@ async function rollBack(attempt: () => Promise<void>, staysGone?: () => Promise<
 
 /** Pause between the checks that a rollback after engine trouble stays done. */
 const SETTLE_CHECK_MS = 2500;
+/** How long after a rollback a broken-off event stream still counts as engine trouble. */
+const STREAM_END_GRACE_MS = 250;
 
+/**
+ * Signs that the engine itself may be stopping or restarting: unreachable, a step failing on its
+ * lost state, or a container killed by SIGTERM/SIGKILL that berth did not send (dockerd stops every
+ * container when it shuts down, while its API still answers).
+ */
 function engineTroubleSeen(failure: BerthError): boolean {
-  return failure.code === "ENGINE_UNREACHABLE" || failure.details.engineTrouble === true;
+  const d = failure.details;
+  const killedFromOutside = failure.code === "SERVICE_FAILED" && (d.exitCode === 143 || d.exitCode === 137) && d.oomKilled !== true;
+  return failure.code === "ENGINE_UNREACHABLE" || d.engineTrouble === true || killedFromOutside;
 }
 
 /** Whether the engine answers and has nothing left of what the rollback removes. */

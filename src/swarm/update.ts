@@ -95,7 +95,10 @@ async function updateFailure(swarm: Swarm, project: string, service: string, s: 
   const failedNew = tasks.filter((t) => t.image === target && t.desiredState !== "running" && ["complete", "failed", "rejected"].includes(t.state));
   const why = failedNew.map((t) => `${describeTask(t, nodeName)}${t.exitCode !== undefined && !t.error ? ` (exit ${t.exitCode} before it was healthy)` : ""}`);
   const rolledBack = s.update!.state === "rollback_completed";
-  const reason = messages.filter((m) => m !== s.update!.message && !/^(update|rollback) in progress$/.test(m)).join("; ") || s.update!.message;
+  // When the rollback finished between two polls, the swarm's own reason was never seen: say what it means.
+  const reason =
+    messages.filter((m) => m !== s.update!.message && !/^(update|rollback) in progress$/.test(m)).join("; ") ||
+    (rolledBack ? "the new tasks failed or never became healthy within update_config.monitor" : s.update!.message);
   const message = rolledBack
     ? `the update of ${service} to ${target} failed and the swarm rolled it back to ${s.image}: ${reason}`
     : `the update of ${service} to ${target} stopped (${s.update!.state}): ${reason}`;

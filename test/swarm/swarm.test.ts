@@ -200,7 +200,8 @@ describe.sequential("berth on a 3-node swarm", () => {
     const r = await berth(["update", ...engineArg, "-p", project, "backend", "--image", BROKEN]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`the update of backend to ${BROKEN} failed and the swarm rolled it back to berth-example/shop-backend:1`);
-    expect(r.stderr).toMatch(/update rolled back due to failure or early termination of task/);
+    // The swarm's own reason, or berth's when the rollback finished between two of its polls.
+    expect(r.stderr).toMatch(/update rolled back due to failure or early termination of task|the new tasks failed or never became healthy/);
     expect(r.stderr).toMatch(/new tasks that failed:\n\s+node\d: complete .*exit 0 before it was healthy/);
     const env = await eventually("backend ready on its old image", async () => {
       const e = (await status())!;
