@@ -192,6 +192,7 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
           needed: () => engineTroubleSeen(failure) || hub.engineLost,
           staysGone: () => nothingLeft(engine, project, fresh ? undefined : created),
           engineLost: () => hub.engineLost,
+          answering: () => engine.ping({ signal: AbortSignal.timeout(2000) }).then(() => true, () => false),
         },
       );
       if (left) {
@@ -312,7 +313,7 @@ const ROLLBACK_PATIENCE_MS = 60_000;
  */
 async function rollBack(
   attempt: () => Promise<void>,
-  settle: { needed: () => boolean; staysGone: () => Promise<boolean>; engineLost: () => boolean },
+  settle: { needed: () => boolean; staysGone: () => Promise<boolean>; engineLost: () => boolean; answering: () => Promise<boolean> },
 ): Promise<string | undefined> {
   const deadline = Date.now() + ROLLBACK_PATIENCE_MS;
   for (let wait = 250; ; wait = Math.min(wait * 2, 4000)) {
@@ -332,7 +333,9 @@ async function rollBack(
       if (settled) return undefined;
       if (Date.now() > deadline) return "the engine kept bringing back what was removed";
     } catch (error) {
-      if (Date.now() + wait > deadline) return (error as Error).message;
+      // A healthy engine that refuses (e.g. a stale endpoint, moby#43286) will not change its mind.
+      const transient = settle.needed() || !(await settle.answering());
+      if (!transient || Date.now() + wait > deadline) return (error as Error).message;
       await new Promise((r) => setTimeout(r, wait));
     }
   }
