@@ -105,8 +105,12 @@ function leaseHolderDead(labels: Labels, p: CleanPolicy): boolean {
 async function stillAbandoned(engine: Engine, project: string, o: CleanOptions): Promise<AsyncDisposable | null> {
   const lock = await acquireLock(`project-${project}`, { timeoutMs: 0, signal: o.signal }).catch(() => null);
   if (!lock) return null;
-  const volumes = await engine.listVolumes({ [LABEL.managed]: "true", [LABEL.project]: project }, { signal: o.signal });
-  if (abandonedShared(volumes, policyFrom(o)).includes(project)) return lock;
+  try {
+    const volumes = await engine.listVolumes({ [LABEL.managed]: "true", [LABEL.project]: project }, { signal: o.signal });
+    if (abandonedShared(volumes, policyFrom(o)).includes(project)) return lock;
+  } catch {
+    // cannot tell: leave it for a later cleanup
+  }
   await lock.release();
   return null;
 }
