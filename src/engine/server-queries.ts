@@ -7,7 +7,7 @@
  * It uses its own client for the same endpoint and API version as the `Engine` it is given, so
  * `Engine` stays unchanged and the client's loose types still stay in this folder.
  */
-import Docker from "dockerode";
+import type Docker from "dockerode";
 import type { Engine } from "./engine.js";
 import { toBerthError } from "./errors.js";
 import type { EngineEvent, Labels } from "./types.js";
@@ -30,18 +30,6 @@ export interface TimedEvent extends EngineEvent {
   timeNano: bigint;
 }
 
-function clientFor(engine: Engine): Docker {
-  const endpoint = engine.endpoint;
-  const docker = endpoint.startsWith("unix://")
-    ? new Docker({ socketPath: endpoint.slice("unix://".length) })
-    : (() => {
-        const url = new URL(endpoint.replace(/^tcp:/, "http:"));
-        return new Docker({ host: url.hostname, port: Number(url.port || 2375), protocol: endpoint.startsWith("https") ? "https" : "http" });
-      })();
-  (docker.modem as unknown as { version: string }).version = `v${engine.info.negotiatedApiVersion}`;
-  return docker;
-}
-
 /** "seconds.nanoseconds", the engine's own precision for `since`. */
 function engineTime(ms: number): string {
   return (ms / 1000).toFixed(3);
@@ -51,7 +39,7 @@ export class ServerQueries {
   private readonly docker: Docker;
 
   constructor(readonly engine: Engine) {
-    this.docker = clientFor(engine);
+    this.docker = engine.client;
   }
 
   /**

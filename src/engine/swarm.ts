@@ -196,8 +196,7 @@ export class Swarm {
   private readonly docker: Docker;
 
   constructor(readonly engine: Engine) {
-    // The Engine keeps its client private to src/engine; this file is part of that boundary.
-    this.docker = (engine as unknown as { docker: Docker }).docker;
+    this.docker = engine.client;
   }
 
   get endpoint(): string {

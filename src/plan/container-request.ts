@@ -20,6 +20,14 @@ export function canonicalJson(value: unknown): string {
   );
 }
 
+/** A service's environment as the Engine API takes it: sorted `KEY=value`, unset (null) variables left out. */
+export function environmentList(environment: Record<string, string | null>): string[] {
+  return Object.entries(environment)
+    .filter((e): e is [string, string] => e[1] !== null)
+    .map(([k, v]) => `${k}=${v}`)
+    .sort();
+}
+
 export function hashOf(value: unknown): string {
   return createHash("sha256").update(canonicalJson(value)).digest("hex");
 }
@@ -82,10 +90,7 @@ export function containerRequest(ctx: RequestContext, service: ServiceSpec, numb
       [LABEL.dependsOn]: Object.keys(service.depends_on).sort().join(","),
       ...(isJob(spec, service) ? { [LABEL.job]: "true" } : {}),
     },
-    env: Object.entries(service.environment)
-      .filter((e): e is [string, string] => e[1] !== null)
-      .map(([k, v]) => `${k}=${v}`)
-      .sort(),
+    env: environmentList(service.environment),
     cmd: service.command,
     entrypoint: service.entrypoint,
     workingDir: service.working_dir,

@@ -13,7 +13,7 @@ import type { ProjectSpec, ServiceSpec } from "../compose/model.js";
 import type { SwarmServiceRequest, SwarmUpdatePolicy } from "../engine/swarm-types.js";
 import type { Labels } from "../engine/types.js";
 import { LABEL } from "../labels.js";
-import { hashOf } from "../plan/container-request.js";
+import { environmentList, hashOf } from "../plan/container-request.js";
 import { networkName } from "../plan/naming.js";
 import { serviceNetworkKeys } from "../plan/reconcile.js";
 import { swarmContainerLabels, swarmObjectName, swarmServiceLabels } from "./labels.js";
@@ -112,10 +112,7 @@ export function swarmServiceRequest(ctx: SwarmRequestContext, s: ServiceSpec): S
     image: s.image!,
     entrypoint: s.entrypoint,
     command: s.command,
-    env: Object.entries(s.environment)
-      .filter((e): e is [string, string] => e[1] !== null)
-      .map(([k, v]) => `${k}=${v}`)
-      .sort(),
+    env: environmentList(s.environment),
     workingDir: s.working_dir,
     user: s.user,
     hostname: s.hostname,
