@@ -6,8 +6,11 @@
 //            and removing the same containers and network directly;
 //   berth    `berth up` and `berth down` (the built CLI, as users run it), peak RSS during up, and
 //            the readiness detection delay (ready event − mtime of the chain's /ready file);
+//   API      berth's programmatic acquire()/release() in this process, as a test runner calls
+//            them: the same work without starting Node and loading berth for each command;
 //   compose  Debian's docker-compose v1 `up -d` plus a 100 ms health poll, and `down -v`;
-//   x10      10 chain environments at once: floor vs `berth up` (10 processes).
+//   x10      10 chain environments at once: floor vs `berth up` (10 processes) and vs 10 acquire()
+//            calls in this process.
 // Prints medians, spread (min–max) and ratios, then a Markdown table for the README.
 // Everything it creates carries the label dev.berth.bench=<run id> (compose v1: its project
 // names, which carry the run id) and is removed at the end, also on failure or Ctrl-C.
@@ -17,6 +20,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { loadProject } from "../dist/compose/index.js";
+import { acquire, connectEngine } from "../dist/index.js";
 import { engineClient, floorUp } from "./bench-floor.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -26,13 +30,15 @@ const runId = `${Date.now().toString(36)}${process.pid.toString(36)}`;
 const BENCH_LABEL = "dev.berth.bench";
 const labels = { [BENCH_LABEL]: runId };
 const docker = engineClient();
+// berth's own engine client for the API rows (connected once, as a test process would).
+let berthEngine;
 const allStacks = [
   { name: "chain", file: `${root}test/fixtures/stacks/chain.yml`, marker: "/ready" },
   { name: "shop", file: `${root}examples/shop/compose.yml` },
 ];
-// BENCH_ONLY=chain (or shop) for a quicker partial run while developing; the README table needs all.
+// BENCH_ONLY=chain (or shop, or x10) for a quicker partial run while developing; the README table needs all.
 const stacks = allStacks.filter((s) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY === s.name);
-const withX10 = !process.env.BENCH_ONLY;
+const withX10 = !process.env.BENCH_ONLY || process.env.BENCH_ONLY === "x10";
 let seq = 0;
 const projectName = (tag) => `bench-${runId}-${tag}-${++seq}`;
 
@@ -91,6 +97,19 @@ async function berthDown(project) {
   return Date.now() - t0;
 }
 
+/** acquire() in this process (loading the file included), then release(): berth as a library. */
+async function apiUp(stack, project) {
+  const t0 = Date.now();
+  const env = await acquire({ files: [stack.file], cwd: root, projectName: project, engine: berthEngine, env: { ...process.env, BERTH_LABELS: `${BENCH_LABEL}=${runId}`, BERTH_MAX_CONTAINERS: "1000" } });
+  return { upMs: Date.now() - t0, env };
+}
+
+async function apiDown(env) {
+  const t0 = Date.now();
+  await env.release();
+  return Date.now() - t0;
+}
+
 /** docker-compose v1 `up -d`, then an inspect poll every 100 ms until every container is healthy. */
 async function composeUp(stack, project) {
   const t0 = Date.now();
@@ -132,10 +151,11 @@ const fmt = (xs) => `${(median(xs) / 1000).toFixed(2)} s (${(Math.min(...xs) / 1
 const ratio = (a, b) => (median(a) / median(b)).toFixed(2);
 
 async function main() {
+  berthEngine = await connectEngine({ env: process.env });
   const results = {};
   for (const stack of stacks) {
     const spec = await loadProject({ files: [stack.file], cwd: root, env: { ...process.env } });
-    const r = (results[stack.name] = { floorUp: [], floorDown: [], berthUp: [], berthDown: [], composeUp: [], composeDown: [], rssKb: [], delays: [], floorDelays: [] });
+    const r = (results[stack.name] = { floorUp: [], floorDown: [], berthUp: [], berthDown: [], apiUp: [], apiDown: [], composeUp: [], composeDown: [], rssKb: [], delays: [], floorDelays: [] });
     for (let i = 0; i < RUNS; i++) {
       const f = await floorUp(docker, spec, projectName(`${stack.name}-floor`), labels);
       r.floorUp.push(f.upMs);
@@ -149,14 +169,18 @@ async function main() {
       r.delays.push(...b.delays);
       r.berthDown.push(await berthDown(p));
 
+      const a = await apiUp(stack, projectName(`${stack.name}-api`));
+      r.apiUp.push(a.upMs);
+      r.apiDown.push(await apiDown(a.env));
+
       const c = projectName(`${stack.name}-compose`);
       r.composeUp.push(await composeUp(stack, c));
       r.composeDown.push(await composeDown(stack, c));
-      process.stderr.write(`${stack.name} run ${i + 1}/${RUNS}: floor ${f.upMs} ms, berth ${b.upMs} ms, compose ${r.composeUp.at(-1)} ms\n`);
+      process.stderr.write(`${stack.name} run ${i + 1}/${RUNS}: floor ${f.upMs} ms, berth ${b.upMs} ms, API ${a.upMs} ms, compose ${r.composeUp.at(-1)} ms\n`);
     }
   }
 
-  const x10 = { floor: [], berth: [] };
+  const x10 = { floor: [], berth: [], api: [] };
   if (withX10) await runX10(x10);
   report(results, x10);
 }
@@ -174,7 +198,11 @@ async function runX10(x10) {
     await Promise.all(names.map((n) => berthCli(["up", "-f", chain.file, "-p", n, "--quiet"])));
     x10.berth.push(Date.now() - t0);
     await Promise.all(names.map((n) => berthDown(n)));
-    process.stderr.write(`x${PARALLEL} run ${i + 1}/${RUNS}: floor ${x10.floor.at(-1)} ms, berth ${x10.berth.at(-1)} ms\n`);
+    t0 = Date.now();
+    const envs = await Promise.all(Array.from({ length: PARALLEL }, () => apiUp(chain, projectName("x10-api"))));
+    x10.api.push(Date.now() - t0);
+    await Promise.all(envs.map((a) => apiDown(a.env)));
+    process.stderr.write(`x${PARALLEL} run ${i + 1}/${RUNS}: floor ${x10.floor.at(-1)} ms, berth ${x10.berth.at(-1)} ms, API ${x10.api.at(-1)} ms\n`);
   }
 }
 
@@ -183,8 +211,13 @@ function report(results, x10) {
   for (const [name, r] of Object.entries(results)) {
     rows.push([`${name}: up until ready`, fmt(r.floorUp), fmt(r.berthUp), fmt(r.composeUp), ratio(r.berthUp, r.floorUp), ratio(r.composeUp, r.floorUp)]);
     rows.push([`${name}: down`, fmt(r.floorDown), fmt(r.berthDown), fmt(r.composeDown), ratio(r.berthDown, r.floorDown), ratio(r.composeDown, r.floorDown)]);
+    rows.push([`${name}: up, API (acquire)`, fmt(r.floorUp), fmt(r.apiUp), "–", ratio(r.apiUp, r.floorUp), "–"]);
+    rows.push([`${name}: down, API (release)`, fmt(r.floorDown), fmt(r.apiDown), "–", ratio(r.apiDown, r.floorDown), "–"]);
   }
-  if (x10.floor.length) rows.push([`chain ×${PARALLEL} at once: up`, fmt(x10.floor), fmt(x10.berth), "–", ratio(x10.berth, x10.floor), "–"]);
+  if (x10.floor.length) {
+    rows.push([`chain ×${PARALLEL} at once: up`, fmt(x10.floor), fmt(x10.berth), "–", ratio(x10.berth, x10.floor), "–"]);
+    rows.push([`chain ×${PARALLEL} at once: up, API (one process)`, fmt(x10.floor), fmt(x10.api), "–", ratio(x10.api, x10.floor), "–"]);
+  }
   const delays = results.chain?.delays ?? [];
   const floorDelays = results.chain?.floorDelays ?? [];
   const rss = Object.values(results).flatMap((r) => r.rssKb);

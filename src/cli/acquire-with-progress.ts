@@ -20,10 +20,14 @@ export interface AcquireCliOptions {
 export async function acquireWithProgress(ctx: CliContext, g: GlobalOptions, o: AcquireCliOptions): Promise<{ env: Environment; reporter: Reporter; elapsedMs: number }> {
   const t0 = Date.now();
   const timeoutMs = parseTimeout(g.timeout, 180_000);
+  // Connecting and loading the lifecycle modules wait on I/O: let them overlap the file's loading.
+  // A bad file is still reported first; a failure of these early starts surfaces only after it.
+  const early = Promise.all([import("../lifecycle/acquire.js"), ctx.engine()]);
+  early.catch(() => undefined);
   const spec = await loadSpec(ctx, g);
   const services = Object.values(spec.services).map((s) => ({ name: s.name, dependsOn: Object.keys(s.depends_on) }));
   const reporter = createReporter(ctx, g, services, t0, o.jsonOut);
-  const [{ acquireProject }, engine] = await Promise.all([import("../lifecycle/acquire.js"), ctx.engine()]);
+  const [{ acquireProject }, engine] = await early;
   try {
     const env = await acquireProject(spec, {
       env: ctx.env,

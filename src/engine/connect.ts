@@ -1,3 +1,5 @@
+// First: keeps dockerode from loading transports berth does not use (see the module).
+import "./defer-unused-transports.js";
 import Docker from "dockerode";
 import { BerthError } from "../errors.js";
 import { Engine } from "./engine.js";

@@ -18,30 +18,10 @@ import { z } from "zod";
 import type { ServiceSpec } from "../compose/model.js";
 import { parseDuration } from "../compose/duration.js";
 import { BerthError, type SourceProblem } from "../errors.js";
+import type { Probe, Readiness, ReadinessSpec } from "./probe-model.js";
 
-export type ProbeFrom = "host" | "network";
-
-export type Probe =
-  | { kind: "healthcheck" }
-  | { kind: "running" }
-  | { kind: "completed" }
-  | { kind: "tcp"; port: number; from: ProbeFrom }
-  | { kind: "http"; port: number; path: string; scheme: "http" | "https"; status: StatusMatch; body?: string; from: ProbeFrom }
-  | { kind: "log"; pattern: string; count: number }
-  | { kind: "exec"; command: string[]; timeoutMs: number };
-
-/** Accepted HTTP statuses: exact codes, or classes such as "2xx". */
-export type StatusMatch = (number | string)[];
-
-export type Readiness = { kind: "probe"; probe: Probe } | { kind: "all" | "any"; of: Readiness[] };
-
-export interface ReadinessSpec {
-  ready: Readiness;
-  /** Per-service deadline in ms, from when berth starts waiting for it. */
-  timeoutMs?: number;
-  /** Whether the rule came from `x-berth` (false: berth's default for this service). */
-  declared: boolean;
-}
+export type { Probe, ProbeFrom, Readiness, ReadinessSpec, StatusMatch } from "./probe-model.js";
+export { describeProbe, describeReadiness, probesOf } from "./probe-model.js";
 
 const port = z.number().int().min(1).max(65535);
 const from = z.enum(["host", "network"]).default("network");
@@ -98,32 +78,6 @@ const XBerthSchema = z.strictObject({
   ready: ReadinessSchema.optional(),
   timeout: duration.optional(),
 });
-
-/** Every probe in a rule, depth first. */
-export function probesOf(r: Readiness): Probe[] {
-  return r.kind === "probe" ? [r.probe] : r.of.flatMap(probesOf);
-}
-
-/** A probe as a user reads it in progress lines and errors: `http :3000/health`, `log /ready/ ×2`. */
-export function describeProbe(p: Probe): string {
-  switch (p.kind) {
-    case "tcp":
-      return `tcp :${p.port}${p.from === "host" ? " (from host)" : ""}`;
-    case "http":
-      return `${p.scheme} :${p.port}${p.path}${p.from === "host" ? " (from host)" : ""}`;
-    case "log":
-      return `log /${p.pattern}/${p.count > 1 ? ` ×${p.count}` : ""}`;
-    case "exec":
-      return `exec ${p.command.join(" ")}`;
-    default:
-      return p.kind;
-  }
-}
-
-export function describeReadiness(r: Readiness): string {
-  if (r.kind === "probe") return describeProbe(r.probe);
-  return r.of.length === 1 ? describeReadiness(r.of[0]!) : `${r.kind}(${r.of.map(describeReadiness).join(", ")})`;
-}
 
 /**
  * The service's readiness rule: `x-berth.ready` when declared; else its healthcheck when the

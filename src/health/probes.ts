@@ -8,8 +8,9 @@ import { connect } from "node:net";
 import type { Engine } from "../engine/engine.js";
 import type { ContainerDetails } from "../engine/types.js";
 import { isBerthError } from "../errors.js";
-import { describeProbe, type Probe, type StatusMatch } from "./probe-spec.js";
+import { describeProbe, type Probe, type StatusMatch } from "./probe-model.js";
 import { healthcheckCommand } from "./state.js";
+import { watchExec } from "./watch-exec.js";
 
 export interface ProbeRecord {
   probe: string;
@@ -32,6 +33,11 @@ export interface ProbeContext {
   engine: Engine;
   container: ContainerDetails;
   signal?: AbortSignal;
+  /**
+   * Keep checking inside the container for up to `windowMs` (watch-exec.ts) instead of running
+   * exec-style probes once. `noShell` remembers containers whose image has no /bin/sh.
+   */
+  watch?: { windowMs: number; startedForMs: number; capMs: number; noShell: Set<string> };
 }
 
 export async function runProbe(p: Probe, ctx: ProbeContext): Promise<ProbeRecord> {
@@ -47,7 +53,7 @@ export async function runProbe(p: Probe, ctx: ProbeContext): Promise<ProbeRecord
       if (c.state.health === "healthy") return done(true, "the engine reports healthy");
       const cmd = healthcheckCommand(c.healthcheck?.test);
       if (!cmd) return done(false, "the container has no healthcheck");
-      return execProbe(ctx, cmd, Math.min(c.healthcheck?.timeoutMs ?? 30_000, 30_000), done);
+      return execProbe(ctx, cmd, Math.min(c.healthcheck?.timeoutMs || 30_000, 30_000), done);
     }
     case "exec":
       return execProbe(ctx, p.command, p.timeoutMs, done);
@@ -75,6 +81,12 @@ export async function runProbe(p: Probe, ctx: ProbeContext): Promise<ProbeRecord
 type Done = (ok: boolean, output: string, exitCode?: number) => ProbeRecord;
 
 async function execProbe(ctx: ProbeContext, cmd: string[], timeoutMs: number, done: Done): Promise<ProbeRecord> {
+  const w = ctx.watch;
+  if (w && !w.noShell.has(ctx.container.id)) {
+    const r = await watchExec(ctx.engine, ctx.container.id, cmd, { windowMs: w.windowMs, startedForMs: w.startedForMs, capMs: w.capMs, checkTimeoutMs: timeoutMs, signal: ctx.signal });
+    if (!r.noShell) return { ...done(r.ok, r.output, r.exitCode), at: r.at };
+    w.noShell.add(ctx.container.id); // no /bin/sh in the image: one exec per check from now on
+  }
   try {
     const r = await ctx.engine.exec(ctx.container.id, cmd, { timeoutMs, signal: ctx.signal, maxBytes: 4096 });
     return done(r.exitCode === 0, r.output, r.exitCode);

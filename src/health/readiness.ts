@@ -13,8 +13,8 @@ import type { ContainerDetails } from "../engine/types.js";
 import { BerthError } from "../errors.js";
 import type { ReadyMode } from "../plan/plan.js";
 import type { EventHub } from "./event-hub.js";
-import { describeReadiness, probesOf, type Readiness, type ReadinessSpec } from "./probe-spec.js";
-import { runProbe, type ProbeRecord } from "./probes.js";
+import { describeReadiness, probesOf, type Probe, type Readiness, type ReadinessSpec } from "./probe-model.js";
+import { runProbe, type ProbeContext, type ProbeRecord } from "./probes.js";
 
 export type { ProbeRecord } from "./probes.js";
 
@@ -26,6 +26,8 @@ const DEFAULT_CAP_MS = 1000;
  * 2 s is noticed within ~250 ms at worst, while the exec load on the engine stays bounded.
  */
 const BACKOFF_FRACTION = 1 / 8;
+const WATCH_MIN_MS = 500;
+const WATCH_MAX_MS = 5000;
 
 export interface WaitReadyOptions {
   engine: Engine;
@@ -80,15 +82,42 @@ function isJob(o: WaitReadyOptions, rule: Readiness): boolean {
   return o.mode === "completed" || probesOf(rule).some((p) => p.kind === "completed");
 }
 
-/** Runs every probe of the rule once (in parallel) and combines them. */
-async function evaluate(rule: Readiness, engine: Engine, c: ContainerDetails, signal: AbortSignal | undefined, out: ProbeRecord[]): Promise<boolean> {
+type Watch = NonNullable<ProbeContext["watch"]>;
+
+/**
+ * Runs every probe of the rule (in parallel) and combines them; exec-style probes keep checking
+ * inside the container for the watch window. `any` settles as soon as one of its probes passes.
+ */
+async function evaluate(rule: Readiness, engine: Engine, c: ContainerDetails, signal: AbortSignal | undefined, out: ProbeRecord[], watch?: Watch): Promise<boolean> {
   if (rule.kind === "probe") {
-    const r = await runProbe(rule.probe, { engine, container: c, signal });
+    const r = await runProbe(rule.probe, { engine, container: c, signal, watch });
     out.push(r);
     return r.ok;
   }
-  const results = await Promise.all(rule.of.map((r) => evaluate(r, engine, c, signal, out)));
-  return rule.kind === "all" ? results.every(Boolean) : results.some(Boolean);
+  const children = rule.of.map((r) => evaluate(r, engine, c, signal, out, watch));
+  if (rule.kind === "all") return (await Promise.all(children)).every(Boolean);
+  return new Promise<boolean>((resolve, reject) => {
+    let left = children.length;
+    for (const p of children) {
+      p.then((ok) => {
+        if (ok) resolve(true);
+        else if (--left === 0) resolve(false);
+      }, reject);
+    }
+  });
+}
+
+/** Exec-style probes run inside the container and can keep checking there for a whole window. */
+const IN_CONTAINER = new Set<Probe["kind"]>(["healthcheck", "exec"]);
+
+/**
+ * How long one in-container watch may keep checking before the loop looks again from outside.
+ * Long windows amortise the exec's own start-up (~50 ms); a rule that also has host-side probes
+ * (tcp, http, log) gets windows no longer than its period, so those are re-checked as often as now.
+ */
+export function watchWindow(startedForMs: number, capMs: number, onlyInContainer: boolean): number {
+  if (!onlyInContainer) return nextPeriod(startedForMs, capMs);
+  return Math.max(WATCH_MIN_MS, Math.min(WATCH_MAX_MS, Math.round(startedForMs / 2)));
 }
 
 function viaOf(rule: Readiness, c: ContainerDetails): ReadyResult["via"] {
@@ -99,6 +128,7 @@ function viaOf(rule: Readiness, c: ContainerDetails): ReadyResult["via"] {
 
 export async function waitReady(o: WaitReadyOptions, onProbe?: (p: ProbeRecord) => void): Promise<ReadyResult> {
   const history: ProbeRecord[] = [];
+  const noShell = new Set<string>();
   let last: ContainerDetails | undefined;
   let rule: Readiness | undefined;
   for (;;) {
@@ -109,15 +139,24 @@ export async function waitReady(o: WaitReadyOptions, onProbe?: (p: ProbeRecord) 
     const s = c.state;
     const exited = !s.running && (s.status === "exited" || s.status === "dead");
     const done = (via: ReadyResult["via"], at = Date.now()): ReadyResult => ({ readyAt: at, via, probe: describeReadiness(rule!), probes: history.slice(-10), restarts: s.restartCount });
+    const startedAt = s.startedAt && !s.startedAt.startsWith("0001") ? Date.parse(s.startedAt) : Date.now();
     let cap = DEFAULT_CAP_MS;
+    let spent = 0;
     if (isJob(o, rule)) {
       if (exited && s.finishedAt && !s.finishedAt.startsWith("0001")) {
         if (s.exitCode === 0) return done("exit");
         if (!mayRestart(o.restartPolicy, s.exitCode, s.restartCount)) throw failure(o, c, rule, history, `exited with code ${s.exitCode}${s.oomKilled ? " (killed: out of memory)" : ""}`);
       }
     } else if (s.running) {
+      cap = c.healthcheck?.intervalMs || (c.healthcheck ? 30_000 : DEFAULT_CAP_MS);
+      const startedFor = Math.max(0, Date.now() - startedAt);
+      const onlyInContainer = probesOf(rule).every((p) => IN_CONTAINER.has(p.kind));
+      const windowMs = Math.min(watchWindow(startedFor, cap, onlyInContainer), Math.max(0, o.deadline - Date.now()));
+      const watch = windowMs > 0 ? { windowMs, startedForMs: startedFor, capMs: cap, noShell } : undefined;
+      const roundStart = Date.now();
       const round: ProbeRecord[] = [];
-      const ok = await evaluate(rule, o.engine, c, o.signal, round);
+      const ok = await evaluate(rule, o.engine, c, o.signal, round, watch);
+      spent = Date.now() - roundStart;
       for (const r of round) onProbe?.(r);
       history.push(...round);
       if (history.length > 50) history.splice(0, history.length - 50);
@@ -125,17 +164,17 @@ export async function waitReady(o: WaitReadyOptions, onProbe?: (p: ProbeRecord) 
         // A probe passing in a run that has since been replaced (the restart policy restarted the
         // container while it was probed) says nothing about the run now: judge the new one.
         const after = await o.engine.inspectContainer(o.containerId, { signal: o.signal });
-        if (after.state.running && after.state.startedAt === s.startedAt) return done(viaOf(rule, c), Math.max(...round.map((r) => r.at)));
+        if (after.state.running && after.state.startedAt === s.startedAt) return done(viaOf(rule, c), Math.max(...round.filter((r) => r.ok).map((r) => r.at)));
         continue;
       }
-      cap = c.healthcheck?.intervalMs ?? (c.healthcheck ? 30_000 : DEFAULT_CAP_MS);
     } else if (exited && !mayRestart(o.restartPolicy, s.exitCode, s.restartCount)) {
       throw failure(o, c, rule, history, `exited with code ${s.exitCode}${s.oomKilled ? " (killed: out of memory)" : ""} before it was ready`);
     }
     const left = o.deadline - Date.now();
     if (left <= 0) throw failure(o, last, rule, history, "did not become ready in time");
-    const startedAt = s.startedAt && !s.startedAt.startsWith("0001") ? Date.parse(s.startedAt) : Date.now();
-    await o.hub.next(o.containerId, Math.min(nextPeriod(Date.now() - startedAt, cap), left), o.signal);
+    // A round that watched inside the container already spent its period waiting.
+    const wait = Math.min(nextPeriod(Date.now() - startedAt, cap) - spent, left);
+    if (wait > 0) await o.hub.next(o.containerId, wait, o.signal);
   }
 }
 

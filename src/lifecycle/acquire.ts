@@ -164,10 +164,9 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
         emit({ type: "step", project, step: s.id, kind: s.kind, target: s.target, service: s.service, phase: "failed", at: Date.now(), error: (e as Error)?.message });
       },
     });
-    const data = await readEnvironment(engine, project, kind, signal);
     // Readiness proven during this acquire is the verdict: the engine may still say "starting"
     // for up to one interval, and status's single re-check can time out on a loaded engine.
-    for (const v of Object.values(data.services)) for (const c of v.containers) if (c.state === "STARTING" && proven.has(c.name)) c.state = "HEALTHY";
+    const data = await readEnvironment(engine, project, kind, signal, undefined, new Set(proven.keys()));
     if (!shared) return new Environment(data, engine, undefined, proven);
     // `berth up` (detached) pins the shared environment until `berth down`; API users lease it for their process.
     const lease = await addLease(engine, project, base, signal, { pinned: options.lifetime === "detached" });

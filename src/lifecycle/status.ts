@@ -22,16 +22,18 @@ export async function currentState(engine: Engine, c: ContainerDetails, signal?:
   return r?.exitCode === 0 ? "HEALTHY" : state;
 }
 
-async function view(engine: Engine, id: string, signal?: AbortSignal): Promise<{ service: string; view: ContainerView } | null> {
+async function view(engine: Engine, id: string, signal?: AbortSignal, proven?: ReadonlySet<string>): Promise<{ service: string; view: ContainerView } | null> {
   const c = await engine.inspectContainer(id, { signal }).catch(() => null);
   if (!c) return null; // removed meanwhile
+  const state = stateOf(c.state, c.labels[LABEL.job] === "true");
   return {
     service: c.labels[LABEL.service] ?? "?",
     view: {
       id: c.id,
       name: c.name,
       number: Number(c.labels[LABEL.number] ?? 1),
-      state: await currentState(engine, c, signal),
+      // Readiness the caller has just seen pass needs no second check (it would cost an exec).
+      state: state === "STARTING" && c.state.running && proven?.has(c.name) ? "HEALTHY" : await currentState(engine, c, signal),
       ports: readBack(c.ports),
       ...optional("since", sinceOf(c.state)),
       restarts: c.state.restartCount,
@@ -40,19 +42,23 @@ async function view(engine: Engine, id: string, signal?: AbortSignal): Promise<{
   };
 }
 
-/** An environment as the engine has it; `listed` reuses listings a caller already made. */
+/**
+ * An environment as the engine has it; `listed` reuses listings a caller already made, `proven`
+ * names containers whose readiness the caller has just seen pass (acquire).
+ */
 export async function readEnvironment(
   engine: Engine,
   project: string,
   kind: EnvironmentKind,
   signal?: AbortSignal,
   listed?: { containers: ContainerSummary[]; networks: NetworkSummary[] },
+  proven?: ReadonlySet<string>,
 ): Promise<EnvironmentData> {
   const filter = managedFilter(project);
   const [containers, networks] = listed
     ? [listed.containers.filter((c) => c.labels[LABEL.project] === project), listed.networks.filter((n) => n.labels[LABEL.project] === project)]
     : await Promise.all([engine.listContainers(filter, { signal }), engine.listNetworks(filter, { signal })]);
-  const views = (await Promise.all(containers.map((c) => view(engine, c.id, signal)))).filter((v) => v !== null);
+  const views = (await Promise.all(containers.map((c) => view(engine, c.id, signal, proven)))).filter((v) => v !== null);
   const services: EnvironmentData["services"] = {};
   for (const v of views.sort((a, b) => a.service.localeCompare(b.service) || a.view.number - b.view.number)) {
     (services[v.service] ??= { name: v.service, containers: [] }).containers.push(v.view);
