@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const runs = Number(process.argv[2] ?? 20);
-const main = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
+const main = fileURLToPath(new URL("../dist/bin/berth.js", import.meta.url));
 
 function time(args) {
   const samples = [];

@@ -26,7 +26,7 @@ function runRecipe(env: Record<string, string>): Promise<{ code: number | null; 
   return new Promise((resolve, reject) => {
     const child = spawn("bash", [`${root}examples/ci/parallel-shards.sh`, ...shardCommand], {
       cwd: root,
-      env: { ...process.env, SHARDS: "4", COMPOSE_FILE: stack("small.yml"), BERTH: `${process.execPath} ${root}dist/cli/main.js`, LOG_DIR: logs, ...env },
+      env: { ...process.env, SHARDS: "4", COMPOSE_FILE: stack("small.yml"), BERTH: `${process.execPath} ${root}dist/bin/berth.js`, LOG_DIR: logs, ...env },
       stdio: ["ignore", "ignore", "pipe"],
     });
     let stderr = "";

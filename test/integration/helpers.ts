@@ -15,10 +15,10 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs `node dist/cli/main.js ...args` (the built binary, as users get it). */
+/** Runs `node dist/bin/berth.js ...args` (the built binary, as users get it). */
 export function berth(args: string[], o: { env?: Record<string, string | undefined>; onSpawn?: (pid: number) => void } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [`${root}dist/cli/main.js`, ...args], {
+    const child = spawn(process.execPath, [`${root}dist/bin/berth.js`, ...args], {
       cwd: root,
       env: { ...process.env, ...o.env },
       stdio: ["ignore", "pipe", "pipe"],

@@ -57,7 +57,7 @@ describe("berth run", () => {
   });
 
   it("SIGINT while the command runs: the command is interrupted, everything released, exit 130", async () => {
-    const child = spawn(process.execPath, [`${root}dist/cli/main.js`, "run", "-f", stack("cli-ops.yml"), "-q", "--", "node", "-e", "console.log(process.env.BERTH_PROJECT); setInterval(() => {}, 1000)"], {
+    const child = spawn(process.execPath, [`${root}dist/bin/berth.js`, "run", "-f", stack("cli-ops.yml"), "-q", "--", "node", "-e", "console.log(process.env.BERTH_PROJECT); setInterval(() => {}, 1000)"], {
       cwd: root,
       stdio: ["ignore", "pipe", "pipe"],
     });

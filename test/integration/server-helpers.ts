@@ -14,7 +14,7 @@ export interface Served {
 /** Starts `berth serve --port 0 --json ...args` and resolves once it listens. */
 export function serve(args: string[] = [], env: Record<string, string | undefined> = {}): Promise<Served> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [`${root}dist/cli/main.js`, "serve", "--port", "0", "--json", ...args], {
+    const child = spawn(process.execPath, [`${root}dist/bin/berth.js`, "serve", "--port", "0", "--json", ...args], {
       cwd: root,
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
