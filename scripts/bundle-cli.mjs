@@ -5,7 +5,7 @@
 // faster and uses ~0.3 s less CPU per `berth up`, which is what ten test shards starting at once on
 // a 2-core runner wait for. The library (dist/index.js) stays unbundled for those who import it.
 import { build } from "esbuild";
-import { chmodSync } from "node:fs";
+import { chmodSync, rmSync } from "node:fs";
 
 const root = new URL("..", import.meta.url).pathname;
 
@@ -42,6 +42,8 @@ const lazyTransports = {
   },
 };
 
+// Chunk names carry content hashes: start empty so no stale chunk lingers.
+rmSync(`${root}dist/bin`, { recursive: true, force: true });
 await build({
   entryPoints: { berth: `${root}dist/cli/main.js`, "reaper-main": `${root}dist/cleanup/reaper-main.js` },
   outdir: `${root}dist/bin`,
@@ -55,8 +57,9 @@ await build({
   target: "node20",
   // Bundled CommonJS (dockerode) calls require(): give the ES module bundle a real one.
   banner: { js: "import { createRequire as __berthCreateRequire } from 'node:module'; const require = __berthCreateRequire(import.meta.url);" },
-  // Never bundled: native or optional modules, only ever loaded lazily from node_modules.
-  external: ["ssh2", "@grpc/grpc-js", "@grpc/proto-loader", "cpu-features"],
+  // Never bundled: native or optional modules and BuildKit's protobufjs (dockerode requires it only
+  // inside buildImage with a session), only ever loaded lazily from node_modules.
+  external: ["ssh2", "@grpc/grpc-js", "@grpc/proto-loader", "protobufjs", "cpu-features"],
   plugins: [lazyTransports],
   logLevel: "warning",
 });

@@ -5,7 +5,7 @@
 export { acquire, acquireProject, type AcquireOptions } from "./lifecycle/acquire.js";
 export { Environment, type EnvironmentData, type ServiceView, type ContainerView } from "./lifecycle/environment.js";
 export { releaseProject, type ReleaseOptions, type ReleaseResult } from "./lifecycle/release.js";
-export { listEnvironments, readEnvironment, type EnvironmentSummary } from "./lifecycle/status.js";
+export { listEnvironments, readEnvironment, type EnvironmentSummary, type ReadEnvironmentOptions } from "./lifecycle/status.js";
 export { connectEngine, type ConnectOptions } from "./engine/connect.js";
 export type { Engine } from "./engine/engine.js";
 export { loadProject, type LoadOptions } from "./compose/index.js";

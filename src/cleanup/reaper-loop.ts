@@ -8,11 +8,15 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Engine } from "../engine/engine.js";
 import { LABEL, type Owner } from "../labels.js";
 import { removeQuietly } from "../locks/atomic-file.js";
-import { cleanOrphans } from "./orphans.js";
-import { cleanSwarmOrphans } from "../swarm/cleanup.js";
 import { ownerFilter } from "./ownership.js";
 import { processLiveness } from "./process-liveness.js";
 import { claim, pendingFile, pendingProjects, pidFile, readRecord } from "./reaper-files.js";
+
+/** The removal code, loaded only once the engine is needed (see reaper-main.ts). */
+async function removal() {
+  const [{ cleanOrphans }, { cleanSwarmOrphans }] = await Promise.all([import("./orphans.js"), import("../swarm/cleanup.js")]);
+  return { cleanOrphans, cleanSwarmOrphans };
+}
 
 export interface ReaperLoopOptions {
   connect: () => Promise<Engine>;
@@ -78,6 +82,7 @@ async function isIdle(o: ReaperLoopOptions, path: string, getEngine: () => Promi
   if (leaseFresh(o, path) || pendingProjects(o.dir, o.key).length > 0) return false;
   try {
     const e = await getEngine();
+    const { cleanSwarmOrphans } = await removal();
     const f = ownerFilter(o.owner);
     const [c, n, v, s] = await Promise.all([e.listContainers(f), e.listNetworks(f), e.listVolumes(f), cleanSwarmOrphans(e, { filter: f, everything: true, dryRun: true })]);
     return c.length + n.length + v.length + s.items.length === 0;
@@ -122,6 +127,7 @@ async function reap(o: ReaperLoopOptions, getEngine: () => Promise<Engine>): Pro
   for (;;) {
     try {
       const e = await getEngine();
+      const { cleanOrphans, cleanSwarmOrphans } = await removal();
       const passes: { items: { kind: string; name: string; project: string; reason: string }[]; failed: { item: { kind: string; name: string }; error: string }[] }[] = [
         await cleanOrphans(e, { filter: owned }),
         ...(await Promise.all(pending.map((project) => cleanOrphans(e, { filter: { ...anyLifetime, [LABEL.project]: project }, all: true, volumes: true })))),

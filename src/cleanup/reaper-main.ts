@@ -4,7 +4,6 @@
  * privileges beyond the Docker socket its owner used. See reaper-loop.ts for what it does.
  */
 import { appendFileSync } from "node:fs";
-import { connectEngine } from "../engine/connect.js";
 import type { Owner } from "../labels.js";
 import { removeQuietly } from "../locks/atomic-file.js";
 import { runReaperLoop } from "./reaper-loop.js";
@@ -25,7 +24,9 @@ async function main(): Promise<void> {
     appendFileSync(args.log, `${new Date().toISOString()} reaper ${process.pid} for pid ${args.owner.pid}: ${line}\n`);
   };
   const outcome = await runReaperLoop({
-    connect: () => connectEngine({ host: args.endpoint }),
+    // Loaded when first needed: most of a reaper's life is reading /proc, and its start-up
+    // competes for CPU with the acquire it protects.
+    connect: async () => (await import("../engine/connect.js")).connectEngine({ host: args.endpoint }),
     owner: args.owner,
     endpoint: args.endpoint,
     dir: args.dir,

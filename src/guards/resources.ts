@@ -113,14 +113,18 @@ async function checkEngine(engine: Engine, timeoutMs: number, signal?: AbortSign
  * (a unix socket): a remote engine's memory is not this host's.
  */
 export async function checkGuards(engine: Engine, spec: ProjectSpec, settings: GuardSettings, signal?: AbortSignal): Promise<void> {
+  // The listing for the container cap goes out with the ping (one round trip on a busy engine,
+  // not two); an engine that does not answer the ping is reported as such, whatever the listing did.
+  const listing = settings.maxContainers > 0 ? engine.listContainers({ [LABEL.managed]: "true" }, { signal }) : undefined;
+  listing?.catch(() => undefined);
   await checkEngine(engine, settings.engineTimeoutMs, signal);
   const available = engine.endpoint.startsWith("unix://") ? availableMemory() : undefined;
   if (available !== undefined) {
     const refusal = checkMemory(available, declaredMemory(spec), settings.minFreeMemoryBytes);
     if (refusal) throw refusal;
   }
-  if (settings.maxContainers > 0) {
-    const running = (await engine.listContainers({ [LABEL.managed]: "true" }, { signal })).filter((c) => c.state === "running").length;
+  if (listing) {
+    const running = (await listing).filter((c) => c.state === "running").length;
     const refusal = checkContainerCap(running, containerCount(spec), settings.maxContainers);
     if (refusal) throw refusal;
   }

@@ -166,7 +166,7 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
     });
     // Readiness proven during this acquire is the verdict: the engine may still say "starting"
     // for up to one interval, and status's single re-check can time out on a loaded engine.
-    const data = await readEnvironment(engine, project, kind, signal, undefined, new Set(proven.keys()));
+    const data = await readEnvironment(engine, project, kind, signal, { containerIds: [...new Set(ids.values())], proven: new Set(proven.keys()) });
     if (!shared) return new Environment(data, engine, undefined, proven);
     // `berth up` (detached) pins the shared environment until `berth down`; API users lease it for their process.
     const lease = await addLease(engine, project, base, signal, { pinned: options.lifetime === "detached" });

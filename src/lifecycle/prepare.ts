@@ -29,6 +29,11 @@ export interface PrepareInput {
   signal?: AbortSignal;
 }
 
+/** Whether any service asks for CPUs: only then is the engine's CPU count needed. */
+function asksForCpus(spec: ProjectSpec): boolean {
+  return Object.values(spec.services).some((s) => (s.cpus ?? s.deploy?.resources?.limits?.cpus) !== undefined);
+}
+
 function limitProblems(spec: ProjectSpec, ncpu: number): SourceProblem[] {
   const file = spec.files[0] ?? "compose.yaml";
   const problems: SourceProblem[] = [];
@@ -62,8 +67,9 @@ export async function prepareSpec(input: PrepareInput): Promise<ProjectSpec> {
   const scaled = services.map((s) => (input.scale?.[s.name] !== undefined ? { ...s, scale: input.scale[s.name]! } : s));
   const prepared: ProjectSpec = { ...spec, services: Object.fromEntries(scaled.map((s) => [s.name, s])) };
 
-  const info = await engine.systemInfo({ signal });
-  const problems = [...unsupportedProblems(prepared), ...limitProblems(prepared, info.ncpu)];
+  // GET /info is one of the engine's slowest calls under load: asked only when a limit needs it.
+  const ncpu = asksForCpus(prepared) ? (await engine.systemInfo({ signal })).ncpu : Infinity;
+  const problems = [...unsupportedProblems(prepared), ...limitProblems(prepared, ncpu)];
   if (problems.length) {
     throw new BerthError("COMPOSE_INVALID", `${problems.length} setting${problems.length > 1 ? "s" : ""} in the compose file cannot be honoured on this engine`, { problems });
   }

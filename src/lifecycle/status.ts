@@ -42,23 +42,26 @@ async function view(engine: Engine, id: string, signal?: AbortSignal, proven?: R
   };
 }
 
-/**
- * An environment as the engine has it; `listed` reuses listings a caller already made, `proven`
- * names containers whose readiness the caller has just seen pass (acquire).
- */
-export async function readEnvironment(
-  engine: Engine,
-  project: string,
-  kind: EnvironmentKind,
-  signal?: AbortSignal,
-  listed?: { containers: ContainerSummary[]; networks: NetworkSummary[] },
-  proven?: ReadonlySet<string>,
-): Promise<EnvironmentData> {
+export interface ReadEnvironmentOptions {
+  /** Listings the caller already made (status of many environments): no listing is made. */
+  listed?: { containers: ContainerSummary[]; networks: NetworkSummary[] };
+  /**
+   * The project's containers, known to the caller (acquire): inspected directly instead of listed.
+   * Listing containers waits on every container the engine is busy with, which under load is slow.
+   */
+  containerIds?: string[];
+  /** Containers whose readiness the caller has just seen pass: not checked again. */
+  proven?: ReadonlySet<string>;
+}
+
+/** An environment as the engine has it, from its labels (or the containers the caller names). */
+export async function readEnvironment(engine: Engine, project: string, kind: EnvironmentKind, signal?: AbortSignal, o: ReadEnvironmentOptions = {}): Promise<EnvironmentData> {
   const filter = managedFilter(project);
-  const [containers, networks] = listed
-    ? [listed.containers.filter((c) => c.labels[LABEL.project] === project), listed.networks.filter((n) => n.labels[LABEL.project] === project)]
-    : await Promise.all([engine.listContainers(filter, { signal }), engine.listNetworks(filter, { signal })]);
-  const views = (await Promise.all(containers.map((c) => view(engine, c.id, signal, proven)))).filter((v) => v !== null);
+  const { listed } = o;
+  const [ids, networks] = listed
+    ? [listed.containers.filter((c) => c.labels[LABEL.project] === project).map((c) => c.id), listed.networks.filter((n) => n.labels[LABEL.project] === project)]
+    : await Promise.all([o.containerIds ?? engine.listContainers(filter, { signal }).then((cs) => cs.map((c) => c.id)), engine.listNetworks(filter, { signal })]);
+  const views = (await Promise.all(ids.map((id) => view(engine, id, signal, o.proven)))).filter((v) => v !== null);
   const services: EnvironmentData["services"] = {};
   for (const v of views.sort((a, b) => a.service.localeCompare(b.service) || a.view.number - b.view.number)) {
     (services[v.service] ??= { name: v.service, containers: [] }).containers.push(v.view);
@@ -93,7 +96,7 @@ export async function listEnvironments(engine: Engine, o: { project?: string; si
   }
   const out = await Promise.all(
     [...projects].map(async ([project, labels]) => ({
-      ...(await readEnvironment(engine, project, (labels[LABEL.envKind] ?? "test") as EnvironmentKind, o.signal, { containers, networks })),
+      ...(await readEnvironment(engine, project, (labels[LABEL.envKind] ?? "test") as EnvironmentKind, o.signal, { listed: { containers, networks } })),
       createdAt: labels[LABEL.createdAt] ?? "",
       lifetime: labels[LABEL.lifetime] ?? "process",
       ownerPid: Number(labels[LABEL.ownerPid] ?? 0),
