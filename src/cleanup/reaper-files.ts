@@ -7,6 +7,9 @@
  * - `<key>.pending-<project>`: a detached environment (`berth up`) still being acquired. If the
  *   owner dies while this exists, the reaper removes that project too; acquire deletes it when
  *   it is done, and from then on the environment lives until `down`.
+ * - `<key>.clean`: written by the owner as it exits normally with nothing left for the reaper
+ *   (every environment it acquired released, or detached and settled): the reaper then leaves
+ *   without asking the engine anything. A killed owner writes nothing, and is reaped.
  */
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
@@ -38,6 +41,10 @@ export function pidFile(dir: string, key: string): string {
 
 export function pendingFile(dir: string, key: string, project: string): string {
   return join(dir, `${key}.pending-${project}`);
+}
+
+export function cleanExitFile(dir: string, key: string): string {
+  return join(dir, `${key}.clean`);
 }
 
 export function pendingProjects(dir: string, key: string): string[] {

@@ -3,14 +3,14 @@
  * when it dies — for any reason, SIGKILL included — remove what it left, then exit. It also exits
  * when its owner has nothing left on the engine and has not announced new work for a while.
  */
-import { renameSync, statSync, linkSync } from "node:fs";
+import { existsSync, renameSync, statSync, linkSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Engine } from "../engine/engine.js";
 import { LABEL, type Owner } from "../labels.js";
 import { removeQuietly } from "../locks/atomic-file.js";
 import { ownerFilter } from "./ownership.js";
 import { processLiveness } from "./process-liveness.js";
-import { claim, pendingFile, pendingProjects, pidFile, readRecord } from "./reaper-files.js";
+import { claim, cleanExitFile, pendingFile, pendingProjects, pidFile, readRecord } from "./reaper-files.js";
 
 /** The removal code, loaded only once the engine is needed (see reaper-main.ts). */
 async function removal() {
@@ -36,7 +36,7 @@ export interface ReaperLoopOptions {
   signal?: AbortSignal;
 }
 
-export type ReaperOutcome = "reaped" | "idle" | "duplicate";
+export type ReaperOutcome = "reaped" | "idle" | "duplicate" | "owner left cleanly";
 
 /** How long a swarm network's removal waits for its tasks' containers to stop (their stop grace period). */
 const SWARM_SETTLE_MS = 30_000;
@@ -58,6 +58,13 @@ export async function runReaperLoop(o: ReaperLoopOptions): Promise<ReaperOutcome
   let lastIdleCheck = Date.now();
   for (;;) {
     if (processLiveness(o.owner.pid, o.owner.started) === "dead") {
+      // The owner said, as it exited, that nothing of its is left (see reaper-files.ts).
+      const clean = cleanExitFile(o.dir, o.key);
+      if (existsSync(clean) && pendingProjects(o.dir, o.key).length === 0) {
+        removeQuietly(clean);
+        if (readRecord(path)?.pid === me.pid) removeQuietly(path);
+        return "owner left cleanly";
+      }
       await reap(o, getEngine);
       if (readRecord(path)?.pid === me.pid) removeQuietly(path);
       return "reaped";

@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 import type { Owner } from "../labels.js";
 import { ensureSharedDir, removeQuietly } from "../locks/atomic-file.js";
 import { processLiveness } from "./process-liveness.js";
-import { pendingFile, pidFile, readRecord, reaperDir, reaperKey } from "./reaper-files.js";
+import { cleanExitFile, pendingFile, pidFile, readRecord, reaperDir, reaperKey } from "./reaper-files.js";
 
 export interface EnsureReaperOptions {
   owner: Owner;
@@ -34,6 +34,46 @@ export interface ReaperLease {
   warning?: string;
   /** Acquire of the pending (detached) project has ended: from now on it is not reaped with its owner. */
   settle(): void;
+  /**
+   * Nothing of this acquire is left for the reaper: its environment was released, or it is
+   * detached and settled, or its failure was rolled back completely. When every lease of the
+   * process is done as it exits, the reaper is told so and leaves without reaping.
+   */
+  done(): void;
+}
+
+/**
+ * Per reaper (owner process and engine): how many acquires of this process still need it. Counted
+ * before anything is created; an exit with a count above zero (or a kill) leaves the reaper to reap.
+ */
+const outstanding = new Map<string, { dir: string; key: string; count: number }>();
+let exitHookInstalled = false;
+
+function track(dir: string, key: string): () => void {
+  const id = `${dir}/${key}`;
+  const entry = outstanding.get(id) ?? { dir, key, count: 0 };
+  entry.count++;
+  outstanding.set(id, entry);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on("exit", () => {
+      for (const e of outstanding.values()) {
+        // Only for a reaper still watching (one that left idle would never read it).
+        if (e.count > 0 || !existsSync(pidFile(e.dir, e.key))) continue;
+        try {
+          writeFileSync(cleanExitFile(e.dir, e.key), String(process.pid));
+        } catch {
+          // the reaper reaps as if the owner had been killed: slower, never wrong
+        }
+      }
+    });
+  }
+  let finished = false;
+  return () => {
+    if (finished) return;
+    finished = true;
+    entry.count--;
+  };
 }
 
 /**
@@ -78,13 +118,15 @@ export function ensureReaper(o: EnsureReaperOptions): ReaperLease {
   // Before the reaper check: a reaper deciding to leave looks at pending files last.
   if (pending) writeFileSync(pending, new Date().toISOString());
   const settle = () => pending && removeQuietly(pending);
-  if (touchLiveReaper(pidFile(dir, key))) return { spawned: false, settle };
+  const done = track(dir, key);
+  if (touchLiveReaper(pidFile(dir, key))) return { spawned: false, settle, done };
 
   const script = reaperScript();
   if (!script) {
     return {
       spawned: false,
       settle,
+      done,
       warning: "berth's reaper (dist/cleanup/reaper-main.js) was not found, so nothing removes this environment if this process is killed; run `npm run build`, or `berth clean` afterwards",
     };
   }
@@ -112,5 +154,5 @@ export function ensureReaper(o: EnsureReaperOptions): ReaperLease {
   } finally {
     closeSync(logFd);
   }
-  return { script, spawned: true, settle };
+  return { script, spawned: true, settle, done };
 }

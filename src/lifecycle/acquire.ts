@@ -167,10 +167,18 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
     // Readiness proven during this acquire is the verdict: the engine may still say "starting"
     // for up to one interval, and status's single re-check can time out on a loaded engine.
     const data = await readEnvironment(engine, project, kind, signal, { containerIds: [...new Set(ids.values())], proven: new Set(proven.keys()) });
-    if (!shared) return new Environment(data, engine, undefined, proven);
+    // A detached environment lives until `down`: nothing of it is the reaper's once acquired. One
+    // that lives with this process is, until it is released.
+    const released = <T>(r: T): T => {
+      reaper.done();
+      return r;
+    };
+    if (lifetime === "detached" && !shared) reaper.done();
+    if (!shared) return new Environment(data, engine, lifetime === "detached" ? undefined : (o) => releaseProject(engine, project, o).then(released), proven);
     // `berth up` (detached) pins the shared environment until `berth down`; API users lease it for their process.
     const lease = await addLease(engine, project, base, signal, { pinned: options.lifetime === "detached" });
-    return new Environment(data, engine, (o) => releaseShared(engine, project, lease, { ...o, env }), proven);
+    if (options.lifetime === "detached") reaper.done();
+    return new Environment(data, engine, (o) => releaseShared(engine, project, lease, { ...o, env }).then(released), proven);
   } catch (error) {
     const failure = await describeFailure(error, engine, spec, plan, ids, signal, failedStep);
     if (!options.keepOnFailure) {
@@ -194,6 +202,7 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
           answering: () => engine.ping({ signal: AbortSignal.timeout(2000) }).then(() => true, () => false),
         },
       );
+      if (!left) reaper.done(); // rolled back completely: nothing of this acquire is left
       if (left) {
         failure.details.rollbackError = left;
         failure.message += `\nWhat this acquire created could not all be removed (${left}); \`berth down ${project}\` removes it once the engine answers.`;

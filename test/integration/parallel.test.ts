@@ -21,7 +21,10 @@ describe("parallel environments", () => {
         Array.from({ length: count }, () => acquire({ files: [stack("small.yml")], engine: e, timeoutMs: 240_000 })),
       );
       for (const r of results) if (r.status === "fulfilled") envs.push(r.value);
-      const failures = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => String(r.reason));
+      // With the probes' last output: a failure here must say why (refused, no answer, no route).
+      const failures = results
+        .filter((r): r is PromiseRejectedResult => r.status === "rejected")
+        .map((r) => `${String(r.reason)} ${JSON.stringify((r.reason as { details?: { probes?: unknown; status?: unknown } }).details?.probes ?? "")}`);
       expect(failures).toEqual([]);
       expect(new Set(envs.map((x) => x.project)).size).toBe(count);
 
