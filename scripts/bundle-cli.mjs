@@ -11,31 +11,28 @@ const root = new URL("..", import.meta.url).pathname;
 
 /**
  * dockerode and docker-modem require their BuildKit-session and SSH transports (gRPC, protobufjs,
- * ssh2) as soon as they load; berth needs neither unless DOCKER_HOST is ssh://. In the bundle each
- * becomes a function that requires the real module from node_modules on its first call, as
- * src/engine/defer-unused-transports.ts does for the unbundled build.
+ * ssh2) as soon as they load; berth needs neither. In the bundle each becomes a function that
+ * requires the real module from node_modules on its first call: the same modules, found the same
+ * way, as src/engine/defer-unused-transports.ts defers for the unbundled build.
  */
+const deferModule = `${root}dist/engine/defer-unused-transports.js`;
+const { DEFERRED_TRANSPORTS } = await import(deferModule);
 const lazyTransports = {
   name: "lazy-transports",
   setup(b) {
-    // Which package's main file requires which internal module (both resolve next to their main).
-    const deferred = [{ pkg: "dockerode", file: "./session" }, { pkg: "docker-modem", file: "./ssh" }];
     b.onResolve({ filter: /^\.\/(session|ssh)$/ }, (a) => {
-      const d = deferred.find((x) => a.importer.includes(`/node_modules/${x.pkg}/lib/`) && x.file === a.path);
-      return d ? { path: `${d.pkg}:${d.file}`, namespace: "lazy-transport", pluginData: d } : undefined;
+      const d = DEFERRED_TRANSPORTS.find((x) => a.importer.includes(`/node_modules/${x.pkg}/lib/`) && x.internal === a.path);
+      return d ? { path: `${d.pkg}:${d.internal}`, namespace: "lazy-transport", pluginData: d } : undefined;
     });
     b.onLoad({ filter: /.*/, namespace: "lazy-transport" }, ({ pluginData: d }) => ({
       loader: "js",
-      // docker-modem is dockerode's own dependency: resolved from dockerode, as dockerode does.
+      resolveDir: root,
       contents: `
         const { createRequire } = require("node:module");
+        const { mainFileOf } = require(${JSON.stringify(deferModule)});
         let real;
         module.exports = function (...args) {
-          if (!real) {
-            const dockerode = require.resolve("dockerode");
-            const main = ${JSON.stringify(d.pkg)} === "dockerode" ? dockerode : createRequire(dockerode).resolve("docker-modem");
-            real = createRequire(main)(${JSON.stringify(d.file)});
-          }
+          real ??= createRequire(mainFileOf(${JSON.stringify(d.pkg)}))(${JSON.stringify(d.internal)});
           return real.apply(this, args);
         };`,
     }));

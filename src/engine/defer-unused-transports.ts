@@ -12,17 +12,27 @@
  */
 import { createRequire, Module } from "node:module";
 
-const DEFERRED: [pkg: string, internal: string][] = [
-  ["dockerode", "./session"],
-  ["docker-modem", "./ssh"],
-];
+/**
+ * The internal modules deferred, each resolved next to its package's main file; docker-modem is
+ * dockerode's own dependency and is resolved from dockerode. scripts/bundle-cli.mjs defers the same
+ * ones in the bundled CLI.
+ */
+export const DEFERRED_TRANSPORTS = [
+  { pkg: "dockerode", internal: "./session" },
+  { pkg: "docker-modem", internal: "./ssh" },
+] as const;
+
+/** The main file of `pkg` as dockerode's own require() finds it. */
+export function mainFileOf(pkg: string, require: NodeRequire = createRequire(import.meta.url)): string {
+  const dockerode = require.resolve("dockerode");
+  return pkg === "dockerode" ? dockerode : createRequire(dockerode).resolve(pkg);
+}
 
 type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
 
 function defer(pkg: string, internal: string): void {
-  const top = createRequire(import.meta.url);
   // Resolve from the package's own main file, exactly as its require() calls will.
-  const fromPkg = createRequire(pkg === "docker-modem" ? createRequire(top.resolve("dockerode")).resolve("docker-modem") : top.resolve(pkg));
+  const fromPkg = createRequire(mainFileOf(pkg));
   const file = fromPkg.resolve(internal);
   if (fromPkg.cache[file]) return;
   let real: AnyFn | undefined;
@@ -40,7 +50,7 @@ function defer(pkg: string, internal: string): void {
   fromPkg.cache[file] = m;
 }
 
-for (const [pkg, internal] of DEFERRED) {
+for (const { pkg, internal } of DEFERRED_TRANSPORTS) {
   try {
     defer(pkg, internal);
   } catch {

@@ -32,8 +32,6 @@ export interface WatchOutcome {
   exitCode: number;
   /** The image has no /bin/sh: run the check by plain exec instead. */
   noShell: boolean;
-  /** How many checks the window ran (for the probe record). */
-  checks: number;
 }
 
 /**
@@ -106,11 +104,11 @@ export async function watchExec(engine: Engine, containerId: string, cmd: string
   } catch (error) {
     if (o.signal?.aborted) throw error;
     // Stopped waiting (a check hung past its timeout) or the container went away mid-window.
-    return { ok: false, at: Date.now(), output: (error as Error).message, exitCode: -1, noShell: false, checks: 0 };
+    return { ok: false, at: Date.now(), output: (error as Error).message, exitCode: -1, noShell: false };
   }
   const parsed = parseWatchOutput(text);
-  if (parsed.state === "passed") return { ok: true, at: passedAt || Date.now(), output: `passed (check ${parsed.checks} of this window, run inside the container)`, exitCode: 0, noShell: false, checks: parsed.checks };
-  if (parsed.state === "not-yet") return { ok: false, at: Date.now(), output: parsed.output.slice(-max), exitCode: parsed.exitCode, noShell: false, checks: parsed.checks };
+  if (parsed.state === "passed") return { ok: true, at: passedAt || Date.now(), output: `passed (check ${parsed.checks} of this window, run inside the container)`, exitCode: 0, noShell: false };
+  if (parsed.state === "not-yet") return { ok: false, at: Date.now(), output: parsed.output.slice(-max), exitCode: parsed.exitCode, noShell: false };
   // No marker: /bin/sh could not run (126/127 from the runtime), or the container stopped mid-window.
-  return { ok: false, at: Date.now(), output: text.slice(-max), exitCode, noShell: exitCode === 126 || exitCode === 127, checks: 0 };
+  return { ok: false, at: Date.now(), output: text.slice(-max), exitCode, noShell: exitCode === 126 || exitCode === 127 };
 }

@@ -105,27 +105,11 @@ export class ServerMetrics {
     const sampled = async () => {
       await sources.stats.refreshIfStale(sources.containers());
     };
-    const cpu = new Gauge({
-      name: "berth_container_cpu_percent",
-      help: "CPU use of a running berth container, percent of one CPU (engine stats, sampled at most every few seconds)",
-      labelNames: ["project", "service", "container"],
-      registers,
-      collect: sampled,
-    });
-    const memory = new Gauge({
-      name: "berth_container_memory_bytes",
-      help: "Memory use of a running berth container in bytes (engine stats)",
-      labelNames: ["project", "service", "container"],
-      registers,
-      collect: sampled,
-    });
-    const memoryLimit = new Gauge({
-      name: "berth_container_memory_limit_bytes",
-      help: "Memory limit of a running berth container in bytes (the host's memory when unlimited)",
-      labelNames: ["project", "service", "container"],
-      registers,
-      collect: sampled,
-    });
+    const containerGauge = (name: string, help: string) =>
+      new Gauge({ name, help, labelNames: ["project", "service", "container"], registers, collect: sampled });
+    const cpu = containerGauge("berth_container_cpu_percent", "CPU use of a running berth container, percent of one CPU (engine stats, sampled at most every few seconds)");
+    const memory = containerGauge("berth_container_memory_bytes", "Memory use of a running berth container in bytes (engine stats)");
+    const memoryLimit = containerGauge("berth_container_memory_limit_bytes", "Memory limit of a running berth container in bytes (the host's memory when unlimited)");
     sources.stats.onSample = (samples) => {
       cpu.reset();
       memory.reset();
