@@ -30,9 +30,10 @@ export interface CliContext {
   exitCode: number;
 }
 
-export function makeContext(signal: AbortSignal): CliContext {
+/** `earlyEngine`: a connection main.ts started while the CLI was still loading. */
+export function makeContext(signal: AbortSignal, earlyEngine?: Promise<Engine>): CliContext {
   const env = { ...process.env };
-  let engine: Promise<Engine> | undefined;
+  let engine = earlyEngine;
   return {
     env,
     cwd: process.cwd(),

@@ -2,6 +2,7 @@
  * The CLI: the only place that reads argv, prints, or decides an exit code.
  */
 import { Command, CommanderError, Option } from "commander";
+import type { Engine } from "../engine/engine.js";
 import { BerthError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { protectCommandArgs } from "./argv.js";
@@ -35,8 +36,9 @@ Exit codes: 0 ok, 1 failure, 2 bad usage or compose file, 3 engine unreachable,
             4 readiness timeout, 130 interrupted (run and exec: the command's own code).
 Run \`berth <command> --help\` for a command's options and examples.`;
 
-export async function runCli(argv: string[]): Promise<number> {
-  const controller = new AbortController();
+/** `early`: what main.ts started before this module loaded (a connection, and the controller that can cancel it). */
+export async function runCli(argv: string[], early: { engine?: Promise<Engine>; controller?: AbortController } = {}): Promise<number> {
+  const controller = early.controller ?? new AbortController();
   let interrupts = 0;
   const onSigint = () => {
     interrupts++;
@@ -47,7 +49,7 @@ export async function runCli(argv: string[]): Promise<number> {
   };
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigint);
-  const ctx = makeContext(controller.signal);
+  const ctx = makeContext(controller.signal, early.engine);
   const program = buildProgram(ctx);
   const globals = () => program.opts<GlobalOptions>();
 

@@ -59,7 +59,8 @@ export async function connectEngine(options: ConnectOptions = {}): Promise<Engin
   try {
     // The published typings lag dockerode 5, whose version() accepts an abort signal.
     const versioned = docker as unknown as { version(o: object): Promise<Docker.DockerVersion> };
-    const v = await versioned.version({ abortSignal: options.signal ?? AbortSignal.timeout(10_000) });
+    const answerWithin = AbortSignal.timeout(10_000);
+    const v = await versioned.version({ abortSignal: options.signal ? AbortSignal.any([options.signal, answerWithin]) : answerWithin });
     const negotiated = negotiateApiVersion(v.ApiVersion);
     (docker.modem as unknown as { version: string }).version = `v${negotiated}`;
     return new Engine(

@@ -323,9 +323,10 @@ export class Engine {
     });
   }
 
-  async stopContainer(id: string, timeoutSec: number, options: CallOptions = {}): Promise<void> {
+  /** Without `timeoutSec` the engine waits the container's own StopTimeout (compose's stop_grace_period, default 10 s). */
+  async stopContainer(id: string, timeoutSec: number | undefined, options: CallOptions = {}): Promise<void> {
     try {
-      await this.docker.getContainer(id).stop({ t: timeoutSec, abortSignal: options.signal });
+      await this.docker.getContainer(id).stop({ ...(timeoutSec === undefined ? {} : { t: timeoutSec }), abortSignal: options.signal });
     } catch (error) {
       const status = statusOf(error);
       if (status === 304 || status === 404) return;
@@ -333,8 +334,9 @@ export class Engine {
     }
   }
 
-  async restartContainer(id: string, timeoutSec: number, options: CallOptions = {}): Promise<void> {
-    await this.call(`restart container ${id.slice(0, 12)}`, () => this.docker.getContainer(id).restart({ t: timeoutSec, abortSignal: options.signal }));
+  /** Without `timeoutSec` the stop waits the container's own StopTimeout, as in stopContainer. */
+  async restartContainer(id: string, timeoutSec: number | undefined, options: CallOptions = {}): Promise<void> {
+    await this.call(`restart container ${id.slice(0, 12)}`, () => this.docker.getContainer(id).restart({ ...(timeoutSec === undefined ? {} : { t: timeoutSec }), abortSignal: options.signal }));
   }
 
   /** Removes a container; `volumes` also removes its anonymous volumes. Absent is fine. */

@@ -74,7 +74,7 @@ export async function waitForServices(engine: Engine, project: string, o: WaitOp
 }
 
 export interface ServiceOpOptions extends WaitOptions {
-  /** Seconds a container gets to stop after SIGTERM before SIGKILL (default 10). */
+  /** Seconds a container gets to stop after SIGTERM before SIGKILL (default: its stop_grace_period, else 10). */
   stopTimeoutSec?: number;
   /** Wait until the services are ready again (restart/start; default true). */
   wait?: boolean;
@@ -91,8 +91,8 @@ export async function restartServices(engine: Engine, project: string, o: Servic
   const selected = new Set(targets.map((c) => c.service));
   const dependants = new Set([...selected].flatMap((s) => dependantsOf(graph, s)).filter((s) => !selected.has(s)));
   const held = dependants.size ? await projectContainers(engine, project, { services: [...dependants], signal: o.signal }) : [];
-  await Promise.all(held.map((c) => engine.stopContainer(c.id, o.stopTimeoutSec ?? 10, { signal: o.signal })));
-  await Promise.all(targets.map((c) => engine.restartContainer(c.id, o.stopTimeoutSec ?? 10, { signal: o.signal })));
+  await Promise.all(held.map((c) => engine.stopContainer(c.id, o.stopTimeoutSec, { signal: o.signal })));
+  await Promise.all(targets.map((c) => engine.restartContainer(c.id, o.stopTimeoutSec, { signal: o.signal })));
   const wait = o.wait ?? true;
   if (wait || held.length) await waitForServices(engine, project, { ...o, services: [...selected] });
   const subgraph = Object.fromEntries([...dependants].map((s) => [s, { depends_on: Object.fromEntries(Object.entries(graph[s]!.depends_on).filter(([d]) => dependants.has(d))) }]));
@@ -117,7 +117,7 @@ async function dependencyGraph(engine: Engine, project: string, signal?: AbortSi
 
 export async function stopServices(engine: Engine, project: string, o: ServiceOpOptions = {}): Promise<string[]> {
   const containers = await projectContainers(engine, project, o);
-  await Promise.all(containers.map((c) => engine.stopContainer(c.id, o.stopTimeoutSec ?? 10, { signal: o.signal })));
+  await Promise.all(containers.map((c) => engine.stopContainer(c.id, o.stopTimeoutSec, { signal: o.signal })));
   return containers.map((c) => c.name);
 }
 

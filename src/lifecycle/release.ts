@@ -11,6 +11,8 @@ import { LABEL, managedFilter } from "../labels.js";
 export interface ReleaseOptions {
   /** Also remove the named volumes berth created for the project (`down -v`). */
   volumes?: boolean;
+  /** Touch nothing (not even leases) when the project has no container, no network and (with `volumes`) no named volume: the result's lists are empty. */
+  ifExists?: boolean;
   signal?: AbortSignal;
   onEvent?: EventListener;
 }
@@ -22,20 +24,27 @@ export interface ReleaseResult {
   volumes: string[];
 }
 
+/** Anonymous volumes have 64-hex names and go with the container; named ones and binds stay. */
+const keepsData = (c: ContainerSummary) => c.mounts.some((m) => m.type === "bind" || (m.type === "volume" && m.name && !/^[0-9a-f]{64}$/.test(m.name)));
+
+/**
+ * Takes a running container off its networks. Done first, for every container at once: a forced
+ * removal racing the engine's own exit clean-up can leave a stale endpoint behind (dockerd 20.10
+ * under load), and then the network can never be removed ("has active endpoints"); and once every
+ * container is off, the networks' removal (~0.2 s of iptables work in the engine) runs while the
+ * containers are still being removed instead of after them.
+ */
+async function detach(engine: Engine, c: ContainerSummary, signal?: AbortSignal): Promise<void> {
+  if (c.state !== "running") return;
+  await Promise.all(c.networks.filter((n) => n !== "host" && n !== "none").map((n) => engine.disconnectNetwork(n, c.id, { signal }).catch(() => undefined)));
+}
+
 /**
  * Containers that hold data worth a clean shutdown (a named volume or a bind mount) get a graceful
  * stop first; the rest are removed with SIGKILL, since nothing of theirs survives removal anyway.
  */
-async function removeContainer(engine: Engine, c: ContainerSummary, signal?: AbortSignal): Promise<void> {
-  // Anonymous volumes have 64-hex names and go with the container; named ones and binds stay.
-  const keepsData = c.mounts.some((m) => m.type === "bind" || (m.type === "volume" && m.name && !/^[0-9a-f]{64}$/.test(m.name)));
-  if (c.state === "running" && keepsData) await engine.stopContainer(c.id, 10, { signal });
-  // Detach a running container from its project networks before removing it: a forced removal
-  // racing the engine's own exit clean-up can leave a stale endpoint behind (dockerd 20.10 under
-  // load), and then the network can never be removed ("has active endpoints").
-  if (c.state === "running") {
-    await Promise.all(c.networks.filter((n) => n !== "host" && n !== "none").map((n) => engine.disconnectNetwork(n, c.id, { signal }).catch(() => undefined)));
-  }
+async function removeDetached(engine: Engine, c: ContainerSummary, signal?: AbortSignal): Promise<void> {
+  if (c.state === "running" && keepsData(c)) await engine.stopContainer(c.id, undefined, { signal }); // its own stop_grace_period
   await engine.removeContainer(c.id, { force: true, volumes: true, signal });
 }
 
@@ -64,22 +73,33 @@ async function removeNetwork(engine: Engine, id: string, signal?: AbortSignal): 
 export async function releaseProject(engine: Engine, project: string, o: ReleaseOptions = {}): Promise<ReleaseResult> {
   const filter = managedFilter(project);
   const emit = (kind: "container" | "network" | "volume", name: string) => o.onEvent?.({ type: "removed", project, kind, name, at: Date.now() });
-  const containers = await engine.listContainers(filter, { signal: o.signal });
-  await Promise.all(containers.map(async (c) => { await removeContainer(engine, c, o.signal); emit("container", c.name); }));
-  const networks = await engine.listNetworks(filter, { signal: o.signal });
-  await Promise.all(networks.map(async (n) => { await removeNetwork(engine, n.id, o.signal); emit("network", n.name); }));
-  const removedVolumes: string[] = [];
-  // Leases of a shared environment are bookkeeping, not data: they go with it.
-  const leases = await engine.listVolumes({ ...filter, [LABEL.lease]: true }, { signal: o.signal }); // every kind: process and pinned
-  await Promise.all(leases.map((v) => engine.removeVolume(v.name, { signal: o.signal })));
-  if (o.volumes) {
-    const volumes = await engine.listVolumes({ ...filter, [LABEL.volume]: true }, { signal: o.signal });
-    await Promise.all(volumes.map(async (v) => { await engine.removeVolume(v.name, { signal: o.signal }); removedVolumes.push(v.name); emit("volume", v.name); }));
-  }
-  return {
-    project,
-    containers: containers.map((c) => c.name).sort(),
-    networks: networks.map((n) => n.name).sort(),
-    volumes: removedVolumes.sort(),
-  };
+  const [containers, networks, leases, named] = await Promise.all([
+    engine.listContainers(filter, { signal: o.signal }),
+    engine.listNetworks(filter, { signal: o.signal }),
+    // Leases of a shared environment are bookkeeping, not data: they go with it (every kind: process and pinned).
+    engine.listVolumes({ ...filter, [LABEL.lease]: true }, { signal: o.signal }),
+    o.volumes ? engine.listVolumes({ ...filter, [LABEL.volume]: true }, { signal: o.signal }) : [],
+  ]);
+  const result = { project, containers: containers.map((c) => c.name).sort(), networks: networks.map((n) => n.name).sort(), volumes: [] as string[] };
+  if (o.ifExists && containers.length === 0 && networks.length === 0 && named.length === 0) return result;
+  // A network can go once no container is on it: running ones detached, the others removed
+  // (a stopped container holds no endpoint, but one restarting by its policy could take one).
+  const offNetworks: Promise<unknown>[] = [];
+  const containersGone = containers.map((c) => {
+    const detached = detach(engine, c, o.signal);
+    const gone = detached.then(() => removeDetached(engine, c, o.signal)).then(() => emit("container", c.name));
+    offNetworks.push(c.state === "running" ? detached : gone);
+    return gone;
+  });
+  const networksGone = Promise.all(offNetworks).then(() => Promise.all(networks.map(async (n) => { await removeNetwork(engine, n.id, o.signal); emit("network", n.name); })));
+  // Everything started is seen to its end before an error is reported: no removal is left in flight.
+  const failed = (await Promise.allSettled([...containersGone, networksGone])).find((r) => r.status === "rejected");
+  if (failed) throw failed.reason;
+  // Volumes only now: one still mounted by a container cannot be removed.
+  await Promise.all([
+    ...leases.map((v) => engine.removeVolume(v.name, { signal: o.signal })),
+    ...named.map(async (v) => { await engine.removeVolume(v.name, { signal: o.signal }); result.volumes.push(v.name); emit("volume", v.name); }),
+  ]);
+  result.volumes.sort();
+  return result;
 }

@@ -22,15 +22,23 @@ export function registerDown(program: Command, ctx: CliContext, globals: () => G
         return swarmDown(ctx, g, o, project);
       }
       const engine = await ctx.engine();
-      const names = await listProjectNames(engine, ctx.signal);
-      const targets = o.all ? names : [requireProject(project ?? g.projectName, names)];
-      if (!o.all && !names.includes(targets[0]!)) {
-        throw new BerthError("NOT_FOUND", `no berth environment named ${targets[0]} on this engine`, {
-          hint: names.length ? `Running: ${names.join(", ")}.` : "Nothing of berth's is running.",
-        });
-      }
+      const named = project ?? g.projectName;
       const results = [];
-      for (const t of targets) results.push(await releaseProject(engine, t, { volumes: o.volumes, signal: ctx.signal }));
+      if (named && !o.all) {
+        // One listing serves both: what to remove, and whether there is anything by that name.
+        const r = await releaseProject(engine, named, { volumes: o.volumes, ifExists: true, signal: ctx.signal });
+        if (r.containers.length === 0 && r.networks.length === 0 && r.volumes.length === 0) {
+          const names = await listProjectNames(engine, ctx.signal);
+          throw new BerthError("NOT_FOUND", `no berth environment named ${named} on this engine`, {
+            hint: `${names.length ? `Running: ${names.join(", ")}.` : "Nothing of berth's is running."}${o.volumes ? "" : " Named volumes of an environment already down go with `berth down -v NAME`."}`,
+          });
+        }
+        results.push(r);
+      } else {
+        const names = await listProjectNames(engine, ctx.signal);
+        const targets = o.all ? names : [requireProject(undefined, names)];
+        for (const t of targets) results.push(await releaseProject(engine, t, { volumes: o.volumes, signal: ctx.signal }));
+      }
       if (g.json) return ctx.out(JSON.stringify({ type: "result", ok: true, released: results }));
       for (const r of results) {
         ctx.out(`Removed ${r.project}: ${counted(r.containers.length, "container")}, ${counted(r.networks.length, "network")}${o.volumes ? `, ${counted(r.volumes.length, "volume")}` : ""}`);
