@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+/**
+ * The `berth` command (dist/bin/berth.js). It answers `--version` at once; everything else is the
+ * CLI bundle beside it (berth.cjs), compiled through V8's code cache.
+ *
+ * Why by hand: Node 20 keeps no compile cache (module.enableCompileCache came in Node 22), so every
+ * `berth` process parsed and compiled ~1.3 MB of the bundle it runs: ~0.1 s of CPU per `berth up`,
+ * which ten test shards starting at once on a two-core runner queue for. A CommonJS bundle can be
+ * compiled with vm.Script and its `cachedData`, which V8 checks itself (source, V8 version, flags)
+ * and rejects when it does not fit; a rejected or missing cache only costs the compile it saves.
+ *
+ * The cache grows with use: it is written after a command it did not yet cover (so it holds the
+ * functions that command compiled too), at most once per command and build. It lives next to the
+ * bundle, else in ~/.cache/berth (BERTH_CODE_CACHE_DIR overrides; BERTH_CODE_CACHE=0 turns it off;
+ * BERTH_CODE_CACHE=debug says on stderr what it did).
+ */
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import Module, { createRequire } from "node:module";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Script } from "node:vm";
+import { VERSION } from "../version.js";
+
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
+  // Scripts call this to probe for berth: nothing else is loaded.
+  process.stdout.write(`${VERSION}\n`);
+} else {
+  runBundle(join(dirname(fileURLToPath(import.meta.url)), "berth.cjs"));
+}
+
+interface CacheEntry {
+  data?: Buffer;
+  /** The commands whose compiled functions the cache holds. */
+  commands: string[];
+}
+
+function runBundle(bundle: string): void {
+  const env = process.env;
+  const mode = env.BERTH_CODE_CACHE;
+  const source = readFileSync(bundle, "utf8");
+  const st = statSync(bundle);
+  // A new build (size, mtime) or Node gets a new file; V8 rejects any other mismatch itself.
+  const name = `berth-${process.version}-${process.arch}-${st.size}-${Math.round(st.mtimeMs)}.v8cache`;
+  const dirs = mode === "0" ? [] : env.BERTH_CODE_CACHE_DIR ? [env.BERTH_CODE_CACHE_DIR] : [dirname(bundle), join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "berth")];
+  const found = dirs.map((d) => ({ dir: d, entry: readCache(join(d, name)) })).find((c) => c.entry.data);
+  const script = new Script(Module.wrap(source), { filename: bundle, cachedData: found?.entry.data });
+  const command = argv.find((a) => !a.startsWith("-")) ?? "";
+  const usable = found !== undefined && !script.cachedDataRejected;
+  if (mode === "debug") process.stderr.write(`berth code cache: ${found ? (usable ? "used" : "rejected") : "none"} (${found?.dir ?? dirs.join(", ")})\n`);
+  if (dirs.length && !(usable && found.entry.commands.includes(command))) {
+    const commands = [...new Set([...(usable ? found.entry.commands : []), command])].sort();
+    process.once("exit", () => writeCache(dirs, name, script, commands, mode === "debug"));
+  }
+  const module = { exports: {} };
+  const run = script.runInThisContext() as (exports: object, require: NodeRequire, module: object, filename: string, dirname: string) => void;
+  run(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+}
+
+function readCache(file: string): CacheEntry {
+  try {
+    const commands = JSON.parse(readFileSync(`${file}.json`, "utf8")) as unknown;
+    return { data: readFileSync(file), commands: Array.isArray(commands) ? commands.map(String) : [] };
+  } catch {
+    return { commands: [] };
+  }
+}
+
+/** Into the first folder that takes it, atomically (ten processes may write at once); old builds' caches go. */
+function writeCache(dirs: string[], name: string, script: Script, commands: string[], debug: boolean): void {
+  const data = script.createCachedData();
+  for (const dir of dirs) {
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const tmp = join(dir, `.${name}.${process.pid}`);
+      writeFileSync(tmp, data);
+      writeFileSync(`${tmp}.json`, JSON.stringify(commands));
+      // The cache first: a reader that sees it with the old list merely writes once more.
+      renameSync(tmp, join(dir, name));
+      renameSync(`${tmp}.json`, join(dir, `${name}.json`));
+      const older = `berth-${process.version}-${process.arch}-`; // this Node's caches of other builds
+      for (const f of readdirSync(dir)) if (f.startsWith(older) && !f.startsWith(name)) unlinkSync(join(dir, f));
+      if (debug) process.stderr.write(`berth code cache: wrote ${data.length} bytes for ${commands.join(", ") || "(no command)"} to ${dir}\n`);
+      return;
+    } catch {
+      // not writable here: try the next folder; without one, the next run compiles again
+    }
+  }
+}

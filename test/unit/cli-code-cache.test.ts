@@ -1,0 +1,83 @@
+/**
+ * The `berth` launcher's V8 code cache (src/cli/launcher.ts), on the built command: it is written
+ * after a command it did not cover, used afterwards, grows with new commands, and a corrupt,
+ * unwritable or disabled cache never changes what berth does. No engine: `config` and `--help`.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const root = new URL("../..", import.meta.url).pathname;
+const chain = `${root}test/fixtures/stacks/chain.yml`;
+const dir = mkdtempSync(join(tmpdir(), "berth-code-cache-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function berth(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [`${root}dist/bin/berth.js`, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, BERTH_CODE_CACHE: "debug", BERTH_CODE_CACHE_DIR: dir, ...env },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+const cacheFiles = () => readdirSync(dir).filter((f) => f.endsWith(".v8cache"));
+const services = ["config", "-f", chain, "--services"];
+
+describe("the berth launcher's code cache", () => {
+  it("is written after a command it did not cover, then used, and grows with a new command", () => {
+    const first = berth(services);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toBe("a\nb\nc\nd\n");
+    expect(first.stderr).toContain("berth code cache: none");
+    expect(first.stderr).toMatch(/wrote \d+ bytes for config/);
+    expect(cacheFiles()).toHaveLength(1);
+
+    const second = berth(services);
+    expect(second.stdout).toBe("a\nb\nc\nd\n");
+    expect(second.stderr).toContain("berth code cache: used");
+    expect(second.stderr).not.toContain("wrote");
+
+    const help = berth(["--help"]);
+    expect(help.stdout).toContain("Usage: berth");
+    expect(help.stderr).toContain("berth code cache: used");
+    expect(help.stderr).toMatch(/wrote \d+ bytes for , config/); // "" is no command: --help
+    expect(JSON.parse(readFileSync(join(dir, `${cacheFiles()[0]}.json`), "utf8"))).toEqual(["", "config"]);
+  });
+
+  it("a corrupt cache is rejected by V8, changes nothing berth prints, and is replaced", () => {
+    const [file] = cacheFiles();
+    writeFileSync(join(dir, file!), Buffer.alloc(64_000, 7));
+    const r = berth(services);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe("a\nb\nc\nd\n");
+    expect(r.stderr).toContain("berth code cache: rejected");
+    expect(r.stderr).toMatch(/wrote \d+ bytes for config/); // the rejected cache's commands are not kept
+    expect(berth(services).stderr).toContain("berth code cache: used");
+  });
+
+  it("turned off, or with nowhere to write, berth runs as before", () => {
+    const off = mkdtempSync(join(tmpdir(), "berth-code-cache-off-"));
+    try {
+      const r = berth(services, { BERTH_CODE_CACHE: "0", BERTH_CODE_CACHE_DIR: off });
+      expect(r.stdout).toBe("a\nb\nc\nd\n");
+      expect(readdirSync(off)).toEqual([]);
+      writeFileSync(join(off, "a-file"), "");
+      const nowhere = berth(services, { BERTH_CODE_CACHE_DIR: join(off, "a-file", "cache") });
+      expect(nowhere.code, nowhere.stderr).toBe(0);
+      expect(nowhere.stdout).toBe("a\nb\nc\nd\n");
+      expect(nowhere.stderr).not.toContain("wrote");
+    } finally {
+      rmSync(off, { recursive: true, force: true });
+    }
+  });
+
+  it("answers --version without loading the CLI, and a closed pipe ends the output quietly", () => {
+    const v = berth(["--version"]);
+    expect(v.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect(v.stderr).toBe("");
+    const piped = spawnSync("/bin/sh", ["-c", `"${process.execPath}" "${root}dist/bin/berth.js" --help | head -1`], { encoding: "utf8", env: { ...process.env, BERTH_CODE_CACHE_DIR: dir } });
+    expect(piped.stdout).toBe("Usage: berth [options] [command]\n");
+    expect(piped.stderr).not.toContain("EPIPE");
+  });
+});
