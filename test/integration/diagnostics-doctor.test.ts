@@ -68,9 +68,9 @@ describe("berth doctor", () => {
     }
   });
 
-  it("an unreachable engine: FAIL with how to start one; the host's own checks still run", async () => {
+  it("an unreachable engine: FAIL with how to start one, exit 3; the host's own checks still run", async () => {
     const r = await berth(["doctor", "--json"], { env: { ...env, DOCKER_HOST: "unix:///tmp/berth-no-engine.sock" } });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3);
     const checks = (JSON.parse(r.stdout) as { checks: Check[] }).checks;
     expect(checks[0]).toMatchObject({ name: "engine", status: "FAIL" });
     expect(checks[0]!.detail).toContain("unix:///tmp/berth-no-engine.sock");

@@ -32,8 +32,13 @@ describe("protectCommandArgs", () => {
     expect(protectCommandArgs(["run", "-f", "c.yml", "node", "-e", "1"])).toEqual(["run", "-f", "c.yml", "--", "node", "-e", "1"]);
     expect(protectCommandArgs(["run", "--", "node"])).toEqual(["run", "--", "node"]);
   });
+  it("spells logs' -f as --follow (docker logs -f), leaving a global -f before logs and --file alone", () => {
+    expect(protectCommandArgs(["logs", "-f", "web"])).toEqual(["logs", "--follow", "web"]);
+    expect(protectCommandArgs(["-f", "c.yml", "logs", "-ft", "--tail", "5", "web"])).toEqual(["-f", "c.yml", "logs", "--follow", "--timestamps", "--tail", "5", "web"]);
+    expect(protectCommandArgs(["-p", "x", "logs", "--file", "c.yml", "-t", "web"])).toEqual(["-p", "x", "logs", "--file", "c.yml", "-t", "web"]);
+  });
   it("leaves other commands alone", () => {
-    expect(protectCommandArgs(["logs", "-f", "web"])).toEqual(["logs", "-f", "web"]);
+    expect(protectCommandArgs(["status", "-f", "c.yml"])).toEqual(["status", "-f", "c.yml"]);
     expect(protectCommandArgs(["--json", "status"])).toEqual(["--json", "status"]);
   });
 });

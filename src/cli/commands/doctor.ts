@@ -29,7 +29,8 @@ export function registerDoctor(program: Command, ctx: CliContext, globals: () =>
     .addHelpText(
       "after",
       "\nEach check is PASS, WARN or FAIL, with a one-line fix. The images the compose file needs are\n" +
-        "checked when one is given with -f or found in this folder. Exit code 1 when any check FAILs.\n" +
+        "checked when one is given with -f or found in this folder. Exit code 1 when any check FAILs,\n" +
+        "3 when the engine does not answer (the checks of the host itself still run).\n" +
         "\nExamples:\n  berth doctor\n  berth doctor -f examples/shop/compose.yml\n  berth doctor --json | jq '.checks[] | select(.status != \"PASS\")'",
     )
     .action(async () => {
@@ -37,7 +38,8 @@ export function registerDoctor(program: Command, ctx: CliContext, globals: () =>
       const { spec, problem } = await projectToCheck(ctx, g);
       const report = await runDoctor({ connect: () => ctx.engine(), env: ctx.env, spec, signal: ctx.signal });
       const checks = problem ? [...report.checks, problem] : report.checks;
-      if (checks.some((c) => c.status === "FAIL")) ctx.exitCode = EXIT.failure;
+      // 3 for an engine that does not answer, as every other command exits: scripts can tell it apart.
+      if (checks.some((c) => c.status === "FAIL")) ctx.exitCode = report.engineReachable ? EXIT.failure : EXIT.engine;
       if (g.json) return ctx.out(JSON.stringify({ checks: checks.map((c) => ({ name: c.name, status: c.status, detail: c.detail, fix: c.fix ?? null })) }));
       const c = makeColors(colorEnabled(ctx.env, process.stdout.isTTY === true, g.color));
       const paint = { PASS: c.green, WARN: c.yellow, FAIL: c.red };
