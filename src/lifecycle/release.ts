@@ -81,7 +81,7 @@ export async function releaseProject(engine: Engine, project: string, o: Release
   const result = { project, containers: containers.map((c) => c.name).sort(), networks: networks.map((n) => n.name).sort(), volumes: [] as string[] };
   if (o.ifExists && containers.length === 0 && networks.length === 0 && named.length === 0) return result;
   // Networks only once every container is gone. Removing them as soon as the containers were
-  // detached overlapped ~0.1 s of iptables work, but the first ten-at-once run with it left one
+  // detached overlapped ~0.2 s of iptables work, but the first ten-at-once run with it left one
   // network with a stale endpoint count (moby/moby#43286): not worth the risk.
   const failed = (await Promise.allSettled(containers.map(async (c) => {
     await detach(engine, c, o.signal);
