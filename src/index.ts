@@ -13,6 +13,8 @@ export type { ProjectSpec, ServiceSpec } from "./compose/model.js";
 export { BerthError, isBerthError, type BerthErrorCode, type SourceProblem } from "./errors.js";
 export type { BerthEvent, EventListener } from "./events.js";
 export type { ServiceState } from "./health/state.js";
+export type { ReadyResult } from "./health/readiness.js";
+export type { ProbeRecord } from "./health/probes.js";
 export { LABEL } from "./labels.js";
 export { VERSION } from "./version.js";
 export { connectionVariables, envName, type ConnectionEnvOptions } from "./lifecycle/connection-env.js";

@@ -31,7 +31,7 @@ import { prepareSpec } from "./prepare.js";
 import { addLease, defaultMode, releaseShared, sharedProjectName, type EnvironmentMode } from "./shared.js";
 import { Environment } from "./environment.js";
 import { executePlan } from "./executor.js";
-import type { ReadinessRecord } from "./health-report.js";
+import { readinessRecord, type ReadinessRecord } from "./health-report.js";
 import { releaseProject } from "./release.js";
 import { readEnvironment } from "./status.js";
 import { startWithPortRetry } from "./start.js";
@@ -278,13 +278,7 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
           engine, hub, containerId: ids.get(step.target)!, service: service.name, mode: step.ready ?? "healthy", readiness: rule,
           deadline: Math.min(deadline, own), signal: stepSignal, restartPolicy: service.restart ?? service.deploy?.restart_policy?.condition,
         });
-        proven.set(step.target, {
-          via: r.via,
-          rule: r.probe,
-          readyAt: new Date(r.readyAt).toISOString(),
-          restarts: r.restarts,
-          probes: r.probes.slice(-5).map((p) => ({ probe: p.probe, ok: p.ok, at: new Date(p.at).toISOString(), ...(p.exitCode !== undefined ? { exitCode: p.exitCode } : {}), output: p.output.trim().slice(-300) })),
-        });
+        proven.set(step.target, readinessRecord(r));
         emit({ type: "ready", project, service: service.name, container: step.target, via: r.via, probe: r.probe, restarts: r.restarts, at: r.readyAt, elapsedMs: r.readyAt - t0 });
         return;
       }

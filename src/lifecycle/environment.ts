@@ -8,7 +8,7 @@ import { hostAddress, type PublishedPort } from "../ports/bindings.js";
 import type { ServiceState } from "../health/state.js";
 import { releaseProject, type ReleaseOptions, type ReleaseResult } from "./release.js";
 import { connectionVariables, findPort, type ConnectionEnvOptions } from "./connection-env.js";
-import { healthReport, type HealthReport, type ReadinessRecord } from "./health-report.js";
+import { healthReport, readinessRecord, type HealthReport, type ReadinessRecord } from "./health-report.js";
 import { readLogs, type LogLine, type LogOptions } from "./logs.js";
 import { execInService, restartServices, startServices, stopServices, waitForServices, type ExecOptions, type ServiceOpOptions, type WaitOptions } from "./operations.js";
 import { readEnvironment } from "./status.js";
@@ -57,6 +57,8 @@ export class Environment implements AsyncDisposable {
   /** Re-read after restart/start: a restarted container may be given new host ports. */
   services: Record<string, ServiceView>;
   private released = false;
+  /** Per container name: how berth last saw it become ready (acquire, restart, start, wait). */
+  private readonly readiness: Map<string, ReadinessRecord>;
 
   constructor(
     data: EnvironmentData,
@@ -64,8 +66,9 @@ export class Environment implements AsyncDisposable {
     /** How this handle releases: a shared environment drops its lease and goes only with its last user (null: it stays). */
     private readonly releaser?: (o: ReleaseOptions) => Promise<ReleaseResult | null>,
     /** What the acquire's readiness wait saw, per container name, for the health report. */
-    private readonly readiness?: ReadonlyMap<string, ReadinessRecord>,
+    readiness?: ReadonlyMap<string, ReadinessRecord>,
   ) {
+    this.readiness = new Map(readiness);
     this.project = data.project;
     this.kind = data.kind;
     this.networks = data.networks;
@@ -103,24 +106,36 @@ export class Environment implements AsyncDisposable {
 
   /** Restarts the services (default: all) and waits until they are ready again; ports are re-read. */
   async restart(options: ServiceOpOptions = {}): Promise<void> {
-    await restartServices(this.engine, this.project, options);
+    await restartServices(this.engine, this.project, this.recording(options));
     await this.refresh(options);
   }
 
   async stop(options: ServiceOpOptions = {}): Promise<void> {
-    await stopServices(this.engine, this.project, options);
+    // A stopped container's last readiness is history, not its state: the report drops it.
+    for (const name of await stopServices(this.engine, this.project, options)) this.readiness.delete(name);
     await this.refresh(options);
   }
 
   /** Starts stopped services and waits until they are ready; ports are re-read. */
   async start(options: ServiceOpOptions = {}): Promise<void> {
-    await startServices(this.engine, this.project, options);
+    await startServices(this.engine, this.project, this.recording(options));
     await this.refresh(options);
   }
 
   /** Waits until the services (default: all) are ready. */
   async wait(options: WaitOptions = {}): Promise<void> {
-    await waitForServices(this.engine, this.project, options);
+    await waitForServices(this.engine, this.project, this.recording(options));
+  }
+
+  /** The options with each readiness wait's result also kept for the health report. */
+  private recording<T extends WaitOptions>(options: T): T {
+    return {
+      ...options,
+      onReady: (container, result) => {
+        this.readiness.set(container, readinessRecord(result));
+        options.onReady?.(container, result);
+      },
+    };
   }
 
   /** Log lines of the services (default: all), merged in time order. */

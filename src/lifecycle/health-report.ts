@@ -4,6 +4,7 @@
  * module may enrich it; this is what the labels and an inspect can tell.
  */
 import type { Engine } from "../engine/engine.js";
+import type { ReadyResult } from "../health/readiness.js";
 import { sinceOf, type ServiceState } from "../health/state.js";
 import { currentState } from "./status.js";
 import { projectContainers } from "./operations.js";
@@ -23,7 +24,7 @@ export interface ContainerHealth {
   /** When it entered its current state (ISO time). */
   since?: string;
   lastCheck?: { exitCode: number; output: string; at: string };
-  /** How berth saw it become ready during the acquire (reports from the handle that acquired it). */
+  /** How berth last saw it become ready: at the acquire, or its latest restart/start/wait (reports from the handle that did it). */
   readiness?: ReadinessRecord;
 }
 
@@ -34,6 +35,17 @@ export interface ReadinessRecord {
   readyAt: string;
   restarts: number;
   probes: { probe: string; ok: boolean; at: string; exitCode?: number; output: string }[];
+}
+
+/** The report's account of one readiness wait: its last five probe runs, each output cut to 300 characters. */
+export function readinessRecord(r: ReadyResult): ReadinessRecord {
+  return {
+    via: r.via,
+    rule: r.probe,
+    readyAt: new Date(r.readyAt).toISOString(),
+    restarts: r.restarts,
+    probes: r.probes.slice(-5).map((p) => ({ probe: p.probe, ok: p.ok, at: new Date(p.at).toISOString(), ...(p.exitCode !== undefined ? { exitCode: p.exitCode } : {}), output: p.output.trim().slice(-300) })),
+  };
 }
 
 export interface HealthReport {

@@ -51,6 +51,8 @@ export interface WaitOptions extends SelectOptions {
   /** How long to wait, ms (default 180 s). */
   timeoutMs?: number;
   onEvent?: EventListener;
+  /** Called with what each container's readiness wait saw, as it becomes ready. */
+  onReady?: (container: string, result: ReadyResult) => void;
 }
 
 /** Waits until every selected container is ready (healthy, or running when it has no healthcheck). */
@@ -64,6 +66,7 @@ export async function waitForServices(engine: Engine, project: string, o: WaitOp
       containers.map(async (c) => {
         const r = await waitReady({ engine, hub, containerId: c.id, service: c.service, mode: "healthy", deadline, signal: o.signal });
         o.onEvent?.({ type: "ready", project, service: c.service, container: c.name, via: r.via, at: r.readyAt, elapsedMs: r.readyAt - t0 });
+        o.onReady?.(c.name, r);
         return [c.name, r] as const;
       }),
     );

@@ -114,6 +114,8 @@ describe("restart", () => {
     const e = await engine();
     await using env = await acquire({ files: [stack("small.yml")], engine: e });
     const started = async (s: string) => Date.parse((await e.inspectContainer(env.services[s]!.containers[0]!.id)).state.startedAt ?? "");
+    const readyAt = async (s: string) => Date.parse((await env.healthReport({ services: [s] })).containers[0]!.readiness!.readyAt);
+    const acquired = await readyAt("api");
     const t0 = Date.now();
     await env.restart({ services: ["db"] });
     const [db, api, worker] = [await started("db"), await started("api"), await started("worker")];
@@ -121,6 +123,12 @@ describe("restart", () => {
     expect(api).toBeGreaterThan(db);
     expect(worker).toBeGreaterThan(api);
     expect(Object.values(env.services).map((s) => s.containers[0]!.state)).toEqual(["HEALTHY", "HEALTHY", "HEALTHY"]);
+    // The health report tells of the readiness after the restart, not the acquire's.
+    expect(await readyAt("api")).toBeGreaterThan(acquired);
+    expect(await readyAt("api")).toBeGreaterThanOrEqual(api - 1000);
+    await env.stop({ services: ["worker"] });
+    expect((await env.healthReport({ services: ["worker"] })).containers[0]).toMatchObject({ state: "STOPPED" });
+    expect((await env.healthReport({ services: ["worker"] })).containers[0]!.readiness).toBeUndefined();
   });
 });
 
