@@ -21,6 +21,12 @@ function firstOperand(argv: string[], from: number): number {
   return -1;
 }
 
+/** The command word of argv (`up` in `berth -f x.yml up web`), or "" when there is none. */
+export function commandWord(argv: string[]): string {
+  const at = firstOperand(argv, 0);
+  return at < 0 ? "" : argv[at]!;
+}
+
 export function protectCommandArgs(argv: string[]): string[] {
   const cmdAt = firstOperand(argv, 0);
   if (cmdAt < 0) return argv;

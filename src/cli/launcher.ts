@@ -21,6 +21,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Script } from "node:vm";
 import { VERSION } from "../version.js";
+import { commandWord } from "./argv.js";
+
+const MAX_COMMANDS = 40;
 
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
@@ -46,10 +49,11 @@ function runBundle(bundle: string): void {
   const dirs = mode === "0" ? [] : env.BERTH_CODE_CACHE_DIR ? [env.BERTH_CODE_CACHE_DIR] : [dirname(bundle), join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "berth")];
   const found = dirs.map((d) => ({ dir: d, entry: readCache(join(d, name)) })).find((c) => c.entry.data);
   const script = new Script(Module.wrap(source), { filename: bundle, cachedData: found?.entry.data });
-  const command = argv.find((a) => !a.startsWith("-")) ?? "";
+  const command = commandWord(argv);
   const usable = found !== undefined && !script.cachedDataRejected;
   if (mode === "debug") process.stderr.write(`berth code cache: ${found ? (usable ? "used" : "rejected") : "none"} (${found?.dir ?? dirs.join(", ")})\n`);
-  if (dirs.length && !(usable && found.entry.commands.includes(command))) {
+  // At most a few dozen rewrites per build: one per command word (typos included), then no more.
+  if (dirs.length && !(usable && (found.entry.commands.includes(command) || found.entry.commands.length >= MAX_COMMANDS))) {
     const commands = [...new Set([...(usable ? found.entry.commands : []), command])].sort();
     process.once("exit", () => writeCache(dirs, name, script, commands, mode === "debug"));
   }

@@ -3,16 +3,15 @@
  * through V8's code cache. `berth --version` never gets here: the launcher answers it.
  */
 import type { Engine } from "../engine/engine.js";
+import { commandWord } from "./argv.js";
 
-// The first bare word is taken for the command. After a global option with a value
-// (`-f x.yml up`) it is that value, and the command simply connects when it needs to.
 const EARLY_CONNECT = new Set(["up", "down", "release", "status", "run"]);
 
 async function main(argv: string[]): Promise<number> {
   // The commands that always talk to the engine start connecting while the CLI itself loads.
   const own = argv.includes("--") ? argv.slice(0, argv.indexOf("--")) : argv;
   const controller = new AbortController(); // runCli's: a Ctrl-C cancels this connection too
-  const engine: Promise<Engine> | undefined = EARLY_CONNECT.has(own.find((a) => !a.startsWith("-")) ?? "") && !own.some((a) => a === "--help" || a === "-h")
+  const engine: Promise<Engine> | undefined = EARLY_CONNECT.has(commandWord(own)) && !own.some((a) => a === "--help" || a === "-h")
     ? import("../engine/connect.js").then((m) => m.connectEngine({ env: process.env, signal: controller.signal }))
     : undefined;
   engine?.catch(() => undefined); // a failure is reported by the command that awaits it

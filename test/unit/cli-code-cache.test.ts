@@ -37,6 +37,10 @@ describe("the berth launcher's code cache", () => {
     expect(second.stdout).toBe("a\nb\nc\nd\n");
     expect(second.stderr).toContain("berth code cache: used");
     expect(second.stderr).not.toContain("wrote");
+    // The value of -p is not a command: naming a new environment each run does not rewrite the cache.
+    const named = berth(["-p", "berth-test-20261124-abc123", ...services]);
+    expect(named.stdout).toBe("a\nb\nc\nd\n");
+    expect(named.stderr).not.toContain("wrote");
 
     const help = berth(["--help"]);
     expect(help.stdout).toContain("Usage: berth");

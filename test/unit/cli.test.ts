@@ -1,7 +1,7 @@
 /** The CLI's pure parts: argv protection, connection variables, colours, the progress model, completion. */
 import { Command } from "commander";
 import { describe, expect, it } from "vitest";
-import { protectCommandArgs } from "../../src/cli/argv.js";
+import { commandWord, protectCommandArgs } from "../../src/cli/argv.js";
 import { bashScript, describeCli } from "../../src/cli/commands/completion.js";
 import { colorEnabled } from "../../src/cli/progress/colors.js";
 import { ProgressModel } from "../../src/cli/progress/model.js";
@@ -22,6 +22,14 @@ const data: EnvironmentData = {
     worker: { name: "worker", containers: [{ id: "y", name: "p1-worker-1", number: 1, state: "HEALTHY", ports: [] }] },
   },
 };
+
+describe("commandWord", () => {
+  it("skips global options and their values", () => {
+    expect(commandWord(["-f", "x.yml", "-p", "my-env", "--json", "status"])).toBe("status");
+    expect(commandWord(["--file=x.yml", "up", "web"])).toBe("up");
+    expect(commandWord(["--help"])).toBe("");
+  });
+});
 
 describe("protectCommandArgs", () => {
   it("puts -- where exec's command begins, after global and exec options", () => {
