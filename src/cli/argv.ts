@@ -42,7 +42,8 @@ export function protectCommandArgs(argv: string[]): string[] {
 
 /** After `logs`: `-f` (alone or with -t in one cluster, `-ft`) is --follow; a global `--file` stays as it is. */
 function followForLogs(argv: string[], cmdAt: number): string[] {
-  const end = argv.indexOf("--", cmdAt) < 0 ? argv.length : argv.indexOf("--", cmdAt);
+  const dashes = argv.indexOf("--", cmdAt);
+  const end = dashes < 0 ? argv.length : dashes;
   return argv.flatMap((a, i) => {
     if (i <= cmdAt || i >= end || !/^-[ft]*f[ft]*$/.test(a)) return [a];
     return [...new Set(a.slice(1))].map((c) => (c === "f" ? "--follow" : "--timestamps"));

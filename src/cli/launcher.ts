@@ -47,7 +47,7 @@ function runBundle(bundle: string): void {
   // A new build (size, mtime) or Node gets a new file; V8 rejects any other mismatch itself.
   const name = `berth-${process.version}-${process.arch}-${st.size}-${Math.round(st.mtimeMs)}.v8cache`;
   const dirs = mode === "0" ? [] : env.BERTH_CODE_CACHE_DIR ? [env.BERTH_CODE_CACHE_DIR] : [dirname(bundle), join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "berth")];
-  const found = dirs.map((d) => ({ dir: d, entry: readCache(join(d, name)) })).find((c) => c.entry.data);
+  const found = findCache(dirs, name);
   const script = new Script(Module.wrap(source), { filename: bundle, cachedData: found?.entry.data });
   const command = commandWord(argv);
   const usable = found !== undefined && !script.cachedDataRejected;
@@ -60,6 +60,15 @@ function runBundle(bundle: string): void {
   const module = { exports: {} };
   const run = script.runInThisContext() as (exports: object, require: NodeRequire, module: object, filename: string, dirname: string) => void;
   run(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+}
+
+/** The first folder's cache (every run of berth reads it: no folder after a hit is looked at). */
+function findCache(dirs: string[], name: string): { dir: string; entry: CacheEntry } | undefined {
+  for (const dir of dirs) {
+    const entry = readCache(join(dir, name));
+    if (entry.data) return { dir, entry };
+  }
+  return undefined;
 }
 
 function readCache(file: string): CacheEntry {
