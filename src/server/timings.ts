@@ -92,9 +92,13 @@ export class EventTimings {
     return this.projects.size;
   }
 
-  /** Drops projects the engine no longer has (their end was missed, e.g. while it was unreachable). */
+  /**
+   * Drops projects the engine no longer has (their end was missed, e.g. while it was unreachable).
+   * One whose teardown had begun stays: the resubscribed stream replays the rest of its events
+   * (it resumes after the last one seen), and forgetting it would lose its release timing.
+   */
   forgetAllBut(liveProjects: Set<string>): void {
-    for (const name of this.projects.keys()) if (!liveProjects.has(name)) this.projects.delete(name);
+    for (const [name, p] of this.projects) if (!liveProjects.has(name) && p.releaseStart === undefined) this.projects.delete(name);
   }
 
   feed(e: TimingEvent): void {

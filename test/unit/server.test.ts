@@ -189,6 +189,19 @@ describe("event-derived timings", () => {
     expect(t.tracked).toBe(0);
     expect(seen).toEqual([]);
   });
+
+  it("keeps a project whose teardown had begun when the stream was resubscribed, and times its release from the replay", () => {
+    const { seen, sink } = recorder();
+    const t = new EventTimings(sink, never);
+    const events = shopLifecycle("shop");
+    const firstKill = events.findIndex((e) => e.action === "kill");
+    for (const e of events.slice(0, firstKill + 1)) t.feed(e);
+    // The stream broke; the resync saw the project already gone; the new stream replays the rest.
+    t.forgetAllBut(new Set());
+    for (const e of events.slice(firstKill + 1)) t.feed(e);
+    expect(seen.at(-1)).toBe("release shop 0.5");
+    expect(t.tracked).toBe(0);
+  });
 });
 
 describe("graph layout", () => {
