@@ -106,7 +106,8 @@ export class Environment implements AsyncDisposable {
 
   /** Restarts the services (default: all) and waits until they are ready again; ports are re-read. */
   async restart(options: ServiceOpOptions = {}): Promise<void> {
-    await restartServices(this.engine, this.project, this.recording(options));
+    const seen = new Set<string>();
+    this.forgetUnseen(await restartServices(this.engine, this.project, this.recording(options, seen)), seen);
     await this.refresh(options);
   }
 
@@ -118,7 +119,8 @@ export class Environment implements AsyncDisposable {
 
   /** Starts stopped services and waits until they are ready; ports are re-read. */
   async start(options: ServiceOpOptions = {}): Promise<void> {
-    await startServices(this.engine, this.project, this.recording(options));
+    const seen = new Set<string>();
+    this.forgetUnseen(await startServices(this.engine, this.project, this.recording(options, seen)), seen);
     await this.refresh(options);
   }
 
@@ -127,15 +129,24 @@ export class Environment implements AsyncDisposable {
     await waitForServices(this.engine, this.project, this.recording(options));
   }
 
-  /** The options with each readiness wait's result also kept for the health report. */
-  private recording<T extends WaitOptions>(options: T): T {
+  /** The options with each readiness wait's result also kept for the health report (and its container in `seen`). */
+  private recording<T extends WaitOptions>(options: T, seen?: Set<string>): T {
     return {
       ...options,
       onReady: (container, result) => {
         this.readiness.set(container, readinessRecord(result));
+        seen?.add(container);
         options.onReady?.(container, result);
       },
     };
+  }
+
+  /**
+   * Containers (re)started without a readiness wait (`wait: false`) run anew: the record of an
+   * earlier run would describe a process that is gone, so the report shows none until a `wait()`.
+   */
+  private forgetUnseen(started: string[], seen: Set<string>): void {
+    for (const name of started) if (!seen.has(name)) this.readiness.delete(name);
   }
 
   /** Log lines of the services (default: all), merged in time order. */

@@ -129,6 +129,13 @@ describe("restart", () => {
     await env.stop({ services: ["worker"] });
     expect((await env.healthReport({ services: ["worker"] })).containers[0]).toMatchObject({ state: "STOPPED" });
     expect((await env.healthReport({ services: ["worker"] })).containers[0]!.readiness).toBeUndefined();
+    // Restarted without a wait, a dependant runs anew unobserved: no earlier readiness is shown for it until wait().
+    await env.start({ services: ["worker"] });
+    const before = await readyAt("api");
+    await env.restart({ services: ["db"], wait: false });
+    expect((await env.healthReport({ services: ["api"] })).containers[0]!.readiness).toBeUndefined();
+    await env.wait();
+    expect(await readyAt("api")).toBeGreaterThan(before);
   });
 });
 
