@@ -102,6 +102,52 @@ if ! command -v dockerd >/dev/null 2>&1 || ! command -v iptables >/dev/null 2>&1
   say "installed $(dockerd --version 2>/dev/null || echo dockerd) ($(elapsed))"
 fi
 
+start_dockerd() {
+  mkdir -p "$(dirname "$LOG_FILE")"
+  log_from=$(( $(stat -c %s "$LOG_FILE" 2>/dev/null || echo 0) + 1 ))
+  say "starting dockerd detached; log: $LOG_FILE"
+  printf '\n==== berth ensure-engine: starting dockerd at %s ====\n' "$(date -Is)" >>"$LOG_FILE"
+  # Detached: own session, stdio on the log, and no other inherited descriptors (a caller's pipe
+  # held open by dockerd would never reach EOF).
+  (
+    for fd in /proc/self/fd/*; do
+      fd=${fd##*/}
+      if ((fd > 2)); then eval "exec ${fd}>&-" 2>/dev/null || true; fi
+    done
+    exec setsid dockerd
+  ) </dev/null >>"$LOG_FILE" 2>&1 &
+  pid=$!
+  disown "$pid" 2>/dev/null || true
+}
+
+# dockerd 20.10 can crash under load (moby/moby#45804: a health check's exec timing out) and leave
+# its network store half-written; every later start then panics in libnetwork's reservePools and
+# the engine never comes back. That store only describes networks (containers, images and volumes
+# are elsewhere), so it is moved aside, not deleted, together with the bridges of the networks it
+# described, and dockerd is started once more. Only for that exact panic, and only once.
+network_store_recovered=
+log_from=$(( $(stat -c %s "$LOG_FILE" 2>/dev/null || echo 0) + 1 )) # only what dockerd logs from now on counts
+recover_network_store() {
+  [[ -z "$network_store_recovered" ]] || return 1
+  local since store=/var/lib/docker/network/files/local-kv.db
+  since=$(tail -c "+${log_from:-1}" "$LOG_FILE" 2>/dev/null) || return 1
+  grep -q 'panic: runtime error: index out of range' <<<"$since" && grep -q 'reservePools' <<<"$since" || return 1
+  [[ -f "$store" ]] || return 1
+  network_store_recovered=1
+  local aside="$store.corrupt-$(date +%Y%m%dT%H%M%S)"
+  say "dockerd cannot start: its network store is corrupt (libnetwork reservePools panic, left by an earlier dockerd crash)."
+  say "moving $store to $aside (networks are forgotten and re-created by whoever needs them; containers, images and volumes stay)"
+  mv "$store" "$aside" || return 1
+  if command -v ip >/dev/null 2>&1; then
+    local br
+    for br in $(ip -o link show 2>/dev/null | grep -oE '^[0-9]+: br-[0-9a-f]{12}[:@]' | grep -oE 'br-[0-9a-f]{12}'); do
+      say "removing bridge $br of a forgotten network"
+      ip link delete "$br" 2>/dev/null || true
+    done
+  fi
+  return 0
+}
+
 # 3. Start dockerd unless one is already running (then just wait for it).
 
 if pid=$(dockerd_pid); then
@@ -116,20 +162,7 @@ else
       fi
     fi
   done
-  mkdir -p "$(dirname "$LOG_FILE")"
-  say "starting dockerd detached; log: $LOG_FILE"
-  printf '\n==== berth ensure-engine: starting dockerd at %s ====\n' "$(date -Is)" >>"$LOG_FILE"
-  # Detached: own session, stdio on the log, and no other inherited descriptors (a caller's pipe
-  # held open by dockerd would never reach EOF).
-  (
-    for fd in /proc/self/fd/*; do
-      fd=${fd##*/}
-      if ((fd > 2)); then eval "exec ${fd}>&-" 2>/dev/null || true; fi
-    done
-    exec setsid dockerd
-  ) </dev/null >>"$LOG_FILE" 2>&1 &
-  pid=$!
-  disown "$pid" 2>/dev/null || true
+  start_dockerd
 fi
 
 # 4. Wait for the engine.
@@ -142,6 +175,11 @@ while :; do
   fi
   if ! kill -0 "$pid" 2>/dev/null && ! dockerd_pid >/dev/null; then
     say "dockerd (pid $pid) exited"
+    if recover_network_store; then
+      start_dockerd
+      deadline=$(( $(date +%s) + WAIT_SECS ))
+      continue
+    fi
     break
   fi
   if (( $(date +%s) >= deadline )); then
