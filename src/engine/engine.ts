@@ -1,10 +1,11 @@
-import { readdirSync } from "node:fs";
 import type Docker from "dockerode";
 import { BerthError } from "../errors.js";
-import { engineMessage, toBerthError, statusOf } from "./errors.js";
+import { toBerthError, statusOf } from "./errors.js";
+import { call, type EngineAccess } from "./access.js";
+import * as build from "./build.js";
 import { Semaphore } from "./semaphore.js";
-import { FrameDecoder, demuxToText } from "./stream-frames.js";
-import { drain, hostConfigOf, labelFilters, memoryInUse, NS_PER_MS, onJsonLines, toHealthcheck, type LabelFilter } from "./wire.js";
+import * as streams from "./streams.js";
+import { hostConfigOf, labelFilters, NS_PER_MS, toHealthcheck, type LabelFilter } from "./wire.js";
 import type {
   CallOptions,
   ContainerCreateRequest,
@@ -17,7 +18,6 @@ import type {
   Labels,
   NetworkCreateRequest,
   NetworkSummary,
-  RuntimeOptions,
   VolumeSummary,
 } from "./types.js";
 
@@ -32,13 +32,17 @@ export class Engine {
   private readonly mutations = new Semaphore(8);
   /** Starts that publish ports, one at a time: the engine can hand two concurrent starts the same port. */
   private readonly portStarts = new Semaphore(1);
+  /** What the modules this class delegates to (streams, build) need of it. */
+  private readonly access: EngineAccess;
 
   constructor(
     private readonly docker: Docker,
     readonly info: EngineInfo,
     /** Where the engine is, for error messages. */
     readonly endpoint: string,
-  ) {}
+  ) {
+    this.access = { docker, endpoint };
+  }
 
   /**
    * The dockerode client, for the other modules of src/engine (swarm, diagnostics and server
@@ -49,12 +53,8 @@ export class Engine {
     return this.docker;
   }
 
-  private async call<T>(action: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
-      throw toBerthError(error, action, this.endpoint);
-    }
+  private call<T>(action: string, fn: () => Promise<T>): Promise<T> {
+    return call(this.access, action, fn);
   }
 
   async ping(options: CallOptions = {}): Promise<void> {
@@ -91,51 +91,11 @@ export class Engine {
    * builder through the Engine API. Calls `onLine` with the build's output; fails with the
    * builder's own error text.
    */
-  async buildImage(
+  buildImage(
     req: { context: string; dockerfile?: string; tag: string; args?: Record<string, string>; target?: string; labels?: Labels; noCache?: boolean },
     options: CallOptions & { onLine?: (line: string) => void } = {},
   ): Promise<void> {
-    const entries = readdirSync(req.context);
-    const failed = (message: string, tail = "") =>
-      new BerthError("ENGINE_ERROR", `building image ${req.tag} from ${req.context} failed: ${message.trim()}`, {
-        hint: "Fix the Dockerfile or the build context; the build output's last lines are below.",
-        details: { logTail: tail },
-      });
-    let stream: NodeJS.ReadableStream;
-    try {
-      stream = (await this.docker.buildImage({ context: req.context, src: entries }, {
-        t: req.tag,
-        dockerfile: req.dockerfile,
-        buildargs: req.args,
-        target: req.target,
-        labels: req.labels,
-        nocache: req.noCache,
-        rm: true,
-        abortSignal: options.signal,
-      } as Docker.ImageBuildOptions)) as NodeJS.ReadableStream;
-    } catch (error) {
-      const e = toBerthError(error, `build image ${req.tag}`, this.endpoint);
-      if (e.code === "ENGINE_UNREACHABLE" || e.code === "ABORTED") throw e;
-      throw failed(engineMessage(error));
-    }
-    const tail: string[] = [];
-    await new Promise<void>((resolve, reject) => {
-      this.docker.modem.followProgress(
-        stream,
-        (err: Error | null, output: { error?: string; errorDetail?: { message?: string } }[]) => {
-          const message = err?.message ?? output?.find((o) => o.error)?.error;
-          if (message) reject(failed(message, tail.join("")));
-          else resolve();
-        },
-        (event: { stream?: string; status?: string }) => {
-          const line = event.stream ?? event.status;
-          if (!line) return;
-          tail.push(line);
-          if (tail.length > 50) tail.shift();
-          options.onLine?.(line);
-        },
-      );
-    });
+    return build.buildImage(this.access, req, options);
   }
 
   // ---- networks ----
@@ -416,132 +376,46 @@ export class Engine {
   }
 
   /** Runs a command in a running container and collects its output (bounded to `maxBytes`). */
-  async exec(id: string, cmd: string[], opts: CallOptions & { timeoutMs?: number; maxBytes?: number } = {}): Promise<ExecResult> {
-    const action = `exec in ${id.slice(0, 12)}`;
-    const signal = opts.timeoutMs ? AbortSignal.any([AbortSignal.timeout(opts.timeoutMs), ...(opts.signal ? [opts.signal] : [])]) : opts.signal;
-    return this.call(action, async () => {
-      const exec = await this.docker.getContainer(id).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, abortSignal: signal } as {});
-      const stream = await exec.start({ hijack: true, stdin: false, abortSignal: signal } as {});
-      const max = opts.maxBytes ?? 64 * 1024;
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const decoder = new FrameDecoder((_s, data) => {
-        if (size < max) chunks.push(data.subarray(0, max - size));
-        size += data.length;
-      });
-      await drain(stream, decoder, signal);
-      const info = await exec.inspect({ abortSignal: signal } as {});
-      return { exitCode: info.ExitCode ?? -1, output: Buffer.concat(chunks).toString("utf8") };
-    });
+  exec(id: string, cmd: string[], opts: CallOptions & { timeoutMs?: number; maxBytes?: number } = {}): Promise<ExecResult> {
+    return streams.exec(this.access, id, cmd, opts);
   }
 
   /**
    * Runs a command in a running container, streaming its output as it comes (for `berth exec`),
    * and resolves with its exit code. Unlike `exec`, nothing is buffered or truncated.
    */
-  async execStream(
+  execStream(
     id: string,
     cmd: string[],
     onOutput: (stream: "stdout" | "stderr", data: Buffer) => void,
     opts: CallOptions & { env?: string[]; user?: string; workingDir?: string } = {},
   ): Promise<number> {
-    const signal = opts.signal;
-    return this.call(`exec in ${id.slice(0, 12)}`, async () => {
-      const exec = await this.docker.getContainer(id).exec({
-        Cmd: cmd,
-        AttachStdout: true,
-        AttachStderr: true,
-        ...(opts.env?.length ? { Env: opts.env } : {}),
-        ...(opts.user ? { User: opts.user } : {}),
-        ...(opts.workingDir ? { WorkingDir: opts.workingDir } : {}),
-        abortSignal: signal,
-      } as {});
-      const stream = await exec.start({ hijack: true, stdin: false, abortSignal: signal } as {});
-      const decoder = new FrameDecoder(onOutput);
-      await drain(stream, decoder, signal);
-      const info = await exec.inspect({ abortSignal: signal } as {});
-      return info.ExitCode ?? -1;
-    });
+    return streams.execStream(this.access, id, cmd, onOutput, opts);
   }
 
   /** The last `tail` lines of a container's output (stdout and stderr interleaved). */
-  async logs(id: string, opts: CallOptions & { tail?: number | "all"; since?: number; timestamps?: boolean } = {}): Promise<string> {
-    return this.call(`read logs of ${id.slice(0, 12)}`, async () => {
-      const buf = (await this.docker.getContainer(id).logs({
-        stdout: true,
-        stderr: true,
-        follow: false,
-        tail: opts.tail ?? 100,
-        since: opts.since ?? 0,
-        timestamps: opts.timestamps ?? false,
-        abortSignal: opts.signal,
-      } as {})) as unknown as Buffer;
-      return demuxToText(Buffer.isBuffer(buf) ? buf : Buffer.from(String(buf)));
-    });
+  logs(id: string, opts: CallOptions & { tail?: number | "all"; since?: number; timestamps?: boolean } = {}): Promise<string> {
+    return streams.logs(this.access, id, opts);
   }
 
   /** Follows a container's output until the signal aborts or the container stops. */
-  async followLogs(id: string, onLine: (stream: "stdout" | "stderr", text: string) => void, opts: CallOptions & { tail?: number | "all"; since?: number; timestamps?: boolean } = {}): Promise<void> {
-    const stream = (await this.call(`follow logs of ${id.slice(0, 12)}`, () =>
-      this.docker.getContainer(id).logs({ stdout: true, stderr: true, follow: true, tail: opts.tail ?? 100, since: opts.since ?? 0, timestamps: opts.timestamps ?? false, abortSignal: opts.signal } as {}),
-    )) as unknown as NodeJS.ReadableStream & { destroy(): void };
-    const decoder = new FrameDecoder((s, d) => onLine(s, d.toString("utf8")));
-    await new Promise<void>((resolve) => {
-      const stop = () => { stream.destroy(); resolve(); };
-      opts.signal?.addEventListener("abort", stop, { once: true });
-      stream.on("data", (c: Buffer) => decoder.push(c));
-      stream.on("end", resolve);
-      stream.on("close", resolve);
-      stream.on("error", () => resolve());
-    });
+  followLogs(id: string, onLine: (stream: "stdout" | "stderr", text: string) => void, opts: CallOptions & { tail?: number | "all"; since?: number; timestamps?: boolean } = {}): Promise<void> {
+    return streams.followLogs(this.access, id, onLine, opts);
   }
 
   /**
    * Subscribes to the engine's event stream, filtered by labels (and types), calling `onEvent`
    * for each event until the signal aborts. Resolves once the subscription is established so
-   * that no event after the call can be missed.
+   * that no event after the call can be missed. `onEnd`: the stream ended without being aborted
+   * (the engine stopped or restarted).
    */
-  /** `onEnd`: the stream ended without being aborted (the engine stopped or restarted). */
-  async subscribe(filter: { labels: LabelFilter; types?: string[] }, onEvent: (e: EngineEvent) => void, options: { signal: AbortSignal; onEnd?: () => void }): Promise<void> {
-    const stream = (await this.call("subscribe to engine events", () =>
-      this.docker.getEvents({
-        filters: { label: labelFilters(filter.labels), ...(filter.types ? { type: filter.types } : {}) },
-        abortSignal: options.signal,
-      } as {}),
-    )) as NodeJS.ReadableStream & { destroy(): void };
-    onJsonLines(stream, (line) => {
-      try {
-        const e = JSON.parse(line) as { Type: string; Action: string; Actor: { ID: string; Attributes?: Labels }; timeNano: number };
-        onEvent({ type: e.Type, action: e.Action, id: e.Actor.ID, labels: e.Actor.Attributes ?? {}, time: Math.floor(e.timeNano / NS_PER_MS) });
-      } catch {
-        // A malformed line cannot be acted on; the waiters' own checks cover what it would have said.
-      }
-    });
-    let ended = false;
-    const onEnd = () => {
-      if (ended || options.signal.aborted) return;
-      ended = true;
-      options.onEnd?.();
-    };
-    stream.on("error", onEnd);
-    stream.on("end", onEnd);
-    stream.on("close", onEnd);
-    options.signal.addEventListener("abort", () => stream.destroy(), { once: true });
+  subscribe(filter: { labels: LabelFilter; types?: string[] }, onEvent: (e: EngineEvent) => void, options: { signal: AbortSignal; onEnd?: () => void }): Promise<void> {
+    return streams.subscribe(this.access, filter, onEvent, options);
   }
 
-  async stats(id: string, options: CallOptions = {}): Promise<{ cpuPercent: number; memoryBytes: number; memoryLimitBytes: number }> {
-    return this.call(`read stats of ${id.slice(0, 12)}`, async () => {
-      const s = (await this.docker.getContainer(id).stats({ stream: false, abortSignal: options.signal } as {})) as unknown as Docker.ContainerStats;
-      const cpuDelta = s.cpu_stats.cpu_usage.total_usage - s.precpu_stats.cpu_usage.total_usage;
-      const sysDelta = (s.cpu_stats.system_cpu_usage ?? 0) - (s.precpu_stats.system_cpu_usage ?? 0);
-      const cpus = s.cpu_stats.online_cpus ?? 1;
-      return {
-        cpuPercent: sysDelta > 0 ? (cpuDelta / sysDelta) * cpus * 100 : 0,
-        // As `docker stats` shows it: page cache that could be dropped (inactive files) is not use.
-        memoryBytes: memoryInUse(s.memory_stats),
-        memoryLimitBytes: s.memory_stats.limit ?? 0,
-      };
-    });
+  /** One sample of a container's CPU and memory use, as `docker stats` shows them. */
+  stats(id: string, options: CallOptions = {}): Promise<{ cpuPercent: number; memoryBytes: number; memoryLimitBytes: number }> {
+    return streams.stats(this.access, id, options);
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * Translations between berth's own types and the Engine API's wire forms (label filters,
  * healthchecks, HostConfig, multiplexed streams, stats). Pure, apart from reading a stream; used
- * only by engine.ts, so its loose shapes never leave src/engine.
+ * only inside src/engine (engine.ts, streams.ts), so its loose shapes never leave it.
  */
 import type Docker from "dockerode";
 import type { FrameDecoder } from "./stream-frames.js";
