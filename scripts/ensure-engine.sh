@@ -102,7 +102,9 @@ if ! command -v dockerd >/dev/null 2>&1 || ! command -v iptables >/dev/null 2>&1
   say "installed $(dockerd --version 2>/dev/null || echo dockerd) ($(elapsed))"
 fi
 
+started_here=
 start_dockerd() {
+  started_here=1
   mkdir -p "$(dirname "$LOG_FILE")"
   log_from=$(( $(stat -c %s "$LOG_FILE" 2>/dev/null || echo 0) + 1 ))
   say "starting dockerd detached; log: $LOG_FILE"
@@ -124,11 +126,12 @@ start_dockerd() {
 # its network store half-written; every later start then panics in libnetwork's reservePools and
 # the engine never comes back. That store only describes networks (containers, images and volumes
 # are elsewhere), so it is moved aside, not deleted, together with the bridges of the networks it
-# described, and dockerd is started once more. Only for that exact panic, and only once.
+# described, and dockerd is started once more. Only for that exact panic, only for a dockerd this
+# script started (never one somebody else runs), and only once.
 network_store_recovered=
 log_from=$(( $(stat -c %s "$LOG_FILE" 2>/dev/null || echo 0) + 1 )) # only what dockerd logs from now on counts
 recover_network_store() {
-  [[ -z "$network_store_recovered" ]] || return 1
+  [[ -n "$started_here" && -z "$network_store_recovered" ]] || return 1
   local since store=/var/lib/docker/network/files/local-kv.db
   since=$(tail -c "+${log_from:-1}" "$LOG_FILE" 2>/dev/null) || return 1
   grep -q 'panic: runtime error: index out of range' <<<"$since" && grep -q 'reservePools' <<<"$since" || return 1
