@@ -62,6 +62,8 @@ interface ProjectTrack {
   releaseStart?: number;
   /** The project's latest kill/stop/die/destroy. */
   lastTeardown?: number;
+  /** Kept once by `forgetAllBut` because its teardown had begun; not again. */
+  spared?: boolean;
   reaped: boolean;
 }
 
@@ -95,10 +97,16 @@ export class EventTimings {
   /**
    * Drops projects the engine no longer has (their end was missed, e.g. while it was unreachable).
    * One whose teardown had begun stays: the resubscribed stream replays the rest of its events
-   * (it resumes after the last one seen), and forgetting it would lose its release timing.
+   * (it resumes after the last one seen), and forgetting it would lose its release timing. It is
+   * kept through one resubscription only: if the replay never finishes it (the engine restarted
+   * and lost its events), the next one forgets it, so nothing is tracked forever.
    */
   forgetAllBut(liveProjects: Set<string>): void {
-    for (const [name, p] of this.projects) if (!liveProjects.has(name) && p.releaseStart === undefined) this.projects.delete(name);
+    for (const [name, p] of this.projects) {
+      if (liveProjects.has(name)) continue;
+      if (p.releaseStart !== undefined && !p.spared) p.spared = true;
+      else this.projects.delete(name);
+    }
   }
 
   feed(e: TimingEvent): void {

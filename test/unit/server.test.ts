@@ -202,6 +202,17 @@ describe("event-derived timings", () => {
     expect(seen.at(-1)).toBe("release shop 0.5");
     expect(t.tracked).toBe(0);
   });
+
+  it("forgets a project whose teardown began at the second resubscription if the replay never ended it", () => {
+    const { sink } = recorder();
+    const t = new EventTimings(sink, never);
+    const events = shopLifecycle("shop");
+    for (const e of events.slice(0, events.findIndex((e) => e.action === "kill") + 1)) t.feed(e);
+    t.forgetAllBut(new Set());
+    expect(t.tracked).toBe(1);
+    t.forgetAllBut(new Set()); // the rest of its events never came (the engine restarted)
+    expect(t.tracked).toBe(0);
+  });
 });
 
 describe("graph layout", () => {
