@@ -1,14 +1,18 @@
 /**
  * The HTTP side of `berth serve`: node:http with limits that keep bad clients from hurting good
- * ones (header size and count, header and request deadlines checked every second, keep-alive and
- * connection caps), read-only (GET and HEAD), token-checked when a token is set, and protected
- * from DNS rebinding when it is not (only loopback Host names are answered).
+ * ones (header size and count, header and request deadlines checked every second, keep-alive, and a
+ * connection guard that closes silent sockets and sheds the oldest idle ones at the per-address and
+ * overall limits), read-only (GET and HEAD), token-checked when a token is set, protected from DNS
+ * rebinding when it is not (only loopback Host names are answered), and closed to requests a
+ * browser marks as coming from another site.
  */
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { BerthError } from "../errors.js";
 import { TokenAuth } from "./auth.js";
+import { ConnectionGuard } from "./connection-guard.js";
+import { foreignOriginReason } from "./request-origin.js";
 import { isLoopback, type ServeOptions } from "./options.js";
 import { route, type RouteContext } from "./routes.js";
 import { SseHub } from "./sse.js";
@@ -22,8 +26,17 @@ export const LIMITS = {
   requestTimeoutMs: 15_000,
   keepAliveTimeoutMs: 5_000,
   maxRequestsPerSocket: 1000,
+  /** Overall and per client address; at the limit the oldest idle connection is shed. */
   maxConnections: 256,
+  maxConnectionsPerAddress: 64,
+  /** Accepted beyond maxConnections when every connection is busy (none idle to shed). */
+  reserveConnections: 16,
+  /** A connection that sends nothing this long after connecting is closed. */
+  silentTimeoutMs: 2_000,
+  /** Backstop behind node's header and keep-alive deadlines for a connection with no request in flight. */
+  idleTimeoutMs: 8_000,
   maxEventStreams: 64,
+  maxEventStreamsPerAddress: 16,
 } as const;
 
 export interface RunningServer {
@@ -62,14 +75,23 @@ function listenError(error: NodeJS.ErrnoException, o: ServeOptions): Error {
 
 export async function startHttpServer(service: StatusService, o: ServeOptions): Promise<RunningServer> {
   const auth = o.token ? new TokenAuth(o.token) : undefined;
-  const sse = new SseHub(LIMITS.maxEventStreams);
-  const ctx: RouteContext = { service, sse, nonce: () => randomBytes(16).toString("base64") };
+  const sse = new SseHub(LIMITS.maxEventStreams, LIMITS.maxEventStreamsPerAddress);
+  const guard = new ConnectionGuard<Socket>({
+    maxConnections: LIMITS.maxConnections,
+    maxPerAddress: LIMITS.maxConnectionsPerAddress,
+    reserve: LIMITS.reserveConnections,
+    silentMs: LIMITS.silentTimeoutMs,
+    idleMs: LIMITS.idleTimeoutMs,
+  });
+  const ctx: RouteContext = { service, sse, nonce: () => randomBytes(16).toString("base64"), onStream: (req) => guard.streamStarted(req.socket) };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://berth.invalid");
     if (req.method !== "GET" && req.method !== "HEAD") {
       return sendJson(res, 405, { ok: false, reason: `${req.method} is not allowed: this server is read-only` }, { allow: "GET, HEAD" });
     }
+    const foreign = foreignOriginReason(url.pathname, req.headers);
+    if (foreign) return sendJson(res, 403, { ok: false, reason: foreign });
     // Without a token, a web page elsewhere could reach this loopback server through a DNS name
     // that resolves to 127.0.0.1 (DNS rebinding); its requests carry that name as Host.
     if (!auth && !isLoopback(hostName(req.headers.host)) && hostName(req.headers.host) !== o.host.toLowerCase()) {
@@ -97,6 +119,8 @@ export async function startHttpServer(service: StatusService, o: ServeOptions): 
       connectionsCheckingInterval: 1000,
     },
     (req, res) => {
+      guard.requestStarted(req.socket);
+      res.once("close", () => guard.requestEnded(req.socket));
       handle(req, res).catch((error: unknown) => {
         if (res.headersSent) return void res.destroy();
         sendJson(res, 500, { ok: false, reason: `internal error: ${(error as Error)?.message ?? String(error)}` });
@@ -105,7 +129,13 @@ export async function startHttpServer(service: StatusService, o: ServeOptions): 
   );
   server.maxHeadersCount = LIMITS.maxHeadersCount;
   server.maxRequestsPerSocket = LIMITS.maxRequestsPerSocket;
-  server.maxConnections = LIMITS.maxConnections;
+  // No server.maxConnections: node would refuse newcomers once silent sockets fill it; the guard sheds those instead.
+  server.on("connection", (socket: Socket) => {
+    if (guard.admit(socket) === "refused") return;
+    socket.once("close", () => guard.closed(socket));
+  });
+  const sweeper = setInterval(() => guard.sweep(), 250);
+  sweeper.unref();
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable) return void socket.destroy();
     const status =
@@ -132,9 +162,11 @@ export async function startHttpServer(service: StatusService, o: ServeOptions): 
     close: () =>
       new Promise<void>((resolve) => {
         service.onChangeListeners.delete(onChange);
+        clearInterval(sweeper);
         sse.close();
         server.close(() => resolve());
         server.closeAllConnections();
+        guard.closeAll();
       }),
   };
 }

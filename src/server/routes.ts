@@ -18,6 +18,8 @@ export interface RouteContext {
   service: StatusService;
   sse: SseHub;
   nonce: () => string;
+  /** Told when a request turned into a long-lived event stream (the connection guard stops timing it). */
+  onStream?: (req: IncomingMessage) => void;
 }
 
 export const ENDPOINTS = [
@@ -122,9 +124,9 @@ export async function route(req: IncomingMessage, res: ServerResponse, url: URL,
         res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store" });
         return void res.end();
       }
-      if (!ctx.sse.add(req, res, { event: "state", data: s.snapshot() })) {
-        return json(res, 503, { ok: false, reason: "too many open event streams on this server; close other dashboard tabs" });
-      }
+      const added = ctx.sse.add(req, res, { event: "state", data: s.snapshot() });
+      if (!added.ok) return json(res, 503, { ok: false, reason: added.reason });
+      ctx.onStream?.(req);
       return;
     }
     case "/api/timings":
