@@ -100,7 +100,8 @@ export class Environment implements AsyncDisposable {
 
   /** Re-reads services, states and ports from the engine. */
   async refresh(options: { signal?: AbortSignal } = {}): Promise<this> {
-    this.services = (await readEnvironment(this.engine, this.project, this.kind, options.signal)).services;
+    // The engine's states, HEALTHY early only where this handle's readiness waits saw it since the container's start.
+    this.services = (await readEnvironment(this.engine, this.project, this.kind, options.signal, { proven: this.readiness })).services;
     return this;
   }
 

@@ -6,7 +6,7 @@
 import type { Engine } from "../engine/engine.js";
 import type { ReadyResult } from "../health/readiness.js";
 import { sinceOf, type ServiceState } from "../health/state.js";
-import { currentState } from "./status.js";
+import { currentState, readySince } from "./status.js";
 import { projectContainers } from "./operations.js";
 
 export interface ContainerHealth {
@@ -67,8 +67,9 @@ export async function healthReport(engine: Engine, project: string, o: { service
         service: c.service,
         container: c.name,
         number: c.number,
-        // Same rule as `status`: a healthcheck that passes now makes a still-"starting" container HEALTHY.
-        state: await currentState(engine, d, o.signal),
+        // The engine's state; HEALTHY early only when berth's own readiness wait saw it pass since this
+        // start. Nothing is run in the container: the status server answers GETs with this report.
+        state: currentState(d, readySince(o.readiness?.get(c.name)?.readyAt, d.state.startedAt)),
         health: d.state.health,
         status: d.state.status,
         exitCode: d.state.exitCode,

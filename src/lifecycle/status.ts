@@ -2,6 +2,7 @@
  * What is running, read from the engine's labels alone (no state file that could go stale).
  */
 import type { Engine } from "../engine/engine.js";
+import { Semaphore } from "../engine/semaphore.js";
 import type { ContainerDetails, ContainerSummary, NetworkSummary } from "../engine/types.js";
 import { healthcheckCommand, sinceOf, stateOf, type ServiceState } from "../health/state.js";
 import { LABEL, managedFilter, type EnvironmentKind } from "../labels.js";
@@ -9,12 +10,25 @@ import { readBack } from "../ports/bindings.js";
 import type { ContainerView, EnvironmentData } from "./environment.js";
 
 /**
- * A container's state. While the engine still says "starting", berth runs the healthcheck once
- * itself: if it passes, the container is HEALTHY (what the engine will say within one interval),
- * so `status` right after `up` agrees with what `up` reported.
+ * A container's state as the engine reports it. Nothing runs inside the container: a reader (status,
+ * the status server's GET endpoints) must not be able to make the engine exec, so a healthcheck the
+ * engine has not run yet leaves the container STARTING until the engine's own interval comes round.
+ * `proven`: berth's own readiness wait saw it pass since this start (the caller that waited knows).
  */
-export async function currentState(engine: Engine, c: ContainerDetails, signal?: AbortSignal): Promise<ServiceState> {
+export function currentState(c: ContainerDetails, proven = false): ServiceState {
   const state = stateOf(c.state, c.labels[LABEL.job] === "true");
+  return state === "STARTING" && c.state.running && proven ? "HEALTHY" : state;
+}
+
+/** At most this many healthcheck execs at once for `status --probe`: a one-shot, asked-for check. */
+const PROBE_CONCURRENCY = 2;
+
+/**
+ * Runs a STARTING container's healthcheck once itself (only on explicit request, `berth status --probe`):
+ * if it passes, the container is HEALTHY (what the engine will say within one interval).
+ */
+export async function probeState(engine: Engine, c: ContainerDetails, signal?: AbortSignal): Promise<ServiceState> {
+  const state = currentState(c);
   if (state !== "STARTING" || !c.state.running || !c.healthcheck) return state;
   const cmd = healthcheckCommand(c.healthcheck.test);
   if (!cmd) return state;
@@ -22,24 +36,40 @@ export async function currentState(engine: Engine, c: ContainerDetails, signal?:
   return r?.exitCode === 0 ? "HEALTHY" : state;
 }
 
-async function view(engine: Engine, id: string, signal?: AbortSignal, proven?: ReadonlySet<string>): Promise<{ service: string; view: ContainerView } | null> {
+/** Whether readiness seen at `readyAt` (ISO) belongs to the container's current run, not an earlier one. */
+export function readySince(readyAt: string | undefined, startedAt: string | undefined): boolean {
+  return readyAt !== undefined && Date.parse(readyAt) >= Date.parse(startedAt ?? "");
+}
+
+function isProven(c: ContainerDetails, proven: ReadEnvironmentOptions["proven"]): boolean {
+  if (!proven) return false;
+  return proven instanceof Map ? readySince(proven.get(c.name)?.readyAt, c.state.startedAt) : proven.has(c.name);
+}
+
+type Viewed = { service: string; view: ContainerView; details: ContainerDetails };
+
+async function view(engine: Engine, id: string, signal?: AbortSignal, proven?: ReadEnvironmentOptions["proven"]): Promise<Viewed | null> {
   const c = await engine.inspectContainer(id, { signal }).catch(() => null);
   if (!c) return null; // removed meanwhile
-  const state = stateOf(c.state, c.labels[LABEL.job] === "true");
   return {
     service: c.labels[LABEL.service] ?? "?",
+    details: c,
     view: {
       id: c.id,
       name: c.name,
       number: Number(c.labels[LABEL.number] ?? 1),
-      // Readiness the caller has just seen pass needs no second check (it would cost an exec).
-      state: state === "STARTING" && c.state.running && proven?.has(c.name) ? "HEALTHY" : await currentState(engine, c, signal),
+      state: currentState(c, isProven(c, proven)),
       ports: readBack(c.ports),
       ...optional("since", sinceOf(c.state)),
       restarts: c.state.restartCount,
       ...(c.state.running ? {} : { exitCode: c.state.exitCode, oomKilled: c.state.oomKilled }),
     },
   };
+}
+
+/** `status --probe`: each STARTING container's healthcheck once, at most PROBE_CONCURRENCY at a time over all environments. */
+async function probeStarting(engine: Engine, views: Viewed[], slots: Semaphore, signal?: AbortSignal): Promise<void> {
+  await Promise.all(views.filter((v) => v.view.state === "STARTING").map((v) => slots.run(async () => void (v.view.state = await probeState(engine, v.details, signal)))));
 }
 
 export interface ReadEnvironmentOptions {
@@ -50,18 +80,28 @@ export interface ReadEnvironmentOptions {
    * Listing containers waits on every container the engine is busy with, which under load is slow.
    */
   containerIds?: string[];
-  /** Containers whose readiness the caller has just seen pass: not checked again. */
-  proven?: ReadonlySet<string>;
+  /**
+   * Containers whose readiness the caller has seen pass (names; or records whose `readyAt` must not
+   * precede the container's current start): HEALTHY although the engine may still say "starting".
+   */
+  proven?: ReadonlySet<string> | ReadonlyMap<string, { readyAt: string }>;
+  /** Run each STARTING container's healthcheck once (a few at a time) instead of only reporting the engine's state. Off by default. */
+  probe?: boolean;
 }
 
 /** An environment as the engine has it, from its labels (or the containers the caller names). */
-export async function readEnvironment(engine: Engine, project: string, kind: EnvironmentKind, signal?: AbortSignal, o: ReadEnvironmentOptions = {}): Promise<EnvironmentData> {
+export function readEnvironment(engine: Engine, project: string, kind: EnvironmentKind, signal?: AbortSignal, o: ReadEnvironmentOptions = {}): Promise<EnvironmentData> {
+  return readOne(engine, project, kind, signal, o, new Semaphore(PROBE_CONCURRENCY));
+}
+
+async function readOne(engine: Engine, project: string, kind: EnvironmentKind, signal: AbortSignal | undefined, o: ReadEnvironmentOptions, slots: Semaphore): Promise<EnvironmentData> {
   const filter = managedFilter(project);
   const { listed } = o;
   const [ids, networks] = listed
     ? [listed.containers.filter((c) => c.labels[LABEL.project] === project).map((c) => c.id), listed.networks.filter((n) => n.labels[LABEL.project] === project)]
     : await Promise.all([o.containerIds ?? engine.listContainers(filter, { signal }).then((cs) => cs.map((c) => c.id)), engine.listNetworks(filter, { signal })]);
   const views = (await Promise.all(ids.map((id) => view(engine, id, signal, o.proven)))).filter((v) => v !== null);
+  if (o.probe) await probeStarting(engine, views, slots, signal);
   const services: EnvironmentData["services"] = {};
   for (const v of views.sort((a, b) => a.service.localeCompare(b.service) || a.view.number - b.view.number)) {
     (services[v.service] ??= { name: v.service, containers: [] }).containers.push(v.view);
@@ -84,7 +124,7 @@ export interface EnvironmentSummary extends EnvironmentData {
 }
 
 /** Every berth environment on the engine (or one), newest first. */
-export async function listEnvironments(engine: Engine, o: { project?: string; signal?: AbortSignal } = {}): Promise<EnvironmentSummary[]> {
+export async function listEnvironments(engine: Engine, o: { project?: string; signal?: AbortSignal; probe?: boolean } = {}): Promise<EnvironmentSummary[]> {
   const [containers, networks] = await Promise.all([
     engine.listContainers(managedFilter(o.project), { signal: o.signal }),
     engine.listNetworks(managedFilter(o.project), { signal: o.signal }),
@@ -94,9 +134,10 @@ export async function listEnvironments(engine: Engine, o: { project?: string; si
     const p = r.labels[LABEL.project];
     if (p && !projects.has(p)) projects.set(p, r.labels);
   }
+  const slots = new Semaphore(PROBE_CONCURRENCY);
   const out = await Promise.all(
     [...projects].map(async ([project, labels]) => ({
-      ...(await readEnvironment(engine, project, (labels[LABEL.envKind] ?? "test") as EnvironmentKind, o.signal, { listed: { containers, networks } })),
+      ...(await readOne(engine, project, (labels[LABEL.envKind] ?? "test") as EnvironmentKind, o.signal, { listed: { containers, networks }, probe: o.probe }, slots)),
       createdAt: labels[LABEL.createdAt] ?? "",
       lifetime: labels[LABEL.lifetime] ?? "process",
       ownerPid: Number(labels[LABEL.ownerPid] ?? 0),

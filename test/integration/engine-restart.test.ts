@@ -36,17 +36,18 @@ describe("engine restart while an environment is up", () => {
       await bed.second.restart();
 
       // db has `restart: always`: the engine starts it again; worker has no policy and stays stopped.
-      const [listed] = await listEnvironments(bed.e, { project });
+      // `probe`: run the healthcheck of a still-STARTING container once (berth does not by default).
+      const [listed] = await listEnvironments(bed.e, { project, probe: true });
       const db = listed!.services.db!.containers[0]!;
       const worker = listed!.services.worker!.containers[0]!;
       const dbNow = await bed.e.inspectContainer(db.id);
       expect(dbNow.state.running).toBe(true);
       expect(Date.parse(dbNow.state.startedAt!)).toBeGreaterThan(Date.parse(before.state.startedAt!));
-      expect(db.state).toBe("HEALTHY"); // its healthcheck passes again (berth runs it rather than wait 30 s)
+      expect(db.state).toBe("HEALTHY"); // its healthcheck passes again (probed once rather than wait 30 s for the engine)
       expect(worker).toMatchObject({ state: "STOPPED", exitCode: expect.any(Number) });
 
       // The CLI on the same engine says the same, and the health report of the live handle agrees.
-      const status = await berth(["status", project, "--json", "--no-stats"], { env: { DOCKER_HOST: bed.second.host } });
+      const status = await berth(["status", project, "--json", "--no-stats", "--probe"], { env: { DOCKER_HOST: bed.second.host } });
       expect(status.code, status.stderr).toBe(0);
       const cli = lastJson<{ environments: { services: Record<string, { containers: { state: string }[] }> }[] }>(status.stdout).environments[0]!;
       expect(cli.services.db!.containers[0]!.state).toBe("HEALTHY");

@@ -40,11 +40,15 @@ describe("example shop stack", () => {
       const second = await items(port);
       expect(second.counter).toBe(first.counter + 1);
 
-      const status = await berth(["status", project, "--json"]);
-      expect(status.code, status.stderr).toBe(0);
-      const envs = (JSON.parse(status.stdout) as { environments: { project: string; services: Record<string, { containers: { state: string }[] }> }[] }).environments;
-      expect(envs.map((e) => e.project)).toEqual([project]);
-      expect(Object.values(envs[0]!.services).map((s) => s.containers[0]?.state)).toEqual(["HEALTHY", "HEALTHY", "HEALTHY", "HEALTHY"]);
+      // `status` reports the engine's health, which follows berth's readiness by up to one interval (1 s).
+      const states = async () => {
+        const status = await berth(["status", project, "--json", "--no-stats"]);
+        expect(status.code, status.stderr).toBe(0);
+        const envs = (JSON.parse(status.stdout) as { environments: { project: string; services: Record<string, { containers: { state: string }[] }> }[] }).environments;
+        expect(envs.map((e) => e.project)).toEqual([project]);
+        return Object.values(envs[0]!.services).map((s) => s.containers[0]?.state);
+      };
+      await expect.poll(states, { timeout: 60_000, interval: 250 }).toEqual(["HEALTHY", "HEALTHY", "HEALTHY", "HEALTHY"]);
 
       const plain = await berth(["status", project]);
       // SERVICE STATE SINCE CPU MEMORY PORTS

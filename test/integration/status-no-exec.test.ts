@@ -1,0 +1,76 @@
+/**
+ * Reading state runs nothing inside containers (issue 16, item 4): `GET /api/health/PROJECT` on the
+ * status server and `berth status` report the engine's state of a STARTING container instead of
+ * exec'ing its healthcheck (any web page could make a browser send that GET). The healthcheck here
+ * appends a line to /probes each time it runs and the engine's own interval is an hour, so every
+ * line is an exec by berth. `berth status --probe` is the explicit one-shot check.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { berth, engine, resourcesOf, stack, uniqueName } from "./helpers.js";
+import { getJson, serve, type Served } from "./server-helpers.js";
+
+const project = uniqueName("berth-noexec");
+
+interface StatusJson {
+  environments: { services: Record<string, { containers: { id: string; state: string }[] }> }[];
+}
+
+async function status(...extra: string[]): Promise<{ id: string; state: string }> {
+  const r = await berth(["status", project, "--json", "--no-stats", ...extra]);
+  expect(r.code, r.stderr).toBe(0);
+  return (JSON.parse(r.stdout) as StatusJson).environments[0]!.services.marked!.containers[0]!;
+}
+
+/** How often the healthcheck has run (read with an exec of our own, which is not the healthcheck). */
+async function probeRuns(id: string): Promise<number> {
+  const r = await (await engine()).exec(id, ["sh", "-c", "cat /probes 2>/dev/null | wc -l"]);
+  return Number(r.output.trim());
+}
+
+describe("reading state runs nothing inside containers", () => {
+  let server: Served;
+  let id = "";
+
+  beforeAll(async () => {
+    const up = await berth(["up", "-f", stack("probe-marker.yml"), "-p", project]);
+    expect(up.code, up.stderr).toBe(0);
+    server = await serve();
+    id = (await status()).id;
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    await berth(["down", project]);
+    expect(await resourcesOf(await engine(), project)).toEqual([]);
+  });
+
+  it("GET /api/health/PROJECT and berth status report STARTING (the engine's word) and exec nothing", async () => {
+    const before = await probeRuns(id);
+    expect(before).toBeGreaterThanOrEqual(1); // up's own readiness wait ran it
+    for (let i = 0; i < 3; i++) {
+      const r = await getJson<{ containers: { state: string; health: string }[] }>(`${server.url}/api/health/${project}`);
+      expect(r.status).toBe(200);
+      expect(r.body.containers[0]).toMatchObject({ state: "STARTING", health: "starting" });
+    }
+    expect((await status()).state).toBe("STARTING");
+    const plain = await berth(["status", project, "--no-stats"]);
+    expect(plain.stdout).toMatch(/marked\s+STARTING/);
+    expect(await probeRuns(id)).toBe(before);
+  });
+
+  it("berth status --probe runs the healthcheck once, on request", async () => {
+    const before = await probeRuns(id);
+    expect((await status("--probe")).state).toBe("HEALTHY");
+    expect(await probeRuns(id)).toBe(before + 1);
+  });
+
+  it("refuses the API to requests a browser marks as cross-site (an <img> on another page)", async () => {
+    const before = await probeRuns(id);
+    const r = await getJson<{ reason: string }>(`${server.url}/api/health/${project}`, { headers: { "sec-fetch-site": "cross-site", "sec-fetch-mode": "no-cors" } });
+    expect(r.status).toBe(403);
+    expect(r.body.reason).toMatch(/another site/);
+    const foreign = await getJson(`${server.url}/api/state`, { headers: { origin: "http://evil.example" } });
+    expect(foreign.status).toBe(403);
+    expect(await probeRuns(id)).toBe(before);
+  });
+});
