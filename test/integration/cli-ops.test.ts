@@ -29,7 +29,12 @@ describe("berth CLI on a running environment", () => {
     expect(up.code, up.stderr).toBe(0);
     events = up.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
     // `status` reports the engine's health, which follows berth's readiness by up to one interval (1 s).
-    await expect.poll(async () => Object.values((await status()).services).map((s) => s.containers[0]!.state), { timeout: 60_000, interval: 250 }).toEqual(["HEALTHY", "HEALTHY"]);
+    let states: string[] = [];
+    for (const until = Date.now() + 60_000; Date.now() < until; await new Promise((r) => setTimeout(r, 250))) {
+      states = Object.values((await status()).services).map((s) => s.containers[0]!.state);
+      if (states.every((s) => s === "HEALTHY")) break;
+    }
+    expect(states).toEqual(["HEALTHY", "HEALTHY"]);
   });
 
   afterAll(async () => {
