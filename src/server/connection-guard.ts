@@ -4,7 +4,8 @@
  * tracks every connection with its client address and whether a request is in flight on it, and:
  * - destroys a socket that has sent nothing within `silentMs` of connecting (a real client sends its
  *   request at once), and, as a backstop behind node's own header and keep-alive deadlines, any
- *   socket idle for `idleMs`;
+ *   socket idle for `idleMs`, and any response still unfinished after `busyMs` (a client that stops
+ *   reading a large answer would otherwise hold its slot for ever);
  * - at the per-address or overall limit, sheds the oldest idle connection (no request in flight,
  *   not an event stream) to make room, rather than refusing the newcomer;
  * - refuses a newcomer only when nothing can be shed: at the per-address limit, or beyond the overall
@@ -24,6 +25,8 @@ export interface GuardLimits {
   silentMs: number;
   /** Any connection without a request in flight this long is destroyed (after node's own deadlines). */
   idleMs: number;
+  /** A request (not an event stream) whose response has not finished this long is cut off. */
+  busyMs: number;
 }
 
 /** What the guard needs of a socket (net.Socket has it). */
@@ -39,6 +42,8 @@ interface Conn {
   /** Since when nothing has been in flight (the connection's start, or the end of its last response). */
   idleSince: number;
   inFlight: number;
+  /** Since when a request has been in flight without a pause. */
+  busySince: number;
   stream: boolean;
 }
 
@@ -49,7 +54,7 @@ export class ConnectionGuard<S extends GuardedSocket = GuardedSocket> {
   private readonly conns = new Map<S, Conn>();
   private readonly perAddress = new Map<string, number>();
   /** Counters for the report and the tests: connections shed, refused and timed out so far. */
-  readonly counts = { shed: 0, refused: 0, silent: 0, idle: 0 };
+  readonly counts = { shed: 0, refused: 0, silent: 0, idle: 0, stalled: 0 };
 
   constructor(readonly limits: GuardLimits, private readonly now: () => number = Date.now) {}
 
@@ -70,14 +75,15 @@ export class ConnectionGuard<S extends GuardedSocket = GuardedSocket> {
       else if (this.conns.size >= this.limits.maxConnections + this.limits.reserve) return this.refuse(socket);
     }
     const t = this.now();
-    this.conns.set(socket, { address, openedAt: t, idleSince: t, inFlight: 0, stream: false });
+    this.conns.set(socket, { address, openedAt: t, idleSince: t, inFlight: 0, busySince: t, stream: false });
     this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
     return result;
   }
 
   requestStarted(socket: S): void {
     const c = this.conns.get(socket);
-    if (c) c.inFlight++;
+    if (!c) return;
+    if (c.inFlight++ === 0) c.busySince = this.now();
   }
 
   requestEnded(socket: S): void {
@@ -102,11 +108,15 @@ export class ConnectionGuard<S extends GuardedSocket = GuardedSocket> {
     else this.perAddress.delete(c.address);
   }
 
-  /** Destroys silent and idle connections past their deadline; call it every few hundred ms. */
+  /** Destroys silent, idle and stalled connections past their deadline; call it every few hundred ms. */
   sweep(): void {
     const t = this.now();
     for (const [socket, c] of this.conns) {
-      if (c.inFlight > 0 || c.stream) continue;
+      if (c.stream) continue;
+      if (c.inFlight > 0) {
+        if (t - c.busySince >= this.limits.busyMs) this.drop(socket, "stalled");
+        continue;
+      }
       if (socket.bytesRead === 0 && t - c.openedAt >= this.limits.silentMs) this.drop(socket, "silent");
       else if (t - c.idleSince >= this.limits.idleMs) this.drop(socket, "idle");
     }
@@ -134,7 +144,7 @@ export class ConnectionGuard<S extends GuardedSocket = GuardedSocket> {
     return false;
   }
 
-  private drop(socket: S, why: "shed" | "silent" | "idle"): void {
+  private drop(socket: S, why: "shed" | "silent" | "idle" | "stalled"): void {
     this.counts[why]++;
     this.closed(socket);
     socket.destroy();

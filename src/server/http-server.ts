@@ -35,6 +35,8 @@ export const LIMITS = {
   silentTimeoutMs: 2_000,
   /** Backstop behind node's header and keep-alive deadlines for a connection with no request in flight. */
   idleTimeoutMs: 8_000,
+  /** A response (not an event stream) unfinished after this long is cut off: its client stopped reading. */
+  responseTimeoutMs: 60_000,
   maxEventStreams: 64,
   maxEventStreamsPerAddress: 16,
 } as const;
@@ -82,6 +84,7 @@ export async function startHttpServer(service: StatusService, o: ServeOptions): 
     reserve: LIMITS.reserveConnections,
     silentMs: LIMITS.silentTimeoutMs,
     idleMs: LIMITS.idleTimeoutMs,
+    busyMs: LIMITS.responseTimeoutMs,
   });
   const ctx: RouteContext = { service, sse, nonce: () => randomBytes(16).toString("base64"), onStream: (req) => guard.streamStarted(req.socket) };
 

@@ -15,7 +15,7 @@ class FakeSocket {
   }
 }
 
-const LIMITS: GuardLimits = { maxConnections: 4, maxPerAddress: 3, reserve: 1, silentMs: 2000, idleMs: 8000 };
+const LIMITS: GuardLimits = { maxConnections: 4, maxPerAddress: 3, reserve: 1, silentMs: 2000, idleMs: 8000, busyMs: 60_000 };
 
 function setup(limits: GuardLimits = LIMITS) {
   let t = 0;
@@ -89,6 +89,22 @@ describe("connection guard", () => {
     expect([partial.destroyed, busy.destroyed]).toEqual([true, false]);
     expect(guard.counts).toMatchObject({ silent: 1, idle: 1 });
     expect(guard.size).toBe(1);
+  });
+
+  it("cuts off a response unfinished after busyMs (a client that stopped reading), never an event stream", () => {
+    const { guard, open, advance } = setup();
+    const stuck = open().s;
+    const stream = open().s;
+    guard.requestStarted(stuck);
+    guard.requestStarted(stream);
+    guard.streamStarted(stream);
+    advance(59_999);
+    guard.sweep();
+    expect(stuck.destroyed).toBe(false);
+    advance(1);
+    guard.sweep();
+    expect([stuck.destroyed, stream.destroyed]).toEqual([true, false]);
+    expect(guard.counts.stalled).toBe(1);
   });
 
   it("forgets closed connections, so their address may open new ones", () => {

@@ -1,0 +1,40 @@
+/**
+ * Reported states are the engine's; berth's own readiness only counts for the container's current run.
+ * Pure: no engine (the exec-free behaviour on the engine is test/integration/status-no-exec.test.ts).
+ */
+import { describe, expect, it } from "vitest";
+import type { ContainerDetails } from "../../src/engine/types.js";
+import { currentState, readySince } from "../../src/lifecycle/status.js";
+
+function container(state: Partial<ContainerDetails["state"]>): ContainerDetails {
+  return {
+    id: "c1",
+    name: "p-db-1",
+    image: "img",
+    labels: {},
+    created: "2026-12-02T10:00:00Z",
+    state: { status: "running", running: true, exitCode: 0, oomKilled: false, health: "starting", healthLog: [], restartCount: 0, startedAt: "2026-12-02T10:00:01.123456789Z", ...state },
+    ports: {} as ContainerDetails["ports"],
+    healthcheck: { test: ["CMD", "true"] },
+    networks: {},
+    mounts: [],
+  };
+}
+
+describe("container state without probing", () => {
+  it("a running container the engine still calls starting is STARTING, HEALTHY only when proven", () => {
+    expect(currentState(container({}))).toBe("STARTING");
+    expect(currentState(container({}), true)).toBe("HEALTHY");
+    // Proof never overrides what the engine has decided.
+    expect(currentState(container({ health: "unhealthy" }), true)).toBe("UNHEALTHY");
+    expect(currentState(container({ running: false, status: "exited" }), true)).toBe("STOPPED");
+  });
+
+  it("readiness seen before the container's current start (a restart since) proves nothing", () => {
+    const startedAt = "2026-12-02T10:00:01.123456789Z";
+    expect(readySince("2026-12-02T10:00:01.500Z", startedAt)).toBe(true);
+    expect(readySince("2026-12-02T10:00:00.900Z", startedAt)).toBe(false);
+    expect(readySince(undefined, startedAt)).toBe(false);
+    expect(readySince("2026-12-02T10:00:01.500Z", undefined)).toBe(false);
+  });
+});
