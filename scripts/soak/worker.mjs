@@ -123,8 +123,9 @@ async function cycle() {
       if (chance(0.3)) await op("restart", stack, ["restart", "-p", project, ...(chance(0.5) ? [stack.restart] : []), "--json"]);
       await sleep(hold);
     }
-    // Also after a failed up: down must clean whatever is left.
-    await op("down", stack, ["down", project, "--json"]);
+    if (up.ok) await op("down", stack, ["down", project, "--json"]);
+    // A failed up must have rolled back; `down` of what is left (`down` of nothing exits 1: NOT_FOUND).
+    else await checkAfterFailure(project, stack);
   } else if (kind < 7) {
     // CLI: run a command in a dedicated environment (released by berth itself).
     const r = await op("run", stack, ["run", "-f", stack.file, "-p", project, "--json", "--", "sh", "-c", `test -n "$BERTH_PROJECT" && sleep ${(hold / 1000).toFixed(1)}`], { kill });

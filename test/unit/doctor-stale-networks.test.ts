@@ -31,7 +31,8 @@ describe("stale network verdict", () => {
     expect(c.status).toBe("WARN");
     expect(c.detail).toContain("p1_default (project p1), p2_backend (project p2)");
     expect(c.detail).toContain("moby/moby#43286");
-    expect(c.fix).toMatch(/berth down p1 p2.*restart dockerd.*berth clean/);
+    expect(c.fix).toMatch(/`berth down PROJECT` for each of p1, p2.*restart dockerd.*berth clean/);
+    expect(staleNetworkVerdict([left], 1).fix).toMatch(/^Try `berth down p1`; .*restart dockerd/);
   });
 
   it("passes when nothing is left behind", () => {

@@ -43,10 +43,11 @@ export function staleNetworkVerdict(stale: NetworkFacts[], checked: number): Doc
   if (stale.length === 0) return pass("stale networks", `${checked} berth network${checked === 1 ? "" : "s"}, none empty and left behind`);
   const names = stale.map((s) => `${s.name} (project ${s.project})`);
   const projects = [...new Set(stale.map((s) => s.project))].sort();
+  const down = projects.length === 1 ? `\`berth down ${projects[0]}\`` : `\`berth down PROJECT\` for each of ${projects.join(", ")}`;
   return warn(
     "stale networks",
     `${stale.length} berth network${stale.length === 1 ? "" : "s"} with no container attached and no container left in ${stale.length === 1 ? "its project" : "their projects"}, which a release did not remove: ${names.join(", ")}. If \`berth down\` fails on ${stale.length === 1 ? "it" : "them"} with "has active endpoints", it is dockerd's stale endpoint fault (moby/moby#43286); the network is harmless but holds its subnet and name`,
-    `Try \`berth down ${projects.join(" ")}\`; if the engine still answers "has active endpoints", restart dockerd (only a restart clears the stale endpoint), then \`berth down ${projects.join(" ")}\` or \`berth clean\`.`,
+    `Try ${down}; if the engine still answers "has active endpoints", restart dockerd (only a restart clears the stale endpoint), then ${down} again or \`berth clean\`.`,
   );
 }
 
