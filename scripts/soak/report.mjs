@@ -46,6 +46,9 @@ export function summarize(o) {
   const berthLeaks = leaks.containers.length + leaks.networks.filter((n) => !staleNames.has(n)).length + leaks.volumes.length
     + Object.entries(o.files).filter(([k]) => k !== "log").reduce((s, [, v]) => s + v.length, 0);
   const m = o.mon;
+  // Operations that wait for readiness (acquisitions, scale changes, restarts): berth's probe execs per such wait.
+  const waits = ops.filter((r) => ["up", "run", "api", "scale", "restart"].includes(r.op)).length;
+  m.exec.probePerReadinessOp = waits ? +(m.exec.probe / waits).toFixed(1) : 0;
   const json = {
     runId: o.runId, startedAt: o.startedAt.toISOString(), minutes: o.minutes, workers: o.workers, interrupted: o.interrupted, machine: o.machine,
     cycles, operations: Object.fromEntries(Object.entries(byOp).map(([k, v]) => [k, { ...v, ms: undefined, medianMs: median(v.ms) }])),
@@ -73,7 +76,7 @@ export function summarize(o) {
     `stale networks (moby#43286, "has active endpoints" with no container): ${staleNets.length}${staleNets.length ? ` — ${staleNets.map((s) => s.name).join(", ")}` : ""}`,
     `engine: dockerd pid ${m.engine.startPid} → ${m.engine.endPid}; restarts ${m.engine.restarts.length}, crashes ${m.engine.crashes.length}, /_ping failures ${m.engine.pingFailures} (longest outage ${(m.engine.longestOutageMs / 1000).toFixed(1)} s); event stream breaks ${m.events.streamBreaks}`,
     `engine log (${m.engine.log.path ?? "not found"}): panics ${m.engine.log.panics ?? "?"}, healthcheck "context deadline exceeded" ${m.engine.log.healthcheckDeadlineExceeded ?? "?"}, "has active endpoints" ${m.engine.log.activeEndpoints ?? "?"}`,
-    `exec calls (exec_create + exec_start events): ${m.exec.perSecondAll.toFixed(1)}/s on the engine (peak ${m.exec.peakPerSecond}/s); this run's containers ${m.exec.perSecondSoak.toFixed(1)}/s, of which berth's readiness watch execs ${m.exec.perSecondProbe.toFixed(2)}/s (${pct(m.exec.probe, m.exec.soak)}) and the engine's own healthchecks and other execs ${((m.exec.soak - m.exec.probe) / m.seconds).toFixed(1)}/s`,
+    `exec calls (exec_create + exec_start events): ${m.exec.perSecondAll.toFixed(1)}/s on the engine (peak ${m.exec.peakPerSecond}/s); this run's containers ${m.exec.perSecondSoak.toFixed(1)}/s, of which berth's readiness watch execs ${m.exec.perSecondProbe.toFixed(2)}/s (${pct(m.exec.probe, m.exec.soak)}; ${m.exec.probePerReadinessOp} per acquisition, scale or restart) and the engine's own healthchecks and other execs ${((m.exec.soak - m.exec.probe) / m.seconds).toFixed(1)}/s`,
     `berth RSS: peak VmHWM by kind (MiB) ${Object.entries(m.rss.peakHwmMiBByKind).map(([k, v]) => `${k} ${v}`).join(", ")}; per ${30} s: max processes / total RSS MiB / largest RSS MiB:`,
     `  ${m.rss.series.map((r) => `${Math.round(r.t / 60)}m ${r.berthProcs}/${mib(r.rssTotalKb)}/${mib(r.rssMaxKb)}`).filter((_, i) => i % 2 === 0).join("  ")}`,
   ];

@@ -13,8 +13,12 @@ const runId = process.env.SOAK_RUN_ID;
 const dist = process.env.SOAK_DIST;
 const root = new URL("../..", import.meta.url).pathname;
 const docker = new Docker();
-/** A berth process that runs longer than this is stuck: killed and counted as a failure (TIMEOUT_SOAK). */
-const CHILD_TIMEOUT_MS = 180_000;
+/**
+ * A berth process that runs longer than this is stuck: SIGKILLed and counted as a failure
+ * (TIMEOUT_SOAK); what it left is then checked like any other kill's. On a machine loaded far
+ * beyond its cores (load 70 on 2 cores) a shop acquisition took up to ~170 s.
+ */
+const CHILD_TIMEOUT_MS = 300_000;
 /** A killed process's environment must be gone (rolled back or reaped) this long after the kill. */
 const REAP_GRACE_MS = 20_000;
 
@@ -125,22 +129,24 @@ async function cycle() {
     }
     if (up.ok) await op("down", stack, ["down", project, "--json"]);
     // A failed up must have rolled back; `down` of what is left (`down` of nothing exits 1: NOT_FOUND).
-    else await checkAfterFailure(project, stack);
+    else await checkAfterFailure(project, stack, up);
   } else if (kind < 7) {
     // CLI: run a command in a dedicated environment (released by berth itself).
     const r = await op("run", stack, ["run", "-f", stack.file, "-p", project, "--json", "--", "sh", "-c", `test -n "$BERTH_PROJECT" && sleep ${(hold / 1000).toFixed(1)}`], { kill });
     if (r.killed) killed.push({ project, at: Date.now(), signal: r.killed, via: "run", stack });
-    else if (!r.ok) await checkAfterFailure(project, stack);
+    else if (!r.ok) await checkAfterFailure(project, stack, r);
   } else {
     // API: acquire() / release() from a test process.
     const r = await op("api", stack, [stack.file, project, String(hold)], { kill, api: true });
     if (r.killed) killed.push({ project, at: Date.now(), signal: r.killed, via: "api", stack });
-    else if (!r.ok) await checkAfterFailure(project, stack);
+    else if (!r.ok) await checkAfterFailure(project, stack, r);
   }
 }
 
 /** A failed run/acquire must have rolled back: anything left is reported, then brought down. */
-async function checkAfterFailure(project, stack) {
+async function checkAfterFailure(project, stack, r) {
+  // The soak itself SIGKILLed a stuck one: its reaper needs its grace like any killed process's.
+  if (r?.error?.code === "TIMEOUT_SOAK") return void killed.push({ project, at: Date.now(), signal: "SIGKILL (stuck)", via: "timeout", stack });
   const left = await leftovers(project).catch(() => []);
   if (left.length) {
     report({ type: "failure-leftover", project, leftover: left });

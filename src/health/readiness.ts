@@ -46,6 +46,11 @@ export function loadFactor(latencyMs: number): number {
   return Math.max(1, Math.min(MAX_LOAD_FACTOR, latencyMs / LATENCY_UNIT_MS));
 }
 
+/** A period or window stretched by the load factor, in whole ms (timers refuse fractions). Pure. */
+export function stretched(ms: number, load: number): number {
+  return Math.round(ms * load);
+}
+
 /** Smoothed latency: half the newest sample, half the history (a lone slow answer counts half). Pure. */
 export function smoothLatency(previous: number | undefined, sampleMs: number): number {
   return previous === undefined ? sampleMs : (previous + sampleMs) / 2;
@@ -177,7 +182,7 @@ export async function waitReady(o: WaitReadyOptions, onProbe?: (p: ProbeRecord) 
       cap = c.healthcheck?.intervalMs || (c.healthcheck ? 30_000 : DEFAULT_CAP_MS);
       const startedFor = Math.max(0, Date.now() - startedAt);
       const onlyInContainer = probesOf(rule).every((p) => IN_CONTAINER.has(p.kind));
-      const windowMs = Math.min(Math.round(watchWindow(startedFor, cap, onlyInContainer) * load), Math.max(0, o.deadline - Date.now()));
+      const windowMs = Math.min(stretched(watchWindow(startedFor, cap, onlyInContainer), load), Math.max(0, o.deadline - Date.now()));
       const watch = windowMs > 0 ? { windowMs, startedForMs: startedFor, capMs: cap, noShell } : undefined;
       const roundStart = Date.now();
       const round: ProbeRecord[] = [];
@@ -199,7 +204,7 @@ export async function waitReady(o: WaitReadyOptions, onProbe?: (p: ProbeRecord) 
     const left = o.deadline - Date.now();
     if (left <= 0) throw failure(o, last, rule, history, "did not become ready in time");
     // A round that watched inside the container already spent its period waiting.
-    const wait = Math.min(Math.round(nextPeriod(Date.now() - startedAt, cap) * load) - spent, left);
+    const wait = Math.min(stretched(nextPeriod(Date.now() - startedAt, cap), load) - spent, left);
     if (wait > 0) await o.hub.next(o.containerId, wait, o.signal);
   }
 }

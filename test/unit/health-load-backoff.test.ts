@@ -1,6 +1,6 @@
 /** Readiness backs off under engine latency (fewer inspects and execs), and not on a quiet engine. */
 import { describe, expect, it } from "vitest";
-import { LATENCY_UNIT_MS, loadFactor, MAX_LOAD_FACTOR, smoothLatency } from "../../src/health/readiness.js";
+import { LATENCY_UNIT_MS, loadFactor, MAX_LOAD_FACTOR, nextPeriod, smoothLatency, stretched, watchWindow } from "../../src/health/readiness.js";
 
 describe("readiness load factor", () => {
   it("a quiet engine (inspect in a few ms, up to one latency unit) is polled as before", () => {
@@ -18,5 +18,14 @@ describe("readiness load factor", () => {
     expect(smoothLatency(undefined, 400)).toBe(400);
     expect(smoothLatency(4, 400)).toBe(202);
     expect(smoothLatency(202, 4)).toBe(103);
+  });
+
+  it("stretched periods and windows are whole milliseconds (AbortSignal.timeout and timers refuse fractions)", () => {
+    // The soak caught this: a window of 3651.6 ms made every acquire under load fail.
+    for (const latency of [51.3, 117.7, 333.3]) {
+      const load = loadFactor(smoothLatency(7.1, latency));
+      expect(Number.isInteger(stretched(watchWindow(7303, 1000, true), load))).toBe(true);
+      expect(Number.isInteger(stretched(nextPeriod(1234, 1000), load))).toBe(true);
+    }
   });
 });
