@@ -29,6 +29,33 @@ const BACKOFF_FRACTION = 1 / 8;
 const WATCH_MIN_MS = 500;
 const WATCH_MAX_MS = 5000;
 
+/**
+ * Under load the engine answers slowly, and every readiness round costs it an inspect plus, for
+ * exec-style probes, an exec, which the engine runs through the same path as its own healthchecks
+ * (dockerd 20.10 has crashed there under load: moby#45804). When the engine's inspect round trip
+ * grows past LATENCY_UNIT_MS, rounds are spaced out and in-container watches last longer (fewer
+ * execs; the watch loop inside still notices readiness at once) in proportion, up to
+ * MAX_LOAD_FACTOR. A quiet engine answers an inspect in ~2–10 ms and is polled exactly as before.
+ */
+export const LATENCY_UNIT_MS = 50;
+export const MAX_LOAD_FACTOR = 8;
+
+/** How much to stretch the period and the watch window, given the engine's smoothed inspect latency. Pure. */
+export function loadFactor(latencyMs: number): number {
+  if (!Number.isFinite(latencyMs)) return 1;
+  return Math.max(1, Math.min(MAX_LOAD_FACTOR, latencyMs / LATENCY_UNIT_MS));
+}
+
+/** A period or window stretched by the load factor, in whole ms (timers refuse fractions). Pure. */
+export function stretched(ms: number, load: number): number {
+  return Math.round(ms * load);
+}
+
+/** Smoothed latency: half the newest sample, half the history (a lone slow answer counts half). Pure. */
+export function smoothLatency(previous: number | undefined, sampleMs: number): number {
+  return previous === undefined ? sampleMs : (previous + sampleMs) / 2;
+}
+
 export interface WaitReadyOptions {
   engine: Engine;
   hub: EventHub;
@@ -131,9 +158,13 @@ export async function waitReady(o: WaitReadyOptions, onProbe?: (p: ProbeRecord) 
   const noShell = new Set<string>();
   let last: ContainerDetails | undefined;
   let rule: Readiness | undefined;
+  let latency: number | undefined;
   for (;;) {
     if (o.signal?.aborted) throw new BerthError("ABORTED", `waiting for ${o.service}: cancelled`, { cause: o.signal.reason });
+    const asked = Date.now();
     const c = await o.engine.inspectContainer(o.containerId, { signal: o.signal });
+    latency = smoothLatency(latency, Date.now() - asked);
+    const load = loadFactor(latency);
     last = c;
     rule ??= ruleFor(o, c);
     const s = c.state;
@@ -151,7 +182,7 @@ export async function waitReady(o: WaitReadyOptions, onProbe?: (p: ProbeRecord) 
       cap = c.healthcheck?.intervalMs || (c.healthcheck ? 30_000 : DEFAULT_CAP_MS);
       const startedFor = Math.max(0, Date.now() - startedAt);
       const onlyInContainer = probesOf(rule).every((p) => IN_CONTAINER.has(p.kind));
-      const windowMs = Math.min(watchWindow(startedFor, cap, onlyInContainer), Math.max(0, o.deadline - Date.now()));
+      const windowMs = Math.min(stretched(watchWindow(startedFor, cap, onlyInContainer), load), Math.max(0, o.deadline - Date.now()));
       const watch = windowMs > 0 ? { windowMs, startedForMs: startedFor, capMs: cap, noShell } : undefined;
       const roundStart = Date.now();
       const round: ProbeRecord[] = [];
@@ -173,7 +204,7 @@ export async function waitReady(o: WaitReadyOptions, onProbe?: (p: ProbeRecord) 
     const left = o.deadline - Date.now();
     if (left <= 0) throw failure(o, last, rule, history, "did not become ready in time");
     // A round that watched inside the container already spent its period waiting.
-    const wait = Math.min(nextPeriod(Date.now() - startedAt, cap) - spent, left);
+    const wait = Math.min(stretched(nextPeriod(Date.now() - startedAt, cap), load) - spent, left);
     if (wait > 0) await o.hub.next(o.containerId, wait, o.signal);
   }
 }

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { berth, stack } from "./helpers.js";
+import { LABEL } from "../../src/labels.js";
+import { berth, engine, stack, uniqueName } from "./helpers.js";
 
 interface Check { name: string; status: "PASS" | "WARN" | "FAIL"; detail: string; fix: string | null }
 
@@ -23,7 +24,7 @@ describe("berth doctor", () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const checks = (JSON.parse(r.stdout) as { checks: Check[] }).checks;
     const byName = Object.fromEntries(checks.map((c) => [c.name, c]));
-    expect(Object.keys(byName).sort()).toEqual(["berth containers", "berth port range", "cgroups", "disk", "engine", "engine address pools", "locks", "memory", "orphans", "port range", "storage driver", "subnet pool"]);
+    expect(Object.keys(byName).sort()).toEqual(["berth containers", "berth port range", "cgroups", "disk", "engine", "engine address pools", "locks", "memory", "orphans", "port range", "stale networks", "storage driver", "subnet pool"]);
     expect(byName.engine!.status).toBe("PASS");
     expect(byName.engine!.detail).toMatch(/^Docker \d+\.\d+\S* at unix:\/\/\S+, API 1\.\d+ \(berth speaks 1\.\d+\)/);
     expect(byName["storage driver"]!.detail).toMatch(/^[a-z0-9-]+/);
@@ -65,6 +66,29 @@ describe("berth doctor", () => {
       expect(locks.fix).toContain(join(lockDir, "env-shop.lock"));
     } finally {
       rmSync(join(lockDir, "env-shop.lock"), { force: true });
+    }
+  });
+
+  it("a berth network left empty by a release (as moby#43286 leaves one): WARN naming it and the cure; nothing removed", async () => {
+    // A real stale endpoint needs a dockerd fault; what doctor reads of one is this: a berth network
+    // with nothing attached, its project without containers, created minutes ago by a dead owner.
+    const e = await engine();
+    const project = uniqueName("doctor-stale");
+    const dead = spawnSync(process.execPath, ["-e", "0"]).pid!;
+    const id = await e.createNetwork({ name: `${project}_default`, labels: {
+      [LABEL.managed]: "true", [LABEL.project]: project, [LABEL.lifetime]: "detached", [LABEL.createdAt]: new Date(Date.now() - 5 * 60_000).toISOString(),
+      [LABEL.ownerHost]: hostname(), [LABEL.ownerPid]: String(dead), [LABEL.ownerStarted]: String(Date.now() - 6 * 60_000),
+    } });
+    try {
+      const r = await berth(["doctor", "--json"], { env });
+      const check = (JSON.parse(r.stdout) as { checks: Check[] }).checks.find((c) => c.name === "stale networks")!;
+      expect(check.status).toBe("WARN");
+      expect(check.detail).toContain(`${project}_default (project ${project})`);
+      expect(check.fix).toContain(`berth down ${project}`);
+      expect(check.fix).toContain("restart dockerd");
+      expect(await e.inspectNetwork(id)).not.toBeNull();
+    } finally {
+      await e.removeNetwork(id);
     }
   });
 

@@ -25,7 +25,7 @@ async function projectToCheck(ctx: CliContext, g: GlobalOptions): Promise<{ spec
 export function registerDoctor(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
   program
     .command("doctor")
-    .description("check that this machine and its Docker engine can run berth environments: engine, storage, cgroups, memory, disk, address pools, ports, images, orphans, locks")
+    .description("check that this machine and its Docker engine can run berth environments: engine, storage, cgroups, memory, disk, address pools, ports, images, orphans, stale networks, locks")
     .addHelpText(
       "after",
       "\nEach check is PASS, WARN or FAIL, with a one-line fix. The images the compose file needs are\n" +

@@ -10,6 +10,7 @@ import { cgroupCheck, diskCheck, memoryCheck, storageCheck, versionCheck } from 
 import { portRangeChecks, staleLockCheck } from "./host-checks.js";
 import { addressPoolChecks } from "./network-checks.js";
 import { containerCapCheck, imageChecks, orphanCheck } from "./project-checks.js";
+import { staleNetworkCheck } from "./stale-networks.js";
 
 export interface DoctorInput {
   connect: () => Promise<Engine>;
@@ -56,6 +57,7 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
     guarded("subnet pool", () => addressPoolChecks(e, env, signal)),
     guarded("berth containers", () => containerCapCheck(e, env, signal)),
     guarded("orphans", () => orphanCheck(e, signal)),
+    guarded("stale networks", () => staleNetworkCheck(e, signal)),
     input.spec ? guarded("images", () => imageChecks(e, input.spec!, env, signal)) : Promise.resolve([]),
   ]);
   return {
@@ -71,6 +73,7 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
       ...groups[1]!,
       ...groups[2]!,
       ...groups[3]!,
+      ...groups[4]!,
     ],
   };
 }
