@@ -91,6 +91,23 @@ export async function use(engine?: Engine): Promise<string> {
     expect(run(node, ["node_modules/.bin/berth", "config", "--help"])).toContain("Usage: berth config");
   });
 
+  it("berth and berth/jest load in Jest's CommonJS runtime (a CommonJS test file, as ts-jest and most suites have)", () => {
+    const dir = join(consumer, "jest-cjs");
+    run("mkdir", ["-p", dir]);
+    writeFileSync(join(dir, "berth.test.js"), `
+const berth = require("berth");
+const { berthGlobalSetup, berthGlobalTeardown, environmentView } = require("berth/jest");
+test("loads", () => {
+  expect(berth.isBerthError(new berth.BerthError("USAGE", "x"))).toBe(true);
+  expect(typeof berthGlobalSetup({ files: ["compose.yml"] })).toBe("function");
+  expect(typeof berthGlobalTeardown).toBe("function");
+  expect(() => environmentView(undefined)).toThrow(/no berth environment/);
+});`);
+    const r = spawnSync(process.execPath, [`${root}node_modules/jest/bin/jest.js`, "--rootDir", dir, "--ci"], { cwd: consumer, encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain("1 passed");
+  });
+
   it("import('berth') leaves the status server's prom-client unloaded until it is used", () => {
     const out = run(process.execPath, ["--input-type=module", "-e", `
       import { createRequire } from "node:module";
