@@ -36,6 +36,16 @@ export default defineConfig({
       },
       {
         test: {
+          // npm pack, install into a fresh project, use it on Node 20, 22 and 24 (no engine).
+          name: "packaging",
+          include: ["test/packaging/**/*.test.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
           name: "integration",
           include: ["test/integration/**/*.test.ts"],
           exclude: heavy,

@@ -22,23 +22,33 @@ export type { HealthReport, ContainerHealth } from "./lifecycle/health-report.js
 export type { LogLine, LogOptions } from "./lifecycle/logs.js";
 export type { ExecOptions, ServiceOpOptions, WaitOptions } from "./lifecycle/operations.js";
 export { environmentView, type EnvironmentView, type ProvidedEnvironment } from "./testing/view.js";
-export { runDoctor, type DoctorInput, type DoctorReport } from "./diagnostics/doctor/run-doctor.js";
+export type { DoctorInput, DoctorReport } from "./diagnostics/doctor/run-doctor.js";
 export type { DoctorCheck } from "./diagnostics/doctor/check.js";
-export { validateConnectivity } from "./diagnostics/connectivity/validate.js";
 export type { ConnectivityCheck, ConnectivityReport, FailureCause } from "./diagnostics/connectivity/model.js";
-export { gatherFacts } from "./diagnostics/troubleshoot/gather.js";
 export { diagnose } from "./diagnostics/troubleshoot/match.js";
 export type { ContainerFacts, EnvironmentFacts, Finding } from "./diagnostics/troubleshoot/facts.js";
 export { graphFromSpec, type DependencyGraph, type GraphEdge, type GraphNode } from "./diagnostics/graph/model.js";
-export { readEnvironmentGraph } from "./diagnostics/graph/from-environment.js";
 export { renderDot } from "./diagnostics/graph/render-dot.js";
 export { renderMermaid } from "./diagnostics/graph/render-mermaid.js";
 export { renderTree } from "./diagnostics/graph/render-tree.js";
-export { startStatusServer, type StartServerOptions, type StatusServer } from "./server/index.js";
-export { deploySwarm, type SwarmUpOptions } from "./swarm/deploy.js";
-export { connectSwarm } from "./swarm/connect.js";
-export { readSwarmEnvironment, listSwarmProjects, type SwarmEnvironmentData, type SwarmServiceView, type SwarmTaskView, type SwarmNodeView } from "./swarm/status.js";
-export { removeSwarmProject } from "./swarm/remove.js";
-export { changeSwarmService, type ServiceChangeResult } from "./swarm/update.js";
-export { cleanSwarmOrphans, type SwarmCleanOptions, type SwarmCleanResult } from "./swarm/cleanup.js";
+export type { StartServerOptions, StatusServer } from "./server/index.js";
+export type { SwarmUpOptions } from "./swarm/deploy.js";
+export type { SwarmEnvironmentData, SwarmServiceView, SwarmTaskView, SwarmNodeView } from "./swarm/status.js";
+export type { ServiceChangeResult } from "./swarm/update.js";
+export type { SwarmCleanOptions, SwarmCleanResult } from "./swarm/cleanup.js";
 export { checkSwarmCompat } from "./swarm/compat.js";
+// The status server, Swarm and the engine-backed diagnostics load on first call (see on-demand.ts).
+export {
+  startStatusServer,
+  deploySwarm,
+  connectSwarm,
+  readSwarmEnvironment,
+  listSwarmProjects,
+  removeSwarmProject,
+  changeSwarmService,
+  cleanSwarmOrphans,
+  runDoctor,
+  validateConnectivity,
+  gatherFacts,
+  readEnvironmentGraph,
+} from "./on-demand.js";

@@ -10,10 +10,21 @@
  * and rejects when it does not fit; a rejected or missing cache only costs the compile it saves.
  *
  * The cache grows with use: it is written after a command it did not yet cover (so it holds the
- * functions that command compiled too), at most once per command and build. It lives next to the
- * bundle, else in ~/.cache/berth (BERTH_CODE_CACHE_DIR overrides; BERTH_CODE_CACHE=0 turns it off;
- * BERTH_CODE_CACHE=debug says on stderr what it did).
+ * functions that command compiled too), at most once per command and build. It lives in the user's
+ * cache folder, $XDG_CACHE_HOME/berth or ~/.cache/berth (BERTH_CODE_CACHE_DIR overrides;
+ * BERTH_CODE_CACHE=0 turns it off; BERTH_CODE_CACHE=debug says on stderr what it did), never inside
+ * node_modules: installs are often read-only, shared, or wiped by `npm ci`. Its name holds a hash of
+ * the bundle's path, so each install (several projects, several berth versions) keeps its own cache
+ * and replaces only its own older builds'; caches untouched for a month go.
+ *
+ * Node >= 22.1 has a compile cache of its own (module.enableCompileCache). It is turned on too, for
+ * the modules loaded outside the bundle (dockerode's deferred transports), but it does not replace
+ * the cache above: Node writes its cache right after a module is compiled, so it holds only the
+ * bundle's eagerly compiled top level, while createCachedData() at exit also holds every function
+ * the command ran. Measured on `berth config --services`: 0.19 s of CPU with Node's cache on Node 22
+ * (0.17 s on 24), 0.14 s (0.13 s) with this one, 0.20 s (0.22 s) with neither.
  */
+import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import Module, { createRequire } from "node:module";
 import { homedir } from "node:os";
@@ -24,6 +35,8 @@ import { VERSION } from "../version.js";
 import { commandWord } from "./argv.js";
 
 const MAX_COMMANDS = 40;
+/** Caches not used for this long belong to installs that are probably gone. */
+const STALE_MS = 30 * 24 * 3600_000;
 
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
@@ -44,9 +57,11 @@ function runBundle(bundle: string): void {
   const mode = env.BERTH_CODE_CACHE;
   const source = readFileSync(bundle, "utf8");
   const st = statSync(bundle);
-  // A new build (size, mtime) or Node gets a new file; V8 rejects any other mismatch itself.
-  const name = `berth-${process.version}-${process.arch}-${st.size}-${Math.round(st.mtimeMs)}.v8cache`;
-  const dirs = mode === "0" ? [] : env.BERTH_CODE_CACHE_DIR ? [env.BERTH_CODE_CACHE_DIR] : [dirname(bundle), join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "berth")];
+  // This install (path), a new build of it (size, mtime) or another Node gets a new file; V8 rejects any other mismatch itself.
+  const install = `berth-${createHash("sha256").update(bundle).digest("hex").slice(0, 12)}-${process.version}-${process.arch}-`;
+  const name = `${install}${st.size}-${Math.round(st.mtimeMs)}.v8cache`;
+  const dirs = mode === "0" ? [] : [env.BERTH_CODE_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "berth")];
+  if (dirs[0]) enableNodeCompileCache(join(dirs[0], "node-compile-cache"));
   const found = findCache(dirs, name);
   const script = new Script(Module.wrap(source), { filename: bundle, cachedData: found?.entry.data });
   const command = commandWord(argv);
@@ -55,7 +70,7 @@ function runBundle(bundle: string): void {
   // At most a few dozen rewrites per build: one per command word (typos included), then no more.
   if (dirs.length && !(usable && (found.entry.commands.includes(command) || found.entry.commands.length >= MAX_COMMANDS))) {
     const commands = [...new Set([...(usable ? found.entry.commands : []), command])].sort();
-    process.once("exit", () => writeCache(dirs, name, script, commands, mode === "debug"));
+    process.once("exit", () => writeCache(dirs, install, name, script, commands, mode === "debug"));
   }
   const module = { exports: {} };
   const run = script.runInThisContext() as (exports: object, require: NodeRequire, module: object, filename: string, dirname: string) => void;
@@ -80,8 +95,17 @@ function readCache(file: string): CacheEntry {
   }
 }
 
-/** Into the first folder that takes it, atomically (ten processes may write at once); old builds' caches go. */
-function writeCache(dirs: string[], name: string, script: Script, commands: string[], debug: boolean): void {
+/** Node's own compile cache, where the runtime has it (>= 22.1); a failure only costs the compiles it saves. */
+function enableNodeCompileCache(dir: string): void {
+  try {
+    (Module as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache?.(dir);
+  } catch {
+    // not writable: compile as before
+  }
+}
+
+/** Into the first folder that takes it, atomically (ten processes may write at once); this install's old builds' caches go. */
+function writeCache(dirs: string[], install: string, name: string, script: Script, commands: string[], debug: boolean): void {
   const data = script.createCachedData();
   for (const dir of dirs) {
     try {
@@ -92,8 +116,11 @@ function writeCache(dirs: string[], name: string, script: Script, commands: stri
       // The cache first: a reader that sees it with the old list merely writes once more.
       renameSync(tmp, join(dir, name));
       renameSync(`${tmp}.json`, join(dir, `${name}.json`));
-      const older = `berth-${process.version}-${process.arch}-`; // this Node's caches of other builds
-      for (const f of readdirSync(dir)) if (f.startsWith(older) && !f.startsWith(name)) unlinkSync(join(dir, f));
+      const now = Date.now();
+      for (const f of readdirSync(dir)) {
+        if (!f.startsWith("berth-") || f.startsWith(name)) continue;
+        if (f.startsWith(install) || now - statSync(join(dir, f)).mtimeMs > STALE_MS) unlinkSync(join(dir, f));
+      }
       if (debug) process.stderr.write(`berth code cache: wrote ${data.length} bytes for ${commands.join(", ") || "(no command)"} to ${dir}\n`);
       return;
     } catch {

@@ -5,7 +5,7 @@ import { call, type EngineAccess } from "./access.js";
 import * as build from "./build.js";
 import { Semaphore } from "./semaphore.js";
 import * as streams from "./streams.js";
-import { hostConfigOf, labelFilters, NS_PER_MS, toHealthcheck, type LabelFilter } from "./wire.js";
+import { hostConfigOf, labelFilters, NS_PER_MS, toHealthcheck } from "./wire.js";
 import type {
   CallOptions,
   ContainerCreateRequest,
@@ -15,13 +15,14 @@ import type {
   EngineInfo,
   ExecResult,
   HealthcheckConfig,
+  LabelFilter,
   Labels,
   NetworkCreateRequest,
   NetworkSummary,
   VolumeSummary,
 } from "./types.js";
 
-export type { LabelFilter } from "./wire.js";
+export type { LabelFilter } from "./types.js";
 
 /**
  * The one object that talks to the Docker Engine API. Construct it through `connectEngine`, which
@@ -35,6 +36,11 @@ export class Engine {
   /** What the modules this class delegates to (streams, build) need of it. */
   private readonly access: EngineAccess;
 
+  /**
+   * Only connectEngine constructs it. Internal (stripped from the published declarations) because
+   * its parameter is dockerode's client, whose types berth's users should not need.
+   * @internal
+   */
   constructor(
     private readonly docker: Docker,
     readonly info: EngineInfo,

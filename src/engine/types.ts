@@ -184,3 +184,9 @@ export interface EngineEvent {
 export interface CallOptions {
   signal?: AbortSignal;
 }
+
+/**
+ * Label filters in the Engine API's form: ["key=value", "key"]. Here, not in wire.ts, so that the
+ * public declarations never reach a file that imports dockerode's types.
+ */
+export type LabelFilter = Record<string, string | true>;

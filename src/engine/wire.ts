@@ -5,10 +5,9 @@
  */
 import type Docker from "dockerode";
 import type { FrameDecoder } from "./stream-frames.js";
-import type { HealthcheckConfig, RuntimeOptions } from "./types.js";
+import type { HealthcheckConfig, LabelFilter, RuntimeOptions } from "./types.js";
 
-/** Label filters in the Engine API's form: ["key=value", "key"]. */
-export type LabelFilter = Record<string, string | true>;
+export type { LabelFilter } from "./types.js";
 
 export const NS_PER_MS = 1_000_000;
 

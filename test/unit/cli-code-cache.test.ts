@@ -4,7 +4,7 @@
  * unwritable or disabled cache never changes what berth does. No engine: `config` and `--help`.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -14,14 +14,14 @@ const chain = `${root}test/fixtures/stacks/chain.yml`;
 const dir = mkdtempSync(join(tmpdir(), "berth-code-cache-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function berth(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [`${root}dist/bin/berth.js`, ...args], {
+function berth(args: string[], env: Record<string, string | undefined> = {}, bin = `${root}dist/bin`) {
+  const r = spawnSync(process.execPath, [`${bin}/berth.js`, ...args], {
     encoding: "utf8",
     env: { ...process.env, BERTH_CODE_CACHE: "debug", BERTH_CODE_CACHE_DIR: dir, ...env },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
-const cacheFiles = () => readdirSync(dir).filter((f) => f.endsWith(".v8cache"));
+const cacheFiles = (d = dir) => readdirSync(d).filter((f) => f.endsWith(".v8cache"));
 const services = ["config", "-f", chain, "--services"];
 
 describe("the berth launcher's code cache", () => {
@@ -83,5 +83,32 @@ describe("the berth launcher's code cache", () => {
     const piped = spawnSync("/bin/sh", ["-c", `"${process.execPath}" "${root}dist/bin/berth.js" --help | head -1`], { encoding: "utf8", env: { ...process.env, BERTH_CODE_CACHE_DIR: dir } });
     expect(piped.stdout).toBe("Usage: berth [options] [command]\n");
     expect(piped.stderr).not.toContain("EPIPE");
+  });
+
+  it("lives in the user's cache folder, never beside the bundle, one per install", () => {
+    const home = mkdtempSync(join(tmpdir(), "berth-code-cache-home-"));
+    try {
+      const beside = cacheFiles(`${root}dist/bin`);
+      const xdg = join(home, "xdg");
+      const viaXdg = berth(services, { BERTH_CODE_CACHE_DIR: undefined, XDG_CACHE_HOME: xdg, HOME: home });
+      expect(viaXdg.stdout).toBe("a\nb\nc\nd\n");
+      expect(cacheFiles(join(xdg, "berth"))).toHaveLength(1);
+      const viaHome = berth(services, { BERTH_CODE_CACHE_DIR: undefined, XDG_CACHE_HOME: undefined, HOME: home });
+      expect(viaHome.stdout).toBe("a\nb\nc\nd\n");
+      expect(cacheFiles(join(home, ".cache", "berth"))).toHaveLength(1);
+      expect(cacheFiles(`${root}dist/bin`)).toEqual(beside);
+
+      // A second install of the same build (another project's node_modules) keeps its own cache beside the first's.
+      const other = join(home, "other-install");
+      mkdirSync(other);
+      for (const f of ["berth.js", "berth.cjs"]) copyFileSync(`${root}dist/bin/${f}`, join(other, f));
+      const second = berth(services, { BERTH_CODE_CACHE_DIR: undefined, XDG_CACHE_HOME: xdg }, other);
+      expect(second.stdout).toBe("a\nb\nc\nd\n");
+      expect(second.stderr).toMatch(/wrote \d+ bytes for config/);
+      expect(cacheFiles(join(xdg, "berth"))).toHaveLength(2);
+      expect(berth(services, { BERTH_CODE_CACHE_DIR: undefined, XDG_CACHE_HOME: xdg }).stderr).toContain("berth code cache: used");
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });
