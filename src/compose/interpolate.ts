@@ -10,7 +10,7 @@ import type { Origins, Path } from "./origins.js";
 import type { Problems } from "./problems.js";
 
 export interface Lookup {
-  /** Value of a variable (undefined when unset) and whether it came from an env file. */
+  /** Value of a variable (undefined when unset) and whether it is a secret (env file or secret-looking name). */
   (name: string): { value: string | undefined; secret: boolean };
 }
 
@@ -25,7 +25,7 @@ export class InterpolationError extends Error {
 
 export interface Interpolated {
   value: string;
-  /** A variable defined in an env file (.env / --env-file) contributed to the value. */
+  /** A secret variable (from an env file, or with a secret-looking name) contributed to the value. */
   secret: boolean;
   /** Variables that were used while unset and had no default. */
   unset: string[];
@@ -144,7 +144,7 @@ function invalid(s: string): InterpolationError {
 
 /**
  * Interpolates every string value under `root` in place, recording problems with positions and
- * marking entries whose value came (partly) from an env file as secret.
+ * marking entries whose value came (partly) from a secret variable as secret.
  */
 export function interpolateTree(
   root: Record<string, unknown>,

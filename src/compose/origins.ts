@@ -22,7 +22,7 @@ export interface EntryInfo {
   value: Loc;
   /** `!override` on this entry: replace instead of merge. */
   override?: boolean;
-  /** The value was interpolated from a variable defined in an env file (redacted on output). */
+  /** The value was interpolated from a secret variable: env file or secret-looking name (redacted on output). */
   secret?: boolean;
 }
 

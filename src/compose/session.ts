@@ -15,6 +15,7 @@ import { readYaml } from "./read.js";
 import type { RawCompose } from "./schema-project.js";
 import { validateFile } from "./validate.js";
 import { loadEnvFiles, type EnvSource } from "./dotenv.js";
+import { isSecretName } from "./secrets-mask.js";
 
 export class LoadSession {
   readonly origins = new Origins();
@@ -34,11 +35,14 @@ export class LoadSession {
     }
   }
 
-  /** Process environment first, then env files (whose values count as secrets). */
+  /**
+   * Process environment first, then env files. A value counts as a secret when it came from an
+   * env file or from a variable whose name looks like one (`DB_PASSWORD`), whatever its source.
+   */
   lookupFor(dotenv: EnvSource): Lookup {
     return (name) => {
       const v = this.env[name];
-      if (v !== undefined) return { value: v, secret: false };
+      if (v !== undefined) return { value: v, secret: isSecretName(name) };
       const d = dotenv.values.get(name);
       return d !== undefined ? { value: d, secret: true } : { value: undefined, secret: false };
     };
