@@ -1,6 +1,8 @@
 /**
  * Bad input and failing services: a clear error, the documented exit code, and nothing left.
  */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { berth, engine, resourcesOf, stack, uniqueName } from "./helpers.js";
 
@@ -16,7 +18,40 @@ describe("failures leave nothing behind", () => {
     const r = await berth(["up", "-f", stack("chain.yml")], { env: { DOCKER_HOST: "unix:///tmp/berth-no-engine.sock" } });
     expect(r.code).toBe(3);
     expect(r.stderr).toContain("unix:///tmp/berth-no-engine.sock");
-    expect(r.stderr).toContain("ensure-engine.sh");
+    // The hint speaks to the user's machine, not to this repository's scripts.
+    expect(r.stderr).not.toContain("scripts/");
+    expect(r.stderr).toMatch(/hint: Start Docker/);
+  });
+
+  it("a web server that is not Docker at DOCKER_HOST: exit 3, 'is not a Docker engine' and a hint", async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(404, { "content-type": "application/json" });
+      res.end("{}");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const host = `tcp://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const r = await berth(["status"], { env: { DOCKER_HOST: host } });
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stderr).toContain(`the server at ${host} answered, but is not a Docker engine (HTTP 404 for /version)`);
+      expect(r.stderr).not.toContain("[object Object]");
+      expect(r.stderr).toMatch(/hint: DOCKER_HOST .* points at another service/);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it("status and down of an environment that does not exist: both exit 1 with the same message and hint", async () => {
+    const missing = uniqueName("berth-nope");
+    const status = await berth(["status", missing]);
+    const down = await berth(["down", missing, "-v"]);
+    for (const r of [status, down]) {
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(`no berth environment named ${missing} on this engine`);
+      expect(r.stderr).toMatch(/hint: (Existing there: .*\(`berth status` lists them\)|Nothing of berth's runs on this engine; `berth up -f compose.yml` creates an environment)\./);
+    }
+    expect(status.stderr).toBe(down.stderr);
+    expect((await berth(["status", "-p", missing, "--json"])).code).toBe(1);
   });
 
   it("an image that is not present: names image and service, creates nothing", async () => {
