@@ -6,6 +6,16 @@ import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { berth, engine, resourcesOf, stack, uniqueName } from "./helpers.js";
 
+/** The hint refers to the log lines printed with the error, which come before it: no "below". */
+function expectHintAfterLogLines(stderr: string): void {
+  const logs = stderr.indexOf("last log lines:");
+  const hint = stderr.indexOf("hint:");
+  expect(logs, stderr).toBeGreaterThan(0);
+  expect(hint, stderr).toBeGreaterThan(logs);
+  expect(stderr.slice(hint)).not.toMatch(/below/);
+  expect(stderr.slice(hint)).toContain("shown with this error");
+}
+
 describe("failures leave nothing behind", () => {
   it("a missing compose file: exit 2, the path and what to do", async () => {
     const r = await berth(["up", "-f", "/nonexistent/compose.yml"]);
@@ -72,6 +82,7 @@ describe("failures leave nothing behind", () => {
     expect(r.stderr).toContain("probe says no");
     expect(r.stderr).toContain("still waiting for nothing");
     expect(r.stderr).toContain("blocked dependants: after");
+    expectHintAfterLogLines(r.stderr);
     expect(await resourcesOf(await engine(), project)).toEqual([]);
   });
 
@@ -81,6 +92,7 @@ describe("failures leave nothing behind", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("exited with code 3");
     expect(r.stderr).toContain("fatal: config missing");
+    expectHintAfterLogLines(r.stderr);
     expect(await resourcesOf(await engine(), project)).toEqual([]);
   });
 
