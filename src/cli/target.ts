@@ -34,7 +34,8 @@ export async function targetProject(ctx: CliContext, g: GlobalOptions, explicit?
  */
 export function notFound(project: string, existing: string[], opts: { where?: string; extraHint?: string } = {}): BerthError {
   const where = opts.where ?? "this engine";
-  const list = existing.length ? `Existing there: ${existing.join(", ")} (\`berth status\` lists them).` : `Nothing of berth's runs on ${where}; \`berth up -f compose.yml\` creates an environment.`;
+  const names = existing.length > 10 ? `${existing.slice(0, 10).join(", ")} and ${existing.length - 10} more` : existing.join(", ");
+  const list = existing.length ? `Existing there: ${names} (\`berth status\` lists them).` : `Nothing of berth's runs on ${where}; \`berth up -f compose.yml\` creates an environment.`;
   return new BerthError("NOT_FOUND", `no berth environment named ${project} on ${where}`, { hint: `${list}${opts.extraHint ? ` ${opts.extraHint}` : ""}` });
 }
 

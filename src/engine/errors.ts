@@ -48,6 +48,17 @@ export function toBerthError(error: unknown, action: string, endpoint: string): 
 }
 
 /**
+ * Why the engine refused to publish a port, from its answer to a container start: `taken` (that
+ * host port is bound already) or `exhausted` (no port of the asked range is free).
+ */
+export function portFailure(error: unknown): "taken" | "exhausted" | undefined {
+  const text = error instanceof BerthError ? error.message : engineMessage(error);
+  if (/all ports are allocated/i.test(text)) return "exhausted";
+  if (/port is already allocated|address already in use/i.test(text)) return "taken";
+  return undefined;
+}
+
+/**
  * How to get an engine at `endpoint` running, for the user's machine: a remote endpoint is
  * checked where it runs; a local one is started the way the platform starts Docker.
  */

@@ -9,7 +9,7 @@ import { BerthError, type SourceProblem } from "../errors.js";
 import type { EventListener } from "../events.js";
 import { unsupportedProblems } from "../plan/runtime-options.js";
 import { hasFixedHostPort } from "../ports/bindings.js";
-import { applyStrategy, DEFAULT_RANGE, type PortStrategy } from "../ports/strategy.js";
+import { applyStrategy, checkRangeCapacity, DEFAULT_RANGE, type PortStrategy } from "../ports/strategy.js";
 import { buildServices } from "./build.js";
 
 /** The engine refuses memory limits under 6 MiB. */
@@ -65,6 +65,7 @@ export async function prepareSpec(input: PrepareInput): Promise<ProjectSpec> {
     }
   }
   const scaled = services.map((s) => (input.scale?.[s.name] !== undefined ? { ...s, scale: input.scale[s.name]! } : s));
+  if (input.strategy === "range") checkRangeCapacity(scaled, input.env.BERTH_PORT_RANGE ?? DEFAULT_RANGE, input.env.BERTH_PORT_RANGE ? "BERTH_PORT_RANGE" : "berth's default range");
   const prepared: ProjectSpec = { ...spec, services: Object.fromEntries(scaled.map((s) => [s.name, s])) };
 
   // GET /info is one of the engine's slowest calls under load: asked only when a limit needs it.

@@ -2,7 +2,7 @@
  * Bad input and failing services: a clear error, the documented exit code, and nothing left.
  */
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { berth, engine, resourcesOf, stack, uniqueName } from "./helpers.js";
 
@@ -48,6 +48,32 @@ describe("failures leave nothing behind", () => {
       expect(r.stderr).toMatch(/hint: DOCKER_HOST .* points at another service/);
     } finally {
       await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it("a port range too small for the published ports: exit 2 before anything is created, naming range, count and fix", async () => {
+    const project = uniqueName("berth-range");
+    const r = await berth(["up", "-f", stack("cli-ops.yml"), "-p", project], { env: { BERTH_PORTS: "range", BERTH_PORT_RANGE: "39980-39980" } });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain("port range 39980-39980 (BERTH_PORT_RANGE) holds 1 port, but this environment publishes 2 tcp ports on 127.0.0.1 (web:8080, worker-1:9000); nothing was created");
+    expect(r.stderr).toMatch(/hint: Give BERTH_PORT_RANGE at least 2 ports .*--ports dynamic/);
+    expect(r.stderr).not.toContain("creating");
+    expect(await resourcesOf(await engine(), project)).toEqual([]);
+  });
+
+  it("a port range whose ports are all held by others: PORT_IN_USE naming the range, not the engine's text", async () => {
+    const holder = createNetServer();
+    await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
+    const port = (holder.address() as AddressInfo).port;
+    const project = uniqueName("berth-range-full");
+    try {
+      const r = await berth(["up", "-f", stack("fixed-port.yml"), "-p", project, "--ports", "range"], { env: { BERTH_PORT_RANGE: `${port}-${port}` } });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(`cannot start: no port of the range ${port}-${port} is free`);
+      expect(r.stderr).toMatch(/hint: Release environments that use the range/);
+      expect(await resourcesOf(await engine(), project)).toEqual([]);
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
     }
   });
 
