@@ -1,4 +1,5 @@
 import { BerthError } from "../errors.js";
+import { isLocalEndpoint } from "./endpoint.js";
 
 /** The shape docker-modem gives its errors: an HTTP status and the engine's JSON message. */
 interface ModemError {
@@ -64,8 +65,7 @@ export function portFailure(error: unknown): "taken" | "exhausted" | undefined {
  */
 export function startEngineHint(endpoint: string, platform: string = process.platform): string {
   const orOther = "or point DOCKER_HOST at a running engine (`docker info` shows whether one answers)";
-  const remote = /^(tcp|https?):\/\//.test(endpoint) && !/^(tcp|https?):\/\/(localhost|127\.|\[::1\])/.test(endpoint);
-  if (remote) return `Check that the Docker engine at ${endpoint} is running and reachable from here, ${orOther}.`;
+  if (!isLocalEndpoint(endpoint)) return `Check that the Docker engine at ${endpoint} is running and reachable from here, ${orOther}.`;
   if (platform === "darwin" || platform === "win32") return `Start Docker Desktop (or Colima, Rancher Desktop, OrbStack, and point DOCKER_HOST at its socket), ${orOther}.`;
   return `Start Docker (\`sudo systemctl start docker\`; without systemd: \`sudo dockerd > /tmp/dockerd.log 2>&1 &\`), ${orOther}.`;
 }

@@ -5,12 +5,14 @@
  */
 import type { ProjectSpec } from "../compose/model.js";
 import type { Engine } from "../engine/engine.js";
+import { isLocalEndpoint } from "../engine/endpoint.js";
 import { BerthError, type SourceProblem } from "../errors.js";
 import type { EventListener } from "../events.js";
 import { unsupportedProblems } from "../plan/runtime-options.js";
 import { hasFixedHostPort } from "../ports/bindings.js";
 import { applyStrategy, checkRangeCapacity, DEFAULT_RANGE, type PortStrategy } from "../ports/strategy.js";
 import { buildServices } from "./build.js";
+import { ensureBindSources } from "./host-paths.js";
 
 /** The engine refuses memory limits under 6 MiB. */
 const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
@@ -73,6 +75,9 @@ export async function prepareSpec(input: PrepareInput): Promise<ProjectSpec> {
   const problems = [...unsupportedProblems(prepared), ...limitProblems(prepared, ncpu)];
   if (problems.length) {
     throw new BerthError("COMPOSE_INVALID", `${problems.length} setting${problems.length > 1 ? "s" : ""} in the compose file cannot be honoured on this engine`, { problems });
+  }
+  if (isLocalEndpoint(engine.endpoint)) {
+    for (const dir of ensureBindSources(prepared)) emit({ type: "warning", project, message: `created the missing host directory ${dir} for a bind mount (as Compose does for the short syntax)`, at: Date.now() });
   }
   const built = await buildServices(prepared, { engine, project, env: input.env, always: input.build, emit, signal });
   await checkImages(engine, built, signal);

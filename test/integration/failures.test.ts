@@ -1,7 +1,10 @@
 /**
  * Bad input and failing services: a clear error, the documented exit code, and nothing left.
  */
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { berth, engine, resourcesOf, stack, uniqueName } from "./helpers.js";
@@ -74,6 +77,34 @@ describe("failures leave nothing behind", () => {
       expect(await resourcesOf(await engine(), project)).toEqual([]);
     } finally {
       await new Promise((resolve) => holder.close(resolve));
+    }
+  });
+
+  it("bind mounts of a missing host path: created for the short syntax (as Compose), refused with the fix for the long one", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "berth-bind-"));
+    try {
+      const image = "image: berth-fixtures/busybox:1\n    init: true\n    command: [\"sh\", \"-c\", \"touch /data/written; exec sleep 3600\"]";
+      writeFileSync(join(dir, "short.yml"), `services:\n  app:\n    ${image}\n    volumes: ["./data/sub:/data"]\n`);
+      writeFileSync(join(dir, "long.yml"), `services:\n  app:\n    ${image}\n    volumes:\n      - type: bind\n        source: ./missing\n        target: /data\n`);
+      const short = uniqueName("berth-bind-short");
+      const up = await berth(["up", "-f", join(dir, "short.yml"), "-p", short]);
+      try {
+        expect(up.code, up.stderr).toBe(0);
+        expect(up.stderr).toContain(`created the missing host directory ${join(dir, "data/sub")}`);
+        expect(existsSync(join(dir, "data/sub/written"))).toBe(true);
+      } finally {
+        await berth(["down", short]);
+      }
+      const long = uniqueName("berth-bind-long");
+      const r = await berth(["up", "-f", join(dir, "long.yml"), "-p", long]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`${join(dir, "long.yml")} services.app.volumes[0]: bind mount source ${join(dir, "missing")} does not exist`);
+      expect(r.stderr).toContain("bind.create_host_path: true");
+      expect(r.stderr).not.toContain("invalid mount config");
+      expect(existsSync(join(dir, "missing"))).toBe(false);
+      expect(await resourcesOf(await engine(), long)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
