@@ -6,6 +6,7 @@
 import type { ProjectSpec } from "../compose/model.js";
 import type { Engine } from "../engine/engine.js";
 import { isLocalEndpoint } from "../engine/endpoint.js";
+import { missingImageHint } from "../engine/image-hint.js";
 import { BerthError, type SourceProblem } from "../errors.js";
 import type { EventListener } from "../events.js";
 import { unsupportedProblems } from "../plan/runtime-options.js";
@@ -102,7 +103,7 @@ async function checkImages(engine: Engine, spec: ProjectSpec, signal?: AbortSign
   if (missing.length) {
     const users = (img: string) => Object.values(spec.services).filter((s) => s.image === img).map((s) => s.name).sort().join(", ");
     throw new BerthError("IMAGE_NOT_FOUND", `image${missing.length > 1 ? "s" : ""} not present on the engine: ${missing.map((m) => `${m} (service ${users(m)})`).join("; ")}`, {
-      hint: "berth never pulls. Build the image locally (for berth's fixtures and example stack: `bash scripts/build-images.sh`) or tag an existing image with that name.",
+      hint: missingImageHint(missing),
       details: { images: missing },
     });
   }
