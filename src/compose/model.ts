@@ -253,9 +253,9 @@ export const ServiceSpec = z.object({
   extensions: z.record(z.string(), z.unknown()),
   /**
    * Keys of `environment` whose values came from an env file (`env_file:`, `.env`,
-   * `--env-file`) or from a secret-looking variable (`${DB_PASSWORD}`), directly or through
-   * `${VAR}`: treated as secrets and redacted by `renderConfig` (which also redacts keys whose
-   * own name looks secret) unless asked otherwise. Absent when there are none.
+   * `--env-file`), directly or through `${VAR}`: treated as secrets and redacted by
+   * `renderConfig` (which also redacts keys whose own name looks secret, and URL passwords)
+   * unless asked otherwise. Absent when there are none.
    */
   secret_env_keys: z.array(z.string()).optional(),
 

@@ -22,8 +22,10 @@ export interface EntryInfo {
   value: Loc;
   /** `!override` on this entry: replace instead of merge. */
   override?: boolean;
-  /** The value was interpolated from a secret variable: env file or secret-looking name (redacted on output). */
+  /** The value was interpolated from a variable defined in an env file (redacted on output). */
   secret?: boolean;
+  /** The value was interpolated from a variable whose name looks secret (never echoed in problems). */
+  sensitive?: boolean;
 }
 
 export interface NodeInfo {

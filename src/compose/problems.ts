@@ -70,7 +70,8 @@ function secretValueAt(origins: Origins, root: unknown, path: Path): string | un
   const value = (parent as Record<string | number, unknown>)[last];
   if (typeof value !== "string" && typeof value !== "number") return undefined;
   const secretKey = typeof last === "string" && last !== "secrets" && isSecretName(last);
-  return secretKey || origins.entry(parent, last)?.secret === true ? String(value) : undefined;
+  const entry = origins.entry(parent, last);
+  return secretKey || entry?.secret === true || entry?.sensitive === true ? String(value) : undefined;
 }
 
 export function sortProblems(list: SourceProblem[]): SourceProblem[] {

@@ -2,9 +2,9 @@
  * `berth config`: the normalized model as YAML or JSON, like `docker compose config`. Keys come
  * out in a stable order. Secret-looking values are replaced by a placeholder unless the caller
  * asks for them, so the output can be pasted into an issue or a CI log: `environment` and build
- * `args` entries whose name looks like a secret (secrets-mask.ts), whose value came from an env
- * file (`env_file:`, `.env`, `--env-file`) or was interpolated from a secret-looking variable
- * (`secret_env_keys`), and the password of any `scheme://user:password@host` URL.
+ * `args` entries whose name looks like a secret (secrets-mask.ts) or whose value came from an env
+ * file (`env_file:`, `.env`, `--env-file`; `secret_env_keys`), and the password of any
+ * `scheme://user:password@host` URL (where a secret-looking variable usually ends up).
  */
 import { stringify } from "yaml";
 import type { ProjectSpec, ServiceSpec } from "./model.js";

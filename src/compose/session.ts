@@ -36,13 +36,14 @@ export class LoadSession {
   }
 
   /**
-   * Process environment first, then env files. A value counts as a secret when it came from an
-   * env file or from a variable whose name looks like one (`DB_PASSWORD`), whatever its source.
+   * Process environment first, then env files (whose values count as secrets). A variable whose
+   * name looks like a secret (`DB_PASSWORD`) is `sensitive` whatever its source: never echoed in
+   * a problem. (`secret` alone decides `secret_env_keys`, which is part of a service's hash.)
    */
   lookupFor(dotenv: EnvSource): Lookup {
     return (name) => {
       const v = this.env[name];
-      if (v !== undefined) return { value: v, secret: isSecretName(name) };
+      if (v !== undefined) return { value: v, secret: false, sensitive: isSecretName(name) };
       const d = dotenv.values.get(name);
       return d !== undefined ? { value: d, secret: true } : { value: undefined, secret: false };
     };

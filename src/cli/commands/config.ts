@@ -12,7 +12,7 @@ export function registerConfig(program: Command, ctx: CliContext, globals: () =>
     .option("--show-secrets", "print secret-looking values in clear instead of ********")
     .addHelpText(
       "after",
-      "\nSecret-looking values are printed as ********: environment and build-arg entries whose name looks like a secret (PASSWORD, SECRET, TOKEN, KEY, CREDENTIAL…) or whose value came from an env file (env_file:, .env, --env-file) or from a secret-looking variable (${DB_PASSWORD}), and URL passwords (scheme://user:********@host). --show-secrets prints them in clear.\n" +
+      "\nSecret-looking values are printed as ********: environment and build-arg entries whose name looks like a secret (PASSWORD, SECRET, TOKEN, KEY, CREDENTIAL…) or whose value came from an env file (env_file:, .env, --env-file), and URL passwords (scheme://user:********@host). Problems never echo such values, nor one interpolated from a secret-looking variable. --show-secrets prints them in clear.\n" +
         "\nExit code 2 with every problem (file:line:column path: message) when the files are invalid.\n\nExamples:\n  berth config -f compose.yml -f compose.test.yml\n  berth config --services\n  berth config --format json | jq .services.postgres.ports",
     )
     .action(async (o: { format?: string; services?: boolean; showSecrets?: boolean }) => {

@@ -72,6 +72,8 @@ describe("secrets in output", () => {
       for (const shown of ["http://kc", "8080", "production", "postgres://app:********@db/app"]) expect(text).toContain(shown);
     }
     expect(renderConfig(p, "yaml", { showSecrets: true })).toContain("from-shell-pw");
+    // secret_env_keys is part of the service's hash: masking by name must not change it (no recreate).
+    expect(p.services.app!.secret_env_keys).toBeUndefined();
   });
 
   it("never echoes an env-file or secret-looking value in a validation problem", async () => {
