@@ -25,8 +25,10 @@ export function formatError(error: unknown): string {
   if (hlog?.length) lines.push(`  engine healthcheck log (last ${hlog.length}):\n${hlog.map((h) => indent(`exit ${h.exitCode}: ${h.output}`)).join("\n")}`);
   const blocked = d.blockedDependants as string[] | undefined;
   if (blocked?.length) lines.push(`  blocked dependants: ${blocked.join(", ")}`);
+  // Hints refer to these lines ("shown with this error"): say so when there were none.
   const tail = d.logTail as string | undefined;
   if (tail?.trim()) lines.push(`  last log lines:\n${indent(tail)}`);
+  else if (tail !== undefined) lines.push("  last log lines: (none: it wrote nothing)");
   if (error.hint && !(error.problems.length === 1 && error.problems[0]!.hint === error.hint)) lines.push(`  hint: ${error.hint}`);
   return lines.join("\n");
 }

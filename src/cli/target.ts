@@ -24,12 +24,19 @@ export async function targetProject(ctx: CliContext, g: GlobalOptions, explicit?
   const { listProjectNames } = await import("../lifecycle/status.js");
   const names = await listProjectNames(engine, ctx.signal);
   const project = requireProject(explicit ?? g.projectName, names);
-  if (!names.includes(project)) {
-    throw new BerthError("NOT_FOUND", `no berth environment named ${project} on this engine`, {
-      hint: names.length ? `Running: ${names.join(", ")}.` : "Nothing of berth's is running; create one with `berth up`.",
-    });
-  }
+  if (!names.includes(project)) throw notFound(project, names);
   return { engine, project };
+}
+
+/**
+ * The one "no such environment" error of every command (status, down, env, logs…), so that they
+ * say the same thing and exit alike (NOT_FOUND → 1). `where` names a swarm when not this engine.
+ */
+export function notFound(project: string, existing: string[], opts: { where?: string; extraHint?: string } = {}): BerthError {
+  const where = opts.where ?? "this engine";
+  const names = existing.length > 10 ? `${existing.slice(0, 10).join(", ")} and ${existing.length - 10} more` : existing.join(", ");
+  const list = existing.length ? `Existing there: ${names} (\`berth status\` lists them).` : `Nothing of berth's runs on ${where}; \`berth up -f compose.yml\` creates an environment.`;
+  return new BerthError("NOT_FOUND", `no berth environment named ${project} on ${where}`, { hint: `${list}${opts.extraHint ? ` ${opts.extraHint}` : ""}` });
 }
 
 /** Services given as `--services a,b` and/or positional names, deduplicated, in the order given. */

@@ -39,7 +39,8 @@ export function parseEnvFile(text: string, outer: (name: string) => string | und
     if (eq < 0) {
       const key = line.trim();
       if (!KEY.test(key)) {
-        problems.push({ line: lineNo, column: 1, message: `invalid line "${line.trim()}": expected KEY=VALUE` });
+        // The line is not echoed: an env file holds secrets, and file:line says which one it is.
+        problems.push({ line: lineNo, column: 1, message: "invalid line: expected KEY=VALUE", hint: "write NAME=value (or a bare NAME to copy it from the environment); quote values that span lines" });
         continue;
       }
       const v = outer(key);

@@ -10,8 +10,8 @@ import type { Origins, Path } from "./origins.js";
 import type { Problems } from "./problems.js";
 
 export interface Lookup {
-  /** Value of a variable (undefined when unset) and whether it came from an env file. */
-  (name: string): { value: string | undefined; secret: boolean };
+  /** Value of a variable (undefined when unset), whether it came from an env file, and whether its name looks secret. */
+  (name: string): { value: string | undefined; secret: boolean; sensitive?: boolean };
 }
 
 export class InterpolationError extends Error {
@@ -27,6 +27,8 @@ export interface Interpolated {
   value: string;
   /** A variable defined in an env file (.env / --env-file) contributed to the value. */
   secret: boolean;
+  /** A variable whose name looks like a secret contributed to the value. */
+  sensitive: boolean;
   /** Variables that were used while unset and had no default. */
   unset: string[];
 }
@@ -34,13 +36,14 @@ export interface Interpolated {
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 
 export function interpolateString(input: string, lookup: Lookup): Interpolated {
-  const state = { secret: false, unset: [] as string[] };
+  const state = { secret: false, sensitive: false, unset: [] as string[] };
   const value = expand(input, lookup, state);
-  return { value, secret: state.secret, unset: state.unset };
+  return { value, secret: state.secret, sensitive: state.sensitive, unset: state.unset };
 }
 
 interface State {
   secret: boolean;
+  sensitive: boolean;
   unset: string[];
 }
 
@@ -104,10 +107,11 @@ function braced(body: string, whole: string, lookup: Lookup, st: State): string 
   const op = /^(:-|-|:\?|\?|:\+|\+)/.exec(rest);
   if (!op) throw invalid(whole);
   const arg = rest.slice(op[0].length);
-  const { value, secret } = lookup(name);
+  const { value, secret, sensitive } = lookup(name);
   const empty = value === undefined || (op[0].startsWith(":") && value === "");
   const use = (v: string): string => {
     if (secret) st.secret = true;
+    if (sensitive) st.sensitive = true;
     return v;
   };
   switch (op[0]) {
@@ -129,12 +133,13 @@ function braced(body: string, whole: string, lookup: Lookup, st: State): string 
 }
 
 function resolve(name: string, lookup: Lookup, st: State): string {
-  const { value, secret } = lookup(name);
+  const { value, secret, sensitive } = lookup(name);
   if (value === undefined) {
     st.unset.push(name);
     return "";
   }
   if (secret) st.secret = true;
+  if (sensitive) st.sensitive = true;
   return value;
 }
 
@@ -144,7 +149,8 @@ function invalid(s: string): InterpolationError {
 
 /**
  * Interpolates every string value under `root` in place, recording problems with positions and
- * marking entries whose value came (partly) from an env file as secret.
+ * marking entries whose value came (partly) from an env file as secret, and from a
+ * secret-looking variable as sensitive.
  */
 export function interpolateTree(
   root: Record<string, unknown>,
@@ -171,9 +177,10 @@ export function interpolateTree(
     if (!s.includes("$")) return s;
     try {
       const r = interpolateString(s, lookup);
-      if (r.secret) {
+      if (r.secret || r.sensitive) {
         const e = origins.entry(parent, key);
-        if (e) e.secret = true;
+        if (e && r.secret) e.secret = true;
+        if (e && r.sensitive) e.sensitive = true;
       }
       for (const name of r.unset) onUnset?.(name, path);
       return r.value;

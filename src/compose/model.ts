@@ -254,7 +254,8 @@ export const ServiceSpec = z.object({
   /**
    * Keys of `environment` whose values came from an env file (`env_file:`, `.env`,
    * `--env-file`), directly or through `${VAR}`: treated as secrets and redacted by
-   * `renderConfig` unless asked otherwise. Absent when there are none.
+   * `renderConfig` (which also redacts keys whose own name looks secret, and URL passwords)
+   * unless asked otherwise. Absent when there are none.
    */
   secret_env_keys: z.array(z.string()).optional(),
 

@@ -24,6 +24,8 @@ export interface EntryInfo {
   override?: boolean;
   /** The value was interpolated from a variable defined in an env file (redacted on output). */
   secret?: boolean;
+  /** The value was interpolated from a variable whose name looks secret (never echoed in problems). */
+  sensitive?: boolean;
 }
 
 export interface NodeInfo {

@@ -5,6 +5,7 @@
 import { isAbsolute, relative } from "node:path";
 import { BerthError, formatProblem, type SourceProblem } from "../errors.js";
 import { formatPath, type Loc, type Origins, type Path } from "./origins.js";
+import { isSecretName, maskValueIn } from "./secrets-mask.js";
 
 export class Problems {
   readonly list: SourceProblem[] = [];
@@ -25,10 +26,16 @@ export class Problems {
     this.add(p);
   }
 
-  /** A problem about the value at `path` under `root`, positioned through `origins`. */
+  /**
+   * A problem about the value at `path` under `root`, positioned through `origins`. A secret
+   * value (interpolated from an env file or a secret-looking variable, or under a secret-looking
+   * key) is masked in the message: problems end up in CI logs.
+   */
   atPath(origins: Origins, root: unknown, path: Path, message: string, hint?: string, at: "value" | "key" = "value"): void {
     const loc = origins.locate(root, path, at);
-    this.at(loc, path, message, hint);
+    const secret = secretValueAt(origins, root, path);
+    const mask = (text: string) => (secret === undefined ? text : maskValueIn(text, secret));
+    this.at(loc, path, mask(message), hint === undefined ? undefined : mask(hint));
   }
 
   get size(): number {
@@ -48,6 +55,23 @@ export class Problems {
       hint: sorted.length === 1 ? sorted[0]!.hint : "fix the problems listed above",
     });
   }
+}
+
+/** The value at `path` as text when it must not be echoed; undefined when it may be shown. */
+function secretValueAt(origins: Origins, root: unknown, path: Path): string | undefined {
+  if (path.length === 0) return undefined;
+  let parent = root;
+  for (const seg of path.slice(0, -1)) {
+    if (typeof parent !== "object" || parent === null) return undefined;
+    parent = (parent as Record<string | number, unknown>)[seg];
+  }
+  if (typeof parent !== "object" || parent === null) return undefined;
+  const last = path[path.length - 1]!;
+  const value = (parent as Record<string | number, unknown>)[last];
+  if (typeof value !== "string" && typeof value !== "number") return undefined;
+  const secretKey = typeof last === "string" && last !== "secrets" && isSecretName(last);
+  const entry = origins.entry(parent, last);
+  return secretKey || entry?.secret === true || entry?.sensitive === true ? String(value) : undefined;
 }
 
 export function sortProblems(list: SourceProblem[]): SourceProblem[] {

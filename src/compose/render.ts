@@ -1,12 +1,16 @@
 /**
  * `berth config`: the normalized model as YAML or JSON, like `docker compose config`. Keys come
- * out in a stable order; values that came from env files are replaced by a placeholder unless
- * the caller asks for them, so the output can be pasted into an issue or a CI log.
+ * out in a stable order. Secret-looking values are replaced by a placeholder unless the caller
+ * asks for them, so the output can be pasted into an issue or a CI log: `environment` and build
+ * `args` entries whose name looks like a secret (secrets-mask.ts) or whose value came from an env
+ * file (`env_file:`, `.env`, `--env-file`; `secret_env_keys`), and the password of any
+ * `scheme://user:password@host` URL (where a secret-looking variable usually ends up).
  */
 import { stringify } from "yaml";
-import type { ProjectSpec } from "./model.js";
+import type { ProjectSpec, ServiceSpec } from "./model.js";
+import { isSecretName, maskUrlPasswords, REDACTED } from "./secrets-mask.js";
 
-export const REDACTED = "********";
+export { REDACTED };
 
 export function renderConfig(project: ProjectSpec, format: "yaml" | "json", opts: { showSecrets?: boolean } = {}): string {
   const shown = opts.showSecrets ? project : redact(project);
@@ -16,17 +20,28 @@ export function renderConfig(project: ProjectSpec, format: "yaml" | "json", opts
 
 function redact(project: ProjectSpec): ProjectSpec {
   const services: ProjectSpec["services"] = {};
-  for (const [name, svc] of Object.entries(project.services)) {
-    const secret = new Set(svc.secret_env_keys ?? []);
-    if (secret.size === 0) {
-      services[name] = svc;
-      continue;
-    }
-    const environment: Record<string, string | null> = {};
-    for (const [k, v] of Object.entries(svc.environment)) environment[k] = secret.has(k) && v !== null ? REDACTED : v;
-    services[name] = { ...svc, environment };
-  }
+  for (const [name, svc] of Object.entries(project.services)) services[name] = redactService(svc);
   return { ...project, services };
+}
+
+function redactService(svc: ServiceSpec): ServiceSpec {
+  const secret = new Set(svc.secret_env_keys ?? []);
+  const mask = <V extends string | null>(entries: Record<string, V>): Record<string, V | string> => {
+    const out: Record<string, V | string> = {};
+    for (const [k, v] of Object.entries(entries)) out[k] = v !== null && (secret.has(k) || isSecretName(k)) ? REDACTED : v;
+    return out;
+  };
+  const out: ServiceSpec = { ...svc, environment: mask(svc.environment) };
+  if (svc.build?.args) out.build = { ...svc.build, args: mask(svc.build.args) as Record<string, string> };
+  return maskUrls(out) as ServiceSpec;
+}
+
+/** Every string with URL passwords masked (connection strings in commands, labels, healthchecks). */
+function maskUrls(v: unknown): unknown {
+  if (typeof v === "string") return maskUrlPasswords(v);
+  if (Array.isArray(v)) return v.map(maskUrls);
+  if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, maskUrls(x)]));
+  return v;
 }
 
 /** Sorted object keys at every level; arrays keep their order (it is meaningful). */

@@ -15,6 +15,7 @@ import { readYaml } from "./read.js";
 import type { RawCompose } from "./schema-project.js";
 import { validateFile } from "./validate.js";
 import { loadEnvFiles, type EnvSource } from "./dotenv.js";
+import { isSecretName } from "./secrets-mask.js";
 
 export class LoadSession {
   readonly origins = new Origins();
@@ -34,11 +35,15 @@ export class LoadSession {
     }
   }
 
-  /** Process environment first, then env files (whose values count as secrets). */
+  /**
+   * Process environment first, then env files (whose values count as secrets). A variable whose
+   * name looks like a secret (`DB_PASSWORD`) is `sensitive` whatever its source: never echoed in
+   * a problem. (`secret` alone decides `secret_env_keys`, which is part of a service's hash.)
+   */
   lookupFor(dotenv: EnvSource): Lookup {
     return (name) => {
       const v = this.env[name];
-      if (v !== undefined) return { value: v, secret: false };
+      if (v !== undefined) return { value: v, secret: false, sensitive: isSecretName(name) };
       const d = dotenv.values.get(name);
       return d !== undefined ? { value: d, secret: true } : { value: undefined, secret: false };
     };

@@ -19,7 +19,7 @@ export async function buildImage(
   const entries = readdirSync(req.context);
   const failed = (message: string, tail = "") =>
     new BerthError("ENGINE_ERROR", `building image ${req.tag} from ${req.context} failed: ${message.trim()}`, {
-      hint: "Fix the Dockerfile or the build context; the build output's last lines are below.",
+      hint: "Fix the Dockerfile or the build context; the build output's last lines are shown with this error.",
       details: { logTail: tail },
     });
   let stream: NodeJS.ReadableStream;

@@ -3,7 +3,7 @@ import "./defer-unused-transports.js";
 import Docker from "dockerode";
 import { BerthError } from "../errors.js";
 import { Engine } from "./engine.js";
-import { toBerthError } from "./errors.js";
+import { notAnEngine, startEngineHint, statusOf, toBerthError } from "./errors.js";
 
 /** The oldest Engine API berth speaks (Docker 20.10) and the newest it knows. */
 export const MIN_API_VERSION = "1.41";
@@ -61,6 +61,7 @@ export async function connectEngine(options: ConnectOptions = {}): Promise<Engin
     const versioned = docker as unknown as { version(o: object): Promise<Docker.DockerVersion> };
     const answerWithin = AbortSignal.timeout(10_000);
     const v = await versioned.version({ abortSignal: options.signal ? AbortSignal.any([options.signal, answerWithin]) : answerWithin });
+    if (typeof v?.ApiVersion !== "string") throw notAnEngine(endpoint, "its answer to /version carries no ApiVersion");
     const negotiated = negotiateApiVersion(v.ApiVersion);
     (docker.modem as unknown as { version: string }).version = `v${negotiated}`;
     return new Engine(
@@ -72,10 +73,13 @@ export async function connectEngine(options: ConnectOptions = {}): Promise<Engin
     if ((error as Error)?.name === "TimeoutError" || (error as Error)?.name === "AbortError") {
       if (options.signal?.aborted) throw new BerthError("ABORTED", "connecting to the engine: cancelled", { cause: error });
       throw new BerthError("ENGINE_UNREACHABLE", `the Docker engine at ${endpoint} did not answer within 10 s`, {
-        hint: "Check that dockerd is running and responsive (`docker info`); on this project's machines run `bash scripts/ensure-engine.sh`.",
+        hint: `The engine may be overloaded or hung: check \`docker info\` and the daemon's log. ${startEngineHint(endpoint)}`,
         cause: error,
       });
     }
+    // An HTTP status from /version, which every Docker engine answers with 200: not an engine.
+    const status = statusOf(error);
+    if (status !== undefined && !(error instanceof BerthError)) throw notAnEngine(endpoint, `HTTP ${status} for /version`, error);
     throw toBerthError(error, "connect to the Docker engine", endpoint);
   }
 }

@@ -1,6 +1,7 @@
 import type Docker from "dockerode";
 import { BerthError } from "../errors.js";
 import { toBerthError, statusOf } from "./errors.js";
+import { missingImageHint } from "./image-hint.js";
 import { call, type EngineAccess } from "./access.js";
 import * as build from "./build.js";
 import { Semaphore } from "./semaphore.js";
@@ -268,7 +269,7 @@ export class Engine {
     } catch (error) {
       if (statusOf(error) === 404 && /no such image/i.test(String((error as { json?: { message?: string } }).json?.message))) {
         throw new BerthError("IMAGE_NOT_FOUND", `image ${req.image} is not present on the engine and cannot be pulled here`, {
-          hint: `Build it locally (for berth's fixtures and example: \`bash scripts/build-images.sh\`), or tag an existing image as ${req.image}.`,
+          hint: missingImageHint([req.image]),
           cause: error,
           details: { image: req.image },
         });

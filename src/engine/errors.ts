@@ -1,4 +1,5 @@
 import { BerthError } from "../errors.js";
+import { isLocalEndpoint } from "./endpoint.js";
 
 /** The shape docker-modem gives its errors: an HTTP status and the engine's JSON message. */
 interface ModemError {
@@ -36,7 +37,7 @@ export function toBerthError(error: unknown, action: string, endpoint: string): 
   }
   if (isConnectionError(error)) {
     return new BerthError("ENGINE_UNREACHABLE", `${action}: the Docker engine at ${endpoint} does not answer (${engineMessage(error)})`, {
-      hint: "Start the engine (on this project's machines: `bash scripts/ensure-engine.sh`) or point DOCKER_HOST at a running one.",
+      hint: startEngineHint(endpoint),
       cause: error,
     });
   }
@@ -45,4 +46,37 @@ export function toBerthError(error: unknown, action: string, endpoint: string): 
   if (status === 404) return new BerthError("NOT_FOUND", `${action}: ${message}`, { cause: error, details: { status } });
   if (status === 409) return new BerthError("CONFLICT", `${action}: ${message}`, { cause: error, details: { status } });
   return new BerthError("ENGINE_ERROR", `${action}: ${message}`, { cause: error, details: { status } });
+}
+
+/**
+ * Why the engine refused to publish a port, from its answer to a container start: `taken` (that
+ * host port is bound already) or `exhausted` (no port of the asked range is free).
+ */
+export function portFailure(error: unknown): "taken" | "exhausted" | undefined {
+  const text = error instanceof BerthError ? error.message : engineMessage(error);
+  if (/all ports are allocated/i.test(text)) return "exhausted";
+  if (/port is already allocated|address already in use/i.test(text)) return "taken";
+  return undefined;
+}
+
+/**
+ * How to get an engine at `endpoint` running, for the user's machine: a remote endpoint is
+ * checked where it runs; a local one is started the way the platform starts Docker.
+ */
+export function startEngineHint(endpoint: string, platform: string = process.platform): string {
+  const orOther = "or point DOCKER_HOST at a running engine (`docker info` shows whether one answers)";
+  if (!isLocalEndpoint(endpoint)) return `Check that the Docker engine at ${endpoint} is running and reachable from here, ${orOther}.`;
+  if (platform === "darwin" || platform === "win32") return `Start Docker Desktop (or Colima, Rancher Desktop, OrbStack, and point DOCKER_HOST at its socket), ${orOther}.`;
+  return `Start Docker (\`sudo systemctl start docker\`; without systemd: \`sudo dockerd > /tmp/dockerd.log 2>&1 &\`), ${orOther}.`;
+}
+
+/**
+ * Something answered HTTP at the engine's address but not as a Docker engine does (a web server,
+ * a proxy's error page, another service on the port): unreachable as far as berth is concerned.
+ */
+export function notAnEngine(endpoint: string, what: string, cause?: unknown): BerthError {
+  return new BerthError("ENGINE_UNREACHABLE", `the server at ${endpoint} answered, but is not a Docker engine (${what})`, {
+    hint: "DOCKER_HOST (or --engine) points at another service: use the engine's address (unix:///var/run/docker.sock locally, tcp://HOST:2375 for a remote engine), or unset DOCKER_HOST for the local engine; `docker info` shows whether one answers.",
+    cause,
+  });
 }

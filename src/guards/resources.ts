@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import type { ProjectSpec, ServiceSpec } from "../compose/model.js";
 import { parseBytes } from "../compose/units.js";
 import type { Engine } from "../engine/engine.js";
+import { startEngineHint } from "../engine/errors.js";
 import { BerthError } from "../errors.js";
 import { LABEL } from "../labels.js";
 
@@ -100,7 +101,7 @@ async function checkEngine(engine: Engine, timeoutMs: number, signal?: AbortSign
   } catch (error) {
     if (signal?.aborted) throw error;
     throw new BerthError("ENGINE_UNREACHABLE", `the Docker engine at ${engine.endpoint} did not answer a ping within ${timeoutMs / 1000} s (${(error as Error).message})`, {
-      hint: "The engine is down or overloaded: check `docker info` and the daemon's log; on this project's machines run `bash scripts/ensure-engine.sh`.",
+      hint: `The engine is down or overloaded: check \`docker info\` and the daemon's log. ${startEngineHint(engine.endpoint)}`,
       cause: error,
       details: { guard: "engine" },
     });

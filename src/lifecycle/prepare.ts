@@ -5,12 +5,15 @@
  */
 import type { ProjectSpec } from "../compose/model.js";
 import type { Engine } from "../engine/engine.js";
+import { isLocalEndpoint } from "../engine/endpoint.js";
+import { missingImageHint } from "../engine/image-hint.js";
 import { BerthError, type SourceProblem } from "../errors.js";
 import type { EventListener } from "../events.js";
 import { unsupportedProblems } from "../plan/runtime-options.js";
 import { hasFixedHostPort } from "../ports/bindings.js";
-import { applyStrategy, DEFAULT_RANGE, type PortStrategy } from "../ports/strategy.js";
+import { applyStrategy, checkRangeCapacity, DEFAULT_RANGE, type PortStrategy } from "../ports/strategy.js";
 import { buildServices } from "./build.js";
+import { ensureBindSources } from "./host-paths.js";
 
 /** The engine refuses memory limits under 6 MiB. */
 const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
@@ -65,6 +68,7 @@ export async function prepareSpec(input: PrepareInput): Promise<ProjectSpec> {
     }
   }
   const scaled = services.map((s) => (input.scale?.[s.name] !== undefined ? { ...s, scale: input.scale[s.name]! } : s));
+  if (input.strategy === "range") checkRangeCapacity(scaled, input.env.BERTH_PORT_RANGE ?? DEFAULT_RANGE, input.env.BERTH_PORT_RANGE ? "BERTH_PORT_RANGE" : "berth's default range");
   const prepared: ProjectSpec = { ...spec, services: Object.fromEntries(scaled.map((s) => [s.name, s])) };
 
   // GET /info is one of the engine's slowest calls under load: asked only when a limit needs it.
@@ -72,6 +76,9 @@ export async function prepareSpec(input: PrepareInput): Promise<ProjectSpec> {
   const problems = [...unsupportedProblems(prepared), ...limitProblems(prepared, ncpu)];
   if (problems.length) {
     throw new BerthError("COMPOSE_INVALID", `${problems.length} setting${problems.length > 1 ? "s" : ""} in the compose file cannot be honoured on this engine`, { problems });
+  }
+  if (isLocalEndpoint(engine.endpoint)) {
+    for (const dir of ensureBindSources(prepared)) emit({ type: "warning", project, message: `created the missing host directory ${dir} for a bind mount (as Compose does for the short syntax)`, at: Date.now() });
   }
   const built = await buildServices(prepared, { engine, project, env: input.env, always: input.build, emit, signal });
   await checkImages(engine, built, signal);
@@ -96,7 +103,7 @@ async function checkImages(engine: Engine, spec: ProjectSpec, signal?: AbortSign
   if (missing.length) {
     const users = (img: string) => Object.values(spec.services).filter((s) => s.image === img).map((s) => s.name).sort().join(", ");
     throw new BerthError("IMAGE_NOT_FOUND", `image${missing.length > 1 ? "s" : ""} not present on the engine: ${missing.map((m) => `${m} (service ${users(m)})`).join("; ")}`, {
-      hint: "berth never pulls. Build the image locally (for berth's fixtures and example stack: `bash scripts/build-images.sh`) or tag an existing image with that name.",
+      hint: missingImageHint(missing),
       details: { images: missing },
     });
   }

@@ -3,15 +3,17 @@
  * two containers started at the same moment (docker/compose serializes such starts for this
  * reason), and another process may take a port between allocation and bind. So: starts that
  * publish ports go one at a time per engine (Engine.startContainer), and a "port is already allocated" start of
- * a dynamic port is retried (the engine picks again), at most 3 times with backoff.
+ * a dynamic port is retried (the engine picks again), at most 3 times with backoff. A port range
+ * with no free port left is PORT_IN_USE naming the range (prepare.ts has already refused a range
+ * too small for the environment alone).
  */
 import type { PortSpec } from "../compose/model.js";
 import type { Engine } from "../engine/engine.js";
 import { BerthError, isBerthError } from "../errors.js";
+import { portFailure } from "../engine/errors.js";
 import { holderFromEngineError } from "../guards/port-holder.js";
 import { hasFixedHostPort } from "../ports/bindings.js";
 
-const PORT_TAKEN = /port is already allocated|address already in use/i;
 const MAX_ATTEMPTS = 3;
 
 export async function startWithPortRetry(
@@ -26,8 +28,15 @@ export async function startWithPortRetry(
     try {
       return await engine.startContainer(id, { signal: o.signal, publishesPorts: true });
     } catch (error) {
-      const taken = isBerthError(error) && PORT_TAKEN.test(error.message);
-      if (!taken) throw error;
+      const failure = isBerthError(error) ? portFailure(error) : undefined;
+      if (!failure) throw error;
+      const range = ports.find((p) => p.published?.includes("-"))?.published;
+      if (range && (failure === "exhausted" || attempt >= MAX_ATTEMPTS)) {
+        throw new BerthError("PORT_IN_USE", `container ${name} cannot start: no port of the range ${range} is free (other environments or programs hold them)`, {
+          hint: "Release environments that use the range (`berth status`, `berth down`), widen it (BERTH_PORT_RANGE), or use --ports dynamic to let the engine pick.",
+          cause: error,
+        });
+      }
       if (hasFixedHostPort(ports)) {
         const fixed = ports.filter((p) => p.published).map((p) => `${p.host_ip ?? "127.0.0.1"}:${p.published}`).join(", ");
         const holder = await holderFromEngineError(engine, (error as Error).message, o.signal);

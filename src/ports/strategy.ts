@@ -55,3 +55,28 @@ export function applyStrategy(services: ServiceSpec[], strategy: PortStrategy, r
   }));
   return { services: out, remapped };
 }
+
+/**
+ * The range strategy gives every published port of every replica its own port of the range (per
+ * host address and protocol). When the environment alone needs more than the range holds, the
+ * engine would fail half-way with "all ports are allocated": refuse before anything is created.
+ * `source` says where the range came from, for the message.
+ */
+export function checkRangeCapacity(services: ServiceSpec[], range: string, source: string): void {
+  const [lo, hi] = checkRange(range).split("-").map(Number) as [number, number];
+  const size = hi - lo + 1;
+  const groups = new Map<string, string[]>();
+  for (const s of services) {
+    for (const p of s.ports) {
+      const key = `${p.protocol} ports on ${p.host_ip ?? "127.0.0.1"}`;
+      for (let i = 1; i <= s.scale; i++) (groups.get(key) ?? groups.set(key, []).get(key)!).push(`${s.name}${s.scale > 1 ? `-${i}` : ""}:${p.target}`);
+    }
+  }
+  const [key, needed] = [...groups].sort((a, b) => b[1].length - a[1].length)[0] ?? ["", []];
+  if (needed.length <= size) return;
+  const shown = needed.length > 8 ? `${needed.slice(0, 8).join(", ")}, …` : needed.join(", ");
+  throw new BerthError("USAGE", `port range ${range} (${source}) holds ${size} port${size === 1 ? "" : "s"}, but this environment publishes ${needed.length} ${key} (${shown}); nothing was created`, {
+    hint: `Give BERTH_PORT_RANGE at least ${needed.length} ports (e.g. ${lo}-${Math.min(65535, lo + Math.max(needed.length, 100) - 1)}; other environments share it too), publish fewer ports or replicas, or use --ports dynamic (BERTH_PORTS=dynamic) to let the engine pick.`,
+    details: { range, needed: needed.length, size },
+  });
+}

@@ -98,7 +98,8 @@ describe("berth doctor", () => {
     const checks = (JSON.parse(r.stdout) as { checks: Check[] }).checks;
     expect(checks[0]).toMatchObject({ name: "engine", status: "FAIL" });
     expect(checks[0]!.detail).toContain("unix:///tmp/berth-no-engine.sock");
-    expect(checks[0]!.fix).toContain("ensure-engine.sh");
+    expect(checks[0]!.fix).toMatch(/Start Docker/);
+    expect(checks[0]!.fix).not.toContain("scripts/");
     expect(checks.map((c) => c.name)).toEqual(["engine", "port range", "berth port range", "locks"]);
   });
 });

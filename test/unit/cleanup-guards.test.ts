@@ -59,6 +59,12 @@ describe("clean --older-than and the reaper's script", () => {
     expect(parseAge("2d")).toBe(2 * 86_400_000);
     expect(parseAge("1d12h")).toBe(36 * 3_600_000);
     expect(() => parseAge("soon")).toThrow(/--older-than soon/);
+    // 0 is a valid age: every environment created before now.
+    expect(parseAge("0s")).toBe(0);
+    expect(parseAge("0")).toBe(0);
+    expect(parseAge("0d")).toBe(0);
+    expect(parseAge("1.5h")).toBe(5_400_000);
+    expect(() => parseAge("-1h")).toThrow(/not a duration/);
   });
 
   it("from the sources, the reaper runs the build in dist/; from the build, its sibling", () => {

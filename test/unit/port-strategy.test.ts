@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyStrategy, parseStrategy } from "../../src/ports/strategy.js";
+import { applyStrategy, checkRangeCapacity, parseStrategy } from "../../src/ports/strategy.js";
 import { service } from "./spec-builder.js";
 
 const web = service("web", { ports: [{ target: 80, published: "8080", protocol: "tcp" }, { target: 443, protocol: "tcp" }] });
@@ -22,6 +22,16 @@ describe("port strategies", () => {
     expect(applyStrategy([web], "file").services[0]!.ports.map((p) => p.published)).toEqual(["8080", undefined]);
     expect(applyStrategy([web], "range", "31000-31999").services[0]!.ports.map((p) => p.published)).toEqual(["31000-31999", "31000-31999"]);
     expect(() => applyStrategy([web], "range", "9-1")).toThrow(/LOW-HIGH/);
+  });
+
+  it("range: refuses a range smaller than the ports of every replica, per protocol", () => {
+    const dns = service("dns", { scale: 2, ports: [{ target: 53, protocol: "udp" }, { target: 53, protocol: "tcp" }] });
+    // web: 2 tcp; dns: 2 tcp + 2 udp → 4 tcp ports on 127.0.0.1 are needed.
+    expect(() => checkRangeCapacity([web, dns], "31000-31003", "BERTH_PORT_RANGE")).not.toThrow();
+    expect(() => checkRangeCapacity([web, dns], "31000-31002", "BERTH_PORT_RANGE")).toThrow(
+      "port range 31000-31002 (BERTH_PORT_RANGE) holds 3 ports, but this environment publishes 4 tcp ports on 127.0.0.1 (web:80, web:443, dns-1:53, dns-2:53); nothing was created",
+    );
+    expect(() => checkRangeCapacity([dns], "31000-31001", "BERTH_PORT_RANGE")).not.toThrow();
   });
 });
 

@@ -17,11 +17,11 @@ interface CleanCliOptions extends PlatformOptions {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-/** "1h", "30m", "2d", "1d12h". */
+/** "1h", "30m", "2d", "1d12h"; "0" or "0s" means every environment created before now. */
 export function parseAge(text: string): number {
   const days = /^(\d+)d(.*)$/.exec(text.trim());
   const ms = days ? Number(days[1]) * 86_400_000 + (days[2] ? parseDuration(days[2]) ?? NaN : 0) : parseDuration(text) ?? NaN;
-  if (!Number.isFinite(ms) || ms <= 0) throw new BerthError("USAGE", `--older-than ${text}: not a duration`, { hint: "Use e.g. 30m, 1h, 2d or 1d12h." });
+  if (!Number.isFinite(ms) || ms < 0) throw new BerthError("USAGE", `--older-than ${text}: not a duration`, { hint: "Use a number with a unit: 0s (every environment created before now), 30m, 1h, 2d or 1d12h." });
   return ms;
 }
 
@@ -48,7 +48,7 @@ export function registerClean(program: Command, ctx: CliContext, globals: () => 
     .command("clean")
     .description("remove berth's orphans: environments whose owner process died or whose time-to-live passed (never anything berth did not create)")
     .option("--all", "every berth environment of this user, orphan or not")
-    .option("--older-than <age>", "also this user's environments created longer ago than <age> (e.g. 1h, 2d)")
+    .option("--older-than <age>", "also this user's environments created longer ago than <age> (e.g. 1h, 2d; 0s: all created before now)")
     .option("--dry-run", "list what would be removed, remove nothing")
     .option("-v, --volumes", "also remove named volumes (those of dead owners' test environments always go)")
     .addOption(new Option("--label <key=value>", "only resources that also carry this label (repeatable)").argParser(collect))

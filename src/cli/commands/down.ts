@@ -3,7 +3,7 @@ import { releaseProject } from "../../lifecycle/release.js";
 import { listProjectNames } from "../../lifecycle/status.js";
 import { BerthError } from "../../errors.js";
 import type { CliContext, GlobalOptions } from "../context.js";
-import { requireProject } from "../target.js";
+import { notFound, requireProject } from "../target.js";
 import { addPlatformOptions, onSwarm, swarmDown, type PlatformOptions } from "./swarm.js";
 
 export function registerDown(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
@@ -29,9 +29,7 @@ export function registerDown(program: Command, ctx: CliContext, globals: () => G
         const r = await releaseProject(engine, named, { volumes: o.volumes, ifExists: true, signal: ctx.signal });
         if (r.containers.length === 0 && r.networks.length === 0 && r.volumes.length === 0) {
           const names = await listProjectNames(engine, ctx.signal);
-          throw new BerthError("NOT_FOUND", `no berth environment named ${named} on this engine`, {
-            hint: `${names.length ? `Running: ${names.join(", ")}.` : "Nothing of berth's is running."}${o.volumes ? "" : " Named volumes of an environment already down go with `berth down -v NAME`."}`,
-          });
+          throw notFound(named, names, o.volumes ? {} : { extraHint: "Named volumes of an environment already down go with `berth down -v NAME`." });
         }
         results.push(r);
       } else {

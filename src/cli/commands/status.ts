@@ -1,7 +1,8 @@
 import type { Command } from "commander";
-import { addUsage, listEnvironments } from "../../lifecycle/status.js";
+import { addUsage, listEnvironments, listProjectNames } from "../../lifecycle/status.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { servicesTable } from "../render.js";
+import { notFound } from "../target.js";
 import { addPlatformOptions, onSwarm, swarmStatus, type PlatformOptions } from "./swarm.js";
 
 export function registerStatus(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
@@ -11,16 +12,19 @@ export function registerStatus(program: Command, ctx: CliContext, globals: () =>
     .description("list berth's environments and their services with state and published ports")
     .option("--no-stats", "skip CPU and memory (the engine takes about a second to sample them)")
     .option("--probe", "run each STARTING container's healthcheck once now (two at a time) instead of only reporting the engine's health status")
-    .addHelpText("after", "\nStates are the engine's: a container stays STARTING until the engine's own healthcheck has passed\n(up to one healthcheck interval after `up` returned); nothing runs inside a container unless --probe is given.\n\nExamples:\n  berth status\n  berth status berth-test-20261124020512-a1b2c3 --json\n  berth status --no-stats   # states and ports only, faster\n  berth status --probe      # check STARTING containers now rather than wait for the engine\n  berth status --on swarm --engine tcp://manager:2375   # services, tasks per node, nodes");
+    .addHelpText("after", "\nStates are the engine's: a container stays STARTING until the engine's own healthcheck has passed\n(up to one healthcheck interval after `up` returned); nothing runs inside a container unless --probe is given.\nExit code 1 when a named environment does not exist (as for `berth down`); without a name, no environments is not an error.\n\nExamples:\n  berth status\n  berth status berth-test-20261124020512-a1b2c3 --json\n  berth status --no-stats   # states and ports only, faster\n  berth status --probe      # check STARTING containers now rather than wait for the engine\n  berth status --on swarm --engine tcp://manager:2375   # services, tasks per node, nodes");
   addPlatformOptions(cmd)
     .action(async (project: string | undefined, opts: PlatformOptions & { stats: boolean; probe?: boolean }) => {
       const g = globals();
       if (onSwarm(opts)) return swarmStatus(ctx, g, opts, project);
       const engine = await ctx.engine();
-      const envs = await listEnvironments(engine, { project: project ?? g.projectName, signal: ctx.signal, probe: opts.probe === true });
+      const wanted = project ?? g.projectName;
+      const envs = await listEnvironments(engine, { project: wanted, signal: ctx.signal, probe: opts.probe === true });
+      // A named environment that does not exist is an error, as for `down` (exit 1), not an empty list.
+      if (wanted && envs.length === 0) throw notFound(wanted, await listProjectNames(engine, ctx.signal));
       if (opts.stats) await addUsage(engine, envs, { signal: ctx.signal });
       if (g.json) return ctx.out(JSON.stringify({ environments: envs }));
-      if (envs.length === 0) return ctx.out(project ? `No berth environment named ${project}.` : "No berth environments.");
+      if (envs.length === 0) return ctx.out("No berth environments.");
       ctx.out(envs.map((e) => `${e.project}  (${e.kind}, ${e.lifetime}, created ${e.createdAt})\n${servicesTable(e)}`).join("\n\n"));
     });
 }

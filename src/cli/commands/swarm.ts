@@ -13,7 +13,7 @@ import { parseTimeout, type CliContext, type GlobalOptions } from "../context.js
 import { createReporter } from "../progress/reporter.js";
 import { age } from "../render.js";
 import { table } from "../table.js";
-import { loadSpec, requireProject } from "../target.js";
+import { loadSpec, notFound, requireProject } from "../target.js";
 
 export interface PlatformOptions {
   on?: string;
@@ -45,11 +45,7 @@ async function swarmProject(ctx: CliContext, g: GlobalOptions, o: PlatformOption
   const { listSwarmProjects } = await import("../../swarm/status.js");
   const names = await listSwarmProjects(swarm, ctx.signal);
   const project = requireProject(explicit ?? g.projectName, names);
-  if (!names.includes(project)) {
-    throw new BerthError("NOT_FOUND", `no berth environment named ${project} on the swarm at ${swarm.endpoint}`, {
-      hint: names.length ? `Running there: ${names.join(", ")}.` : "Nothing of berth's runs on that swarm; create one with `berth up --on swarm`.",
-    });
-  }
+  if (!names.includes(project)) throw notFound(project, names, { where: `the swarm at ${swarm.endpoint}` });
   return { engine, swarm, project };
 }
 
@@ -119,8 +115,9 @@ export async function swarmStatus(ctx: CliContext, g: GlobalOptions, o: Platform
   const wanted = project ?? g.projectName;
   const names = wanted ? [wanted] : await listSwarmProjects(swarm, ctx.signal);
   const envs = (await Promise.all(names.map((n) => readSwarmEnvironment(swarm, n, ctx.signal)))).filter((e) => Object.keys(e.services).length > 0);
+  if (wanted && envs.length === 0) throw notFound(wanted, await listSwarmProjects(swarm, ctx.signal), { where: `the swarm at ${swarm.endpoint}` });
   if (g.json) return ctx.out(JSON.stringify({ environments: envs }));
-  if (envs.length === 0) return ctx.out(wanted ? `No berth environment named ${wanted} on the swarm at ${swarm.endpoint}.` : `No berth environments on the swarm at ${swarm.endpoint}.`);
+  if (envs.length === 0) return ctx.out(`No berth environments on the swarm at ${swarm.endpoint}.`);
   ctx.out(envs.map((e) => `${e.project}  (swarm at ${e.endpoint}, ${e.kind ?? "?"}, ${e.lifetime ?? "?"}, created ${e.createdAt ?? "?"})\n${swarmTables(e)}`).join("\n\n"));
 }
 

@@ -59,6 +59,43 @@ describe("renderConfig", () => {
   });
 });
 
+describe("secrets in output", () => {
+  it("masks secret-looking values whatever their source", async () => {
+    const dir = project({
+      "compose.yaml":
+        "services:\n  app:\n    image: app\n    build:\n      context: .\n      args:\n        NPM_TOKEN: npm-literal-token\n        NODE_ENV: production\n    command: [\"connect\", \"postgres://app:url-pw-1@db/app\"]\n    environment:\n      DB_PASSWORD: ${DB_PASSWORD}\n      DATABASE_URL: postgres://app:${DB_PASSWORD}@db/app\n      API_KEY: literal-api-key\n      apiSecret: camel-secret\n      KEYCLOAK_URL: http://kc\n      PORT: ${PORT}\n",
+    });
+    const p = await loadProject({ cwd: dir, env: { DB_PASSWORD: "from-shell-pw", PORT: "8080" } });
+    for (const format of ["yaml", "json"] as const) {
+      const text = renderConfig(p, format);
+      for (const secret of ["from-shell-pw", "literal-api-key", "camel-secret", "npm-literal-token", "url-pw-1"]) expect(text).not.toContain(secret);
+      for (const shown of ["http://kc", "8080", "production", "postgres://app:********@db/app"]) expect(text).toContain(shown);
+    }
+    expect(renderConfig(p, "yaml", { showSecrets: true })).toContain("from-shell-pw");
+    // secret_env_keys is part of the service's hash: masking by name must not change it (no recreate).
+    expect(p.services.app!.secret_env_keys).toBeUndefined();
+  });
+
+  it("never echoes an env-file or secret-looking value in a validation problem", async () => {
+    const dir = project({ "compose.yaml": "services:\n  app:\n    image: app\n    mem_limit: ${MEM}\n    shm_size: ${SHM_TOKEN}\n    stop_grace_period: ${GRACE}\n", ".env": "MEM=hunter2-env\n" });
+    const problems = await problemsOf(loadProject({ cwd: dir, env: { SHM_TOKEN: "tok-shell-9", GRACE: "soon" } }));
+    const text = problems.join("\n");
+    expect(text).not.toContain("hunter2-env");
+    expect(text).not.toContain("tok-shell-9");
+    expect(text).toMatch(/compose\.yaml:4:\d+ services\.app\.mem_limit: invalid size "\*{8}"/);
+    expect(text).toMatch(/compose\.yaml:5:\d+ services\.app\.shm_size: invalid size "\*{8}"/);
+    // A value that is neither from an env file nor secret-looking is still shown.
+    expect(text).toContain('invalid duration "soon"');
+  });
+
+  it("does not echo a malformed env-file line", async () => {
+    const dir = project({ "compose.yaml": "services:\n  app:\n    image: app\n", ".env": "A=1\nhunter2 pass\n" });
+    const problems = await problemsOf(loadProject({ cwd: dir, env: {} }));
+    expect(problems.join("\n")).not.toContain("hunter2");
+    expect(problems.join("\n")).toMatch(/\.env:2:1: invalid line: expected KEY=VALUE/);
+  });
+});
+
 describe("loadProject", () => {
   it("reads profiles from COMPOSE_PROFILES and enables all with *", async () => {
     const dir = project({ "compose.yaml": "services:\n  a:\n    image: a\n  b:\n    image: b\n    profiles: [x]\n  c:\n    image: c\n    profiles: [y]\n" });
