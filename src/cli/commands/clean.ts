@@ -41,6 +41,7 @@ const REASON: Record<CleanItem["reason"], string> = {
   "older-than": "older than --older-than",
   all: "--all",
   "users-gone": "a shared environment whose every user process is gone",
+  "half-made": "its `up` was killed with its reaper before the environment was complete",
 };
 
 export function registerClean(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
