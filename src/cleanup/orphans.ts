@@ -80,8 +80,9 @@ export async function findCleanable(engine: Engine, o: CleanOptions = {}): Promi
     for (const v of volumes.filter((x) => mine(x.labels) && !taken.has(x.name) && (x.labels[LABEL.lease] || x.labels[LABEL.record] || o.volumes))) items.push({ kind: "volume", id: v.name, name: v.name, project, reason: "users-gone" });
   }
   // Detached environments whose acquire and reaper were killed together: never completed, owner dead.
-  for (const project of await halfMade(engine, [...containers, ...networks, ...volumes], p, o.signal)) {
-    const mine = (labels: Labels) => isPendingOf(labels, new Set([project]));
+  const half = await halfMade(engine, { containers, networks, volumes }, p, o.signal);
+  for (const project of [...half.keys()].sort()) {
+    const mine = (labels: Labels) => labels[LABEL.project] === project && isPendingOf(labels, half);
     const taken = new Set(items.map((i) => i.id));
     for (const c of containers.filter((x) => mine(x.labels) && !taken.has(x.id))) items.push({ kind: "container", id: c.id, name: c.name, project, reason: "half-made" });
     for (const n of networks.filter((x) => mine(x.labels) && !taken.has(x.id))) items.push({ kind: "network", id: n.id, name: n.name, project, reason: "half-made" });
@@ -96,11 +97,11 @@ export async function findCleanable(engine: Engine, o: CleanOptions = {}): Promi
  * own, unfiltered: a narrowing filter (`clean --label …`) must never hide a record and so make a
  * completed environment look abandoned. Listed only when there is a candidate (rare).
  */
-async function halfMade(engine: Engine, resources: { labels: Labels }[], p: CleanPolicy, signal?: AbortSignal): Promise<string[]> {
+async function halfMade(engine: Engine, resources: Parameters<typeof halfMadeProjects>[0], p: CleanPolicy, signal?: AbortSignal): Promise<Map<string, Set<string>>> {
   const candidates = halfMadeProjects(resources, p);
-  if (candidates.size === 0) return [];
+  if (candidates.size === 0) return candidates;
   const records = await engine.listVolumes(recordFilter(), { signal });
-  return [...halfMadeProjects([...resources, ...records], p)].sort();
+  return halfMadeProjects({ ...resources, volumes: [...resources.volumes, ...records] }, p);
 }
 
 /** Projects with at least one lease, none pinned, and every lease held by a dead process. */
@@ -133,7 +134,7 @@ async function stillAbandoned(engine: Engine, project: string, reason: "users-go
     if (reason === "users-gone" && abandonedShared(volumes, policyFrom(o)).includes(project)) return lock;
     if (reason === "half-made") {
       const [containers, networks] = await Promise.all([engine.listContainers(filter, { signal: o.signal }), engine.listNetworks(filter, { signal: o.signal })]);
-      if (halfMadeProjects([...containers, ...networks, ...volumes], policyFrom(o)).has(project)) return lock;
+      if (halfMadeProjects({ containers, networks, volumes }, policyFrom(o)).has(project)) return lock;
     }
   } catch {
     // cannot tell: leave it for a later cleanup

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { halfMadeProjects } from "../../src/cleanup/half-made.js";
+import { halfMadeProjects, isPendingOf } from "../../src/cleanup/half-made.js";
 import type { CleanPolicy } from "../../src/cleanup/ownership.js";
 import { expectedScales } from "../../src/cleanup/settled-record.js";
 import { stateOf } from "../../src/health/state.js";
@@ -77,12 +77,22 @@ describe("half-made detached environments", () => {
   });
   const pending = { [LABEL.pending]: "true" };
 
+  const none: { labels: Record<string, string> }[] = [];
+  const keys = (m: Map<string, Set<string>>) => [...m.keys()];
+
   it("pending resources of a dead owner in a project without a record", () => {
-    expect([...halfMadeProjects([res("a", 1, pending), res("a", 1, pending)], policy([1]))]).toEqual(["a"]);
+    expect(keys(halfMadeProjects({ containers: [res("a", 1, pending)], networks: [res("a", 1, pending)], volumes: none }, policy([1])))).toEqual(["a"]);
   });
   it("never a settled project, one with a live acquirer, or one without pending resources", () => {
-    expect(halfMadeProjects([res("a", 1, pending), res("a", 1, { [LABEL.record]: "true" })], policy([1])).size).toBe(0);
-    expect(halfMadeProjects([res("b", 1, pending), res("b", 2, pending)], policy([1])).size).toBe(0);
-    expect(halfMadeProjects([res("c", 1)], policy([1])).size).toBe(0);
+    expect(halfMadeProjects({ containers: [res("a", 1, pending)], networks: none, volumes: [res("a", 1, { [LABEL.record]: "true" })] }, policy([1])).size).toBe(0);
+    expect(halfMadeProjects({ containers: [res("b", 1, pending)], networks: none, volumes: [res("b", 2, pending)] }, policy([1])).size).toBe(0);
+    expect(halfMadeProjects({ containers: [res("c", 1)], networks: none, volumes: none }, policy([1])).size).toBe(0);
+  });
+  it("a named volume that `down` kept (its record gone with the environment) is data, not a half-made environment", () => {
+    expect(halfMadeProjects({ containers: none, networks: none, volumes: [res("d", 1, { ...pending, [LABEL.volume]: "data" })] }, policy([1])).size).toBe(0);
+    // Killed later, another `up` of the project leaves a half-made environment: only that acquirer's resources go.
+    const half = halfMadeProjects({ containers: [res("d", 2, pending)], networks: none, volumes: [res("d", 1, { ...pending, [LABEL.volume]: "data" })] }, policy([1, 2]));
+    expect(isPendingOf(res("d", 2, pending).labels, half)).toBe(true);
+    expect(isPendingOf(res("d", 1, { ...pending, [LABEL.volume]: "data" }).labels, half)).toBe(false);
   });
 });
