@@ -15,7 +15,7 @@ import { extraLabels, LABEL, managedFilter, networkLabels, projectLabels, type E
 import { createResolvingConflicts } from "../cleanup/conflicts.js";
 import { reapOrphans } from "../cleanup/orphans.js";
 import { currentOwner } from "../cleanup/process-liveness.js";
-import { ensureReaper } from "../cleanup/reaper.js";
+import { ensureReaper, sweepStaleReaperFiles } from "../cleanup/reaper.js";
 import { checkGuards, guardSettings, type GuardSettings } from "../guards/resources.js";
 import { acquireLock } from "../locks/file-lock.js";
 import { parseDuration } from "../compose/duration.js";
@@ -122,6 +122,7 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
   // Orphans of dead owners go first (they may hold names, ports, memory); then the guards.
   const safety = (async () => {
     await reapOrphans(engine, { signal });
+    sweepStaleReaperFiles(env);
     if (options.guards !== false) await checkGuards(engine, loaded, guardSettings(env, options.guards || {}), signal);
   })();
   safety.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled

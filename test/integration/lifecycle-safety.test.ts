@@ -178,6 +178,8 @@ describe("a half-made environment whose `up` and reaper were killed together", (
       expect(cleaned.code, cleaned.stderr).toBe(0);
       expect(await resourcesOf(e, half)).toEqual([]);
       expect((await resourcesOf(e, done)).length, "a completed detached environment stays").toBeGreaterThan(0);
+      // The killed owner's pending file, which no reaper will ever remove, goes too.
+      expect(readdirSync(reapers).filter((f) => f.includes(".pending-"))).toEqual([]);
     } finally {
       if (run?.child.pid) killQuietly(-run.child.pid);
       await berth(["down", half], { env });

@@ -1,5 +1,6 @@
 import { Option, type Command } from "commander";
 import { cleanOrphans, reapOrphans, type CleanItem } from "../../cleanup/orphans.js";
+import { sweepStaleReaperFiles } from "../../cleanup/reaper.js";
 import { parseDuration } from "../../compose/duration.js";
 import { BerthError } from "../../errors.js";
 import { acquireLock } from "../../locks/file-lock.js";
@@ -69,6 +70,7 @@ export function registerClean(program: Command, ctx: CliContext, globals: () => 
       const engine = await ctx.engine();
       await using _lock = o.dryRun ? undefined : await acquireLock("cleanup", { env: ctx.env, signal: ctx.signal, timeoutMs: 30_000, command: "berth clean" });
       const r = await cleanOrphans(engine, options);
+      if (!o.dryRun) sweepStaleReaperFiles(ctx.env);
       if (r.failed.length) ctx.exitCode = EXIT.failure;
       if (g.json) return ctx.out(JSON.stringify({ type: "result", ok: r.failed.length === 0, dryRun: !!o.dryRun, removed: r.items, failed: r.failed }));
       const verb = o.dryRun ? "Would remove" : "Removed";
@@ -90,6 +92,7 @@ export async function reapBeforeCommand(ctx: CliContext, command: string): Promi
   if (NO_REAP.has(command)) return;
   try {
     await reapOrphans(await ctx.engine(), { signal: ctx.signal });
+    sweepStaleReaperFiles(ctx.env);
   } catch {
     // reported by the command itself
   }
