@@ -7,6 +7,7 @@ import type { ContainerSummary } from "../engine/types.js";
 import type { EventListener } from "../events.js";
 import { BerthError, isBerthError } from "../errors.js";
 import { LABEL, managedFilter } from "../labels.js";
+import { isAnonymousVolume } from "../plan/reconcile.js";
 
 export interface ReleaseOptions {
   /** Also remove the named volumes berth created for the project (`down -v`). */
@@ -44,6 +45,9 @@ async function detach(engine: Engine, c: ContainerSummary, signal?: AbortSignal)
 async function removeDetached(engine: Engine, c: ContainerSummary, signal?: AbortSignal): Promise<void> {
   if (c.state === "running" && keepsData(c)) await engine.stopContainer(c.id, undefined, { signal }); // its own stop_grace_period
   await engine.removeContainer(c.id, { force: true, volumes: true, signal });
+  // A recreated container (--force-recreate) mounts its predecessor's anonymous volumes by name,
+  // which the engine then keeps at `rm -v`: remove them too (one still in use elsewhere stays).
+  await Promise.all(c.mounts.filter(isAnonymousVolume).map((m) => engine.removeVolume(m.name!, { signal }).catch(() => undefined)));
 }
 
 /**
