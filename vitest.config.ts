@@ -15,6 +15,8 @@ const heavy = [
   "test/integration/safety.test.ts",
   // Abandoned shared environments are reaped by every berth command: alone, the test sees its own first.
   "test/integration/shared.test.ts",
+  // Kills `up` with its reaper and `run`, leaves half-made environments for the sweep: alone.
+  "test/integration/lifecycle-safety.test.ts",
 ];
 const engineTests = {
   globalSetup: ["test/integration/global-setup.ts"],

@@ -34,6 +34,16 @@ export const LABEL = {
   healthcheck: "dev.berth.healthcheck",
   /** "true" on a one-shot job's containers (a dependant waits for it to exit 0, or x-berth says `completed`): status reports COMPLETED/FAILED, not STOPPED. */
   job: "dev.berth.job",
+  /**
+   * "true" on everything a detached acquire (`berth up`, shared environments) creates. Labels cannot
+   * change after creation, so completion is told by a record volume (below): a project with pending
+   * resources, no record, and a dead acquiring owner was abandoned half-made and is reaped.
+   */
+  pending: "dev.berth.pending",
+  /** "true" on the small volume a detached acquire creates once it has completed: the environment is settled. */
+  record: "dev.berth.record",
+  /** On the record volume: the replicas each service should have ("api=2,db=1"), so status can tell a missing container. */
+  scales: "dev.berth.scales",
 } as const;
 
 /** Values of LABEL.lease: a process's lease ends with it; a pinned one (`berth up`) lasts until `berth down`. */

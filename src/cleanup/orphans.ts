@@ -6,8 +6,10 @@
 import { hostname } from "node:os";
 import type { Engine, LabelFilter } from "../engine/engine.js";
 import type { Labels } from "../engine/types.js";
-import { LABEL, LEASE_KIND } from "../labels.js";
+import { LABEL, LEASE_KIND, managedFilter } from "../labels.js";
+import { recordFilter } from "./settled-record.js";
 import { acquireLock } from "../locks/file-lock.js";
+import { halfMadeProjects, isPendingOf } from "./half-made.js";
 import { cleanReason, ownershipOf, type CleanPolicy, type CleanReason } from "./ownership.js";
 import { currentUser, ownerLiveness } from "./process-liveness.js";
 
@@ -16,7 +18,7 @@ export interface CleanItem {
   id: string;
   name: string;
   project: string;
-  reason: CleanReason | "users-gone";
+  reason: CleanReason | "users-gone" | "half-made";
 }
 
 export interface CleanOptions {
@@ -46,7 +48,7 @@ function policyFrom(o: CleanOptions): CleanPolicy {
 
 /** Named volumes hold data: they go with process-lifetime orphans (nobody can come back for them) or when asked. */
 function volumeGoes(labels: Labels, reason: CleanReason, o: CleanOptions): boolean {
-  if (o.volumes) return true;
+  if (o.volumes || labels[LABEL.record] === "true") return true; // a record is bookkeeping: it goes with its environment
   return ownershipOf(labels)?.lifetime === "process" && (reason === "owner-dead" || reason === "expired");
 }
 
@@ -75,10 +77,31 @@ export async function findCleanable(engine: Engine, o: CleanOptions = {}): Promi
     for (const c of containers.filter((x) => mine(x.labels) && !taken.has(x.id))) items.push({ kind: "container", id: c.id, name: c.name, project, reason: "users-gone" });
     for (const n of networks.filter((x) => mine(x.labels) && !taken.has(x.id))) items.push({ kind: "network", id: n.id, name: n.name, project, reason: "users-gone" });
     // The leases go; named volumes (data) only when asked, as with `down`.
-    for (const v of volumes.filter((x) => mine(x.labels) && !taken.has(x.name) && (x.labels[LABEL.lease] || o.volumes))) items.push({ kind: "volume", id: v.name, name: v.name, project, reason: "users-gone" });
+    for (const v of volumes.filter((x) => mine(x.labels) && !taken.has(x.name) && (x.labels[LABEL.lease] || x.labels[LABEL.record] || o.volumes))) items.push({ kind: "volume", id: v.name, name: v.name, project, reason: "users-gone" });
+  }
+  // Detached environments whose acquire and reaper were killed together: never completed, owner dead.
+  const half = await halfMade(engine, { containers, networks, volumes }, p, o.signal);
+  for (const project of [...half.keys()].sort()) {
+    const mine = (labels: Labels) => labels[LABEL.project] === project && isPendingOf(labels, half);
+    const taken = new Set(items.map((i) => i.id));
+    for (const c of containers.filter((x) => mine(x.labels) && !taken.has(x.id))) items.push({ kind: "container", id: c.id, name: c.name, project, reason: "half-made" });
+    for (const n of networks.filter((x) => mine(x.labels) && !taken.has(x.id))) items.push({ kind: "network", id: n.id, name: n.name, project, reason: "half-made" });
+    for (const v of volumes.filter((x) => mine(x.labels) && !taken.has(x.name))) items.push({ kind: "volume", id: v.name, name: v.name, project, reason: "half-made" });
   }
   const order = { container: 0, network: 1, volume: 2 };
   return items.sort((a, b) => a.project.localeCompare(b.project) || order[a.kind] - order[b.kind] || a.name.localeCompare(b.name));
+}
+
+/**
+ * Half-made projects among these resources. The records that settle a project are listed on their
+ * own, unfiltered: a narrowing filter (`clean --label …`) must never hide a record and so make a
+ * completed environment look abandoned. Listed only when there is a candidate (rare).
+ */
+async function halfMade(engine: Engine, resources: Parameters<typeof halfMadeProjects>[0], p: CleanPolicy, signal?: AbortSignal): Promise<Map<string, Set<string>>> {
+  const candidates = halfMadeProjects(resources, p);
+  if (candidates.size === 0) return candidates;
+  const records = await engine.listVolumes(recordFilter(), { signal });
+  return halfMadeProjects({ ...resources, volumes: [...resources.volumes, ...records] }, p);
 }
 
 /** Projects with at least one lease, none pinned, and every lease held by a dead process. */
@@ -102,12 +125,17 @@ function leaseHolderDead(labels: Labels, p: CleanPolicy): boolean {
  * (someone attaching holds it; then the environment is not abandoned), and after checking again
  * that no living user has appeared meanwhile.
  */
-async function stillAbandoned(engine: Engine, project: string, o: CleanOptions): Promise<AsyncDisposable | null> {
+async function stillAbandoned(engine: Engine, project: string, reason: "users-gone" | "half-made", o: CleanOptions): Promise<AsyncDisposable | null> {
   const lock = await acquireLock(`project-${project}`, { timeoutMs: 0, signal: o.signal }).catch(() => null);
   if (!lock) return null;
   try {
-    const volumes = await engine.listVolumes({ [LABEL.managed]: "true", [LABEL.project]: project }, { signal: o.signal });
-    if (abandonedShared(volumes, policyFrom(o)).includes(project)) return lock;
+    const filter = managedFilter(project);
+    const volumes = await engine.listVolumes(filter, { signal: o.signal });
+    if (reason === "users-gone" && abandonedShared(volumes, policyFrom(o)).includes(project)) return lock;
+    if (reason === "half-made") {
+      const [containers, networks] = await Promise.all([engine.listContainers(filter, { signal: o.signal }), engine.listNetworks(filter, { signal: o.signal })]);
+      if (halfMadeProjects({ containers, networks, volumes }, policyFrom(o)).has(project)) return lock;
+    }
   } catch {
     // cannot tell: leave it for a later cleanup
   }
@@ -124,10 +152,12 @@ export async function cleanOrphans(engine: Engine, o: CleanOptions = {}): Promis
   let items = await findCleanable(engine, o);
   if (o.dryRun) return { items, failed: [] };
   const locks: AsyncDisposable[] = [];
-  for (const project of new Set(items.filter((i) => i.reason === "users-gone").map((i) => i.project))) {
-    const lock = await stillAbandoned(engine, project, o);
-    if (lock) locks.push(lock);
-    else items = items.filter((i) => !(i.project === project && i.reason === "users-gone"));
+  for (const reason of ["users-gone", "half-made"] as const) {
+    for (const project of new Set(items.filter((i) => i.reason === reason).map((i) => i.project))) {
+      const lock = await stillAbandoned(engine, project, reason, o);
+      if (lock) locks.push(lock);
+      else items = items.filter((i) => !(i.project === project && i.reason === reason));
+    }
   }
   try {
     return await removeItems(engine, items, o);

@@ -12,7 +12,7 @@
  *   without asking the engine anything. A killed owner writes nothing, and is reaped.
  */
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Owner } from "../labels.js";
@@ -66,4 +66,33 @@ export function readRecord(path: string): ReaperRecord | null {
 
 export function claim(path: string, record: ReaperRecord): boolean {
   return createExclusive(path, JSON.stringify(record));
+}
+
+/**
+ * Files of owners that died together with their reaper (a killed process group or cgroup): no
+ * reaper will ever read or remove their pending, child or clean-exit files. Removed only when the
+ * owner is dead and no live reaper holds its pid file; owners on other hosts are left alone.
+ */
+export function sweepStaleFiles(dir: string, host: string, liveness: (pid: number, started: number) => "alive" | "dead" | "unknown"): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const prefix = `${host.replace(/[^A-Za-z0-9_.-]/g, "_")}-`;
+  const removed: string[] = [];
+  for (const f of names) {
+    const m = /^(.*-(\d+)-(\d+)-[0-9a-f]{8})\.(pending-.+|child-\d+|clean)$/.exec(f);
+    if (!m || !f.startsWith(prefix) || liveness(Number(m[2]), Number(m[3])) !== "dead") continue;
+    const reaper = readRecord(pidFile(dir, m[1]!));
+    if (reaper && liveness(reaper.pid, reaper.started) !== "dead") continue;
+    try {
+      unlinkSync(join(dir, f));
+      removed.push(f);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return removed;
 }

@@ -9,6 +9,7 @@ import type { Engine } from "../engine/engine.js";
 import { LABEL, type Owner } from "../labels.js";
 import { removeQuietly } from "../locks/atomic-file.js";
 import { ownerFilter } from "./ownership.js";
+import { awaitExit, stopOwnedChildren } from "./owned-children.js";
 import { processLiveness } from "./process-liveness.js";
 import { claim, cleanExitFile, pendingFile, pendingProjects, pidFile, readRecord } from "./reaper-files.js";
 
@@ -41,6 +42,9 @@ export type ReaperOutcome = "reaped" | "idle" | "duplicate" | "owner left cleanl
 /** How long a swarm network's removal waits for its tasks' containers to stop (their stop grace period). */
 const SWARM_SETTLE_MS = 30_000;
 
+/** How long the owner's command gets after SIGTERM before it is killed (while the environment is reaped). */
+const CHILD_GRACE_MS = 5000;
+
 /** Resources created by requests still in flight when the owner died appear a moment later. */
 const SETTLE_MS = 1500;
 
@@ -58,14 +62,26 @@ export async function runReaperLoop(o: ReaperLoopOptions): Promise<ReaperOutcome
   let lastIdleCheck = Date.now();
   for (;;) {
     if (processLiveness(o.owner.pid, o.owner.started) === "dead") {
+      // First the commands it ran against its environments (`berth run -- CMD`): they must not go on without it.
+      const children = stopOwnedChildren(o.dir, o.key);
+      if (children.stopped.length) o.log(`sent SIGTERM to the owner's command (pids ${children.stopped.join(", ")})`);
+      const diedAt = Date.now();
+      const finishChildren = async () => {
+        if (!children.stopped.length) return;
+        await awaitExit(children, CHILD_GRACE_MS - (Date.now() - diedAt));
+        if (children.running()) o.log("the owner's command did not stop in time: SIGKILL");
+        children.finish();
+      };
       // The owner said, as it exited, that nothing of its is left (see reaper-files.ts).
       const clean = cleanExitFile(o.dir, o.key);
       if (existsSync(clean) && pendingProjects(o.dir, o.key).length === 0) {
         removeQuietly(clean);
+        await finishChildren();
         if (readRecord(path)?.pid === me.pid) removeQuietly(path);
         return "owner left cleanly";
       }
       await reap(o, getEngine);
+      await finishChildren();
       if (readRecord(path)?.pid === me.pid) removeQuietly(path);
       return "reaped";
     }

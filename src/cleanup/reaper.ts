@@ -11,12 +11,12 @@
 import { spawn } from "node:child_process";
 import { existsSync, openSync, closeSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { setPriority } from "node:os";
+import { hostname, setPriority } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { Owner } from "../labels.js";
 import { ensureSharedDir, removeQuietly } from "../locks/atomic-file.js";
 import { processLiveness } from "./process-liveness.js";
-import { cleanExitFile, pendingFile, pidFile, readRecord, reaperDir, reaperKey } from "./reaper-files.js";
+import { cleanExitFile, pendingFile, pidFile, readRecord, reaperDir, reaperKey, sweepStaleFiles } from "./reaper-files.js";
 
 export interface EnsureReaperOptions {
   owner: Owner;
@@ -155,4 +155,13 @@ export function ensureReaper(o: EnsureReaperOptions): ReaperLease {
     closeSync(logFd);
   }
   return { script, spawned: true, settle, done };
+}
+
+/** Removes the reaper files of owners on this host that died with their reaper (see sweepStaleFiles); never fails. */
+export function sweepStaleReaperFiles(env: Record<string, string | undefined>): string[] {
+  try {
+    return sweepStaleFiles(reaperDir(env), hostname(), processLiveness);
+  } catch {
+    return [];
+  }
 }

@@ -13,6 +13,7 @@ export interface AcquireCliOptions {
   ports?: PortStrategy;
   scale?: Record<string, number>;
   build?: boolean;
+  forceRecreate?: boolean;
   /** Where NDJSON events go under --json. */
   jsonOut?: (line: string) => void;
 }
@@ -38,6 +39,7 @@ export async function acquireWithProgress(ctx: CliContext, g: GlobalOptions, o: 
       keepOnFailure: o.keepOnFailure,
       ports: o.ports,
       scale: o.scale,
+      forceRecreate: o.forceRecreate,
       build: o.build,
       engine,
       signal: ctx.signal,

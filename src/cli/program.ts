@@ -40,11 +40,12 @@ Run \`berth <command> --help\` for a command's options and examples.`;
 export async function runCli(argv: string[], early: { engine?: Promise<Engine>; controller?: AbortController } = {}): Promise<number> {
   const controller = early.controller ?? new AbortController();
   let interrupts = 0;
-  const onSigint = () => {
+  const onSigint = (signal: NodeJS.Signals) => {
     interrupts++;
     if (interrupts === 1) {
       process.stderr.write("berth: interrupted, cleaning up (press Ctrl-C again to quit at once)\n");
-      controller.abort(new BerthError("ABORTED", "interrupted by the user"));
+      // Which signal it was: `berth run` forwards the same one to its command.
+      controller.abort(new BerthError("ABORTED", "interrupted by the user", { details: { signal } }));
     } else process.exit(EXIT.interrupted);
   };
   process.on("SIGINT", onSigint);

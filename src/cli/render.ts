@@ -12,6 +12,7 @@ function rowName(service: string, replicas: number, number: number): string {
 /** "STOPPED (exit 137, OOM-killed)", "HEALTHY (2 restarts)". */
 function stateText(c: ContainerView): string {
   const notes = [
+    ...(c.notStarted ? ["not started"] : []),
     ...(c.exitCode !== undefined && c.state !== "COMPLETED" ? [`exit ${c.exitCode}`] : []),
     ...(c.oomKilled ? ["OOM-killed"] : []),
     ...(c.restarts ? [`${c.restarts} restart${c.restarts === 1 ? "" : "s"}`] : []),
@@ -46,6 +47,9 @@ export function servicesTable(env: EnvironmentData, now = Date.now()): string {
       const usage = c.usage ? [`${c.usage.cpuPercent.toFixed(1)}%`, `${bytes(c.usage.memoryBytes)} / ${bytes(c.usage.memoryLimitBytes)}`] : ["-", "-"];
       rows.push([rowName(s.name, s.containers.length, c.number), stateText(c), age(c.since, now), ...(withUsage ? usage : []), ports || "-"]);
     }
+  }
+  for (const m of env.missing ?? []) {
+    rows.push([m.service, `MISSING (${m.found} of ${m.expected} container${m.expected === 1 ? "" : "s"})`, "-", ...(withUsage ? ["-", "-"] : []), "-"]);
   }
   return table(["SERVICE", "STATE", "SINCE", ...(withUsage ? ["CPU", "MEMORY"] : []), "PORTS"], rows);
 }

@@ -376,7 +376,7 @@ export class Engine {
         status: c.Status,
         created: c.Created,
         ports: (c.Ports ?? []).map((p) => ({ containerPort: p.PrivatePort, protocol: p.Type, hostIp: p.IP, hostPort: p.PublicPort })),
-        mounts: (c.Mounts ?? []).map((m) => ({ type: m.Type, name: m.Name })),
+        mounts: (c.Mounts ?? []).map((m) => ({ type: m.Type, name: m.Name, destination: m.Destination, readOnly: m.RW === false })),
         networks: Object.keys(c.NetworkSettings?.Networks ?? {}).sort(),
       }));
     });

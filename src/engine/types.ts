@@ -67,7 +67,7 @@ export interface ContainerSummary {
   status: string;
   created: number;
   ports: { containerPort: number; protocol: string; hostIp?: string; hostPort?: number }[];
-  mounts: { type: string; name?: string }[];
+  mounts: { type: string; name?: string; destination?: string; readOnly?: boolean }[];
   /** Names of the networks the container is attached to. */
   networks: string[];
 }

@@ -8,9 +8,12 @@ export type ServiceState = "STARTING" | "HEALTHY" | "UNHEALTHY" | "STOPPED" | "C
 /**
  * `oneShot`: the service is a job whose success is exiting 0 (COMPLETED/FAILED instead of STOPPED).
  * A running container without a healthcheck counts as HEALTHY: running is all it can promise.
+ * A created container that was never started runs nothing: STOPPED (see `neverStarted`), not
+ * STARTING — an `up` killed half-way leaves such containers, and nothing will start them.
  */
 export function stateOf(s: ContainerState, oneShot = false): ServiceState {
-  if (s.status === "created" || s.status === "restarting") return "STARTING";
+  if (s.status === "restarting") return "STARTING";
+  if (s.status === "created") return "STOPPED";
   if (!s.running) {
     if (oneShot && s.status === "exited") return s.exitCode === 0 ? "COMPLETED" : "FAILED";
     return "STOPPED";
@@ -49,4 +52,9 @@ function firstOfStreak(s: ContainerState): string | undefined {
   let i = log.length - 1;
   while (i > 0 && ok(log[i - 1]!) === ok(log[i]!)) i--;
   return log[i]?.end;
+}
+
+/** Created but never started: its exit code (0) means nothing. */
+export function neverStarted(s: ContainerState): boolean {
+  return s.status === "created";
 }

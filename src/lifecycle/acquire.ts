@@ -15,11 +15,11 @@ import { extraLabels, LABEL, managedFilter, networkLabels, projectLabels, type E
 import { createResolvingConflicts } from "../cleanup/conflicts.js";
 import { reapOrphans } from "../cleanup/orphans.js";
 import { currentOwner } from "../cleanup/process-liveness.js";
-import { ensureReaper } from "../cleanup/reaper.js";
+import { ensureReaper, sweepStaleReaperFiles } from "../cleanup/reaper.js";
 import { checkGuards, guardSettings, type GuardSettings } from "../guards/resources.js";
 import { acquireLock } from "../locks/file-lock.js";
 import { parseDuration } from "../compose/duration.js";
-import { containerRequest, hashOf } from "../plan/container-request.js";
+import { containerRequest, hashOf, serviceConfigHash } from "../plan/container-request.js";
 import { dependantsOf } from "../plan/graph.js";
 import { generateProjectName, networkName, sanitizeProjectName } from "../plan/naming.js";
 import { observeProject } from "../plan/observe.js";
@@ -35,6 +35,9 @@ import { readinessRecord, type ReadinessRecord } from "./health-report.js";
 import { releaseProject } from "./release.js";
 import { readEnvironment } from "./status.js";
 import { startWithPortRetry } from "./start.js";
+import { writeSettledRecord } from "../cleanup/settled-record.js";
+import { heldRecreateError, inheritedMounts, removeReplaced, withInherited } from "./recreate.js";
+import type { MountRequest } from "../engine/types.js";
 
 export interface AcquireOptions extends Partial<Omit<LoadOptions, "env">> {
   env?: Record<string, string | undefined>;
@@ -52,6 +55,8 @@ export interface AcquireOptions extends Partial<Omit<LoadOptions, "env">> {
   mode?: EnvironmentMode;
   /** Rebuild the images of `build:` sections even when they exist (`up --build`). */
   build?: boolean;
+  /** Recreate containers whose configuration changed even when they hold data (`up --force-recreate`); their volumes are kept. */
+  forceRecreate?: boolean;
   /** Keep what was created when acquire fails, for debugging. */
   keepOnFailure?: boolean;
   /** After this long the environment is an orphan whatever its owner does (default BERTH_TTL, else 24 h for "process", none for "detached"). */
@@ -117,6 +122,7 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
   // Orphans of dead owners go first (they may hold names, ports, memory); then the guards.
   const safety = (async () => {
     await reapOrphans(engine, { signal });
+    sweepStaleReaperFiles(env);
     if (options.guards !== false) await checkGuards(engine, loaded, guardSettings(env, options.guards || {}), signal);
   })();
   safety.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
@@ -127,8 +133,9 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
   await using _lock = explicit ? await acquireLock(`project-${project}`, { env, signal, timeoutMs: Math.max(0, deadline - Date.now()) }) : undefined;
   const observed: Observed = explicit ? await observeProject(engine, project, signal) : { networks: {}, volumes: {}, containers: [] };
   const fresh = observed.containers.length === 0 && Object.keys(observed.networks).length === 0;
-  const serviceHashes = Object.fromEntries(Object.values(spec.services).map((s) => [s.name, hashOf(s).slice(0, 16)]));
-  const plan = reconcileUp({ project, spec, observed, serviceHashes });
+  const serviceHashes = Object.fromEntries(Object.values(spec.services).map((s) => [s.name, serviceConfigHash(s)]));
+  const plan = reconcileUp({ project, spec, observed, serviceHashes, forceRecreate: options.forceRecreate });
+  if (plan.held.length) throw heldRecreateError(project, plan.held);
   emit({ type: "plan", project, steps: plan.steps.length, at: Date.now() });
 
   const owner = currentOwner();
@@ -142,9 +149,13 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
     configHash: hashOf(spec).slice(0, 16),
     files: spec.files,
     workingDir: spec.working_dir,
-  }) };
+  }), ...(lifetime === "detached" ? { [LABEL.pending]: "true" } : {}) };
   const created: { containers: string[]; networks: string[] } = { containers: [], networks: [] };
   const ids = new Map<string, string>(observed.containers.map((c) => [c.name, c.id]));
+  /** Per recreated container: the anonymous volumes of the one it replaces, which it mounts. */
+  const inherit = new Map<string, MountRequest[]>();
+  /** Created containers that mount such volumes: a rollback removes them without their volumes. */
+  const inheriting = new Set<string>();
   /** Containers whose readiness this acquire has seen pass. */
   const proven = new Map<string, ReadinessRecord>();
   // Before anything exists: a process watching this one removes what it leaves if it is killed.
@@ -167,6 +178,8 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
     // Readiness proven during this acquire is the verdict: the engine may still say "starting"
     // for up to one interval, and status's single re-check can time out on a loaded engine.
     const data = await readEnvironment(engine, project, kind, signal, { containerIds: [...new Set(ids.values())], proven: new Set(proven.keys()) });
+    // Completed: from now on the environment is not a half-made one for the orphan sweep.
+    if (lifetime === "detached") await writeSettledRecord(engine, project, base, spec, signal);
     // A detached environment lives until `down`: nothing of it is the reaper's once acquired. One
     // that lives with this process is, until it is released.
     const released = <T>(r: T): T => {
@@ -181,13 +194,15 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
     return new Environment(data, engine, (o) => releaseShared(engine, project, lease, { ...o, env }).then(released), proven);
   } catch (error) {
     const failure = await describeFailure(error, engine, spec, plan, ids, signal, failedStep);
+    // Kept for debugging on purpose: settled as it is (it lives until `down`).
+    if (options.keepOnFailure && lifetime === "detached") await writeSettledRecord(engine, project, base, spec).catch(() => undefined);
     if (!options.keepOnFailure) {
       emit({ type: "rollback", project, reason: failure.message, at: Date.now() });
       const left = await rollBack(
         async () => {
           if (fresh) await releaseProject(engine, project, { onEvent: emit });
           else {
-            await Promise.all(created.containers.map((id) => engine.removeContainer(id, { force: true, volumes: true }).catch(ignoreGone)));
+            await Promise.all(created.containers.map((id) => engine.removeContainer(id, { force: true, volumes: !inheriting.has(id) }).catch(ignoreGone)));
             await Promise.all(created.networks.map((id) => engine.removeNetwork(id).catch(ignoreGone)));
           }
         },
@@ -247,18 +262,24 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
       }
       case "remove-container": {
         const id = ids.get(step.target);
-        if (id) await engine.removeContainer(id, { force: true, volumes: true });
+        if (!id) return;
+        // Replaced by a new container (its configuration changed): that one keeps its anonymous volumes.
+        const replaced = plan.steps.some((s) => s.id === `create:${step.target}`);
+        if (replaced) inherit.set(step.target, inheritedMounts(observed.containers.find((c) => c.id === id)));
+        await removeReplaced(engine, id, replaced);
         return;
       }
       case "create-container": {
         const service = spec.services[step.service!]!;
-        const req = containerRequest({ project, spec, baseLabels: base, serviceHash: serviceHashes[service.name]! }, service, step.number!);
+        const inherited = inherit.get(step.target);
+        const req = withInherited(containerRequest({ project, spec, baseLabels: base, serviceHash: serviceHashes[service.name]! }, service, step.number!), inherited);
         const id = await createResolvingConflicts(engine, { kind: "container", name: req.name }, () => engine.createContainer(req), {
           signal: stepSignal,
           onRetry: (attempt, cause) => emit({ type: "retry", project, target: step.target, attempt, cause, at: Date.now() }),
         });
         ids.set(step.target, id);
         created.containers.push(id);
+        if (inherited?.length) inheriting.add(id);
         for (const key of projectNetworkKeys({ ...spec, services: { [service.name]: service } }).slice(1)) {
           const attach = service.networks[key] ?? {};
           await engine.connectNetwork(networkName(project, key, spec.networks[key]?.name), id, { aliases: [service.name, ...(attach.aliases ?? [])], ipv4Address: attach.ipv4_address });

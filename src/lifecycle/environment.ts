@@ -26,6 +26,8 @@ export interface ContainerView {
   /** Exit code once it has exited; with `oomKilled` when the kernel killed it for memory. */
   exitCode?: number;
   oomKilled?: boolean;
+  /** Created but never started (an `up` interrupted half-way): STOPPED, with no exit code. */
+  notStarted?: boolean;
   /** CPU and memory from the engine's stats (running containers, when asked for). */
   usage?: ContainerUsage;
 }
@@ -48,6 +50,17 @@ export interface EnvironmentData {
   kind: EnvironmentKind;
   networks: string[];
   services: Record<string, ServiceView>;
+  /**
+   * Replicas the environment should have but does not (`status` of a detached environment, from the
+   * record its last completed `up` left): a service with fewer containers, or none, is not healthy.
+   */
+  missing?: MissingReplicas[];
+}
+
+export interface MissingReplicas {
+  service: string;
+  expected: number;
+  found: number;
 }
 
 export class Environment implements AsyncDisposable {

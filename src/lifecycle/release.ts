@@ -7,6 +7,7 @@ import type { ContainerSummary } from "../engine/types.js";
 import type { EventListener } from "../events.js";
 import { BerthError, isBerthError } from "../errors.js";
 import { LABEL, managedFilter } from "../labels.js";
+import { isAnonymousVolume } from "../plan/reconcile.js";
 
 export interface ReleaseOptions {
   /** Also remove the named volumes berth created for the project (`down -v`). */
@@ -44,6 +45,9 @@ async function detach(engine: Engine, c: ContainerSummary, signal?: AbortSignal)
 async function removeDetached(engine: Engine, c: ContainerSummary, signal?: AbortSignal): Promise<void> {
   if (c.state === "running" && keepsData(c)) await engine.stopContainer(c.id, undefined, { signal }); // its own stop_grace_period
   await engine.removeContainer(c.id, { force: true, volumes: true, signal });
+  // A recreated container (--force-recreate) mounts its predecessor's anonymous volumes by name,
+  // which the engine then keeps at `rm -v`: remove them too (one still in use elsewhere stays).
+  await Promise.all(c.mounts.filter(isAnonymousVolume).map((m) => engine.removeVolume(m.name!, { signal }).catch(() => undefined)));
 }
 
 /**
@@ -71,15 +75,17 @@ async function removeNetwork(engine: Engine, id: string, signal?: AbortSignal): 
 export async function releaseProject(engine: Engine, project: string, o: ReleaseOptions = {}): Promise<ReleaseResult> {
   const filter = managedFilter(project);
   const emit = (kind: "container" | "network" | "volume", name: string) => o.onEvent?.({ type: "removed", project, kind, name, at: Date.now() });
-  const [containers, networks, leases, named] = await Promise.all([
+  const [containers, networks, leases, records, named] = await Promise.all([
     engine.listContainers(filter, { signal: o.signal }),
     engine.listNetworks(filter, { signal: o.signal }),
     // Leases of a shared environment are bookkeeping, not data: they go with it (every kind: process and pinned).
     engine.listVolumes({ ...filter, [LABEL.lease]: true }, { signal: o.signal }),
+    // So is the record that its acquire completed (settled-record.ts).
+    engine.listVolumes({ ...filter, [LABEL.record]: true }, { signal: o.signal }),
     o.volumes ? engine.listVolumes({ ...filter, [LABEL.volume]: true }, { signal: o.signal }) : [],
   ]);
   const result = { project, containers: containers.map((c) => c.name).sort(), networks: networks.map((n) => n.name).sort(), volumes: [] as string[] };
-  if (o.ifExists && containers.length === 0 && networks.length === 0 && named.length === 0) return result;
+  if (o.ifExists && containers.length === 0 && networks.length === 0 && named.length === 0 && records.length === 0) return result;
   // Networks only once every container is gone. Removing them as soon as the containers were
   // detached overlapped ~0.2 s of iptables work, but the first ten-at-once run with it left one
   // network with a stale endpoint count (moby/moby#43286): not worth the risk.
@@ -93,7 +99,7 @@ export async function releaseProject(engine: Engine, project: string, o: Release
   await Promise.all(networks.map(async (n) => { await removeNetwork(engine, n.id, o.signal); emit("network", n.name); }));
   // Volumes only now: one still mounted by a container cannot be removed.
   await Promise.all([
-    ...leases.map((v) => engine.removeVolume(v.name, { signal: o.signal })),
+    ...[...leases, ...records].map((v) => engine.removeVolume(v.name, { signal: o.signal })),
     ...named.map(async (v) => { await engine.removeVolume(v.name, { signal: o.signal }); result.volumes.push(v.name); emit("volume", v.name); }),
   ]);
   result.volumes.sort();

@@ -4,9 +4,10 @@
 import type { Engine } from "../engine/engine.js";
 import { Semaphore } from "../engine/semaphore.js";
 import type { ContainerDetails, ContainerSummary, NetworkSummary } from "../engine/types.js";
-import { healthcheckCommand, sinceOf, stateOf, type ServiceState } from "../health/state.js";
+import { healthcheckCommand, neverStarted, sinceOf, stateOf, type ServiceState } from "../health/state.js";
 import { LABEL, managedFilter, type EnvironmentKind } from "../labels.js";
 import { readBack } from "../ports/bindings.js";
+import { expectedScales, recordFilter } from "../cleanup/settled-record.js";
 import type { ContainerView, EnvironmentData } from "./environment.js";
 
 /**
@@ -62,7 +63,7 @@ async function view(engine: Engine, id: string, signal?: AbortSignal, proven?: R
       ports: readBack(c.ports),
       ...optional("since", sinceOf(c.state)),
       restarts: c.state.restartCount,
-      ...(c.state.running ? {} : { exitCode: c.state.exitCode, oomKilled: c.state.oomKilled }),
+      ...(neverStarted(c.state) ? { notStarted: true } : c.state.running ? {} : { exitCode: c.state.exitCode, oomKilled: c.state.oomKilled }),
     },
   };
 }
@@ -125,10 +126,12 @@ export interface EnvironmentSummary extends EnvironmentData {
 
 /** Every berth environment on the engine (or one), newest first. */
 export async function listEnvironments(engine: Engine, o: { project?: string; signal?: AbortSignal; probe?: boolean } = {}): Promise<EnvironmentSummary[]> {
-  const [containers, networks] = await Promise.all([
+  const [containers, networks, records] = await Promise.all([
     engine.listContainers(managedFilter(o.project), { signal: o.signal }),
     engine.listNetworks(managedFilter(o.project), { signal: o.signal }),
+    engine.listVolumes(recordFilter(o.project), { signal: o.signal }),
   ]);
+  const expected = expectedScales(records);
   const projects = new Map<string, Record<string, string>>();
   for (const r of [...containers, ...networks]) {
     const p = r.labels[LABEL.project];
@@ -137,13 +140,22 @@ export async function listEnvironments(engine: Engine, o: { project?: string; si
   const slots = new Semaphore(PROBE_CONCURRENCY);
   const out = await Promise.all(
     [...projects].map(async ([project, labels]) => ({
-      ...(await readOne(engine, project, (labels[LABEL.envKind] ?? "test") as EnvironmentKind, o.signal, { listed: { containers, networks }, probe: o.probe }, slots)),
+      ...withMissing(await readOne(engine, project, (labels[LABEL.envKind] ?? "test") as EnvironmentKind, o.signal, { listed: { containers, networks }, probe: o.probe }, slots), expected.get(project)),
       createdAt: labels[LABEL.createdAt] ?? "",
       lifetime: labels[LABEL.lifetime] ?? "process",
       ownerPid: Number(labels[LABEL.ownerPid] ?? 0),
     })),
   );
   return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.project.localeCompare(b.project));
+}
+
+/** Adds the replicas the environment's record expects and it lacks (none when it has no record). */
+export function withMissing(data: EnvironmentData, expected: Record<string, number> | undefined): EnvironmentData {
+  const missing = Object.entries(expected ?? {})
+    .map(([service, n]) => ({ service, expected: n, found: data.services[service]?.containers.length ?? 0 }))
+    .filter((m) => m.found < m.expected)
+    .sort((a, b) => a.service.localeCompare(b.service));
+  return missing.length ? { ...data, missing } : data;
 }
 
 const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));

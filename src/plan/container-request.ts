@@ -32,6 +32,20 @@ export function hashOf(value: unknown): string {
   return createHash("sha256").update(canonicalJson(value)).digest("hex");
 }
 
+/**
+ * The hash stored on each container (`dev.berth.service-hash`) to tell whether it must be
+ * recreated. Only what shapes one container counts: how many replicas run (`scale`,
+ * `deploy.replicas`), the order of starts (`depends_on`), how the image is built (`build`: a
+ * rebuilt image changes `image` or is asked for with `--build`), profiles and berth's readiness
+ * rules (`x-berth`, checked from outside) are not container configuration — as in Compose's
+ * ServiceHash. Otherwise `up --scale db=2` would recreate db-1 and lose what it holds.
+ */
+export function serviceConfigHash(service: ServiceSpec): string {
+  const { scale: _scale, depends_on: _deps, build: _build, profiles: _profiles, extensions: _ext, ...config } = service;
+  const deploy = service.deploy ? (({ replicas: _r, ...rest }) => rest)(service.deploy) : undefined;
+  return hashOf({ ...config, deploy }).slice(0, 16);
+}
+
 function restartPolicy(restart: string | undefined): ContainerCreateRequest["restartPolicy"] {
   if (!restart || restart === "no") return undefined;
   const [name = "no", retries] = restart.split(":");

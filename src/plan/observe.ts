@@ -22,6 +22,7 @@ export async function observeProject(engine: Engine, project: string, signal?: A
       number: Number(c.labels[LABEL.number] ?? 1),
       running: c.state === "running",
       configHash: c.labels[LABEL.serviceHash] ?? "",
+      mounts: c.mounts,
     })),
   };
 }

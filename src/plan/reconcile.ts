@@ -14,7 +14,25 @@ export interface ObservedContainer {
   number: number;
   running: boolean;
   configHash: string;
+  /** Its mounts (anonymous volumes have 64-hex names): a container with any holds data a recreate could lose. */
+  mounts?: ObservedMount[];
 }
+
+export interface ObservedMount {
+  type: string;
+  name?: string;
+  destination?: string;
+  readOnly?: boolean;
+}
+
+/** Anonymous volumes (an image's VOLUME, or `- /data` without a source) are named by the engine with 64 hex digits. */
+export const isAnonymousVolume = (m: ObservedMount): boolean => m.type === "volume" && !!m.name && /^[0-9a-f]{64}$/.test(m.name);
+
+/** Whether removing the container could lose data: it mounts a named or anonymous volume or a host directory. */
+export const holdsData = (c: ObservedContainer): boolean => dataMounts(c).length > 0;
+
+/** Mounts that may hold data: volumes, and host directories mounted writable (a read-only secret file is not data). */
+const dataMounts = (c: ObservedContainer): ObservedMount[] => (c.mounts ?? []).filter((m) => m.type === "volume" || (m.type === "bind" && !m.readOnly));
 
 export interface Observed {
   networks: Record<string, { id: string; name: string }>;
@@ -30,6 +48,20 @@ export interface ReconcileInput {
   observed: Observed;
   /** Per service: the hash of its configuration, stored as a label to detect changes. */
   serviceHashes: Record<string, string>;
+  /** Recreate containers whose configuration changed even when they hold data (`up --force-recreate`). */
+  forceRecreate?: boolean;
+}
+
+/** A container whose configuration changed but that holds data: recreated only with `forceRecreate`. */
+export interface HeldRecreate {
+  target: string;
+  service: string;
+  mounts: string[];
+}
+
+export interface UpPlan extends Plan {
+  /** Recreates refused because the container holds data and `forceRecreate` was not given; the plan keeps these containers. */
+  held: HeldRecreate[];
 }
 
 /** Network keys a service attaches to ("default" when the file names none). */
@@ -66,9 +98,10 @@ export function readyModes(spec: ProjectSpec): Record<string, ReadyMode> {
   return modes;
 }
 
-export function reconcileUp(input: ReconcileInput): Plan {
+export function reconcileUp(input: ReconcileInput): UpPlan {
   const { project, spec, observed, serviceHashes } = input;
   const steps: Step[] = [];
+  const held: HeldRecreate[] = [];
   const infra: string[] = [];
 
   for (const key of projectNetworkKeys(spec)) {
@@ -107,7 +140,10 @@ export function reconcileUp(input: ReconcileInput): Plan {
         const existing = observed.containers.find((c) => c.service === name && c.number === n);
         const createId = `create:${target}`;
         let created = false;
-        if (existing && existing.configHash !== serviceHashes[name]) {
+        const changed = existing !== undefined && existing.configHash !== serviceHashes[name];
+        if (changed && holdsData(existing) && !input.forceRecreate) {
+          held.push({ target, service: name, mounts: dataMounts(existing).map(describeMount) });
+        } else if (changed) {
           steps.push({ id: `remove:${target}`, kind: "remove-container", target, service: name, number: n, after: [], reason: "its configuration changed" });
           steps.push({ id: createId, kind: "create-container", target, service: name, number: n, after: [...infra, `remove:${target}`], reason: "recreate with the new configuration" });
           created = true;
@@ -157,5 +193,10 @@ export function reconcileUp(input: ReconcileInput): Plan {
   // Steps of existing-and-running containers referenced as start gates need a no-op anchor.
   const ids = new Set(steps.map((s) => s.id));
   for (const s of steps) s.after = s.after.filter((a) => ids.has(a) || !a.startsWith("start:"));
-  return { project, steps };
+  return { project, steps, held };
+}
+
+function describeMount(m: ObservedMount): string {
+  const what = m.type === "bind" ? "bind mount" : isAnonymousVolume(m) ? "anonymous volume" : `volume ${m.name}`;
+  return m.destination ? `${what} at ${m.destination}` : what;
 }

@@ -1,5 +1,6 @@
 import { Option, type Command } from "commander";
 import { cleanOrphans, reapOrphans, type CleanItem } from "../../cleanup/orphans.js";
+import { sweepStaleReaperFiles } from "../../cleanup/reaper.js";
 import { parseDuration } from "../../compose/duration.js";
 import { BerthError } from "../../errors.js";
 import { acquireLock } from "../../locks/file-lock.js";
@@ -41,6 +42,7 @@ const REASON: Record<CleanItem["reason"], string> = {
   "older-than": "older than --older-than",
   all: "--all",
   "users-gone": "a shared environment whose every user process is gone",
+  "half-made": "its `up` was killed with its reaper before the environment was complete",
 };
 
 export function registerClean(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
@@ -68,6 +70,7 @@ export function registerClean(program: Command, ctx: CliContext, globals: () => 
       const engine = await ctx.engine();
       await using _lock = o.dryRun ? undefined : await acquireLock("cleanup", { env: ctx.env, signal: ctx.signal, timeoutMs: 30_000, command: "berth clean" });
       const r = await cleanOrphans(engine, options);
+      if (!o.dryRun) sweepStaleReaperFiles(ctx.env);
       if (r.failed.length) ctx.exitCode = EXIT.failure;
       if (g.json) return ctx.out(JSON.stringify({ type: "result", ok: r.failed.length === 0, dryRun: !!o.dryRun, removed: r.items, failed: r.failed }));
       const verb = o.dryRun ? "Would remove" : "Removed";
@@ -89,6 +92,7 @@ export async function reapBeforeCommand(ctx: CliContext, command: string): Promi
   if (NO_REAP.has(command)) return;
   try {
     await reapOrphans(await ctx.engine(), { signal: ctx.signal });
+    sweepStaleReaperFiles(ctx.env);
   } catch {
     // reported by the command itself
   }

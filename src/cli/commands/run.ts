@@ -5,6 +5,9 @@
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import type { Command } from "commander";
+import { recordChild } from "../../cleanup/owned-children.js";
+import { currentOwner } from "../../cleanup/process-liveness.js";
+import { reaperDir, reaperKey } from "../../cleanup/reaper-files.js";
 import { BerthError } from "../../errors.js";
 import { acquireWithProgress } from "../acquire-with-progress.js";
 import type { CliContext, GlobalOptions } from "../context.js";
@@ -31,6 +34,9 @@ export function registerRun(program: Command, ctx: CliContext, globals: () => Gl
       "\nInjected variables: BERTH_PROJECT, and per service <SERVICE>_HOST, <SERVICE>_PORT (first published\n" +
         "port) and <SERVICE>_PORT_<CONTAINERPORT>; names upper-cased, other characters become _.\n" +
         "The environment is released when the command ends, fails, is killed, or on Ctrl-C.\n" +
+        "SIGINT or SIGTERM to berth is forwarded to the command (the same signal; SIGKILL after 10 s),\n" +
+        "then the environment is released. If berth itself is SIGKILLed, its reaper sends the command\n" +
+        "(and its child processes) SIGTERM, SIGKILL 5 s later, and removes the environment.\n" +
         "Progress and --json events go to stderr: stdout belongs to the command.\n" +
         "\nExamples:\n  berth run -f compose.yml -- npm test\n  berth run -- sh -c 'psql -h $POSTGRES_HOST -p $POSTGRES_PORT -c \"select 1\"'\n  berth run --env-prefix IT_ -- node --test",
     )
@@ -41,7 +47,8 @@ export function registerRun(program: Command, ctx: CliContext, globals: () => Gl
         const vars = env.connectionVariables({ prefix: o.envPrefix });
         if (g.json) ctx.err(JSON.stringify({ type: "acquired", environment: env.toJSON(), variables: vars }));
         else if (!g.quiet) ctx.err(summaryTable(env.toJSON(), reporter.model, reporter.colors));
-        const code = await runChild(command, { ...ctx.env, ...vars }, ctx);
+        // The engine the environment was acquired on names the reaper that watches this process.
+        const code = await runChild(command, { ...ctx.env, ...vars }, ctx, (await ctx.engine()).endpoint);
         ctx.exitCode = ctx.signal.aborted ? EXIT.interrupted : code;
       } finally {
         if (o.keep) ctx.err(`Kept ${env.project}; remove it with: berth down ${env.project}`);
@@ -51,19 +58,26 @@ export function registerRun(program: Command, ctx: CliContext, globals: () => Gl
     });
 }
 
-/** Runs the command with inherited stdio; forwards berth's interrupt to it; resolves with its exit code. */
-function runChild(command: string[], env: Record<string, string | undefined>, ctx: CliContext): Promise<number> {
+/**
+ * Runs the command with inherited stdio; forwards berth's interrupt (SIGINT or SIGTERM, the one
+ * berth got) to it; resolves with its exit code. The command is recorded for berth's reaper, which
+ * stops it if berth itself is killed (SIGKILL cannot be forwarded): see cleanup/owned-children.ts.
+ */
+function runChild(command: string[], env: Record<string, string | undefined>, ctx: CliContext, endpoint: string): Promise<number> {
   const [file, ...args] = command;
   return new Promise((resolve, reject) => {
     const child = spawn(file!, args, { stdio: "inherit", env, cwd: ctx.cwd });
+    const forget = child.pid ? recordChild(reaperDir(ctx.env), reaperKey(currentOwner(), endpoint), child.pid) : () => undefined;
     let killer: NodeJS.Timeout | undefined;
     const onAbort = () => {
       // On a terminal the child got the same Ctrl-C already; a signal sent to berth alone did not reach it.
-      child.kill("SIGINT");
+      const reason = ctx.signal.reason as { details?: { signal?: unknown } } | undefined;
+      child.kill(reason?.details?.signal === "SIGTERM" ? "SIGTERM" : "SIGINT");
       killer = setTimeout(() => child.kill("SIGKILL"), CHILD_GRACE_MS);
     };
     ctx.signal.addEventListener("abort", onAbort, { once: true });
     child.on("error", (error) => {
+      forget();
       ctx.signal.removeEventListener("abort", onAbort);
       reject(
         new BerthError("USAGE", `cannot run ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "command not found" : error.message}`, {
@@ -73,6 +87,7 @@ function runChild(command: string[], env: Record<string, string | undefined>, ct
       );
     });
     child.on("exit", (code, signal) => {
+      forget();
       ctx.signal.removeEventListener("abort", onAbort);
       if (killer) clearTimeout(killer);
       // A command killed by a signal exits like a shell reports it: 128 + the signal's number.

@@ -13,6 +13,7 @@ interface UpOptions extends PlatformOptions {
   ports?: string;
   scale?: string[];
   build?: boolean;
+  forceRecreate?: boolean;
 }
 
 /** `--scale api=3` (repeatable) → { api: 3 }. */
@@ -37,11 +38,17 @@ export function registerUp(program: Command, ctx: CliContext, globals: () => Glo
     .option("--ports <strategy>", "host ports: dynamic (engine-picked), file (the file's own) or range (BERTH_PORT_RANGE); default by --env")
     .option("--scale <service=n>", "run n replicas of a service (repeatable); with -p of a running environment, scales it", (v: string, prev: string[] = []) => [...prev, v])
     .option("--build", "rebuild the images of build: sections even when they exist")
+    .option("--force-recreate", "with -p of a running environment: also recreate changed containers that hold data (their named and anonymous volumes are kept)")
     .addHelpText(
       "after",
       "\nProgress: a live per-service view on a terminal, one timestamped line per transition otherwise,\n" +
         "NDJSON events then a result object with --json. The environment lives until `berth down`.\n" +
-        "\nExamples:\n  berth up -f examples/shop/compose.yml\n  berth up -f compose.yml -f compose.test.yml --timeout 2m --json\n  berth up -p shop --scale backend=3 --ports range\n  PROJECT=$(berth up -q)   # prints only the environment's name\n  berth up --on swarm --engine tcp://manager:2375 -f compose.yml   # swarm services (docs/swarm.md)",
+        "\nOn a running environment (-p NAME): only containers whose own configuration changed are\n" +
+        "recreated; --scale never recreates the existing replicas. A changed container that holds data\n" +
+        "(a named or anonymous volume, a writable bind mount) is left as it is and `up` fails naming it,\n" +
+        "unless --force-recreate: then it is stopped and replaced, keeping its named volumes and mounting\n" +
+        "its anonymous volumes into the new container. An interrupted `up` removes only what it created.\n" +
+        "\nExamples:\n  berth up -f examples/shop/compose.yml\n  berth up -f compose.yml -f compose.test.yml --timeout 2m --json\n  berth up -p shop --scale backend=3 --ports range\n  berth up -p shop --force-recreate   # apply a changed db configuration, keeping its volumes\n  PROJECT=$(berth up -q)   # prints only the environment's name\n  berth up --on swarm --engine tcp://manager:2375 -f compose.yml   # swarm services (docs/swarm.md)",
     );
   addPlatformOptions(cmd)
     .action(async (o: UpOptions) => {
@@ -58,6 +65,7 @@ export function registerUp(program: Command, ctx: CliContext, globals: () => Glo
         ports,
         scale: parseScale(o.scale),
         build: o.build,
+        forceRecreate: o.forceRecreate,
       });
       const data = env.toJSON();
       if (g.json) return ctx.out(JSON.stringify({ type: "result", ok: true, elapsedMs, environment: data }));

@@ -1,0 +1,57 @@
+/**
+ * The record a detached acquire leaves on the engine once it has completed: a small labelled volume
+ * (no container, no data). Labels are the source of truth and cannot change after creation, so
+ * "this environment was completed" must be a resource of its own. It tells
+ *
+ * - the orphan sweep that the environment is settled: without it, resources labelled
+ *   `dev.berth.pending` whose acquiring process is dead are a half-made environment nobody will
+ *   finish (its acquire and its reaper were killed together) and are reaped;
+ * - `status` how many replicas each service should have, so a missing container is reported
+ *   instead of the environment looking healthy without it.
+ */
+import { randomBytes } from "node:crypto";
+import type { ProjectSpec } from "../compose/model.js";
+import type { Engine } from "../engine/engine.js";
+import type { Labels } from "../engine/types.js";
+import { LABEL, managedFilter } from "../labels.js";
+
+/** The filter selecting a project's records (or every project's). */
+export function recordFilter(project?: string): Record<string, string | true> {
+  return { ...managedFilter(project), [LABEL.record]: "true" };
+}
+
+/** "api=2,db=1" → { api: 2, db: 1 }. */
+export function parseScales(text: string | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const pair of (text ?? "").split(",")) {
+    const m = /^(.+)=(\d+)$/.exec(pair);
+    if (m) out[m[1]!] = Number(m[2]);
+  }
+  return out;
+}
+
+/**
+ * Creates the project's record (replacing earlier ones), carrying the acquire's labels minus
+ * `pending`. Called when the acquire has completed, before its reaper is told it is done: a kill
+ * in between leaves the pending project to the reaper, which removes the record with it.
+ */
+export async function writeSettledRecord(engine: Engine, project: string, base: Labels, spec: ProjectSpec, signal?: AbortSignal): Promise<void> {
+  const { [LABEL.pending]: _pending, ...labels } = base;
+  const scales = Object.values(spec.services).map((s) => `${s.name}=${s.scale}`).sort().join(",");
+  const name = `${project}_berth-record-${randomBytes(3).toString("hex")}`;
+  await engine.createVolume(name, { ...labels, [LABEL.record]: "true", [LABEL.scales]: scales }, { signal });
+  const older = (await engine.listVolumes(recordFilter(project), { signal })).filter((v) => v.name !== name);
+  await Promise.all(older.map((v) => engine.removeVolume(v.name, { signal }).catch(() => undefined)));
+}
+
+/** Per project: the replicas its newest record expects per service. */
+export function expectedScales(records: { labels: Labels }[]): Map<string, Record<string, number>> {
+  const newest = new Map<string, Labels>();
+  for (const r of records) {
+    const p = r.labels[LABEL.project];
+    if (!p) continue;
+    const seen = newest.get(p);
+    if (!seen || (seen[LABEL.createdAt] ?? "") < (r.labels[LABEL.createdAt] ?? "")) newest.set(p, r.labels);
+  }
+  return new Map([...newest].map(([p, l]) => [p, parseScales(l[LABEL.scales])]));
+}
