@@ -6,6 +6,7 @@
 import { hostname } from "node:os";
 import type { Engine, LabelFilter } from "../engine/engine.js";
 import type { Labels } from "../engine/types.js";
+import { isTicket } from "../guards/admission-decision.js";
 import { LABEL, LEASE_KIND } from "../labels.js";
 import { acquireLock } from "../locks/file-lock.js";
 import { cleanReason, ownershipOf, type CleanPolicy, type CleanReason } from "./ownership.js";
@@ -63,6 +64,8 @@ export async function findCleanable(engine: Engine, o: CleanOptions = {}): Promi
   const add = (kind: CleanItem["kind"], id: string, name: string, labels: Labels) => {
     const reason = cleanReason(labels, p);
     if (!reason || (kind === "volume" && !volumeGoes(labels, reason, o))) return;
+    // An admission ticket holds a live acquire's place in the queue: it goes only as an orphan.
+    if (kind === "volume" && isTicket(labels) && reason !== "owner-dead" && reason !== "expired") return;
     items.push({ kind, id, name, project: labels[LABEL.project]!, reason });
   };
   for (const c of containers) add("container", c.id, c.name, c.labels);

@@ -13,6 +13,8 @@ export interface AcquireCliOptions {
   ports?: PortStrategy;
   scale?: Record<string, number>;
   build?: boolean;
+  /** false (`--no-wait`): refuse at once when the engine has no capacity, instead of waiting in its queue. */
+  waitForCapacity?: boolean;
   /** Where NDJSON events go under --json. */
   jsonOut?: (line: string) => void;
 }
@@ -39,6 +41,7 @@ export async function acquireWithProgress(ctx: CliContext, g: GlobalOptions, o: 
       ports: o.ports,
       scale: o.scale,
       build: o.build,
+      waitForCapacity: o.waitForCapacity,
       engine,
       signal: ctx.signal,
       onEvent: reporter.onEvent,

@@ -13,14 +13,32 @@ import { LABEL } from "../labels.js";
 export interface GuardSettings {
   /** Host memory that must stay available after the environment's declared limits (default 4 GiB; 0 disables). */
   minFreeMemoryBytes: number;
-  /** Running berth containers allowed on the engine, this environment's included (default 20; 0 disables). */
-  maxContainers: number;
+  /**
+   * Berth containers allowed on the engine at once, this environment's included; an acquire beyond
+   * it waits its turn (admission.ts). "auto" (the default): CONTAINERS_PER_CPU per CPU of the
+   * engine's host; 0 disables the cap.
+   */
+  maxContainers: number | "auto";
   /** How long the engine may take to answer a ping (default 5 s). */
   engineTimeoutMs: number;
 }
 
 const GiB = 1024 ** 3;
-export const DEFAULT_GUARDS: GuardSettings = { minFreeMemoryBytes: 4 * GiB, maxContainers: 20, engineTimeoutMs: 5000 };
+export const DEFAULT_GUARDS: GuardSettings = { minFreeMemoryBytes: 4 * GiB, maxContainers: "auto", engineTimeoutMs: 5000 };
+
+/**
+ * The default cap per CPU of the engine's host. dockerd 20.10 on 2 cores died at ~120 containers
+ * with 1 s healthchecks (about 60 per core, docs/guards.md); 24 per core keeps the engine at 40 %
+ * of that, and still lets 10 parallel environments of a 4-service stack (40 containers) start
+ * without waiting on 2 cores (cap 48).
+ */
+export const CONTAINERS_PER_CPU = 24;
+
+/** The cap in containers: the setting, or for "auto" CONTAINERS_PER_CPU × the engine's CPUs (ncpu undefined: as for 2). */
+export function capFor(setting: number | "auto", ncpu: number | undefined): number {
+  if (setting !== "auto") return setting;
+  return CONTAINERS_PER_CPU * Math.max(1, ncpu && Number.isFinite(ncpu) ? ncpu : 2);
+}
 
 export function formatBytes(n: number): string {
   if (n >= GiB) return `${(n / GiB).toFixed(1)} GiB`;
@@ -36,7 +54,7 @@ export function guardSettings(env: Record<string, string | undefined>, given: Pa
   }
   const max = env.BERTH_MAX_CONTAINERS;
   if (max !== undefined && !/^\d+$/.test(max.trim())) {
-    throw new BerthError("USAGE", `BERTH_MAX_CONTAINERS=${max} is not a whole number`, { hint: "Use e.g. 20; 0 disables the cap." });
+    throw new BerthError("USAGE", `BERTH_MAX_CONTAINERS=${max} is not a whole number`, { hint: `Use e.g. 20; 0 disables the cap; unset, it is ${CONTAINERS_PER_CPU} per CPU of the engine's host.` });
   }
   return {
     ...DEFAULT_GUARDS,
@@ -55,8 +73,9 @@ export function declaredMemory(spec: ProjectSpec): number {
   return Object.values(spec.services).reduce((sum, s) => sum + replicas(s) * (s.deploy?.resources?.limits?.memory ?? s.mem_limit ?? 0), 0);
 }
 
-export function containerCount(spec: ProjectSpec): number {
-  return Object.values(spec.services).reduce((sum, s) => sum + replicas(s), 0);
+/** Containers the environment will have (`scale` overrides the file's replicas, as `up --scale`). */
+export function containerCount(spec: ProjectSpec, scale: Record<string, number> = {}): number {
+  return Object.values(spec.services).reduce((sum, s) => sum + (scale[s.name] ?? replicas(s)), 0);
 }
 
 /** MemAvailable from /proc/meminfo; undefined where there is none. */
@@ -92,7 +111,8 @@ export function checkContainerCap(running: number, adding: number, max: number):
   });
 }
 
-async function checkEngine(engine: Engine, timeoutMs: number, signal?: AbortSignal): Promise<number> {
+/** Pings the engine; ENGINE_UNREACHABLE when it does not answer within `timeoutMs`. */
+export async function checkEngine(engine: Engine, timeoutMs: number, signal?: AbortSignal): Promise<number> {
   const t0 = Date.now();
   const timeout = AbortSignal.timeout(timeoutMs);
   try {
@@ -112,7 +132,7 @@ async function checkEngine(engine: Engine, timeoutMs: number, signal?: AbortSign
  * Runs every guard; throws the first refusal. Host memory is only judged for a local engine
  * (a unix socket): a remote engine's memory is not this host's.
  */
-export async function checkGuards(engine: Engine, spec: ProjectSpec, settings: GuardSettings, signal?: AbortSignal): Promise<void> {
+export async function checkGuards(engine: Engine, spec: ProjectSpec, settings: GuardSettings & { maxContainers: number }, signal?: AbortSignal): Promise<void> {
   // The listing for the container cap goes out with the ping (one round trip on a busy engine,
   // not two); an engine that does not answer the ping is reported as such, whatever the listing did.
   const listing = settings.maxContainers > 0 ? engine.listContainers({ [LABEL.managed]: "true" }, { signal }) : undefined;

@@ -3,10 +3,13 @@
  * anonymous volumes), then networks, then — only when asked — the named volumes berth created.
  */
 import type { Engine } from "../engine/engine.js";
-import type { ContainerSummary } from "../engine/types.js";
+import type { ContainerSummary, Labels } from "../engine/types.js";
 import type { EventListener } from "../events.js";
 import { BerthError, isBerthError } from "../errors.js";
 import { LABEL, managedFilter } from "../labels.js";
+import { currentOwner } from "../cleanup/process-liveness.js";
+import { isTicket } from "../guards/admission-decision.js";
+import { staleReason } from "../guards/admission-ticket.js";
 
 export interface ReleaseOptions {
   /** Also remove the named volumes berth created for the project (`down -v`). */
@@ -74,8 +77,10 @@ export async function releaseProject(engine: Engine, project: string, o: Release
   const [containers, networks, leases, named] = await Promise.all([
     engine.listContainers(filter, { signal: o.signal }),
     engine.listNetworks(filter, { signal: o.signal }),
-    // Leases of a shared environment are bookkeeping, not data: they go with it (every kind: process and pinned).
-    engine.listVolumes({ ...filter, [LABEL.lease]: true }, { signal: o.signal }),
+    // Leases of a shared environment are bookkeeping, not data: they go with it (every kind: process
+    // and pinned); so does an admission ticket of this process or of a dead owner (one its acquire
+    // could not remove). One listing, split below.
+    engine.listVolumes(filter, { signal: o.signal }).then((vs) => vs.filter((v) => v.labels[LABEL.lease] || leftoverTicket(v.labels))),
     o.volumes ? engine.listVolumes({ ...filter, [LABEL.volume]: true }, { signal: o.signal }) : [],
   ]);
   const result = { project, containers: containers.map((c) => c.name).sort(), networks: networks.map((n) => n.name).sort(), volumes: [] as string[] };
@@ -98,4 +103,12 @@ export async function releaseProject(engine: Engine, project: string, o: Release
   ]);
   result.volumes.sort();
   return result;
+}
+
+/** A ticket (src/guards/admission-ticket.ts) nobody will remove before it expires: this process's own, or a dead owner's. */
+function leftoverTicket(labels: Labels): boolean {
+  if (!isTicket(labels)) return false;
+  const me = currentOwner();
+  const mine = labels[LABEL.ownerHost] === me.host && labels[LABEL.ownerPid] === String(me.pid) && labels[LABEL.ownerStarted] === String(me.started);
+  return mine || staleReason(labels, Date.now()) !== null;
 }

@@ -13,6 +13,7 @@ interface UpOptions extends PlatformOptions {
   ports?: string;
   scale?: string[];
   build?: boolean;
+  wait?: boolean;
 }
 
 /** `--scale api=3` (repeatable) → { api: 3 }. */
@@ -37,6 +38,7 @@ export function registerUp(program: Command, ctx: CliContext, globals: () => Glo
     .option("--ports <strategy>", "host ports: dynamic (engine-picked), file (the file's own) or range (BERTH_PORT_RANGE); default by --env")
     .option("--scale <service=n>", "run n replicas of a service (repeatable); with -p of a running environment, scales it", (v: string, prev: string[] = []) => [...prev, v])
     .option("--build", "rebuild the images of build: sections even when they exist")
+    .option("--no-wait", "refuse at once when the engine is at berth's container cap or memory floor, instead of waiting for capacity")
     .addHelpText(
       "after",
       "\nProgress: a live per-service view on a terminal, one timestamped line per transition otherwise,\n" +
@@ -58,6 +60,7 @@ export function registerUp(program: Command, ctx: CliContext, globals: () => Glo
         ports,
         scale: parseScale(o.scale),
         build: o.build,
+        waitForCapacity: o.wait,
       });
       const data = env.toJSON();
       if (g.json) return ctx.out(JSON.stringify({ type: "result", ok: true, elapsedMs, environment: data }));
