@@ -15,6 +15,8 @@ const heavy = [
   "test/integration/safety.test.ts",
   // Abandoned shared environments are reaped by every berth command: alone, the test sees its own first.
   "test/integration/shared.test.ts",
+  // 40 berth processes through a cap of 9 on a private engine: minutes of the machine's CPU.
+  "test/integration/admission.test.ts",
 ];
 const engineTests = {
   globalSetup: ["test/integration/global-setup.ts"],
