@@ -15,12 +15,18 @@ export const FALLBACK_POLL_MS = 2000;
 const SETTLE_MS = 50;
 
 export interface Changes {
-  /** Resolves after a relevant event (plus a short settle) or FALLBACK_POLL_MS, at most `ms`. */
-  next(ms: number): Promise<void>;
+  /**
+   * Resolves after a relevant event (plus a short settle) or FALLBACK_POLL_MS, at most `ms`.
+   * `containers`: container removals wake it too. Only the head of the queue needs them (capacity
+   * freed is its turn); the others wait for a ticket to go (the queue moving) or the timer, so a
+   * release does not make every waiter of a long queue list the engine at once.
+   */
+  next(ms: number, o: { containers: boolean }): Promise<void>;
 }
 
 export async function waitForChange(engine: Engine, signal: AbortSignal): Promise<Changes> {
   let pending = false;
+  let wantContainers = true;
   let wake: (() => void) | undefined;
   const poke = () => {
     pending = true;
@@ -30,11 +36,12 @@ export async function waitForChange(engine: Engine, signal: AbortSignal): Promis
   // Volume events carry no labels, so they cannot be filtered by berth's: every volume removal
   // wakes the waiter (rare enough); container events are berth's only.
   await Promise.all([
-    engine.subscribe({ labels: { [LABEL.managed]: "true" }, types: ["container"] }, (e) => relevant(e.action) && poke(), { signal, onEnd: poke }),
+    engine.subscribe({ labels: { [LABEL.managed]: "true" }, types: ["container"] }, (e) => wantContainers && relevant(e.action) && poke(), { signal, onEnd: poke }),
     engine.subscribe({ labels: {}, types: ["volume"] }, (e) => relevant(e.action) && poke(), { signal, onEnd: poke }),
   ]);
   return {
-    async next(ms: number): Promise<void> {
+    async next(ms: number, o: { containers: boolean }): Promise<void> {
+      wantContainers = o.containers;
       if (!pending) {
         await new Promise<void>((resolve) => {
           const done = () => {

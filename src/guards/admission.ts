@@ -44,12 +44,15 @@ export class Admission implements AsyncDisposable {
   /** The ticket's creation, settled before disposal looks for the ticket to remove. */
   private creating: Promise<unknown> = Promise.resolve();
   private lease: ReaperLease | undefined;
+  /** Aborted on disposal: an acquire that failed elsewhere while this one waited stops its wait. */
+  private readonly closed = new AbortController();
 
   constructor(private readonly o: AdmissionOptions) {}
 
   /** Resolves once this acquire may create its containers; throws GUARD_REFUSED (or the engine's error) otherwise. */
   async admit(): Promise<void> {
-    const { engine, spec, env, signal } = this.o;
+    const { engine, spec, env } = this.o;
+    const signal = this.signal();
     if (this.o.guards === false) return;
     const settings = guardSettings(env, this.o.guards ?? {});
     const local = engine.endpoint.startsWith("unix://");
@@ -80,12 +83,19 @@ export class Admission implements AsyncDisposable {
     await this.waitTurn(cap, memoryFloor);
   }
 
+  private signal(): AbortSignal {
+    return this.o.signal ? AbortSignal.any([this.o.signal, this.closed.signal]) : this.closed.signal;
+  }
+
   private async judge(cap: number, memoryFloor: number | undefined): Promise<AdmissionVerdict> {
-    const { engine, signal } = this.o;
+    const { engine } = this.o;
+    const signal = this.signal();
+    signal.throwIfAborted();
     const mine = this.handle!;
     const queue = await readQueue(engine, signal);
     if (!queue.tickets.some((t) => t.name === mine.ticket.name)) {
       // Removed by someone (`docker volume prune`, a clean): put it back, in its old place.
+      signal.throwIfAborted(); // ...unless this acquire has ended meanwhile
       await engine.createVolume(mine.ticket.name, mine.labels);
       queue.tickets.push(mine.ticket);
     }
@@ -100,7 +110,8 @@ export class Admission implements AsyncDisposable {
   }
 
   private async waitTurn(cap: number, memoryFloor: number | undefined): Promise<void> {
-    const { engine, project, emit, signal } = this.o;
+    const { engine, project, emit } = this.o;
+    const signal = this.signal();
     const t0 = Date.now();
     let verdict = await this.judge(cap, memoryFloor);
     if (verdict.admitted) return;
@@ -108,7 +119,7 @@ export class Admission implements AsyncDisposable {
     if (verdict.never || this.o.wait === false) throw refusal(verdict, why);
     // Events first, then a fresh look: nothing released between the two can be missed.
     const watch = new AbortController();
-    const stop = signal ? AbortSignal.any([signal, watch.signal]) : watch.signal;
+    const stop = AbortSignal.any([signal, watch.signal]);
     const changes = await waitForChange(engine, stop);
     try {
       verdict = await this.judge(cap, memoryFloor);
@@ -123,8 +134,8 @@ export class Admission implements AsyncDisposable {
         }
         const left = this.o.deadline - Date.now();
         if (left <= 0) throw timedOut(verdict, why, Date.now() - t0);
-        await changes.next(left);
-        signal?.throwIfAborted();
+        await changes.next(left, { containers: verdict.ahead === 0 });
+        signal.throwIfAborted();
         verdict = await this.judge(cap, memoryFloor);
       }
       emit({ type: "admission", project, phase: "admitted", inUse: verdict.inUse, cap: verdict.cap, ahead: 0, adds: verdict.adds, memoryLeftBytes: verdict.memoryLeftBytes, at: Date.now(), waitedMs: Date.now() - t0 });
@@ -135,6 +146,7 @@ export class Admission implements AsyncDisposable {
 
   /** Removes the ticket (the acquire has ended); the reaper no longer needs to for it. */
   async [Symbol.asyncDispose](): Promise<void> {
+    this.closed.abort();
     await this.creating;
     const h = this.handle;
     this.handle = undefined;

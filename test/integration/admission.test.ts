@@ -108,12 +108,13 @@ describe("admission control", () => {
       first.child.kill("SIGKILL");
       await first.exited;
       // The dead waiter's ticket goes (its reaper, or the next waiter that sees its owner dead).
-      expect(await second.waitFor((e) => isWaiting(e) && e.ahead === 0)).toMatchObject({ inUse: 6 });
+      // Generous deadlines: they bound a failure, they do not measure speed.
+      expect(await within(second.waitFor((e) => isWaiting(e) && e.ahead === 0), 120_000, "the killed waiter's place to be freed")).toMatchObject({ inUse: 6 });
 
       stuck.child.kill("SIGKILL");
       await stuck.exited;
       // Its reaper removes its containers and ticket: the capacity comes back to the queue.
-      await second.waitFor((e) => e.type === "acquired");
+      await within(second.waitFor((e) => e.type === "acquired"), 180_000, "the next waiter to be admitted after the admitted acquirer was killed");
       expect(second.events.some((e) => e.type === "admission" && e.phase === "admitted")).toBe(true);
     } finally {
       for (const a of started) a.child.kill("SIGKILL");
@@ -131,4 +132,10 @@ async function until(check: () => Promise<boolean>, ms: number, what: string): P
     if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`gave up waiting for ${what} after ${ms / 1000} s`)), ms)));
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
