@@ -16,7 +16,7 @@ export interface GuardSettings {
   /**
    * Berth containers allowed on the engine at once, this environment's included; an acquire beyond
    * it waits its turn (admission.ts). "auto" (the default): CONTAINERS_PER_CPU per CPU of the
-   * engine's host; 0 disables the cap.
+   * engine's host (this host's for a local engine); 0 disables the cap.
    */
   maxContainers: number | "auto";
   /** How long the engine may take to answer a ping (default 5 s). */
