@@ -2,6 +2,7 @@
 import type { Engine } from "../engine/engine.js";
 import { decideAdmission, queueOrder } from "./admission-decision.js";
 import { readQueue } from "./admission-ticket.js";
+import { engineCpus } from "./admission.js";
 import { capFor, guardSettings } from "./resources.js";
 
 export interface QueueReport {
@@ -17,7 +18,7 @@ export async function queueReport(engine: Engine, env: Record<string, string | u
   const setting = guardSettings(env).maxContainers;
   const [queue, ncpu] = await Promise.all([
     readQueue(engine, signal),
-    setting === "auto" ? engine.systemInfo({ signal }).then((i) => i.ncpu, () => undefined) : undefined,
+    setting === "auto" ? engineCpus(engine, engine.endpoint.startsWith("unix://"), signal) : undefined,
   ]);
   const cap = capFor(setting, ncpu);
   const verdicts = queueOrder(queue.tickets).map((t) => ({ t, v: decideAdmission({ tickets: queue.tickets, containerProjects: queue.containerProjects, mine: t.name, cap }) }));

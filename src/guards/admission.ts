@@ -161,7 +161,7 @@ export class Admission implements AsyncDisposable {
 }
 
 /** The engine host's CPUs: this host's for a local engine (no call: /info takes ~20 ms), else from /info. */
-function engineCpus(engine: Engine, local: boolean, signal: AbortSignal): Promise<number | undefined> {
+export function engineCpus(engine: Engine, local: boolean, signal?: AbortSignal): Promise<number | undefined> {
   if (local) return Promise.resolve(availableParallelism());
   return engine.systemInfo({ signal }).then((i) => i.ncpu, () => undefined);
 }
