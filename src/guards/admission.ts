@@ -61,7 +61,7 @@ export class Admission implements AsyncDisposable {
     const judgesMemory = local && settings.minFreeMemoryBytes > 0;
     // Without a cap, and nothing declared that others must count: no queue, the checks of old.
     if (settings.maxContainers === 0 && !(judgesMemory && memoryBytes > 0)) {
-      return checkGuards(engine, spec, { ...settings, maxContainers: 0 }, signal);
+      return checkGuards(engine, spec, settings, signal);
     }
     // The ping, the engine's CPU count and the ticket all go out at once: one round trip when idle.
     const ping = checkEngine(engine, settings.engineTimeoutMs, signal);

@@ -8,7 +8,6 @@ import type { ProjectSpec, ServiceSpec } from "../compose/model.js";
 import { parseBytes } from "../compose/units.js";
 import type { Engine } from "../engine/engine.js";
 import { BerthError } from "../errors.js";
-import { LABEL } from "../labels.js";
 
 export interface GuardSettings {
   /** Host memory that must stay available after the environment's declared limits (default 4 GiB; 0 disables). */
@@ -102,15 +101,6 @@ export function checkMemory(available: number, declared: number, floor: number):
   });
 }
 
-/** Pure: the container cap verdict, for tests. */
-export function checkContainerCap(running: number, adding: number, max: number): BerthError | null {
-  if (max === 0 || running + adding <= max) return null;
-  return new BerthError("GUARD_REFUSED", `too many berth containers: ${running} are running on this engine and this environment adds ${adding}, above the cap of ${max}`, {
-    hint: "Release environments you no longer need (`berth status`, then `berth down <project>`), remove orphans with `berth clean`, or raise the cap with BERTH_MAX_CONTAINERS.",
-    details: { guard: "containers", running, adding, max },
-  });
-}
-
 /** Pings the engine; ENGINE_UNREACHABLE when it does not answer within `timeoutMs`. */
 export async function checkEngine(engine: Engine, timeoutMs: number, signal?: AbortSignal): Promise<number> {
   const t0 = Date.now();
@@ -129,23 +119,16 @@ export async function checkEngine(engine: Engine, timeoutMs: number, signal?: Ab
 }
 
 /**
- * Runs every guard; throws the first refusal. Host memory is only judged for a local engine
- * (a unix socket): a remote engine's memory is not this host's.
+ * The guards without a queue (no container cap, nothing declared that other acquires must count):
+ * the engine answers, and host memory stays above the floor. Host memory is only judged for a
+ * local engine (a unix socket): a remote engine's memory is not this host's. With a cap,
+ * admission.ts judges instead.
  */
-export async function checkGuards(engine: Engine, spec: ProjectSpec, settings: GuardSettings & { maxContainers: number }, signal?: AbortSignal): Promise<void> {
-  // The listing for the container cap goes out with the ping (one round trip on a busy engine,
-  // not two); an engine that does not answer the ping is reported as such, whatever the listing did.
-  const listing = settings.maxContainers > 0 ? engine.listContainers({ [LABEL.managed]: "true" }, { signal }) : undefined;
-  listing?.catch(() => undefined);
+export async function checkGuards(engine: Engine, spec: ProjectSpec, settings: GuardSettings, signal?: AbortSignal): Promise<void> {
   await checkEngine(engine, settings.engineTimeoutMs, signal);
   const available = engine.endpoint.startsWith("unix://") ? availableMemory() : undefined;
   if (available !== undefined) {
     const refusal = checkMemory(available, declaredMemory(spec), settings.minFreeMemoryBytes);
-    if (refusal) throw refusal;
-  }
-  if (listing) {
-    const running = (await listing).filter((c) => c.state === "running").length;
-    const refusal = checkContainerCap(running, containerCount(spec), settings.maxContainers);
     if (refusal) throw refusal;
   }
 }

@@ -1,6 +1,6 @@
 /** Resource guards and the parsers around cleanup: pure verdicts with the numbers in the message. */
 import { describe, expect, it } from "vitest";
-import { availableMemory, capFor, checkContainerCap, checkMemory, guardSettings } from "../../src/guards/resources.js";
+import { availableMemory, capFor, checkMemory, guardSettings } from "../../src/guards/resources.js";
 import { listeningInodes } from "../../src/guards/port-holder.js";
 import { parseAge } from "../../src/cli/commands/clean.js";
 import { reaperScript } from "../../src/cleanup/reaper.js";
@@ -15,14 +15,6 @@ describe("guards", () => {
     expect(e.message).toBe("not enough host memory: 5.0 GiB available, this environment declares 2.0 GiB of memory limits, and berth keeps 4.0 GiB free; short by 1.0 GiB");
     expect(e.hint).toContain("BERTH_MIN_FREE_MEMORY");
     expect(checkMemory(1 * GiB, 0, 0)).toBeNull();
-  });
-
-  it("container cap: counts what runs plus what this environment adds", () => {
-    expect(checkContainerCap(16, 4, 20)).toBeNull();
-    const e = checkContainerCap(18, 4, 20)!;
-    expect(e.message).toBe("too many berth containers: 18 are running on this engine and this environment adds 4, above the cap of 20");
-    expect(e.hint).toContain("BERTH_MAX_CONTAINERS");
-    expect(checkContainerCap(500, 4, 0)).toBeNull();
   });
 
   it("settings: 4 GiB free and a cap by the engine's CPUs by default, overridable, bad values named", () => {
