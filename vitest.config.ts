@@ -17,6 +17,8 @@ const heavy = [
   "test/integration/shared.test.ts",
   // Kills `up` with its reaper and `run`, leaves half-made environments for the sweep: alone.
   "test/integration/lifecycle-safety.test.ts",
+  // 40 berth processes through a cap of 9 on a private engine: minutes of the machine's CPU.
+  "test/integration/admission.test.ts",
 ];
 const engineTests = {
   globalSetup: ["test/integration/global-setup.ts"],

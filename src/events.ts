@@ -10,7 +10,14 @@ export type BerthEvent =
   | { type: "build"; project: string; service: string; image: string; phase: "begin" | "done"; at: number; elapsedMs?: number }
   | { type: "warning"; project: string; message: string; at: number }
   | { type: "rollback"; project: string; reason: string; at: number }
-  | { type: "removed"; project: string; kind: "container" | "network" | "volume"; name: string; at: number };
+  | { type: "removed"; project: string; kind: "container" | "network" | "volume"; name: string; at: number }
+  /**
+   * Admission control (docs/guards.md): "waiting" when the acquire must wait for capacity (again
+   * whenever what it waits on changes), "admitted" when its turn came after waiting. inUse/cap are
+   * berth containers on the engine; ahead: environments queued before this one; adds: containers
+   * this one adds; memoryLeftBytes: host memory above the floor not yet promised (local engines).
+   */
+  | { type: "admission"; project: string; phase: "waiting" | "admitted"; waitingFor?: "containers" | "memory"; inUse: number; cap: number; ahead: number; adds: number; memoryLeftBytes?: number; at: number; waitedMs: number };
 
 export type EventListener = (e: BerthEvent) => void;
 

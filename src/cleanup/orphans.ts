@@ -6,6 +6,7 @@
 import { hostname } from "node:os";
 import type { Engine, LabelFilter } from "../engine/engine.js";
 import type { Labels } from "../engine/types.js";
+import { isTicket } from "../guards/admission-decision.js";
 import { LABEL, LEASE_KIND, managedFilter } from "../labels.js";
 import { recordFilter } from "./settled-record.js";
 import { acquireLock } from "../locks/file-lock.js";
@@ -65,6 +66,8 @@ export async function findCleanable(engine: Engine, o: CleanOptions = {}): Promi
   const add = (kind: CleanItem["kind"], id: string, name: string, labels: Labels) => {
     const reason = cleanReason(labels, p);
     if (!reason || (kind === "volume" && !volumeGoes(labels, reason, o))) return;
+    // An admission ticket holds a live acquire's place in the queue: it goes only as an orphan.
+    if (kind === "volume" && isTicket(labels) && reason !== "owner-dead" && reason !== "expired") return;
     items.push({ kind, id, name, project: labels[LABEL.project]!, reason });
   };
   for (const c of containers) add("container", c.id, c.name, c.labels);

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { hostname, userInfo } from "node:os";
 import type { Owner } from "../labels.js";
 
-/** /proc/stat's btime has whole seconds and Node's time origin comes a little after exec. */
+/** /proc/stat's btime has whole seconds, so the kernel's start time can read up to 1 s early or late; some margin on top. */
 const START_TOLERANCE_MS = 3000;
 /** USER_HZ: fixed at 100 by the Linux ABI for /proc, whatever the kernel's internal HZ. */
 const TICKS_PER_SECOND = 100;
@@ -72,7 +72,11 @@ export function processLiveness(pid: number, startedMs: number): Liveness {
   const start = processStartMs(pid);
   if (start === null) return "dead";
   if (start === undefined) return signalZero(pid) ? "alive" : "dead"; // no /proc: best effort
-  return Number.isFinite(startedMs) && Math.abs(start - startedMs) > START_TOLERANCE_MS ? "dead" : "alive";
+  // Only a process that started after the owner recorded its start is another one (a recycled
+  // pid). The owner's record (Node's time origin) always comes after its exec, by however long the
+  // machine took to get Node going: over 3 s with 40 processes starting on 2 busy cores, so a
+  // bound on that side judged live owners dead and had their environments and queue places reaped.
+  return Number.isFinite(startedMs) && start - startedMs > START_TOLERANCE_MS ? "dead" : "alive";
 }
 
 /** Whether an owner is alive, as far as this host can know: owners on other hosts are "unknown". */

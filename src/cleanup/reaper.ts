@@ -48,6 +48,10 @@ export interface ReaperLease {
  */
 const outstanding = new Map<string, { dir: string; key: string; count: number }>();
 let exitHookInstalled = false;
+/** Reapers this process spawned, by reaper: until one has claimed its pid file, it is not asked to start again. */
+const spawning = new Map<string, { pid: number; started: number; at: number }>();
+/** A reaper claims its pid file within a second of starting, even on a loaded machine; after this, start another. */
+const STARTING_GRACE_MS = 10_000;
 
 function track(dir: string, key: string): () => void {
   const id = `${dir}/${key}`;
@@ -120,6 +124,12 @@ export function ensureReaper(o: EnsureReaperOptions): ReaperLease {
   const settle = () => pending && removeQuietly(pending);
   const done = track(dir, key);
   if (touchLiveReaper(pidFile(dir, key))) return { spawned: false, settle, done };
+  // One this process started a moment ago has not claimed its pid file yet: it will (admission
+  // and acquire each ask, within milliseconds; a second node start would cost CPU for nothing).
+  const starting = spawning.get(`${dir}/${key}`);
+  if (starting !== undefined && processLiveness(starting.pid, starting.started) === "alive" && Date.now() - starting.at < STARTING_GRACE_MS) {
+    return { spawned: false, settle, done };
+  }
 
   const script = reaperScript();
   if (!script) {
@@ -142,6 +152,7 @@ export function ensureReaper(o: EnsureReaperOptions): ReaperLease {
       env: childEnv,
     });
     child.unref();
+    if (child.pid) spawning.set(`${dir}/${key}`, { pid: child.pid, started: Date.now(), at: Date.now() });
     // Background work: its start-up (loading Node and the Engine API client) must not take CPU from
     // the acquire it protects, which is starting containers at that moment.
     if (child.pid) {

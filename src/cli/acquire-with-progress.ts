@@ -14,6 +14,8 @@ export interface AcquireCliOptions {
   scale?: Record<string, number>;
   build?: boolean;
   forceRecreate?: boolean;
+  /** false (`--no-wait`): refuse at once when the engine has no capacity, instead of waiting in its queue. */
+  waitForCapacity?: boolean;
   /** Where NDJSON events go under --json. */
   jsonOut?: (line: string) => void;
 }
@@ -41,6 +43,7 @@ export async function acquireWithProgress(ctx: CliContext, g: GlobalOptions, o: 
       scale: o.scale,
       forceRecreate: o.forceRecreate,
       build: o.build,
+      waitForCapacity: o.waitForCapacity,
       engine,
       signal: ctx.signal,
       onEvent: reporter.onEvent,

@@ -16,7 +16,8 @@ import { createResolvingConflicts } from "../cleanup/conflicts.js";
 import { reapOrphans } from "../cleanup/orphans.js";
 import { currentOwner } from "../cleanup/process-liveness.js";
 import { ensureReaper, sweepStaleReaperFiles } from "../cleanup/reaper.js";
-import { checkGuards, guardSettings, type GuardSettings } from "../guards/resources.js";
+import { openAdmission } from "../guards/admission.js";
+import type { GuardSettings } from "../guards/resources.js";
 import { acquireLock } from "../locks/file-lock.js";
 import { parseDuration } from "../compose/duration.js";
 import { containerRequest, hashOf, serviceConfigHash } from "../plan/container-request.js";
@@ -63,6 +64,8 @@ export interface AcquireOptions extends Partial<Omit<LoadOptions, "env">> {
   ttlMs?: number;
   /** Resource guards checked before anything is created (defaults: BERTH_MIN_FREE_MEMORY, BERTH_MAX_CONTAINERS); false skips them. */
   guards?: Partial<GuardSettings> | false;
+  /** Beyond the container cap or the memory floor, wait for capacity in the engine's queue (default) or refuse at once (false; `--no-wait`). */
+  waitForCapacity?: boolean;
   engine?: Engine;
   signal?: AbortSignal;
   onEvent?: EventListener;
@@ -119,12 +122,12 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
   // A shared environment outlives whichever user created it: its leases decide when it goes.
   const lifetime = shared ? "detached" : (options.lifetime ?? "process");
   const ttl = ttlFrom(env, lifetime, options.ttlMs);
-  // Orphans of dead owners go first (they may hold names, ports, memory); then the guards.
-  const safety = (async () => {
-    await reapOrphans(engine, { signal });
-    sweepStaleReaperFiles(env);
-    if (options.guards !== false) await checkGuards(engine, loaded, guardSettings(env, options.guards || {}), signal);
-  })();
+  // Admission control (src/guards/admission.ts): the guards, and a turn in the engine's queue when
+  // capacity is short. Disposed when acquire ends, however it ends: its ticket goes then.
+  await using admission = openAdmission({ engine, spec: loaded, project, env, guards: options.guards, wait: options.waitForCapacity, scale: options.scale, deadline, emit, signal });
+  // Orphans of dead owners are reaped meanwhile (they may hold names, ports, memory, capacity),
+  // then the reaper files such owners left.
+  const safety = Promise.all([reapOrphans(engine, { signal }).then(() => sweepStaleReaperFiles(env)), admission.admit()]);
   safety.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
   const spec = await prepareSpec({ spec: loaded, project, strategy: parseStrategy(options.ports ?? env.BERTH_PORTS, kind), build: options.build, scale: options.scale, env, engine, emit, signal });
 

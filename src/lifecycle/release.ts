@@ -3,11 +3,14 @@
  * anonymous volumes), then networks, then — only when asked — the named volumes berth created.
  */
 import type { Engine } from "../engine/engine.js";
-import type { ContainerSummary } from "../engine/types.js";
+import type { ContainerSummary, Labels } from "../engine/types.js";
 import type { EventListener } from "../events.js";
 import { BerthError, isBerthError } from "../errors.js";
 import { LABEL, managedFilter } from "../labels.js";
 import { isAnonymousVolume } from "../plan/reconcile.js";
+import { currentOwner } from "../cleanup/process-liveness.js";
+import { isTicket } from "../guards/admission-decision.js";
+import { staleReason } from "../guards/admission-ticket.js";
 
 export interface ReleaseOptions {
   /** Also remove the named volumes berth created for the project (`down -v`). */
@@ -75,15 +78,17 @@ async function removeNetwork(engine: Engine, id: string, signal?: AbortSignal): 
 export async function releaseProject(engine: Engine, project: string, o: ReleaseOptions = {}): Promise<ReleaseResult> {
   const filter = managedFilter(project);
   const emit = (kind: "container" | "network" | "volume", name: string) => o.onEvent?.({ type: "removed", project, kind, name, at: Date.now() });
-  const [containers, networks, leases, records, named] = await Promise.all([
+  const [containers, networks, bookkeeping, named] = await Promise.all([
     engine.listContainers(filter, { signal: o.signal }),
     engine.listNetworks(filter, { signal: o.signal }),
-    // Leases of a shared environment are bookkeeping, not data: they go with it (every kind: process and pinned).
-    engine.listVolumes({ ...filter, [LABEL.lease]: true }, { signal: o.signal }),
-    // So is the record that its acquire completed (settled-record.ts).
-    engine.listVolumes({ ...filter, [LABEL.record]: true }, { signal: o.signal }),
+    // Bookkeeping, not data, goes with the environment: the leases of a shared environment (every
+    // kind: process and pinned), the record that its acquire completed (settled-record.ts), and an
+    // admission ticket of this process or of a dead owner (one its acquire could not remove).
+    // One listing, split below.
+    engine.listVolumes(filter, { signal: o.signal }).then((vs) => vs.filter((v) => v.labels[LABEL.lease] || v.labels[LABEL.record] || leftoverTicket(v.labels))),
     o.volumes ? engine.listVolumes({ ...filter, [LABEL.volume]: true }, { signal: o.signal }) : [],
   ]);
+  const records = bookkeeping.filter((v) => v.labels[LABEL.record]);
   const result = { project, containers: containers.map((c) => c.name).sort(), networks: networks.map((n) => n.name).sort(), volumes: [] as string[] };
   if (o.ifExists && containers.length === 0 && networks.length === 0 && named.length === 0 && records.length === 0) return result;
   // Networks only once every container is gone. Removing them as soon as the containers were
@@ -99,9 +104,17 @@ export async function releaseProject(engine: Engine, project: string, o: Release
   await Promise.all(networks.map(async (n) => { await removeNetwork(engine, n.id, o.signal); emit("network", n.name); }));
   // Volumes only now: one still mounted by a container cannot be removed.
   await Promise.all([
-    ...[...leases, ...records].map((v) => engine.removeVolume(v.name, { signal: o.signal })),
+    ...bookkeeping.map((v) => engine.removeVolume(v.name, { signal: o.signal })),
     ...named.map(async (v) => { await engine.removeVolume(v.name, { signal: o.signal }); result.volumes.push(v.name); emit("volume", v.name); }),
   ]);
   result.volumes.sort();
   return result;
+}
+
+/** A ticket (src/guards/admission-ticket.ts) nobody will remove before it expires: this process's own, or a dead owner's. */
+function leftoverTicket(labels: Labels): boolean {
+  if (!isTicket(labels)) return false;
+  const me = currentOwner();
+  const mine = labels[LABEL.ownerHost] === me.host && labels[LABEL.ownerPid] === String(me.pid) && labels[LABEL.ownerStarted] === String(me.started);
+  return mine || staleReason(labels, Date.now()) !== null;
 }

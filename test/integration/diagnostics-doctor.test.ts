@@ -24,7 +24,7 @@ describe("berth doctor", () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const checks = (JSON.parse(r.stdout) as { checks: Check[] }).checks;
     const byName = Object.fromEntries(checks.map((c) => [c.name, c]));
-    expect(Object.keys(byName).sort()).toEqual(["berth containers", "berth port range", "cgroups", "disk", "engine", "engine address pools", "locks", "memory", "orphans", "port range", "stale networks", "storage driver", "subnet pool"]);
+    expect(Object.keys(byName).sort()).toEqual(["admission queue", "berth containers", "berth port range", "cgroups", "disk", "engine", "engine address pools", "locks", "memory", "orphans", "port range", "stale networks", "storage driver", "subnet pool"]);
     expect(byName.engine!.status).toBe("PASS");
     expect(byName.engine!.detail).toMatch(/^Docker \d+\.\d+\S* at unix:\/\/\S+, API 1\.\d+ \(berth speaks 1\.\d+\)/);
     expect(byName["storage driver"]!.detail).toMatch(/^[a-z0-9-]+/);

@@ -3,25 +3,11 @@
  * second-engine.ts): berth reports what is really there afterwards — the service with a restart
  * policy came back, the other one is stopped — and release still removes everything.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Engine } from "../../src/engine/engine.js";
+import { describe, expect, it } from "vitest";
 import { BerthError } from "../../src/errors.js";
 import { acquire, listEnvironments } from "../../src/index.js";
 import { berth, lastJson, resourcesOf, stack, uniqueName } from "./helpers.js";
-import { SecondEngine } from "./second-engine.js";
-
-/** A private engine for the scenarios of one describe block, removed after it. */
-function useSecondEngine(): { second: SecondEngine; e: Engine } {
-  const bed = {} as { second: SecondEngine; e: Engine };
-  beforeAll(async () => {
-    bed.second = await SecondEngine.start(["berth-fixtures/busybox:1"]);
-    bed.e = await bed.second.engine();
-  });
-  afterAll(async () => {
-    await bed.second?.destroy();
-  });
-  return bed;
-}
+import { useSecondEngine } from "./second-engine.js";
 
 describe("engine restart while an environment is up", () => {
   const bed = useSecondEngine();

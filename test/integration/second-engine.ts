@@ -10,6 +10,7 @@
  * Its published ports live on the namespace's loopback, so scenarios here use none.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { afterAll, beforeAll } from "vitest";
 import { closeSync, mkdirSync, openSync, rmSync } from "node:fs";
 import { connectEngine } from "../../src/engine/connect.js";
 import type { Engine } from "../../src/engine/engine.js";
@@ -107,4 +108,17 @@ export class SecondEngine {
       rmSync(this.execRoot, { recursive: true, force: true });
     }
   }
+}
+
+/** A private engine (with the busybox fixture image) for the scenarios of one describe block, removed after it. */
+export function useSecondEngine(): { second: SecondEngine; e: Engine } {
+  const bed = {} as { second: SecondEngine; e: Engine };
+  beforeAll(async () => {
+    bed.second = await SecondEngine.start(["berth-fixtures/busybox:1"]);
+    bed.e = await bed.second.engine();
+  });
+  afterAll(async () => {
+    await bed.second?.destroy();
+  });
+  return bed;
 }

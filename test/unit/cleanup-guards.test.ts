@@ -1,6 +1,6 @@
 /** Resource guards and the parsers around cleanup: pure verdicts with the numbers in the message. */
 import { describe, expect, it } from "vitest";
-import { availableMemory, checkContainerCap, checkMemory, guardSettings } from "../../src/guards/resources.js";
+import { availableMemory, capFor, checkMemory, guardSettings } from "../../src/guards/resources.js";
 import { listeningInodes } from "../../src/guards/port-holder.js";
 import { parseAge } from "../../src/cli/commands/clean.js";
 import { reaperScript } from "../../src/cleanup/reaper.js";
@@ -17,16 +17,14 @@ describe("guards", () => {
     expect(checkMemory(1 * GiB, 0, 0)).toBeNull();
   });
 
-  it("container cap: counts what runs plus what this environment adds", () => {
-    expect(checkContainerCap(16, 4, 20)).toBeNull();
-    const e = checkContainerCap(18, 4, 20)!;
-    expect(e.message).toBe("too many berth containers: 18 are running on this engine and this environment adds 4, above the cap of 20");
-    expect(e.hint).toContain("BERTH_MAX_CONTAINERS");
-    expect(checkContainerCap(500, 4, 0)).toBeNull();
-  });
-
-  it("settings: defaults of the seeds (4 GiB free, 20 containers), overridable, bad values named", () => {
-    expect(guardSettings({})).toMatchObject({ minFreeMemoryBytes: 4 * GiB, maxContainers: 20 });
+  it("settings: 4 GiB free and a cap by the engine's CPUs by default, overridable, bad values named", () => {
+    expect(guardSettings({})).toMatchObject({ minFreeMemoryBytes: 4 * GiB, maxContainers: "auto" });
+    // 2 cores: 48, so 10 environments of 4 services (40) start without waiting; 0 disables.
+    expect(capFor("auto", 2)).toBe(48);
+    expect(capFor("auto", 1)).toBe(24);
+    expect(capFor("auto", undefined)).toBe(48);
+    expect(capFor(9, 16)).toBe(9);
+    expect(capFor(0, 16)).toBe(0);
     expect(guardSettings({ BERTH_MIN_FREE_MEMORY: "2GiB", BERTH_MAX_CONTAINERS: "5" })).toMatchObject({ minFreeMemoryBytes: 2 * GiB, maxContainers: 5 });
     expect(guardSettings({ BERTH_MIN_FREE_MEMORY: "512m" }).minFreeMemoryBytes).toBe(512 * 1024 ** 2);
     expect(() => guardSettings({ BERTH_MIN_FREE_MEMORY: "lots" })).toThrow(/BERTH_MIN_FREE_MEMORY=lots is not a size/);

@@ -17,6 +17,7 @@ import { summaryTable } from "../render.js";
 interface RunOptions {
   envPrefix?: string;
   keep?: boolean;
+  wait?: boolean;
 }
 
 /** How long CMD gets to exit after berth forwards an interrupt, before it is killed. */
@@ -29,6 +30,7 @@ export function registerRun(program: Command, ctx: CliContext, globals: () => Gl
     .argument("<command...>", "the command and its arguments (put them after --)")
     .option("--env-prefix <prefix>", "prefix for the injected service variables, e.g. TEST_ → TEST_POSTGRES_PORT")
     .option("--keep", "do not release the environment afterwards (prints how to remove it)")
+    .option("--no-wait", "refuse at once when the engine is at berth's container cap or memory floor, instead of waiting for capacity")
     .addHelpText(
       "after",
       "\nInjected variables: BERTH_PROJECT, and per service <SERVICE>_HOST, <SERVICE>_PORT (first published\n" +
@@ -42,7 +44,7 @@ export function registerRun(program: Command, ctx: CliContext, globals: () => Gl
     )
     .action(async (command: string[], o: RunOptions) => {
       const g = globals();
-      const { env, reporter } = await acquireWithProgress(ctx, g, { lifetime: "process", jsonOut: ctx.err });
+      const { env, reporter } = await acquireWithProgress(ctx, g, { lifetime: "process", jsonOut: ctx.err, waitForCapacity: o.wait });
       try {
         const vars = env.connectionVariables({ prefix: o.envPrefix });
         if (g.json) ctx.err(JSON.stringify({ type: "acquired", environment: env.toJSON(), variables: vars }));

@@ -14,6 +14,7 @@ interface UpOptions extends PlatformOptions {
   scale?: string[];
   build?: boolean;
   forceRecreate?: boolean;
+  wait?: boolean;
 }
 
 /** `--scale api=3` (repeatable) → { api: 3 }. */
@@ -39,6 +40,7 @@ export function registerUp(program: Command, ctx: CliContext, globals: () => Glo
     .option("--scale <service=n>", "run n replicas of a service (repeatable); with -p of a running environment, scales it", (v: string, prev: string[] = []) => [...prev, v])
     .option("--build", "rebuild the images of build: sections even when they exist")
     .option("--force-recreate", "with -p of a running environment: also recreate changed containers that hold data (their named and anonymous volumes are kept)")
+    .option("--no-wait", "refuse at once when the engine is at berth's container cap or memory floor, instead of waiting for capacity")
     .addHelpText(
       "after",
       "\nProgress: a live per-service view on a terminal, one timestamped line per transition otherwise,\n" +
@@ -66,6 +68,7 @@ export function registerUp(program: Command, ctx: CliContext, globals: () => Glo
         scale: parseScale(o.scale),
         build: o.build,
         forceRecreate: o.forceRecreate,
+        waitForCapacity: o.wait,
       });
       const data = env.toJSON();
       if (g.json) return ctx.out(JSON.stringify({ type: "result", ok: true, elapsedMs, environment: data }));

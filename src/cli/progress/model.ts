@@ -33,6 +33,8 @@ export const PHASE_TEXT: Record<Phase, string> = {
 export class ProgressModel {
   readonly services = new Map<string, ServiceProgress>();
   project = "";
+  /** While the acquire waits for capacity: what it waits for (shown in the live view's header). */
+  admission: string | undefined;
 
   constructor(services: { name: string; dependsOn: string[] }[], readonly startedAt: number) {
     for (const s of [...services].sort((a, b) => a.name.localeCompare(b.name))) {
@@ -43,6 +45,7 @@ export class ProgressModel {
   /** Applies an event; returns the service whose phase changed, if any. */
   apply(e: BerthEvent): ServiceProgress | null {
     if ("project" in e) this.project = e.project;
+    if (e.type === "admission") this.admission = e.phase === "waiting" ? admissionText(e) : undefined;
     if (e.type === "ready") {
       const s = this.get(e.service);
       s.readyContainers++;
@@ -84,6 +87,19 @@ export class ProgressModel {
     s.detail = detail;
     return s;
   }
+}
+
+type AdmissionEvent = Extract<BerthEvent, { type: "admission" }>;
+
+/** "waiting for capacity: 18/20 berth containers in use, 2 environments ahead"; "admitted after 12.3s". */
+export function admissionText(e: AdmissionEvent): string {
+  if (e.phase === "admitted") return `admitted after waiting ${formatElapsed(e.waitedMs)} (${e.inUse}/${e.cap} berth containers in use)`;
+  const ahead = e.ahead === 0 ? "next in line" : `${e.ahead} environment${e.ahead === 1 ? "" : "s"} ahead`;
+  if (e.waitingFor === "memory") {
+    const left = e.memoryLeftBytes ?? 0;
+    return `waiting for host memory: ${left > 0 ? `${(left / 1024 ** 3).toFixed(1)} GiB` : "none"} left above the floor, ${ahead}`;
+  }
+  return `waiting for capacity: ${e.inUse}/${e.cap} berth containers in use, ${ahead}`;
 }
 
 /** "1.2s", "45.0s", "2m05s". */

@@ -1,6 +1,6 @@
 /** Without a terminal (CI, logs): one plain timestamped line per transition. */
 import type { BerthEvent } from "../../events.js";
-import { formatElapsed, PHASE_TEXT, type ProgressModel, type ServiceProgress } from "./model.js";
+import { admissionText, formatElapsed, PHASE_TEXT, type ProgressModel, type ServiceProgress } from "./model.js";
 
 function stamp(at: number, t0: number): string {
   return `${new Date(at).toISOString().slice(11, 23)} +${formatElapsed(at - t0)}`;
@@ -29,6 +29,8 @@ export function otherLine(e: BerthEvent, t0: number): string | null {
       return `${t} rolling back ${e.project}: ${e.reason}`;
     case "removed":
       return `${t} removed ${e.kind} ${e.name}`;
+    case "admission":
+      return `${t} ${admissionText(e)}`;
     case "step":
       return e.phase === "failed" && !e.service ? `${t} ${e.kind} ${e.target} failed: ${e.error}` : null;
     default:

@@ -56,8 +56,9 @@ export class TtyView {
     const c = this.o.colors;
     const services = [...this.model.services.values()];
     const width = Math.max(...services.map((s) => s.name.length), 7);
-    const header = `${c.bold(this.model.project || "environment")} ${c.dim(formatElapsed(this.now() - this.model.startedAt))}`;
-    return [header, ...services.map((s) => this.clip(this.line(s, width, final)))];
+    const waiting = this.model.admission && !final ? `  ${c.yellow(this.model.admission)}` : "";
+    const header = `${c.bold(this.model.project || "environment")} ${c.dim(formatElapsed(this.now() - this.model.startedAt))}${waiting}`;
+    return [this.clip(header), ...services.map((s) => this.clip(this.line(s, width, final)))];
   }
 
   private line(s: ServiceProgress, width: number, final: boolean): string {

@@ -2,8 +2,8 @@
 import type { ProjectSpec } from "../../compose/model.js";
 import { findCleanable } from "../../cleanup/orphans.js";
 import type { Engine } from "../../engine/engine.js";
+import { queueReport } from "../../guards/admission-report.js";
 import { guardSettings } from "../../guards/resources.js";
-import { LABEL } from "../../labels.js";
 import { builtImageName } from "../../lifecycle/build.js";
 import { fail, pass, warn, type DoctorCheck } from "./check.js";
 
@@ -65,13 +65,21 @@ export async function orphanCheck(engine: Engine, signal?: AbortSignal): Promise
   );
 }
 
-export async function containerCapCheck(engine: Engine, env: Record<string, string | undefined>, signal?: AbortSignal): Promise<DoctorCheck> {
-  const max = guardSettings(env).maxContainers;
-  const running = (await engine.listContainers({ [LABEL.managed]: "true" }, { signal })).filter((c) => c.state === "running").length;
-  if (max === 0) return pass("berth containers", `${running} running; no cap (BERTH_MAX_CONTAINERS=0)`);
-  const detail = `${running} of at most ${max} running (BERTH_MAX_CONTAINERS)`;
+/** The container cap and the admission queue (docs/guards.md): containers in use against the cap, and who waits. */
+export async function containerCapCheck(engine: Engine, env: Record<string, string | undefined>, signal?: AbortSignal): Promise<DoctorCheck[]> {
+  const setting = guardSettings(env).maxContainers;
+  const q = await queueReport(engine, env, signal);
   const fix = "Release environments you no longer need (`berth status`, `berth down <project>`), or raise BERTH_MAX_CONTAINERS.";
-  if (running >= max) return fail("berth containers", `${detail}: \`berth up\` will refuse`, fix);
-  if (running >= max * 0.8) return warn("berth containers", `${detail}: close to the cap`, fix);
-  return pass("berth containers", detail);
+  const waiting = q.tickets.filter((t) => !t.admitted);
+  const admitted = q.tickets.length - waiting.length;
+  const list = q.tickets.slice(0, 8).map((t) => `${t.project} (${t.containers} containers, ${t.admitted ? "admitted" : `waiting #${t.position}`})`).join(", ");
+  const queue = q.tickets.length === 0
+    ? pass("admission queue", "empty: no acquire is waiting for capacity")
+    : (waiting.length ? warn : pass)("admission queue", `${admitted} admitted, ${waiting.length} waiting: ${list}${q.tickets.length > 8 ? ", …" : ""}`, fix);
+  if (setting === 0) return [pass("berth containers", `${q.containers} on the engine; no cap (BERTH_MAX_CONTAINERS=0)`), queue];
+  const source = setting === "auto" ? "the default cap for this engine's CPUs; BERTH_MAX_CONTAINERS sets another" : "BERTH_MAX_CONTAINERS";
+  const detail = `${q.inUse} of at most ${q.cap} in use (${source})`;
+  if (q.inUse >= q.cap) return [warn("berth containers", `${detail}: new environments wait for capacity (\`--no-wait\` refuses)`, fix), queue];
+  if (q.inUse >= q.cap * 0.8) return [warn("berth containers", `${detail}: close to the cap`, fix), queue];
+  return [pass("berth containers", detail), queue];
 }
