@@ -80,6 +80,7 @@ export const RawBuild = z.union([
     cache_from: listOfStrings.optional(),
     cache_to: listOfStrings.optional(),
     no_cache: boolish.optional(),
+    no_cache_filter: stringOrList.optional(),
     additional_contexts: listOrDict.optional(),
     network: str.optional(),
     pull: boolish.optional(),
