@@ -124,7 +124,8 @@ function projectName(raw: string | undefined, fromFile: boolean, session: LoadSe
   return raw;
 }
 
-export { renderConfig } from "./render.js";
+export { renderConfig, serviceHashes, type RenderOptions } from "./render.js";
+export { projectToCompose } from "./to-compose.js";
 export type {
   BuildSpec,
   DependencySpec,

@@ -1,10 +1,10 @@
 /** Shared by the conformance tests: temporary projects, a comparable model, a printed summary. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "vitest";
 import { isBerthError } from "../../../src/errors.js";
-import type { ProjectSpec } from "../../../src/compose/index.js";
+import { loadProject, type ProjectSpec } from "../../../src/compose/index.js";
 
 const made: string[] = [];
 afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -46,4 +46,18 @@ export function conformanceSummary(table: string) {
       console.log(`conformance: ${table}: ${results.size} cases, ${agreed} agree${differ.length ? `; differ: ${differ.join(", ")}` : ""}`);
     },
   };
+}
+
+/** Loads a corpus case (test/fixtures/compose/<case>) with the options of its case.json. */
+export function loadCase(dir: string): Promise<ProjectSpec> {
+  const optsFile = join(dir, "case.json");
+  const opts: { files?: string[]; env?: Record<string, string>; envFiles?: string[]; profiles?: string[]; projectName?: string; cwd?: string } = existsSync(optsFile) ? JSON.parse(readFileSync(optsFile, "utf8")) : {};
+  return loadProject({
+    cwd: opts.cwd ? join(dir, opts.cwd) : dir,
+    env: { HOME: "/home/tester", ...opts.env },
+    ...(opts.files ? { files: opts.files } : {}),
+    ...(opts.envFiles ? { envFiles: opts.envFiles } : {}),
+    ...(opts.profiles ? { profiles: opts.profiles } : {}),
+    ...(opts.projectName ? { projectName: opts.projectName } : {}),
+  });
 }
