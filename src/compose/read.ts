@@ -39,7 +39,9 @@ interface Walk {
  */
 export function readYaml(text: string, file: string, origins: Origins, problems: Problems): Raw[] | undefined {
   const lines = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
+  // Duplicate keys are found in mapToValue: the parser's own check compares every pair of keys
+  // of a mapping, which took seconds for a file of thousands of services.
+  const parsed = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, strict: true });
   const docs = Array.isArray(parsed) ? parsed : [];
   const posOf = (offset: number): Loc => {
     const p = lines.linePos(offset);
@@ -156,6 +158,10 @@ function mapToValue(w: Walk, items: unknown[], at: Loc, depth: number): Raw {
     const key = keyToString(w, keyNode);
     if (key === undefined) continue;
     const keyLoc = loc(w, keyNode, at);
+    if (info.entries.has(key) || info.resets?.has(key)) {
+      w.problems.at(keyLoc, undefined, "YAML syntax error: Map keys must be unique", yamlHint("DUPLICATE_KEY"));
+      continue;
+    }
     const tag = valueNode?.tag;
     if (tag === "!reset") {
       (info.resets ??= new Set()).add(key);

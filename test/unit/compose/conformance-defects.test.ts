@@ -98,6 +98,10 @@ describe("messages", () => {
     const p = problems(await load({ "compose.yaml": "services:\n  app:\n    image: a\n    develop:\n      watch:\n        - path: ./src\n" }));
     expect(p).toEqual(['services.app.develop.watch[0].action: missing required key "action"']);
   });
+  it("a duplicate key is still reported (berth checks it itself now, in linear time)", async () => {
+    const p = problems(await load({ "compose.yaml": "services:\n  app:\n    image: a\n    image: b\n" }));
+    expect(p).toEqual([": YAML syntax error: Map keys must be unique"]);
+  });
   it("20,000 levels of nesting give a clear error", async () => {
     const p = problems(await load({ "compose.yaml": `services:\n  app:\n    image: a\n    x-deep: ${"[".repeat(20_000)}${"]".repeat(20_000)}\n` }));
     expect(p).toEqual([expect.stringMatching(/nests too deeply|nests deeper than/)]);
