@@ -15,7 +15,8 @@
  *   then for the merged project:
  *   7. normalize   (normalize*.ts)  every short syntax → the model's long form; env_file read
  *   8. check       (semantic.ts)    depends_on targets, cycles, port clashes, undeclared refs
- *   9. profiles    (profiles.ts)    keep the services the active profiles enable (+ their deps)
+ *   9. profiles    (profiles.ts)    keep the services the active profiles enable; a required
+ *                                   dependency on a disabled service is a problem
  * Problems from every phase are collected and thrown together as one COMPOSE_INVALID error,
  * each with file, line, column and field path. Nothing here reads process.env or argv.
  */
@@ -27,7 +28,7 @@ import { loadEnvFiles } from "./dotenv.js";
 import type { ProjectSpec, ServiceSpec } from "./model.js";
 import { normalizeProject } from "./normalize.js";
 import { displayPath } from "./problems.js";
-import { enabledServices, parseProfiles } from "./profiles.js";
+import { applyProfiles, parseProfiles } from "./profiles.js";
 import { checkProject } from "./semantic.js";
 import { LoadSession } from "./session.js";
 
@@ -88,15 +89,17 @@ export async function loadProject(options: LoadOptions): Promise<ProjectSpec> {
   };
   const project = normalizeProject(ctx, merged!, { name, files, profiles });
   checkProject(project, root, session.origins, problems);
+  const active = applyProfiles(project.services, profiles);
+  for (const d of active.problems) {
+    const shown = profiles.length > 0 ? profiles.join(", ") : "none";
+    problems.atPath(session.origins, root, ["services", d.service, "depends_on", d.dependency], `service "${d.service}" depends on "${d.dependency}", which is disabled: its profiles (${d.profiles.join(", ")}) are not active (active: ${shown})`, `activate one with --profile ${d.profiles[0] ?? ""}, or mark the dependency required: false`);
+  }
   problems.throwIfAny(cwd);
 
   for (const [variable, file] of session.unset) {
     options.onWarning?.({ file: displayPath(file, cwd), message: `variable ${variable} is not set; using an empty string`, hint: `set ${variable} or give a default: \${${variable}:-value}` });
   }
-  const enabled = enabledServices(project.services, profiles);
-  const services: Record<string, ServiceSpec> = {};
-  for (const [n, s] of Object.entries(project.services)) if (enabled.has(n)) services[n] = s;
-  return sortDeep({ ...project, services }) as ProjectSpec;
+  return sortDeep({ ...project, services: active.services }) as ProjectSpec;
 }
 
 /** Deterministic output: every mapping's keys in order (sequences keep theirs; it is meaningful). */
@@ -121,7 +124,8 @@ function projectName(raw: string | undefined, fromFile: boolean, session: LoadSe
   return raw;
 }
 
-export { renderConfig } from "./render.js";
+export { renderConfig, serviceHashes, type RenderOptions } from "./render.js";
+export { projectToCompose } from "./to-compose.js";
 export type {
   BuildSpec,
   DependencySpec,

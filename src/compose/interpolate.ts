@@ -2,7 +2,9 @@
  * Phase 2, interpolate: `${VAR}` substitution in every string value of a raw document, with
  * Compose's syntax: `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?message}`,
  * `${VAR?message}`, `${VAR:+alt}`, `${VAR+alt}`, `$$` for a literal `$`, and nested templates
- * inside defaults. It runs on each file before validation, as in compose-go, so that a value
+ * inside defaults. As in compose-go (template.go): a `$` that starts no variable (`a $ b`,
+ * `^re$`, `$1`) stays as written, and the `}` that closes `${` is found by counting every
+ * brace, so a default may hold braces (`${JSON:-{"a":1}}`). It runs on each file before validation, as in compose-go, so that a value
  * such as `"${PORT:-8080}:80"` is checked after substitution, and so errors point at the
  * string that contained the template. Keys are not interpolated.
  */
@@ -34,6 +36,7 @@ export interface Interpolated {
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
+const OPERATOR_AFTER_NAME = /^[A-Za-z_][A-Za-z0-9_]*:?[-+?]/;
 
 export function interpolateString(input: string, lookup: Lookup): Interpolated {
   const state = { secret: false, sensitive: false, unset: [] as string[] };
@@ -65,37 +68,43 @@ function expand(s: string, lookup: Lookup, st: State): string {
       continue;
     }
     if (next === "{") {
-      const end = findClose(s, i + 2);
+      const end = findClose(s, i + 1);
       if (end < 0) throw invalid(s);
       out += braced(s.slice(i + 2, end), s, lookup, st);
       i = end + 1;
       continue;
     }
     const m = NAME.exec(s.slice(i + 1));
-    if (!m) throw invalid(s);
+    if (!m) {
+      out += "$";
+      i++;
+      continue;
+    }
     out += resolve(m[0], lookup, st);
     i += 1 + m[0].length;
   }
   return out;
 }
 
-/** Index of the `}` closing a `${` whose body starts at `from`, honouring nested `${…}`. */
-function findClose(s: string, from: number): number {
-  let depth = 1;
-  for (let i = from; i < s.length; i++) {
-    if (s[i] === "$" && s[i + 1] === "$") {
-      i++;
-      continue;
-    }
-    if (s[i] === "$" && s[i + 1] === "{") {
-      depth++;
-      i++;
-    } else if (s[i] === "}") {
+/**
+ * Index of the `}` closing the `{` at `open`: every `{` opens (and, as in compose-go, the
+ * character after it is skipped), every `}` closes. Without a balanced close, compose-go's
+ * greedy pattern takes the last `}` of the string when an operator follows the name.
+ */
+function findClose(s: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < s.length; i++) {
+    if (s[i] === "}") {
       depth--;
       if (depth === 0) return i;
     }
+    if (s[i] === "{") {
+      depth++;
+      i++;
+    }
   }
-  return -1;
+  const last = s.lastIndexOf("}");
+  return last > open && OPERATOR_AFTER_NAME.test(s.slice(open + 1, last)) ? last : -1;
 }
 
 function braced(body: string, whole: string, lookup: Lookup, st: State): string {

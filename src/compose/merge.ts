@@ -6,13 +6,16 @@
  *  - key/value fields (`environment`, `labels`, `build.args`, `sysctls`, `extra_hosts`, …) may be
  *    written as lists or maps; both sides become maps and merge by key;
  *  - `depends_on` and service `networks` lists become maps and merge by name;
+ *  - `extra_hosts` stay a list (a host may map to several addresses): the later file's entries
+ *    are appended unless the same entry is already there;
  *  - `logging` merges options only when the driver is unchanged;
- *  - other sequences append; `ports` drop exact duplicates, `volumes` are unique by container
- *    path, `secrets`/`configs` by target, plain string lists by value;
+ *  - `networks.*.ipam.config` entries merge by subnet (compose-go's algorithm, quirks included);
+ *  - other sequences append, then the uniqueness rules of unique.ts apply;
  *  - `!override` replaces instead of merging, `!reset` removes what earlier files set.
  * Inputs are never modified; source positions are carried over to the merged objects.
  */
 import type { Origins, Path } from "./origins.js";
+import { indexerFor, uniqueList } from "./unique.js";
 
 type Dict = Record<string, unknown>;
 
@@ -22,11 +25,9 @@ const KEY_VALUE = [
   "services.*.labels",
   "services.*.annotations",
   "services.*.sysctls",
-  "services.*.extra_hosts",
   "services.*.build.args",
   "services.*.build.labels",
   "services.*.build.additional_contexts",
-  "services.*.build.extra_hosts",
   "services.*.deploy.labels",
   "services.*.volumes.*.volume.labels",
   "networks.*.labels",
@@ -34,7 +35,8 @@ const KEY_VALUE = [
   "secrets.*.labels",
   "configs.*.labels",
 ];
-const STRING_OR_LIST = ["services.*.dns", "services.*.dns_search", "services.*.tmpfs", "services.*.env_file", "services.*.label_file"];
+const STRING_OR_LIST = ["services.*.dns", "services.*.dns_opt", "services.*.dns_search", "services.*.tmpfs", "services.*.env_file", "services.*.label_file"];
+const EXTRA_HOSTS = ["services.*.extra_hosts", "services.*.build.extra_hosts"];
 
 function matches(path: Path, pattern: string): boolean {
   const parts = pattern.split(".");
@@ -55,9 +57,11 @@ export class Merger {
     if (over === undefined) return base;
     if (matchesAny(path, REPLACE)) return over;
     if (matchesAny(path, KEY_VALUE)) return this.mergeDicts(this.toDict(base, "="), this.toDict(over, "="), path);
-    if (matchesAny(path, STRING_OR_LIST)) return this.appendUnique(toList(base), toList(over), path);
+    if (matchesAny(path, EXTRA_HOSTS)) return this.mergeExtraHosts(base, over);
+    if (matchesAny(path, STRING_OR_LIST)) return this.mergeLists(toList(base), toList(over), path);
     if (matches(path, "services.*.depends_on")) return this.mergeDicts(this.dependsOnDict(base), this.dependsOnDict(over), path);
-    if (matches(path, "services.*.networks")) return this.mergeDicts(this.namesDict(base), this.namesDict(over), path);
+    if (matches(path, "services.*.networks") || matches(path, "services.*.models")) return this.mergeDicts(this.namesDict(base), this.namesDict(over), path);
+    if (matches(path, "networks.*.ipam.config") && Array.isArray(base) && Array.isArray(over)) return this.mergeIpamConfig(base, over, path);
     if (matches(path, "services.*.build")) return this.mergeDicts(buildDict(base), buildDict(over), path);
     if (matches(path, "services.*.logging") && isDict(base) && isDict(over) && base.driver !== undefined && over.driver !== undefined && base.driver !== over.driver) return over;
     if (Array.isArray(base) && Array.isArray(over)) return this.mergeLists(base, over, path);
@@ -90,38 +94,60 @@ export class Merger {
     return this.mergeDicts({}, v, path);
   }
 
+  /** Appends, then applies the field's uniqueness rule (unique.ts). */
   private mergeLists(base: unknown[], over: unknown[], path: Path): unknown[] {
-    const key = listKey(path);
-    const items: { v: unknown; from: unknown[]; i: number }[] = [];
-    const index = new Map<string, number>();
-    const add = (v: unknown, from: unknown[], i: number, replace: boolean) => {
-      const k = key(v);
-      const at = index.get(k);
-      if (at !== undefined) {
-        if (replace) items[at] = { v, from, i };
-        return;
-      }
-      index.set(k, items.length);
-      items.push({ v, from, i });
-    };
-    base.forEach((v, i) => add(v, base, i, false));
-    over.forEach((v, i) => add(v, over, i, true));
+    const items = [...base.map((v, i) => ({ v, from: base, i })), ...over.map((v, i) => ({ v, from: over, i }))];
+    const joined = this.listWithOrigins(items);
+    const index = indexerFor(path);
+    return index ? uniqueList(this.origins, joined, index) : joined;
+  }
+
+  /** compose-go's mergeExtraHosts: both sides as `host=ip` lists; later entries not already present are appended. */
+  private mergeExtraHosts(base: unknown, over: unknown): unknown[] {
+    const b = this.hostsList(base);
+    const o = this.hostsList(over);
+    const seen = new Set(b.v.map((x) => JSON.stringify(x)));
+    const items = [...b.v.map((v, i) => ({ v, from: b.from, i }))];
+    o.v.forEach((v, i) => {
+      if (!seen.has(JSON.stringify(v))) items.push({ v, from: o.from, i });
+    });
     return this.listWithOrigins(items);
   }
 
-  private appendUnique(base: unknown[], over: unknown[], path: Path): unknown[] {
-    void path;
-    const seen = new Set<string>();
-    const items: { v: unknown; from: unknown[]; i: number }[] = [];
-    for (const [from, list] of [[base, base], [over, over]] as const) {
-      list.forEach((v, i) => {
-        const k = JSON.stringify(v);
-        if (seen.has(k)) return;
-        seen.add(k);
-        items.push({ v, from, i });
-      });
+  private hostsList(v: unknown): { v: unknown[]; from: unknown[] } {
+    if (Array.isArray(v)) return { v, from: v };
+    if (typeof v === "string") return { v: [v], from: [] };
+    if (!isDict(v)) return { v: [], from: [] };
+    // A mapping becomes a sorted `host=ip` list, one entry per address (as compose-go does).
+    const list = Object.entries(v)
+      .flatMap(([h, ips]) => (Array.isArray(ips) ? ips : [ips]).map((ip) => (ip === null ? h : `${h}=${String(ip)}`)))
+      .sort();
+    return { v: list, from: [] };
+  }
+
+  /**
+   * compose-go's mergeIPAMConfig, ported as it behaves: each base entry is merged with the
+   * override entry of the same subnet; override entries with a new subnet are added; a base
+   * entry that no override entry names is dropped.
+   */
+  private mergeIpamConfig(base: unknown[], over: unknown[], path: Path): unknown[] {
+    const out: Dict[] = [];
+    const subnetIs = (s: unknown) => (a: Dict) => a.subnet === s;
+    for (const original of base) {
+      let right: Dict = isDict(original) ? original : {};
+      for (const o of over) {
+        const left: Dict = isDict(o) ? o : {};
+        if (left.subnet !== right.subnet && !out.some(subnetIs(left.subnet))) {
+          out.push(left);
+          continue;
+        }
+        right = this.mergeDicts(right, left, path);
+        const at = out.findIndex(subnetIs(right.subnet));
+        if (at >= 0) out[at] = right;
+        else out.push(right);
+      }
     }
-    return this.listWithOrigins(items);
+    return out;
   }
 
   private listWithOrigins(items: { v: unknown; from: unknown[]; i: number }[]): unknown[] {
@@ -171,17 +197,3 @@ function buildDict(v: unknown): Dict {
   return typeof v === "string" ? { context: v } : isDict(v) ? v : {};
 }
 
-/** The identity of a list item for de-duplication, per field. */
-function listKey(path: Path): (v: unknown) => string {
-  if (matches(path, "services.*.volumes")) return (v) => `target:${volumeTarget(v)}`;
-  if (matches(path, "services.*.secrets") || matches(path, "services.*.configs")) {
-    return (v) => (typeof v === "string" ? `src:${v}` : isDict(v) ? (v.target !== undefined ? `tgt:${String(v.target)}` : `src:${String(v.source)}`) : JSON.stringify(v));
-  }
-  return (v) => JSON.stringify(v);
-}
-
-function volumeTarget(v: unknown): string {
-  if (isDict(v)) return String(v.target);
-  const parts = String(v).split(":");
-  return parts.length === 1 ? parts[0]! : parts[1]!;
-}

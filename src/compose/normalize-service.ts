@@ -185,7 +185,7 @@ function build(ctx: NormalizeContext, v: RawService["build"], path: Path): Build
   if (o.dockerfile !== undefined) b.dockerfile = o.dockerfile;
   if (o.dockerfile !== undefined && o.dockerfile_inline !== undefined) problem(ctx, [...path, "dockerfile_inline"], "dockerfile and dockerfile_inline are mutually exclusive");
   if (o.dockerfile_inline !== undefined) b.dockerfile_inline = o.dockerfile_inline;
-  if (o.args !== undefined) b.args = f.stringMap(o.args);
+  if (o.args !== undefined) b.args = buildArgs(ctx, o.args);
   if (o.labels !== undefined) b.labels = f.stringMap(o.labels);
   if (o.target !== undefined) b.target = o.target;
   if (o.ssh !== undefined) b.ssh = Array.isArray(o.ssh) ? o.ssh : Object.entries(f.stringMap(o.ssh)).map(([k, val]) => (val ? `${k}=${val}` : k));
@@ -206,6 +206,19 @@ function build(ctx: NormalizeContext, v: RawService["build"], path: Path): Build
   const ul = f.ulimits(ctx, o.ulimits, [...path, "ulimits"]);
   if (ul) b.ulimits = ul;
   return b;
+}
+
+/**
+ * A build arg without a value (`- NAME`, or `NAME:` with no value) takes the variable from the
+ * environment or .env, and is left out (unset) when neither has it, as Compose does.
+ */
+function buildArgs(ctx: NormalizeContext, raw: NonNullable<Exclude<RawService["build"], string | undefined>["args"]>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(f.keyValues(raw))) {
+    const value = v ?? ctx.lookup(k).value;
+    if (value !== undefined) out[k] = value;
+  }
+  return out;
 }
 
 function fileRefs(ctx: NormalizeContext, v: RawService["secrets"], path: Path): FileRefSpec[] | undefined {

@@ -50,10 +50,13 @@ function topExtensions(doc: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** `external: {name: x}` (deprecated) and `external: "true"` → `external: true` + `name`. */
-function externalOf(ctx: NormalizeContext, v: unknown, path: (string | number)[]): { external?: boolean; name?: string } {
+function externalOf(ctx: NormalizeContext, v: unknown, path: (string | number)[], ownName?: string): { external?: boolean; name?: string } {
   if (v === undefined) return {};
   if (typeof v === "object" && v !== null) {
     const n = (v as { name?: string }).name;
+    if (n !== undefined && ownName !== undefined && n !== ownName) {
+      problem(ctx, [...path, "name"], "name and external.name conflict", "external.name is deprecated: keep only name, with external: true");
+    }
     return { external: true, ...(n !== undefined ? { name: n } : {}) };
   }
   const b = bool(ctx, v, path);
@@ -70,7 +73,8 @@ function stringValues(o: Record<string, string | number> | undefined): Record<st
 function network(ctx: NormalizeContext, name: string, raw: RawNetwork): NetworkSpec {
   if (!raw) return {};
   const path = ["networks", name];
-  const ext = externalOf(ctx, raw.external, [...path, "external"]);
+  const ext = externalOf(ctx, raw.external, [...path, "external"], raw.name);
+  if (ext.external) onlyNameWithExternal(ctx, "network", name, raw, path);
   const out: NetworkSpec = {};
   const nm = raw.name ?? ext.name;
   if (nm !== undefined) out.name = nm;
@@ -84,14 +88,25 @@ function network(ctx: NormalizeContext, name: string, raw: RawNetwork): NetworkS
   if (ext.external !== undefined) out.external = ext.external;
   if (raw.labels !== undefined) out.labels = stringMap(raw.labels);
   if (raw.ipam) out.ipam = raw.ipam;
-  if (out.external && (raw.driver || raw.ipam)) problem(ctx, [...path, "external"], `network "${name}" is external, so driver and ipam cannot be set`, "remove them, or make the network non-external");
   return out;
+}
+
+/**
+ * The spec: an external network or volume is created elsewhere, so anything but its name is
+ * an error rather than silently ignored (compose-go's checkExternal).
+ */
+function onlyNameWithExternal(ctx: NormalizeContext, what: string, name: string, raw: Record<string, unknown>, path: string[]): void {
+  for (const k of Object.keys(raw)) {
+    if (k === "name" || k === "external" || k.startsWith("x-")) continue;
+    problem(ctx, [...path, k], `${what} "${name}" is external, so "${k}" cannot be set`, `remove ${k}, or make the ${what} non-external`);
+  }
 }
 
 function volume(ctx: NormalizeContext, name: string, raw: RawVolume): VolumeSpec {
   if (!raw) return {};
   const path = ["volumes", name];
-  const ext = externalOf(ctx, raw.external, [...path, "external"]);
+  const ext = externalOf(ctx, raw.external, [...path, "external"], raw.name);
+  if (ext.external) onlyNameWithExternal(ctx, "volume", name, raw, path);
   const out: VolumeSpec = {};
   const nm = raw.name ?? ext.name;
   if (nm !== undefined) out.name = nm;
@@ -105,7 +120,7 @@ function volume(ctx: NormalizeContext, name: string, raw: RawVolume): VolumeSpec
 
 function fileObject(ctx: NormalizeContext, kind: "secrets" | "configs", name: string, raw: RawSecret | RawConfig): FileObjectSpec {
   const path = [kind, name];
-  const ext = externalOf(ctx, raw.external, [...path, "external"]);
+  const ext = externalOf(ctx, raw.external, [...path, "external"], raw.name);
   const out: FileObjectSpec = {};
   const nm = raw.name ?? ext.name;
   if (nm !== undefined) out.name = nm;
@@ -118,7 +133,8 @@ function fileObject(ctx: NormalizeContext, kind: "secrets" | "configs", name: st
   if ("driver_opts" in raw && raw.driver_opts) out.driver_opts = stringValues(raw.driver_opts)!;
   if (raw.template_driver !== undefined) out.template_driver = raw.template_driver;
   const sources = [out.file, out.environment, out.content].filter((x) => x !== undefined).length;
-  if (!out.external && sources !== 1) {
+  // A secret with a driver of its own may get its content from that driver (compose-go agrees).
+  if (!out.external && (sources > 1 || (sources === 0 && out.driver === undefined))) {
     const what = kind === "configs" ? "file, environment or content" : "file or environment";
     problem(ctx, path, `${kind === "secrets" ? "secret" : "config"} "${name}" must set exactly one of ${what}${sources === 0 ? ", or external: true" : ""}`);
   }

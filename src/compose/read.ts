@@ -7,12 +7,15 @@
  * keys `<<` (explicit keys win; among merged maps the first wins, as in YAML 1.1), and the
  * `!reset` / `!override` tags that steer merging of several files.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from "yaml";
 import type { Loc, NodeInfo, Origins } from "./origins.js";
 import type { Problems } from "./problems.js";
 
 /** Guards against alias bombs ("billion laughs"). */
 const MAX_ALIAS_EXPANSIONS = 100_000;
+/** Deeper documents are refused with a message rather than a stack overflow. */
+const MAX_DEPTH = 500;
+const TOO_DEEP_HINT = "a compose file needs only a few levels of nesting; check for a generated or corrupted file";
 
 export type Raw = Record<string, unknown>;
 
@@ -23,33 +26,53 @@ interface Walk {
   origins: Origins;
   problems: Problems;
   aliases: number;
+  /** A too-deep nesting was reported (once). */
+  tooDeep?: boolean;
   /** Anchored nodes by name, in document order (`Alias.resolve` would rescan the document per alias). */
   anchors: Map<string, Node[]>;
 }
 
-/** Parses one compose file; returns undefined (with problems recorded) when it cannot be read as YAML. */
-export function readYaml(text: string, file: string, origins: Origins, problems: Problems): Raw | undefined {
+/**
+ * Parses one compose file into its documents (a file may hold several, separated by `---`;
+ * Compose merges them in order like several files). Returns undefined (with problems
+ * recorded) when it cannot be read as YAML.
+ */
+export function readYaml(text: string, file: string, origins: Origins, problems: Problems): Raw[] | undefined {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
+  // Duplicate keys are found in mapToValue: the parser's own check compares every pair of keys
+  // of a mapping, which took seconds for a file of thousands of services.
+  const parsed = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, strict: true });
+  const docs = Array.isArray(parsed) ? parsed : [];
   const posOf = (offset: number): Loc => {
     const p = lines.linePos(offset);
     return { file, line: p.line, column: p.col };
   };
-  for (const e of doc.errors) {
-    problems.at(posOf(e.pos[0]), undefined, `YAML syntax error: ${firstLine(e.message)}`, yamlHint(e.code));
+  let failed = false;
+  for (const doc of docs) {
+    for (const e of doc.errors) {
+      // The parser recurses per level: a pathological nesting overflows its stack.
+      if (e.message.includes("Maximum call stack")) problems.at(posOf(e.pos[0]), undefined, "the document nests too deeply to be read", TOO_DEEP_HINT);
+      else problems.at(posOf(e.pos[0]), undefined, `YAML syntax error: ${firstLine(e.message)}`, yamlHint(e.code));
+    }
+    failed ||= doc.errors.length > 0;
   }
-  if (doc.errors.length > 0) return undefined;
-  const w: Walk = { doc, file, lines, origins, problems, aliases: 0, anchors: collectAnchors(doc) };
-  const root = doc.contents ? toValue(w, doc.contents as Node) : null;
-  if (root === null || root === undefined) {
+  if (failed) return undefined;
+  const roots: Raw[] = [];
+  for (const doc of docs) {
+    const w: Walk = { doc, file, lines, origins, problems, aliases: 0, anchors: collectAnchors(doc) };
+    const root = doc.contents ? toValue(w, doc.contents as Node) : null;
+    if (root === null || root === undefined) continue;
+    if (typeof root !== "object" || Array.isArray(root)) {
+      problems.at(loc(w, doc.contents as Node), undefined, "expected a mapping at the top level (services:, networks:, …)");
+      return undefined;
+    }
+    roots.push(root as Raw);
+  }
+  if (roots.length === 0) {
     problems.at({ file, line: 1, column: 1 }, undefined, "the file is empty", "a compose file needs at least a `services:` mapping");
     return undefined;
   }
-  if (typeof root !== "object" || Array.isArray(root)) {
-    problems.at(posOf(0), undefined, "expected a mapping at the top level (services:, networks:, …)");
-    return undefined;
-  }
-  return root as Raw;
+  return roots;
 }
 
 function firstLine(s: string): string {
@@ -77,7 +100,12 @@ function loc(w: Walk, node: Node | null | undefined, fallback?: Loc): Loc {
   return { file: w.file, line: p.line, column: p.col };
 }
 
-function toValue(w: Walk, node: Node): unknown {
+function toValue(w: Walk, node: Node, depth = 0): unknown {
+  if (depth > MAX_DEPTH) {
+    if (!w.tooDeep) w.problems.at(loc(w, node), undefined, `the document nests deeper than ${MAX_DEPTH} levels`, TOO_DEEP_HINT);
+    w.tooDeep = true;
+    return null;
+  }
   if (isAlias(node)) {
     const target = resolveAlias(w, node.source, node.range?.[0] ?? 0);
     if (!target) {
@@ -85,10 +113,13 @@ function toValue(w: Walk, node: Node): unknown {
       return null;
     }
     if (++w.aliases > MAX_ALIAS_EXPANSIONS) {
-      w.problems.at(loc(w, node), undefined, "too many alias expansions", "the file expands aliases recursively");
+      // Reported once: every further alias of the bomb would repeat the same line.
+      if (w.aliases === MAX_ALIAS_EXPANSIONS + 1) {
+        w.problems.at(loc(w, node), undefined, `too many alias expansions (more than ${MAX_ALIAS_EXPANSIONS})`, "the file expands aliases recursively (an alias bomb); expand fewer aliases");
+      }
       return null;
     }
-    return toValue(w, target as Node);
+    return toValue(w, target as Node, depth + 1);
   }
   if (isScalar(node)) {
     // Compose (go-yaml) and docker-compose v1 (PyYAML) read a leading-zero integer such as a
@@ -103,16 +134,16 @@ function toValue(w: Walk, node: Node): unknown {
     const info = w.origins.register(out, loc(w, node));
     node.items.forEach((item, i) => {
       const n = item as Node;
-      out.push(toValue(w, n));
+      out.push(toValue(w, n, depth + 1));
       info.entries.set(i, { value: loc(w, n, info.loc) });
     });
     return out;
   }
-  if (isMap(node)) return mapToValue(w, node.items as unknown[], loc(w, node));
+  if (isMap(node)) return mapToValue(w, node.items as unknown[], loc(w, node), depth);
   return null;
 }
 
-function mapToValue(w: Walk, items: unknown[], at: Loc): Raw {
+function mapToValue(w: Walk, items: unknown[], at: Loc, depth: number): Raw {
   const out: Raw = {};
   const info = w.origins.register(out, at);
   const merges: Node[] = [];
@@ -127,23 +158,27 @@ function mapToValue(w: Walk, items: unknown[], at: Loc): Raw {
     const key = keyToString(w, keyNode);
     if (key === undefined) continue;
     const keyLoc = loc(w, keyNode, at);
+    if (info.entries.has(key) || info.resets?.has(key)) {
+      w.problems.at(keyLoc, undefined, "YAML syntax error: Map keys must be unique", yamlHint("DUPLICATE_KEY"));
+      continue;
+    }
     const tag = valueNode?.tag;
     if (tag === "!reset") {
       (info.resets ??= new Set()).add(key);
       continue;
     }
-    out[key] = valueNode ? toValue(w, valueNode) : null;
+    out[key] = valueNode ? toValue(w, valueNode, depth + 1) : null;
     info.entries.set(key, { key: keyLoc, value: valueNode ? loc(w, valueNode, keyLoc) : keyLoc, override: tag === "!override" || undefined });
   }
-  for (const m of merges) applyMergeKey(w, out, info, m);
+  for (const m of merges) applyMergeKey(w, out, info, m, depth);
   return out;
 }
 
 /** `<<: *a` or `<<: [*a, *b]`: adds keys the mapping does not define itself; earlier sources win. */
-function applyMergeKey(w: Walk, out: Raw, info: NodeInfo, node: Node): void {
+function applyMergeKey(w: Walk, out: Raw, info: NodeInfo, node: Node, depth: number): void {
   const sources = isSeq(node) ? (node.items as Node[]) : [node];
   for (const src of sources) {
-    const value = toValue(w, src);
+    const value = toValue(w, src, depth + 1);
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
       w.problems.at(loc(w, src), undefined, "a merge key `<<` needs a mapping (or a list of mappings) to merge", "point it at an anchored mapping such as *defaults");
       continue;

@@ -1,21 +1,33 @@
 /**
- * `berth config`: the normalized model as YAML or JSON, like `docker compose config`. Keys come
- * out in a stable order. Secret-looking values are replaced by a placeholder unless the caller
- * asks for them, so the output can be pasted into an issue or a CI log: `environment` and build
- * `args` entries whose name looks like a secret (secrets-mask.ts) or whose value came from an env
- * file (`env_file:`, `.env`, `--env-file`; `secret_env_keys`), and the password of any
- * `scheme://user:password@host` URL (where a secret-looking variable usually ends up).
+/**
+ * `berth config`: the project as YAML or JSON, like `docker compose config`. By default a valid
+ * Compose file (to-compose.ts) that berth and Compose read back to the same project; with
+ * `resolved`, berth's own normalized model. Keys come out in a stable order. Secret-looking values
+ * are replaced by a placeholder unless the caller asks for them, so the output can be pasted into
+ * an issue or a CI log: `environment` and build `args` entries whose name looks like a secret
+ * (secrets-mask.ts) or whose value came from an env file (`env_file:`, `.env`, `--env-file`;
+ * `secret_env_keys`), and the password of any `scheme://user:password@host` URL (where a
+ * secret-looking variable usually ends up).
  */
+import { createHash } from "node:crypto";
 import { stringify } from "yaml";
 import type { ProjectSpec, ServiceSpec } from "./model.js";
 import { isSecretName, maskUrlPasswords, REDACTED } from "./secrets-mask.js";
+import { projectToCompose, serviceToCompose } from "./to-compose.js";
 
 export { REDACTED };
 
-export function renderConfig(project: ProjectSpec, format: "yaml" | "json", opts: { showSecrets?: boolean } = {}): string {
+export interface RenderOptions {
+  showSecrets?: boolean;
+  /** berth's resolved model (milliseconds, extensions, files, …) instead of a Compose file. */
+  resolved?: boolean;
+}
+
+export function renderConfig(project: ProjectSpec, format: "yaml" | "json", opts: RenderOptions = {}): string {
   const shown = opts.showSecrets ? project : redact(project);
-  const sorted = sortDeep(shown);
-  return format === "json" ? `${JSON.stringify(sorted, null, 2)}\n` : stringify(sorted, { lineWidth: 0, aliasDuplicateObjects: false });
+  const sorted = sortDeep(opts.resolved ? shown : projectToCompose(shown));
+  // YAML 1.1 output quotes yes/no/on/off, so that YAML 1.1 readers (docker-compose v1) get strings.
+  return format === "json" ? `${JSON.stringify(sorted, null, 2)}\n` : stringify(sorted, { lineWidth: 0, aliasDuplicateObjects: false, version: "1.1" });
 }
 
 function redact(project: ProjectSpec): ProjectSpec {
@@ -56,4 +68,16 @@ function sortDeep(v: unknown): unknown {
     return out;
   }
   return v;
+}
+
+/**
+ * A digest of each service's configuration (the Compose form, secrets included), for
+ * `berth config --hash`: it changes exactly when the service's configuration does.
+ */
+export function serviceHashes(project: ProjectSpec): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, s] of Object.entries(project.services)) {
+    out[name] = createHash("sha256").update(JSON.stringify(sortDeep(serviceToCompose(s)))).digest("hex");
+  }
+  return out;
 }

@@ -36,6 +36,11 @@ export const duration = z.string({ error: `expected a duration; ${DURATION_HINT}
 export const bytes = z.union([z.number(), z.string()]).superRefine((v, ctx) => {
   if (parseBytes(v) === undefined) ctx.addIssue({ code: "custom", message: `invalid size "${v}"; ${BYTES_HINT}` });
 });
+/** A size that cannot be negative (the spec's `minimum: 0`, e.g. a tmpfs size). */
+export const sizeNonNegative = bytes.superRefine((v, ctx) => {
+  const n = parseBytes(v);
+  if (n !== undefined && n < 0) ctx.addIssue({ code: "custom", message: `invalid size "${v}": it cannot be negative` });
+});
 
 export const command = z.union([z.null(), z.string(), z.array(z.string())]);
 export const extraHosts = z.union([z.record(z.string(), z.union([z.string(), z.array(z.string())])), z.array(z.string())]);
@@ -55,13 +60,21 @@ export const serviceHook = obj({
   working_dir: str.optional(),
   environment: listOrDict.optional(),
 });
+/** A device count: a whole number or "all" (compose-go's DeviceCount). */
+const deviceCount = z.union([z.number().int(), z.string()]).superRefine((v, ctx) => {
+  if (typeof v === "string" && v !== "all" && !/^-?\d+$/.test(v)) ctx.addIssue({ code: "custom", message: `invalid device count "${v}": expected a whole number or "all"` });
+});
 export const devicesReservation = z.array(
   obj({
     capabilities: listOfStrings,
-    count: intish.optional(),
+    count: deviceCount.optional(),
     device_ids: listOfStrings.optional(),
     driver: str.optional(),
     options: listOrDict.optional(),
+  }).superRefine((d, ctx) => {
+    if (d.count !== undefined && d.device_ids !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["count"], message: "count and device_ids are exclusive", params: { hint: "reserve either a number of devices or specific device ids" } });
+    }
   }),
 );
 export const blkioLimit = obj({ path: str.optional(), rate: intish.optional() });

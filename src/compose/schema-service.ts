@@ -108,7 +108,7 @@ export const RawService = p.obj({
   memswap_limit: p.numish.optional(),
   network_mode: p.str.optional(),
   models: z
-    .union([p.listOfStrings, z.record(p.name, p.obj({ endpoint_var: p.str.optional() }))])
+    .union([p.listOfStrings, z.record(p.name, z.union([z.null(), p.obj({ endpoint_var: p.str.optional(), model_var: p.str.optional() })]))])
     .optional(),
   networks: RawServiceNetworks.optional(),
   oom_kill_disable: p.boolish.optional(),

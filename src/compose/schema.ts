@@ -26,6 +26,7 @@ import {
   numish,
   obj,
   serviceHook,
+  sizeNonNegative,
   str,
   stringOrList,
   ulimits,
@@ -53,7 +54,7 @@ export const RawVolumeLong = obj({
     selinux: z.enum(["z", "Z"]).optional(),
   }).optional(),
   volume: obj({ labels: listOrDict.optional(), nocopy: boolish.optional(), subpath: str.optional() }).optional(),
-  tmpfs: obj({ size: bytes.optional(), mode: numish.optional() }).optional(),
+  tmpfs: obj({ size: sizeNonNegative.optional(), mode: numish.optional() }).optional(),
   image: obj({ subpath: str.optional() }).optional(),
 });
 export const RawHealthcheck = obj({
@@ -79,6 +80,7 @@ export const RawBuild = z.union([
     cache_from: listOfStrings.optional(),
     cache_to: listOfStrings.optional(),
     no_cache: boolish.optional(),
+    no_cache_filter: stringOrList.optional(),
     additional_contexts: listOrDict.optional(),
     network: str.optional(),
     pull: boolish.optional(),
@@ -91,6 +93,8 @@ export const RawBuild = z.union([
     tags: listOfStrings.optional(),
     ulimits: ulimits.optional(),
     platforms: listOfStrings.optional(),
+    provenance: z.union([z.string(), z.boolean()]).optional(),
+    sbom: z.union([z.string(), z.boolean()]).optional(),
   }),
 ]);
 
@@ -149,6 +153,7 @@ export const RawDevelop = z.union([
           action: z.enum(["rebuild", "sync", "restart", "sync+restart", "sync+exec"]),
           target: str.optional(),
           exec: serviceHook.optional(),
+          initial_sync: boolish.optional(),
         }),
       )
       .optional(),

@@ -74,34 +74,33 @@ function checkCycles(project: ProjectSpec, at: (path: (string | number)[], m: st
 }
 
 function checkPorts(project: ProjectSpec, root: Record<string, unknown>, at: (path: (string | number)[], m: string, h?: string) => void): void {
-  const taken = new Map<string, string>();
+  // By "port/protocol": only bindings of the same port can clash (a linear scan was quadratic).
+  const taken = new Map<string, { ip: string; owner: string }[]>();
   for (const [name, svc] of Object.entries(project.services)) {
     const rawPorts = ((root.services as Record<string, { ports?: unknown[] }> | undefined)?.[name]?.ports ?? []) as unknown[];
     const index = rawIndexOf(svc.ports, rawPorts.length);
     svc.ports.forEach((p, i) => {
       if (p.published === undefined || p.published.includes("-")) return;
-      const key = `${p.host_ip ?? "*"}:${p.published}/${p.protocol}`;
+      const ip = p.host_ip ?? "*";
+      const port = `${p.published}/${p.protocol}`;
       const path = ["services", name, "ports", index[i] ?? i];
       if (svc.scale > 1) {
         at(path, `service "${name}" runs ${svc.scale} containers but publishes fixed host port ${p.published}; only one can bind it`, `publish a range ("${p.published}-${Number(p.published) + svc.scale - 1}:${p.target}") or let the engine pick ("${p.target}")`);
       }
-      for (const [k, other] of taken) {
-        if (overlaps(k, key)) {
-          at(path, `host port ${p.published}/${p.protocol} is already published by ${other}`, `use another host port, or publish only the container port ("${p.target}") to get a free one`);
-          return;
-        }
+      const same = taken.get(port) ?? [];
+      const other = same.find((t) => overlaps(t.ip, ip));
+      if (other) {
+        at(path, `host port ${p.published}/${p.protocol} is already published by ${other.owner}`, `use another host port, or publish only the container port ("${p.target}") to get a free one`);
+        return;
       }
-      taken.set(key, `service "${name}"`);
+      same.push({ ip, owner: `service "${name}"` });
+      taken.set(port, same);
     });
   }
 }
 
-/** Same port and protocol, and the same address or a wildcard address on either side. */
-function overlaps(a: string, b: string): boolean {
-  const split = (k: string) => [k.slice(0, k.lastIndexOf(":", k.indexOf("/"))), k.slice(k.lastIndexOf(":", k.indexOf("/")) + 1)] as const;
-  const [ipA, restA] = split(a);
-  const [ipB, restB] = split(b);
-  if (restA !== restB) return false;
+/** Two bindings of the same port clash on the same address or when either is a wildcard address. */
+function overlaps(ipA: string, ipB: string): boolean {
   const wild = (ip: string) => ip === "*" || ip === "0.0.0.0" || ip === "::";
   return ipA === ipB || wild(ipA) || wild(ipB);
 }

@@ -4,7 +4,6 @@
  * created per `loadProject` call; nothing is shared between loads.
  */
 import { readFileSync } from "node:fs";
-import { dirname } from "node:path";
 import { applyExtends } from "./extends.js";
 import { applyIncludes } from "./include.js";
 import { interpolateTree, type Lookup } from "./interpolate.js";
@@ -13,6 +12,7 @@ import { Origins } from "./origins.js";
 import { Problems } from "./problems.js";
 import { readYaml } from "./read.js";
 import type { RawCompose } from "./schema-project.js";
+import { enforceUnique } from "./unique.js";
 import { validateFile } from "./validate.js";
 import { loadEnvFiles, type EnvSource } from "./dotenv.js";
 import { isSecretName } from "./secrets-mask.js";
@@ -59,14 +59,22 @@ export class LoadSession {
       this.problems.at({ file, line: 1, column: 1 }, undefined, "cannot read the file", "check that it exists and is readable");
       return undefined;
     }
-    const raw = readYaml(text, file, this.origins, this.problems);
-    if (!raw) return undefined;
-    interpolateTree(raw, lookup, this.origins, this.problems, (name) => {
-      if (!this.unset.has(name)) this.unset.set(name, file);
-    });
-    const doc = validateFile(raw, this.origins, this.problems);
-    this.#cache.set(key, doc);
-    return doc;
+    const docs = readYaml(text, file, this.origins, this.problems);
+    if (!docs) return undefined;
+    let merged: Record<string, unknown> | undefined;
+    let valid = true;
+    for (const raw of docs) {
+      interpolateTree(raw, lookup, this.origins, this.problems, (name) => {
+        if (!this.unset.has(name)) this.unset.set(name, file);
+      });
+      const doc = validateFile(raw, this.origins, this.problems);
+      if (!doc) valid = false;
+      // Several documents in one file merge in order, as several files would.
+      else merged = merged ? (this.merger.merge(merged, doc, []) as Record<string, unknown>) : doc;
+    }
+    const result = valid ? (merged as RawCompose) : undefined;
+    this.#cache.set(key, result);
+    return result;
   }
 
   /** Several files as one project: each goes through include and extends, then they merge in order. */
@@ -97,7 +105,8 @@ export class LoadSession {
       );
       merged = this.merger.merge(merged, doc, []) as Record<string, unknown>;
     }
-    void dirname;
+    // compose-go enforces list uniqueness after each merge, which also dedupes a single file's lists.
+    enforceUnique(this.origins, merged);
     return merged as RawCompose;
   }
 }

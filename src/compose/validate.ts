@@ -27,6 +27,12 @@ export function validateFile(root: Record<string, unknown>, origins: Origins, pr
 function report(issue: Issue, prefix: Path, root: unknown, origins: Origins, problems: Problems): void {
   const path = [...prefix, ...(issue.path as (string | number)[])];
   const value = valueAt(root, path);
+  // A required key that is absent fails as a type, a union or an enum issue alike: say so in words.
+  if (value === undefined && path.length > 0 && (issue.code === "invalid_type" || issue.code === "invalid_union" || issue.code === "invalid_value")) {
+    const key = String(path[path.length - 1]);
+    problems.atPath(origins, root, path, `missing required key "${key}"`, `add ${key}: to this mapping`);
+    return;
+  }
   switch (issue.code) {
     case "unrecognized_keys": {
       const allowed = issue.message.startsWith(UNKNOWN_KEYS_MARK) ? issue.message.slice(UNKNOWN_KEYS_MARK.length).split(",") : [];
@@ -49,11 +55,6 @@ function report(issue: Issue, prefix: Path, root: unknown, origins: Origins, pro
       return;
     }
     case "invalid_type": {
-      if (value === undefined) {
-        const key = path[path.length - 1];
-        problems.atPath(origins, root, path, `missing required key "${String(key)}"`, `add ${String(key)}: to this mapping`);
-        return;
-      }
       const msg = issue.message.startsWith("Invalid input") ? `expected ${describeExpected(issue.expected)}, got ${describeValue(value)}` : issue.message;
       problems.atPath(origins, root, path, msg);
       return;
@@ -104,6 +105,7 @@ function valueAt(root: unknown, path: Path): unknown {
 }
 
 export function describeValue(v: unknown): string {
+  if (v === undefined) return "nothing";
   if (v === null) return "null";
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a mapping";

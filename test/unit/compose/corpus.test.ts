@@ -9,36 +9,19 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatProblem, isBerthError } from "../../../src/errors.js";
-import { loadProject } from "../../../src/compose/index.js";
+import { loadCase } from "./conformance-helpers.js";
 
 const ROOT = resolve(__dirname, "../../fixtures/compose");
 const UPDATE = process.env.BERTH_UPDATE_FIXTURES === "1";
 
-interface CaseOptions {
-  files?: string[];
-  env?: Record<string, string>;
-  envFiles?: string[];
-  profiles?: string[];
-  projectName?: string;
-  cwd?: string;
-}
 
 function placeholders(text: string, dir: string): string {
   return text.split(dir).join("<case>");
 }
 
 async function run(dir: string): Promise<{ kind: "model"; text: string } | { kind: "error"; text: string }> {
-  const optsFile = join(dir, "case.json");
-  const opts: CaseOptions = existsSync(optsFile) ? JSON.parse(readFileSync(optsFile, "utf8")) : {};
   try {
-    const project = await loadProject({
-      cwd: opts.cwd ? join(dir, opts.cwd) : dir,
-      env: { HOME: "/home/tester", ...opts.env },
-      ...(opts.files ? { files: opts.files } : {}),
-      ...(opts.envFiles ? { envFiles: opts.envFiles } : {}),
-      ...(opts.profiles ? { profiles: opts.profiles } : {}),
-      ...(opts.projectName ? { projectName: opts.projectName } : {}),
-    });
+    const project = await loadCase(dir);
     return { kind: "model", text: placeholders(JSON.stringify(project, null, 2), dir) + "\n" };
   } catch (e) {
     if (!isBerthError(e)) throw e;

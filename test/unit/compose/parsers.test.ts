@@ -38,7 +38,7 @@ describe("interpolation", () => {
     expect(() => interp("${EMPTY:?}")).toThrow("required variable EMPTY is empty");
     expect(interp("${EMPTY?}")).toBe("");
   });
-  it.each(["${", "${A", "${}", "${A:x}", "$5", "end$", "${1A}"])("rejects %s", (s) => {
+  it.each(["${", "${A", "${}", "${A:x}", "${1A}"])("rejects %s", (s) => {
     expect(() => interp(s)).toThrow(InterpolationError);
   });
   it("reports secret use and unset variables", () => {
@@ -141,7 +141,7 @@ describe("env files", () => {
     expect(Object.fromEntries(values)).toEqual({ A: "1", B: "spaced", C: "lit $A", D: "x\ny 1", E: "v", F: "a#b", G: "from-outer", H: "1-o", M: "l1\nl2" });
   });
   it("reports bad lines with their numbers", () => {
-    const { problems } = parseEnvFile("OK=1\n1BAD=2\nQ=\"open\n", () => undefined);
+    const { problems } = parseEnvFile("OK=1\nB@D=2\nQ=\"open\n", () => undefined);
     expect(problems.map((p) => p.line)).toEqual([2, 3]);
   });
 });
