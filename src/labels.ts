@@ -44,6 +44,8 @@ export const LABEL = {
   record: "dev.berth.record",
   /** On the record volume: the replicas each service should have ("api=2,db=1"), so status can tell a missing container. */
   scales: "dev.berth.scales",
+  /** On a settled record: the container runs the acquire saw ready (name → the engine's StartedAt), JSON. */
+  proven: "dev.berth.proven",
 } as const;
 
 /** Values of LABEL.lease: a process's lease ends with it; a pinned one (`berth up`) lasts until `berth down`. */

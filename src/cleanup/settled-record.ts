@@ -7,7 +7,11 @@
  *   `dev.berth.pending` whose acquiring process is dead are a half-made environment nobody will
  *   finish (its acquire and its reaper were killed together) and are reaped;
  * - `status` how many replicas each service should have, so a missing container is reported
- *   instead of the environment looking healthy without it.
+ *   instead of the environment looking healthy without it;
+ * - `status` which container runs the acquire saw ready (name and the engine's StartedAt of that
+ *   run): HEALTHY at once, although the engine says "starting" until its own first check passes
+ *   (up to one interval later), and without running anything inside the container. A restarted
+ *   container has another StartedAt, so the proof never outlives the run it was made for.
  */
 import { randomBytes } from "node:crypto";
 import type { ProjectSpec } from "../compose/model.js";
@@ -35,17 +39,18 @@ export function parseScales(text: string | undefined): Record<string, number> {
  * `pending`. Called when the acquire has completed, before its reaper is told it is done: a kill
  * in between leaves the pending project to the reaper, which removes the record with it.
  */
-export async function writeSettledRecord(engine: Engine, project: string, base: Labels, spec: ProjectSpec, signal?: AbortSignal): Promise<void> {
+export async function writeSettledRecord(engine: Engine, project: string, base: Labels, spec: ProjectSpec, signal?: AbortSignal, provenRuns: Record<string, string> = {}): Promise<void> {
   const { [LABEL.pending]: _pending, ...labels } = base;
   const scales = Object.values(spec.services).map((s) => `${s.name}=${s.scale}`).sort().join(",");
   const name = `${project}_berth-record-${randomBytes(3).toString("hex")}`;
-  await engine.createVolume(name, { ...labels, [LABEL.record]: "true", [LABEL.scales]: scales }, { signal });
+  const proven: Labels = Object.keys(provenRuns).length ? { [LABEL.proven]: JSON.stringify(provenRuns) } : {};
+  await engine.createVolume(name, { ...labels, [LABEL.record]: "true", [LABEL.scales]: scales, ...proven }, { signal });
   const older = (await engine.listVolumes(recordFilter(project), { signal })).filter((v) => v.name !== name);
   await Promise.all(older.map((v) => engine.removeVolume(v.name, { signal }).catch(() => undefined)));
 }
 
-/** Per project: the replicas its newest record expects per service. */
-export function expectedScales(records: { labels: Labels }[]): Map<string, Record<string, number>> {
+/** Per project: the labels of its newest record. */
+function newestRecords(records: { labels: Labels }[]): Map<string, Labels> {
   const newest = new Map<string, Labels>();
   for (const r of records) {
     const p = r.labels[LABEL.project];
@@ -53,5 +58,27 @@ export function expectedScales(records: { labels: Labels }[]): Map<string, Recor
     const seen = newest.get(p);
     if (!seen || (seen[LABEL.createdAt] ?? "") < (r.labels[LABEL.createdAt] ?? "")) newest.set(p, r.labels);
   }
-  return new Map([...newest].map(([p, l]) => [p, parseScales(l[LABEL.scales])]));
+  return newest;
+}
+
+/** Per project: the replicas its newest record expects per service. */
+export function expectedScales(records: { labels: Labels }[]): Map<string, Record<string, number>> {
+  return new Map([...newestRecords(records)].map(([p, l]) => [p, parseScales(l[LABEL.scales])]));
+}
+
+/** Per project: the container runs its newest record says the acquire saw ready (name → StartedAt). */
+export function provenRuns(records: { labels: Labels }[]): Map<string, ReadonlyMap<string, { startedAt: string }>> {
+  const out = new Map<string, ReadonlyMap<string, { startedAt: string }>>();
+  for (const [project, labels] of newestRecords(records)) {
+    let runs: unknown;
+    try {
+      runs = JSON.parse(labels[LABEL.proven] ?? "{}");
+    } catch {
+      continue; // a record from another berth version: no proof, the engine's word stands
+    }
+    if (typeof runs !== "object" || runs === null) continue;
+    const entries = Object.entries(runs).filter((e): e is [string, string] => typeof e[1] === "string");
+    out.set(project, new Map(entries.map(([name, startedAt]) => [name, { startedAt }])));
+  }
+  return out;
 }

@@ -30,7 +30,7 @@ import { parseStrategy, type PortStrategy } from "../ports/strategy.js";
 import { createEnvironmentNetwork } from "../networks/create-network.js";
 import { prepareSpec } from "./prepare.js";
 import { addLease, defaultMode, releaseShared, sharedProjectName, type EnvironmentMode } from "./shared.js";
-import { Environment } from "./environment.js";
+import { Environment, type EnvironmentData } from "./environment.js";
 import { executePlan } from "./executor.js";
 import { readinessRecord, type ReadinessRecord } from "./health-report.js";
 import { releaseProject } from "./release.js";
@@ -182,7 +182,7 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
     // for up to one interval, and status's single re-check can time out on a loaded engine.
     const data = await readEnvironment(engine, project, kind, signal, { containerIds: [...new Set(ids.values())], proven: new Set(proven.keys()) });
     // Completed: from now on the environment is not a half-made one for the orphan sweep.
-    if (lifetime === "detached") await writeSettledRecord(engine, project, base, spec, signal);
+    if (lifetime === "detached") await writeSettledRecord(engine, project, base, spec, signal, provenStarts(data, proven));
     // A detached environment lives until `down`: nothing of it is the reaper's once acquired. One
     // that lives with this process is, until it is released.
     const released = <T>(r: T): T => {
@@ -417,4 +417,11 @@ async function stepFailure(error: BerthError, step: Step, engine: Engine): Promi
     problems: error.problems,
     details: { ...error.details, step: { kind: step.kind, target: step.target, service: step.service }, ...(engineTrouble ? { engineTrouble: true } : {}) },
   });
+}
+
+/** The runs this acquire saw ready, by the engine's StartedAt (for the settled record: `status` shows them HEALTHY). */
+function provenStarts(data: EnvironmentData, proven: ReadonlyMap<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const c of Object.values(data.services).flatMap((s) => s.containers)) if (proven.has(c.name) && c.startedAt) out[c.name] = c.startedAt;
+  return out;
 }

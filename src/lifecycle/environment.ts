@@ -23,6 +23,8 @@ export interface ContainerView {
   since?: string;
   /** Times the engine restarted it (restart policy). */
   restarts?: number;
+  /** The engine's start time of its current run (ISO), once started. */
+  startedAt?: string;
   /** Exit code once it has exited; with `oomKilled` when the kernel killed it for memory. */
   exitCode?: number;
   oomKilled?: boolean;

@@ -7,7 +7,7 @@ import type { ContainerDetails, ContainerSummary, NetworkSummary } from "../engi
 import { healthcheckCommand, neverStarted, sinceOf, stateOf, type ServiceState } from "../health/state.js";
 import { LABEL, managedFilter, type EnvironmentKind } from "../labels.js";
 import { readBack } from "../ports/bindings.js";
-import { expectedScales, recordFilter } from "../cleanup/settled-record.js";
+import { expectedScales, provenRuns, recordFilter } from "../cleanup/settled-record.js";
 import type { ContainerView, EnvironmentData } from "./environment.js";
 
 /**
@@ -44,7 +44,10 @@ export function readySince(readyAt: string | undefined, startedAt: string | unde
 
 function isProven(c: ContainerDetails, proven: ReadEnvironmentOptions["proven"]): boolean {
   if (!proven) return false;
-  return proven instanceof Map ? readySince(proven.get(c.name)?.readyAt, c.state.startedAt) : proven.has(c.name);
+  if (!(proven instanceof Map)) return proven.has(c.name);
+  const seen = proven.get(c.name);
+  // A run recorded on the engine (settled-record.ts) is compared with the engine's own clock.
+  return seen?.startedAt !== undefined ? seen.startedAt === c.state.startedAt : readySince(seen?.readyAt, c.state.startedAt);
 }
 
 type Viewed = { service: string; view: ContainerView; details: ContainerDetails };
@@ -63,6 +66,7 @@ async function view(engine: Engine, id: string, signal?: AbortSignal, proven?: R
       ports: readBack(c.ports),
       ...optional("since", sinceOf(c.state)),
       restarts: c.state.restartCount,
+      ...optional("startedAt", neverStarted(c.state) ? undefined : c.state.startedAt),
       ...(neverStarted(c.state) ? { notStarted: true } : c.state.running ? {} : { exitCode: c.state.exitCode, oomKilled: c.state.oomKilled }),
     },
   };
@@ -83,9 +87,11 @@ export interface ReadEnvironmentOptions {
   containerIds?: string[];
   /**
    * Containers whose readiness the caller has seen pass (names; or records whose `readyAt` must not
-   * precede the container's current start): HEALTHY although the engine may still say "starting".
+   * precede the container's current start, or whose `startedAt` is the engine's start time of the
+   * run that was seen ready): HEALTHY although the engine may still say "starting". Without it,
+   * what the environment's settled record (a completed `berth up`) says is used.
    */
-  proven?: ReadonlySet<string> | ReadonlyMap<string, { readyAt: string }>;
+  proven?: ReadonlySet<string> | ReadonlyMap<string, { readyAt?: string; startedAt?: string }>;
   /** Run each STARTING container's healthcheck once (a few at a time) instead of only reporting the engine's state. Off by default. */
   probe?: boolean;
 }
@@ -101,7 +107,9 @@ async function readOne(engine: Engine, project: string, kind: EnvironmentKind, s
   const [ids, networks] = listed
     ? [listed.containers.filter((c) => c.labels[LABEL.project] === project).map((c) => c.id), listed.networks.filter((n) => n.labels[LABEL.project] === project)]
     : await Promise.all([o.containerIds ?? engine.listContainers(filter, { signal }).then((cs) => cs.map((c) => c.id)), engine.listNetworks(filter, { signal })]);
-  const views = (await Promise.all(ids.map((id) => view(engine, id, signal, o.proven)))).filter((v) => v !== null);
+  // A reader with no readiness of its own (env, port, graph) takes what the settled record proves.
+  const proven = o.proven ?? (listed || o.containerIds ? undefined : provenRuns(await engine.listVolumes(recordFilter(project), { signal }).catch(() => [])).get(project));
+  const views = (await Promise.all(ids.map((id) => view(engine, id, signal, proven)))).filter((v) => v !== null);
   if (o.probe) await probeStarting(engine, views, slots, signal);
   const services: EnvironmentData["services"] = {};
   for (const v of views.sort((a, b) => a.service.localeCompare(b.service) || a.view.number - b.view.number)) {
@@ -132,6 +140,7 @@ export async function listEnvironments(engine: Engine, o: { project?: string; si
     engine.listVolumes(recordFilter(o.project), { signal: o.signal }),
   ]);
   const expected = expectedScales(records);
+  const proven = provenRuns(records);
   const projects = new Map<string, Record<string, string>>();
   for (const r of [...containers, ...networks]) {
     const p = r.labels[LABEL.project];
@@ -140,7 +149,7 @@ export async function listEnvironments(engine: Engine, o: { project?: string; si
   const slots = new Semaphore(PROBE_CONCURRENCY);
   const out = await Promise.all(
     [...projects].map(async ([project, labels]) => ({
-      ...withMissing(await readOne(engine, project, (labels[LABEL.envKind] ?? "test") as EnvironmentKind, o.signal, { listed: { containers, networks }, probe: o.probe }, slots), expected.get(project)),
+      ...withMissing(await readOne(engine, project, (labels[LABEL.envKind] ?? "test") as EnvironmentKind, o.signal, { listed: { containers, networks }, probe: o.probe, proven: proven.get(project) }, slots), expected.get(project)),
       createdAt: labels[LABEL.createdAt] ?? "",
       lifetime: labels[LABEL.lifetime] ?? "process",
       ownerPid: Number(labels[LABEL.ownerPid] ?? 0),

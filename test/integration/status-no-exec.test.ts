@@ -1,7 +1,8 @@
 /**
  * Reading state runs nothing inside containers (issue 16, item 4): `GET /api/health/PROJECT` on the
  * status server and `berth status` report the engine's state of a STARTING container instead of
- * exec'ing its healthcheck (any web page could make a browser send that GET). The healthcheck here
+ * exec'ing its healthcheck (any web page could make a browser send that GET); `berth status` also
+ * trusts the run that `up` recorded as ready, and only that run. The healthcheck here
  * appends a line to /probes each time it runs and the engine's own interval is an hour, so every
  * line is an exec by berth. `berth status --probe` is the explicit one-shot check.
  */
@@ -44,7 +45,7 @@ describe("reading state runs nothing inside containers", () => {
     expect(await resourcesOf(await engine(), project)).toEqual([]);
   });
 
-  it("GET /api/health/PROJECT and berth status report STARTING (the engine's word) and exec nothing", async () => {
+  it("GET /api/health/PROJECT and berth status report the engine's state, or up's recorded proof, and exec nothing", async () => {
     const before = await probeRuns(id);
     expect(before).toBeGreaterThanOrEqual(1); // up's own readiness wait ran it
     for (let i = 0; i < 3; i++) {
@@ -52,6 +53,11 @@ describe("reading state runs nothing inside containers", () => {
       expect(r.status).toBe(200);
       expect(r.body.containers[0]).toMatchObject({ state: "STARTING", health: "starting" });
     }
+    // `up` recorded the run it saw ready (its settled record): HEALTHY, although the engine says "starting".
+    expect((await status()).state).toBe("HEALTHY");
+    expect(await probeRuns(id)).toBe(before);
+    // Another run of the container is not what up saw ready: the engine's word (STARTING) again.
+    await (await engine()).restartContainer(id, 1);
     expect((await status()).state).toBe("STARTING");
     const plain = await berth(["status", project, "--no-stats"]);
     expect(plain.stdout).toMatch(/marked\s+STARTING/);

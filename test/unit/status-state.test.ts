@@ -4,6 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import type { ContainerDetails } from "../../src/engine/types.js";
+import { provenRuns } from "../../src/cleanup/settled-record.js";
+import { LABEL } from "../../src/labels.js";
 import { currentState, readySince } from "../../src/lifecycle/status.js";
 
 function container(state: Partial<ContainerDetails["state"]>): ContainerDetails {
@@ -36,5 +38,18 @@ describe("container state without probing", () => {
     expect(readySince("2026-12-02T10:00:00.900Z", startedAt)).toBe(false);
     expect(readySince(undefined, startedAt)).toBe(false);
     expect(readySince("2026-12-02T10:00:01.500Z", undefined)).toBe(false);
+  });
+
+  it("a settled record proves exactly the runs it names, from its newest version only", () => {
+    const record = (createdAt: string, proven: string | undefined) => ({ labels: { [LABEL.project]: "p", [LABEL.createdAt]: createdAt, ...(proven === undefined ? {} : { [LABEL.proven]: proven }) } });
+    const runs = provenRuns([
+      record("2026-12-02T10:00:00Z", JSON.stringify({ "p-db-1": "2026-12-02T09:00:00Z" })),
+      record("2026-12-02T11:00:00Z", JSON.stringify({ "p-db-1": "2026-12-02T10:00:01.123456789Z", "p-api-1": 7 })),
+    ]).get("p")!;
+    expect([...runs.keys()]).toEqual(["p-db-1"]); // a value that is not a start time proves nothing
+    expect(runs.get("p-db-1")!.startedAt).toBe("2026-12-02T10:00:01.123456789Z");
+    // A record another berth wrote without proofs, or garbled, proves nothing.
+    expect(provenRuns([record("2026-12-02T10:00:00Z", "{not json")]).get("p")).toBeUndefined();
+    expect(provenRuns([record("2026-12-02T10:00:00Z", undefined)]).get("p")!.size).toBe(0);
   });
 });
