@@ -3,11 +3,14 @@ import "./defer-unused-transports.js";
 import Docker from "dockerode";
 import { BerthError } from "../errors.js";
 import { Engine } from "./engine.js";
+import { patientTimeout } from "./patient-timeout.js";
 import { notAnEngine, startEngineHint, statusOf, toBerthError } from "./errors.js";
 
 /** The oldest Engine API berth speaks (Docker 20.10) and the newest it knows. */
 export const MIN_API_VERSION = "1.41";
 export const MAX_API_VERSION = "1.47";
+/** How long the engine has to answer the first call (time this process could not run excluded). */
+const CONNECT_TIMEOUT_MS = 10_000;
 
 export interface ConnectOptions {
   /** e.g. unix:///var/run/docker.sock or tcp://host:2375; default: DOCKER_HOST from env, else the local socket. */
@@ -59,8 +62,11 @@ export async function connectEngine(options: ConnectOptions = {}): Promise<Engin
   try {
     // The published typings lag dockerode 5, whose version() accepts an abort signal.
     const versioned = docker as unknown as { version(o: object): Promise<Docker.DockerVersion> };
-    const answerWithin = AbortSignal.timeout(10_000);
-    const v = await versioned.version({ abortSignal: options.signal ? AbortSignal.any([options.signal, answerWithin]) : answerWithin });
+    // Not AbortSignal.timeout: a process starved of CPU must not take its own stall for the engine's.
+    const answerWithin = patientTimeout(CONNECT_TIMEOUT_MS);
+    const v = await versioned
+      .version({ abortSignal: options.signal ? AbortSignal.any([options.signal, answerWithin.signal]) : answerWithin.signal })
+      .finally(() => answerWithin.clear());
     if (typeof v?.ApiVersion !== "string") throw notAnEngine(endpoint, "its answer to /version carries no ApiVersion");
     const negotiated = negotiateApiVersion(v.ApiVersion);
     (docker.modem as unknown as { version: string }).version = `v${negotiated}`;
