@@ -5,6 +5,7 @@ import type { PortStrategy } from "../ports/strategy.js";
 import { parseTimeout, type CliContext, type GlobalOptions } from "./context.js";
 import { createReporter, type Reporter } from "./progress/reporter.js";
 import { loadSpec } from "./target.js";
+import { selectServices } from "../lifecycle/select-services.js";
 
 export interface AcquireCliOptions {
   lifetime: Lifetime;
@@ -13,6 +14,8 @@ export interface AcquireCliOptions {
   ports?: PortStrategy;
   scale?: Record<string, number>;
   build?: boolean;
+  /** Only these services and their dependencies (`up SERVICE…`). */
+  services?: string[];
   /** Where NDJSON events go under --json. */
   jsonOut?: (line: string) => void;
 }
@@ -24,13 +27,15 @@ export async function acquireWithProgress(ctx: CliContext, g: GlobalOptions, o: 
   // A bad file is still reported first; a failure of these early starts surfaces only after it.
   const early = Promise.all([import("../lifecycle/acquire.js"), ctx.engine()]);
   early.catch(() => undefined);
-  const spec = await loadSpec(ctx, g);
+  // The subset first: the progress view shows only what will run.
+  const spec = selectServices(await loadSpec(ctx, g), o.services);
   const services = Object.values(spec.services).map((s) => ({ name: s.name, dependsOn: Object.keys(s.depends_on) }));
   const reporter = createReporter(ctx, g, services, t0, o.jsonOut);
   const [{ acquireProject }, engine] = await early;
   try {
     const env = await acquireProject(spec, {
       env: ctx.env,
+      inheritEnv: false, // ctx.env is the CLI's whole environment already
       projectName: g.projectName,
       kind: o.kind,
       lifetime: o.lifetime,
@@ -39,6 +44,7 @@ export async function acquireWithProgress(ctx: CliContext, g: GlobalOptions, o: 
       ports: o.ports,
       scale: o.scale,
       build: o.build,
+      services: o.services,
       engine,
       signal: ctx.signal,
       onEvent: reporter.onEvent,
