@@ -133,8 +133,9 @@ export async function acquireProject(whole: ProjectSpec, options: AcquireOptions
   await safety;
   // A named (shared) environment: acquire/release of it by other processes must not interleave.
   await using _lock = explicit ? await acquireLock(`project-${project}`, { env, signal, timeoutMs: Math.max(0, deadline - Date.now()) }) : undefined;
-  const observed: Observed = explicit ? observedFor(await observeProject(engine, project, signal), loaded, options.services) : { networks: {}, volumes: {}, containers: [] };
-  const fresh = observed.containers.length === 0 && Object.keys(observed.networks).length === 0;
+  const seen: Observed = explicit ? await observeProject(engine, project, signal) : { networks: {}, volumes: {}, containers: [] };
+  const observed = observedFor(seen, loaded, options.services); // `up api` leaves the others' containers alone
+  const fresh = seen.containers.length === 0 && Object.keys(seen.networks).length === 0;
   const serviceHashes = Object.fromEntries(Object.values(spec.services).map((s) => [s.name, hashOf(s).slice(0, 16)]));
   const plan = reconcileUp({ project, spec, observed, serviceHashes });
   emit({ type: "plan", project, steps: plan.steps.length, at: Date.now() });
@@ -152,7 +153,7 @@ export async function acquireProject(whole: ProjectSpec, options: AcquireOptions
     workingDir: spec.working_dir,
   }) };
   const created: { containers: string[]; networks: string[] } = { containers: [], networks: [] };
-  const ids = new Map<string, string>(observed.containers.map((c) => [c.name, c.id]));
+  const ids = new Map<string, string>(seen.containers.map((c) => [c.name, c.id]));
   /** Containers whose readiness this acquire has seen pass. */
   const proven = new Map<string, ReadinessRecord>();
   // Before anything exists: a process watching this one removes what it leaves if it is killed.

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acquire, type BerthEvent, type Environment } from "../../src/index.js";
 import type { Engine } from "../../src/engine/engine.js";
-import { engine, resourcesOf, stack } from "./helpers.js";
+import { berth, engine, lastJson, resourcesOf, stack, uniqueName } from "./helpers.js";
 
 describe("acquire({ services })", () => {
   it("brings up the named service and its dependencies, nothing else", async () => {
@@ -22,6 +22,33 @@ describe("acquire({ services })", () => {
       expect(containers.map((c) => c.replace(`${project}-`, "")).sort()).toEqual(["container a-1", "container b-1", "container c-1"]);
     }
     expect(await resourcesOf(e, project)).toEqual([]);
+  });
+
+  it("on an existing environment, adds the named services and leaves the others running", async () => {
+    const e = await engine();
+    const projectName = uniqueName("subset");
+    const first = await acquire({ files: [stack("chain.yml")], engine: e, projectName, services: ["a"] });
+    try {
+      const aId = first.services.a!.containers[0]!.id;
+      await using second = await acquire({ files: [stack("chain.yml")], engine: e, projectName, services: ["b"] });
+      expect(Object.keys(second.services).sort()).toEqual(["a", "b"]);
+      expect(second.services.a!.containers[0]!.id).toBe(aId);
+    } finally {
+      await first.release().catch(() => undefined);
+    }
+    expect(await resourcesOf(e, projectName)).toEqual([]);
+  });
+
+  it("`berth up SERVICE` does the same on the command line", async () => {
+    const up = await berth(["up", "-f", stack("chain.yml"), "--json", "b"]);
+    const result = lastJson<{ ok: boolean; environment: { project: string; services: Record<string, unknown> } }>(up.stdout);
+    const project = result.environment?.project;
+    try {
+      expect(up.code, up.stderr).toBe(0);
+      expect(Object.keys(result.environment.services)).toEqual(["b"]);
+    } finally {
+      if (project) await berth(["down", project]);
+    }
   });
 });
 
