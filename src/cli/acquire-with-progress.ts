@@ -5,6 +5,7 @@ import type { PortStrategy } from "../ports/strategy.js";
 import { parseTimeout, type CliContext, type GlobalOptions } from "./context.js";
 import { createReporter, type Reporter } from "./progress/reporter.js";
 import { loadSpec } from "./target.js";
+import { selectServices } from "../lifecycle/select-services.js";
 
 export interface AcquireCliOptions {
   lifetime: Lifetime;
@@ -16,6 +17,8 @@ export interface AcquireCliOptions {
   forceRecreate?: boolean;
   /** false (`--no-wait`): refuse at once when the engine has no capacity, instead of waiting in its queue. */
   waitForCapacity?: boolean;
+  /** Only these services and their dependencies (`up SERVICE…`). */
+  services?: string[];
   /** Where NDJSON events go under --json. */
   jsonOut?: (line: string) => void;
 }
@@ -27,13 +30,15 @@ export async function acquireWithProgress(ctx: CliContext, g: GlobalOptions, o: 
   // A bad file is still reported first; a failure of these early starts surfaces only after it.
   const early = Promise.all([import("../lifecycle/acquire.js"), ctx.engine()]);
   early.catch(() => undefined);
-  const spec = await loadSpec(ctx, g);
+  // The subset first: the progress view shows only what will run.
+  const spec = selectServices(await loadSpec(ctx, g), o.services);
   const services = Object.values(spec.services).map((s) => ({ name: s.name, dependsOn: Object.keys(s.depends_on) }));
   const reporter = createReporter(ctx, g, services, t0, o.jsonOut);
   const [{ acquireProject }, engine] = await early;
   try {
     const env = await acquireProject(spec, {
       env: ctx.env,
+      inheritEnv: false, // ctx.env is the CLI's whole environment already
       projectName: g.projectName,
       kind: o.kind,
       lifetime: o.lifetime,
@@ -44,6 +49,7 @@ export async function acquireWithProgress(ctx: CliContext, g: GlobalOptions, o: 
       forceRecreate: o.forceRecreate,
       build: o.build,
       waitForCapacity: o.waitForCapacity,
+      services: o.services,
       engine,
       signal: ctx.signal,
       onEvent: reporter.onEvent,

@@ -3,7 +3,9 @@ import { BerthError } from "../errors.js";
 import { toBerthError, statusOf } from "./errors.js";
 import { missingImageHint } from "./image-hint.js";
 import { call, type EngineAccess } from "./access.js";
+import * as archive from "./archive.js";
 import * as build from "./build.js";
+import type { TarEntry } from "./tar.js";
 import { Semaphore } from "./semaphore.js";
 import * as streams from "./streams.js";
 import { hostConfigOf, labelFilters, NS_PER_MS, toHealthcheck } from "./wire.js";
@@ -418,6 +420,16 @@ export class Engine {
    */
   subscribe(filter: { labels: LabelFilter; types?: string[] }, onEvent: (e: EngineEvent) => void, options: { signal: AbortSignal; onEnd?: () => void }): Promise<void> {
     return streams.subscribe(this.access, filter, onEvent, options);
+  }
+
+  /** Extracts `entries` into the container's existing directory `dir` (PUT /containers/{id}/archive). */
+  putArchive(id: string, dir: string, entries: TarEntry[], options: CallOptions = {}): Promise<void> {
+    return archive.putArchive(this.access, id, dir, entries, options);
+  }
+
+  /** A container's file or directory as tar entries (GET /containers/{id}/archive). */
+  getArchive(id: string, path: string, options: CallOptions = {}): Promise<TarEntry[]> {
+    return archive.getArchive(this.access, id, path, options);
   }
 
   /** One sample of a container's CPU and memory use, as `docker stats` shows them. */

@@ -52,3 +52,24 @@ export function describeReadiness(r: Readiness): string {
   if (r.kind === "probe") return describeProbe(r.probe);
   return r.of.length === 1 ? describeReadiness(r.of[0]!) : `${r.kind}(${r.of.map(describeReadiness).join(", ")})`;
 }
+
+/**
+ * A readiness rule as written by hand, in `x-berth.ready` or in acquire's `readiness` option
+ * (before parsing): one probe, a list (all must pass), or `{ all }` / `{ any }`.
+ */
+export type ReadinessInput = ProbeInput | ReadinessInput[] | { all: ReadinessInput[] } | { any: ReadinessInput[] };
+
+export type ProbeInput =
+  | "healthcheck"
+  | "running"
+  | "completed"
+  | { healthcheck: true }
+  | { running: true }
+  | { completed: true }
+  | { tcp: number | { port: number; from?: ProbeFrom } }
+  | { http: { port: number; path?: string; scheme?: "http" | "https"; status?: number | string | (number | string)[]; body?: string; from?: ProbeFrom } }
+  | { log: string | { pattern: string; count?: number } }
+  | { exec: string | string[] | { command: string | string[]; timeout?: string | number } };
+
+/** A service's readiness given in code: a rule, or the rule with this service's own deadline (as `x-berth` takes them). */
+export type ServiceReadinessInput = ReadinessInput | { ready?: ReadinessInput; timeout?: string | number };

@@ -20,7 +20,7 @@ import { parseDuration } from "../compose/duration.js";
 import { BerthError, type SourceProblem } from "../errors.js";
 import type { Probe, Readiness, ReadinessSpec } from "./probe-model.js";
 
-export type { Probe, ProbeFrom, Readiness, ReadinessSpec, StatusMatch } from "./probe-model.js";
+export type { Probe, ProbeFrom, ProbeInput, Readiness, ReadinessInput, ReadinessSpec, ServiceReadinessInput, StatusMatch } from "./probe-model.js";
 export { describeProbe, describeReadiness, probesOf } from "./probe-model.js";
 
 const port = z.number().int().min(1).max(65535);
@@ -79,6 +79,72 @@ const XBerthSchema = z.strictObject({
   timeout: duration.optional(),
 });
 
+const READY_HINT = "x-berth.ready takes probes such as `tcp: 5432`, `http: { port: 3000, path: /health }`, `log: \"ready\"`, `exec: [cmd]`, `healthcheck`, `completed`, a list of them (all must pass) or { any: [...] }; see README \"Readiness\".";
+
+interface Issue {
+  code?: string;
+  path: PropertyKey[];
+  message: string;
+  errors?: Issue[][];
+}
+
+/** How many leading keys of `path` the input actually has: the alternative the user meant writes them. */
+function matched(input: unknown, path: string[]): number {
+  let n = 0;
+  let at = input;
+  for (const key of path) {
+    if (typeof at !== "object" || at === null || !(key in at)) break;
+    at = (at as Record<string, unknown>)[key];
+    n++;
+  }
+  return n;
+}
+
+/**
+ * A union's "invalid input" says nothing about which key is wrong: report the issues of the
+ * alternative that matches most of what was written (then the deepest), e.g. `http.port` rather
+ * than the whole rule.
+ */
+function closestIssues(issue: Issue, input: unknown): { path: string[]; message: string }[] {
+  const at = issue.path.map(String);
+  if (issue.code !== "invalid_union" || !issue.errors?.length) return [{ path: at, message: issue.message }];
+  const here = at.reduce<unknown>((v, k) => (typeof v === "object" && v !== null ? (v as Record<string, unknown>)[k] : undefined), input);
+  const branches = issue.errors.map((b) => b.flatMap((i) => closestIssues(i, here)));
+  const score = (b: { path: string[] }[]) => Math.max(0, ...b.map((i) => matched(here, i.path) * 1000 + i.path.length));
+  const best = branches.reduce((a, b) => (score(b) > score(a) ? b : a));
+  return score(best) === 0 ? [{ path: at, message: issue.message }] : best.map((i) => ({ path: [...at, ...i.path], message: i.message }));
+}
+
+/** Whether a `readiness` option value is the `{ ready, timeout }` form rather than a bare rule. */
+function isXBerthForm(raw: unknown): raw is Record<string, unknown> {
+  return typeof raw === "object" && raw !== null && !Array.isArray(raw) && ("ready" in raw || "timeout" in raw);
+}
+
+/**
+ * Readiness rules given in code (acquire's `readiness` option), checked with the schema of
+ * `x-berth` and turned into that key's shape. Problems name the option path
+ * (`readiness.db.log`), all of them at once.
+ */
+export function readinessOptionAsXBerth(rules: Record<string, unknown>): Record<string, { ready?: unknown; timeout?: unknown }> {
+  const problems: SourceProblem[] = [];
+  const out: Record<string, { ready?: unknown; timeout?: unknown }> = {};
+  for (const name of Object.keys(rules).sort()) {
+    const raw = rules[name];
+    const x = isXBerthForm(raw) ? raw : { ready: raw };
+    const parsed = XBerthSchema.safeParse(x);
+    if (parsed.success) out[name] = x;
+    // The bare form's issues are under `ready`, which the user did not write.
+    else for (const i of parsed.error.issues.flatMap((i) => closestIssues(i, x))) problems.push({ file: "", path: ["readiness", name, ...i.path.slice(isXBerthForm(raw) ? 0 : 1)].join("."), message: i.message });
+  }
+  if (problems.length) {
+    throw new BerthError("USAGE", `invalid readiness option for ${[...new Set(problems.map((p) => (p.path ?? "").split(".")[1]))].join(", ")}`, {
+      problems,
+      hint: READY_HINT.replace("x-berth.ready takes", "readiness.<service> takes the same rules as x-berth.ready:"),
+    });
+  }
+  return out;
+}
+
 /**
  * The service's readiness rule: `x-berth.ready` when declared; else its healthcheck when the
  * service or its image has one; else the first published port accepting connections; else running.
@@ -95,7 +161,7 @@ export function readinessOf(service: ServiceSpec, imageHasHealthcheck = false): 
     }));
     throw new BerthError("COMPOSE_INVALID", `service ${service.name}: invalid x-berth readiness`, {
       problems,
-      hint: "x-berth.ready takes probes such as `tcp: 5432`, `http: { port: 3000, path: /health }`, `log: \"ready\"`, `exec: [cmd]`, `healthcheck`, `completed`, a list of them (all must pass) or { any: [...] }; see README \"Readiness\".",
+      hint: READY_HINT,
       details: { service: service.name },
     });
   }

@@ -10,7 +10,7 @@ import { BerthError, isBerthError } from "../errors.js";
 import { ignoreEvents, type EventListener } from "../events.js";
 import { EventHub } from "../health/event-hub.js";
 import { waitReady } from "../health/readiness.js";
-import { readinessRules } from "../health/probe-spec.js";
+import { readinessRules, type ServiceReadinessInput } from "../health/probe-spec.js";
 import { extraLabels, LABEL, managedFilter, networkLabels, projectLabels, type EnvironmentKind, type Lifetime } from "../labels.js";
 import { createResolvingConflicts } from "../cleanup/conflicts.js";
 import { reapOrphans } from "../cleanup/orphans.js";
@@ -29,6 +29,9 @@ import { projectNetworkKeys, reconcileUp, serviceNetworkKeys, type Observed } fr
 import { parseStrategy, type PortStrategy } from "../ports/strategy.js";
 import { createEnvironmentNetwork } from "../networks/create-network.js";
 import { prepareSpec } from "./prepare.js";
+import { effectiveEnv, type EnvOptions } from "./acquire-env.js";
+import { withReadiness } from "./readiness-option.js";
+import { observedFor, selectServices } from "./select-services.js";
 import { addLease, defaultMode, releaseShared, sharedProjectName, type EnvironmentMode } from "./shared.js";
 import { Environment, type EnvironmentData } from "./environment.js";
 import { executePlan } from "./executor.js";
@@ -40,8 +43,11 @@ import { writeSettledRecord } from "../cleanup/settled-record.js";
 import { heldRecreateError, inheritedMounts, removeReplaced, withInherited } from "./recreate.js";
 import type { MountRequest } from "../engine/types.js";
 
-export interface AcquireOptions extends Partial<Omit<LoadOptions, "env">> {
-  env?: Record<string, string | undefined>;
+export interface AcquireOptions extends Partial<Omit<LoadOptions, "env">>, EnvOptions {
+  /** Only these services and what they (transitively) depend on, as `docker compose up SERVICE…` (default: all). */
+  services?: string[];
+  /** Readiness rules per service, replacing the file's `x-berth.ready` (Testcontainers' `withWaitStrategy`). */
+  readiness?: Record<string, ServiceReadinessInput>;
   /** test (default), dev or prod; default from DOCKER_ENV. */
   kind?: EnvironmentKind;
   /** "process" (default for the API): reaped when the owner dies; "detached" (the CLI's `up`): lives until `down`. */
@@ -92,7 +98,7 @@ function ttlFrom(env: Record<string, string | undefined>, lifetime: Lifetime, tt
 }
 
 export async function acquire(options: AcquireOptions = {}): Promise<Environment> {
-  const env = options.env ?? { ...process.env };
+  const env = effectiveEnv(options);
   const spec = await loadProject({
     files: options.files,
     cwd: options.cwd ?? process.cwd(),
@@ -101,11 +107,13 @@ export async function acquire(options: AcquireOptions = {}): Promise<Environment
     profiles: options.profiles,
     projectName: options.projectName,
   });
-  return acquireProject(spec, { ...options, env });
+  return acquireProject(spec, { ...options, env, inheritEnv: false });
 }
 
-export async function acquireProject(loaded: ProjectSpec, options: AcquireOptions = {}): Promise<Environment> {
-  const env = options.env ?? { ...process.env };
+export async function acquireProject(whole: ProjectSpec, options: AcquireOptions = {}): Promise<Environment> {
+  const env = effectiveEnv(options);
+  // Rules in code first (checked against every service), then the subset: what is left out is never planned.
+  const loaded = selectServices(withReadiness(whole, options.readiness), options.services);
   const kind = kindFrom(env, options.kind);
   const emit = options.onEvent ?? ignoreEvents;
   const signal = options.signal;
@@ -134,8 +142,9 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
   await safety;
   // A named (shared) environment: acquire/release of it by other processes must not interleave.
   await using _lock = explicit ? await acquireLock(`project-${project}`, { env, signal, timeoutMs: Math.max(0, deadline - Date.now()) }) : undefined;
-  const observed: Observed = explicit ? await observeProject(engine, project, signal) : { networks: {}, volumes: {}, containers: [] };
-  const fresh = observed.containers.length === 0 && Object.keys(observed.networks).length === 0;
+  const seen: Observed = explicit ? await observeProject(engine, project, signal) : { networks: {}, volumes: {}, containers: [] };
+  const observed = observedFor(seen, loaded, options.services); // `up api` leaves the others' containers alone
+  const fresh = seen.containers.length === 0 && Object.keys(seen.networks).length === 0;
   const serviceHashes = Object.fromEntries(Object.values(spec.services).map((s) => [s.name, serviceConfigHash(s)]));
   const plan = reconcileUp({ project, spec, observed, serviceHashes, forceRecreate: options.forceRecreate });
   if (plan.held.length) throw heldRecreateError(project, plan.held);
@@ -154,7 +163,7 @@ export async function acquireProject(loaded: ProjectSpec, options: AcquireOption
     workingDir: spec.working_dir,
   }), ...(lifetime === "detached" ? { [LABEL.pending]: "true" } : {}) };
   const created: { containers: string[]; networks: string[] } = { containers: [], networks: [] };
-  const ids = new Map<string, string>(observed.containers.map((c) => [c.name, c.id]));
+  const ids = new Map<string, string>(seen.containers.map((c) => [c.name, c.id]));
   /** Per recreated container: the anonymous volumes of the one it replaces, which it mounts. */
   const inherit = new Map<string, MountRequest[]>();
   /** Created containers that mount such volumes: a rollback removes them without their volumes. */

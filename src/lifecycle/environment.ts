@@ -9,7 +9,9 @@ import type { ServiceState } from "../health/state.js";
 import { releaseProject, type ReleaseOptions, type ReleaseResult } from "./release.js";
 import { connectionVariables, findPort, type ConnectionEnvOptions } from "./connection-env.js";
 import { healthReport, readinessRecord, type HealthReport, type ReadinessRecord } from "./health-report.js";
-import { readLogs, type LogLine, type LogOptions } from "./logs.js";
+import { readLogs, type FollowLogOptions, type LogLine, type LogOptions } from "./logs.js";
+import { followLogLines } from "./log-stream.js";
+import { copyFromContainer, copyToContainer, type CopyOptions } from "./copy.js";
 import { execInService, restartServices, startServices, stopServices, waitForServices, type ExecOptions, type ServiceOpOptions, type WaitOptions } from "./operations.js";
 import { readEnvironment } from "./status.js";
 
@@ -165,9 +167,33 @@ export class Environment implements AsyncDisposable {
     for (const name of started) if (!seen.has(name)) this.readiness.delete(name);
   }
 
-  /** Log lines of the services (default: all), merged in time order. */
-  async logs(options: LogOptions = {}): Promise<LogLine[]> {
-    return readLogs(this.engine, this.project, options);
+  /**
+   * Log lines of the services (default: all), merged in time order; with `{ follow: true }`, an
+   * async iterable of lines as they come, until the containers stop, the signal aborts or the
+   * loop breaks: `for await (const l of env.logs("db", { follow: true, signal })) …`.
+   */
+  logs(options?: LogOptions & { follow?: false }): Promise<LogLine[]>;
+  logs(service: string | string[], options?: LogOptions & { follow?: false }): Promise<LogLine[]>;
+  logs(options: FollowLogOptions): AsyncIterableIterator<LogLine>;
+  logs(service: string | string[], options: FollowLogOptions): AsyncIterableIterator<LogLine>;
+  logs(a?: string | string[] | (LogOptions & { follow?: boolean }), b?: LogOptions & { follow?: boolean }): Promise<LogLine[]> | AsyncIterableIterator<LogLine> {
+    const given = typeof a === "string" || Array.isArray(a) ? { ...b, services: typeof a === "string" ? [a] : a } : { ...a };
+    const { follow, ...options } = given;
+    return follow ? followLogLines(this.engine, this.project, options) : readLogs(this.engine, this.project, options);
+  }
+
+  /**
+   * Copies a host file or directory, or a Buffer's bytes, into the service's container as
+   * `containerPath` (its parent directory must exist); Testcontainers' copyFilesToContainer /
+   * copyContentToContainer.
+   */
+  async copyTo(service: string, source: string | Buffer, containerPath: string, options: CopyOptions = {}): Promise<void> {
+    await copyToContainer(this.engine, this.project, service, source, containerPath, options);
+  }
+
+  /** Copies the container's file or directory to `hostPath`, as `docker cp` does; Testcontainers' copyArchiveFromContainer. */
+  async copyFrom(service: string, containerPath: string, hostPath: string, options: CopyOptions = {}): Promise<void> {
+    await copyFromContainer(this.engine, this.project, service, containerPath, hostPath, options);
   }
 
   /** Runs a command in a service's container; output is collected (use the CLI's `exec` to stream). */

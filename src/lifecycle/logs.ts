@@ -24,6 +24,11 @@ export interface LogOptions extends SelectOptions {
   timestamps?: boolean;
 }
 
+/** Options of `Environment.logs` that follow: new lines as they come, as an async iterable. */
+export interface FollowLogOptions extends LogOptions {
+  follow: true;
+}
+
 const STAMP = /^(\d{4}-\d\d-\d\dT\S+Z) (.*)$/s;
 
 /** Lines of one container's text, each with the engine's timestamp as its sort key. */

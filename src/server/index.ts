@@ -2,6 +2,7 @@
  * `berth serve` as a library call: starts the status server and returns its address and a close
  * function. The CLI command is a thin wrapper around this.
  */
+import { effectiveEnv } from "../lifecycle/acquire-env.js";
 import { connectEngine } from "../engine/connect.js";
 import { startHttpServer, type RunningServer } from "./http-server.js";
 import { validateServeOptions, type ServeOptions } from "./options.js";
@@ -19,8 +20,10 @@ export interface StartServerOptions {
   port?: number;
   token?: string;
   historyMs?: number;
-  /** Environment to read DOCKER_HOST from (default process.env). */
+  /** Variables to read DOCKER_HOST (and TLS settings) from, laid over process.env as acquire's `env`. */
   env?: Record<string, string | undefined>;
+  /** false: `env` is the complete environment (default true). */
+  inheritEnv?: boolean;
   signal?: AbortSignal;
 }
 
@@ -34,7 +37,7 @@ function endpointOf(env: Record<string, string | undefined>): string {
  */
 export async function startStatusServer(options: StartServerOptions = {}): Promise<StatusServer> {
   const o: ServeOptions = validateServeOptions(options);
-  const env = options.env ?? process.env;
+  const env = effectiveEnv(options);
   const controller = new AbortController();
   options.signal?.addEventListener("abort", () => controller.abort(), { once: true });
   const service = new StatusService({

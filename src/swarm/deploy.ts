@@ -22,6 +22,7 @@ import { assertSwarmCompat } from "./compat.js";
 import { SWARM_LABEL, swarmBaseLabels, swarmObjectName } from "./labels.js";
 import { waitServiceReady } from "./readiness.js";
 import { removeSwarmProject } from "./remove.js";
+import { effectiveEnv } from "../lifecycle/acquire-env.js";
 import { swarmServiceRequest } from "./service-request.js";
 import { readSwarmEnvironment, type SwarmEnvironmentData } from "./status.js";
 import { requireSwarmManager } from "./connect.js";
@@ -30,7 +31,9 @@ import { scaleSwarmServices } from "./operations.js";
 export interface SwarmUpOptions {
   /** A connection to a swarm manager. */
   engine: Engine;
+  /** Variables laid over the process environment (with `inheritEnv: false`: the whole environment). */
   env?: Record<string, string | undefined>;
+  inheritEnv?: boolean;
   projectName?: string;
   kind?: EnvironmentKind;
   /** "detached" for the CLI's `up` (lives until `down`), "process" for the API (removed with its owner). */
@@ -75,7 +78,7 @@ async function objectData(kind: "secret" | "config", key: string, obj: NonNullab
 }
 
 export async function deploySwarm(loaded: ProjectSpec, o: SwarmUpOptions): Promise<SwarmEnvironmentData> {
-  const env = o.env ?? { ...process.env };
+  const env = effectiveEnv(o);
   const emit = o.onEvent ?? ignoreEvents;
   const signal = o.signal;
   const swarm = new Swarm(o.engine);

@@ -11,7 +11,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll } from "vitest";
-import { closeSync, mkdirSync, openSync, rmSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { connectEngine } from "../../src/engine/connect.js";
 import type { Engine } from "../../src/engine/engine.js";
 
@@ -104,8 +104,42 @@ export class SecondEngine {
       }
     } finally {
       await this.stopDaemon();
+      this.clearRemains();
       rmSync(this.dataRoot, { recursive: true, force: true });
       rmSync(this.execRoot, { recursive: true, force: true });
+      rmSync(`${this.execRoot}.sock`, { force: true });
+    }
+  }
+
+  /**
+   * What a dockerd that crashed (moby/moby#45804 under load) leaves: its containers' shims still
+   * running and their overlay and network-namespace mounts, which make removing its folders fail
+   * with EBUSY. Only this engine's own processes (named by its exec-root) and mounts are touched.
+   */
+  private clearRemains(): void {
+    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+      let cmdline = "";
+      try {
+        cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      } catch {
+        continue;
+      }
+      if (cmdline.includes(`${this.execRoot}/`)) {
+        try {
+          process.kill(Number(pid), "SIGKILL");
+        } catch {
+          // gone meanwhile
+        }
+      }
+    }
+    const mounts = readFileSync("/proc/mounts", "utf8").split("\n").map((l) => l.split(" ")[1] ?? "");
+    const ours = mounts.filter((m) => m.startsWith(`${this.dataRoot}/`) || m === this.dataRoot || m.startsWith(`${this.execRoot}/`));
+    for (const m of ours.sort().reverse()) {
+      try {
+        execFileSync("umount", ["-l", m], { stdio: "ignore" });
+      } catch {
+        // already gone with its parent
+      }
     }
   }
 }

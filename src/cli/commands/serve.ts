@@ -43,7 +43,7 @@ export function registerServe(program: Command, ctx: CliContext, globals: () => 
       // A refused bind is reported before the HTTP server, prom-client and the engine client load.
       (await import("../../server/options.js")).validateServeOptions(options);
       const { startStatusServer } = await import("../../server/index.js");
-      const server = await startStatusServer({ ...options, env: ctx.env, signal: ctx.signal });
+      const server = await startStatusServer({ ...options, env: ctx.env, inheritEnv: false, signal: ctx.signal });
       if (g.json) ctx.out(JSON.stringify({ type: "listening", url: server.url, port: server.port, engine: server.engineEndpoint }));
       else if (!g.quiet) ctx.out(`berth serve: listening on ${server.url} (engine ${server.engineEndpoint}; Ctrl-C to stop)`);
       await new Promise<void>((resolve) => {

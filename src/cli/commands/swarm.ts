@@ -64,6 +64,7 @@ export async function swarmUp(ctx: CliContext, g: GlobalOptions, o: PlatformOpti
     data = await deploySwarm(spec, {
       engine,
       env: ctx.env,
+      inheritEnv: false,
       projectName: g.projectName,
       kind: o.env as EnvironmentKind | undefined,
       lifetime: "detached",

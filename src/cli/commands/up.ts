@@ -34,6 +34,7 @@ export function registerUp(program: Command, ctx: CliContext, globals: () => Glo
     .command("up")
     .alias("acquire")
     .description("create an isolated environment from the compose file(s) and wait until every service is ready")
+    .argument("[services...]", "only these services and what they depend on (default: all)")
     .option("--env <kind>", "environment kind: test, dev or prod (default: DOCKER_ENV or test)")
     .option("--keep-on-failure", "keep what was created when a service never becomes ready, for debugging")
     .option("--ports <strategy>", "host ports: dynamic (engine-picked), file (the file's own) or range (BERTH_PORT_RANGE); default by --env")
@@ -50,13 +51,14 @@ export function registerUp(program: Command, ctx: CliContext, globals: () => Glo
         "(a named or anonymous volume, a writable bind mount) is left as it is and `up` fails naming it,\n" +
         "unless --force-recreate: then it is stopped and replaced, keeping its named volumes and mounting\n" +
         "its anonymous volumes into the new container. An interrupted `up` removes only what it created.\n" +
-        "\nExamples:\n  berth up -f examples/shop/compose.yml\n  berth up -f compose.yml -f compose.test.yml --timeout 2m --json\n  berth up -p shop --scale backend=3 --ports range\n  berth up -p shop --force-recreate   # apply a changed db configuration, keeping its volumes\n  PROJECT=$(berth up -q)   # prints only the environment's name\n  berth up --on swarm --engine tcp://manager:2375 -f compose.yml   # swarm services (docs/swarm.md)",
+        "\nExamples:\n  berth up -f examples/shop/compose.yml\n  berth up -f compose.yml -f compose.test.yml --timeout 2m --json\n  berth up -p shop --scale backend=3 --ports range\n  berth up -p shop --force-recreate   # apply a changed db configuration, keeping its volumes\n  berth up -f examples/shop/compose.yml backend   # backend and what it depends on\n  PROJECT=$(berth up -q)   # prints only the environment's name\n  berth up --on swarm --engine tcp://manager:2375 -f compose.yml   # swarm services (docs/swarm.md)",
     );
   addPlatformOptions(cmd)
-    .action(async (o: UpOptions) => {
+    .action(async (services: string[], o: UpOptions) => {
       const g = globals();
       if (onSwarm(o)) {
         if (o.ports !== undefined || o.build) throw new BerthError("USAGE", `${o.ports !== undefined ? "--ports" : "--build"} does not apply to --on swarm`, { hint: "On swarm, ports are published in host mode on each task's node (a free port unless the file fixes one), and images must already exist on every node." });
+        if (services.length) throw new BerthError("USAGE", "up SERVICE… does not apply to --on swarm", { hint: "Deploy the whole file on swarm, or leave the other services out of it (profiles)." });
         return swarmUp(ctx, g, { on: o.on, engine: o.engine, env: o.env, keepOnFailure: o.keepOnFailure, scale: parseScale(o.scale) });
       }
       const ports = o.ports === undefined ? undefined : parseStrategy(o.ports, "test");
@@ -69,6 +71,7 @@ export function registerUp(program: Command, ctx: CliContext, globals: () => Glo
         build: o.build,
         forceRecreate: o.forceRecreate,
         waitForCapacity: o.wait,
+        services,
       });
       const data = env.toJSON();
       if (g.json) return ctx.out(JSON.stringify({ type: "result", ok: true, elapsedMs, environment: data }));
