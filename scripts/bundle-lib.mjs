@@ -51,7 +51,17 @@ await build({
   // berth's two uses of import.meta.url find the reaper (dist/bin/reaper-main.js, beside the CLI
   // bundle) and resolve dockerode's deferred transports: both as from the CLI bundle's place.
   define: { "import.meta.url": "__berthModuleUrl" },
-  banner: { js: 'var __berthModuleUrl = require("node:url").pathToFileURL(require("node:path").join(__dirname, "../bin/berth.cjs")).href;' },
+  // Node 20 and 22 give only the main realm Symbol.dispose/asyncDispose (their registry symbols
+  // below); a Jest test file runs in a vm context without them, where tsc's `await using` helpers
+  // throw "Symbol.asyncDispose is not defined". The same symbols there, as Node defines them; a
+  // no-op on Node 24, whose V8 has them in every realm.
+  banner: {
+    js: [
+      'Symbol.dispose ??= Symbol.for("nodejs.dispose");',
+      'Symbol.asyncDispose ??= Symbol.for("nodejs.asyncDispose");',
+      'var __berthModuleUrl = require("node:url").pathToFileURL(require("node:path").join(__dirname, "../bin/berth.cjs")).href;',
+    ].join("\n"),
+  },
 });
 writeFileSync(join(dist, "cjs/package.json"), `${JSON.stringify({ type: "commonjs" })}\n`);
 
