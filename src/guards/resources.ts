@@ -8,6 +8,7 @@ import type { ProjectSpec, ServiceSpec } from "../compose/model.js";
 import { parseBytes } from "../compose/units.js";
 import type { Engine } from "../engine/engine.js";
 import { startEngineHint } from "../engine/errors.js";
+import { patientTimeout } from "../engine/patient-timeout.js";
 import { BerthError } from "../errors.js";
 
 export interface GuardSettings {
@@ -105,9 +106,11 @@ export function checkMemory(available: number, declared: number, floor: number):
 /** Pings the engine; ENGINE_UNREACHABLE when it does not answer within `timeoutMs`. */
 export async function checkEngine(engine: Engine, timeoutMs: number, signal?: AbortSignal): Promise<number> {
   const t0 = Date.now();
-  const timeout = AbortSignal.timeout(timeoutMs);
+  // Not AbortSignal.timeout: a berth process starved of CPU (many starting at once) must not take
+  // its own stall for the engine's silence (src/engine/patient-timeout.ts).
+  const timeout = patientTimeout(timeoutMs);
   try {
-    await engine.ping({ signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+    await engine.ping({ signal: signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal });
   } catch (error) {
     if (signal?.aborted) throw error;
     throw new BerthError("ENGINE_UNREACHABLE", `the Docker engine at ${engine.endpoint} did not answer a ping within ${timeoutMs / 1000} s (${(error as Error).message})`, {
@@ -115,6 +118,8 @@ export async function checkEngine(engine: Engine, timeoutMs: number, signal?: Ab
       cause: error,
       details: { guard: "engine" },
     });
+  } finally {
+    timeout.clear();
   }
   return Date.now() - t0;
 }
