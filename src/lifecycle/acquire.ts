@@ -188,7 +188,7 @@ export async function acquireProject(whole: ProjectSpec, options: AcquireOptions
       },
     });
     // Readiness proven during this acquire is the verdict: the engine may still say "starting"
-    // for up to one interval, and status's single re-check can time out on a loaded engine.
+    // for up to one interval (the settled record below keeps the proof for later readers).
     const data = await readEnvironment(engine, project, kind, signal, { containerIds: [...new Set(ids.values())], proven: new Set(proven.keys()) });
     // Completed: from now on the environment is not a half-made one for the orphan sweep.
     if (lifetime === "detached") await writeSettledRecord(engine, project, base, spec, signal, provenStarts(data, proven));
