@@ -39,14 +39,34 @@ export function parseScales(text: string | undefined): Record<string, number> {
  * `pending`. Called when the acquire has completed, before its reaper is told it is done: a kill
  * in between leaves the pending project to the reaper, which removes the record with it.
  */
-export async function writeSettledRecord(engine: Engine, project: string, base: Labels, spec: ProjectSpec, signal?: AbortSignal, provenRuns: Record<string, string> = {}): Promise<void> {
+export async function writeSettledRecord(engine: Engine, project: string, base: Labels, spec: ProjectSpec, signal?: AbortSignal, provenRuns: Record<string, string> = {}, o: { subset?: boolean } = {}): Promise<void> {
   const { [LABEL.pending]: _pending, ...labels } = base;
-  const scales = Object.values(spec.services).map((s) => `${s.name}=${s.scale}`).sort().join(",");
+  const older = await engine.listVolumes(recordFilter(project), { signal });
+  const record = recordLabels(o.subset ? newestRecords(older).get(project) : undefined, Object.fromEntries(Object.values(spec.services).map((s) => [s.name, s.scale])), provenRuns);
   const name = `${project}_berth-record-${randomBytes(3).toString("hex")}`;
-  const proven: Labels = Object.keys(provenRuns).length ? { [LABEL.proven]: JSON.stringify(provenRuns) } : {};
-  await engine.createVolume(name, { ...labels, [LABEL.record]: "true", [LABEL.scales]: scales, ...proven }, { signal });
-  const older = (await engine.listVolumes(recordFilter(project), { signal })).filter((v) => v.name !== name);
+  await engine.createVolume(name, { ...labels, [LABEL.record]: "true", ...record }, { signal });
   await Promise.all(older.map((v) => engine.removeVolume(v.name, { signal }).catch(() => undefined)));
+}
+
+/**
+ * A record's own labels: the replicas per service and the runs seen ready. An acquire of some
+ * services only (`up api`) keeps what the previous record says of the others, which it left alone;
+ * a whole acquire says everything afresh (a service gone from the file is gone from the record).
+ * Keeping an older proof is safe: it names the exact run (StartedAt) it was made for. Pure.
+ */
+export function recordLabels(previous: Labels | undefined, scales: Record<string, number>, provenRuns: Record<string, string>): Labels {
+  const merged = { ...parseScales(previous?.[LABEL.scales]), ...scales };
+  let proofs: Record<string, string> = {};
+  try {
+    const old: unknown = JSON.parse(previous?.[LABEL.proven] ?? "{}");
+    if (typeof old === "object" && old !== null) proofs = Object.fromEntries(Object.entries(old).filter((e): e is [string, string] => typeof e[1] === "string"));
+  } catch {
+    // a garbled older record proves nothing
+  }
+  proofs = { ...proofs, ...provenRuns };
+  const out: Labels = { [LABEL.scales]: Object.entries(merged).map(([n, k]) => `${n}=${k}`).sort().join(",") };
+  if (Object.keys(proofs).length) out[LABEL.proven] = JSON.stringify(proofs);
+  return out;
 }
 
 /** Per project: the labels of its newest record. */

@@ -191,7 +191,7 @@ export async function acquireProject(whole: ProjectSpec, options: AcquireOptions
     // for up to one interval (the settled record below keeps the proof for later readers).
     const data = await readEnvironment(engine, project, kind, signal, { containerIds: [...new Set(ids.values())], proven: new Set(proven.keys()) });
     // Completed: from now on the environment is not a half-made one for the orphan sweep.
-    if (lifetime === "detached") await writeSettledRecord(engine, project, base, spec, signal, provenStarts(data, proven));
+    if (lifetime === "detached") await writeSettledRecord(engine, project, base, spec, signal, provenStarts(data, proven), { subset: options.services !== undefined });
     // A detached environment lives until `down`: nothing of it is the reaper's once acquired. One
     // that lives with this process is, until it is released.
     const released = <T>(r: T): T => {
@@ -207,7 +207,7 @@ export async function acquireProject(whole: ProjectSpec, options: AcquireOptions
   } catch (error) {
     const failure = await describeFailure(error, engine, spec, plan, ids, signal, failedStep);
     // Kept for debugging on purpose: settled as it is (it lives until `down`).
-    if (options.keepOnFailure && lifetime === "detached") await writeSettledRecord(engine, project, base, spec).catch(() => undefined);
+    if (options.keepOnFailure && lifetime === "detached") await writeSettledRecord(engine, project, base, spec, undefined, {}, { subset: options.services !== undefined }).catch(() => undefined);
     if (!options.keepOnFailure) {
       emit({ type: "rollback", project, reason: failure.message, at: Date.now() });
       const left = await rollBack(

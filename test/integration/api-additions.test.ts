@@ -50,6 +50,26 @@ describe("acquire({ services })", () => {
       if (project) await berth(["down", project]);
     }
   });
+
+  it("`berth up -p P SERVICE` on a running environment keeps what its record says of the other services", async () => {
+    const project = uniqueName("berth-subset-record");
+    try {
+      const whole = await berth(["up", "-f", stack("chain.yml"), "-p", project]);
+      expect(whole.code, whole.stderr).toBe(0);
+      const part = await berth(["up", "-f", stack("chain.yml"), "-p", project, "b"]);
+      expect(part.code, part.stderr).toBe(0);
+      // A container of a service the second `up` did not name goes: status must still miss it.
+      const e = await engine();
+      const d = (await e.listContainers({ "com.docker.compose.project": project })).find((c) => c.name.endsWith("-d-1"))!;
+      await e.removeContainer(d.id, { force: true, volumes: true });
+      const status = await berth(["status", project, "--json", "--no-stats"]);
+      const [env] = lastJson<{ environments: { missing?: unknown[] }[] }>(status.stdout).environments;
+      expect(env?.missing).toEqual([{ service: "d", expected: 1, found: 0 }]);
+    } finally {
+      await berth(["down", project]);
+      expect(await resourcesOf(await engine(), project)).toEqual([]);
+    }
+  });
 });
 
 describe("readiness rules in code", () => {

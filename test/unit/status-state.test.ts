@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { ContainerDetails } from "../../src/engine/types.js";
-import { provenRuns } from "../../src/cleanup/settled-record.js";
+import { provenRuns, recordLabels } from "../../src/cleanup/settled-record.js";
 import { LABEL } from "../../src/labels.js";
 import { currentState, readySince } from "../../src/lifecycle/status.js";
 
@@ -51,5 +51,15 @@ describe("container state without probing", () => {
     // A record another berth wrote without proofs, or garbled, proves nothing.
     expect(provenRuns([record("2026-12-02T10:00:00Z", "{not json")]).get("p")).toBeUndefined();
     expect(provenRuns([record("2026-12-02T10:00:00Z", undefined)]).get("p")!.size).toBe(0);
+  });
+
+  it("a record of some services (`up api`) keeps what the previous one said of the others; a whole one starts afresh", () => {
+    const previous = { [LABEL.scales]: "api=1,db=2", [LABEL.proven]: JSON.stringify({ "p-db-1": "T1", "p-api-1": "T0" }) };
+    expect(recordLabels(previous, { api: 3 }, { "p-api-1": "T2" })).toEqual({
+      [LABEL.scales]: "api=3,db=2",
+      [LABEL.proven]: JSON.stringify({ "p-db-1": "T1", "p-api-1": "T2" }),
+    });
+    expect(recordLabels(undefined, { api: 1 }, {})).toEqual({ [LABEL.scales]: "api=1" });
+    expect(recordLabels({ [LABEL.proven]: "{garbled" }, { api: 1 }, { "p-api-1": "T2" })[LABEL.proven]).toBe(JSON.stringify({ "p-api-1": "T2" }));
   });
 });
