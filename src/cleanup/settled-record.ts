@@ -56,14 +56,7 @@ export async function writeSettledRecord(engine: Engine, project: string, base: 
  */
 export function recordLabels(previous: Labels | undefined, scales: Record<string, number>, provenRuns: Record<string, string>): Labels {
   const merged = { ...parseScales(previous?.[LABEL.scales]), ...scales };
-  let proofs: Record<string, string> = {};
-  try {
-    const old: unknown = JSON.parse(previous?.[LABEL.proven] ?? "{}");
-    if (typeof old === "object" && old !== null) proofs = Object.fromEntries(Object.entries(old).filter((e): e is [string, string] => typeof e[1] === "string"));
-  } catch {
-    // a garbled older record proves nothing
-  }
-  proofs = { ...proofs, ...provenRuns };
+  const proofs = { ...parseProofs(previous?.[LABEL.proven]), ...provenRuns };
   const out: Labels = { [LABEL.scales]: Object.entries(merged).map(([n, k]) => `${n}=${k}`).sort().join(",") };
   if (Object.keys(proofs).length) out[LABEL.proven] = JSON.stringify(proofs);
   return out;
@@ -90,15 +83,20 @@ export function expectedScales(records: { labels: Labels }[]): Map<string, Recor
 export function provenRuns(records: { labels: Labels }[]): Map<string, ReadonlyMap<string, { startedAt: string }>> {
   const out = new Map<string, ReadonlyMap<string, { startedAt: string }>>();
   for (const [project, labels] of newestRecords(records)) {
-    let runs: unknown;
-    try {
-      runs = JSON.parse(labels[LABEL.proven] ?? "{}");
-    } catch {
-      continue; // a record from another berth version: no proof, the engine's word stands
-    }
-    if (typeof runs !== "object" || runs === null) continue;
-    const entries = Object.entries(runs).filter((e): e is [string, string] => typeof e[1] === "string");
-    out.set(project, new Map(entries.map(([name, startedAt]) => [name, { startedAt }])));
+    const runs = parseProofs(labels[LABEL.proven]);
+    if (runs) out.set(project, new Map(Object.entries(runs).map(([name, startedAt]) => [name, { startedAt }])));
   }
   return out;
+}
+
+/** A record's proofs (name → StartedAt); none for an absent label, undefined for a garbled one (no proof: the engine's word stands). */
+function parseProofs(label: string | undefined): Record<string, string> | undefined {
+  let runs: unknown;
+  try {
+    runs = JSON.parse(label ?? "{}");
+  } catch {
+    return undefined;
+  }
+  if (typeof runs !== "object" || runs === null) return undefined;
+  return Object.fromEntries(Object.entries(runs).filter((e): e is [string, string] => typeof e[1] === "string"));
 }

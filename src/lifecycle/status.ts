@@ -104,11 +104,13 @@ export function readEnvironment(engine: Engine, project: string, kind: Environme
 async function readOne(engine: Engine, project: string, kind: EnvironmentKind, signal: AbortSignal | undefined, o: ReadEnvironmentOptions, slots: Semaphore): Promise<EnvironmentData> {
   const filter = managedFilter(project);
   const { listed } = o;
+  // A reader with no readiness of its own (env, port, graph) takes what the settled record proves;
+  // its listing goes out with the others.
+  const records = o.proven || listed || o.containerIds ? undefined : engine.listVolumes(recordFilter(project), { signal }).catch(() => []);
   const [ids, networks] = listed
     ? [listed.containers.filter((c) => c.labels[LABEL.project] === project).map((c) => c.id), listed.networks.filter((n) => n.labels[LABEL.project] === project)]
     : await Promise.all([o.containerIds ?? engine.listContainers(filter, { signal }).then((cs) => cs.map((c) => c.id)), engine.listNetworks(filter, { signal })]);
-  // A reader with no readiness of its own (env, port, graph) takes what the settled record proves.
-  const proven = o.proven ?? (listed || o.containerIds ? undefined : provenRuns(await engine.listVolumes(recordFilter(project), { signal }).catch(() => [])).get(project));
+  const proven = o.proven ?? (records ? provenRuns(await records).get(project) : undefined);
   const views = (await Promise.all(ids.map((id) => view(engine, id, signal, proven)))).filter((v) => v !== null);
   if (o.probe) await probeStarting(engine, views, slots, signal);
   const services: EnvironmentData["services"] = {};
