@@ -8,7 +8,6 @@ import type { EventListener } from "../events.js";
 import { BerthError, isBerthError } from "../errors.js";
 import { LABEL, managedFilter } from "../labels.js";
 import { isAnonymousVolume } from "../plan/reconcile.js";
-import { ownerFilter } from "../cleanup/ownership.js";
 import { currentOwner } from "../cleanup/process-liveness.js";
 import { isTicket } from "../guards/admission-decision.js";
 import { staleReason } from "../guards/admission-ticket.js";
@@ -115,7 +114,7 @@ export async function releaseProject(engine: Engine, project: string, o: Release
 /** A ticket (src/guards/admission-ticket.ts) nobody will remove before it expires: this process's own, or a dead owner's. */
 function leftoverTicket(labels: Labels): boolean {
   if (!isTicket(labels)) return false;
-  // Tickets are process-lifetime resources of their owner: the reaper's own filter says whose.
-  const mine = Object.entries(ownerFilter(currentOwner())).every(([k, v]) => labels[k] === v);
+  const me = currentOwner();
+  const mine = labels[LABEL.ownerHost] === me.host && labels[LABEL.ownerPid] === String(me.pid) && labels[LABEL.ownerStarted] === String(me.started);
   return mine || staleReason(labels, Date.now()) !== null;
 }
