@@ -12,6 +12,7 @@ import { isLoopback, validateServeOptions } from "../../src/server/options.js";
 import { pageHtml } from "../../src/server/page/html.js";
 import type { ContainerRecord } from "../../src/server/live-model.js";
 import { StatsCache, type StatSample } from "../../src/server/stats-cache.js";
+import { EventFeed, RESUME_OVERLAP_MS } from "../../src/server/event-feed.js";
 import { EventTimings, type TimingEvent, type TimingSink } from "../../src/server/timings.js";
 import { environmentState, worstState } from "../../src/server/view.js";
 
@@ -212,6 +213,31 @@ describe("event-derived timings", () => {
     expect(t.tracked).toBe(1);
     t.forgetAllBut(new Set()); // the rest of its events never came (the engine restarted)
     expect(t.tracked).toBe(0);
+  });
+});
+
+describe("event feed", () => {
+  const ev = (id: string, action: string, ms: number, extraNs = 0n) => ({ type: "container", action, id, labels: {}, time: ms, timeNano: BigInt(ms) * 1_000_000n + extraNs });
+
+  it("passes events that arrive out of time order (the engine stamps before it publishes), drops a replayed copy", () => {
+    const feed = new EventFeed(() => undefined, 0);
+    // Another project's create was stamped later but published first: c's health must not be lost.
+    expect(feed.isNew(ev("other", "create", 10_000, 500n))).toBe(true);
+    expect(feed.isNew(ev("c", "health_status: healthy", 10_000, 100n))).toBe(true);
+    expect(feed.isNew(ev("c", "start", 9_000))).toBe(true);
+    // Same action of the same container at the same nanosecond: the replay across a resubscription.
+    expect(feed.isNew(ev("c", "health_status: healthy", 10_000, 100n))).toBe(false);
+    expect(feed.isNew(ev("other", "create", 10_000, 500n))).toBe(false);
+    // Two different events at one nanosecond are both new.
+    expect(feed.isNew(ev("d", "create", 10_000, 500n))).toBe(true);
+  });
+
+  it("resumes a little before the newest event seen, and still knows every event of that overlap", () => {
+    const feed = new EventFeed(() => undefined, 1_234);
+    expect(feed.resumeFromMs()).toBe(1_234);
+    for (let ms = 0; ms <= 60_000; ms += 250) expect(feed.isNew(ev("x", "start", ms))).toBe(true);
+    expect(feed.resumeFromMs()).toBe(60_000 - RESUME_OVERLAP_MS);
+    for (let ms = 60_000 - RESUME_OVERLAP_MS; ms <= 60_000; ms += 250) expect(feed.isNew(ev("x", "start", ms)), String(ms)).toBe(false);
   });
 });
 
