@@ -6,12 +6,12 @@ import { loadProject, type LoadOptions } from "../compose/index.js";
 import type { ProjectSpec } from "../compose/model.js";
 import { connectEngine } from "../engine/connect.js";
 import type { Engine } from "../engine/engine.js";
-import { BerthError, isBerthError } from "../errors.js";
+import { BerthError } from "../errors.js";
 import { ignoreEvents, type EventListener } from "../events.js";
 import { EventHub } from "../health/event-hub.js";
 import { waitReady } from "../health/readiness.js";
 import { readinessRules, type ServiceReadinessInput } from "../health/probe-spec.js";
-import { extraLabels, LABEL, managedFilter, networkLabels, projectLabels, type EnvironmentKind, type Lifetime } from "../labels.js";
+import { extraLabels, LABEL, networkLabels, projectLabels, type EnvironmentKind, type Lifetime } from "../labels.js";
 import { createResolvingConflicts } from "../cleanup/conflicts.js";
 import { reapOrphans } from "../cleanup/orphans.js";
 import { currentOwner } from "../cleanup/process-liveness.js";
@@ -21,10 +21,9 @@ import type { GuardSettings } from "../guards/resources.js";
 import { acquireLock } from "../locks/file-lock.js";
 import { parseDuration } from "../compose/duration.js";
 import { containerRequest, hashOf, serviceConfigHash } from "../plan/container-request.js";
-import { dependantsOf } from "../plan/graph.js";
 import { generateProjectName, networkName, sanitizeProjectName } from "../plan/naming.js";
 import { observeProject } from "../plan/observe.js";
-import type { Plan, Step } from "../plan/plan.js";
+import type { Step } from "../plan/plan.js";
 import { projectNetworkKeys, reconcileUp, serviceNetworkKeys, type Observed } from "../plan/reconcile.js";
 import { parseStrategy, type PortStrategy } from "../ports/strategy.js";
 import { createEnvironmentNetwork } from "../networks/create-network.js";
@@ -37,6 +36,8 @@ import { Environment, type EnvironmentData } from "./environment.js";
 import { executePlan } from "./executor.js";
 import { readinessRecord, type ReadinessRecord } from "./health-report.js";
 import { releaseProject } from "./release.js";
+import { describeFailure, engineTroubleSeen } from "./acquire-failure.js";
+import { ignoreGone, nothingLeft, rollBack } from "./rollback.js";
 import { readEnvironment } from "./status.js";
 import { startWithPortRetry } from "./start.js";
 import { writeSettledRecord } from "../cleanup/settled-record.js";
@@ -317,115 +318,6 @@ export async function acquireProject(whole: ProjectSpec, options: AcquireOptions
       }
     }
   }
-}
-
-/** Adds what a user needs to the error: which dependants it blocked and the service's last log lines. */
-async function describeFailure(error: unknown, engine: Engine, spec: ProjectSpec, plan: Plan, ids: Map<string, string>, signal?: AbortSignal, step?: Step): Promise<BerthError> {
-  if (signal?.aborted) {
-    return new BerthError("ABORTED", "acquire was cancelled; everything it created is being removed", { cause: error });
-  }
-  if (!isBerthError(error)) return new BerthError("ENGINE_ERROR", `acquire failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
-  if (step && !error.details.service && !error.details.step) return stepFailure(error, step, engine);
-  const service = error.details.service as string | undefined;
-  if (service) {
-    const blocked = dependantsOf(spec.services, service);
-    const container = plan.steps.find((s) => s.service === service)?.target;
-    const id = container ? ids.get(container) : undefined;
-    const logTail = id ? await engine.logs(id, { tail: 50 }).catch(() => "") : "";
-    error.details.blockedDependants = blocked;
-    error.details.logTail = logTail;
-  }
-  return error;
-}
-
-/** How long a rollback rides out an engine that is restarting or briefly unreachable. */
-const ROLLBACK_PATIENCE_MS = 60_000;
-
-/**
- * Runs the rollback, retrying while it fails (an engine restart makes every call fail for a few
- * seconds; each attempt re-reads what exists, so retrying is safe). Returns why it finally failed,
- * or undefined once everything is gone.
- */
-async function rollBack(
-  attempt: () => Promise<void>,
-  settle: { needed: () => boolean; staysGone: () => Promise<boolean>; engineLost: () => boolean; answering: () => Promise<boolean> },
-): Promise<string | undefined> {
-  const deadline = Date.now() + ROLLBACK_PATIENCE_MS;
-  for (let wait = 250; ; wait = Math.min(wait * 2, 4000)) {
-    try {
-      await attempt();
-      // Time for a stopping engine's event stream to close, so `needed` can tell.
-      await new Promise((r) => setTimeout(r, STREAM_END_GRACE_MS));
-      if (!settle.needed()) return undefined;
-      const lostBefore = settle.engineLost();
-      let settled = true;
-      for (let check = 0; check < 2 && settled; check++) {
-        await new Promise((r) => setTimeout(r, SETTLE_CHECK_MS));
-        settled = await settle.staysGone();
-      }
-      // The engine went away during the checks (it was shutting down): check again once it is back.
-      if (settled && settle.engineLost() && !lostBefore) settled = false;
-      if (settled) return undefined;
-      if (Date.now() > deadline) return "the engine kept bringing back what was removed";
-    } catch (error) {
-      // A healthy engine that refuses (e.g. a stale endpoint, moby#43286) will not change its mind.
-      const transient = settle.needed() || !(await settle.answering());
-      if (!transient || Date.now() + wait > deadline) return (error as Error).message;
-      await new Promise((r) => setTimeout(r, wait));
-    }
-  }
-}
-
-/** Pause between the checks that a rollback after engine trouble stays done. */
-const SETTLE_CHECK_MS = 2500;
-/** How long after a rollback a broken-off event stream still counts as engine trouble. */
-const STREAM_END_GRACE_MS = 250;
-
-/**
- * Signs that the engine itself may be stopping or restarting: unreachable, a step failing on its
- * lost state, or a container killed by SIGTERM/SIGKILL that berth did not send (dockerd stops every
- * container when it shuts down, while its API still answers).
- */
-function engineTroubleSeen(failure: BerthError): boolean {
-  const d = failure.details;
-  const killedFromOutside = failure.code === "SERVICE_FAILED" && (d.exitCode === 143 || d.exitCode === 137) && d.oomKilled !== true;
-  return failure.code === "ENGINE_UNREACHABLE" || d.engineTrouble === true || killedFromOutside;
-}
-
-/** Whether the engine answers and has nothing left of what the rollback removes. */
-async function nothingLeft(engine: Engine, project: string, created?: { containers: string[]; networks: string[] }): Promise<boolean> {
-  try {
-    const filter = managedFilter(project);
-    const [containers, networks] = await Promise.all([engine.listContainers(filter), engine.listNetworks(filter)]);
-    if (!created) return containers.length === 0 && networks.length === 0;
-    return !containers.some((c) => created.containers.includes(c.id)) && !networks.some((n) => created.networks.includes(n.id));
-  } catch {
-    return false;
-  }
-}
-
-/** A resource that is already gone is what a rollback wants. */
-function ignoreGone(error: unknown): void {
-  if ((error as { code?: string }).code === "NOT_FOUND") return;
-  throw error;
-}
-
-/**
- * An engine error names an object id at best: say which step of the plan failed, for which
- * service, and whether the engine itself went away meanwhile (restarted, crashed, overloaded).
- */
-async function stepFailure(error: BerthError, step: Step, engine: Engine): Promise<BerthError> {
-  const answering = await engine.ping({ signal: AbortSignal.timeout(2000) }).then(() => true, () => false);
-  const engineTrouble = !answering || /no such file or directory|connection reset|socket hang up|ECONNREFUSED|ENOENT|EPIPE/i.test(error.message);
-  const hint = engineTrouble
-    ? `The engine stopped answering or lost state during the acquire (restarted or overloaded?); check it with \`docker info\` and try again.${error.hint ? ` ${error.hint}` : ""}`
-    : error.hint;
-  return new BerthError(error.code, `${step.kind} ${step.target}${step.service ? ` (service ${step.service})` : ""} failed: ${error.message}`, {
-    hint,
-    cause: error,
-    problems: error.problems,
-    details: { ...error.details, step: { kind: step.kind, target: step.target, service: step.service }, ...(engineTrouble ? { engineTrouble: true } : {}) },
-  });
 }
 
 /** The runs this acquire saw ready, by the engine's StartedAt (for the settled record: `status` shows them HEALTHY). */

@@ -1,0 +1,58 @@
+/**
+ * What an acquire's failure tells the user: which plan step failed for which service, the
+ * dependants it blocked, the service's last log lines, and whether the engine itself went away
+ * meanwhile (which the rollback must know: see rollback.ts).
+ */
+import type { ProjectSpec } from "../compose/model.js";
+import type { Engine } from "../engine/engine.js";
+import { BerthError, isBerthError } from "../errors.js";
+import { dependantsOf } from "../plan/graph.js";
+import type { Plan, Step } from "../plan/plan.js";
+
+/** Adds what a user needs to the error: which dependants it blocked and the service's last log lines. */
+export async function describeFailure(error: unknown, engine: Engine, spec: ProjectSpec, plan: Plan, ids: Map<string, string>, signal?: AbortSignal, step?: Step): Promise<BerthError> {
+  if (signal?.aborted) {
+    return new BerthError("ABORTED", "acquire was cancelled; everything it created is being removed", { cause: error });
+  }
+  if (!isBerthError(error)) return new BerthError("ENGINE_ERROR", `acquire failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  if (step && !error.details.service && !error.details.step) return stepFailure(error, step, engine);
+  const service = error.details.service as string | undefined;
+  if (service) {
+    const blocked = dependantsOf(spec.services, service);
+    const container = plan.steps.find((s) => s.service === service)?.target;
+    const id = container ? ids.get(container) : undefined;
+    const logTail = id ? await engine.logs(id, { tail: 50 }).catch(() => "") : "";
+    error.details.blockedDependants = blocked;
+    error.details.logTail = logTail;
+  }
+  return error;
+}
+
+/**
+ * Signs that the engine itself may be stopping or restarting: unreachable, a step failing on its
+ * lost state, or a container killed by SIGTERM/SIGKILL that berth did not send (dockerd stops every
+ * container when it shuts down, while its API still answers).
+ */
+export function engineTroubleSeen(failure: BerthError): boolean {
+  const d = failure.details;
+  const killedFromOutside = failure.code === "SERVICE_FAILED" && (d.exitCode === 143 || d.exitCode === 137) && d.oomKilled !== true;
+  return failure.code === "ENGINE_UNREACHABLE" || d.engineTrouble === true || killedFromOutside;
+}
+
+/**
+ * An engine error names an object id at best: say which step of the plan failed, for which
+ * service, and whether the engine itself went away meanwhile (restarted, crashed, overloaded).
+ */
+async function stepFailure(error: BerthError, step: Step, engine: Engine): Promise<BerthError> {
+  const answering = await engine.ping({ signal: AbortSignal.timeout(2000) }).then(() => true, () => false);
+  const engineTrouble = !answering || /no such file or directory|connection reset|socket hang up|ECONNREFUSED|ENOENT|EPIPE/i.test(error.message);
+  const hint = engineTrouble
+    ? `The engine stopped answering or lost state during the acquire (restarted or overloaded?); check it with \`docker info\` and try again.${error.hint ? ` ${error.hint}` : ""}`
+    : error.hint;
+  return new BerthError(error.code, `${step.kind} ${step.target}${step.service ? ` (service ${step.service})` : ""} failed: ${error.message}`, {
+    hint,
+    cause: error,
+    problems: error.problems,
+    details: { ...error.details, step: { kind: step.kind, target: step.target, service: step.service }, ...(engineTrouble ? { engineTrouble: true } : {}) },
+  });
+}
