@@ -7,7 +7,10 @@
  *   socket idle for `idleMs`, and any response still unfinished after `busyMs` (a client that stops
  *   reading a large answer would otherwise hold its slot for ever);
  * - at the per-address or overall limit, sheds the oldest idle connection (no request in flight,
- *   not an event stream) to make room, rather than refusing the newcomer;
+ *   not an event stream) to make room, rather than refusing the newcomer; one that has never had a
+ *   whole request answered goes before a kept-alive connection of a client that has (a flood of
+ *   half-sent headers would otherwise close a real client's pooled connection under it, and that
+ *   client's next request would fail on a socket it believed open);
  * - refuses a newcomer only when nothing can be shed: at the per-address limit, or beyond the overall
  *   limit plus a small reserve kept for probes such as /health/liveness.
  * Event streams are never idle; SseHub bounds them per address and overall.
@@ -45,6 +48,8 @@ interface Conn {
   /** Since when a request has been in flight without a pause. */
   busySince: number;
   stream: boolean;
+  /** Requests answered on it so far: a kept-alive connection of a real client has at least one. */
+  served: number;
 }
 
 export type Admission = "accepted" | "shed-oldest" | "refused";
@@ -75,7 +80,7 @@ export class ConnectionGuard<S extends GuardedSocket = GuardedSocket> {
       else if (this.conns.size >= this.limits.maxConnections + this.limits.reserve) return this.refuse(socket);
     }
     const t = this.now();
-    this.conns.set(socket, { address, openedAt: t, idleSince: t, inFlight: 0, busySince: t, stream: false });
+    this.conns.set(socket, { address, openedAt: t, idleSince: t, inFlight: 0, busySince: t, stream: false, served: 0 });
     this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
     return result;
   }
@@ -90,6 +95,7 @@ export class ConnectionGuard<S extends GuardedSocket = GuardedSocket> {
     const c = this.conns.get(socket);
     if (!c) return;
     c.inFlight = Math.max(0, c.inFlight - 1);
+    c.served++;
     if (c.inFlight === 0) c.idleSince = this.now();
   }
 
@@ -134,14 +140,20 @@ export class ConnectionGuard<S extends GuardedSocket = GuardedSocket> {
     return c.inFlight === 0 && !c.stream;
   }
 
+  /** The oldest idle connection that never had a request answered, else the oldest idle one. */
   private shedOldestIdle(address?: string): boolean {
+    let fallback: S | undefined;
     for (const [socket, c] of this.conns) {
-      if (this.isIdle(c) && (address === undefined || c.address === address)) {
+      if (!this.isIdle(c) || (address !== undefined && c.address !== address)) continue;
+      if (c.served === 0) {
         this.drop(socket, "shed");
         return true;
       }
+      fallback ??= socket;
     }
-    return false;
+    if (fallback === undefined) return false;
+    this.drop(fallback, "shed");
+    return true;
   }
 
   private drop(socket: S, why: "shed" | "silent" | "idle" | "stalled"): void {

@@ -107,6 +107,26 @@ describe("connection guard", () => {
     expect(guard.counts.stalled).toBe(1);
   });
 
+  it("sheds a never-answered connection before an older kept-alive one of a client it has answered (a flood must not close a real client's pooled socket)", () => {
+    const { guard, open } = setup();
+    const pooled = open().s;
+    guard.requestStarted(pooled);
+    guard.requestEnded(pooled);
+    const flood = [open().s, open().s];
+    expect(open().admission).toBe("shed-oldest");
+    expect(pooled.destroyed).toBe(false);
+    expect(flood.map((s) => s.destroyed)).toEqual([true, false]);
+    // With only answered connections idle, the oldest of them goes.
+    const { guard: g2, open: open2 } = setup();
+    const answered = [open2().s, open2().s, open2().s];
+    for (const s of answered) {
+      g2.requestStarted(s);
+      g2.requestEnded(s);
+    }
+    expect(open2().admission).toBe("shed-oldest");
+    expect(answered.map((s) => s.destroyed)).toEqual([true, false, false]);
+  });
+
   it("forgets closed connections, so their address may open new ones", () => {
     const { guard, open } = setup();
     const a = [open().s, open().s, open().s];
