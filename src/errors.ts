@@ -1,3 +1,8 @@
+import type { ErrorDetailsByCode } from "./error-details.js";
+import { ISSUES_URL } from "./version.js";
+
+export type { ErrorDetailsByCode } from "./error-details.js";
+
 /**
  * berth's one error type. Every failure a user can meet carries a stable `code`, a short message
  * naming the resource and the place, a `hint` saying what to do, and details typed per code
@@ -5,11 +10,6 @@
  * `INTERNAL` is berth's own bug (an invariant broken); every other code is about the user's input,
  * machine or engine.
  */
-import type { ErrorDetailsByCode } from "./error-details.js";
-import { ISSUES_URL } from "./version.js";
-
-export type { ErrorDetailsByCode } from "./error-details.js";
-
 export type BerthErrorCode =
   | "COMPOSE_NOT_FOUND"
   | "COMPOSE_INVALID"

@@ -70,3 +70,8 @@ export function portNamedIn(message: string): number | undefined {
   const m = /(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:]*\]|::):(\d+)/i.exec(message);
   return m ? Number(m[1]) : undefined;
 }
+
+/** Whether a swarm service's update message only says that the update (or its rollback) runs, in the swarm's words. */
+export function isUpdateProgressMessage(message: string): boolean {
+  return /^(update|rollback) in progress$/.test(message);
+}

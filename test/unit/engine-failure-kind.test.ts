@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { engineFailureOf, toBerthError } from "../../src/engine/errors.js";
-import { classifyEngineFailure, classifyTaskError } from "../../src/engine/failure-kind.js";
+import { classifyEngineFailure, classifyTaskError, isUpdateProgressMessage } from "../../src/engine/failure-kind.js";
 import { BerthError, isBerthError } from "../../src/errors.js";
 
 /** The shape docker-modem rejects with: the status, the engine's JSON answer, its own wrapping. */
@@ -43,6 +43,12 @@ describe("classifyEngineFailure: dockerd 20.10's answers", () => {
     expect(classifyTaskError("No such image: shop/api:2 preparing")).toBe("image-missing");
     expect(classifyTaskError("pull access denied for shop/api, repository does not exist or may require 'docker login' rejected")).toBe("image-missing");
     expect(classifyTaskError("no suitable node (scheduling constraints not satisfied on 1 node) pending")).toBe("other");
+  });
+
+  it("a swarm update's message that only says it runs", () => {
+    expect(isUpdateProgressMessage("update in progress")).toBe(true);
+    expect(isUpdateProgressMessage("rollback in progress")).toBe(true);
+    expect(isUpdateProgressMessage("update paused due to failure or early termination of task 9p2b")).toBe(false);
   });
 });
 
