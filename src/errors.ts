@@ -1,6 +1,14 @@
+import type { ErrorDetailsByCode } from "./error-details.js";
+import { ISSUES_URL } from "./version.js";
+
+export type { ErrorDetailsByCode } from "./error-details.js";
+
 /**
- * berth's one error type. Every failure a user can meet carries a stable `code`, a message naming
- * the resource and the place, and a `hint` saying what to do. The CLI maps codes to exit codes.
+ * berth's one error type. Every failure a user can meet carries a stable `code`, a short message
+ * naming the resource and the place, a `hint` saying what to do, and details typed per code
+ * (error-details.ts). `describeError` gives the long form. The CLI maps codes to exit codes.
+ * `INTERNAL` is berth's own bug (an invariant broken); every other code is about the user's input,
+ * machine or engine.
  */
 export type BerthErrorCode =
   | "COMPOSE_NOT_FOUND"
@@ -16,7 +24,8 @@ export type BerthErrorCode =
   | "LOCK_TIMEOUT"
   | "GUARD_REFUSED"
   | "USAGE"
-  | "ABORTED";
+  | "ABORTED"
+  | "INTERNAL";
 
 /** One problem inside a compose file; several are reported together. */
 export interface SourceProblem {
@@ -29,31 +38,46 @@ export interface SourceProblem {
   hint?: string;
 }
 
-export interface BerthErrorOptions {
+export interface BerthErrorOptions<C extends BerthErrorCode = BerthErrorCode> {
   hint?: string;
   cause?: unknown;
   problems?: SourceProblem[];
-  details?: Record<string, unknown>;
+  details?: ErrorDetailsByCode[C];
 }
 
-export class BerthError extends Error {
+export class BerthError<C extends BerthErrorCode = BerthErrorCode> extends Error {
   override readonly name = "BerthError";
-  readonly code: BerthErrorCode;
+  readonly code: C;
   readonly hint: string | undefined;
   readonly problems: SourceProblem[];
-  readonly details: Record<string, unknown>;
+  readonly details: ErrorDetailsByCode[C];
 
-  constructor(code: BerthErrorCode, message: string, options: BerthErrorOptions = {}) {
+  constructor(code: C, message: string, options: BerthErrorOptions<C> = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.hint = options.hint;
     this.problems = options.problems ?? [];
-    this.details = options.details ?? {};
+    // Every field of every code's details is optional: none is a valid value.
+    this.details = options.details ?? ({} as ErrorDetailsByCode[C]);
   }
 }
 
-export function isBerthError(error: unknown, code?: BerthErrorCode): error is BerthError {
-  return error instanceof BerthError && (code === undefined || error.code === code);
+/** Whether `error` is a BerthError, of one of `codes` when given (its details typed accordingly). */
+export function isBerthError<C extends BerthErrorCode = BerthErrorCode>(error: unknown, ...codes: C[]): error is BerthError<C> {
+  return error instanceof BerthError && (codes.length === 0 || codes.includes(error.code as C));
+}
+
+/** What to do about a bug of berth's: report it. */
+export const REPORT_BUG_HINT = `This is a bug in berth, not a problem of your input, machine or engine: please report it, with the command you ran and this output, at ${ISSUES_URL}`;
+
+/** berth's own bug: an invariant of its code broke. Not the user's input, machine or engine. */
+export function internalError(message: string, cause?: unknown): BerthError<"INTERNAL"> {
+  return new BerthError("INTERNAL", message, { cause, hint: REPORT_BUG_HINT });
+}
+
+/** Whether `error` is berth's own bug: an INTERNAL error, or anything that is not a BerthError (a TypeError, …). */
+export function isBerthBug(error: unknown): boolean {
+  return !(error instanceof BerthError) || error.code === "INTERNAL";
 }
 
 /** `file:line:column path: message` — the form every compose problem is printed in. */
@@ -64,4 +88,51 @@ export function formatProblem(p: SourceProblem): string {
   const path = p.path ? ` ${p.path}` : "";
   const hint = p.hint ? ` (${p.hint})` : "";
   return `${where}${path}: ${p.message}${hint}`;
+}
+
+/**
+ * The long form of an error: its (short) message, the compose problems, `more` (lines a caller
+ * adds, such as the CLI's container state and log tail), each cause's message that was not said
+ * already, and the hint. Each line after the first is indented by two spaces.
+ */
+export function describeError(error: unknown, more: string[] = []): string {
+  if (!(error instanceof BerthError)) return [messageOf(error), ...more, ...causeLines(error, [messageOf(error)])].join("\n");
+  // The message may already list the problems (for API users): they are listed once, here.
+  const first = error.problems.length ? error.message.split("\n")[0]!.replace(/:$/, "") : error.message;
+  const lines = [first, ...error.problems.map((p) => `  ${formatProblem(p)}`), ...more];
+  lines.push(...causeLines(error, [error.message]));
+  if (error.hint && !(error.problems.length === 1 && error.problems[0]!.hint === error.hint)) lines.push(`  hint: ${error.hint}`);
+  return lines.join("\n");
+}
+
+/**
+ * `caused by:` lines for the causes of `error`, outermost first, each skipped when its message is
+ * part of one said before (a wrapper usually repeats its cause's message).
+ */
+function causeLines(error: unknown, said: string[]): string[] {
+  const lines: string[] = [];
+  const seen = new Set<unknown>([error]);
+  for (let c = causeOf(error); c !== undefined && !seen.has(c); c = causeOf(c)) {
+    seen.add(c);
+    const text = messageOf(c);
+    if (!text || said.some((s) => s.includes(text))) continue;
+    said.push(text);
+    lines.push(`  caused by: ${text}`);
+  }
+  return lines;
+}
+
+function causeOf(error: unknown): unknown {
+  return error instanceof Error ? error.cause : undefined;
+}
+
+/**
+ * An error's own message. A client error that carries the server's structured answer
+ * (`json.message`, as the Docker client's do) is described by that answer, not by the client's
+ * wrapping of it.
+ */
+function messageOf(error: unknown): string {
+  const answer = (error as { json?: { message?: unknown } } | null)?.json?.message;
+  if (typeof answer === "string") return answer.trim();
+  return (error instanceof Error ? error.message : String(error)).trim();
 }

@@ -6,6 +6,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Engine } from "../engine/engine.js";
+import { engineFailureOf } from "../engine/errors.js";
 import type { Labels } from "../engine/types.js";
 import { BerthError, isBerthError } from "../errors.js";
 import { LABEL } from "../labels.js";
@@ -25,10 +26,10 @@ export interface ConflictOptions {
   attempts?: number;
 }
 
-const POOL_EXHAUSTED = /non-overlapping|address pool|no available network/i;
-
+/** The engine refused the name: taken (409 or its wording), or another 409 on a create. */
 function isNameConflict(error: unknown): boolean {
-  return isBerthError(error) && (error.code === "CONFLICT" || /already exists|is already in use/i.test(error.message));
+  const kind = engineFailureOf(error);
+  return kind === "name-in-use" || kind === "conflict";
 }
 
 async function holderOf(engine: Engine, t: CreateTarget, signal?: AbortSignal): Promise<{ id: string; labels: Labels; what: string } | null> {
@@ -79,7 +80,7 @@ export async function createResolvingConflicts<T>(engine: Engine, t: CreateTarge
       if (attempt >= attempts || o.signal?.aborted) throw error;
       let cause: string;
       if (isNameConflict(error)) cause = await clearName(engine, t, o.signal);
-      else if (t.kind === "network" && isBerthError(error) && POOL_EXHAUSTED.test(error.message)) {
+      else if (t.kind === "network" && engineFailureOf(error) === "address-pool-exhausted") {
         const r = await reapOrphans(engine, { signal: o.signal });
         if (r.items.length === 0) {
           throw new BerthError("ENGINE_ERROR", `network ${t.name} cannot be created: the engine has no free address pool left, and berth has no orphans to free one`, {

@@ -7,7 +7,7 @@ import { BerthError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { protectCommandArgs } from "./argv.js";
 import { makeContext, type CliContext, type GlobalOptions } from "./context.js";
-import { EXIT, exitCodeFor } from "./exit-codes.js";
+import { EXIT, exitCodeOf } from "./exit-codes.js";
 import { errorJson, formatError } from "./format-error.js";
 import { reapBeforeCommand, registerClean } from "./commands/clean.js";
 import { registerCompletion } from "./commands/completion.js";
@@ -33,7 +33,8 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 const EXIT_CODES_HELP = `
 Exit codes: 0 ok, 1 failure, 2 bad usage or compose file, 3 engine unreachable,
-            4 readiness timeout, 130 interrupted (run and exec: the command's own code).
+            4 readiness timeout, 70 a bug in berth, 130 interrupted
+            (run and exec: the command's own code).
 Run \`berth <command> --help\` for a command's options and examples.`;
 
 /** `early`: what main.ts started before this module loaded (a connection, and the controller that can cancel it). */
@@ -65,7 +66,7 @@ export async function runCli(argv: string[], early: { engine?: Promise<Engine>; 
     const err = wasInterrupted && !(error instanceof BerthError && error.code === "ABORTED") ? new BerthError("ABORTED", "interrupted by the user", { cause: error }) : error;
     if (globals().json) ctx.out(JSON.stringify({ type: "result", ok: false, error: errorJson(err) }));
     ctx.err(formatError(err));
-    return err instanceof BerthError ? exitCodeFor(err.code) : EXIT.failure;
+    return exitCodeOf(err);
   } finally {
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigint);

@@ -1,6 +1,7 @@
 import type Docker from "dockerode";
 import { BerthError } from "../errors.js";
-import { toBerthError, statusOf } from "./errors.js";
+import { engineMessage, toBerthError, statusOf } from "./errors.js";
+import { classifyEngineFailure } from "./failure-kind.js";
 import { missingImageHint } from "./image-hint.js";
 import { call, type EngineAccess } from "./access.js";
 import * as archive from "./archive.js";
@@ -269,11 +270,12 @@ export class Engine {
       const c = await this.mutations.run(() => this.docker.createContainer(body));
       return c.id;
     } catch (error) {
-      if (statusOf(error) === 404 && /no such image/i.test(String((error as { json?: { message?: string } }).json?.message))) {
+      const status = statusOf(error);
+      if (classifyEngineFailure(status, engineMessage(error)) === "image-missing") {
         throw new BerthError("IMAGE_NOT_FOUND", `image ${req.image} is not present on the engine and cannot be pulled here`, {
           hint: missingImageHint([req.image]),
           cause: error,
-          details: { image: req.image },
+          details: { image: req.image, status, engineFailure: "image-missing" },
         });
       }
       throw toBerthError(error, `create container ${req.name}`, this.endpoint);

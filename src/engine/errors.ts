@@ -1,5 +1,6 @@
-import { BerthError } from "../errors.js";
+import { BerthError, isBerthError } from "../errors.js";
 import { isLocalEndpoint } from "./endpoint.js";
+import { classifyEngineFailure, portNamedIn, type EngineFailureKind } from "./failure-kind.js";
 
 /** The shape docker-modem gives its errors: an HTTP status and the engine's JSON message. */
 interface ModemError {
@@ -28,7 +29,8 @@ export function isConnectionError(error: unknown): boolean {
 
 /**
  * Turns a client error into a BerthError naming what berth was doing (`action`), keeping the
- * engine's structured message. Status codes, not message text, decide the error code.
+ * engine's structured message. Status codes, not message text, decide the error code; the failure
+ * is classified once here (details.engineFailure, see failure-kind.ts).
  */
 export function toBerthError(error: unknown, action: string, endpoint: string): BerthError {
   if (error instanceof BerthError) return error;
@@ -39,24 +41,22 @@ export function toBerthError(error: unknown, action: string, endpoint: string): 
     return new BerthError("ENGINE_UNREACHABLE", `${action}: the Docker engine at ${endpoint} does not answer (${engineMessage(error)})`, {
       hint: startEngineHint(endpoint),
       cause: error,
+      details: { engineFailure: "engine-gone" },
     });
   }
   const status = statusOf(error);
   const message = engineMessage(error);
-  if (status === 404) return new BerthError("NOT_FOUND", `${action}: ${message}`, { cause: error, details: { status } });
-  if (status === 409) return new BerthError("CONFLICT", `${action}: ${message}`, { cause: error, details: { status } });
-  return new BerthError("ENGINE_ERROR", `${action}: ${message}`, { cause: error, details: { status } });
+  const engineFailure = classifyEngineFailure(status, message);
+  const hostPort = engineFailure === "port-taken" ? portNamedIn(message) : undefined;
+  const details = { status, engineFailure, ...(hostPort === undefined ? {} : { hostPort }) };
+  if (status === 404) return new BerthError("NOT_FOUND", `${action}: ${message}`, { cause: error, details });
+  if (status === 409) return new BerthError("CONFLICT", `${action}: ${message}`, { cause: error, details });
+  return new BerthError("ENGINE_ERROR", `${action}: ${message}`, { cause: error, details });
 }
 
-/**
- * Why the engine refused to publish a port, from its answer to a container start: `taken` (that
- * host port is bound already) or `exhausted` (no port of the asked range is free).
- */
-export function portFailure(error: unknown): "taken" | "exhausted" | undefined {
-  const text = error instanceof BerthError ? error.message : engineMessage(error);
-  if (/all ports are allocated/i.test(text)) return "exhausted";
-  if (/port is already allocated|address already in use/i.test(text)) return "taken";
-  return undefined;
+/** The classified kind of a failed engine call (undefined for anything else). */
+export function engineFailureOf(error: unknown): EngineFailureKind | undefined {
+  return isBerthError(error, "ENGINE_UNREACHABLE", "ENGINE_ERROR", "NOT_FOUND", "CONFLICT", "IMAGE_NOT_FOUND") ? error.details.engineFailure : undefined;
 }
 
 /**

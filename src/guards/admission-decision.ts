@@ -5,6 +5,7 @@
  * the same answer from the same listing, so a process that dies leaves no decision behind.
  */
 import type { Labels } from "../engine/types.js";
+import { internalError } from "../errors.js";
 import { LABEL } from "../labels.js";
 
 /** Labels of a ticket volume, besides berth's ownership labels (project, owner, lifetime, expiry). */
@@ -135,5 +136,5 @@ export function decideAdmission(input: AdmissionInput): AdmissionVerdict {
     } else ahead++;
   }
   // The caller puts its own ticket in the list (admission.ts re-creates one that was removed).
-  throw new Error(`admission ticket ${input.mine} is not in the queue`);
+  throw internalError(`admission ticket ${input.mine} is not in the queue`);
 }

@@ -1,4 +1,5 @@
 /** What an acquire that was not admitted is told: the cap or the memory, what is in use, and its place in the queue. */
+import type { GuardDetails } from "../error-details.js";
 import { BerthError } from "../errors.js";
 import type { AdmissionVerdict } from "./admission-decision.js";
 import { formatBytes } from "./resources.js";
@@ -48,7 +49,7 @@ export function timedOut(v: AdmissionVerdict, r: AdmissionRequest, waitedMs: num
   });
 }
 
-function details(v: AdmissionVerdict, r: AdmissionRequest, waitedMs: number): Record<string, unknown> {
+function details(v: AdmissionVerdict, r: AdmissionRequest, waitedMs: number): GuardDetails {
   return {
     guard: v.waitingFor === "memory" ? "memory" : "containers",
     admission: true,

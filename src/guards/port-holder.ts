@@ -72,9 +72,3 @@ export async function describePortHolder(engine: Engine, port: number, signal?: 
   const procs = processesOnPort(port).filter((p) => !/docker-proxy/.test(p));
   return procs.length ? procs.join(", ") : undefined;
 }
-
-/** The holder of the port an engine error ("Bind for 127.0.0.1:5432 failed", "listen tcp4 …:5432: bind") names. */
-export async function holderFromEngineError(engine: Engine, message: string, signal?: AbortSignal): Promise<string | undefined> {
-  const m = /(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:]*\]|::):(\d+)/i.exec(message);
-  return m ? describePortHolder(engine, Number(m[1]), signal).catch(() => undefined) : undefined;
-}

@@ -183,17 +183,18 @@ function defaultProbe(service: ServiceSpec, imageHasHealthcheck: boolean): Probe
 export function readinessRules(services: Record<string, ServiceSpec>): Record<string, ReadinessSpec> {
   const out: Record<string, ReadinessSpec> = {};
   const errors: BerthError[] = [];
+  const names: string[] = [];
   for (const name of Object.keys(services).sort()) {
     try {
       out[name] = readinessOf(services[name]!);
     } catch (error) {
       if (!(error instanceof BerthError)) throw error;
       errors.push(error);
+      names.push(name);
     }
   }
   if (errors.length === 1) throw errors[0]!;
   if (errors.length > 1) {
-    const names = errors.map((e) => e.details.service as string);
     throw new BerthError("COMPOSE_INVALID", `services ${names.join(", ")}: invalid x-berth readiness`, {
       problems: errors.flatMap((e) => e.problems),
       hint: errors[0]!.hint,

@@ -176,7 +176,7 @@ export async function waitReady(o: WaitReadyOptions, onProbe?: (p: ProbeRecord) 
     if (isJob(o, rule)) {
       if (exited && s.finishedAt && !s.finishedAt.startsWith("0001")) {
         if (s.exitCode === 0) return done("exit");
-        if (!mayRestart(o.restartPolicy, s.exitCode, s.restartCount)) throw failure(o, c, rule, history, `exited with code ${s.exitCode}${s.oomKilled ? " (killed: out of memory)" : ""}`);
+        if (!mayRestart(o.restartPolicy, s.exitCode, s.restartCount)) throw failure(o, c, rule, history, "exited", `exited with code ${s.exitCode}${s.oomKilled ? " (killed: out of memory)" : ""}`);
       }
     } else if (s.running) {
       cap = c.healthcheck?.intervalMs || (c.healthcheck ? 30_000 : DEFAULT_CAP_MS);
@@ -199,19 +199,22 @@ export async function waitReady(o: WaitReadyOptions, onProbe?: (p: ProbeRecord) 
         continue;
       }
     } else if (exited && !mayRestart(o.restartPolicy, s.exitCode, s.restartCount)) {
-      throw failure(o, c, rule, history, `exited with code ${s.exitCode}${s.oomKilled ? " (killed: out of memory)" : ""} before it was ready`);
+      throw failure(o, c, rule, history, "exited", `exited with code ${s.exitCode}${s.oomKilled ? " (killed: out of memory)" : ""} before it was ready`);
     }
     const left = o.deadline - Date.now();
-    if (left <= 0) throw failure(o, last, rule, history, "did not become ready in time");
+    if (left <= 0) throw failure(o, last, rule, history, "timed-out", "did not become ready in time");
     // A round that watched inside the container already spent its period waiting.
     const wait = Math.min(stretched(nextPeriod(Date.now() - startedAt, cap), load) - spent, left);
     if (wait > 0) await o.hub.next(o.containerId, wait, o.signal);
   }
 }
 
-function failure(o: WaitReadyOptions, c: ContainerDetails, rule: Readiness, history: ProbeRecord[], what: string): BerthError {
+/** How a wait for readiness ended without it: the container exited for good, or the deadline passed. */
+type Unready = "exited" | "timed-out";
+
+function failure(o: WaitReadyOptions, c: ContainerDetails, rule: Readiness, history: ProbeRecord[], outcome: Unready, what: string): BerthError {
   const s = c.state;
-  const code = what.startsWith("did not") ? "HEALTH_TIMEOUT" : "SERVICE_FAILED";
+  const code = outcome === "timed-out" ? "HEALTH_TIMEOUT" : "SERVICE_FAILED";
   // The last run of each probe: what a user needs to see first.
   const lastByProbe = new Map<string, ProbeRecord>();
   for (const r of history) lastByProbe.set(r.probe, r);

@@ -5,7 +5,8 @@
  */
 import type { ProjectSpec } from "../compose/model.js";
 import type { Engine } from "../engine/engine.js";
-import { BerthError, isBerthError } from "../errors.js";
+import { engineFailureOf } from "../engine/errors.js";
+import { BerthError, internalError, isBerthError } from "../errors.js";
 import { dependantsOf } from "../plan/graph.js";
 import type { Plan, Step } from "../plan/plan.js";
 
@@ -14,9 +15,10 @@ export async function describeFailure(error: unknown, engine: Engine, spec: Proj
   if (signal?.aborted) {
     return new BerthError("ABORTED", "acquire was cancelled; everything it created is being removed", { cause: error });
   }
-  if (!isBerthError(error)) return new BerthError("ENGINE_ERROR", `acquire failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  // Engine calls throw BerthErrors (src/engine wraps them): anything else is a bug of berth's.
+  if (!isBerthError(error)) return internalError(`acquire failed: ${(error as Error)?.message ?? String(error)}`, error);
   if (step && !error.details.service && !error.details.step) return stepFailure(error, step, engine);
-  const service = error.details.service as string | undefined;
+  const service = error.details.service;
   if (service) {
     const blocked = dependantsOf(spec.services, service);
     const container = plan.steps.find((s) => s.service === service)?.target;
@@ -34,9 +36,8 @@ export async function describeFailure(error: unknown, engine: Engine, spec: Proj
  * container when it shuts down, while its API still answers).
  */
 export function engineTroubleSeen(failure: BerthError): boolean {
-  const d = failure.details;
-  const killedFromOutside = failure.code === "SERVICE_FAILED" && (d.exitCode === 143 || d.exitCode === 137) && d.oomKilled !== true;
-  return failure.code === "ENGINE_UNREACHABLE" || d.engineTrouble === true || killedFromOutside;
+  const killedFromOutside = isBerthError(failure, "SERVICE_FAILED") && (failure.details.exitCode === 143 || failure.details.exitCode === 137) && failure.details.oomKilled !== true;
+  return failure.code === "ENGINE_UNREACHABLE" || failure.details.engineTrouble === true || killedFromOutside;
 }
 
 /**
@@ -45,7 +46,8 @@ export function engineTroubleSeen(failure: BerthError): boolean {
  */
 async function stepFailure(error: BerthError, step: Step, engine: Engine): Promise<BerthError> {
   const answering = await engine.ping({ signal: AbortSignal.timeout(2000) }).then(() => true, () => false);
-  const engineTrouble = !answering || /no such file or directory|connection reset|socket hang up|ECONNREFUSED|ENOENT|EPIPE/i.test(error.message);
+  const kind = engineFailureOf(error);
+  const engineTrouble = !answering || kind === "engine-gone" || kind === "engine-lost-state";
   const hint = engineTrouble
     ? `The engine stopped answering or lost state during the acquire (restarted or overloaded?); check it with \`docker info\` and try again.${error.hint ? ` ${error.hint}` : ""}`
     : error.hint;

@@ -3,6 +3,7 @@
  * concurrency for engine-mutating steps. It makes no decisions; on the first failure it cancels
  * what is still running and rethrows, so the caller can roll back.
  */
+import { internalError } from "../errors.js";
 import type { Plan, Step } from "../plan/plan.js";
 
 export interface ExecuteOptions {
@@ -62,7 +63,7 @@ export async function executePlan(plan: Plan, run: (step: Step, signal: AbortSig
         running.add(p);
       }
       if (running.size === 0 && done.size < plan.steps.length && !failure) {
-        reject(new Error(`plan ${plan.project} is stuck: steps wait on each other`));
+        reject(internalError(`plan ${plan.project} is stuck: steps wait on each other`));
       }
     };
     if (o.signal?.aborted) return reject(o.signal.reason);

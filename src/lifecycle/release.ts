@@ -5,6 +5,7 @@
 import type { Engine } from "../engine/engine.js";
 import type { ContainerSummary, Labels } from "../engine/types.js";
 import type { EventListener } from "../events.js";
+import { engineFailureOf } from "../engine/errors.js";
 import { BerthError, isBerthError } from "../errors.js";
 import { LABEL, managedFilter } from "../labels.js";
 import { isAnonymousVolume } from "../plan/reconcile.js";
@@ -63,7 +64,7 @@ async function removeNetwork(engine: Engine, id: string, signal?: AbortSignal): 
     try {
       return await engine.removeNetwork(id, { signal });
     } catch (error) {
-      if (!isBerthError(error) || !/active endpoints/i.test(error.message)) throw error;
+      if (!isBerthError(error) || engineFailureOf(error) !== "active-endpoints") throw error;
       if (attempt >= 6) {
         throw new BerthError("ENGINE_ERROR", `${error.message} (no container is attached to it any more)`, {
           hint: "A known dockerd 20.10 fault (moby/moby#43286) keeps a stale endpoint after its containers are gone; the network is empty and harmless but the engine refuses to remove it until dockerd restarts. After a restart, `berth clean --all` or `berth down <project>` removes it (it keeps berth's labels).",

@@ -10,8 +10,8 @@
 import type { PortSpec } from "../compose/model.js";
 import type { Engine } from "../engine/engine.js";
 import { BerthError, isBerthError } from "../errors.js";
-import { portFailure } from "../engine/errors.js";
-import { holderFromEngineError } from "../guards/port-holder.js";
+import { engineFailureOf } from "../engine/errors.js";
+import { describePortHolder } from "../guards/port-holder.js";
 import { hasFixedHostPort } from "../ports/bindings.js";
 
 const MAX_ATTEMPTS = 3;
@@ -28,10 +28,10 @@ export async function startWithPortRetry(
     try {
       return await engine.startContainer(id, { signal: o.signal, publishesPorts: true });
     } catch (error) {
-      const failure = isBerthError(error) ? portFailure(error) : undefined;
-      if (!failure) throw error;
+      const failure = engineFailureOf(error);
+      if (failure !== "port-taken" && failure !== "ports-exhausted") throw error;
       const range = ports.find((p) => p.published?.includes("-"))?.published;
-      if (range && (failure === "exhausted" || attempt >= MAX_ATTEMPTS)) {
+      if (range && (failure === "ports-exhausted" || attempt >= MAX_ATTEMPTS)) {
         throw new BerthError("PORT_IN_USE", `container ${name} cannot start: no port of the range ${range} is free (other environments or programs hold them)`, {
           hint: "Release environments that use the range (`berth status`, `berth down`), widen it (BERTH_PORT_RANGE), or use --ports dynamic to let the engine pick.",
           cause: error,
@@ -39,7 +39,8 @@ export async function startWithPortRetry(
       }
       if (hasFixedHostPort(ports)) {
         const fixed = ports.filter((p) => p.published).map((p) => `${p.host_ip ?? "127.0.0.1"}:${p.published}`).join(", ");
-        const holder = await holderFromEngineError(engine, (error as Error).message, o.signal);
+        const port = isBerthError(error, "ENGINE_ERROR") ? error.details.hostPort : undefined;
+        const holder = port === undefined ? undefined : await describePortHolder(engine, port, o.signal).catch(() => undefined);
         throw new BerthError("PORT_IN_USE", `container ${name} cannot start: host port ${fixed} is already in use${holder ? ` by ${holder}` : ""}`, {
           hint: "Free that port, or publish the container port without a host port (e.g. \"5432\") so the engine picks a free one.",
           cause: error,

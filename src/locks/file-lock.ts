@@ -116,7 +116,7 @@ export async function acquireLock(name: string, o: LockOptions = {}): Promise<Lo
       const who = current && current !== "unreadable" ? describeHolder(current) : "a process whose lock file cannot be read";
       throw new BerthError("LOCK_TIMEOUT", `lock "${name}" is held by ${who}; gave up after ${(timeoutMs / 1000).toFixed(1)} s`, {
         hint: `Wait for that operation to finish and try again. If the process is stuck, stop it; a lock whose holder died is taken over by itself. Lock file: ${path}`,
-        details: { lock: name, path, holder: current === "unreadable" ? undefined : current },
+        details: { lock: name, path, holder: current === "unreadable" ? undefined : (current ?? undefined) },
       });
     }
     await sleep(Math.min(wait, Math.max(1, deadline - Date.now())), undefined, { signal: o.signal });

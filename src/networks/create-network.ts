@@ -5,11 +5,11 @@
 import { networkInterfaces } from "node:os";
 import type { NetworkSpec } from "../compose/model.js";
 import type { Engine } from "../engine/engine.js";
+import { engineFailureOf } from "../engine/errors.js";
 import type { Labels } from "../engine/types.js";
 import { isBerthError } from "../errors.js";
 import { allocateSubnet, DEFAULT_POOL, formatCidr, parseCidr, prefixFor, type Cidr } from "./subnets.js";
 
-const OVERLAP = /overlaps|address space/i;
 const MAX_ATTEMPTS = 5;
 
 /** Subnets already in use: every network of the engine and every address of this host. */
@@ -50,7 +50,7 @@ export async function createEnvironmentNetwork(engine: Engine, input: CreateNetw
       const id = await engine.createNetwork({ ...base, subnet }, { signal: input.signal });
       return { id, subnet };
     } catch (error) {
-      if (!isBerthError(error) || !OVERLAP.test(error.message) || attempt >= MAX_ATTEMPTS) throw error;
+      if (!isBerthError(error) || engineFailureOf(error) !== "subnet-overlap" || attempt >= MAX_ATTEMPTS) throw error;
       input.onRetry?.(attempt, error.message);
     }
   }

@@ -10,6 +10,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Swarm } from "../engine/swarm.js";
 import type { SwarmTask } from "../engine/swarm-types.js";
+import { classifyTaskError } from "../engine/failure-kind.js";
 import { BerthError } from "../errors.js";
 
 export interface WaitServiceOptions {
@@ -85,7 +86,7 @@ export async function waitServiceReady(o: WaitServiceOptions): Promise<ServiceRe
 }
 
 function rejectedHint(t: SwarmTask): string {
-  if (/no such image|image .* not found|pull access denied/i.test(`${t.error ?? ""} ${t.message}`)) {
+  if (classifyTaskError(`${t.error ?? ""} ${t.message}`) === "image-missing") {
     return `The image ${t.image} is missing on a node: every node that may run the service needs it (docker load it there, or push it to a registry the nodes can reach).`;
   }
   return "See the task's error above.";

@@ -8,6 +8,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Swarm } from "../engine/swarm.js";
 import type { SwarmServiceChange, SwarmServiceSummary } from "../engine/swarm-types.js";
+import { isUpdateProgressMessage } from "../engine/failure-kind.js";
 import { BerthError } from "../errors.js";
 import { LABEL } from "../labels.js";
 import { describeTask, waitServiceReady } from "./readiness.js";
@@ -97,7 +98,7 @@ async function updateFailure(swarm: Swarm, project: string, service: string, s: 
   const rolledBack = s.update!.state === "rollback_completed";
   // When the rollback finished between two polls, the swarm's own reason was never seen: say what it means.
   const reason =
-    messages.filter((m) => m !== s.update!.message && !/^(update|rollback) in progress$/.test(m)).join("; ") ||
+    messages.filter((m) => m !== s.update!.message && !isUpdateProgressMessage(m)).join("; ") ||
     (rolledBack ? "the new tasks failed or never became healthy within update_config.monitor" : s.update!.message);
   const message = rolledBack
     ? `the update of ${service} to ${target} failed and the swarm rolled it back to ${s.image}: ${reason}`

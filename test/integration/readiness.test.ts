@@ -94,7 +94,7 @@ describe("readiness", () => {
     expect(err.code).toBe("HEALTH_TIMEOUT");
     expect(err.message).toContain("service api");
     expect(err.message).toContain("waiting for: http :8080/health");
-    const probes = err.details.probes as { probe: string; ok: boolean; output: string }[];
+    const probes = (err as BerthError<"HEALTH_TIMEOUT">).details.probes!;
     expect(probes[0]).toMatchObject({ probe: "http :8080/health", ok: false });
     // Refused, or (on a loaded engine, when the first SYN to a just-attached address goes unanswered) no answer.
     expect(probes[0]!.output).toMatch(/GET http:\/\/[\d.]+:8080\/health: .*(ECONNREFUSED|no answer within \d+ ms)/);

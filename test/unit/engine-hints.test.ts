@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isLocalEndpoint } from "../../src/engine/endpoint.js";
-import { notAnEngine, portFailure, startEngineHint } from "../../src/engine/errors.js";
+import { notAnEngine, startEngineHint } from "../../src/engine/errors.js";
 import { missingImageHint } from "../../src/engine/image-hint.js";
-import { BerthError } from "../../src/errors.js";
 
 describe("hints speak to the user's machine, not to berth's repository", () => {
   it("starting an engine: by platform, and for a remote endpoint where it runs", () => {
@@ -19,10 +18,7 @@ describe("hints speak to the user's machine, not to berth's repository", () => {
     expect(hint).toContain("docker build -t shop/api:2");
   });
 
-  it("classifies the engine's port and endpoint answers", () => {
-    expect(portFailure(new BerthError("ENGINE_ERROR", "start: Bind for 127.0.0.1:30000 failed: port is already allocated"))).toBe("taken");
-    expect(portFailure(new BerthError("ENGINE_ERROR", "start: all ports are allocated"))).toBe("exhausted");
-    expect(portFailure(new BerthError("ENGINE_ERROR", "start: no such container"))).toBeUndefined();
+  it("classifies the engine's endpoint answers", () => {
     expect(notAnEngine("tcp://127.0.0.1:8080", "HTTP 404 for /version")).toMatchObject({ code: "ENGINE_UNREACHABLE" });
     expect(isLocalEndpoint("unix:///var/run/docker.sock")).toBe(true);
     expect(isLocalEndpoint("tcp://127.0.0.1:2375")).toBe(true);

@@ -5,7 +5,7 @@ import { FrameDecoder } from "../../src/engine/stream-frames.js";
 import { healthcheckCommand, stateOf } from "../../src/health/state.js";
 import { containerName, generateProjectName, sanitizeProjectName } from "../../src/plan/naming.js";
 import { parseTimeout } from "../../src/cli/context.js";
-import { VERSION } from "../../src/version.js";
+import { ISSUES_URL, VERSION } from "../../src/version.js";
 
 describe("API version negotiation", () => {
   it("speaks the engine's version up to the newest berth knows, and refuses older than 1.41", () => {
@@ -70,8 +70,9 @@ describe("cli helpers", () => {
     expect(parseTimeout(undefined, 7)).toBe(7);
     expect(() => parseTimeout("soon", 1)).toThrow(/duration/);
   });
-  it("keeps VERSION in step with package.json", () => {
-    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  it("keeps VERSION and the issue tracker in step with package.json", () => {
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string; bugs: { url: string } };
     expect(VERSION).toBe(pkg.version);
+    expect(ISSUES_URL).toBe(pkg.bugs.url);
   });
 });

@@ -8,7 +8,7 @@ import type { Command } from "commander";
 import { recordChild } from "../../cleanup/owned-children.js";
 import { currentOwner } from "../../cleanup/process-liveness.js";
 import { reaperDir, reaperKey } from "../../cleanup/reaper-files.js";
-import { BerthError } from "../../errors.js";
+import { BerthError, isBerthError } from "../../errors.js";
 import { acquireWithProgress } from "../acquire-with-progress.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { EXIT } from "../exit-codes.js";
@@ -73,8 +73,8 @@ function runChild(command: string[], env: Record<string, string | undefined>, ct
     let killer: NodeJS.Timeout | undefined;
     const onAbort = () => {
       // On a terminal the child got the same Ctrl-C already; a signal sent to berth alone did not reach it.
-      const reason = ctx.signal.reason as { details?: { signal?: unknown } } | undefined;
-      child.kill(reason?.details?.signal === "SIGTERM" ? "SIGTERM" : "SIGINT");
+      const reason: unknown = ctx.signal.reason;
+      child.kill(isBerthError(reason, "ABORTED") && reason.details.signal === "SIGTERM" ? "SIGTERM" : "SIGINT");
       killer = setTimeout(() => child.kill("SIGKILL"), CHILD_GRACE_MS);
     };
     ctx.signal.addEventListener("abort", onAbort, { once: true });
