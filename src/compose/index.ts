@@ -25,7 +25,7 @@ import { dirname, join, resolve } from "node:path";
 import { BerthError, type SourceProblem } from "../errors.js";
 import { resolveFiles } from "./discover.js";
 import { loadEnvFiles } from "./dotenv.js";
-import type { ProjectSpec, ServiceSpec } from "./model.js";
+import type { ProjectSpec } from "./model.js";
 import { normalizeProject } from "./normalize.js";
 import { displayPath } from "./problems.js";
 import { applyProfiles, parseProfiles } from "./profiles.js";
@@ -50,7 +50,13 @@ export interface LoadOptions {
 
 const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 
-export async function loadProject(options: LoadOptions): Promise<ProjectSpec> {
+// The loader reads its files synchronously; the API is a promise all the same, and a problem
+// rejects it (the executor's throw) rather than throwing at the call.
+export function loadProject(options: LoadOptions): Promise<ProjectSpec> {
+  return new Promise((settle) => settle(loadProjectNow(options)));
+}
+
+function loadProjectNow(options: LoadOptions): ProjectSpec {
   const cwd = resolve(options.cwd);
   const session = new LoadSession(options.env);
   const { problems } = session;

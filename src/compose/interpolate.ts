@@ -126,10 +126,10 @@ function braced(body: string, whole: string, lookup: Lookup, st: State): string 
   switch (op[0]) {
     case ":-":
     case "-":
-      return empty ? expand(arg, lookup, st) : use(value!);
+      return empty ? expand(arg, lookup, st) : use(value);
     case ":?":
     case "?": {
-      if (!empty) return use(value!);
+      if (!empty) return use(value);
       const msg = expand(arg, lookup, st);
       throw new InterpolationError(
         `required variable ${name} is ${value === undefined ? "unset" : "empty"}${msg ? `: ${msg}` : ""}`,

@@ -8,6 +8,7 @@ import type { HealthcheckSpec, PortSpec, UlimitSpec, VolumeMountSpec } from "./m
 import { hostPath, problem, type NormalizeContext } from "./normalize-context.js";
 import type { Path } from "./origins.js";
 import { parsePortShort, parsePublished, PortSyntaxError } from "./ports.js";
+import { scalarText } from "./scalar-text.js";
 import type { RawService } from "./schema-service.js";
 import { ShellWordsError, splitShellWords } from "./shell-words.js";
 import { parseBool, parseBytes, parseInteger } from "./units.js";
@@ -171,14 +172,14 @@ export function healthcheck(ctx: NormalizeContext, raw: RawService["healthcheck"
 export function integer(ctx: NormalizeContext, v: unknown, path: Path, what = "a whole number"): number | undefined {
   if (v === undefined) return undefined;
   const n = parseInteger(v);
-  if (n === undefined) problem(ctx, path, `invalid value "${String(v)}": expected ${what}`);
+  if (n === undefined) problem(ctx, path, `invalid value "${scalarText(v)}": expected ${what}`);
   return n;
 }
 
 export function bool(ctx: NormalizeContext, v: unknown, path: Path): boolean | undefined {
   if (v === undefined) return undefined;
   const b = parseBool(v);
-  if (b === undefined) problem(ctx, path, `invalid value "${String(v)}": expected true or false`);
+  if (b === undefined) problem(ctx, path, `invalid value "${scalarText(v)}": expected true or false`);
   return b;
 }
 
@@ -186,7 +187,7 @@ export function size(ctx: NormalizeContext, v: unknown, path: Path): number | un
   if (v === undefined) return undefined;
   if (v === -1 || v === "-1") return -1;
   const n = parseBytes(v);
-  if (n === undefined) problem(ctx, path, `invalid size "${String(v)}": use a number of bytes or a size such as 512m or 2g`);
+  if (n === undefined) problem(ctx, path, `invalid size "${scalarText(v)}": use a number of bytes or a size such as 512m or 2g`);
   return n;
 }
 

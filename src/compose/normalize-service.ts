@@ -5,6 +5,7 @@ import type { BuildSpec, DependencySpec, DeploySpec, FileRefSpec, ResourceSpec, 
 import { hostPath, isRemoteContext, problem, type NormalizeContext } from "./normalize-context.js";
 import * as f from "./normalize-fields.js";
 import type { Path } from "./origins.js";
+import { scalarText } from "./scalar-text.js";
 import type { RawService } from "./schema-service.js";
 import { parseCpus } from "./units.js";
 
@@ -240,7 +241,7 @@ function fileRefs(ctx: NormalizeContext, v: RawService["secrets"], path: Path): 
 function cpus(ctx: NormalizeContext, v: unknown, path: Path): number | undefined {
   if (v === undefined) return undefined;
   const n = parseCpus(v);
-  if (n === undefined) problem(ctx, path, `invalid cpus "${String(v)}": expected a number of CPUs such as 0.5 or 2`);
+  if (n === undefined) problem(ctx, path, `invalid cpus "${scalarText(v)}": expected a number of CPUs such as 0.5 or 2`);
   return n;
 }
 

@@ -8,12 +8,11 @@ import { hostPath, problem, type NormalizeContext } from "./normalize-context.js
 import { bool, stringMap } from "./normalize-fields.js";
 import { normalizeService, sortKeys } from "./normalize-service.js";
 import type { RawCompose, RawConfig, RawNetwork, RawSecret, RawVolume } from "./schema-project.js";
-import type { RawService } from "./schema-service.js";
 
 export function normalizeProject(ctx: NormalizeContext, doc: RawCompose, meta: { name: string | undefined; files: string[]; profiles: string[] }): ProjectSpec {
   const services: Record<string, ServiceSpec> = {};
   for (const [name, raw] of Object.entries(doc.services ?? {})) {
-    services[name] = normalizeService(ctx, name, raw as RawService & Record<string, unknown>);
+    services[name] = normalizeService(ctx, name, raw);
   }
   const networks: Record<string, NetworkSpec> = {};
   for (const [name, raw] of Object.entries(doc.networks ?? {})) networks[name] = network(ctx, name, raw);
@@ -28,7 +27,7 @@ export function normalizeProject(ctx: NormalizeContext, doc: RawCompose, meta: {
     services: sortKeys(services),
     networks: sortKeys(networks),
     volumes: sortKeys(volumes),
-    extensions: topExtensions(doc as Record<string, unknown>),
+    extensions: topExtensions(doc),
   };
   if (doc.secrets) project.secrets = sortKeys(mapEntries(doc.secrets, (n, r) => fileObject(ctx, "secrets", n, r)));
   if (doc.configs) project.configs = sortKeys(mapEntries(doc.configs, (n, r) => fileObject(ctx, "configs", n, r)));

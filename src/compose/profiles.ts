@@ -42,7 +42,7 @@ export function applyProfiles(services: Record<string, ServiceSpec>, active: str
     const deps = Object.entries(s.depends_on ?? {});
     const kept = deps.filter(([dep, cfg]) => {
       if (enabled.has(dep) || !services[dep]) return true;
-      if (cfg.required) problems.push({ service: name, dependency: dep, profiles: services[dep]!.profiles ?? [] });
+      if (cfg.required) problems.push({ service: name, dependency: dep, profiles: services[dep].profiles ?? [] });
       return false;
     });
     out[name] = kept.length === deps.length ? s : { ...s, depends_on: Object.fromEntries(kept) };

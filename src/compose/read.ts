@@ -10,6 +10,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from "yaml";
 import type { Loc, NodeInfo, Origins } from "./origins.js";
 import type { Problems } from "./problems.js";
+import { scalarText } from "./scalar-text.js";
 
 /** Guards against alias bombs ("billion laughs"). */
 const MAX_ALIAS_EXPANSIONS = 100_000;
@@ -60,10 +61,10 @@ export function readYaml(text: string, file: string, origins: Origins, problems:
   const roots: Raw[] = [];
   for (const doc of docs) {
     const w: Walk = { doc, file, lines, origins, problems, aliases: 0, anchors: collectAnchors(doc) };
-    const root = doc.contents ? toValue(w, doc.contents as Node) : null;
+    const root = doc.contents ? toValue(w, doc.contents) : null;
     if (root === null || root === undefined) continue;
     if (typeof root !== "object" || Array.isArray(root)) {
-      problems.at(loc(w, doc.contents as Node), undefined, "expected a mapping at the top level (services:, networks:, …)");
+      problems.at(loc(w, doc.contents), undefined, "expected a mapping at the top level (services:, networks:, …)");
       return undefined;
     }
     roots.push(root as Raw);
@@ -119,7 +120,7 @@ function toValue(w: Walk, node: Node, depth = 0): unknown {
       }
       return null;
     }
-    return toValue(w, target as Node, depth + 1);
+    return toValue(w, target, depth + 1);
   }
   if (isScalar(node)) {
     // Compose (go-yaml) and docker-compose v1 (PyYAML) read a leading-zero integer such as a
@@ -139,7 +140,7 @@ function toValue(w: Walk, node: Node, depth = 0): unknown {
     });
     return out;
   }
-  if (isMap(node)) return mapToValue(w, node.items as unknown[], loc(w, node), depth);
+  if (isMap(node)) return mapToValue(w, node.items, loc(w, node), depth);
   return null;
 }
 
@@ -197,7 +198,7 @@ function keyToString(w: Walk, keyNode: Node | null): string | undefined {
   if (keyNode === null) return "";
   if (isScalar(keyNode)) {
     const v = keyNode.value;
-    return v === null ? "" : String(v);
+    return v === null ? "" : scalarText(v);
   }
   w.problems.at(loc(w, keyNode), undefined, "mapping keys must be plain scalars", "quote the key");
   return undefined;

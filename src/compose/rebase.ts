@@ -10,6 +10,9 @@ import { isRemoteContext } from "./normalize-context.js";
 
 type Dict = Record<string, unknown>;
 
+/** Array.isArray whose items stay `unknown` rather than `any`. */
+const isList = (v: unknown): v is unknown[] => Array.isArray(v);
+
 const abs = (dir: string, p: string): string => (isAbsolute(p) || p.startsWith("~") ? p : resolve(dir, p));
 
 /** Returns a shallow copy of `svc` with its relative host paths resolved against `dir`. */
@@ -21,7 +24,7 @@ export function rebaseService(svc: Dict, dir: string): Dict {
     const ctx = typeof b.context === "string" ? b.context : ".";
     out.build = { ...b, context: isRemoteContext(ctx) ? ctx : abs(dir, ctx) };
   }
-  if (Array.isArray(svc.volumes)) {
+  if (isList(svc.volumes)) {
     out.volumes = svc.volumes.map((v) => {
       if (typeof v === "string") {
         const [src, ...rest] = v.split(":");
@@ -34,7 +37,7 @@ export function rebaseService(svc: Dict, dir: string): Dict {
   for (const key of ["env_file", "label_file"]) {
     const v = svc[key];
     if (typeof v === "string") out[key] = abs(dir, v);
-    else if (Array.isArray(v)) out[key] = v.map((e) => (typeof e === "string" ? abs(dir, e) : isDict(e) && typeof e.path === "string" ? { ...e, path: abs(dir, e.path) } : e));
+    else if (isList(v)) out[key] = v.map((e) => (typeof e === "string" ? abs(dir, e) : isDict(e) && typeof e.path === "string" ? { ...e, path: abs(dir, e.path) } : e));
   }
   return out;
 }

@@ -44,7 +44,7 @@ function redactService(svc: ServiceSpec): ServiceSpec {
     return out;
   };
   const out: ServiceSpec = { ...svc, environment: mask(svc.environment) };
-  if (svc.build?.args) out.build = { ...svc.build, args: mask(svc.build.args) as Record<string, string> };
+  if (svc.build?.args) out.build = { ...svc.build, args: mask(svc.build.args) };
   return maskUrls(out) as ServiceSpec;
 }
 

@@ -14,7 +14,6 @@ import { z } from "zod";
 import {
   boolish,
   bytes,
-  command,
   devicesReservation,
   duration,
   extraHosts,

@@ -27,7 +27,6 @@ export function checkProject(project: ProjectSpec, root: Record<string, unknown>
     for (const net of Object.keys(svc.networks)) {
       if (net !== "default" && !(net in project.networks)) at(["services", name, "networks", net], `service "${name}" uses undeclared network "${net}"`, `declare it under the top-level networks: (${didYouMean(net, nets) ?? "none declared"})`, "key");
     }
-    const vols = Object.keys(project.volumes);
     svc.volumes.forEach((v, i) => {
       if (v.type === "volume" && v.source !== undefined && !(v.source in project.volumes)) {
         at(["services", name, "volumes", i], `service "${name}" uses undeclared volume "${v.source}"`, `declare it under the top-level volumes:, or write ./${v.source} for a host path`);
@@ -77,7 +76,7 @@ function checkPorts(project: ProjectSpec, root: Record<string, unknown>, at: (pa
   // By "port/protocol": only bindings of the same port can clash (a linear scan was quadratic).
   const taken = new Map<string, { ip: string; owner: string }[]>();
   for (const [name, svc] of Object.entries(project.services)) {
-    const rawPorts = ((root.services as Record<string, { ports?: unknown[] }> | undefined)?.[name]?.ports ?? []) as unknown[];
+    const rawPorts = (root.services as Record<string, { ports?: unknown[] }> | undefined)?.[name]?.ports ?? [];
     const index = rawIndexOf(svc.ports, rawPorts.length);
     svc.ports.forEach((p, i) => {
       if (p.published === undefined || p.published.includes("-")) return;

@@ -107,6 +107,6 @@ export class LoadSession {
     }
     // compose-go enforces list uniqueness after each merge, which also dedupes a single file's lists.
     enforceUnique(this.origins, merged);
-    return merged as RawCompose;
+    return merged;
   }
 }

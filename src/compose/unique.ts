@@ -7,6 +7,7 @@
  * Applied to each file's own lists too, as compose-go does.
  */
 import type { Origins, Path } from "./origins.js";
+import { scalarText } from "./scalar-text.js";
 import { VolumeSyntaxError, parseVolumeShort } from "./volume-syntax.js";
 
 type Indexer = (v: unknown) => string;
@@ -15,7 +16,7 @@ const isDict = (v: unknown): v is Record<string, unknown> => typeof v === "objec
 const keyValue: Indexer = (v) => (typeof v === "string" ? v.split("=", 1)[0]! : JSON.stringify(v));
 const mount = (dir: string): Indexer => (v) => {
   if (typeof v === "string") return `${dir}/${v}`;
-  if (isDict(v)) return v.target !== undefined ? String(v.target) : `${dir}/${String(v.source)}`;
+  if (isDict(v)) return v.target !== undefined ? scalarText(v.target) : `${dir}/${String(v.source)}`;
   return JSON.stringify(v);
 };
 const volume: Indexer = (v) => {
@@ -35,7 +36,7 @@ const device: Indexer = (v) => {
 };
 const port: Indexer = (v) => {
   if (!isDict(v)) return String(v);
-  return `${String(v.host_ip ?? "0.0.0.0")}:${String(v.published)}:${String(v.target)}/${String(v.protocol ?? "tcp")}`;
+  return `${scalarText(v.host_ip ?? "0.0.0.0")}:${scalarText(v.published)}:${scalarText(v.target)}/${scalarText(v.protocol ?? "tcp")}`;
 };
 const envFile: Indexer = (v) => (isDict(v) ? String(v.path) : String(v));
 

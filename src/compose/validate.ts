@@ -17,11 +17,11 @@ type Issue = z.core.$ZodIssue;
 /** Validates `root` (one file); returns it typed when there were no problems. */
 export function validateFile(root: Record<string, unknown>, origins: Origins, problems: Problems): RawCompose | undefined {
   const result = RawCompose.safeParse(root);
-  if (result.success) return root as RawCompose;
+  if (result.success) return root;
   const before = problems.size;
   for (const issue of result.error.issues) report(issue, [], root, origins, problems);
   // Only ignorable issues (unknown `x-` keys): the input is valid as written.
-  return problems.size === before ? (root as RawCompose) : undefined;
+  return problems.size === before ? root : undefined;
 }
 
 function report(issue: Issue, prefix: Path, root: unknown, origins: Origins, problems: Problems): void {
@@ -110,7 +110,8 @@ export function describeValue(v: unknown): string {
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a mapping";
   if (typeof v === "string") return `"${v.length > 60 ? `${v.slice(0, 57)}...` : v}"`;
-  return `${typeof v} ${String(v)}`;
+  if (typeof v === "number" || typeof v === "boolean") return `${typeof v} ${String(v)}`;
+  return typeof v; // parsed YAML has no other kind of value
 }
 
 function describeExpected(e: string): string {

@@ -24,7 +24,7 @@ export async function buildImage(
     });
   let stream: NodeJS.ReadableStream;
   try {
-    stream = (await access.docker.buildImage({ context: req.context, src: entries }, {
+    stream = await access.docker.buildImage({ context: req.context, src: entries }, {
       t: req.tag,
       dockerfile: req.dockerfile,
       buildargs: req.args,
@@ -33,7 +33,7 @@ export async function buildImage(
       nocache: req.noCache,
       rm: true,
       abortSignal: options.signal,
-    } as Docker.ImageBuildOptions)) as NodeJS.ReadableStream;
+    } as Docker.ImageBuildOptions);
   } catch (error) {
     const e = toBerthError(error, `build image ${req.tag}`, access.endpoint);
     if (e.code === "ENGINE_UNREACHABLE" || e.code === "ABORTED") throw e;

@@ -43,6 +43,12 @@ export interface ContainerDiagnostics {
   endpoints: Record<string, { ip: string; aliases: string[] }>;
 }
 
+/** The part of an inspect's network endpoint read here (dockerode types `Aliases` as `any`; the API sends a list of names or null). */
+interface EndpointInfo {
+  IPAddress?: string;
+  Aliases?: string[] | null;
+}
+
 /** The Engine's own dockerode client, so no second connection is made. */
 function clientOf(engine: Engine): Docker {
   return engine.client;
@@ -52,8 +58,8 @@ export async function daemonInfo(engine: Engine, options: CallOptions = {}): Pro
   const docker = clientOf(engine) as unknown as { info(o: object): Promise<Record<string, unknown>> };
   try {
     const i = await docker.info({ abortSignal: options.signal });
-    const str = (k: string) => (typeof i[k] === "string" ? (i[k] as string) : "");
-    const num = (k: string) => (typeof i[k] === "number" ? (i[k] as number) : 0);
+    const str = (k: string) => (typeof i[k] === "string" ? i[k] : "");
+    const num = (k: string) => (typeof i[k] === "number" ? i[k] : 0);
     return {
       serverVersion: str("ServerVersion"),
       storageDriver: str("Driver"),
@@ -74,8 +80,9 @@ export async function daemonInfo(engine: Engine, options: CallOptions = {}): Pro
 
 export async function containerDiagnostics(engine: Engine, id: string, options: CallOptions = {}): Promise<ContainerDiagnostics> {
   try {
-    const c = await clientOf(engine).getContainer(id).inspect({ abortSignal: options.signal } as {});
+    const c = await clientOf(engine).getContainer(id).inspect({ abortSignal: options.signal });
     const state = c.State as Docker.ContainerInspectInfo["State"] & { Error?: string };
+    const networks: Record<string, EndpointInfo> = c.NetworkSettings.Networks ?? {};
     return {
       id: c.Id,
       name: c.Name.replace(/^\//, ""),
@@ -86,7 +93,7 @@ export async function containerDiagnostics(engine: Engine, id: string, options: 
       user: c.Config.User ?? "",
       networkMode: c.HostConfig.NetworkMode ?? "",
       endpoints: Object.fromEntries(
-        Object.entries(c.NetworkSettings.Networks ?? {}).map(([name, n]) => [name, { ip: n.IPAddress ?? "", aliases: n.Aliases ?? [] }]),
+        Object.entries(networks).map(([name, n]) => [name, { ip: n.IPAddress ?? "", aliases: n.Aliases ?? [] }]),
       ),
     };
   } catch (error) {

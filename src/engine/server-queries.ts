@@ -53,11 +53,12 @@ export class ServerQueries {
     if (query.actions?.length) filters.event = query.actions;
     let stream: NodeJS.ReadableStream & { destroy(): void };
     try {
+      // The filters are the API's own strings; dockerode's typings name each event type.
       stream = (await this.docker.getEvents({
         filters,
         ...(query.sinceMs !== undefined ? { since: engineTime(query.sinceMs) } : {}),
         abortSignal: options.signal,
-      } as {})) as NodeJS.ReadableStream & { destroy(): void };
+      } as Docker.GetEventsOptions)) as NodeJS.ReadableStream & { destroy(): void };
     } catch (error) {
       throw toBerthError(error, "subscribe to engine events", this.engine.endpoint);
     }

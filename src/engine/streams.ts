@@ -13,8 +13,8 @@ export async function exec(access: EngineAccess, id: string, cmd: string[], opts
   const action = `exec in ${id.slice(0, 12)}`;
   const signal = opts.timeoutMs ? AbortSignal.any([AbortSignal.timeout(opts.timeoutMs), ...(opts.signal ? [opts.signal] : [])]) : opts.signal;
   return call(access, action, async () => {
-    const run = await access.docker.getContainer(id).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, abortSignal: signal } as {});
-    const stream = await run.start({ hijack: true, stdin: false, abortSignal: signal } as {});
+    const run = await access.docker.getContainer(id).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, abortSignal: signal });
+    const stream = await run.start({ hijack: true, stdin: false, abortSignal: signal });
     const max = opts.maxBytes ?? 64 * 1024;
     const chunks: Buffer[] = [];
     let size = 0;
@@ -23,7 +23,7 @@ export async function exec(access: EngineAccess, id: string, cmd: string[], opts
       size += data.length;
     });
     await drain(stream, decoder, signal);
-    const info = await run.inspect({ abortSignal: signal } as {});
+    const info = await run.inspect({ abortSignal: signal });
     return { exitCode: info.ExitCode ?? -1, output: Buffer.concat(chunks).toString("utf8") };
   });
 }
@@ -49,11 +49,11 @@ export async function execStream(
       ...(opts.user ? { User: opts.user } : {}),
       ...(opts.workingDir ? { WorkingDir: opts.workingDir } : {}),
       abortSignal: signal,
-    } as {});
-    const stream = await exec.start({ hijack: true, stdin: false, abortSignal: signal } as {});
+    });
+    const stream = await exec.start({ hijack: true, stdin: false, abortSignal: signal });
     const decoder = new FrameDecoder(onOutput);
     await drain(stream, decoder, signal);
-    const info = await exec.inspect({ abortSignal: signal } as {});
+    const info = await exec.inspect({ abortSignal: signal });
     return info.ExitCode ?? -1;
   });
 }
@@ -61,7 +61,8 @@ export async function execStream(
 /** The last `tail` lines of a container's output (stdout and stderr interleaved). */
 export async function logs(access: EngineAccess, id: string, opts: CallOptions & { tail?: number | "all"; since?: number; timestamps?: boolean } = {}): Promise<string> {
   return call(access, `read logs of ${id.slice(0, 12)}`, async () => {
-    const buf = (await access.docker.getContainer(id).logs({
+    // dockerode types `tail` as a number; the Engine API also takes "all" and dockerode passes it on.
+    const buf = await access.docker.getContainer(id).logs({
       stdout: true,
       stderr: true,
       follow: false,
@@ -69,16 +70,17 @@ export async function logs(access: EngineAccess, id: string, opts: CallOptions &
       since: opts.since ?? 0,
       timestamps: opts.timestamps ?? false,
       abortSignal: opts.signal,
-    } as {})) as unknown as Buffer;
+    } as Docker.ContainerLogsOptions & { follow: false });
     return demuxToText(Buffer.isBuffer(buf) ? buf : Buffer.from(String(buf)));
   });
 }
 
 /** Follows a container's output until the signal aborts or the container stops. */
 export async function followLogs(access: EngineAccess, id: string, onLine: (stream: "stdout" | "stderr", text: string) => void, opts: CallOptions & { tail?: number | "all"; since?: number; timestamps?: boolean } = {}): Promise<void> {
+  // dockerode types `tail` as a number; the Engine API also takes "all" and dockerode passes it on.
   const stream = (await call(access, `follow logs of ${id.slice(0, 12)}`, () =>
-    access.docker.getContainer(id).logs({ stdout: true, stderr: true, follow: true, tail: opts.tail ?? 100, since: opts.since ?? 0, timestamps: opts.timestamps ?? false, abortSignal: opts.signal } as {}),
-  )) as unknown as NodeJS.ReadableStream & { destroy(): void };
+    access.docker.getContainer(id).logs({ stdout: true, stderr: true, follow: true, tail: opts.tail ?? 100, since: opts.since ?? 0, timestamps: opts.timestamps ?? false, abortSignal: opts.signal } as Docker.ContainerLogsOptions & { follow: true }),
+  )) as NodeJS.ReadableStream & { destroy(): void };
   const decoder = new FrameDecoder((s, d) => onLine(s, d.toString("utf8")));
   await new Promise<void>((resolve) => {
     const stop = () => { stream.destroy(); resolve(); };
@@ -97,11 +99,12 @@ export async function followLogs(access: EngineAccess, id: string, onLine: (stre
  * (the engine stopped or restarted).
  */
 export async function subscribe(access: EngineAccess, filter: { labels: LabelFilter; types?: string[] }, onEvent: (e: EngineEvent) => void, options: { signal: AbortSignal; onEnd?: () => void }): Promise<void> {
+  // `types` are the API's object types as strings; dockerode's typings name each one.
   const stream = (await call(access, "subscribe to engine events", () =>
     access.docker.getEvents({
       filters: { label: labelFilters(filter.labels), ...(filter.types ? { type: filter.types } : {}) },
       abortSignal: options.signal,
-    } as {}),
+    } as Docker.GetEventsOptions),
   )) as NodeJS.ReadableStream & { destroy(): void };
   onJsonLines(stream, (line) => {
     try {
@@ -125,7 +128,8 @@ export async function subscribe(access: EngineAccess, filter: { labels: LabelFil
 
 export async function stats(access: EngineAccess, id: string, options: CallOptions = {}): Promise<{ cpuPercent: number; memoryBytes: number; memoryLimitBytes: number }> {
   return call(access, `read stats of ${id.slice(0, 12)}`, async () => {
-    const s = (await access.docker.getContainer(id).stats({ stream: false, abortSignal: options.signal } as {})) as unknown as Docker.ContainerStats;
+    // dockerode's typings omit `abortSignal` here; docker-modem honours it on every call.
+    const s = await access.docker.getContainer(id).stats({ stream: false, abortSignal: options.signal } as { stream: false; abortSignal?: AbortSignal });
     const cpuDelta = s.cpu_stats.cpu_usage.total_usage - s.precpu_stats.cpu_usage.total_usage;
     const sysDelta = (s.cpu_stats.system_cpu_usage ?? 0) - (s.precpu_stats.system_cpu_usage ?? 0);
     const cpus = s.cpu_stats.online_cpus ?? 1;

@@ -23,7 +23,7 @@ import type {
   SwarmTask,
   SwarmUpdatePolicy,
 } from "./swarm-types.js";
-import type { HealthcheckConfig, Labels } from "./types.js";
+import type { Labels } from "./types.js";
 
 const NS_PER_MS = 1_000_000;
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- the API's loose JSON, kept in this file
@@ -48,8 +48,7 @@ function compact<T extends Json>(o: T): T {
 function healthOf(h: SwarmServiceRequest["healthcheck"]): Json | undefined {
   if (!h) return undefined;
   if ("disable" in h) return { Test: ["NONE"] };
-  const c = h as HealthcheckConfig;
-  return compact({ Test: c.test, Interval: ns(c.intervalMs), Timeout: ns(c.timeoutMs), StartPeriod: ns(c.startPeriodMs), Retries: c.retries });
+  return compact({ Test: h.test, Interval: ns(h.intervalMs), Timeout: ns(h.timeoutMs), StartPeriod: ns(h.startPeriodMs), Retries: h.retries });
 }
 
 function policyOf(p: SwarmUpdatePolicy | undefined): Json | undefined {
@@ -219,7 +218,7 @@ export class Swarm {
           abortSignal: o.signal,
           isStream: false,
           statusCodes: { 200: true, 201: true, 204: true, 304: true, 400: "bad parameter", 404: "not found", 409: "conflict", 500: "server error", 503: "node is not part of a swarm" },
-        } as unknown as Parameters<Docker["modem"]["dial"]>[0],
+        },
         (err: unknown, data: unknown) => (err ? reject(toBerthError(err, action, this.endpoint)) : resolve(data as T)),
       );
     });
@@ -304,10 +303,11 @@ export class Swarm {
   async followServiceLogs(id: string, onText: (text: string) => void, o: { tail?: number | "all"; sinceMs?: number; signal?: AbortSignal } = {}): Promise<void> {
     let stream: NodeJS.ReadableStream & { destroy(): void };
     try {
+      // dockerode types `tail` as a number; the Engine API also takes "all" and dockerode passes it on.
       stream = (await this.docker.getService(id).logs({
         stdout: true, stderr: true, follow: true, timestamps: true, details: true,
-        tail: String(o.tail ?? "all"), since: o.sinceMs ? Math.floor(o.sinceMs / 1000) : 0, abortSignal: o.signal,
-      } as {})) as unknown as NodeJS.ReadableStream & { destroy(): void };
+        tail: o.tail ?? "all", since: o.sinceMs ? Math.floor(o.sinceMs / 1000) : 0, abortSignal: o.signal,
+      } as Docker.ContainerLogsOptions)) as NodeJS.ReadableStream & { destroy(): void };
     } catch (error) {
       if (o.signal?.aborted) return;
       throw toBerthError(error, `follow logs of service ${id}`, this.endpoint);

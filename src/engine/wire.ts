@@ -71,7 +71,9 @@ export function drain(stream: NodeJS.ReadableStream & { destroy(): void }, decod
   return new Promise<void>((resolve, reject) => {
     const onAbort = () => {
       stream.destroy();
-      reject(signal?.reason ?? new Error("aborted"));
+      // berth aborts with an Error (a DOMException or a BerthError); any other reason becomes the cause.
+      const reason: unknown = signal?.reason;
+      reject(reason instanceof Error ? reason : new Error("aborted", reason === undefined ? undefined : { cause: reason }));
     };
     if (signal?.aborted) return onAbort();
     signal?.addEventListener("abort", onAbort, { once: true });
@@ -79,7 +81,7 @@ export function drain(stream: NodeJS.ReadableStream & { destroy(): void }, decod
     stream.on("data", (c: Buffer) => decoder.push(c));
     stream.on("end", finish);
     stream.on("close", finish);
-    stream.on("error", (e) => { signal?.removeEventListener("abort", onAbort); reject(e); });
+    stream.on("error", (e: Error) => { signal?.removeEventListener("abort", onAbort); reject(e); });
   });
 }
 

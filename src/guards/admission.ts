@@ -10,7 +10,6 @@
 import { availableParallelism } from "node:os";
 import type { ProjectSpec } from "../compose/model.js";
 import type { Engine } from "../engine/engine.js";
-import { BerthError } from "../errors.js";
 import type { EventListener } from "../events.js";
 import { extraLabels } from "../labels.js";
 import { currentOwner } from "../cleanup/process-liveness.js";

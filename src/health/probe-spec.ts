@@ -63,7 +63,7 @@ const ProbeSchema: z.ZodType<Probe, unknown> = z.union([
     .transform(({ log }) => ({ kind: "log" as const, ...log })),
   z.strictObject({ exec: z.union([command.transform((c) => ({ command: c, timeout: 10_000 })), z.strictObject({ command, timeout: duration.default(10_000) })]) })
     .transform(({ exec }) => ({ kind: "exec" as const, command: exec.command, timeoutMs: exec.timeout })),
-]) as unknown as z.ZodType<Probe, unknown>;
+]);
 
 const ReadinessSchema: z.ZodType<Readiness, unknown> = z.lazy(() =>
   z.union([
@@ -72,7 +72,7 @@ const ReadinessSchema: z.ZodType<Readiness, unknown> = z.lazy(() =>
     z.strictObject({ any: z.array(ReadinessSchema).min(1) }).transform(({ any }) => ({ kind: "any" as const, of: any })),
     ProbeSchema.transform((probe) => ({ kind: "probe" as const, probe })),
   ]),
-) as unknown as z.ZodType<Readiness, unknown>;
+);
 
 const XBerthSchema = z.strictObject({
   ready: ReadinessSchema.optional(),

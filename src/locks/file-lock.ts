@@ -126,8 +126,9 @@ export async function acquireLock(name: string, o: LockOptions = {}): Promise<Lo
 
 function handle(name: string, path: string, token: string): Lock {
   let released = false;
-  const release = async () => {
-    if (released) return;
+  // The file work is synchronous and never throws; a Lock's release is a promise all the same.
+  const release = (): Promise<void> => {
+    if (released) return Promise.resolve();
     released = true;
     const h = readHolder(path);
     // Only our own file: after a (wrong) takeover the file may be someone else's.
@@ -138,6 +139,7 @@ function handle(name: string, path: string, token: string): Lock {
         // already gone
       }
     }
+    return Promise.resolve();
   };
   return { name, path, release, [Symbol.asyncDispose]: release };
 }

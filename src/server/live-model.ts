@@ -71,7 +71,7 @@ const REMOVED_MEMORY_MS = 60_000;
 
 /** Runs `fn` over `items` with at most `limit` at once. */
 async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
+  const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {

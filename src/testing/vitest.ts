@@ -30,6 +30,6 @@ export function berthGlobalSetup(options: SuiteOptions = {}): (project: Provider
   return async (project) => {
     const suite = await acquireForSuite(options);
     project.provide("berth", suite.data);
-    return suite.release;
+    return () => suite.release();
   };
 }

@@ -10,7 +10,7 @@ describe("acquire / release", () => {
   it("starts dependants only after their dependencies are ready, and releases everything on dispose", async () => {
     const e = await engine();
     const events: { service: string; at: number }[] = [];
-    let project = "";
+    let project: string;
     {
       await using env = await acquire({
         files: [stack("chain.yml")],

@@ -71,6 +71,7 @@ describe("berth up on a terminal", () => {
       const r = await onPty(["up", "-f", stack("cli-ops.yml"), "-p", project], { NO_COLOR: "1" });
       expect(r.code, r.screen).toBe(0);
       expect(r.screen).toContain("\x1b[3A");
+      // eslint-disable-next-line no-control-regex -- an ANSI colour sequence starts with ESC; finding none is the test
       expect(r.screen).not.toMatch(/\x1b\[\d+m/);
     } finally {
       await berth(["down", project]);

@@ -55,7 +55,7 @@ describe("berth doctor", () => {
   });
 
   it("a lock whose holder died: WARN naming the file and the holder", async () => {
-    const dead = spawnSync(process.execPath, ["-e", "0"]).pid!;
+    const dead = spawnSync(process.execPath, ["-e", "0"]).pid;
     const holder = { pid: dead, started: Date.now() - 1000, host: hostname(), command: "berth up (crashed)", since: new Date().toISOString(), token: "t" };
     writeFileSync(join(lockDir, "env-shop.lock"), JSON.stringify(holder));
     try {
@@ -74,7 +74,7 @@ describe("berth doctor", () => {
     // with nothing attached, its project without containers, created minutes ago by a dead owner.
     const e = await engine();
     const project = uniqueName("doctor-stale");
-    const dead = spawnSync(process.execPath, ["-e", "0"]).pid!;
+    const dead = spawnSync(process.execPath, ["-e", "0"]).pid;
     const id = await e.createNetwork({ name: `${project}_default`, labels: {
       [LABEL.managed]: "true", [LABEL.project]: project, [LABEL.lifetime]: "detached", [LABEL.createdAt]: new Date(Date.now() - 5 * 60_000).toISOString(),
       [LABEL.ownerHost]: hostname(), [LABEL.ownerPid]: String(dead), [LABEL.ownerStarted]: String(Date.now() - 6 * 60_000),

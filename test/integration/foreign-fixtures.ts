@@ -44,7 +44,7 @@ function users(): string[] {
 /** Creates the foreign resources (or joins a concurrent run's) and returns their identities. */
 export async function createForeign(runId: string): Promise<Record<string, string | undefined>> {
   mkdirSync(dir, { recursive: true });
-  return withLock("test-foreign-fixtures", { timeoutMs: 60_000 }, async () => {
+  return withLock("test-foreign-fixtures", { timeoutMs: 60_000 }, () => {
     for (const n of FOREIGN.networks) if (!tryDocker(["network", "inspect", n])) docker(["network", "create", n]);
     for (const v of FOREIGN.volumes) if (!tryDocker(["volume", "inspect", v])) docker(["volume", "create", v]);
     for (const c of FOREIGN.containers) {
@@ -53,13 +53,13 @@ export async function createForeign(runId: string): Promise<Record<string, strin
       }
     }
     writeFileSync(join(dir, `${runId}.user`), JSON.stringify({ pid: process.pid, started: Math.round(performance.timeOrigin) }));
-    return identities();
+    return Promise.resolve(identities());
   });
 }
 
 /** What changed since `before` (empty when untouched); removes the resources when no other run uses them. */
 export async function checkAndReleaseForeign(runId: string, before: Record<string, string | undefined>): Promise<string[]> {
-  return withLock("test-foreign-fixtures", { timeoutMs: 60_000 }, async () => {
+  return withLock("test-foreign-fixtures", { timeoutMs: 60_000 }, () => {
     const now = identities();
     const touched = Object.keys(before).filter((k) => !now[k] || now[k] !== before[k]).map((k) => `${k}: ${now[k] ? "replaced" : "removed"} (was ${before[k]}, now ${now[k] ?? "absent"})`);
     removeQuietly(join(dir, `${runId}.user`));
@@ -76,6 +76,6 @@ export async function checkAndReleaseForeign(runId: string, before: Record<strin
       for (const n of FOREIGN.networks) tryDocker(["network", "rm", n]);
       for (const v of FOREIGN.volumes) tryDocker(["volume", "rm", v]);
     }
-    return touched;
+    return Promise.resolve(touched);
   });
 }

@@ -31,11 +31,14 @@ function spawnBerth(args: string[], env: Record<string, string>, o: { detached?:
   const child = spawn(process.execPath, [`${root}dist/bin/berth.js`, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: o.detached });
   const lines: string[] = [];
   let stderr = "";
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   const waiters: { match: (l: string) => boolean; resolve: (l: string) => void }[] = [];
-  createInterface({ input: child.stdout! }).on("line", (l) => {
+  createInterface({ input: child.stdout }).on("line", (l) => {
     lines.push(l);
-    for (const w of waiters.splice(0)) (w.match(l) ? w.resolve(l) : waiters.push(w));
+    for (const w of waiters.splice(0)) {
+      if (w.match(l)) w.resolve(l);
+      else waiters.push(w);
+    }
   });
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   const line = (match: (l: string) => boolean) =>

@@ -50,8 +50,8 @@ export function spawnAcquirer(dir: string, file: string, mode: "hold" | "release
   const events: Record<string, unknown>[] = [];
   const waiters: { match: (e: Record<string, unknown>) => boolean; resolve: (e: Record<string, unknown>) => void; reject: (e: Error) => void }[] = [];
   let stderr = "";
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-  createInterface({ input: child.stdout! }).on("line", (line) => {
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  createInterface({ input: child.stdout }).on("line", (line) => {
     let e: Record<string, unknown>;
     try {
       e = JSON.parse(line) as Record<string, unknown>;
@@ -59,7 +59,10 @@ export function spawnAcquirer(dir: string, file: string, mode: "hold" | "release
       return;
     }
     events.push(e);
-    for (const w of waiters.splice(0)) (w.match(e) ? w.resolve(e) : waiters.push(w));
+    for (const w of waiters.splice(0)) {
+      if (w.match(e)) w.resolve(e);
+      else waiters.push(w);
+    }
   });
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => {
     for (const w of waiters.splice(0)) w.reject(new Error(`acquirer exited (${code}) before the awaited event; stderr: ${stderr.slice(-2000)}`));

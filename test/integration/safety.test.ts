@@ -162,7 +162,7 @@ describe("fixed ports", () => {
   it("a fixed port held by a plain process: the error names port and holder; with dynamic ports it succeeds", async () => {
     const holder = spawn(process.execPath, ["-e", "const s=require('net').createServer().listen(0,'127.0.0.1',()=>console.log(s.address().port));setInterval(()=>{},1e6)"], { stdio: ["ignore", "pipe", "inherit"] });
     try {
-      const port = Number(await new Promise<string>((resolve) => holder.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim()))));
+      const port = Number(await new Promise<string>((resolve) => holder.stdout.once("data", (d: Buffer) => resolve(d.toString().trim()))));
       const dir = tempDir("berth-safety-port-");
       const file = join(dir, "compose.yml");
       writeFileSync(file, `services:\n  web:\n    image: berth-fixtures/busybox:1\n    init: true\n    command: ["httpd", "-f", "-p", "8080"]\n    ports: ["127.0.0.1:${port}:8080"]\n`);

@@ -118,7 +118,7 @@ export class SecondEngine {
    */
   private clearRemains(): void {
     for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-      let cmdline = "";
+      let cmdline: string;
       try {
         cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
       } catch {

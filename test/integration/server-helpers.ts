@@ -26,8 +26,8 @@ export function serve(args: string[] = [], env: Record<string, string | undefine
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       await exited;
     };
-    child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
-    child.stdout!.on("data", (d: Buffer) => {
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    child.stdout.on("data", (d: Buffer) => {
       out += d.toString();
       const line = out.split("\n").find((l) => l.includes('"listening"'));
       if (line) resolve({ url: (JSON.parse(line) as { url: string }).url.replace(/\/$/, ""), child, stderr: () => err, stop });

@@ -85,7 +85,7 @@ async function waitEngine(node: SwarmNodeHandle, deadline: number): Promise<void
       await docker(["-H", node.endpoint, "info", "-f", "{{.ServerVersion}}"], 5000);
       return;
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`the engine of ${node.name} did not answer: ${(error as Error).message}`);
+      if (Date.now() > deadline) throw new Error(`the engine of ${node.name} did not answer: ${(error as Error).message}`, { cause: error });
       await new Promise((r) => setTimeout(r, 200));
     }
   }

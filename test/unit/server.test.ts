@@ -316,9 +316,9 @@ describe("stats cache", () => {
 
   it("answers a stale scrape with the last sample while a new one is taken; a failed read just leaves a container out", async () => {
     let fail = false;
-    const cache = new StatsCache(async (id) => {
-      if (fail && id === "b") throw new Error("gone");
-      return { cpuPercent: 0, memoryBytes: 1, memoryLimitBytes: 1 };
+    const cache = new StatsCache((id) => {
+      if (fail && id === "b") return Promise.reject(new Error("gone"));
+      return Promise.resolve({ cpuPercent: 0, memoryBytes: 1, memoryLimitBytes: 1 });
     }, { ttlMs: 0 });
     const published: string[][] = [];
     cache.onSample = (s) => published.push(s.map((x) => x.container));

@@ -16,7 +16,7 @@ function container(state: Partial<ContainerDetails["state"]>): ContainerDetails 
     labels: {},
     created: "2026-12-02T10:00:00Z",
     state: { status: "running", running: true, exitCode: 0, oomKilled: false, health: "starting", healthLog: [], restartCount: 0, startedAt: "2026-12-02T10:00:01.123456789Z", ...state },
-    ports: {} as ContainerDetails["ports"],
+    ports: {},
     healthcheck: { test: ["CMD", "true"] },
     networks: {},
     mounts: [],

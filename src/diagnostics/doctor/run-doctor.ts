@@ -68,12 +68,12 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
       cgroupCheck(info),
       memoryCheck(e, info, env),
       diskCheck(e, info),
-      ...groups[0]!,
+      ...groups[0],
       ...host,
-      ...groups[1]!,
-      ...groups[2]!,
-      ...groups[3]!,
-      ...groups[4]!,
+      ...groups[1],
+      ...groups[2],
+      ...groups[3],
+      ...groups[4],
     ],
   };
 }

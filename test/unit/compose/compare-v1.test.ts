@@ -62,8 +62,39 @@ function fromBerth(p: ProjectSpec): Record<string, Comparable> {
   return out;
 }
 
+interface V1Port {
+  host_ip?: string;
+  published?: string | number;
+  target: number;
+  protocol?: string;
+}
+
+interface V1Volume {
+  type: string;
+  source?: string;
+  target: string;
+  read_only?: boolean;
+}
+
+/** A service of v1's `config` output, the fields compared here. */
+interface V1Service {
+  image?: string;
+  build?: { context?: string };
+  command?: string | string[];
+  entrypoint?: string | string[];
+  environment?: Record<string, string | number | boolean | null>;
+  ports?: (string | number | V1Port)[];
+  volumes?: (string | V1Volume)[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string | string[]; interval?: string; timeout?: string; retries?: number; start_period?: string };
+  mem_limit?: string | number;
+  cpus?: number;
+  logging?: unknown;
+  deploy?: { resources?: { limits?: { cpus?: string | number; memory?: string | number } } };
+}
+
 // v1 prints a mix of short and long syntaxes; berth's own parsers turn them into one form.
-function fromV1(doc: { services: Record<string, Record<string, any>> }, dir: string): Record<string, Comparable> {
+function fromV1(doc: { services: Record<string, V1Service> }, dir: string): Record<string, Comparable> {
   const out: Record<string, Comparable> = {};
   for (const [name, s] of Object.entries(doc.services)) {
     const hc = s.healthcheck;
@@ -77,14 +108,14 @@ function fromV1(doc: { services: Record<string, Record<string, any>> }, dir: str
       // v1 prints `$` escaped as `$$` so that its output can be loaded again.
       environment: Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, v === null ? null : String(v).replaceAll("$$", "$")])),
       ports: (s.ports ?? [])
-        .flatMap((p: any) => (typeof p === "object" ? [{ ...p, published: p.published === undefined ? undefined : String(p.published) }] : parsePortShort(p)))
+        .flatMap((p): V1Port[] => (typeof p === "object" ? [{ ...p, published: p.published === undefined ? undefined : String(p.published) }] : parsePortShort(p)))
         .map(portKey)
         .sort(),
       volumes: (s.volumes ?? [])
-        .map((v: any) => (typeof v === "string" ? parseVolumeShort(v) : v))
-        .map((v: any) => `${v.type}:${v.source ? (v.type === "bind" ? resolve(dir, v.source) : v.source) : ""}:${v.target}:${v.read_only ? "ro" : "rw"}`)
+        .map((v) => (typeof v === "string" ? parseVolumeShort(v) : v))
+        .map((v) => `${v.type}:${v.source ? (v.type === "bind" ? resolve(dir, v.source) : v.source) : ""}:${v.target}:${v.read_only ? "ro" : "rw"}`)
         .sort(),
-      depends_on: Object.fromEntries(Object.entries(s.depends_on ?? {}).map(([k, d]: [string, any]) => [k, d.condition])),
+      depends_on: Object.fromEntries(Object.entries(s.depends_on ?? {}).map(([k, d]) => [k, d.condition])),
       healthcheck: hc && {
         test: typeof hc.test === "string" ? ["CMD-SHELL", hc.test] : hc.test,
         interval: hc.interval && parseDuration(hc.interval),
