@@ -23,9 +23,9 @@ export interface Run {
 }
 
 /** Starts an acquire of `spec` as project `project` (observed first, as a named acquire does). */
-export async function startAcquire(rt: MemoryRuntime, spec: ProjectSpec, o: { project?: string; signal?: AbortSignal; timeoutMs?: number; forceRecreate?: boolean } = {}): Promise<Run> {
+export async function startAcquire(rt: MemoryRuntime, spec: ProjectSpec, o: { project?: string; signal?: AbortSignal; timeoutMs?: number; forceRecreate?: boolean; events?: BerthEvent[] } = {}): Promise<Run> {
   const project = o.project ?? "t1";
-  const events: BerthEvent[] = [];
+  const events: BerthEvent[] = o.events ?? [];
   const emit = (e: BerthEvent) => events.push(e);
   const observed: Observed = await observeProject(rt, project);
   const fresh = observed.containers.length === 0 && Object.keys(observed.networks).length === 0;

@@ -152,9 +152,10 @@ export class MemoryRuntime implements Runtime {
     return this.counts.get(op) ?? 0;
   }
 
-  /** Sets a container's state and emits the matching event. */
+  /** Sets a container's state and emits the matching event (nothing once it is removed). */
   setState(id: string, change: Partial<Pick<MemoryContainer, "status" | "exitCode" | "health" | "restartCount">>, action?: string): void {
-    const c = this.containers.get(id)!;
+    const c = this.containers.get(id);
+    if (!c) return;
     Object.assign(c, change);
     if (change.status === "running") c.startedAt = new Date(Date.now() + c.restartCount).toISOString();
     if (change.status === "exited") c.finishedAt = new Date().toISOString();
