@@ -1,6 +1,8 @@
 /**
  * acquire: load → check → observe → plan → execute → read back. On any failure (including a
- * cancel) everything this call created is removed before the error is rethrown.
+ * cancel) everything this call created is removed before the error is rethrown. This module
+ * decides names, labels and guards; the plan's steps are in steps/, their run and the rollback in
+ * acquire-run.ts, the read-back and hand-over in acquire-handover.ts.
  */
 import { loadProject, type LoadOptions } from "../compose/index.js";
 import type { ProjectSpec } from "../compose/model.js";
@@ -27,12 +29,11 @@ import { prepareSpec } from "./prepare.js";
 import { effectiveEnv, type EnvOptions } from "./acquire-env.js";
 import { withReadiness } from "./readiness-option.js";
 import { observedFor, selectServices } from "./select-services.js";
-import { addLease, defaultMode, releaseShared, sharedProjectName, type EnvironmentMode } from "./shared.js";
-import { Environment, type EnvironmentData } from "./environment.js";
+import { defaultMode, sharedProjectName, type EnvironmentMode } from "./shared.js";
+import type { Environment } from "./environment.js";
 import { runAcquirePlan } from "./acquire-run.js";
+import { handOver } from "./acquire-handover.js";
 import { newAcquireState, type StepContext } from "./steps/context.js";
-import { releaseProject } from "./release.js";
-import { readEnvironment } from "./status.js";
 import { writeSettledRecord } from "../cleanup/settled-record.js";
 import { heldRecreateError } from "./recreate.js";
 
@@ -161,44 +162,18 @@ export async function acquireProject(whole: ProjectSpec, options: AcquireOptions
   const hub = await EventHub.open(engine, project, signal);
   const ctx: StepContext = { runtime: engine, hub, project, spec, plan, observed, base, env, serviceHashes, readiness, deadline, startedAt: Date.now(), emit };
   const state = newAcquireState(seen);
-  const subset = { subset: options.services !== undefined };
+  const subset = options.services !== undefined;
   try {
     return await runAcquirePlan(ctx, state, {
       signal,
       fresh,
       keepOnFailure: options.keepOnFailure,
       // Kept for debugging on purpose: settled as it is (it lives until `down`).
-      onKept: lifetime === "detached" ? () => writeSettledRecord(engine, project, base, spec, undefined, {}, subset) : undefined,
+      onKept: lifetime === "detached" ? () => writeSettledRecord(engine, project, base, spec, undefined, {}, { subset }) : undefined,
       onRolledBack: () => reaper.done(),
-    }, async () => {
-      // Readiness proven during this acquire is the verdict: the engine may still say "starting"
-      // for up to one interval (the settled record below keeps the proof for later readers).
-      const { ids, proven } = state;
-      const data = await readEnvironment(engine, project, kind, signal, { containerIds: [...new Set(ids.values())], proven: new Set(proven.keys()) });
-      // Completed: from now on the environment is not a half-made one for the orphan sweep.
-      if (lifetime === "detached") await writeSettledRecord(engine, project, base, spec, signal, provenStarts(data, proven), subset);
-      // A detached environment lives until `down`: nothing of it is the reaper's once acquired. One
-      // that lives with this process is, until it is released.
-      const released = <T>(r: T): T => {
-        reaper.done();
-        return r;
-      };
-      if (lifetime === "detached" && !shared) reaper.done();
-      if (!shared) return new Environment(data, engine, lifetime === "detached" ? undefined : (o) => releaseProject(engine, project, o).then(released), proven);
-      // `berth up` (detached) pins the shared environment until `berth down`; API users lease it for their process.
-      const lease = await addLease(engine, project, base, signal, { pinned: options.lifetime === "detached" });
-      if (options.lifetime === "detached") reaper.done();
-      return new Environment(data, engine, (o) => releaseShared(engine, project, lease, { ...o, env }).then(released), proven);
-    });
+    }, () => handOver({ engine, project, kind, lifetime, shared, pinned: options.lifetime === "detached", base, spec, env, subset, reaper, signal }, state));
   } finally {
     hub.close();
     reaper.settle();
   }
-}
-
-/** The runs this acquire saw ready, by the engine's StartedAt (for the settled record: `status` shows them HEALTHY). */
-function provenStarts(data: EnvironmentData, proven: ReadonlyMap<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const c of Object.values(data.services).flatMap((s) => s.containers)) if (proven.has(c.name) && c.startedAt) out[c.name] = c.startedAt;
-  return out;
 }
