@@ -6,7 +6,6 @@ import { call, type EngineAccess } from "./access.js";
 import * as archive from "./archive.js";
 import * as build from "./build.js";
 import type { TarEntry } from "./tar.js";
-import type { Runtime } from "./runtime.js";
 import { Semaphore } from "./semaphore.js";
 import * as streams from "./streams.js";
 import { hostConfigOf, labelFilters, NS_PER_MS, toHealthcheck } from "./wire.js";
@@ -32,7 +31,7 @@ export type { LabelFilter } from "./types.js";
  * The one object that talks to the Docker Engine API. Construct it through `connectEngine`, which
  * negotiates the API version. Every method maps client errors to BerthError and takes a signal.
  */
-export class Engine implements Runtime {
+export class Engine {
   /** Bounded concurrency for calls that create, start or remove things. */
   private readonly mutations = new Semaphore(8);
   /** Starts that publish ports, one at a time: the engine can hand two concurrent starts the same port. */

@@ -5,6 +5,7 @@
  * in-memory runtime (test/unit/support/memory-runtime.ts). Engine implements it; its errors are
  * the Engine's BerthErrors (src/engine/errors.ts).
  */
+import type { Engine } from "./engine.js";
 import type {
   CallOptions,
   ContainerCreateRequest,
@@ -74,3 +75,10 @@ export interface Runtime {
   subscribe(filter: { labels: LabelFilter; types?: string[] }, onEvent: (e: EngineEvent) => void, options: { signal: AbortSignal; onEnd?: () => void }): Promise<void>;
 }
 
+
+/**
+ * The concrete Engine is a Runtime: checked here rather than with `implements Runtime` on the
+ * class, which would name this internal interface in the published API docs (docs/api).
+ */
+type Conforms<T extends Runtime> = T;
+export type EngineRuntime = Conforms<Engine>;
