@@ -106,7 +106,7 @@ export class MemoryRuntime implements Runtime {
   private isGone = false;
   /** Per container name: what starting it does. */
   readonly onStart = new Map<string, OnStart>();
-  /** Images that are absent (inspectImage null); every other image is present. */
+  /** Images that are absent (inspectImage null, as prepare.ts checks them); every other image is present. */
   readonly absentImages = new Set<string>();
 
   // ---- test controls ----
@@ -275,7 +275,6 @@ export class MemoryRuntime implements Runtime {
 
   async createContainer(req: ContainerCreateRequest, o: CallOptions = {}): Promise<string> {
     await this.enter("createContainer", `create container ${req.name}`, req, o.signal, req.name);
-    if (this.absentImages.has(req.image)) throw engineFailure("not-found", `create container ${req.name}`, this.endpoint, req.name);
     if (this.container(req.name)?.name === req.name) throw engineFailure("name-conflict", `create container ${req.name}`, this.endpoint, req.name);
     const c = this.seedContainer({
       name: req.name,
