@@ -5,7 +5,7 @@
  * A network address pool that is exhausted is retried after berth's own orphans are reaped.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Engine } from "../engine/engine.js";
+import type { Runtime } from "../engine/runtime.js";
 import { engineFailureOf } from "../engine/errors.js";
 import type { Labels } from "../engine/types.js";
 import { BerthError, isBerthError } from "../errors.js";
@@ -32,7 +32,7 @@ function isNameConflict(error: unknown): boolean {
   return kind === "name-in-use" || kind === "conflict";
 }
 
-async function holderOf(engine: Engine, t: CreateTarget, signal?: AbortSignal): Promise<{ id: string; labels: Labels; what: string } | null> {
+async function holderOf(engine: Runtime, t: CreateTarget, signal?: AbortSignal): Promise<{ id: string; labels: Labels; what: string } | null> {
   if (t.kind === "network") {
     const n = await engine.inspectNetwork(t.name, { signal });
     return n && { id: n.id, labels: n.labels, what: `network ${n.name} (${n.containers.length} containers attached)` };
@@ -49,7 +49,7 @@ async function holderOf(engine: Engine, t: CreateTarget, signal?: AbortSignal): 
  * (containers first, so that its network can go too) and says so. Throws, naming the holder, when
  * it is not berth's to remove.
  */
-async function clearName(engine: Engine, t: CreateTarget, signal?: AbortSignal): Promise<string> {
+async function clearName(engine: Runtime, t: CreateTarget, signal?: AbortSignal): Promise<string> {
   const holder = await holderOf(engine, t, signal);
   if (!holder) return `${t.kind} name ${t.name} was taken and is free again`;
   const own = ownershipOf(holder.labels);
@@ -71,7 +71,7 @@ async function clearName(engine: Engine, t: CreateTarget, signal?: AbortSignal):
 }
 
 /** Runs `create`, resolving name conflicts with berth's own orphans and exhausted address pools. */
-export async function createResolvingConflicts<T>(engine: Engine, t: CreateTarget, create: () => Promise<T>, o: ConflictOptions = {}): Promise<T> {
+export async function createResolvingConflicts<T>(engine: Runtime, t: CreateTarget, create: () => Promise<T>, o: ConflictOptions = {}): Promise<T> {
   const attempts = o.attempts ?? 3;
   for (let attempt = 1; ; attempt++) {
     try {

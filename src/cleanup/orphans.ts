@@ -4,7 +4,8 @@
  * called `berth-shop-1` carries no berth label and so can never be listed here.
  */
 import { hostname } from "node:os";
-import type { Engine, LabelFilter } from "../engine/engine.js";
+import type { LabelFilter } from "../engine/engine.js";
+import type { Runtime } from "../engine/runtime.js";
 import type { Labels } from "../engine/types.js";
 import { isTicket } from "../guards/admission-decision.js";
 import { LABEL, LEASE_KIND, managedFilter } from "../labels.js";
@@ -54,7 +55,7 @@ function volumeGoes(labels: Labels, reason: CleanReason, o: CleanOptions): boole
 }
 
 /** What a cleanup with these options would remove, read with three list calls. */
-export async function findCleanable(engine: Engine, o: CleanOptions = {}): Promise<CleanItem[]> {
+export async function findCleanable(engine: Runtime, o: CleanOptions = {}): Promise<CleanItem[]> {
   const filter: LabelFilter = { ...(o.filter ?? {}), [LABEL.managed]: "true" };
   const p = policyFrom(o);
   const [containers, networks, volumes] = await Promise.all([
@@ -100,7 +101,7 @@ export async function findCleanable(engine: Engine, o: CleanOptions = {}): Promi
  * own, unfiltered: a narrowing filter (`clean --label …`) must never hide a record and so make a
  * completed environment look abandoned. Listed only when there is a candidate (rare).
  */
-async function halfMade(engine: Engine, resources: Parameters<typeof halfMadeProjects>[0], p: CleanPolicy, signal?: AbortSignal): Promise<Map<string, Set<string>>> {
+async function halfMade(engine: Runtime, resources: Parameters<typeof halfMadeProjects>[0], p: CleanPolicy, signal?: AbortSignal): Promise<Map<string, Set<string>>> {
   const candidates = halfMadeProjects(resources, p);
   if (candidates.size === 0) return candidates;
   const records = await engine.listVolumes(recordFilter(), { signal });
@@ -128,7 +129,7 @@ function leaseHolderDead(labels: Labels, p: CleanPolicy): boolean {
  * (someone attaching holds it; then the environment is not abandoned), and after checking again
  * that no living user has appeared meanwhile.
  */
-async function stillAbandoned(engine: Engine, project: string, reason: "users-gone" | "half-made", o: CleanOptions): Promise<AsyncDisposable | null> {
+async function stillAbandoned(engine: Runtime, project: string, reason: "users-gone" | "half-made", o: CleanOptions): Promise<AsyncDisposable | null> {
   const lock = await acquireLock(`project-${project}`, { timeoutMs: 0, signal: o.signal }).catch(() => null);
   if (!lock) return null;
   try {
@@ -151,7 +152,7 @@ async function stillAbandoned(engine: Engine, project: string, reason: "users-go
  * an orphan's processes have nobody to shut down for), then networks, then volumes. A failure on
  * one resource (e.g. a network another environment still uses) is reported, not thrown.
  */
-export async function cleanOrphans(engine: Engine, o: CleanOptions = {}): Promise<CleanResult> {
+export async function cleanOrphans(engine: Runtime, o: CleanOptions = {}): Promise<CleanResult> {
   let items = await findCleanable(engine, o);
   if (o.dryRun) return { items, failed: [] };
   const locks: AsyncDisposable[] = [];
@@ -169,7 +170,7 @@ export async function cleanOrphans(engine: Engine, o: CleanOptions = {}): Promis
   }
 }
 
-async function removeItems(engine: Engine, items: CleanItem[], o: CleanOptions): Promise<CleanResult> {
+async function removeItems(engine: Runtime, items: CleanItem[], o: CleanOptions): Promise<CleanResult> {
   const failed: CleanResult["failed"] = [];
   const done: CleanItem[] = [];
   for (const kind of ["container", "network", "volume"] as const) {
@@ -193,7 +194,7 @@ async function removeItems(engine: Engine, items: CleanItem[], o: CleanOptions):
  * What every berth command does first: remove orphans of dead owners and expired TTLs. Cheap
  * (three list calls), and it never fails the command that calls it.
  */
-export async function reapOrphans(engine: Engine, o: { signal?: AbortSignal } = {}): Promise<CleanResult> {
+export async function reapOrphans(engine: Runtime, o: { signal?: AbortSignal } = {}): Promise<CleanResult> {
   try {
     return await cleanOrphans(engine, { signal: o.signal });
   } catch (error) {

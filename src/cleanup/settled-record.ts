@@ -15,7 +15,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { ProjectSpec } from "../compose/model.js";
-import type { Engine } from "../engine/engine.js";
+import type { Runtime } from "../engine/runtime.js";
 import type { Labels } from "../engine/types.js";
 import { LABEL, managedFilter } from "../labels.js";
 
@@ -39,7 +39,7 @@ export function parseScales(text: string | undefined): Record<string, number> {
  * `pending`. Called when the acquire has completed, before its reaper is told it is done: a kill
  * in between leaves the pending project to the reaper, which removes the record with it.
  */
-export async function writeSettledRecord(engine: Engine, project: string, base: Labels, spec: ProjectSpec, signal?: AbortSignal, provenRuns: Record<string, string> = {}, o: { subset?: boolean } = {}): Promise<void> {
+export async function writeSettledRecord(engine: Runtime, project: string, base: Labels, spec: ProjectSpec, signal?: AbortSignal, provenRuns: Record<string, string> = {}, o: { subset?: boolean } = {}): Promise<void> {
   const { [LABEL.pending]: _pending, ...labels } = base;
   const older = await engine.listVolumes(recordFilter(project), { signal });
   const record = recordLabels(o.subset ? newestRecords(older).get(project) : undefined, Object.fromEntries(Object.values(spec.services).map((s) => [s.name, s.scale])), provenRuns);

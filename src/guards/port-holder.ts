@@ -4,7 +4,7 @@
  * in /proc/<pid>/fd; processes of other users are invisible without privileges).
  */
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
-import type { Engine } from "../engine/engine.js";
+import type { Runtime } from "../engine/runtime.js";
 import { LABEL } from "../labels.js";
 
 const LISTEN = "0A";
@@ -61,7 +61,7 @@ export function processesOnPort(port: number): string[] {
 }
 
 /** A description of whoever holds host `port`, or undefined when it cannot be found out. */
-export async function describePortHolder(engine: Engine, port: number, signal?: AbortSignal): Promise<string | undefined> {
+export async function describePortHolder(engine: Runtime, port: number, signal?: AbortSignal): Promise<string | undefined> {
   const containers = await engine.listContainers({}, { signal }).catch(() => []);
   const c = containers.find((x) => x.state === "running" && x.ports.some((p) => p.hostPort === port));
   if (c) {

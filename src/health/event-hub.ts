@@ -2,7 +2,7 @@
  * One engine event subscription per environment, fanned out to waiters. Waiters use it to wake
  * the instant a container starts, dies or changes health, instead of each polling on a timer.
  */
-import type { Engine } from "../engine/engine.js";
+import type { Runtime } from "../engine/runtime.js";
 import type { EngineEvent } from "../engine/types.js";
 import { LABEL } from "../labels.js";
 
@@ -16,7 +16,7 @@ export class EventHub {
   private constructor() {}
 
   /** Subscribes to the project's container events; resolves once the subscription stands. */
-  static async open(engine: Engine, project: string, signal?: AbortSignal): Promise<EventHub> {
+  static async open(engine: Runtime, project: string, signal?: AbortSignal): Promise<EventHub> {
     const hub = new EventHub();
     signal?.addEventListener("abort", () => hub.close(), { once: true });
     await engine.subscribe(

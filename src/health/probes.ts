@@ -5,7 +5,7 @@
 import { get as httpGet } from "node:http";
 import { get as httpsGet } from "node:https";
 import { connect } from "node:net";
-import type { Engine } from "../engine/engine.js";
+import type { Runtime } from "../engine/runtime.js";
 import type { ContainerDetails } from "../engine/types.js";
 import { isBerthError } from "../errors.js";
 import { describeProbe, type Probe, type StatusMatch } from "./probe-model.js";
@@ -30,7 +30,7 @@ const CONNECT_TIMEOUT_MS = 2000;
 const PROXY_GRACE_MS = 50;
 
 export interface ProbeContext {
-  engine: Engine;
+  engine: Runtime;
   container: ContainerDetails;
   signal?: AbortSignal;
   /**

@@ -8,7 +8,7 @@
  * die, oom, health_status) wake the loop at once. A container that dies or turns unhealthy but is
  * being restarted by its restart policy is waited for, not failed, until the deadline.
  */
-import type { Engine } from "../engine/engine.js";
+import type { Runtime } from "../engine/runtime.js";
 import type { ContainerDetails } from "../engine/types.js";
 import { BerthError } from "../errors.js";
 import type { ReadyMode } from "../plan/plan.js";
@@ -57,7 +57,7 @@ export function smoothLatency(previous: number | undefined, sampleMs: number): n
 }
 
 export interface WaitReadyOptions {
-  engine: Engine;
+  engine: Runtime;
   hub: EventHub;
   containerId: string;
   service: string;
@@ -115,7 +115,7 @@ type Watch = NonNullable<ProbeContext["watch"]>;
  * Runs every probe of the rule (in parallel) and combines them; exec-style probes keep checking
  * inside the container for the watch window. `any` settles as soon as one of its probes passes.
  */
-async function evaluate(rule: Readiness, engine: Engine, c: ContainerDetails, signal: AbortSignal | undefined, out: ProbeRecord[], watch?: Watch): Promise<boolean> {
+async function evaluate(rule: Readiness, engine: Runtime, c: ContainerDetails, signal: AbortSignal | undefined, out: ProbeRecord[], watch?: Watch): Promise<boolean> {
   if (rule.kind === "probe") {
     const r = await runProbe(rule.probe, { engine, container: c, signal, watch });
     out.push(r);

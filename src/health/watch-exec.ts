@@ -13,7 +13,7 @@
  * Written by hand: no library does this, and it is what makes berth's readiness faster than the
  * engine's own healthcheck and than peers that poll.
  */
-import type { Engine } from "../engine/engine.js";
+import type { Runtime } from "../engine/runtime.js";
 
 const READY = "@@berth-probe:passed";
 const NOT_YET = "@@berth-probe:not-yet";
@@ -88,7 +88,7 @@ export interface WatchOptions {
   signal?: AbortSignal;
 }
 
-export async function watchExec(engine: Engine, containerId: string, cmd: string[], o: WatchOptions): Promise<WatchOutcome> {
+export async function watchExec(engine: Runtime, containerId: string, cmd: string[], o: WatchOptions): Promise<WatchOutcome> {
   const sleeps = innerSchedule(o.startedForMs, o.windowMs, o.capMs);
   const max = o.maxBytes ?? 4096;
   let text = "";

@@ -4,14 +4,14 @@
  * meanwhile (which the rollback must know: see rollback.ts).
  */
 import type { ProjectSpec } from "../compose/model.js";
-import type { Engine } from "../engine/engine.js";
+import type { Runtime } from "../engine/runtime.js";
 import { engineFailureOf } from "../engine/errors.js";
 import { BerthError, internalError, isBerthError } from "../errors.js";
 import { dependantsOf } from "../plan/graph.js";
 import type { Plan, Step } from "../plan/plan.js";
 
 /** Adds what a user needs to the error: which dependants it blocked and the service's last log lines. */
-export async function describeFailure(error: unknown, engine: Engine, spec: ProjectSpec, plan: Plan, ids: Map<string, string>, signal?: AbortSignal, step?: Step): Promise<BerthError> {
+export async function describeFailure(error: unknown, engine: Runtime, spec: ProjectSpec, plan: Plan, ids: Map<string, string>, signal?: AbortSignal, step?: Step): Promise<BerthError> {
   if (signal?.aborted) {
     return new BerthError("ABORTED", "acquire was cancelled; everything it created is being removed", { cause: error });
   }
@@ -44,7 +44,7 @@ export function engineTroubleSeen(failure: BerthError): boolean {
  * An engine error names an object id at best: say which step of the plan failed, for which
  * service, and whether the engine itself went away meanwhile (restarted, crashed, overloaded).
  */
-async function stepFailure(error: BerthError, step: Step, engine: Engine): Promise<BerthError> {
+async function stepFailure(error: BerthError, step: Step, engine: Runtime): Promise<BerthError> {
   const answering = await engine.ping({ signal: AbortSignal.timeout(2000) }).then(() => true, () => false);
   const kind = engineFailureOf(error);
   const engineTrouble = !answering || kind === "engine-gone" || kind === "engine-lost-state";

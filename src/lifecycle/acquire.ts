@@ -1,6 +1,8 @@
 /**
  * acquire: load → check → observe → plan → execute → read back. On any failure (including a
- * cancel) everything this call created is removed before the error is rethrown.
+ * cancel) everything this call created is removed before the error is rethrown. This module
+ * decides names, labels and guards; the plan's steps are in steps/, their run and the rollback in
+ * acquire-run.ts, the read-back and hand-over in acquire-handover.ts.
  */
 import { loadProject, type LoadOptions } from "../compose/index.js";
 import type { ProjectSpec } from "../compose/model.js";
@@ -9,10 +11,8 @@ import type { Engine } from "../engine/engine.js";
 import { BerthError } from "../errors.js";
 import { ignoreEvents, type EventListener } from "../events.js";
 import { EventHub } from "../health/event-hub.js";
-import { waitReady } from "../health/readiness.js";
 import { readinessRules, type ServiceReadinessInput } from "../health/probe-spec.js";
-import { extraLabels, LABEL, networkLabels, projectLabels, type EnvironmentKind, type Lifetime } from "../labels.js";
-import { createResolvingConflicts } from "../cleanup/conflicts.js";
+import { extraLabels, LABEL, projectLabels, type EnvironmentKind, type Lifetime } from "../labels.js";
 import { reapOrphans } from "../cleanup/orphans.js";
 import { currentOwner } from "../cleanup/process-liveness.js";
 import { ensureReaper, sweepStaleReaperFiles } from "../cleanup/reaper.js";
@@ -20,29 +20,22 @@ import { openAdmission } from "../guards/admission.js";
 import type { GuardSettings } from "../guards/resources.js";
 import { acquireLock } from "../locks/file-lock.js";
 import { parseDuration } from "../compose/duration.js";
-import { containerRequest, hashOf, serviceConfigHash } from "../plan/container-request.js";
-import { generateProjectName, networkName, sanitizeProjectName } from "../plan/naming.js";
+import { hashOf, serviceConfigHash } from "../plan/container-request.js";
+import { generateProjectName, sanitizeProjectName } from "../plan/naming.js";
 import { observeProject } from "../plan/observe.js";
-import type { Step } from "../plan/plan.js";
-import { projectNetworkKeys, reconcileUp, serviceNetworkKeys, type Observed } from "../plan/reconcile.js";
+import { reconcileUp, type Observed } from "../plan/reconcile.js";
 import { parseStrategy, type PortStrategy } from "../ports/strategy.js";
-import { createEnvironmentNetwork } from "../networks/create-network.js";
 import { prepareSpec } from "./prepare.js";
 import { effectiveEnv, type EnvOptions } from "./acquire-env.js";
 import { withReadiness } from "./readiness-option.js";
 import { observedFor, selectServices } from "./select-services.js";
-import { addLease, defaultMode, releaseShared, sharedProjectName, type EnvironmentMode } from "./shared.js";
-import { Environment, type EnvironmentData } from "./environment.js";
-import { executePlan } from "./executor.js";
-import { readinessRecord, type ReadinessRecord } from "./health-report.js";
-import { releaseProject } from "./release.js";
-import { describeFailure, engineTroubleSeen } from "./acquire-failure.js";
-import { ignoreGone, nothingLeft, rollBack } from "./rollback.js";
-import { readEnvironment } from "./status.js";
-import { startWithPortRetry } from "./start.js";
+import { defaultMode, sharedProjectName, type EnvironmentMode } from "./shared.js";
+import type { Environment } from "./environment.js";
+import { runAcquirePlan } from "./acquire-run.js";
+import { handOver } from "./acquire-handover.js";
+import { newAcquireState, type StepContext } from "./steps/context.js";
 import { writeSettledRecord } from "../cleanup/settled-record.js";
-import { heldRecreateError, inheritedMounts, removeReplaced, withInherited } from "./recreate.js";
-import type { MountRequest } from "../engine/types.js";
+import { heldRecreateError } from "./recreate.js";
 
 export interface AcquireOptions extends Partial<Omit<LoadOptions, "env">>, EnvOptions {
   /** Only these services and what they (transitively) depend on, as `docker compose up SERVICE…` (default: all). */
@@ -163,166 +156,24 @@ export async function acquireProject(whole: ProjectSpec, options: AcquireOptions
     files: spec.files,
     workingDir: spec.working_dir,
   }), ...(lifetime === "detached" ? { [LABEL.pending]: "true" } : {}) };
-  const created: { containers: string[]; networks: string[] } = { containers: [], networks: [] };
-  const ids = new Map<string, string>(seen.containers.map((c) => [c.name, c.id]));
-  /** Per recreated container: the anonymous volumes of the one it replaces, which it mounts. */
-  const inherit = new Map<string, MountRequest[]>();
-  /** Created containers that mount such volumes: a rollback removes them without their volumes. */
-  const inheriting = new Set<string>();
-  /** Containers whose readiness this acquire has seen pass. */
-  const proven = new Map<string, ReadinessRecord>();
   // Before anything exists: a process watching this one removes what it leaves if it is killed.
   const reaper = ensureReaper({ owner, endpoint: engine.endpoint, env, pendingProject: lifetime === "detached" ? project : undefined });
   if (reaper.warning) emit({ type: "warning", project, message: reaper.warning, at: Date.now() });
   const hub = await EventHub.open(engine, project, signal);
-  /** The first plan step that failed, named in the error when the failure itself does not say. */
-  let failedStep: Step | undefined;
-  const t0 = Date.now();
+  const ctx: StepContext = { runtime: engine, hub, project, spec, plan, observed, base, env, serviceHashes, readiness, deadline, startedAt: Date.now(), emit };
+  const state = newAcquireState(seen);
+  const subset = options.services !== undefined;
   try {
-    await executePlan(plan, (step, stepSignal) => runStep(step, stepSignal), {
+    return await runAcquirePlan(ctx, state, {
       signal,
-      onBegin: (s) => emit({ type: "step", project, step: s.id, kind: s.kind, target: s.target, service: s.service, phase: "begin", at: Date.now() }),
-      onDone: (s, ms) => emit({ type: "step", project, step: s.id, kind: s.kind, target: s.target, service: s.service, phase: "done", at: Date.now(), elapsedMs: ms }),
-      onFailed: (s, e) => {
-        failedStep ??= s;
-        emit({ type: "step", project, step: s.id, kind: s.kind, target: s.target, service: s.service, phase: "failed", at: Date.now(), error: (e as Error)?.message });
-      },
-    });
-    // Readiness proven during this acquire is the verdict: the engine may still say "starting"
-    // for up to one interval (the settled record below keeps the proof for later readers).
-    const data = await readEnvironment(engine, project, kind, signal, { containerIds: [...new Set(ids.values())], proven: new Set(proven.keys()) });
-    // Completed: from now on the environment is not a half-made one for the orphan sweep.
-    if (lifetime === "detached") await writeSettledRecord(engine, project, base, spec, signal, provenStarts(data, proven), { subset: options.services !== undefined });
-    // A detached environment lives until `down`: nothing of it is the reaper's once acquired. One
-    // that lives with this process is, until it is released.
-    const released = <T>(r: T): T => {
-      reaper.done();
-      return r;
-    };
-    if (lifetime === "detached" && !shared) reaper.done();
-    if (!shared) return new Environment(data, engine, lifetime === "detached" ? undefined : (o) => releaseProject(engine, project, o).then(released), proven);
-    // `berth up` (detached) pins the shared environment until `berth down`; API users lease it for their process.
-    const lease = await addLease(engine, project, base, signal, { pinned: options.lifetime === "detached" });
-    if (options.lifetime === "detached") reaper.done();
-    return new Environment(data, engine, (o) => releaseShared(engine, project, lease, { ...o, env }).then(released), proven);
-  } catch (error) {
-    const failure = await describeFailure(error, engine, spec, plan, ids, signal, failedStep);
-    // Kept for debugging on purpose: settled as it is (it lives until `down`).
-    if (options.keepOnFailure && lifetime === "detached") await writeSettledRecord(engine, project, base, spec, undefined, {}, { subset: options.services !== undefined }).catch(() => undefined);
-    if (!options.keepOnFailure) {
-      emit({ type: "rollback", project, reason: failure.message, at: Date.now() });
-      const left = await rollBack(
-        async () => {
-          if (fresh) await releaseProject(engine, project, { onEvent: emit });
-          else {
-            await Promise.all(created.containers.map((id) => engine.removeContainer(id, { force: true, volumes: !inheriting.has(id) }).catch(ignoreGone)));
-            await Promise.all(created.networks.map((id) => engine.removeNetwork(id).catch(ignoreGone)));
-          }
-        },
-        // After engine trouble, removals made while dockerd was going down can come back when it
-        // starts again (its store was closing): the project must stay gone for a few seconds.
-        // Asked after the first attempt: a request refused by a stopping engine can fail the
-        // acquire a moment before its event stream closes.
-        {
-          needed: () => engineTroubleSeen(failure) || hub.engineLost,
-          staysGone: () => nothingLeft(engine, project, fresh ? undefined : created),
-          engineLost: () => hub.engineLost,
-          answering: () => engine.ping({ signal: AbortSignal.timeout(2000) }).then(() => true, () => false),
-        },
-      );
-      if (!left) reaper.done(); // rolled back completely: nothing of this acquire is left
-      if (left) {
-        failure.details.rollbackError = left;
-        failure.message += `\nWhat this acquire created could not all be removed (${left}); \`berth down ${project}\` removes it once the engine answers.`;
-      }
-    }
-    throw failure;
+      fresh,
+      keepOnFailure: options.keepOnFailure,
+      // Kept for debugging on purpose: settled as it is (it lives until `down`).
+      onKept: lifetime === "detached" ? () => writeSettledRecord(engine, project, base, spec, undefined, {}, { subset }) : undefined,
+      onRolledBack: () => reaper.done(),
+    }, () => handOver({ engine, project, kind, lifetime, shared, pinned: options.lifetime === "detached", base, spec, env, subset, reaper, signal }, state));
   } finally {
     hub.close();
     reaper.settle();
   }
-
-  /**
-   * Steps that create, start or remove something are not cancelled half-way: an aborted request
-   * does not stop the engine from finishing it, so a cancelled create could leave a container
-   * that appears after the rollback looked. They check for cancellation before they begin and then
-   * run to completion (they are short); only waits are interrupted.
-   */
-  async function runStep(step: Step, stepSignal: AbortSignal): Promise<void> {
-    if (step.kind !== "wait-ready") stepSignal.throwIfAborted();
-    switch (step.kind) {
-      case "create-network": {
-        const key = step.key!;
-        const net = spec.networks[key];
-        const containers = Object.values(spec.services).filter((s) => serviceNetworkKeys(s).includes(key)).reduce((n, s) => n + s.scale, 0);
-        const name = networkName(project, key, net?.name);
-        const onRetry = (attempt: number, cause: string) => emit({ type: "retry", project, target: step.target, attempt, cause, at: Date.now() });
-        const { id } = await createResolvingConflicts(engine, { kind: "network", name }, () => createEnvironmentNetwork(engine, {
-          name,
-          labels: { ...(net?.labels ?? {}), ...networkLabels(base, key) },
-          spec: net,
-          containers,
-          env,
-          onRetry,
-        }), { signal: stepSignal, onRetry });
-        created.networks.push(id);
-        return;
-      }
-      case "create-volume": {
-        const vol = spec.volumes[step.key!];
-        await engine.createVolume(step.target, { ...(vol?.labels ?? {}), ...base, [LABEL.volume]: step.key! }, { driver: vol?.driver, driverOpts: vol?.driver_opts });
-        return;
-      }
-      case "remove-container": {
-        const id = ids.get(step.target);
-        if (!id) return;
-        // Replaced by a new container (its configuration changed): that one keeps its anonymous volumes.
-        const replaced = plan.steps.some((s) => s.id === `create:${step.target}`);
-        if (replaced) inherit.set(step.target, inheritedMounts(observed.containers.find((c) => c.id === id)));
-        await removeReplaced(engine, id, replaced);
-        return;
-      }
-      case "create-container": {
-        const service = spec.services[step.service!]!;
-        const inherited = inherit.get(step.target);
-        const req = withInherited(containerRequest({ project, spec, baseLabels: base, serviceHash: serviceHashes[service.name]! }, service, step.number!), inherited);
-        const id = await createResolvingConflicts(engine, { kind: "container", name: req.name }, () => engine.createContainer(req), {
-          signal: stepSignal,
-          onRetry: (attempt, cause) => emit({ type: "retry", project, target: step.target, attempt, cause, at: Date.now() }),
-        });
-        ids.set(step.target, id);
-        created.containers.push(id);
-        if (inherited?.length) inheriting.add(id);
-        for (const key of projectNetworkKeys({ ...spec, services: { [service.name]: service } }).slice(1)) {
-          const attach = service.networks[key] ?? {};
-          await engine.connectNetwork(networkName(project, key, spec.networks[key]?.name), id, { aliases: [service.name, ...(attach.aliases ?? [])], ipv4Address: attach.ipv4_address });
-        }
-        return;
-      }
-      case "start-container": {
-        const service = spec.services[step.service!]!;
-        await startWithPortRetry(engine, ids.get(step.target)!, step.target, service.ports, { onRetry: (attempt, cause) => emit({ type: "retry", project, target: step.target, attempt, cause, at: Date.now() }) });
-        return;
-      }
-      case "wait-ready": {
-        const service = spec.services[step.service!]!;
-        const rule = readiness[service.name];
-        const own = rule?.timeoutMs !== undefined ? Date.now() + rule.timeoutMs : deadline;
-        const r = await waitReady({
-          engine, hub, containerId: ids.get(step.target)!, service: service.name, mode: step.ready ?? "healthy", readiness: rule,
-          deadline: Math.min(deadline, own), signal: stepSignal, restartPolicy: service.restart ?? service.deploy?.restart_policy?.condition,
-        });
-        proven.set(step.target, readinessRecord(r));
-        emit({ type: "ready", project, service: service.name, container: step.target, via: r.via, probe: r.probe, restarts: r.restarts, at: r.readyAt, elapsedMs: r.readyAt - t0 });
-        return;
-      }
-    }
-  }
-}
-
-/** The runs this acquire saw ready, by the engine's StartedAt (for the settled record: `status` shows them HEALTHY). */
-function provenStarts(data: EnvironmentData, proven: ReadonlyMap<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const c of Object.values(data.services).flatMap((s) => s.containers)) if (proven.has(c.name) && c.startedAt) out[c.name] = c.startedAt;
-  return out;
 }

@@ -11,13 +11,13 @@
  */
 import { basename } from "node:path";
 import type { ProjectSpec, ServiceSpec } from "../compose/model.js";
-import type { Engine } from "../engine/engine.js";
+import type { Runtime } from "../engine/runtime.js";
 import { BerthError } from "../errors.js";
 import type { EventListener } from "../events.js";
 import { sanitizeProjectName } from "../plan/naming.js";
 
 export interface BuildOptions {
-  engine: Engine;
+  engine: Runtime;
   project: string;
   env: Record<string, string | undefined>;
   /** Rebuild even when the image exists. */

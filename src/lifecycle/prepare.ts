@@ -4,7 +4,7 @@
  * and key named. A failure here leaves the engine untouched.
  */
 import type { ProjectSpec } from "../compose/model.js";
-import type { Engine } from "../engine/engine.js";
+import type { Runtime } from "../engine/runtime.js";
 import { isLocalEndpoint } from "../engine/endpoint.js";
 import { missingImageHint } from "../engine/image-hint.js";
 import { BerthError, type SourceProblem } from "../errors.js";
@@ -23,7 +23,7 @@ export interface PrepareInput {
   project: string;
   strategy: PortStrategy;
   env: Record<string, string | undefined>;
-  engine: Engine;
+  engine: Runtime;
   emit: EventListener;
   /** Replicas per service, overriding the file (`up --scale api=3`). */
   scale?: Record<string, number>;
@@ -96,7 +96,7 @@ export async function prepareSpec(input: PrepareInput): Promise<ProjectSpec> {
 }
 
 /** Every image must be present: no registry can supply one. */
-async function checkImages(engine: Engine, spec: ProjectSpec, signal?: AbortSignal): Promise<void> {
+async function checkImages(engine: Runtime, spec: ProjectSpec, signal?: AbortSignal): Promise<void> {
   const images = [...new Set(Object.values(spec.services).map((s) => s.image).filter((i): i is string => !!i))].sort();
   const found = await Promise.all(images.map(async (i) => [i, await engine.inspectImage(i, { signal })] as const));
   const missing = found.filter(([, f]) => f === null).map(([i]) => i);

@@ -5,7 +5,7 @@
  * ones by name, anonymous ones by mounting the old container's volumes into the new one at the
  * same paths, as Compose does.
  */
-import type { Engine } from "../engine/engine.js";
+import type { Runtime } from "../engine/runtime.js";
 import type { ContainerCreateRequest, MountRequest } from "../engine/types.js";
 import { BerthError } from "../errors.js";
 import { isAnonymousVolume, type HeldRecreate, type ObservedContainer } from "../plan/reconcile.js";
@@ -42,7 +42,7 @@ export function withInherited(req: ContainerCreateRequest, inherited: MountReque
  * Removes the container being replaced: stopped first (its own grace period, so a database
  * shuts down cleanly), and removed without its anonymous volumes, which its replacement mounts.
  */
-export async function removeReplaced(engine: Engine, id: string, keepVolumes: boolean): Promise<void> {
+export async function removeReplaced(engine: Runtime, id: string, keepVolumes: boolean): Promise<void> {
   if (keepVolumes) await engine.stopContainer(id, undefined).catch(() => undefined);
   await engine.removeContainer(id, { force: true, volumes: !keepVolumes });
 }

@@ -3,6 +3,7 @@
  * anonymous volumes), then networks, then — only when asked — the named volumes berth created.
  */
 import type { Engine } from "../engine/engine.js";
+import type { Runtime } from "../engine/runtime.js";
 import type { ContainerSummary, Labels } from "../engine/types.js";
 import type { EventListener } from "../events.js";
 import { engineFailureOf } from "../engine/errors.js";
@@ -37,7 +38,7 @@ const keepsData = (c: ContainerSummary) => c.mounts.some((m) => m.type === "bind
  * engine's own exit clean-up can leave a stale endpoint behind (dockerd 20.10 under load), and
  * then the network can never be removed ("has active endpoints").
  */
-async function detach(engine: Engine, c: ContainerSummary, signal?: AbortSignal): Promise<void> {
+async function detach(engine: Runtime, c: ContainerSummary, signal?: AbortSignal): Promise<void> {
   if (c.state !== "running") return;
   await Promise.all(c.networks.filter((n) => n !== "host" && n !== "none").map((n) => engine.disconnectNetwork(n, c.id, { signal }).catch(() => undefined)));
 }
@@ -46,7 +47,7 @@ async function detach(engine: Engine, c: ContainerSummary, signal?: AbortSignal)
  * Containers that hold data worth a clean shutdown (a named volume or a bind mount) get a graceful
  * stop first; the rest are removed with SIGKILL, since nothing of theirs survives removal anyway.
  */
-async function removeDetached(engine: Engine, c: ContainerSummary, signal?: AbortSignal): Promise<void> {
+async function removeDetached(engine: Runtime, c: ContainerSummary, signal?: AbortSignal): Promise<void> {
   if (c.state === "running" && keepsData(c)) await engine.stopContainer(c.id, undefined, { signal }); // its own stop_grace_period
   await engine.removeContainer(c.id, { force: true, volumes: true, signal });
   // A recreated container (--force-recreate) mounts its predecessor's anonymous volumes by name,
@@ -59,7 +60,7 @@ async function removeDetached(engine: Engine, c: ContainerSummary, signal?: Abor
  * returns, and refuses to remove the network meanwhile ("has active endpoints"): retry briefly.
  * When the endpoint is stale for good (a dockerd fault), say so and how to clear it.
  */
-async function removeNetwork(engine: Engine, id: string, signal?: AbortSignal): Promise<void> {
+async function removeNetwork(engine: Runtime, id: string, signal?: AbortSignal): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await engine.removeNetwork(id, { signal });
@@ -76,7 +77,12 @@ async function removeNetwork(engine: Engine, id: string, signal?: AbortSignal): 
   }
 }
 
-export async function releaseProject(engine: Engine, project: string, o: ReleaseOptions = {}): Promise<ReleaseResult> {
+export function releaseProject(engine: Engine, project: string, o: ReleaseOptions = {}): Promise<ReleaseResult> {
+  return releaseFrom(engine, project, o);
+}
+
+/** releaseProject on any Runtime (the public signature keeps the concrete Engine). */
+export async function releaseFrom(engine: Runtime, project: string, o: ReleaseOptions = {}): Promise<ReleaseResult> {
   const filter = managedFilter(project);
   const emit = (kind: "container" | "network" | "volume", name: string) => o.onEvent?.({ type: "removed", project, kind, name, at: Date.now() });
   const [containers, networks, bookkeeping, named] = await Promise.all([

@@ -2,7 +2,7 @@
  * An acquire's rollback: removes what it created, riding out an engine that restarts meanwhile,
  * and checks that what it removed stays gone when the engine was in trouble.
  */
-import type { Engine } from "../engine/engine.js";
+import type { Runtime } from "../engine/runtime.js";
 import { managedFilter } from "../labels.js";
 
 /** How long a rollback rides out an engine that is restarting or briefly unreachable. */
@@ -49,7 +49,7 @@ const SETTLE_CHECK_MS = 2500;
 const STREAM_END_GRACE_MS = 250;
 
 /** Whether the engine answers and has nothing left of what the rollback removes. */
-export async function nothingLeft(engine: Engine, project: string, created?: { containers: string[]; networks: string[] }): Promise<boolean> {
+export async function nothingLeft(engine: Runtime, project: string, created?: { containers: string[]; networks: string[] }): Promise<boolean> {
   try {
     const filter = managedFilter(project);
     const [containers, networks] = await Promise.all([engine.listContainers(filter), engine.listNetworks(filter)]);

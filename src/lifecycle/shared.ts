@@ -15,12 +15,12 @@
 import { randomBytes } from "node:crypto";
 import type { ProjectSpec } from "../compose/model.js";
 import { currentOwner, ownerLiveness } from "../cleanup/process-liveness.js";
-import type { Engine } from "../engine/engine.js";
+import type { Runtime } from "../engine/runtime.js";
 import type { Labels } from "../engine/types.js";
 import { LABEL, LEASE_KIND, managedFilter, type EnvironmentKind } from "../labels.js";
 import { acquireLock } from "../locks/file-lock.js";
 import { hashOf } from "../plan/container-request.js";
-import { releaseProject, type ReleaseOptions, type ReleaseResult } from "./release.js";
+import { releaseFrom, type ReleaseOptions, type ReleaseResult } from "./release.js";
 
 export type EnvironmentMode = "dedicated" | "shared";
 
@@ -44,7 +44,7 @@ const LEASE_PINNED = LEASE_KIND.pinned;
  * Registers the calling process as a user of the shared environment (or, `pinned`, keeps it until
  * `berth down`); returns the lease name.
  */
-export async function addLease(engine: Engine, project: string, labels: Labels, signal?: AbortSignal, o: { pinned?: boolean } = {}): Promise<string> {
+export async function addLease(engine: Runtime, project: string, labels: Labels, signal?: AbortSignal, o: { pinned?: boolean } = {}): Promise<string> {
   const owner = currentOwner();
   const name = `${project}_lease_${o.pinned ? "pinned" : owner.pid}_${randomBytes(3).toString("hex")}`;
   const kind = o.pinned ? LEASE_PINNED : LEASE_PROCESS;
@@ -53,12 +53,12 @@ export async function addLease(engine: Engine, project: string, labels: Labels, 
 }
 
 /** Whether the environment was pinned by `berth up` (then only `berth down` removes it). */
-export async function isPinned(engine: Engine, project: string, signal?: AbortSignal): Promise<boolean> {
+export async function isPinned(engine: Runtime, project: string, signal?: AbortSignal): Promise<boolean> {
   return (await engine.listVolumes({ ...managedFilter(project), [LEASE_LABEL]: LEASE_PINNED }, { signal })).length > 0;
 }
 
 /** Leases of living users (those of dead processes are removed on the way). */
-export async function liveLeases(engine: Engine, project: string, signal?: AbortSignal): Promise<string[]> {
+export async function liveLeases(engine: Runtime, project: string, signal?: AbortSignal): Promise<string[]> {
   const leases = await engine.listVolumes({ ...managedFilter(project), [LEASE_LABEL]: LEASE_PROCESS }, { signal });
   const live: string[] = [];
   for (const l of leases) {
@@ -81,11 +81,11 @@ export interface SharedReleaseOptions extends ReleaseOptions {
  * Drops `lease`; removes the environment when it was the last living one (or when forced).
  * Returns null when the environment stays up for its other users.
  */
-export async function releaseShared(engine: Engine, project: string, lease: string, o: SharedReleaseOptions = {}): Promise<ReleaseResult | null> {
+export async function releaseShared(engine: Runtime, project: string, lease: string, o: SharedReleaseOptions = {}): Promise<ReleaseResult | null> {
   await using _lock = await acquireLock(`project-${project}`, { env: o.env, signal: o.signal });
   await engine.removeVolume(lease, { signal: o.signal });
   const others = await liveLeases(engine, project, o.signal);
   if ((others.length > 0 || (await isPinned(engine, project, o.signal))) && !o.force) return null;
   for (const l of others) await engine.removeVolume(l, { signal: o.signal });
-  return releaseProject(engine, project, o);
+  return releaseFrom(engine, project, o);
 }

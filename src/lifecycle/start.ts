@@ -8,7 +8,7 @@
  * too small for the environment alone).
  */
 import type { PortSpec } from "../compose/model.js";
-import type { Engine } from "../engine/engine.js";
+import type { Runtime } from "../engine/runtime.js";
 import { BerthError, isBerthError } from "../errors.js";
 import { engineFailureOf } from "../engine/errors.js";
 import { describePortHolder } from "../guards/port-holder.js";
@@ -17,7 +17,7 @@ import { hasFixedHostPort } from "../ports/bindings.js";
 const MAX_ATTEMPTS = 3;
 
 export async function startWithPortRetry(
-  engine: Engine,
+  engine: Runtime,
   id: string,
   name: string,
   ports: PortSpec[],

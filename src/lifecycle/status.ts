@@ -2,6 +2,7 @@
  * What is running, read from the engine's labels alone (no state file that could go stale).
  */
 import type { Engine } from "../engine/engine.js";
+import type { Runtime } from "../engine/runtime.js";
 import { Semaphore } from "../engine/semaphore.js";
 import type { ContainerDetails, ContainerSummary, NetworkSummary } from "../engine/types.js";
 import { healthcheckCommand, neverStarted, sinceOf, stateOf, type ServiceState } from "../health/state.js";
@@ -28,7 +29,7 @@ const PROBE_CONCURRENCY = 2;
  * Runs a STARTING container's healthcheck once itself (only on explicit request, `berth status --probe`):
  * if it passes, the container is HEALTHY (what the engine will say within one interval).
  */
-export async function probeState(engine: Engine, c: ContainerDetails, signal?: AbortSignal): Promise<ServiceState> {
+export async function probeState(engine: Runtime, c: ContainerDetails, signal?: AbortSignal): Promise<ServiceState> {
   const state = currentState(c);
   if (state !== "STARTING" || !c.state.running || !c.healthcheck) return state;
   const cmd = healthcheckCommand(c.healthcheck.test);
@@ -52,7 +53,7 @@ function isProven(c: ContainerDetails, proven: ReadEnvironmentOptions["proven"])
 
 type Viewed = { service: string; view: ContainerView; details: ContainerDetails };
 
-async function view(engine: Engine, id: string, signal?: AbortSignal, proven?: ReadEnvironmentOptions["proven"]): Promise<Viewed | null> {
+async function view(engine: Runtime, id: string, signal?: AbortSignal, proven?: ReadEnvironmentOptions["proven"]): Promise<Viewed | null> {
   const c = await engine.inspectContainer(id, { signal }).catch(() => null);
   if (!c) return null; // removed meanwhile
   return {
@@ -73,7 +74,7 @@ async function view(engine: Engine, id: string, signal?: AbortSignal, proven?: R
 }
 
 /** `status --probe`: each STARTING container's healthcheck once, at most PROBE_CONCURRENCY at a time over all environments. */
-async function probeStarting(engine: Engine, views: Viewed[], slots: Semaphore, signal?: AbortSignal): Promise<void> {
+async function probeStarting(engine: Runtime, views: Viewed[], slots: Semaphore, signal?: AbortSignal): Promise<void> {
   await Promise.all(views.filter((v) => v.view.state === "STARTING").map((v) => slots.run(async () => void (v.view.state = await probeState(engine, v.details, signal)))));
 }
 
@@ -101,7 +102,7 @@ export function readEnvironment(engine: Engine, project: string, kind: Environme
   return readOne(engine, project, kind, signal, o, new Semaphore(PROBE_CONCURRENCY));
 }
 
-async function readOne(engine: Engine, project: string, kind: EnvironmentKind, signal: AbortSignal | undefined, o: ReadEnvironmentOptions, slots: Semaphore): Promise<EnvironmentData> {
+async function readOne(engine: Runtime, project: string, kind: EnvironmentKind, signal: AbortSignal | undefined, o: ReadEnvironmentOptions, slots: Semaphore): Promise<EnvironmentData> {
   const filter = managedFilter(project);
   const { listed } = o;
   // A reader with no readiness of its own (env, port, graph) takes what the settled record proves;

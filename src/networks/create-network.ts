@@ -4,7 +4,7 @@
  */
 import { networkInterfaces } from "node:os";
 import type { NetworkSpec } from "../compose/model.js";
-import type { Engine } from "../engine/engine.js";
+import type { Runtime } from "../engine/runtime.js";
 import { engineFailureOf } from "../engine/errors.js";
 import type { Labels } from "../engine/types.js";
 import { isBerthError } from "../errors.js";
@@ -13,7 +13,7 @@ import { allocateSubnet, DEFAULT_POOL, formatCidr, parseCidr, prefixFor, type Ci
 const MAX_ATTEMPTS = 5;
 
 /** Subnets already in use: every network of the engine and every address of this host. */
-async function usedSubnets(engine: Engine, signal?: AbortSignal): Promise<Cidr[]> {
+async function usedSubnets(engine: Runtime, signal?: AbortSignal): Promise<Cidr[]> {
   const nets = await engine.listNetworks({}, { signal });
   const used = nets.flatMap((n) => n.subnets).filter((s) => s.includes(".")).map(parseCidr);
   for (const addrs of Object.values(networkInterfaces())) {
@@ -33,7 +33,7 @@ export interface CreateNetworkInput {
   onRetry?: (attempt: number, cause: string) => void;
 }
 
-export async function createEnvironmentNetwork(engine: Engine, input: CreateNetworkInput): Promise<{ id: string; subnet?: string }> {
+export async function createEnvironmentNetwork(engine: Runtime, input: CreateNetworkInput): Promise<{ id: string; subnet?: string }> {
   const { spec } = input;
   const base = { name: input.name, labels: input.labels, internal: spec?.internal, driver: spec?.driver };
   const own = spec?.ipam?.config?.find((c) => c.subnet);

@@ -1,11 +1,11 @@
 /**
  * What the engine already holds for a project, selected by berth's labels alone.
  */
-import type { Engine } from "../engine/engine.js";
+import type { Runtime } from "../engine/runtime.js";
 import { LABEL, managedFilter } from "../labels.js";
 import type { Observed } from "./reconcile.js";
 
-export async function observeProject(engine: Engine, project: string, signal?: AbortSignal): Promise<Observed> {
+export async function observeProject(engine: Runtime, project: string, signal?: AbortSignal): Promise<Observed> {
   const filter = managedFilter(project);
   const [containers, networks, volumes] = await Promise.all([
     engine.listContainers(filter, { signal }),

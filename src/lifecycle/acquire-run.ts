@@ -1,0 +1,77 @@
+/**
+ * The part of acquire that changes the engine: the plan's steps, then `finish` (the read-back);
+ * on any failure (a cancel included) the failure is described and, unless kept on purpose,
+ * everything this acquire created is removed before the error is thrown.
+ */
+import type { BerthError } from "../errors.js";
+import { releaseFrom } from "./release.js";
+import { executePlan } from "./executor.js";
+import { describeFailure, engineTroubleSeen } from "./acquire-failure.js";
+import { ignoreGone, nothingLeft, rollBack } from "./rollback.js";
+import { runStep } from "./steps/index.js";
+import type { AcquireState, StepContext } from "./steps/context.js";
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  /** The project had nothing before this acquire: a rollback removes the whole project, not only what was created. */
+  fresh: boolean;
+  /** Keep what was created when acquire fails, for debugging. */
+  keepOnFailure?: boolean;
+  /** With keepOnFailure: called once the failure is described (a detached acquire settles what it keeps). */
+  onKept?: () => Promise<void>;
+  /** Called when the rollback removed everything this acquire created. */
+  onRolledBack?: () => void;
+}
+
+export async function runAcquirePlan<T>(ctx: StepContext, state: AcquireState, o: RunOptions, finish: () => Promise<T>): Promise<T> {
+  const { project, emit } = ctx;
+  try {
+    await executePlan(ctx.plan, (step, stepSignal) => runStep(step, ctx, state, stepSignal), {
+      signal: o.signal,
+      onBegin: (s) => emit({ type: "step", project, step: s.id, kind: s.kind, target: s.target, service: s.service, phase: "begin", at: Date.now() }),
+      onDone: (s, ms) => emit({ type: "step", project, step: s.id, kind: s.kind, target: s.target, service: s.service, phase: "done", at: Date.now(), elapsedMs: ms }),
+      onFailed: (s, e) => {
+        state.failedStep ??= s;
+        emit({ type: "step", project, step: s.id, kind: s.kind, target: s.target, service: s.service, phase: "failed", at: Date.now(), error: (e as Error)?.message });
+      },
+    });
+    return await finish();
+  } catch (error) {
+    const failure = await describeFailure(error, ctx.runtime, ctx.spec, ctx.plan, state.ids, o.signal, state.failedStep);
+    if (o.keepOnFailure) await o.onKept?.().catch(() => undefined);
+    else await undo(failure, ctx, state, o);
+    throw failure;
+  }
+}
+
+/** Removes what the acquire created; says in the failure what could not be removed. */
+async function undo(failure: BerthError, ctx: StepContext, state: AcquireState, o: RunOptions): Promise<void> {
+  const { runtime, project, emit, hub } = ctx;
+  const { created } = state;
+  emit({ type: "rollback", project, reason: failure.message, at: Date.now() });
+  const left = await rollBack(
+    async () => {
+      if (o.fresh) await releaseFrom(runtime, project, { onEvent: emit });
+      else {
+        await Promise.all(created.containers.map((id) => runtime.removeContainer(id, { force: true, volumes: !state.inheriting.has(id) }).catch(ignoreGone)));
+        await Promise.all(created.networks.map((id) => runtime.removeNetwork(id).catch(ignoreGone)));
+      }
+    },
+    // After engine trouble, removals made while dockerd was going down can come back when it
+    // starts again (its store was closing): the project must stay gone for a few seconds.
+    // Asked after the first attempt: a request refused by a stopping engine can fail the
+    // acquire a moment before its event stream closes.
+    {
+      needed: () => engineTroubleSeen(failure) || hub.engineLost,
+      staysGone: () => nothingLeft(runtime, project, o.fresh ? undefined : created),
+      engineLost: () => hub.engineLost,
+      answering: () => runtime.ping({ signal: AbortSignal.timeout(2000) }).then(() => true, () => false),
+    },
+  );
+  if (!left) {
+    o.onRolledBack?.(); // rolled back completely: nothing of this acquire is left
+    return;
+  }
+  failure.details.rollbackError = left;
+  failure.message += `\nWhat this acquire created could not all be removed (${left}); \`berth down ${project}\` removes it once the engine answers.`;
+}

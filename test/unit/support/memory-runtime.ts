@@ -1,0 +1,373 @@
+/**
+ * An in-memory Runtime for unit tests of orchestration decisions: containers, networks and volumes
+ * with labels and states, health, an event stream, and failures injected per operation. What it
+ * throws is made by `engineFailure` below, the one place that shapes errors like the real Engine's.
+ */
+import type { Runtime } from "../../../src/engine/runtime.js";
+import { toBerthError } from "../../../src/engine/errors.js";
+import type { BerthError } from "../../../src/errors.js";
+import type {
+  CallOptions,
+  ContainerCreateRequest,
+  ContainerDetails,
+  ContainerSummary,
+  EngineEvent,
+  ExecResult,
+  HealthcheckConfig,
+  HealthStatus,
+  LabelFilter,
+  Labels,
+  NetworkCreateRequest,
+  NetworkSummary,
+  VolumeSummary,
+} from "../../../src/engine/types.js";
+
+/** The failures a test can inject; each is what the real Engine throws in that situation. */
+export type FailureKind =
+  | "name-conflict" // 409: the name is held by another container or network
+  | "port-taken" // 500 at start: a published host port is bound already
+  | "port-exhausted" // 500 at start: no port of the range is free
+  | "engine-gone" // the socket refuses: ECONNREFUSED
+  | "not-found" // 404
+  | "pool-exhausted" // 500 at network create: no address pool left
+  | "subnet-overlap" // 403 at network create: the subnet is taken
+  | "engine-error"; // 500, anything else
+
+/**
+ * The BerthError the real Engine produces for `kind` while doing `action`: the client error
+ * docker-modem would give, mapped by the Engine's own toBerthError. The one factory for injected
+ * failures: when engine errors gain a typed kind, adapt it here.
+ */
+export function engineFailure(kind: FailureKind, action: string, endpoint: string, name = "x"): BerthError {
+  const modem = (statusCode: number, message: string) => Object.assign(new Error(`(HTTP code ${statusCode}) ${message}`), { statusCode, json: { message } });
+  const raw = {
+    "name-conflict": () => modem(409, `Conflict. The container name "/${name}" is already in use by container "0123456789ab". You have to remove (or rename) that container to be able to reuse that name.`),
+    "port-taken": () => modem(500, `driver failed programming external connectivity on endpoint ${name}: Bind for 127.0.0.1:8080 failed: port is already allocated`),
+    "port-exhausted": () => modem(500, `driver failed programming external connectivity on endpoint ${name}: all ports are allocated`),
+    "engine-gone": () => Object.assign(new Error("connect ECONNREFUSED /var/run/docker.sock"), { code: "ECONNREFUSED" }),
+    "not-found": () => modem(404, `No such container: ${name}`),
+    "pool-exhausted": () => modem(500, "could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network"),
+    "subnet-overlap": () => modem(403, "Pool overlaps with other one on this address space"),
+    "engine-error": () => modem(500, "injected engine failure"),
+  }[kind]();
+  return toBerthError(raw, action, endpoint);
+}
+
+export type Operation = Exclude<keyof Runtime, "endpoint">;
+
+interface Injection {
+  op: Operation;
+  /** The call (1-based, counted per operation) that fails first. */
+  nth: number;
+  /** How many calls from then on fail. */
+  times: number;
+  kind: FailureKind;
+  seen: number;
+}
+
+export interface MemoryContainer {
+  id: string;
+  name: string;
+  image: string;
+  labels: Labels;
+  status: "created" | "running" | "exited" | "removing";
+  exitCode: number;
+  health: HealthStatus;
+  restartCount: number;
+  startedAt?: string;
+  finishedAt?: string;
+  networks: string[];
+  mounts: { type: string; name?: string; destination: string }[];
+  portBindings: ContainerCreateRequest["portBindings"];
+  healthcheck?: HealthcheckConfig;
+  /** Exit code of every exec in it (probes, healthcheck commands); default 0. */
+  execExit?: number;
+}
+
+export interface MemoryNetwork extends NetworkSummary {}
+
+/** What a container does when started (default: it runs; health "healthy" when it has a healthcheck). */
+export type OnStart = (c: MemoryContainer, rt: MemoryRuntime) => void;
+
+let serial = 0;
+const newId = () => (++serial).toString(16).padStart(12, "0").repeat(5).slice(0, 64);
+
+export class MemoryRuntime implements Runtime {
+  readonly endpoint = "unix:///memory/docker.sock";
+  readonly containers = new Map<string, MemoryContainer>();
+  readonly networks = new Map<string, MemoryNetwork>();
+  readonly volumes = new Map<string, VolumeSummary>();
+  /** Every call, in order: operation and its first argument. */
+  readonly calls: { op: Operation; arg: unknown }[] = [];
+  private readonly injections: Injection[] = [];
+  private readonly counts = new Map<Operation, number>();
+  private readonly hooks = new Map<Operation, ((arg: unknown, n: number) => void | Promise<void>)[]>();
+  private readonly subscribers = new Set<{ labels: LabelFilter; onEvent: (e: EngineEvent) => void; onEnd?: () => void; signal: AbortSignal }>();
+  private isGone = false;
+  /** Per container name: what starting it does. */
+  readonly onStart = new Map<string, OnStart>();
+  /** Images that are absent (inspectImage null, as prepare.ts checks them); every other image is present. */
+  readonly absentImages = new Set<string>();
+
+  // ---- test controls ----
+
+  /** The `nth` call of `op` (and `times - 1` after it) fails with `kind`. */
+  fail(op: Operation, kind: FailureKind, o: { nth?: number; times?: number } = {}): this {
+    this.injections.push({ op, kind, nth: o.nth ?? 1, times: o.times ?? 1, seen: 0 });
+    return this;
+  }
+
+  /** Runs `hook` before every call of `op` (after the engine-gone check), with its first argument and call number. */
+  before(op: Operation, hook: (arg: unknown, n: number) => void | Promise<void>): this {
+    this.hooks.set(op, [...(this.hooks.get(op) ?? []), hook]);
+    return this;
+  }
+
+  /** The engine goes away from now on: every call is refused and event streams end. */
+  goAway(): void {
+    this.isGone = true;
+    for (const s of this.subscribers) s.onEnd?.();
+    this.subscribers.clear();
+  }
+
+  /** The engine answers again (after a restart): what it held is still there. */
+  comeBack(): void {
+    this.isGone = false;
+  }
+
+  /** Adds a container as if something else created it. */
+  seedContainer(c: Partial<MemoryContainer> & { name: string }): MemoryContainer {
+    const full: MemoryContainer = { id: newId(), image: "busybox", labels: {}, status: "running", exitCode: 0, health: "none", restartCount: 0, networks: [], mounts: [], portBindings: {}, ...c };
+    this.containers.set(full.id, full);
+    return full;
+  }
+
+  seedNetwork(n: Partial<MemoryNetwork> & { name: string }): MemoryNetwork {
+    const full: MemoryNetwork = { id: newId(), labels: {}, subnets: [], containers: [], ...n };
+    this.networks.set(full.id, full);
+    return full;
+  }
+
+  count(op: Operation): number {
+    return this.counts.get(op) ?? 0;
+  }
+
+  /** Sets a container's state and emits the matching event (nothing once it is removed). */
+  setState(id: string, change: Partial<Pick<MemoryContainer, "status" | "exitCode" | "health" | "restartCount">>, action?: string): void {
+    const c = this.containers.get(id);
+    if (!c) return;
+    Object.assign(c, change);
+    if (change.status === "running") c.startedAt = new Date(Date.now() + c.restartCount).toISOString();
+    if (change.status === "exited") c.finishedAt = new Date().toISOString();
+    if (action) this.emit(c, action);
+  }
+
+  private emit(c: MemoryContainer, action: string): void {
+    const e: EngineEvent = { type: "container", action, id: c.id, labels: c.labels, time: Date.now() };
+    for (const s of this.subscribers) if (!s.signal.aborted && matches(c.labels, s.labels)) s.onEvent(e);
+  }
+
+  /** Every call goes through here: the engine-gone state, the abort signal, hooks and injected failures. */
+  private async enter(op: Operation, action: string, arg: unknown, signal?: AbortSignal, name?: string): Promise<void> {
+    const n = (this.counts.get(op) ?? 0) + 1;
+    this.counts.set(op, n);
+    this.calls.push({ op, arg });
+    await Promise.resolve(); // an engine call is never synchronous
+    if (this.isGone) throw engineFailure("engine-gone", action, this.endpoint, name);
+    if (signal?.aborted) throw toBerthError(Object.assign(new Error("aborted"), { name: "AbortError" }), action, this.endpoint);
+    for (const hook of this.hooks.get(op) ?? []) await hook(arg, n);
+    if (this.isGone) throw engineFailure("engine-gone", action, this.endpoint, name);
+    const inj = this.injections.find((i) => i.op === op && n >= i.nth && i.seen < i.times);
+    if (inj) {
+      inj.seen++;
+      throw engineFailure(inj.kind, action, this.endpoint, name);
+    }
+  }
+
+  private container(idOrName: string): MemoryContainer | undefined {
+    return this.containers.get(idOrName) ?? [...this.containers.values()].find((c) => c.name === idOrName || c.id.startsWith(idOrName));
+  }
+
+  private network(idOrName: string): MemoryNetwork | undefined {
+    return this.networks.get(idOrName) ?? [...this.networks.values()].find((n) => n.name === idOrName);
+  }
+
+  // ---- Runtime ----
+
+  async ping(o: CallOptions = {}): Promise<void> {
+    await this.enter("ping", "ping the engine", undefined, o.signal);
+  }
+
+  async systemInfo(o: CallOptions = {}) {
+    await this.enter("systemInfo", "read engine info", undefined, o.signal);
+    return { ncpu: 4, memTotalBytes: 8 * 2 ** 30, name: "memory" };
+  }
+
+  async inspectImage(ref: string, o: CallOptions = {}) {
+    await this.enter("inspectImage", `inspect image ${ref}`, ref, o.signal);
+    return this.absentImages.has(ref) ? null : { id: `sha256:${ref}`, labels: {} };
+  }
+
+  async buildImage(req: { tag: string }, o: CallOptions = {}): Promise<void> {
+    await this.enter("buildImage", `build image ${req.tag}`, req, o.signal);
+    this.absentImages.delete(req.tag);
+  }
+
+  async createNetwork(req: NetworkCreateRequest, o: CallOptions = {}): Promise<string> {
+    await this.enter("createNetwork", `create network ${req.name}`, req, o.signal, req.name);
+    if (this.network(req.name)) throw toBerthError(Object.assign(new Error(), { statusCode: 409, json: { message: `network with name ${req.name} already exists` } }), `create network ${req.name}`, this.endpoint);
+    return this.seedNetwork({ name: req.name, labels: req.labels, subnets: req.subnet ? [req.subnet] : [] }).id;
+  }
+
+  async removeNetwork(id: string, o: CallOptions = {}): Promise<void> {
+    await this.enter("removeNetwork", `remove network ${id}`, id, o.signal);
+    const n = this.network(id);
+    if (!n) return;
+    if (n.containers.length) throw toBerthError(Object.assign(new Error(), { statusCode: 403, json: { message: `error while removing network: network ${n.name} id ${n.id} has active endpoints` } }), `remove network ${id}`, this.endpoint);
+    this.networks.delete(n.id);
+  }
+
+  async listNetworks(labels: LabelFilter, o: CallOptions = {}): Promise<NetworkSummary[]> {
+    await this.enter("listNetworks", "list networks", labels, o.signal);
+    return [...this.networks.values()].filter((n) => matches(n.labels, labels)).map((n) => ({ ...n, containers: [...n.containers] }));
+  }
+
+  async inspectNetwork(idOrName: string, o: CallOptions = {}): Promise<NetworkSummary | null> {
+    await this.enter("inspectNetwork", `inspect network ${idOrName}`, idOrName, o.signal);
+    const n = this.network(idOrName);
+    return n ? { ...n, containers: [...n.containers] } : null;
+  }
+
+  async connectNetwork(network: string, container: string, _endpoint: { aliases: string[] }, o: CallOptions = {}): Promise<void> {
+    const action = `connect ${container.slice(0, 12)} to ${network}`;
+    await this.enter("connectNetwork", action, network, o.signal);
+    const n = this.network(network);
+    const c = this.container(container);
+    if (!n || !c) throw toBerthError(Object.assign(new Error(), { statusCode: 404, json: { message: `No such ${n ? "container" : "network"}` } }), action, this.endpoint);
+    n.containers.push(c.id);
+    c.networks.push(n.name);
+  }
+
+  async disconnectNetwork(network: string, container: string, o: CallOptions = {}): Promise<void> {
+    await this.enter("disconnectNetwork", `disconnect ${container} from ${network}`, network, o.signal);
+    const n = this.network(network);
+    const c = this.container(container);
+    if (n && c) {
+      n.containers = n.containers.filter((id) => id !== c.id);
+      c.networks = c.networks.filter((name) => name !== n.name);
+    }
+  }
+
+  async listVolumes(labels: LabelFilter, o: CallOptions = {}): Promise<VolumeSummary[]> {
+    await this.enter("listVolumes", "list volumes", labels, o.signal);
+    return [...this.volumes.values()].filter((v) => matches(v.labels, labels));
+  }
+
+  async createVolume(name: string, labels: Labels, o: CallOptions = {}): Promise<void> {
+    await this.enter("createVolume", `create volume ${name}`, name, o.signal, name);
+    if (!this.volumes.has(name)) this.volumes.set(name, { name, labels });
+  }
+
+  async removeVolume(name: string, o: CallOptions = {}): Promise<void> {
+    await this.enter("removeVolume", `remove volume ${name}`, name, o.signal);
+    this.volumes.delete(name);
+  }
+
+  async createContainer(req: ContainerCreateRequest, o: CallOptions = {}): Promise<string> {
+    await this.enter("createContainer", `create container ${req.name}`, req, o.signal, req.name);
+    if (this.container(req.name)?.name === req.name) throw engineFailure("name-conflict", `create container ${req.name}`, this.endpoint, req.name);
+    const c = this.seedContainer({
+      name: req.name,
+      image: req.image,
+      labels: req.labels,
+      status: "created",
+      mounts: req.mounts.filter((m) => m.type === "volume").map((m) => ({ type: "volume", name: m.source ?? newId(), destination: m.target })),
+      portBindings: req.portBindings,
+      healthcheck: req.healthcheck && !("disable" in req.healthcheck) ? req.healthcheck : undefined,
+    });
+    const first = req.network && this.network(req.network.name);
+    if (first) {
+      first.containers.push(c.id);
+      c.networks.push(first.name);
+    }
+    this.emit(c, "create");
+    return c.id;
+  }
+
+  async startContainer(id: string, o: CallOptions & { publishesPorts?: boolean } = {}): Promise<void> {
+    const action = `start container ${id.slice(0, 12)}`;
+    await this.enter("startContainer", action, id, o.signal, this.container(id)?.name);
+    const c = this.container(id);
+    if (!c) throw engineFailure("not-found", action, this.endpoint, id);
+    if (c.status === "running") return;
+    this.setState(c.id, { status: "running" }, "start");
+    (this.onStart.get(c.name) ?? (() => undefined))(c, this);
+  }
+
+  async stopContainer(id: string, _t: number | undefined, o: CallOptions = {}): Promise<void> {
+    await this.enter("stopContainer", `stop container ${id.slice(0, 12)}`, id, o.signal);
+    const c = this.container(id);
+    if (c && c.status === "running") this.setState(c.id, { status: "exited", exitCode: 0 }, "die");
+  }
+
+  async removeContainer(id: string, o: CallOptions & { force?: boolean; volumes?: boolean } = {}): Promise<void> {
+    await this.enter("removeContainer", `remove container ${id.slice(0, 12)}`, id, o.signal);
+    const c = this.container(id);
+    if (!c) return;
+    for (const n of this.networks.values()) n.containers = n.containers.filter((x) => x !== c.id);
+    this.containers.delete(c.id);
+    this.emit(c, "destroy");
+  }
+
+  async inspectContainer(id: string, o: CallOptions = {}): Promise<ContainerDetails> {
+    const action = `inspect container ${id.slice(0, 12)}`;
+    await this.enter("inspectContainer", action, id, o.signal);
+    const c = this.container(id);
+    if (!c) throw engineFailure("not-found", action, this.endpoint, id);
+    return {
+      id: c.id,
+      name: c.name,
+      image: c.image,
+      labels: c.labels,
+      created: new Date().toISOString(),
+      state: { status: c.status, running: c.status === "running", exitCode: c.exitCode, oomKilled: false, startedAt: c.startedAt, finishedAt: c.finishedAt, health: c.health, healthLog: [], restartCount: c.restartCount },
+      ports: {},
+      healthcheck: c.healthcheck,
+      networks: Object.fromEntries(c.networks.map((n) => [n, "10.0.0.2"])),
+      mounts: c.mounts,
+    };
+  }
+
+  async listContainers(labels: LabelFilter, o: CallOptions = {}): Promise<ContainerSummary[]> {
+    await this.enter("listContainers", "list containers", labels, o.signal);
+    return [...this.containers.values()].filter((c) => matches(c.labels, labels)).map((c) => ({
+      id: c.id, name: c.name, image: c.image, labels: c.labels, state: c.status, status: c.status, created: 0, ports: [], mounts: c.mounts, networks: [...c.networks].sort(),
+    }));
+  }
+
+  async exec(id: string, _cmd: string[], o: CallOptions = {}): Promise<ExecResult> {
+    await this.enter("exec", `exec in ${id.slice(0, 12)}`, id, o.signal);
+    return { exitCode: this.container(id)?.execExit ?? 0, output: "" };
+  }
+
+  async execStream(id: string, _cmd: string[], _onOutput: unknown, o: CallOptions = {}): Promise<number> {
+    await this.enter("execStream", `exec in ${id.slice(0, 12)}`, id, o.signal);
+    return this.container(id)?.execExit ?? 0;
+  }
+
+  async logs(id: string, o: CallOptions = {}): Promise<string> {
+    await this.enter("logs", `read logs of ${id.slice(0, 12)}`, id, o.signal);
+    return "";
+  }
+
+  async subscribe(filter: { labels: LabelFilter }, onEvent: (e: EngineEvent) => void, o: { signal: AbortSignal; onEnd?: () => void }): Promise<void> {
+    await this.enter("subscribe", "subscribe to events", filter, undefined);
+    const sub = { labels: filter.labels, onEvent, onEnd: o.onEnd, signal: o.signal };
+    this.subscribers.add(sub);
+    o.signal.addEventListener("abort", () => this.subscribers.delete(sub), { once: true });
+  }
+}
+
+function matches(labels: Labels, filter: LabelFilter): boolean {
+  return Object.entries(filter).every(([k, v]) => (v === true ? k in labels : labels[k] === v));
+}
