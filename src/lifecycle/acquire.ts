@@ -6,22 +6,22 @@ import { loadProject, type LoadOptions } from "../compose/index.js";
 import type { ProjectSpec } from "../compose/model.js";
 import { connectEngine } from "../engine/connect.js";
 import type { Engine } from "../engine/engine.js";
-import { BerthError } from "../errors.js";
 import { ignoreEvents, type EventListener } from "../events.js";
 import { EventHub } from "../health/event-hub.js";
 import { waitReady } from "../health/readiness.js";
 import { readinessRules, type ServiceReadinessInput } from "../health/probe-spec.js";
-import { extraLabels, LABEL, networkLabels, projectLabels, type EnvironmentKind, type Lifetime } from "../labels.js";
+import { LABEL, networkLabels, type EnvironmentKind, type Lifetime } from "../labels.js";
 import { createResolvingConflicts } from "../cleanup/conflicts.js";
 import { reapOrphans } from "../cleanup/orphans.js";
 import { currentOwner } from "../cleanup/process-liveness.js";
-import { ensureReaper, sweepStaleReaperFiles } from "../cleanup/reaper.js";
+import { sweepStaleReaperFiles } from "../cleanup/reaper.js";
+import { watchAcquire } from "../cleanup/acquire-reaper.js";
+import { ttlFrom } from "../cleanup/ttl.js";
 import { openAdmission } from "../guards/admission.js";
 import type { GuardSettings } from "../guards/resources.js";
 import { acquireLock } from "../locks/file-lock.js";
-import { parseDuration } from "../compose/duration.js";
-import { containerRequest, hashOf, serviceConfigHash } from "../plan/container-request.js";
-import { generateProjectName, networkName, sanitizeProjectName } from "../plan/naming.js";
+import { containerRequest, serviceConfigHash } from "../plan/container-request.js";
+import { networkName } from "../plan/naming.js";
 import { observeProject } from "../plan/observe.js";
 import type { Step } from "../plan/plan.js";
 import { projectNetworkKeys, reconcileUp, serviceNetworkKeys, type Observed } from "../plan/reconcile.js";
@@ -29,6 +29,9 @@ import { parseStrategy, type PortStrategy } from "../ports/strategy.js";
 import { createEnvironmentNetwork } from "../networks/create-network.js";
 import { prepareSpec } from "./prepare.js";
 import { effectiveEnv, type EnvOptions } from "./acquire-env.js";
+import { environmentKind, projectNameOf } from "./environment-identity.js";
+import { environmentLabels } from "./environment-labels.js";
+import { stepEvents } from "./step-events.js";
 import { withReadiness } from "./readiness-option.js";
 import { observedFor, selectServices } from "./select-services.js";
 import { addLease, defaultMode, releaseShared, sharedProjectName, type EnvironmentMode } from "./shared.js";
@@ -37,7 +40,7 @@ import { executePlan } from "./executor.js";
 import { readinessRecord, type ReadinessRecord } from "./health-report.js";
 import { releaseProject } from "./release.js";
 import { describeFailure, engineTroubleSeen } from "./acquire-failure.js";
-import { ignoreGone, nothingLeft, rollBack } from "./rollback.js";
+import { ignoreGone, nothingLeft, rollBack, rollBackFailedAcquire } from "./rollback.js";
 import { readEnvironment } from "./status.js";
 import { startWithPortRetry } from "./start.js";
 import { writeSettledRecord } from "../cleanup/settled-record.js";
@@ -80,24 +83,6 @@ export interface AcquireOptions extends Partial<Omit<LoadOptions, "env">>, EnvOp
 
 const DEFAULT_TIMEOUT_MS = 180_000;
 
-function kindFrom(env: Record<string, string | undefined>, kind?: EnvironmentKind): EnvironmentKind {
-  const k = kind ?? env.DOCKER_ENV ?? "test";
-  if (k !== "test" && k !== "dev" && k !== "prod") {
-    throw new BerthError("USAGE", `DOCKER_ENV=${k} is not an environment kind berth knows`, { hint: "Use test, dev or prod." });
-  }
-  return k;
-}
-
-const DEFAULT_PROCESS_TTL_MS = 24 * 3_600_000;
-
-function ttlFrom(env: Record<string, string | undefined>, lifetime: Lifetime, ttlMs?: number): number | undefined {
-  if (ttlMs !== undefined) return ttlMs > 0 ? ttlMs : undefined;
-  if (env.BERTH_TTL === undefined) return lifetime === "process" ? DEFAULT_PROCESS_TTL_MS : undefined;
-  const ms = parseDuration(env.BERTH_TTL);
-  if (ms === undefined) throw new BerthError("USAGE", `BERTH_TTL=${env.BERTH_TTL} is not a duration`, { hint: "Use e.g. 2h or 90m; 0 means no expiry." });
-  return ms > 0 ? ms : undefined;
-}
-
 export async function acquire(options: AcquireOptions = {}): Promise<Environment> {
   const env = effectiveEnv(options);
   const spec = await loadProject({
@@ -115,16 +100,14 @@ export async function acquireProject(whole: ProjectSpec, options: AcquireOptions
   const env = effectiveEnv(options);
   // Rules in code first (checked against every service), then the subset: what is left out is never planned.
   const loaded = selectServices(withReadiness(whole, options.readiness), options.services);
-  const kind = kindFrom(env, options.kind);
+  const kind = environmentKind(env, options.kind);
   const emit = options.onEvent ?? ignoreEvents;
   const signal = options.signal;
   const engine = options.engine ?? (await connectEngine({ env, signal }));
   const mode = options.mode ?? defaultMode(kind);
   const shared = mode === "shared";
   // A shared environment is found again under a name derived from its configuration.
-  const given = options.projectName ?? env.COMPOSE_PROJECT_NAME;
-  const explicit = given ? sanitizeProjectName(given) : shared ? sharedProjectName(kind, loaded) : undefined;
-  const project = explicit ?? generateProjectName(kind, new Date());
+  const { project, explicit } = projectNameOf({ projectName: options.projectName, env, kind, derived: shared ? () => sharedProjectName(kind, loaded) : undefined });
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
 
   const readiness = readinessRules(loaded.services); // invalid x-berth probes fail before anything exists
@@ -152,17 +135,7 @@ export async function acquireProject(whole: ProjectSpec, options: AcquireOptions
   emit({ type: "plan", project, steps: plan.steps.length, at: Date.now() });
 
   const owner = currentOwner();
-  const base = { ...extraLabels(env), ...projectLabels({
-    project,
-    kind,
-    lifetime,
-    owner,
-    createdAt: new Date(),
-    expiresAt: ttl !== undefined ? new Date(Date.now() + ttl) : undefined,
-    configHash: hashOf(spec).slice(0, 16),
-    files: spec.files,
-    workingDir: spec.working_dir,
-  }), ...(lifetime === "detached" ? { [LABEL.pending]: "true" } : {}) };
+  const base = { ...environmentLabels({ env, project, kind, lifetime, owner, ttlMs: ttl, spec }), ...(lifetime === "detached" ? { [LABEL.pending]: "true" } : {}) };
   const created: { containers: string[]; networks: string[] } = { containers: [], networks: [] };
   const ids = new Map<string, string>(seen.containers.map((c) => [c.name, c.id]));
   /** Per recreated container: the anonymous volumes of the one it replaces, which it mounts. */
@@ -171,21 +144,20 @@ export async function acquireProject(whole: ProjectSpec, options: AcquireOptions
   const inheriting = new Set<string>();
   /** Containers whose readiness this acquire has seen pass. */
   const proven = new Map<string, ReadinessRecord>();
-  // Before anything exists: a process watching this one removes what it leaves if it is killed.
-  const reaper = ensureReaper({ owner, endpoint: engine.endpoint, env, pendingProject: lifetime === "detached" ? project : undefined });
-  if (reaper.warning) emit({ type: "warning", project, message: reaper.warning, at: Date.now() });
+  const reaper = watchAcquire({ owner, endpoint: engine.endpoint, env, project, lifetime, emit });
   const hub = await EventHub.open(engine, project, signal);
   /** The first plan step that failed, named in the error when the failure itself does not say. */
   let failedStep: Step | undefined;
   const t0 = Date.now();
+  const steps = stepEvents(emit, project);
   try {
     await executePlan(plan, (step, stepSignal) => runStep(step, stepSignal), {
       signal,
-      onBegin: (s) => emit({ type: "step", project, step: s.id, kind: s.kind, target: s.target, service: s.service, phase: "begin", at: Date.now() }),
-      onDone: (s, ms) => emit({ type: "step", project, step: s.id, kind: s.kind, target: s.target, service: s.service, phase: "done", at: Date.now(), elapsedMs: ms }),
+      onBegin: steps.begin,
+      onDone: steps.done,
       onFailed: (s, e) => {
         failedStep ??= s;
-        emit({ type: "step", project, step: s.id, kind: s.kind, target: s.target, service: s.service, phase: "failed", at: Date.now(), error: (e as Error)?.message });
+        steps.failed(s, e);
       },
     });
     // Readiness proven during this acquire is the verdict: the engine may still say "starting"
@@ -209,9 +181,13 @@ export async function acquireProject(whole: ProjectSpec, options: AcquireOptions
     const failure = await describeFailure(error, engine, spec, plan, ids, signal, failedStep);
     // Kept for debugging on purpose: settled as it is (it lives until `down`).
     if (options.keepOnFailure && lifetime === "detached") await writeSettledRecord(engine, project, base, spec, undefined, {}, { subset: options.services !== undefined }).catch(() => undefined);
-    if (!options.keepOnFailure) {
-      emit({ type: "rollback", project, reason: failure.message, at: Date.now() });
-      const left = await rollBack(
+    await rollBackFailedAcquire(failure, {
+      project,
+      keepOnFailure: options.keepOnFailure,
+      emit,
+      reaper,
+      downCommand: `berth down ${project}`,
+      remove: () => rollBack(
         async () => {
           if (fresh) await releaseProject(engine, project, { onEvent: emit });
           else {
@@ -229,13 +205,8 @@ export async function acquireProject(whole: ProjectSpec, options: AcquireOptions
           engineLost: () => hub.engineLost,
           answering: () => engine.ping({ signal: AbortSignal.timeout(2000) }).then(() => true, () => false),
         },
-      );
-      if (!left) reaper.done(); // rolled back completely: nothing of this acquire is left
-      if (left) {
-        failure.details.rollbackError = left;
-        failure.message += `\nWhat this acquire created could not all be removed (${left}); \`berth down ${project}\` removes it once the engine answers.`;
-      }
-    }
+      ),
+    });
     throw failure;
   } finally {
     hub.close();
