@@ -57,18 +57,22 @@ export interface SwarmUpOptions {
 
 const DEFAULT_TIMEOUT_MS = 180_000;
 
-export async function deploySwarm(loaded: ProjectSpec, o: SwarmUpOptions): Promise<SwarmEnvironmentData> {
+/** What the deploy makes, decided before any engine is asked, as one engine's acquire decides it. */
+export function deploySettings(loaded: ProjectSpec, o: Omit<SwarmUpOptions, "engine">) {
   const env = effectiveEnv(o);
-  const emit = o.onEvent ?? ignoreEvents;
-  const { signal } = o;
-  const swarm = new Swarm(o.engine);
-  const routingMesh = env.BERTH_SWARM_ROUTING_MESH === "1";
   const spec: ProjectSpec = { ...loaded, services: Object.fromEntries(scaleServices(Object.values(loaded.services), o.scale).map((s) => [s.name, s])) };
   const kind = environmentKind(env, o.kind);
   const { project, explicit } = projectNameOf({ projectName: o.projectName, env, kind });
   const lifetime = o.lifetime ?? "process";
-  const ttl = ttlFrom(env, lifetime, o.ttlMs);
-  const deadline = Date.now() + (o.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  return { env, spec, kind, project, explicit, lifetime, ttl: ttlFrom(env, lifetime, o.ttlMs), deadline: Date.now() + (o.timeoutMs ?? DEFAULT_TIMEOUT_MS) };
+}
+
+export async function deploySwarm(loaded: ProjectSpec, o: SwarmUpOptions): Promise<SwarmEnvironmentData> {
+  const { env, spec, kind, project, explicit, lifetime, ttl, deadline } = deploySettings(loaded, o);
+  const emit = o.onEvent ?? ignoreEvents;
+  const { signal } = o;
+  const swarm = new Swarm(o.engine);
+  const routingMesh = env.BERTH_SWARM_ROUTING_MESH === "1";
 
   const warnings = assertSwarmCompat(spec, { routingMesh }); // the file first: it needs no engine
   const levels = dependencyLevels(spec.services);
