@@ -25,7 +25,7 @@ import { registerServiceOps } from "./commands/service-ops.js";
 import { registerStatus } from "./commands/status.js";
 import { registerTroubleshoot } from "./commands/troubleshoot.js";
 import { registerUp } from "./commands/up.js";
-import { registerUpdate } from "./commands/swarm.js";
+import { registerUpdate } from "./commands/update.js";
 import { registerValidate } from "./commands/validate.js";
 import { registerVersion } from "./commands/version.js";
 

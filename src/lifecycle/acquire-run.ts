@@ -7,7 +7,8 @@ import type { BerthError } from "../errors.js";
 import { releaseFrom } from "./release.js";
 import { executePlan } from "./executor.js";
 import { describeFailure, engineTroubleSeen } from "./acquire-failure.js";
-import { ignoreGone, nothingLeft, rollBack } from "./rollback.js";
+import { ignoreGone, nothingLeft, rollBack, rollBackFailedAcquire } from "./rollback.js";
+import { stepEvents } from "./step-events.js";
 import { runStep } from "./steps/index.js";
 import type { AcquireState, StepContext } from "./steps/context.js";
 
@@ -24,15 +25,15 @@ export interface RunOptions {
 }
 
 export async function runAcquirePlan<T>(ctx: StepContext, state: AcquireState, o: RunOptions, finish: () => Promise<T>): Promise<T> {
-  const { project, emit } = ctx;
+  const steps = stepEvents(ctx.emit, ctx.project);
   try {
     await executePlan(ctx.plan, (step, stepSignal) => runStep(step, ctx, state, stepSignal), {
       signal: o.signal,
-      onBegin: (s) => emit({ type: "step", project, step: s.id, kind: s.kind, target: s.target, service: s.service, phase: "begin", at: Date.now() }),
-      onDone: (s, ms) => emit({ type: "step", project, step: s.id, kind: s.kind, target: s.target, service: s.service, phase: "done", at: Date.now(), elapsedMs: ms }),
+      onBegin: steps.begin,
+      onDone: steps.done,
       onFailed: (s, e) => {
         state.failedStep ??= s;
-        emit({ type: "step", project, step: s.id, kind: s.kind, target: s.target, service: s.service, phase: "failed", at: Date.now(), error: (e as Error)?.message });
+        steps.failed(s, e);
       },
     });
     return await finish();
@@ -44,34 +45,34 @@ export async function runAcquirePlan<T>(ctx: StepContext, state: AcquireState, o
   }
 }
 
-/** Removes what the acquire created; says in the failure what could not be removed. */
-async function undo(failure: BerthError, ctx: StepContext, state: AcquireState, o: RunOptions): Promise<void> {
+/** Removes what the acquire created, by the rollback policy both runtimes share (rollback.ts). */
+function undo(failure: BerthError, ctx: StepContext, state: AcquireState, o: RunOptions): Promise<void> {
   const { runtime, project, emit, hub } = ctx;
   const { created } = state;
-  emit({ type: "rollback", project, reason: failure.message, at: Date.now() });
-  const left = await rollBack(
-    async () => {
-      if (o.fresh) await releaseFrom(runtime, project, { onEvent: emit });
-      else {
-        await Promise.all(created.containers.map((id) => runtime.removeContainer(id, { force: true, volumes: !state.inheriting.has(id) }).catch(ignoreGone)));
-        await Promise.all(created.networks.map((id) => runtime.removeNetwork(id).catch(ignoreGone)));
-      }
-    },
-    // After engine trouble, removals made while dockerd was going down can come back when it
-    // starts again (its store was closing): the project must stay gone for a few seconds.
-    // Asked after the first attempt: a request refused by a stopping engine can fail the
-    // acquire a moment before its event stream closes.
-    {
-      needed: () => engineTroubleSeen(failure) || hub.engineLost,
-      staysGone: () => nothingLeft(runtime, project, o.fresh ? undefined : created),
-      engineLost: () => hub.engineLost,
-      answering: () => runtime.ping({ signal: AbortSignal.timeout(2000) }).then(() => true, () => false),
-    },
-  );
-  if (!left) {
-    o.onRolledBack?.(); // rolled back completely: nothing of this acquire is left
-    return;
-  }
-  failure.details.rollbackError = left;
-  failure.message += `\nWhat this acquire created could not all be removed (${left}); \`berth down ${project}\` removes it once the engine answers.`;
+  return rollBackFailedAcquire(failure, {
+    project,
+    emit,
+    reaper: { done: () => o.onRolledBack?.() },
+    downCommand: `berth down ${project}`,
+    remove: () =>
+      rollBack(
+        async () => {
+          if (o.fresh) await releaseFrom(runtime, project, { onEvent: emit });
+          else {
+            await Promise.all(created.containers.map((id) => runtime.removeContainer(id, { force: true, volumes: !state.inheriting.has(id) }).catch(ignoreGone)));
+            await Promise.all(created.networks.map((id) => runtime.removeNetwork(id).catch(ignoreGone)));
+          }
+        },
+        // After engine trouble, removals made while dockerd was going down can come back when it
+        // starts again (its store was closing): the project must stay gone for a few seconds.
+        // Asked after the first attempt: a request refused by a stopping engine can fail the
+        // acquire a moment before its event stream closes.
+        {
+          needed: () => engineTroubleSeen(failure) || hub.engineLost,
+          staysGone: () => nothingLeft(runtime, project, o.fresh ? undefined : created),
+          engineLost: () => hub.engineLost,
+          answering: () => runtime.ping({ signal: AbortSignal.timeout(2000) }).then(() => true, () => false),
+        },
+      ),
+  });
 }

@@ -8,25 +8,27 @@ import { loadProject, type LoadOptions } from "../compose/index.js";
 import type { ProjectSpec } from "../compose/model.js";
 import { connectEngine } from "../engine/connect.js";
 import type { Engine } from "../engine/engine.js";
-import { BerthError } from "../errors.js";
 import { ignoreEvents, type EventListener } from "../events.js";
 import { EventHub } from "../health/event-hub.js";
 import { readinessRules, type ServiceReadinessInput } from "../health/probe-spec.js";
-import { extraLabels, LABEL, projectLabels, type EnvironmentKind, type Lifetime } from "../labels.js";
+import { LABEL, type EnvironmentKind, type Lifetime } from "../labels.js";
 import { reapOrphans } from "../cleanup/orphans.js";
 import { currentOwner } from "../cleanup/process-liveness.js";
-import { ensureReaper, sweepStaleReaperFiles } from "../cleanup/reaper.js";
+import { sweepStaleReaperFiles } from "../cleanup/reaper.js";
+import { watchAcquire } from "../cleanup/acquire-reaper.js";
+import { ttlFrom } from "../cleanup/ttl.js";
 import { openAdmission } from "../guards/admission.js";
 import type { GuardSettings } from "../guards/resources.js";
 import { acquireLock } from "../locks/file-lock.js";
-import { parseDuration } from "../compose/duration.js";
-import { hashOf, serviceConfigHash } from "../plan/container-request.js";
-import { generateProjectName, sanitizeProjectName } from "../plan/naming.js";
+import { serviceConfigHash } from "../plan/container-request.js";
 import { observeProject } from "../plan/observe.js";
 import { reconcileUp, type Observed } from "../plan/reconcile.js";
 import { parseStrategy, type PortStrategy } from "../ports/strategy.js";
 import { prepareSpec } from "./prepare.js";
 import { effectiveEnv, type EnvOptions } from "./acquire-env.js";
+import { environmentKind, projectNameOf } from "./environment-identity.js";
+import { environmentLabels } from "./environment-labels.js";
+import { stepEvents } from "./step-events.js";
 import { withReadiness } from "./readiness-option.js";
 import { observedFor, selectServices } from "./select-services.js";
 import { defaultMode, sharedProjectName, type EnvironmentMode } from "./shared.js";
@@ -73,24 +75,6 @@ export interface AcquireOptions extends Partial<Omit<LoadOptions, "env">>, EnvOp
 
 const DEFAULT_TIMEOUT_MS = 180_000;
 
-function kindFrom(env: Record<string, string | undefined>, kind?: EnvironmentKind): EnvironmentKind {
-  const k = kind ?? env.DOCKER_ENV ?? "test";
-  if (k !== "test" && k !== "dev" && k !== "prod") {
-    throw new BerthError("USAGE", `DOCKER_ENV=${k} is not an environment kind berth knows`, { hint: "Use test, dev or prod." });
-  }
-  return k;
-}
-
-const DEFAULT_PROCESS_TTL_MS = 24 * 3_600_000;
-
-function ttlFrom(env: Record<string, string | undefined>, lifetime: Lifetime, ttlMs?: number): number | undefined {
-  if (ttlMs !== undefined) return ttlMs > 0 ? ttlMs : undefined;
-  if (env.BERTH_TTL === undefined) return lifetime === "process" ? DEFAULT_PROCESS_TTL_MS : undefined;
-  const ms = parseDuration(env.BERTH_TTL);
-  if (ms === undefined) throw new BerthError("USAGE", `BERTH_TTL=${env.BERTH_TTL} is not a duration`, { hint: "Use e.g. 2h or 90m; 0 means no expiry." });
-  return ms > 0 ? ms : undefined;
-}
-
 export async function acquire(options: AcquireOptions = {}): Promise<Environment> {
   const env = effectiveEnv(options);
   const spec = await loadProject({
@@ -108,16 +92,14 @@ export async function acquireProject(whole: ProjectSpec, options: AcquireOptions
   const env = effectiveEnv(options);
   // Rules in code first (checked against every service), then the subset: what is left out is never planned.
   const loaded = selectServices(withReadiness(whole, options.readiness), options.services);
-  const kind = kindFrom(env, options.kind);
+  const kind = environmentKind(env, options.kind);
   const emit = options.onEvent ?? ignoreEvents;
   const signal = options.signal;
   const engine = options.engine ?? (await connectEngine({ env, signal }));
   const mode = options.mode ?? defaultMode(kind);
   const shared = mode === "shared";
   // A shared environment is found again under a name derived from its configuration.
-  const given = options.projectName ?? env.COMPOSE_PROJECT_NAME;
-  const explicit = given ? sanitizeProjectName(given) : shared ? sharedProjectName(kind, loaded) : undefined;
-  const project = explicit ?? generateProjectName(kind, new Date());
+  const { project, explicit } = projectNameOf({ projectName: options.projectName, env, kind, derived: shared ? () => sharedProjectName(kind, loaded) : undefined });
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
 
   const readiness = readinessRules(loaded.services); // invalid x-berth probes fail before anything exists
@@ -145,20 +127,9 @@ export async function acquireProject(whole: ProjectSpec, options: AcquireOptions
   emit({ type: "plan", project, steps: plan.steps.length, at: Date.now() });
 
   const owner = currentOwner();
-  const base = { ...extraLabels(env), ...projectLabels({
-    project,
-    kind,
-    lifetime,
-    owner,
-    createdAt: new Date(),
-    expiresAt: ttl !== undefined ? new Date(Date.now() + ttl) : undefined,
-    configHash: hashOf(spec).slice(0, 16),
-    files: spec.files,
-    workingDir: spec.working_dir,
-  }), ...(lifetime === "detached" ? { [LABEL.pending]: "true" } : {}) };
+  const base = { ...environmentLabels({ env, project, kind, lifetime, owner, ttlMs: ttl, spec }), ...(lifetime === "detached" ? { [LABEL.pending]: "true" } : {}) };
   // Before anything exists: a process watching this one removes what it leaves if it is killed.
-  const reaper = ensureReaper({ owner, endpoint: engine.endpoint, env, pendingProject: lifetime === "detached" ? project : undefined });
-  if (reaper.warning) emit({ type: "warning", project, message: reaper.warning, at: Date.now() });
+  const reaper = watchAcquire({ owner, endpoint: engine.endpoint, env, project, lifetime, emit });
   const hub = await EventHub.open(engine, project, signal);
   const ctx: StepContext = { runtime: engine, hub, project, spec, plan, observed, base, env, serviceHashes, readiness, deadline, startedAt: Date.now(), emit };
   const state = newAcquireState(seen);

@@ -11,6 +11,7 @@ import { BerthError, type SourceProblem } from "../errors.js";
 import type { EventListener } from "../events.js";
 import { unsupportedProblems } from "../plan/runtime-options.js";
 import { hasFixedHostPort } from "../ports/bindings.js";
+import { scaleServices } from "../plan/scale.js";
 import { applyStrategy, checkRangeCapacity, DEFAULT_RANGE, type PortStrategy } from "../ports/strategy.js";
 import { buildServices } from "./build.js";
 import { ensureBindSources } from "./host-paths.js";
@@ -62,12 +63,7 @@ export async function prepareSpec(input: PrepareInput): Promise<ProjectSpec> {
   for (const r of remapped) {
     emit({ type: "warning", project, message: `service ${r.service}: host port ${r.was} for ${r.target} replaced by one the engine picks (port strategy ${input.strategy}; use --ports file to keep the file's ports)`, at: Date.now() });
   }
-  for (const name of Object.keys(input.scale ?? {})) {
-    if (!services.some((s) => s.name === name)) {
-      throw new BerthError("USAGE", `cannot scale "${name}": the project has no such service`, { hint: `Services: ${services.map((s) => s.name).join(", ")}.` });
-    }
-  }
-  const scaled = services.map((s) => (input.scale?.[s.name] !== undefined ? { ...s, scale: input.scale[s.name]! } : s));
+  const scaled = scaleServices(services, input.scale);
   if (input.strategy === "range") checkRangeCapacity(scaled, input.env.BERTH_PORT_RANGE ?? DEFAULT_RANGE, input.env.BERTH_PORT_RANGE ? "BERTH_PORT_RANGE" : "berth's default range");
   const prepared: ProjectSpec = { ...spec, services: Object.fromEntries(scaled.map((s) => [s.name, s])) };
 

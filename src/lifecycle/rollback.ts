@@ -3,7 +3,40 @@
  * and checks that what it removed stays gone when the engine was in trouble.
  */
 import type { Runtime } from "../engine/runtime.js";
+import type { BerthError } from "../errors.js";
+import type { EventListener } from "../events.js";
 import { managedFilter } from "../labels.js";
+import type { ReaperLease } from "../cleanup/reaper.js";
+
+export interface FailedAcquire {
+  project: string;
+  /** Kept for debugging: nothing is removed and the reaper keeps its lease. */
+  keepOnFailure?: boolean;
+  emit: EventListener;
+  /** Told when nothing of the acquire is left (the reaper has nothing more to do for it). */
+  reaper: Pick<ReaperLease, "done">;
+  /** Removes what the acquire created; returns why something is left, or undefined when nothing is. */
+  remove: () => Promise<string | undefined>;
+  /** The command that removes what is left (named in the error). */
+  downCommand: string;
+}
+
+/**
+ * The rollback policy of an acquire that failed, on one engine or on a swarm alike: unless
+ * keepOnFailure, announce the rollback and remove what it created. Removed completely, nothing of
+ * it is the reaper's any more; otherwise the failure says what is left and how to remove it.
+ */
+export async function rollBackFailedAcquire(failure: BerthError, a: FailedAcquire): Promise<void> {
+  if (a.keepOnFailure) return;
+  a.emit({ type: "rollback", project: a.project, reason: failure.message, at: Date.now() });
+  const left = await a.remove();
+  if (!left) {
+    a.reaper.done();
+    return;
+  }
+  failure.details.rollbackError = left;
+  failure.message += `\nWhat this acquire created could not all be removed (${left}); \`${a.downCommand}\` removes it once the engine answers.`;
+}
 
 /** How long a rollback rides out an engine that is restarting or briefly unreachable. */
 const ROLLBACK_PATIENCE_MS = 60_000;

@@ -94,7 +94,7 @@ export function containerRequest(ctx: RequestContext, service: ServiceSpec, numb
   const attach = service.networks[firstKey] ?? {};
   const bindings = toBindings(service.ports);
   const hc = service.healthcheck;
-  const hasHealthcheck = hc !== undefined && !hc.disable && hc.test !== undefined && hc.test[0] !== "NONE";
+  const hasHealthcheck = declaresHealthcheck(service);
   return {
     name: service.container_name ?? containerName(project, service.name, number),
     image: service.image ?? `${project}-${service.name}`,
@@ -148,4 +148,10 @@ function linksOf(project: string, service: ServiceSpec): string[] | undefined {
     const [target = l, alias = target] = l.split(":");
     return `${containerName(project, target, 1)}:${alias}`;
   });
+}
+
+/** Whether the service's own healthcheck runs (the `dev.berth.healthcheck` label of containers and swarm services). */
+export function declaresHealthcheck(service: ServiceSpec): boolean {
+  const hc = service.healthcheck;
+  return hc !== undefined && !hc.disable && hc.test !== undefined && hc.test[0] !== "NONE";
 }

@@ -10,6 +10,7 @@
 import type { ServiceSpec } from "../compose/model.js";
 import type { Labels } from "../engine/types.js";
 import { COMPOSE_LABEL, LABEL } from "../labels.js";
+import { declaresHealthcheck } from "../plan/container-request.js";
 
 /** Docker's own stack label: `docker stack ps/services <project>` see berth's environments. */
 export const STACK_NAMESPACE = "com.docker.stack.namespace";
@@ -31,13 +32,11 @@ export function swarmBaseLabels(base: Labels): Labels {
 }
 
 export function swarmServiceLabels(base: Labels, s: ServiceSpec): Labels {
-  const hc = s.healthcheck;
-  const hasHealthcheck = hc !== undefined && !hc.disable && hc.test !== undefined && hc.test[0] !== "NONE";
   return {
     ...(s.deploy?.labels ?? {}),
     ...base,
     [LABEL.service]: s.name,
-    [LABEL.healthcheck]: String(hasHealthcheck),
+    [LABEL.healthcheck]: String(declaresHealthcheck(s)),
     [LABEL.dependsOn]: Object.keys(s.depends_on).sort().join(","),
     [COMPOSE_LABEL.service]: s.name,
   };

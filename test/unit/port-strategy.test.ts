@@ -37,7 +37,7 @@ describe("port strategies", () => {
 
 describe("--scale", () => {
   it("parses SERVICE=N pairs and rejects anything else", async () => {
-    const { parseScale } = await import("../../src/cli/commands/up.js");
+    const { parseScale } = await import("../../src/cli/targets/target.js");
     expect(parseScale(["api=3", "worker=0"])).toEqual({ api: 3, worker: 0 });
     expect(parseScale([])).toBeUndefined();
     expect(() => parseScale(["api"])).toThrow(/expected SERVICE=N/);

@@ -1,12 +1,10 @@
 import { Option, type Command } from "commander";
-import { cleanOrphans, reapOrphans, type CleanItem } from "../../cleanup/orphans.js";
+import { reapOrphans } from "../../cleanup/orphans.js";
 import { sweepStaleReaperFiles } from "../../cleanup/reaper.js";
 import { parseDuration } from "../../compose/duration.js";
 import { BerthError } from "../../errors.js";
-import { acquireLock } from "../../locks/file-lock.js";
 import type { CliContext, GlobalOptions } from "../context.js";
-import { EXIT } from "../exit-codes.js";
-import { addPlatformOptions, onSwarm, swarmClean, type PlatformOptions } from "./swarm.js";
+import { addPlatformOptions, resolveTarget, type PlatformOptions } from "../targets/target.js";
 
 interface CleanCliOptions extends PlatformOptions {
   all?: boolean;
@@ -36,15 +34,6 @@ function labelFilter(pairs: string[] = []): Record<string, string> {
   return out;
 }
 
-const REASON: Record<CleanItem["reason"], string> = {
-  "owner-dead": "its owner process is gone",
-  expired: "its time-to-live has passed",
-  "older-than": "older than --older-than",
-  all: "--all",
-  "users-gone": "a shared environment whose every user process is gone",
-  "half-made": "its `up` was killed with its reaper before the environment was complete",
-};
-
 export function registerClean(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
   const cmd = program
     .command("clean")
@@ -66,17 +55,8 @@ export function registerClean(program: Command, ctx: CliContext, globals: () => 
         filter: labelFilter(o.label),
         signal: ctx.signal,
       };
-      if (onSwarm(o)) return swarmClean(ctx, g, o, options);
-      const engine = await ctx.engine();
-      await using _lock = o.dryRun ? undefined : await acquireLock("cleanup", { env: ctx.env, signal: ctx.signal, timeoutMs: 30_000, command: "berth clean" });
-      const r = await cleanOrphans(engine, options);
-      if (!o.dryRun) sweepStaleReaperFiles(ctx.env);
-      if (r.failed.length) ctx.exitCode = EXIT.failure;
-      if (g.json) return ctx.out(JSON.stringify({ type: "result", ok: r.failed.length === 0, dryRun: !!o.dryRun, removed: r.items, failed: r.failed }));
-      const verb = o.dryRun ? "Would remove" : "Removed";
-      for (const i of r.items) ctx.out(`${verb} ${i.kind} ${i.name} (environment ${i.project}: ${REASON[i.reason]})`);
-      for (const f of r.failed) ctx.err(`Could not remove ${f.item.kind} ${f.item.name}: ${f.error}`);
-      if (r.items.length === 0 && r.failed.length === 0) ctx.out(o.dryRun ? "Nothing would be removed." : "Nothing to clean.");
+      const target = await resolveTarget(ctx, g, o);
+      await target.clean(options);
     });
 }
 

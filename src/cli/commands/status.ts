@@ -1,9 +1,6 @@
 import type { Command } from "commander";
-import { addUsage, listEnvironments, listProjectNames } from "../../lifecycle/status.js";
 import type { CliContext, GlobalOptions } from "../context.js";
-import { servicesTable } from "../render.js";
-import { notFound } from "../target.js";
-import { addPlatformOptions, onSwarm, swarmStatus, type PlatformOptions } from "./swarm.js";
+import { addPlatformOptions, resolveTarget, type PlatformOptions } from "../targets/target.js";
 
 export function registerStatus(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
   const cmd = program
@@ -15,16 +12,7 @@ export function registerStatus(program: Command, ctx: CliContext, globals: () =>
     .addHelpText("after", "\nStates are the engine's, except that a container run `berth up` saw ready (recorded on the engine) is HEALTHY\nat once; another run (a restart) stays STARTING until the engine's own healthcheck has passed.\nNothing runs inside a container unless --probe is given.\nExit code 1 when a named environment does not exist (as for `berth down`); without a name, no environments is not an error.\n\nExamples:\n  berth status\n  berth status berth-test-20261124020512-a1b2c3 --json\n  berth status --no-stats   # states and ports only, faster\n  berth status --probe      # check STARTING containers now rather than wait for the engine\n  berth status --on swarm --engine tcp://manager:2375   # services, tasks per node, nodes");
   addPlatformOptions(cmd)
     .action(async (project: string | undefined, opts: PlatformOptions & { stats: boolean; probe?: boolean }) => {
-      const g = globals();
-      if (onSwarm(opts)) return swarmStatus(ctx, g, opts, project);
-      const engine = await ctx.engine();
-      const wanted = project ?? g.projectName;
-      const envs = await listEnvironments(engine, { project: wanted, signal: ctx.signal, probe: opts.probe === true });
-      // A named environment that does not exist is an error, as for `down` (exit 1), not an empty list.
-      if (wanted && envs.length === 0) throw notFound(wanted, await listProjectNames(engine, ctx.signal));
-      if (opts.stats) await addUsage(engine, envs, { signal: ctx.signal });
-      if (g.json) return ctx.out(JSON.stringify({ environments: envs }));
-      if (envs.length === 0) return ctx.out("No berth environments.");
-      ctx.out(envs.map((e) => `${e.project}  (${e.kind}, ${e.lifetime}, created ${e.createdAt})\n${servicesTable(e)}`).join("\n\n"));
+      const target = await resolveTarget(ctx, globals(), opts);
+      await target.status({ project, stats: opts.stats, probe: opts.probe });
     });
 }

@@ -1,11 +1,6 @@
 import type { Command } from "commander";
-import { BerthError } from "../../errors.js";
-import type { EnvironmentKind } from "../../labels.js";
-import { parseStrategy } from "../../ports/strategy.js";
-import { acquireWithProgress } from "../acquire-with-progress.js";
 import type { CliContext, GlobalOptions } from "../context.js";
-import { summaryTable } from "../render.js";
-import { addPlatformOptions, onSwarm, swarmUp, type PlatformOptions } from "./swarm.js";
+import { addPlatformOptions, resolveTarget, type PlatformOptions } from "../targets/target.js";
 
 interface UpOptions extends PlatformOptions {
   keepOnFailure?: boolean;
@@ -15,18 +10,6 @@ interface UpOptions extends PlatformOptions {
   build?: boolean;
   forceRecreate?: boolean;
   wait?: boolean;
-}
-
-/** `--scale api=3` (repeatable) → { api: 3 }. */
-export function parseScale(values: string[] = []): Record<string, number> | undefined {
-  if (values.length === 0) return undefined;
-  const out: Record<string, number> = {};
-  for (const v of values) {
-    const m = /^([^=]+)=(\d+)$/.exec(v);
-    if (!m) throw new BerthError("USAGE", `--scale ${v}: expected SERVICE=N, e.g. --scale api=3`);
-    out[m[1]!] = Number(m[2]);
-  }
-  return out;
 }
 
 export function registerUp(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
@@ -55,31 +38,7 @@ export function registerUp(program: Command, ctx: CliContext, globals: () => Glo
     );
   addPlatformOptions(cmd)
     .action(async (services: string[], o: UpOptions) => {
-      const g = globals();
-      if (onSwarm(o)) {
-        if (o.ports !== undefined || o.build) throw new BerthError("USAGE", `${o.ports !== undefined ? "--ports" : "--build"} does not apply to --on swarm`, { hint: "On swarm, ports are published in host mode on each task's node (a free port unless the file fixes one), and images must already exist on every node." });
-        if (services.length) throw new BerthError("USAGE", "up SERVICE… does not apply to --on swarm", { hint: "Deploy the whole file on swarm, or leave the other services out of it (profiles)." });
-        return swarmUp(ctx, g, { on: o.on, engine: o.engine, env: o.env, keepOnFailure: o.keepOnFailure, scale: parseScale(o.scale) });
-      }
-      const ports = o.ports === undefined ? undefined : parseStrategy(o.ports, "test");
-      const { env, reporter, elapsedMs } = await acquireWithProgress(ctx, g, {
-        lifetime: "detached",
-        kind: o.env as EnvironmentKind | undefined,
-        keepOnFailure: o.keepOnFailure,
-        ports,
-        scale: parseScale(o.scale),
-        build: o.build,
-        forceRecreate: o.forceRecreate,
-        waitForCapacity: o.wait,
-        services,
-      });
-      const data = env.toJSON();
-      if (g.json) return ctx.out(JSON.stringify({ type: "result", ok: true, elapsedMs, environment: data }));
-      if (g.quiet) return ctx.out(data.project);
-      const count = Object.keys(data.services).length;
-      const c = reporter.colors;
-      ctx.out(`${c.green("✔")} Environment ${c.bold(data.project)} is ready: ${count} service${count === 1 ? "" : "s"} in ${(elapsedMs / 1000).toFixed(1)} s\n`);
-      ctx.out(summaryTable(data, reporter.model, c));
-      ctx.out(`\nConnection variables: berth env -p ${data.project}\nRemove it with:       berth down ${data.project}`);
+      const target = await resolveTarget(ctx, globals(), o);
+      await target.up({ services, kind: o.env, keepOnFailure: o.keepOnFailure, ports: o.ports, scale: o.scale, build: o.build, forceRecreate: o.forceRecreate, wait: o.wait });
     });
 }
