@@ -58,7 +58,7 @@ export class BerthError<C extends BerthErrorCode = BerthErrorCode> extends Error
     this.hint = options.hint;
     this.problems = options.problems ?? [];
     // Every field of every code's details is optional: none is a valid value.
-    this.details = options.details ?? ({} as ErrorDetailsByCode[C]);
+    this.details = options.details ?? ({});
   }
 }
 

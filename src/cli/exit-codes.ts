@@ -1,12 +1,12 @@
 /** Documented exit codes. One place maps berth's error codes to them. */
-import { BerthError, type BerthErrorCode } from "../errors.js";
+import { isBerthError, type BerthErrorCode } from "../errors.js";
 
 /** `internal`: a bug of berth's (70 is EX_SOFTWARE of sysexits.h). */
 export const EXIT = { ok: 0, failure: 1, usage: 2, engine: 3, health: 4, internal: 70, interrupted: 130 } as const;
 
 /** The exit code for any error a command threw: berth's own bugs (not a BerthError, or INTERNAL) get `internal`. */
 export function exitCodeOf(error: unknown): number {
-  return error instanceof BerthError ? exitCodeFor(error.code) : EXIT.internal;
+  return isBerthError(error) ? exitCodeFor(error.code) : EXIT.internal;
 }
 
 export function exitCodeFor(code: BerthErrorCode): number {

@@ -33,7 +33,7 @@ export function age(iso: string | undefined, now = Date.now()): string {
 export function bytes(n: number): string {
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];
   let i = 0;
-  while (n >= 1024 && i < units.length - 1) (n /= 1024), i++;
+  for (; n >= 1024 && i < units.length - 1; i++) n /= 1024;
   return `${n >= 100 || i === 0 ? Math.round(n) : n.toFixed(1)}${units[i]}`;
 }
 

@@ -26,6 +26,9 @@ import type {
   VolumeSummary,
 } from "./types.js";
 
+/** Options of a dockerode call whose typings lack the `abortSignal` that docker-modem honours. */
+type Signalled<T> = T & { abortSignal?: AbortSignal };
+
 export type { LabelFilter } from "./types.js";
 
 /**
@@ -88,7 +91,8 @@ export class Engine {
   /** The image's healthcheck, or null when the image is not present locally. */
   async inspectImage(ref: string, options: CallOptions = {}): Promise<{ id: string; healthcheck?: HealthcheckConfig; labels: Labels } | null> {
     try {
-      const img = await this.docker.getImage(ref).inspect({ abortSignal: options.signal } as {});
+      // dockerode's typings omit `abortSignal` on some calls; docker-modem honours it on every call.
+      const img = await this.docker.getImage(ref).inspect({ abortSignal: options.signal } as Signalled<Docker.ImageInspectOptions>);
       return { id: img.Id, healthcheck: toHealthcheck(img.Config?.Healthcheck), labels: img.Config?.Labels ?? {} };
     } catch (error) {
       if (statusOf(error) === 404) return null;
@@ -120,7 +124,7 @@ export class Engine {
         Labels: req.labels,
         IPAM: req.subnet ? { Driver: "default", Config: [{ Subnet: req.subnet, ...(req.gateway ? { Gateway: req.gateway } : {}) }] } : undefined,
         abortSignal: options.signal,
-      } as Docker.NetworkCreateOptions));
+      }));
       return net.id;
     });
   }
@@ -136,7 +140,7 @@ export class Engine {
 
   async listNetworks(labels: LabelFilter, options: CallOptions = {}): Promise<NetworkSummary[]> {
     return this.call("list networks", async () => {
-      const nets = await this.docker.listNetworks({ filters: { label: labelFilters(labels) }, abortSignal: options.signal } as {});
+      const nets = await this.docker.listNetworks({ filters: { label: labelFilters(labels) }, abortSignal: options.signal });
       return nets.map((n) => ({
         id: n.Id,
         name: n.Name,
@@ -178,7 +182,7 @@ export class Engine {
         Container: container,
         EndpointConfig: { Aliases: endpoint.aliases, ...(endpoint.ipv4Address ? { IPAMConfig: { IPv4Address: endpoint.ipv4Address } } : {}) },
         abortSignal: options.signal,
-      } as {}),
+      } as Signalled<Docker.NetworkConnectOptions>),
     );
   }
 
@@ -186,14 +190,14 @@ export class Engine {
 
   async listVolumes(labels: LabelFilter, options: CallOptions = {}): Promise<VolumeSummary[]> {
     return this.call("list volumes", async () => {
-      const res = await this.docker.listVolumes({ filters: { label: labelFilters(labels) }, abortSignal: options.signal } as {});
+      const res = await this.docker.listVolumes({ filters: { label: labelFilters(labels) }, abortSignal: options.signal });
       return (res.Volumes ?? []).map((v) => ({ name: v.Name, labels: v.Labels ?? {} }));
     });
   }
 
   async createVolume(name: string, labels: Labels, options: CallOptions & { driver?: string; driverOpts?: Record<string, string> } = {}): Promise<void> {
     await this.call(`create volume ${name}`, () =>
-      this.docker.createVolume({ Name: name, Labels: labels, Driver: options.driver ?? "local", DriverOpts: options.driverOpts ?? {}, abortSignal: options.signal } as {}),
+      this.docker.createVolume({ Name: name, Labels: labels, Driver: options.driver ?? "local", DriverOpts: options.driverOpts ?? {}, abortSignal: options.signal }),
     );
   }
 
@@ -265,7 +269,7 @@ export class Engine {
           }
         : undefined,
       abortSignal: options.signal,
-    } as Docker.ContainerCreateOptions;
+    };
     try {
       const c = await this.mutations.run(() => this.docker.createContainer(body));
       return c.id;
@@ -328,7 +332,7 @@ export class Engine {
 
   private async waitGone(id: string, signal?: AbortSignal): Promise<void> {
     try {
-      await this.docker.getContainer(id).wait({ condition: "removed", abortSignal: signal } as {});
+      await this.docker.getContainer(id).wait({ condition: "removed", abortSignal: signal });
     } catch (error) {
       if (statusOf(error) !== 404) throw toBerthError(error, `wait for removal of ${id.slice(0, 12)}`, this.endpoint);
     }
@@ -336,7 +340,7 @@ export class Engine {
 
   async inspectContainer(id: string, options: CallOptions = {}): Promise<ContainerDetails> {
     return this.call(`inspect container ${id.slice(0, 12)}`, async () => {
-      const c = await this.docker.getContainer(id).inspect({ abortSignal: options.signal } as {});
+      const c = await this.docker.getContainer(id).inspect({ abortSignal: options.signal });
       const health = c.State.Health;
       return {
         id: c.Id,
@@ -370,7 +374,7 @@ export class Engine {
 
   async listContainers(labels: LabelFilter, options: CallOptions = {}): Promise<ContainerSummary[]> {
     return this.call("list containers", async () => {
-      const list = await this.docker.listContainers({ all: true, filters: { label: labelFilters(labels) }, abortSignal: options.signal } as {});
+      const list = await this.docker.listContainers({ all: true, filters: { label: labelFilters(labels) }, abortSignal: options.signal });
       return list.map((c) => ({
         id: c.Id,
         name: (c.Names[0] ?? "").replace(/^\//, ""),

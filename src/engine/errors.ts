@@ -33,7 +33,7 @@ export function isConnectionError(error: unknown): boolean {
  * is classified once here (details.engineFailure, see failure-kind.ts).
  */
 export function toBerthError(error: unknown, action: string, endpoint: string): BerthError {
-  if (error instanceof BerthError) return error;
+  if (isBerthError(error)) return error;
   if ((error as Error)?.name === "AbortError") {
     return new BerthError("ABORTED", `${action}: cancelled`, { cause: error });
   }

@@ -17,7 +17,7 @@
 import { z } from "zod";
 import type { ServiceSpec } from "../compose/model.js";
 import { parseDuration } from "../compose/duration.js";
-import { BerthError, type SourceProblem } from "../errors.js";
+import { BerthError, isBerthError, type SourceProblem } from "../errors.js";
 import type { Probe, Readiness, ReadinessSpec } from "./probe-model.js";
 
 export type { Probe, ProbeFrom, ProbeInput, Readiness, ReadinessInput, ReadinessSpec, ServiceReadinessInput, StatusMatch } from "./probe-model.js";
@@ -188,7 +188,7 @@ export function readinessRules(services: Record<string, ServiceSpec>): Record<st
     try {
       out[name] = readinessOf(services[name]!);
     } catch (error) {
-      if (!(error instanceof BerthError)) throw error;
+      if (!isBerthError(error)) throw error;
       errors.push(error);
       names.push(name);
     }

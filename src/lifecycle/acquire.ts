@@ -28,7 +28,6 @@ import { prepareSpec } from "./prepare.js";
 import { effectiveEnv, type EnvOptions } from "./acquire-env.js";
 import { environmentKind, projectNameOf } from "./environment-identity.js";
 import { environmentLabels } from "./environment-labels.js";
-import { stepEvents } from "./step-events.js";
 import { withReadiness } from "./readiness-option.js";
 import { observedFor, selectServices } from "./select-services.js";
 import { defaultMode, sharedProjectName, type EnvironmentMode } from "./shared.js";

@@ -31,6 +31,7 @@ export async function executePlan(plan: Plan, run: (step: Step, signal: AbortSig
   return new Promise<void>((resolve, reject) => {
     const pump = () => {
       if (failure) {
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- what the step threw, passed on unchanged
         if (running.size === 0) reject(failure.error);
         return;
       }
@@ -66,6 +67,7 @@ export async function executePlan(plan: Plan, run: (step: Step, signal: AbortSig
         reject(internalError(`plan ${plan.project} is stuck: steps wait on each other`));
       }
     };
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the caller's own abort reason, as AbortSignal semantics require
     if (o.signal?.aborted) return reject(o.signal.reason);
     pump();
   });

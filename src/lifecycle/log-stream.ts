@@ -36,13 +36,14 @@ export function followLogLines(engine: Engine, project: string, o: LogOptions = 
       for (;;) {
         const line = queue.shift();
         if (line) return { done: false, value: line };
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- what followLogs rejected with, passed on unchanged
         if (failure && !signal.aborted) throw failure;
         if (done || signal.aborted) return finish();
         await new Promise<void>((resolve) => (wake = resolve));
       }
     },
-    async return(): Promise<IteratorResult<LogLine>> {
-      return finish();
+    return(): Promise<IteratorResult<LogLine>> {
+      return Promise.resolve(finish());
     },
     [Symbol.asyncIterator]() {
       return iterator;

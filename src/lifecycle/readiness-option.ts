@@ -19,7 +19,7 @@ export function withReadiness(spec: ProjectSpec, rules: Record<string, ServiceRe
       hint: `${guess ? `Did you mean "${guess}"? ` : ""}Services: ${known.join(", ")}.`,
     });
   }
-  const given = readinessOptionAsXBerth(rules as Record<string, unknown>);
+  const given = readinessOptionAsXBerth(rules);
   const services = { ...spec.services };
   for (const [name, x] of Object.entries(given)) {
     const s = services[name]!;

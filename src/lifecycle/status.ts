@@ -43,9 +43,12 @@ export function readySince(readyAt: string | undefined, startedAt: string | unde
   return readyAt !== undefined && Date.parse(readyAt) >= Date.parse(startedAt ?? "");
 }
 
+type ProvenRecords = ReadonlyMap<string, { readyAt?: string; startedAt?: string }>;
+const isRecordMap = (p: NonNullable<ReadEnvironmentOptions["proven"]>): p is ProvenRecords => p instanceof Map;
+
 function isProven(c: ContainerDetails, proven: ReadEnvironmentOptions["proven"]): boolean {
   if (!proven) return false;
-  if (!(proven instanceof Map)) return proven.has(c.name);
+  if (!isRecordMap(proven)) return proven.has(c.name);
   const seen = proven.get(c.name);
   // A run recorded on the engine (settled-record.ts) is compared with the engine's own clock.
   return seen?.startedAt !== undefined ? seen.startedAt === c.state.startedAt : readySince(seen?.readyAt, c.state.startedAt);

@@ -12,10 +12,11 @@ export interface StepRef {
   service?: string;
 }
 
+/** Free functions (no `this`): handed to the plan executor as its callbacks. */
 export interface StepEvents {
-  begin(s: StepRef): void;
-  done(s: StepRef, elapsedMs: number): void;
-  failed(s: StepRef, error: unknown): void;
+  begin: (s: StepRef) => void;
+  done: (s: StepRef, elapsedMs: number) => void;
+  failed: (s: StepRef, error: unknown) => void;
 }
 
 export function stepEvents(emit: EventListener, project: string): StepEvents {

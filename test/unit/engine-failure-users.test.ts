@@ -15,12 +15,11 @@ function engineAnswer(statusCode: number, message: string): Error {
 function fakeEngine(answers: Error[]): { engine: Engine; subnets: string[] } {
   const subnets: string[] = [];
   const engine = {
-    listNetworks: async () => [],
-    createNetwork: async (req: { subnet?: string }) => {
+    listNetworks: () => Promise.resolve([]),
+    createNetwork: (req: { subnet?: string }) => {
       subnets.push(req.subnet!);
       const next = answers.shift();
-      if (next) throw next;
-      return "net-id";
+      return next ? Promise.reject(next) : Promise.resolve("net-id");
     },
   } as unknown as Engine;
   return { engine, subnets };

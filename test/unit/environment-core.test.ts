@@ -83,7 +83,7 @@ describe("rollback policy of a failed acquire", () => {
   const setup = (left: string | undefined) => {
     const events: BerthEvent[] = [];
     const reaper = { spawned: false, settle: vi.fn(), done: vi.fn() };
-    const remove = vi.fn(async () => left);
+    const remove = vi.fn(() => Promise.resolve(left));
     return { events, reaper, remove, a: { project: "p", emit: (e: BerthEvent) => events.push(e), reaper, remove, downCommand: "berth down --on swarm p" } };
   };
 
@@ -119,7 +119,7 @@ describe("step events", () => {
   it("a timed step emits begin then done with its duration, or begin then failed with the error", async () => {
     const events: BerthEvent[] = [];
     const steps = stepEvents((e) => events.push(e), "p");
-    expect(await timedStep(steps, stepRef("create-service", "p_api", "api"), async () => "id1")).toBe("id1");
+    expect(await timedStep(steps, stepRef("create-service", "p_api", "api"), () => Promise.resolve("id1"))).toBe("id1");
     await expect(timedStep(steps, stepRef("wait-ready", "api", "api"), async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
     expect(events.map((e) => (e.type === "step" ? `${e.step} ${e.phase} ${e.service} ${e.error ?? ""}`.trim() : e.type))).toEqual([
       "create-service:p_api begin api",

@@ -78,7 +78,7 @@ describe("the CLI tells berth's bugs from the user's trouble", () => {
 
   it("an acquire that fails on something other than a BerthError reports a bug of berth's, not an engine error", async () => {
     const bug = new TypeError("x is not a function");
-    const failure = await describeFailure(bug, {} as Engine, { services: {} } as unknown as ProjectSpec, { project: "p", steps: [] } as never, new Map());
+    const failure = await describeFailure(bug, {} as Engine, { services: {} } as unknown as ProjectSpec, { project: "p", steps: [] }, new Map());
     expect([failure.code, failure.cause]).toEqual(["INTERNAL", bug]);
     expect(exitCodeOf(failure)).toBe(EXIT.internal);
   });

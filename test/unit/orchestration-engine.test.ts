@@ -10,7 +10,7 @@ import { MemoryRuntime, type Operation } from "./support/memory-runtime.js";
 import { leftOf, startAcquire } from "./support/acquire-harness.js";
 import { dep, project, service } from "./spec-builder.js";
 
-const spec = project([service("db", { volumes: [{ type: "volume", source: "data", target: "/data" }] as never }), service("api", { depends_on: { db: dep("service_started") } })], { volumes: { data: {} } as never });
+const spec = project([service("db", { volumes: [{ type: "volume", source: "data", target: "/data" }] as never }), service("api", { depends_on: { db: dep("service_started") } })], { volumes: { data: {} } });
 
 /** Advances fake time until `p` settles; fails the test when it has not after `maxMs`. */
 async function settleWithin<T>(p: Promise<T>, maxMs: number): Promise<{ value?: T; error?: unknown; elapsedMs: number }> {

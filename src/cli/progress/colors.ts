@@ -8,13 +8,14 @@ export function colorEnabled(env: Record<string, string | undefined>, isTTY: boo
   return isTTY && env.TERM !== "dumb";
 }
 
+/** Free functions (no `this`): a palette is passed around as a list of them. */
 export interface Colors {
-  green(s: string): string;
-  red(s: string): string;
-  yellow(s: string): string;
-  cyan(s: string): string;
-  dim(s: string): string;
-  bold(s: string): string;
+  green: (s: string) => string;
+  red: (s: string) => string;
+  yellow: (s: string) => string;
+  cyan: (s: string) => string;
+  dim: (s: string) => string;
+  bold: (s: string) => string;
 }
 
 const sgr = (open: number, close: number) => (s: string) => `\x1b[${open}m${s}\x1b[${close}m`;

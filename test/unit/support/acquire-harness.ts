@@ -35,7 +35,7 @@ export async function startAcquire(rt: MemoryRuntime, spec: ProjectSpec, o: { pr
   const hub = await EventHub.open(rt, project, o.signal);
   const state = newAcquireState(observed);
   const ctx = { runtime: rt, hub, project, spec, plan, observed, base, env: {}, serviceHashes, readiness: readinessRules(spec.services), deadline: Date.now() + (o.timeoutMs ?? 10_000), startedAt: Date.now(), emit };
-  const result = runAcquirePlan(ctx, state, { signal: o.signal, fresh }, async () => state).finally(() => hub.close());
+  const result = runAcquirePlan(ctx, state, { signal: o.signal, fresh }, () => Promise.resolve(state)).finally(() => hub.close());
   result.catch(() => undefined); // the test awaits it
   return { events, state, result };
 }

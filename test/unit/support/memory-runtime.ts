@@ -84,7 +84,7 @@ export interface MemoryContainer {
   execExit?: number;
 }
 
-export interface MemoryNetwork extends NetworkSummary {}
+export type MemoryNetwork = NetworkSummary;
 
 /** What a container does when started (default: it runs; health "healthy" when it has a healthcheck). */
 export type OnStart = (c: MemoryContainer, rt: MemoryRuntime) => void;
