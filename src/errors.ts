@@ -58,7 +58,7 @@ export class BerthError<C extends BerthErrorCode = BerthErrorCode> extends Error
     this.hint = options.hint;
     this.problems = options.problems ?? [];
     // Every field of every code's details is optional: none is a valid value.
-    this.details = options.details ?? ({});
+    this.details = options.details ?? {};
   }
 }
 
@@ -82,9 +82,7 @@ export function isBerthBug(error: unknown): boolean {
 
 /** `file:line:column path: message` — the form every compose problem is printed in. */
 export function formatProblem(p: SourceProblem): string {
-  const where = [p.file, p.line, p.line !== undefined ? p.column : undefined]
-    .filter((x) => x !== undefined)
-    .join(":");
+  const where = [p.file, p.line, p.line !== undefined ? p.column : undefined].filter((x) => x !== undefined).join(":");
   const path = p.path ? ` ${p.path}` : "";
   const hint = p.hint ? ` (${p.hint})` : "";
   return `${where}${path}: ${p.message}${hint}`;

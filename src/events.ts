@@ -4,7 +4,18 @@
  */
 export type BerthEvent =
   | { type: "plan"; project: string; steps: number; at: number }
-  | { type: "step"; project: string; step: string; kind: string; target: string; service?: string; phase: "begin" | "done" | "failed"; at: number; elapsedMs?: number; error?: string }
+  | {
+      type: "step";
+      project: string;
+      step: string;
+      kind: string;
+      target: string;
+      service?: string;
+      phase: "begin" | "done" | "failed";
+      at: number;
+      elapsedMs?: number;
+      error?: string;
+    }
   | { type: "ready"; project: string; service: string; container: string; via: string; probe?: string; restarts?: number; at: number; elapsedMs: number }
   | { type: "retry"; project: string; target: string; attempt: number; cause: string; at: number }
   | { type: "build"; project: string; service: string; image: string; phase: "begin" | "done"; at: number; elapsedMs?: number }
@@ -17,7 +28,19 @@ export type BerthEvent =
    * berth containers on the engine; ahead: environments queued before this one; adds: containers
    * this one adds; memoryLeftBytes: host memory above the floor not yet promised (local engines).
    */
-  | { type: "admission"; project: string; phase: "waiting" | "admitted"; waitingFor?: "containers" | "memory"; inUse: number; cap: number; ahead: number; adds: number; memoryLeftBytes?: number; at: number; waitedMs: number };
+  | {
+      type: "admission";
+      project: string;
+      phase: "waiting" | "admitted";
+      waitingFor?: "containers" | "memory";
+      inUse: number;
+      cap: number;
+      ahead: number;
+      adds: number;
+      memoryLeftBytes?: number;
+      at: number;
+      waitedMs: number;
+    };
 
 export type EventListener = (e: BerthEvent) => void;
 

@@ -36,7 +36,11 @@ export async function deploySwarm(loaded: ProjectSpec, options: SwarmUpOptions):
 }
 
 /** Reaches a swarm manager: `host`, else DOCKER_HOST, else the local socket. */
-export async function connectSwarm(options: { host?: string; env?: Record<string, string | undefined>; signal?: AbortSignal }): Promise<{ engine: Engine; swarm: Swarm }> {
+export async function connectSwarm(options: {
+  host?: string;
+  env?: Record<string, string | undefined>;
+  signal?: AbortSignal;
+}): Promise<{ engine: Engine; swarm: Swarm }> {
   return (await import("./swarm/connect.js")).connectSwarm(options);
 }
 
@@ -60,7 +64,13 @@ export async function removeSwarmProject(swarm: Swarm, project: string, options:
  * runs the new spec and is healthy; rejects with SERVICE_FAILED when the swarm rolled back (or
  * paused), with HEALTH_TIMEOUT at the deadline.
  */
-export async function changeSwarmService(swarm: Swarm, project: string, service: string, change: SwarmServiceChange, options: ChangeOptions): Promise<ServiceChangeResult> {
+export async function changeSwarmService(
+  swarm: Swarm,
+  project: string,
+  service: string,
+  change: SwarmServiceChange,
+  options: ChangeOptions,
+): Promise<ServiceChangeResult> {
   return (await import("./swarm/update.js")).changeSwarmService(swarm, project, service, change, options);
 }
 
@@ -80,11 +90,20 @@ export async function validateConnectivity(engine: Engine, project: string, opti
 }
 
 /** Facts of the selected services' containers, and of the whole environment (all its services and addresses). */
-export async function gatherFacts(engine: Engine, project: string, options: GatherOptions = {}): Promise<{ containers: ContainerFacts[]; environment: EnvironmentFacts }> {
+export async function gatherFacts(
+  engine: Engine,
+  project: string,
+  options: GatherOptions = {},
+): Promise<{ containers: ContainerFacts[]; environment: EnvironmentFacts }> {
   return (await import("./diagnostics/troubleshoot/gather.js")).gatherFacts(engine, project, options);
 }
 
 /** Reads the environment's dependency graph and, when its compose file is still readable, the conditions from it. */
-export async function readEnvironmentGraph(engine: Engine, project: string, loadSpec: (files: string[], cwd: string) => Promise<ProjectSpec>, signal?: AbortSignal): Promise<DependencyGraph> {
+export async function readEnvironmentGraph(
+  engine: Engine,
+  project: string,
+  loadSpec: (files: string[], cwd: string) => Promise<ProjectSpec>,
+  signal?: AbortSignal,
+): Promise<DependencyGraph> {
   return (await import("./diagnostics/graph/from-environment.js")).readEnvironmentGraph(engine, project, loadSpec, signal);
 }

@@ -54,10 +54,14 @@ async function clearName(engine: Runtime, t: CreateTarget, signal?: AbortSignal)
   if (!holder) return `${t.kind} name ${t.name} was taken and is free again`;
   const own = ownershipOf(holder.labels);
   if (!own) {
-    throw new BerthError("CONFLICT", `${t.kind} name "${t.name}" is taken by ${holder.what}, which berth did not create; berth never removes what it does not own`, {
-      hint: `If it is yours and no longer needed, remove it yourself (docker ${t.kind === "network" ? "network " : ""}rm ${t.name}); otherwise use another project name (-p)${t.kind === "container" ? " or drop container_name from the compose file" : ""}.`,
-      details: { name: t.name, holder: holder.id, foreign: true },
-    });
+    throw new BerthError(
+      "CONFLICT",
+      `${t.kind} name "${t.name}" is taken by ${holder.what}, which berth did not create; berth never removes what it does not own`,
+      {
+        hint: `If it is yours and no longer needed, remove it yourself (docker ${t.kind === "network" ? "network " : ""}rm ${t.name}); otherwise use another project name (-p)${t.kind === "container" ? " or drop container_name from the compose file" : ""}.`,
+        details: { name: t.name, holder: holder.id, foreign: true },
+      },
+    );
   }
   const r = await cleanOrphans(engine, { filter: { [LABEL.project]: own.project }, signal });
   if (!r.items.some((i) => i.id === holder.id)) {
@@ -83,10 +87,14 @@ export async function createResolvingConflicts<T>(engine: Runtime, t: CreateTarg
       else if (t.kind === "network" && engineFailureOf(error) === "address-pool-exhausted") {
         const r = await reapOrphans(engine, { signal: o.signal });
         if (r.items.length === 0) {
-          throw new BerthError("ENGINE_ERROR", `network ${t.name} cannot be created: the engine has no free address pool left, and berth has no orphans to free one`, {
-            hint: "Remove networks you no longer need (`docker network ls`, `berth status`, `berth down <project>`), or give the engine more pools (daemon.json default-address-pools).",
-            cause: error,
-          });
+          throw new BerthError(
+            "ENGINE_ERROR",
+            `network ${t.name} cannot be created: the engine has no free address pool left, and berth has no orphans to free one`,
+            {
+              hint: "Remove networks you no longer need (`docker network ls`, `berth status`, `berth down <project>`), or give the engine more pools (daemon.json default-address-pools).",
+              cause: error,
+            },
+          );
         }
         cause = `no free address pool; removed ${r.items.length} orphaned berth resources`;
       } else throw error;

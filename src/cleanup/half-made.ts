@@ -19,7 +19,10 @@ const ownerKey = (labels: Labels) => `${labels[LABEL.ownerHost]}/${labels[LABEL.
  * container or a network makes a project half-made, and only its resources go: a named volume
  * kept by `down` (whose record went with the environment) is data, never a half-made environment.
  */
-export function halfMadeProjects(resources: { containers: { labels: Labels }[]; networks: { labels: Labels }[]; volumes: { labels: Labels }[] }, p: CleanPolicy): Map<string, Set<string>> {
+export function halfMadeProjects(
+  resources: { containers: { labels: Labels }[]; networks: { labels: Labels }[]; volumes: { labels: Labels }[] },
+  p: CleanPolicy,
+): Map<string, Set<string>> {
   const settled = new Set<string>();
   const allDead = new Map<string, boolean>();
   for (const { labels } of [...resources.containers, ...resources.networks, ...resources.volumes]) {

@@ -45,7 +45,14 @@ export interface CleanResult {
 
 function policyFrom(o: CleanOptions): CleanPolicy {
   const host = hostname();
-  return { now: o.now ?? Date.now(), user: o.user ?? currentUser(), host, all: o.all, olderThanMs: o.olderThanMs, liveness: (owner) => ownerLiveness(owner, host) };
+  return {
+    now: o.now ?? Date.now(),
+    user: o.user ?? currentUser(),
+    host,
+    all: o.all,
+    olderThanMs: o.olderThanMs,
+    liveness: (owner) => ownerLiveness(owner, host),
+  };
 }
 
 /** Named volumes hold data: they go with process-lifetime orphans (nobody can come back for them) or when asked. */
@@ -78,19 +85,25 @@ export async function findCleanable(engine: Runtime, o: CleanOptions = {}): Prom
   const taken = new Set(items.map((i) => i.id));
   for (const project of abandonedShared(volumes, p)) {
     const mine = (labels: Labels) => labels[LABEL.project] === project;
-    for (const c of containers.filter((x) => mine(x.labels) && !taken.has(x.id))) items.push({ kind: "container", id: c.id, name: c.name, project, reason: "users-gone" });
-    for (const n of networks.filter((x) => mine(x.labels) && !taken.has(x.id))) items.push({ kind: "network", id: n.id, name: n.name, project, reason: "users-gone" });
+    for (const c of containers.filter((x) => mine(x.labels) && !taken.has(x.id)))
+      items.push({ kind: "container", id: c.id, name: c.name, project, reason: "users-gone" });
+    for (const n of networks.filter((x) => mine(x.labels) && !taken.has(x.id)))
+      items.push({ kind: "network", id: n.id, name: n.name, project, reason: "users-gone" });
     // The leases go; named volumes (data) only when asked, as with `down`.
-    for (const v of volumes.filter((x) => mine(x.labels) && !taken.has(x.name) && (x.labels[LABEL.lease] || x.labels[LABEL.record] || o.volumes))) items.push({ kind: "volume", id: v.name, name: v.name, project, reason: "users-gone" });
+    for (const v of volumes.filter((x) => mine(x.labels) && !taken.has(x.name) && (x.labels[LABEL.lease] || x.labels[LABEL.record] || o.volumes)))
+      items.push({ kind: "volume", id: v.name, name: v.name, project, reason: "users-gone" });
   }
   // Detached environments whose acquire and reaper were killed together: never completed, owner dead.
   const half = await halfMade(engine, { containers, networks, volumes }, p, o.signal);
   for (const project of [...half.keys()].sort()) {
     const mine = (labels: Labels) => labels[LABEL.project] === project && isPendingOf(labels, half);
     const taken = new Set(items.map((i) => i.id));
-    for (const c of containers.filter((x) => mine(x.labels) && !taken.has(x.id))) items.push({ kind: "container", id: c.id, name: c.name, project, reason: "half-made" });
-    for (const n of networks.filter((x) => mine(x.labels) && !taken.has(x.id))) items.push({ kind: "network", id: n.id, name: n.name, project, reason: "half-made" });
-    for (const v of volumes.filter((x) => mine(x.labels) && !taken.has(x.name))) items.push({ kind: "volume", id: v.name, name: v.name, project, reason: "half-made" });
+    for (const c of containers.filter((x) => mine(x.labels) && !taken.has(x.id)))
+      items.push({ kind: "container", id: c.id, name: c.name, project, reason: "half-made" });
+    for (const n of networks.filter((x) => mine(x.labels) && !taken.has(x.id)))
+      items.push({ kind: "network", id: n.id, name: n.name, project, reason: "half-made" });
+    for (const v of volumes.filter((x) => mine(x.labels) && !taken.has(x.name)))
+      items.push({ kind: "volume", id: v.name, name: v.name, project, reason: "half-made" });
   }
   const order = { container: 0, network: 1, volume: 2 };
   return items.sort((a, b) => a.project.localeCompare(b.project) || order[a.kind] - order[b.kind] || a.name.localeCompare(b.name));
@@ -101,7 +114,12 @@ export async function findCleanable(engine: Runtime, o: CleanOptions = {}): Prom
  * own, unfiltered: a narrowing filter (`clean --label …`) must never hide a record and so make a
  * completed environment look abandoned. Listed only when there is a candidate (rare).
  */
-async function halfMade(engine: Runtime, resources: Parameters<typeof halfMadeProjects>[0], p: CleanPolicy, signal?: AbortSignal): Promise<Map<string, Set<string>>> {
+async function halfMade(
+  engine: Runtime,
+  resources: Parameters<typeof halfMadeProjects>[0],
+  p: CleanPolicy,
+  signal?: AbortSignal,
+): Promise<Map<string, Set<string>>> {
   const candidates = halfMadeProjects(resources, p);
   if (candidates.size === 0) return candidates;
   const records = await engine.listVolumes(recordFilter(), { signal });
@@ -111,10 +129,9 @@ async function halfMade(engine: Runtime, resources: Parameters<typeof halfMadePr
 /** Projects with at least one lease, none pinned, and every lease held by a dead process. */
 function abandonedShared(volumes: { labels: Labels }[], p: CleanPolicy): string[] {
   const leases = new Map<string, Labels[]>();
-  for (const v of volumes) if (v.labels[LABEL.lease] && v.labels[LABEL.project]) leases.set(v.labels[LABEL.project]!, [...(leases.get(v.labels[LABEL.project]!) ?? []), v.labels]);
-  return [...leases]
-    .filter(([, ls]) => ls.every((l) => l[LABEL.lease] === LEASE_KIND.process && leaseHolderDead(l, p)))
-    .map(([project]) => project);
+  for (const v of volumes)
+    if (v.labels[LABEL.lease] && v.labels[LABEL.project]) leases.set(v.labels[LABEL.project]!, [...(leases.get(v.labels[LABEL.project]!) ?? []), v.labels]);
+  return [...leases].filter(([, ls]) => ls.every((l) => l[LABEL.lease] === LEASE_KIND.process && leaseHolderDead(l, p))).map(([project]) => project);
 }
 
 function leaseHolderDead(labels: Labels, p: CleanPolicy): boolean {
@@ -137,7 +154,10 @@ async function stillAbandoned(engine: Runtime, project: string, reason: "users-g
     const volumes = await engine.listVolumes(filter, { signal: o.signal });
     if (reason === "users-gone" && abandonedShared(volumes, policyFrom(o)).includes(project)) return lock;
     if (reason === "half-made") {
-      const [containers, networks] = await Promise.all([engine.listContainers(filter, { signal: o.signal }), engine.listNetworks(filter, { signal: o.signal })]);
+      const [containers, networks] = await Promise.all([
+        engine.listContainers(filter, { signal: o.signal }),
+        engine.listNetworks(filter, { signal: o.signal }),
+      ]);
       if (halfMadeProjects({ containers, networks, volumes }, policyFrom(o)).has(project)) return lock;
     }
   } catch {
@@ -175,16 +195,18 @@ async function removeItems(engine: Runtime, items: CleanItem[], o: CleanOptions)
   const done: CleanItem[] = [];
   for (const kind of ["container", "network", "volume"] as const) {
     await Promise.all(
-      items.filter((i) => i.kind === kind).map(async (i) => {
-        try {
-          if (kind === "container") await engine.removeContainer(i.id, { force: true, volumes: true, signal: o.signal });
-          else if (kind === "network") await engine.removeNetwork(i.id, { signal: o.signal });
-          else await engine.removeVolume(i.id, { signal: o.signal });
-          done.push(i);
-        } catch (error) {
-          failed.push({ item: i, error: (error as Error).message });
-        }
-      }),
+      items
+        .filter((i) => i.kind === kind)
+        .map(async (i) => {
+          try {
+            if (kind === "container") await engine.removeContainer(i.id, { force: true, volumes: true, signal: o.signal });
+            else if (kind === "network") await engine.removeNetwork(i.id, { signal: o.signal });
+            else await engine.removeVolume(i.id, { signal: o.signal });
+            done.push(i);
+          } catch (error) {
+            failed.push({ item: i, error: (error as Error).message });
+          }
+        }),
     );
   }
   return { items: done, failed };

@@ -114,10 +114,11 @@ export function stopOwnedChildren(dir: string, key: string): StopChildren {
   }
   const stopped = [...procs.keys()];
   signal(stopped, "SIGTERM");
-  const still = () => stopped.filter((pid) => {
-    const now = processStartMs(pid);
-    return now !== null && now === procs.get(pid);
-  });
+  const still = () =>
+    stopped.filter((pid) => {
+      const now = processStartMs(pid);
+      return now !== null && now === procs.get(pid);
+    });
   return { stopped, running: () => still().length > 0, finish: () => signal(still(), "SIGKILL") };
 }
 

@@ -50,7 +50,10 @@ export function cleanExitFile(dir: string, key: string): string {
 export function pendingProjects(dir: string, key: string): string[] {
   const prefix = `${key}.pending-`;
   try {
-    return readdirSync(dir).filter((f) => f.startsWith(prefix)).map((f) => f.slice(prefix.length)).sort();
+    return readdirSync(dir)
+      .filter((f) => f.startsWith(prefix))
+      .map((f) => f.slice(prefix.length))
+      .sort();
   } catch {
     return [];
   }

@@ -107,7 +107,12 @@ async function isIdle(o: ReaperLoopOptions, path: string, getEngine: () => Promi
     const e = await getEngine();
     const { cleanSwarmOrphans } = await removal();
     const f = ownerFilter(o.owner);
-    const [c, n, v, s] = await Promise.all([e.listContainers(f), e.listNetworks(f), e.listVolumes(f), cleanSwarmOrphans(e, { filter: f, everything: true, dryRun: true })]);
+    const [c, n, v, s] = await Promise.all([
+      e.listContainers(f),
+      e.listNetworks(f),
+      e.listVolumes(f),
+      cleanSwarmOrphans(e, { filter: f, everything: true, dryRun: true }),
+    ]);
     return c.length + n.length + v.length + s.items.length === 0;
   } catch {
     return false; // cannot tell: keep watching
@@ -151,13 +156,18 @@ async function reap(o: ReaperLoopOptions, getEngine: () => Promise<Engine>): Pro
     try {
       const e = await getEngine();
       const { cleanOrphans, cleanSwarmOrphans } = await removal();
-      const passes: { items: { kind: string; name: string; project: string; reason: string }[]; failed: { item: { kind: string; name: string }; error: string }[] }[] = [
+      const passes: {
+        items: { kind: string; name: string; project: string; reason: string }[];
+        failed: { item: { kind: string; name: string }; error: string }[];
+      }[] = [
         await cleanOrphans(e, { filter: owned }),
         ...(await Promise.all(pending.map((project) => cleanOrphans(e, { filter: { ...anyLifetime, [LABEL.project]: project }, all: true, volumes: true })))),
         // On a swarm manager, the owner's services, networks, secrets and configs too (none elsewhere);
         // a network is removable only once the removed services' containers stopped on every node.
         await cleanSwarmOrphans(e, { filter: owned, settleMs: SWARM_SETTLE_MS }),
-        ...(await Promise.all(pending.map((project) => cleanSwarmOrphans(e, { filter: { ...anyLifetime, [LABEL.project]: project }, everything: true, settleMs: SWARM_SETTLE_MS })))),
+        ...(await Promise.all(
+          pending.map((project) => cleanSwarmOrphans(e, { filter: { ...anyLifetime, [LABEL.project]: project }, everything: true, settleMs: SWARM_SETTLE_MS })),
+        )),
       ];
       const removed = passes.flatMap((p) => p.items);
       const failed = passes.flatMap((p) => p.failed);

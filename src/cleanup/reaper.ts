@@ -137,7 +137,8 @@ export function ensureReaper(o: EnsureReaperOptions): ReaperLease {
       spawned: false,
       settle,
       done,
-      warning: "berth's reaper (dist/cleanup/reaper-main.js) was not found, so nothing removes this environment if this process is killed; run `npm run build`, or `berth clean` afterwards",
+      warning:
+        "berth's reaper (dist/cleanup/reaper-main.js) was not found, so nothing removes this environment if this process is killed; run `npm run build`, or `berth clean` afterwards",
     };
   }
   const logPath = join(dir, `${key}.log`);

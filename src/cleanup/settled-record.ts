@@ -39,10 +39,22 @@ export function parseScales(text: string | undefined): Record<string, number> {
  * `pending`. Called when the acquire has completed, before its reaper is told it is done: a kill
  * in between leaves the pending project to the reaper, which removes the record with it.
  */
-export async function writeSettledRecord(engine: Runtime, project: string, base: Labels, spec: ProjectSpec, signal?: AbortSignal, provenRuns: Record<string, string> = {}, o: { subset?: boolean } = {}): Promise<void> {
+export async function writeSettledRecord(
+  engine: Runtime,
+  project: string,
+  base: Labels,
+  spec: ProjectSpec,
+  signal?: AbortSignal,
+  provenRuns: Record<string, string> = {},
+  o: { subset?: boolean } = {},
+): Promise<void> {
   const { [LABEL.pending]: _pending, ...labels } = base;
   const older = await engine.listVolumes(recordFilter(project), { signal });
-  const record = recordLabels(o.subset ? newestRecords(older).get(project) : undefined, Object.fromEntries(Object.values(spec.services).map((s) => [s.name, s.scale])), provenRuns);
+  const record = recordLabels(
+    o.subset ? newestRecords(older).get(project) : undefined,
+    Object.fromEntries(Object.values(spec.services).map((s) => [s.name, s.scale])),
+    provenRuns,
+  );
   const name = `${project}_berth-record-${randomBytes(3).toString("hex")}`;
   await engine.createVolume(name, { ...labels, [LABEL.record]: "true", ...record }, { signal });
   await Promise.all(older.map((v) => engine.removeVolume(v.name, { signal }).catch(() => undefined)));
@@ -57,7 +69,12 @@ export async function writeSettledRecord(engine: Runtime, project: string, base:
 export function recordLabels(previous: Labels | undefined, scales: Record<string, number>, provenRuns: Record<string, string>): Labels {
   const merged = { ...parseScales(previous?.[LABEL.scales]), ...scales };
   const proofs = { ...parseProofs(previous?.[LABEL.proven]), ...provenRuns };
-  const out: Labels = { [LABEL.scales]: Object.entries(merged).map(([n, k]) => `${n}=${k}`).sort().join(",") };
+  const out: Labels = {
+    [LABEL.scales]: Object.entries(merged)
+      .map(([n, k]) => `${n}=${k}`)
+      .sort()
+      .join(","),
+  };
   if (Object.keys(proofs).length) out[LABEL.proven] = JSON.stringify(proofs);
   return out;
 }

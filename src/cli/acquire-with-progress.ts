@@ -23,7 +23,11 @@ export interface AcquireCliOptions {
   jsonOut?: (line: string) => void;
 }
 
-export async function acquireWithProgress(ctx: CliContext, g: GlobalOptions, o: AcquireCliOptions): Promise<{ env: Environment; reporter: Reporter; elapsedMs: number }> {
+export async function acquireWithProgress(
+  ctx: CliContext,
+  g: GlobalOptions,
+  o: AcquireCliOptions,
+): Promise<{ env: Environment; reporter: Reporter; elapsedMs: number }> {
   const t0 = Date.now();
   const timeoutMs = parseTimeout(g.timeout, 180_000);
   // Connecting and loading the lifecycle modules wait on I/O: let them overlap the file's loading.

@@ -8,7 +8,23 @@
  */
 
 /** Options (global or of exec/run) that take a value as the next word. */
-const TAKES_VALUE = new Set(["-f", "--file", "-p", "--project-name", "--profile", "--env-file", "--timeout", "--index", "-e", "--env", "-u", "--user", "-w", "--workdir", "--env-prefix"]);
+const TAKES_VALUE = new Set([
+  "-f",
+  "--file",
+  "-p",
+  "--project-name",
+  "--profile",
+  "--env-file",
+  "--timeout",
+  "--index",
+  "-e",
+  "--env",
+  "-u",
+  "--user",
+  "-w",
+  "--workdir",
+  "--env-prefix",
+]);
 
 /** Index of the first word at or after `from` that is not an option or an option's value. */
 function firstOperand(argv: string[], from: number): number {

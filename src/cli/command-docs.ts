@@ -8,7 +8,14 @@ import type { Command } from "commander";
 /** Help is rendered at a fixed width and without colours so the pages do not depend on the terminal. */
 function helpOf(command: Command): string {
   let text = "";
-  command.configureOutput({ writeOut: (s) => (text += s), writeErr: (s) => (text += s), getOutHelpWidth: () => 100, getErrHelpWidth: () => 100, getOutHasColors: () => false, getErrHasColors: () => false });
+  command.configureOutput({
+    writeOut: (s) => (text += s),
+    writeErr: (s) => (text += s),
+    getOutHelpWidth: () => 100,
+    getErrHelpWidth: () => 100,
+    getOutHasColors: () => false,
+    getErrHasColors: () => false,
+  });
   command.outputHelp();
   return text.trimEnd();
 }

@@ -26,9 +26,16 @@ export async function configList(spec: ProjectSpec, o: ConfigListOptions, env: R
   if (o.hash !== undefined) {
     const { serviceHashes } = await import("../compose/index.js");
     const hashes = serviceHashes(spec);
-    const wanted = o.hash === "*" ? Object.keys(hashes) : o.hash.split(",").map((s) => s.trim()).filter(Boolean);
+    const wanted =
+      o.hash === "*"
+        ? Object.keys(hashes)
+        : o.hash
+            .split(",")
+            .map((s) => s.trim())
+            .filter(Boolean);
     const unknown = wanted.filter((n) => !(n in hashes));
-    if (unknown.length > 0) throw new BerthError("USAGE", `--hash: no such service: ${unknown.join(", ")}`, { hint: `services: ${Object.keys(hashes).join(", ")}` });
+    if (unknown.length > 0)
+      throw new BerthError("USAGE", `--hash: no such service: ${unknown.join(", ")}`, { hint: `services: ${Object.keys(hashes).join(", ")}` });
     return wanted.map((n) => `${n} ${hashes[n]}`).join("\n");
   }
   return undefined;

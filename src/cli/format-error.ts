@@ -5,7 +5,11 @@
 import { BerthError, describeError, isBerthBug, isBerthError, REPORT_BUG_HINT } from "../errors.js";
 
 function indent(text: string, prefix = "    "): string {
-  return text.trimEnd().split("\n").map((l) => prefix + l).join("\n");
+  return text
+    .trimEnd()
+    .split("\n")
+    .map((l) => prefix + l)
+    .join("\n");
 }
 
 export function formatError(error: unknown): string {
@@ -19,13 +23,19 @@ function detailLines(error: BerthError): string[] {
   const d = error.details;
   if (isBerthError(error, "SERVICE_FAILED", "HEALTH_TIMEOUT")) {
     const r = error.details;
-    if (r.exitCode !== undefined && r.status) lines.push(`  container state: ${r.status}, exit code ${r.exitCode}${r.oomKilled ? ", OOM-killed" : ""}, restarts ${r.restartCount ?? 0}`);
+    if (r.exitCode !== undefined && r.status)
+      lines.push(`  container state: ${r.status}, exit code ${r.exitCode}${r.oomKilled ? ", OOM-killed" : ""}, restarts ${r.restartCount ?? 0}`);
     // Every probe of the rule with its latest result: with `any`/`all` rules the newest run alone can mislead.
     if (r.probes && r.probes.length > 1) {
       lines.push("  latest result of each probe berth ran:");
-      for (const p of r.probes) lines.push(`    ${p.ok ? "pass" : "FAIL"}  ${p.probe}${p.exitCode !== undefined ? ` (exit/status ${p.exitCode})` : ""}${p.output ? `:\n${indent(p.output, "          ")}` : ""}`);
-    } else if (r.lastProbe) lines.push(`  last probe run by berth: exit ${r.lastProbe.exitCode}${r.lastProbe.output ? `:\n${indent(r.lastProbe.output)}` : ""}`);
-    if (r.healthLog?.length) lines.push(`  engine healthcheck log (last ${r.healthLog.length}):\n${r.healthLog.map((h) => indent(`exit ${h.exitCode}: ${h.output}`)).join("\n")}`);
+      for (const p of r.probes)
+        lines.push(
+          `    ${p.ok ? "pass" : "FAIL"}  ${p.probe}${p.exitCode !== undefined ? ` (exit/status ${p.exitCode})` : ""}${p.output ? `:\n${indent(p.output, "          ")}` : ""}`,
+        );
+    } else if (r.lastProbe)
+      lines.push(`  last probe run by berth: exit ${r.lastProbe.exitCode}${r.lastProbe.output ? `:\n${indent(r.lastProbe.output)}` : ""}`);
+    if (r.healthLog?.length)
+      lines.push(`  engine healthcheck log (last ${r.healthLog.length}):\n${r.healthLog.map((h) => indent(`exit ${h.exitCode}: ${h.output}`)).join("\n")}`);
   }
   if (d.blockedDependants?.length) lines.push(`  blocked dependants: ${d.blockedDependants.join(", ")}`);
   // Hints refer to these lines ("shown with this error"): say so when there were none.
@@ -56,6 +66,14 @@ function stackOf(error: unknown): string | undefined {
 
 /** The same, as JSON for --json. */
 export function errorJson(error: unknown): Record<string, unknown> {
-  if (!(error instanceof BerthError)) return { code: "INTERNAL", message: String((error as Error)?.message ?? error), hint: REPORT_BUG_HINT, stack: stackOf(error) };
-  return { code: error.code, message: error.message, hint: error.hint, problems: error.problems, details: error.details, ...(error.code === "INTERNAL" ? { stack: stackOf(error) } : {}) };
+  if (!(error instanceof BerthError))
+    return { code: "INTERNAL", message: String((error as Error)?.message ?? error), hint: REPORT_BUG_HINT, stack: stackOf(error) };
+  return {
+    code: error.code,
+    message: error.message,
+    hint: error.hint,
+    problems: error.problems,
+    details: error.details,
+    ...(error.code === "INTERNAL" ? { stack: stackOf(error) } : {}),
+  };
 }

@@ -11,9 +11,10 @@ async function main(argv: string[]): Promise<number> {
   // The commands that always talk to the engine start connecting while the CLI itself loads.
   const own = argv.includes("--") ? argv.slice(0, argv.indexOf("--")) : argv;
   const controller = new AbortController(); // runCli's: a Ctrl-C cancels this connection too
-  const engine: Promise<Engine> | undefined = EARLY_CONNECT.has(commandWord(own)) && !own.some((a) => a === "--help" || a === "-h")
-    ? import("../engine/connect.js").then((m) => m.connectEngine({ env: process.env, signal: controller.signal }))
-    : undefined;
+  const engine: Promise<Engine> | undefined =
+    EARLY_CONNECT.has(commandWord(own)) && !own.some((a) => a === "--help" || a === "-h")
+      ? import("../engine/connect.js").then((m) => m.connectEngine({ env: process.env, signal: controller.signal }))
+      : undefined;
   engine?.catch(() => undefined); // a failure is reported by the command that awaits it
   const { runCli } = await import("./program.js");
   return runCli(argv, { engine, controller });

@@ -63,7 +63,10 @@ export async function runCli(argv: string[], early: { engine?: Promise<Engine>; 
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     const wasInterrupted = controller.signal.aborted;
-    const err = wasInterrupted && !(error instanceof BerthError && error.code === "ABORTED") ? new BerthError("ABORTED", "interrupted by the user", { cause: error }) : error;
+    const err =
+      wasInterrupted && !(error instanceof BerthError && error.code === "ABORTED")
+        ? new BerthError("ABORTED", "interrupted by the user", { cause: error })
+        : error;
     if (globals().json) ctx.out(JSON.stringify({ type: "result", ok: false, error: errorJson(err) }));
     ctx.err(formatError(err));
     return exitCodeOf(err);

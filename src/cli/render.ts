@@ -61,7 +61,9 @@ export function summaryTable(env: EnvironmentData, model: ProgressModel | undefi
     const p = model?.services.get(s.name);
     const readyIn = p?.readyAt ? formatElapsed(p.readyAt - model!.startedAt) : "-";
     for (const c of s.containers) {
-      const urls = c.ports.map((x) => (x.protocol === "tcp" ? `${hostAddress(x)} (${x.containerPort})` : `${hostAddress(x)}/${x.protocol} (${x.containerPort})`));
+      const urls = c.ports.map((x) =>
+        x.protocol === "tcp" ? `${hostAddress(x)} (${x.containerPort})` : `${hostAddress(x)}/${x.protocol} (${x.containerPort})`,
+      );
       rows.push([rowName(s.name, s.containers.length, c.number), c.state, readyIn, urls.join(", ") || "-"]);
     }
   }

@@ -13,9 +13,15 @@ export async function loadSpec(ctx: CliContext, g: GlobalOptions): Promise<Proje
 export function requireProject(project: string | undefined, candidates: string[]): string {
   if (project) return project;
   if (candidates.length === 1) return candidates[0]!;
-  throw new BerthError("USAGE", candidates.length === 0 ? "no berth environment is running" : `${candidates.length} berth environments are running; name the one you mean`, {
-    hint: candidates.length ? `One of: ${candidates.join(", ")}. Pass it with -p NAME (or --all where offered).` : "Create one with `berth up -f compose.yml`.",
-  });
+  throw new BerthError(
+    "USAGE",
+    candidates.length === 0 ? "no berth environment is running" : `${candidates.length} berth environments are running; name the one you mean`,
+    {
+      hint: candidates.length
+        ? `One of: ${candidates.join(", ")}. Pass it with -p NAME (or --all where offered).`
+        : "Create one with `berth up -f compose.yml`.",
+    },
+  );
 }
 
 /** The environment a command acts on: -p NAME, else the only one on the engine; it must exist. */
@@ -35,7 +41,9 @@ export async function targetProject(ctx: CliContext, g: GlobalOptions, explicit?
 export function notFound(project: string, existing: string[], opts: { where?: string; extraHint?: string } = {}): BerthError {
   const where = opts.where ?? "this engine";
   const names = existing.length > 10 ? `${existing.slice(0, 10).join(", ")} and ${existing.length - 10} more` : existing.join(", ");
-  const list = existing.length ? `Existing there: ${names} (\`berth status\` lists them).` : `Nothing of berth's runs on ${where}; \`berth up -f compose.yml\` creates an environment.`;
+  const list = existing.length
+    ? `Existing there: ${names} (\`berth status\` lists them).`
+    : `Nothing of berth's runs on ${where}; \`berth up -f compose.yml\` creates an environment.`;
   return new BerthError("NOT_FOUND", `no berth environment named ${project} on ${where}`, { hint: `${list}${opts.extraHint ? ` ${opts.extraHint}` : ""}` });
 }
 

@@ -34,7 +34,9 @@ export function resolveFiles(files: string[] | undefined, cwd: string, env: Reco
 
 function checked(file: string, via: string): string {
   if (!existsSync(file)) {
-    throw new BerthError("COMPOSE_NOT_FOUND", `compose file ${file} (from ${via}) does not exist`, { hint: "check the path; relative paths are resolved against the working directory" });
+    throw new BerthError("COMPOSE_NOT_FOUND", `compose file ${file} (from ${via}) does not exist`, {
+      hint: "check the path; relative paths are resolved against the working directory",
+    });
   }
   return file;
 }

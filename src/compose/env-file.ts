@@ -65,7 +65,12 @@ export function parseEnvFile(text: string, outer: (name: string) => string | und
     const lineNo = lineAt(start);
     if (bad !== undefined) {
       // The line is not echoed: an env file holds secrets, and file:line:column says where it is.
-      problems.push({ line: lineNo, column: j - start + 1, message: `unexpected character in a variable name`, hint: "names use letters, digits and _ . - [ ]; write KEY=VALUE" });
+      problems.push({
+        line: lineNo,
+        column: j - start + 1,
+        message: `unexpected character in a variable name`,
+        hint: "names use letters, digits and _ . - [ ]; write KEY=VALUE",
+      });
       skipLine();
       continue;
     }
@@ -89,7 +94,12 @@ export function parseEnvFile(text: string, outer: (name: string) => string | und
     if (quote === "'" || quote === '"') {
       const end = closingQuote(src, i + 1, quote);
       if (end.at < 0) {
-        problems.push({ line: lineNo, column: keyEnd - start + 2, message: `unterminated quoted value for ${key}`, hint: `close the ${quote === '"' ? "double" : "single"} quote` });
+        problems.push({
+          line: lineNo,
+          column: keyEnd - start + 2,
+          message: `unterminated quoted value for ${key}`,
+          hint: `close the ${quote === '"' ? "double" : "single"} quote`,
+        });
         break;
       }
       i = end.at + 1;
@@ -112,7 +122,15 @@ export function parseEnvFile(text: string, outer: (name: string) => string | und
   return { values, problems };
 }
 
-function setInterpolated(values: Map<string, string>, problems: EnvFileProblem[], key: string, raw: string, lookup: Lookup, line: number, column: number): void {
+function setInterpolated(
+  values: Map<string, string>,
+  problems: EnvFileProblem[],
+  key: string,
+  raw: string,
+  lookup: Lookup,
+  line: number,
+  column: number,
+): void {
   try {
     values.set(key, interpolateString(raw, lookup).value);
   } catch (e) {

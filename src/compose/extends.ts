@@ -33,7 +33,14 @@ export function applyExtends(ctx: ExtendsContext, doc: RawCompose, file: string)
   }
 }
 
-function resolveService(ctx: ExtendsContext, doc: RawCompose, file: string, name: string, chain: string[], done: Map<string, Dict | undefined>): Dict | undefined {
+function resolveService(
+  ctx: ExtendsContext,
+  doc: RawCompose,
+  file: string,
+  name: string,
+  chain: string[],
+  done: Map<string, Dict | undefined>,
+): Dict | undefined {
   const id = `${file}#${name}`;
   if (done.has(id)) return done.get(id);
   const svc = doc.services?.[name] as Dict | undefined;
@@ -46,7 +53,13 @@ function resolveService(ctx: ExtendsContext, doc: RawCompose, file: string, name
       const [f, n] = c.split("#") as [string, string];
       return label(f, n);
     });
-    ctx.problems.atPath(ctx.origins, doc, ["services", name, "extends"], `extends loop: ${loop.join(" -> ")}`, "a service cannot extend itself, directly or through others");
+    ctx.problems.atPath(
+      ctx.origins,
+      doc,
+      ["services", name, "extends"],
+      `extends loop: ${loop.join(" -> ")}`,
+      "a service cannot extend itself, directly or through others",
+    );
     // Report a loop once: its members are settled as failed.
     for (const member of chain.slice(chain.indexOf(id))) done.set(member, undefined);
     return undefined;
@@ -58,7 +71,13 @@ function resolveService(ctx: ExtendsContext, doc: RawCompose, file: string, name
     baseFile = resolve(dirname(file), target.file);
     const loaded = baseFile === file ? doc : ctx.loadFile(baseFile);
     if (!loaded) {
-      ctx.problems.atPath(ctx.origins, doc, ["services", name, "extends", "file"], `cannot load ${target.file} for extends`, "check the path; it is relative to this file");
+      ctx.problems.atPath(
+        ctx.origins,
+        doc,
+        ["services", name, "extends", "file"],
+        `cannot load ${target.file} for extends`,
+        "check the path; it is relative to this file",
+      );
       return undefined;
     }
     baseDoc = loaded;

@@ -42,7 +42,10 @@ export function applyIncludes(ctx: IncludeContext, doc: RawCompose, file: string
       return;
     }
     const dir = spec.project_directory !== undefined ? resolve(base, spec.project_directory) : dirname(paths[0]!);
-    const envFiles = spec.env_file === undefined ? [resolve(dir, ".env")].filter((f) => existsSync(f)) : (Array.isArray(spec.env_file) ? spec.env_file : [spec.env_file]).map((p) => resolve(base, p));
+    const envFiles =
+      spec.env_file === undefined
+        ? [resolve(dir, ".env")].filter((f) => existsSync(f))
+        : (Array.isArray(spec.env_file) ? spec.env_file : [spec.env_file]).map((p) => resolve(base, p));
     const included = ctx.loadProject(paths, dir, envFiles, [...chain, ...paths]);
     if (!included) return;
     for (const section of SECTIONS) {
@@ -56,7 +59,13 @@ export function applyIncludes(ctx: IncludeContext, doc: RawCompose, file: string
       const target = ((doc as Dict)[section] ??= {}) as Dict;
       for (const [name, value] of Object.entries(items)) {
         if (name in target && JSON.stringify(target[name]) !== JSON.stringify(value)) {
-          ctx.problems.atPath(ctx.origins, doc, [section, name], `${section}.${name} conflicts with a definition imported by include[${i}] (${paths.join(", ")})`, "rename one of them, or use extends to share the definition");
+          ctx.problems.atPath(
+            ctx.origins,
+            doc,
+            [section, name],
+            `${section}.${name} conflicts with a definition imported by include[${i}] (${paths.join(", ")})`,
+            "rename one of them, or use extends to share the definition",
+          );
           continue;
         }
         target[name] = value;

@@ -63,10 +63,15 @@ function loadProjectNow(options: LoadOptions): ProjectSpec {
 
   // COMPOSE_FILE / COMPOSE_PROFILES / COMPOSE_PROJECT_NAME may also come from ./.env.
   const cwdEnvFile = join(cwd, ".env");
-  const cwdDotenv = !options.envFiles && existsSync(cwdEnvFile) ? loadEnvFiles([cwdEnvFile], (n) => options.env[n], problems).values : new Map<string, string>();
+  const cwdDotenv =
+    !options.envFiles && existsSync(cwdEnvFile) ? loadEnvFiles([cwdEnvFile], (n) => options.env[n], problems).values : new Map<string, string>();
   const setting = (name: string) => options.env[name] ?? cwdDotenv.get(name);
 
-  const files = resolveFiles(options.files, cwd, { ...options.env, COMPOSE_FILE: setting("COMPOSE_FILE"), COMPOSE_PATH_SEPARATOR: setting("COMPOSE_PATH_SEPARATOR") });
+  const files = resolveFiles(options.files, cwd, {
+    ...options.env,
+    COMPOSE_FILE: setting("COMPOSE_FILE"),
+    COMPOSE_PATH_SEPARATOR: setting("COMPOSE_PATH_SEPARATOR"),
+  });
   const projectDir = dirname(files[0]!);
   const envFiles = options.envFiles ? options.envFiles.map((f) => resolve(cwd, f)) : [join(projectDir, ".env")].filter((f) => existsSync(f));
   if (options.envFiles) {
@@ -98,12 +103,22 @@ function loadProjectNow(options: LoadOptions): ProjectSpec {
   const active = applyProfiles(project.services, profiles);
   for (const d of active.problems) {
     const shown = profiles.length > 0 ? profiles.join(", ") : "none";
-    problems.atPath(session.origins, root, ["services", d.service, "depends_on", d.dependency], `service "${d.service}" depends on "${d.dependency}", which is disabled: its profiles (${d.profiles.join(", ")}) are not active (active: ${shown})`, `activate one with --profile ${d.profiles[0] ?? ""}, or mark the dependency required: false`);
+    problems.atPath(
+      session.origins,
+      root,
+      ["services", d.service, "depends_on", d.dependency],
+      `service "${d.service}" depends on "${d.dependency}", which is disabled: its profiles (${d.profiles.join(", ")}) are not active (active: ${shown})`,
+      `activate one with --profile ${d.profiles[0] ?? ""}, or mark the dependency required: false`,
+    );
   }
   problems.throwIfAny(cwd);
 
   for (const [variable, file] of session.unset) {
-    options.onWarning?.({ file: displayPath(file, cwd), message: `variable ${variable} is not set; using an empty string`, hint: `set ${variable} or give a default: \${${variable}:-value}` });
+    options.onWarning?.({
+      file: displayPath(file, cwd),
+      message: `variable ${variable} is not set; using an empty string`,
+      hint: `set ${variable} or give a default: \${${variable}:-value}`,
+    });
   }
   return sortDeep({ ...project, services: active.services }) as ProjectSpec;
 }

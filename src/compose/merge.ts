@@ -63,7 +63,15 @@ export class Merger {
     if (matches(path, "services.*.networks") || matches(path, "services.*.models")) return this.mergeDicts(this.namesDict(base), this.namesDict(over), path);
     if (matches(path, "networks.*.ipam.config") && Array.isArray(base) && Array.isArray(over)) return this.mergeIpamConfig(base, over, path);
     if (matches(path, "services.*.build")) return this.mergeDicts(buildDict(base), buildDict(over), path);
-    if (matches(path, "services.*.logging") && isDict(base) && isDict(over) && base.driver !== undefined && over.driver !== undefined && base.driver !== over.driver) return over;
+    if (
+      matches(path, "services.*.logging") &&
+      isDict(base) &&
+      isDict(over) &&
+      base.driver !== undefined &&
+      over.driver !== undefined &&
+      base.driver !== over.driver
+    )
+      return over;
     if (Array.isArray(base) && Array.isArray(over)) return this.mergeLists(base, over, path);
     if (isDict(base) && isDict(over)) return this.mergeDicts(base, over, path);
     return over;
@@ -196,4 +204,3 @@ function toList(v: unknown): unknown[] {
 function buildDict(v: unknown): Dict {
   return typeof v === "string" ? { context: v } : isDict(v) ? v : {};
 }
-

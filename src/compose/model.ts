@@ -11,11 +11,7 @@ import { RawDevelop } from "./schema.js";
 import { RawModel } from "./schema-project.js";
 import { RawService } from "./schema-service.js";
 
-export const DependsOnCondition = z.enum([
-  "service_started",
-  "service_healthy",
-  "service_completed_successfully",
-]);
+export const DependsOnCondition = z.enum(["service_started", "service_healthy", "service_completed_successfully"]);
 export type DependsOnCondition = z.infer<typeof DependsOnCondition>;
 
 export const DependencySpec = z.object({
@@ -173,7 +169,9 @@ export const DeploySpec = z.object({
       limits: ResourceSpec.optional(),
       reservations: ResourceSpec.extend({
         devices: z.array(DeviceRequestSpec).optional(),
-        generic_resources: z.array(z.object({ discrete_resource_spec: z.object({ kind: z.string().optional(), value: z.number().optional() }).optional() })).optional(),
+        generic_resources: z
+          .array(z.object({ discrete_resource_spec: z.object({ kind: z.string().optional(), value: z.number().optional() }).optional() }))
+          .optional(),
       }).optional(),
     })
     .optional(),

@@ -29,5 +29,11 @@ export function hostPath(ctx: Pick<NormalizeContext, "projectDir" | "home">, p: 
 
 /** Build contexts may be URLs (git, http) which stay as written. */
 export function isRemoteContext(p: string): boolean {
-  return /^(https?:\/\/|git@|git:\/\/|github\.com\/|ssh:\/\/)/.test(p) || /\.git(#.*)?$/.test(p) || /^[a-z]+-image:\/\//.test(p) || p.startsWith("docker-image://") || p.startsWith("service:");
+  return (
+    /^(https?:\/\/|git@|git:\/\/|github\.com\/|ssh:\/\/)/.test(p) ||
+    /\.git(#.*)?$/.test(p) ||
+    /^[a-z]+-image:\/\//.test(p) ||
+    p.startsWith("docker-image://") ||
+    p.startsWith("service:")
+  );
 }

@@ -150,7 +150,12 @@ export function healthcheck(ctx: NormalizeContext, raw: RawService["healthcheck"
   if (raw.test !== undefined) {
     const t = typeof raw.test === "string" ? ["CMD-SHELL", raw.test] : raw.test;
     if (t.length > 0 && !["CMD", "CMD-SHELL", "NONE"].includes(t[0]!)) {
-      problem(ctx, [...path, "test"], `invalid healthcheck test: the first item must be CMD, CMD-SHELL or NONE, got "${t[0]}"`, 'write ["CMD", "prog", "arg"], ["CMD-SHELL", "shell command"] or a plain string');
+      problem(
+        ctx,
+        [...path, "test"],
+        `invalid healthcheck test: the first item must be CMD, CMD-SHELL or NONE, got "${t[0]}"`,
+        'write ["CMD", "prog", "arg"], ["CMD-SHELL", "shell command"] or a plain string',
+      );
     }
     hc.test = t;
   }

@@ -35,7 +35,27 @@ export function normalizeService(ctx: NormalizeContext, name: string, raw: RawSe
   set("expose", raw.expose?.map(String));
   set("healthcheck", f.healthcheck(ctx, raw.healthcheck, at("healthcheck")));
   set("tmpfs", f.toStringList(raw.tmpfs));
-  for (const k of ["container_name", "hostname", "working_dir", "user", "restart", "stop_signal", "network_mode", "cpuset", "platform", "pull_policy", "ipc", "uts", "userns_mode", "cgroup", "cgroup_parent", "runtime", "isolation", "domainname", "mac_address"] as const) {
+  for (const k of [
+    "container_name",
+    "hostname",
+    "working_dir",
+    "user",
+    "restart",
+    "stop_signal",
+    "network_mode",
+    "cpuset",
+    "platform",
+    "pull_policy",
+    "ipc",
+    "uts",
+    "userns_mode",
+    "cgroup",
+    "cgroup_parent",
+    "runtime",
+    "isolation",
+    "domainname",
+    "mac_address",
+  ] as const) {
     const v = raw[k];
     if (typeof v === "string") svc[k] = v;
   }
@@ -45,10 +65,26 @@ export function normalizeService(ctx: NormalizeContext, name: string, raw: RawSe
   if (raw.stop_grace_period !== undefined) svc.stop_grace_period_ms = parseDuration(raw.stop_grace_period);
   set("profiles", raw.profiles);
   for (const k of ["mem_limit", "mem_reservation", "memswap_limit", "shm_size"] as const) set(k, f.size(ctx, raw[k], at(k)));
-  for (const k of ["mem_swappiness", "cpu_shares", "cpu_quota", "cpu_period", "cpu_count", "cpu_percent", "cpu_rt_period", "cpu_rt_runtime", "pids_limit", "oom_score_adj"] as const) set(k, f.integer(ctx, raw[k], at(k)));
+  for (const k of [
+    "mem_swappiness",
+    "cpu_shares",
+    "cpu_quota",
+    "cpu_period",
+    "cpu_count",
+    "cpu_percent",
+    "cpu_rt_period",
+    "cpu_rt_runtime",
+    "pids_limit",
+    "oom_score_adj",
+  ] as const)
+    set(k, f.integer(ctx, raw[k], at(k)));
   set("cpus", cpus(ctx, raw.cpus, at("cpus")));
   set("deploy", deploy(ctx, raw.deploy, at("deploy")));
-  if (raw.logging) svc.logging = { ...(raw.logging.driver !== undefined ? { driver: raw.logging.driver } : {}), ...(raw.logging.options ? { options: mapValues(raw.logging.options) } : {}) };
+  if (raw.logging)
+    svc.logging = {
+      ...(raw.logging.driver !== undefined ? { driver: raw.logging.driver } : {}),
+      ...(raw.logging.options ? { options: mapValues(raw.logging.options) } : {}),
+    };
   set("secrets", fileRefs(ctx, raw.secrets, at("secrets")));
   set("configs", fileRefs(ctx, raw.configs, at("configs")));
   set("extra_hosts", f.extraHosts(raw.extra_hosts));
@@ -61,8 +97,14 @@ export function normalizeService(ctx: NormalizeContext, name: string, raw: RawSe
   set("devices", raw.devices?.map(device));
   set("group_add", raw.group_add?.map(String));
   set("storage_opt", raw.storage_opt);
-  set("post_start", raw.post_start?.map((h, i) => hook(ctx, h, at("post_start", i))));
-  set("pre_stop", raw.pre_stop?.map((h, i) => hook(ctx, h, at("pre_stop", i))));
+  set(
+    "post_start",
+    raw.post_start?.map((h, i) => hook(ctx, h, at("post_start", i))),
+  );
+  set(
+    "pre_stop",
+    raw.pre_stop?.map((h, i) => hook(ctx, h, at("pre_stop", i))),
+  );
   for (const k of ["gpus", "blkio_config", "credential_spec", "provider", "models"] as const) set(k, raw[k] as never);
   if (raw.develop) {
     // Watched paths are host paths: absolute, like bind sources.
@@ -184,7 +226,8 @@ function build(ctx: NormalizeContext, v: RawService["build"], path: Path): Build
   const contextRaw = o.context ?? ".";
   const b: BuildSpec = { context: isRemoteContext(contextRaw) ? contextRaw : hostPath(ctx, contextRaw) };
   if (o.dockerfile !== undefined) b.dockerfile = o.dockerfile;
-  if (o.dockerfile !== undefined && o.dockerfile_inline !== undefined) problem(ctx, [...path, "dockerfile_inline"], "dockerfile and dockerfile_inline are mutually exclusive");
+  if (o.dockerfile !== undefined && o.dockerfile_inline !== undefined)
+    problem(ctx, [...path, "dockerfile_inline"], "dockerfile and dockerfile_inline are mutually exclusive");
   if (o.dockerfile_inline !== undefined) b.dockerfile_inline = o.dockerfile_inline;
   if (o.args !== undefined) b.args = buildArgs(ctx, o.args);
   if (o.labels !== undefined) b.labels = f.stringMap(o.labels);
@@ -245,7 +288,11 @@ function cpus(ctx: NormalizeContext, v: unknown, path: Path): number | undefined
   return n;
 }
 
-function resources(ctx: NormalizeContext, r: { cpus?: string | number; memory?: string | number; pids?: string | number } | undefined, path: Path): ResourceSpec | undefined {
+function resources(
+  ctx: NormalizeContext,
+  r: { cpus?: string | number; memory?: string | number; pids?: string | number } | undefined,
+  path: Path,
+): ResourceSpec | undefined {
   if (!r) return undefined;
   const out: ResourceSpec = {};
   const c = cpus(ctx, r.cpus, [...path, "cpus"]);
@@ -292,7 +339,11 @@ function deploy(ctx: NormalizeContext, d: RawService["deploy"], path: Path): Dep
   }
   if (d.placement) {
     const mr = f.integer(ctx, d.placement.max_replicas_per_node, [...path, "placement", "max_replicas_per_node"]);
-    out.placement = { ...(d.placement.constraints ? { constraints: d.placement.constraints } : {}), ...(d.placement.preferences ? { preferences: d.placement.preferences } : {}), ...(mr !== undefined ? { max_replicas_per_node: mr } : {}) };
+    out.placement = {
+      ...(d.placement.constraints ? { constraints: d.placement.constraints } : {}),
+      ...(d.placement.preferences ? { preferences: d.placement.preferences } : {}),
+      ...(mr !== undefined ? { max_replicas_per_node: mr } : {}),
+    };
   }
   for (const k of ["update_config", "rollback_config"] as const) {
     const u = d[k];
@@ -337,4 +388,3 @@ export function sortKeys<T>(o: Record<string, T>): Record<string, T> {
   for (const k of Object.keys(o).sort()) out[k] = o[k]!;
   return out;
 }
-

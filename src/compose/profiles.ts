@@ -33,7 +33,10 @@ export interface DisabledDependency {
  * The enabled services with their dependencies on disabled services settled: optional ones
  * are dropped, required ones are returned as problems.
  */
-export function applyProfiles(services: Record<string, ServiceSpec>, active: string[]): { services: Record<string, ServiceSpec>; problems: DisabledDependency[] } {
+export function applyProfiles(
+  services: Record<string, ServiceSpec>,
+  active: string[],
+): { services: Record<string, ServiceSpec>; problems: DisabledDependency[] } {
   const enabled = enabledServices(services, active);
   const out: Record<string, ServiceSpec> = {};
   const problems: DisabledDependency[] = [];

@@ -116,7 +116,12 @@ function toValue(w: Walk, node: Node, depth = 0): unknown {
     if (++w.aliases > MAX_ALIAS_EXPANSIONS) {
       // Reported once: every further alias of the bomb would repeat the same line.
       if (w.aliases === MAX_ALIAS_EXPANSIONS + 1) {
-        w.problems.at(loc(w, node), undefined, `too many alias expansions (more than ${MAX_ALIAS_EXPANSIONS})`, "the file expands aliases recursively (an alias bomb); expand fewer aliases");
+        w.problems.at(
+          loc(w, node),
+          undefined,
+          `too many alias expansions (more than ${MAX_ALIAS_EXPANSIONS})`,
+          "the file expands aliases recursively (an alias bomb); expand fewer aliases",
+        );
       }
       return null;
     }
@@ -181,7 +186,12 @@ function applyMergeKey(w: Walk, out: Raw, info: NodeInfo, node: Node, depth: num
   for (const src of sources) {
     const value = toValue(w, src, depth + 1);
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      w.problems.at(loc(w, src), undefined, "a merge key `<<` needs a mapping (or a list of mappings) to merge", "point it at an anchored mapping such as *defaults");
+      w.problems.at(
+        loc(w, src),
+        undefined,
+        "a merge key `<<` needs a mapping (or a list of mappings) to merge",
+        "point it at an anchored mapping such as *defaults",
+      );
       continue;
     }
     const srcInfo = w.origins.get(value);

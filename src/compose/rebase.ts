@@ -37,7 +37,8 @@ export function rebaseService(svc: Dict, dir: string): Dict {
   for (const key of ["env_file", "label_file"]) {
     const v = svc[key];
     if (typeof v === "string") out[key] = abs(dir, v);
-    else if (isList(v)) out[key] = v.map((e) => (typeof e === "string" ? abs(dir, e) : isDict(e) && typeof e.path === "string" ? { ...e, path: abs(dir, e.path) } : e));
+    else if (isList(v))
+      out[key] = v.map((e) => (typeof e === "string" ? abs(dir, e) : isDict(e) && typeof e.path === "string" ? { ...e, path: abs(dir, e.path) } : e));
   }
   return out;
 }

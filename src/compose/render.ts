@@ -77,7 +77,9 @@ function sortDeep(v: unknown): unknown {
 export function serviceHashes(project: ProjectSpec): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, s] of Object.entries(project.services)) {
-    out[name] = createHash("sha256").update(JSON.stringify(sortDeep(serviceToCompose(s)))).digest("hex");
+    out[name] = createHash("sha256")
+      .update(JSON.stringify(sortDeep(serviceToCompose(s))))
+      .digest("hex");
   }
   return out;
 }

@@ -46,10 +46,7 @@ export const command = z.union([z.null(), z.string(), z.array(z.string())]);
 export const extraHosts = z.union([z.record(z.string(), z.union([z.string(), z.array(z.string())])), z.array(z.string())]);
 export const external = z.union([z.boolean(), z.string(), obj({ name: str.optional() })]);
 
-export const ulimits = z.record(
-  z.string().regex(/^[a-z]+$/),
-  z.union([intish, obj({ soft: intish, hard: intish })]),
-);
+export const ulimits = z.record(z.string().regex(/^[a-z]+$/), z.union([intish, obj({ soft: intish, hard: intish })]));
 export const fileRefs = z.array(
   z.union([str, obj({ source: str, target: str.optional(), uid: str.optional(), gid: str.optional(), mode: numish.optional() })]),
 );
@@ -62,7 +59,8 @@ export const serviceHook = obj({
 });
 /** A device count: a whole number or "all" (compose-go's DeviceCount). */
 const deviceCount = z.union([z.number().int(), z.string()]).superRefine((v, ctx) => {
-  if (typeof v === "string" && v !== "all" && !/^-?\d+$/.test(v)) ctx.addIssue({ code: "custom", message: `invalid device count "${v}": expected a whole number or "all"` });
+  if (typeof v === "string" && v !== "all" && !/^-?\d+$/.test(v))
+    ctx.addIssue({ code: "custom", message: `invalid device count "${v}": expected a whole number or "all"` });
 });
 export const devicesReservation = z.array(
   obj({
@@ -73,7 +71,12 @@ export const devicesReservation = z.array(
     options: listOrDict.optional(),
   }).superRefine((d, ctx) => {
     if (d.count !== undefined && d.device_ids !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["count"], message: "count and device_ids are exclusive", params: { hint: "reserve either a number of devices or specific device ids" } });
+      ctx.addIssue({
+        code: "custom",
+        path: ["count"],
+        message: "count and device_ids are exclusive",
+        params: { hint: "reserve either a number of devices or specific device ids" },
+      });
     }
   }),
 );
@@ -97,4 +100,3 @@ export const volumeShort = z.string().superRefine((v, ctx) => {
     else throw e;
   }
 });
-

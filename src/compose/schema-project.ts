@@ -79,10 +79,7 @@ export const RawModel = p.obj({
   runtime_flags: p.listOfStrings.optional(),
 });
 
-export const RawInclude = z.union([
-  z.string(),
-  p.obj({ path: p.stringOrList, env_file: p.stringOrList.optional(), project_directory: p.str.optional() }),
-]);
+export const RawInclude = z.union([z.string(), p.obj({ path: p.stringOrList, env_file: p.stringOrList.optional(), project_directory: p.str.optional() })]);
 export type RawInclude = z.infer<typeof RawInclude>;
 
 export const RawCompose = p.obj({

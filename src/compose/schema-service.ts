@@ -49,9 +49,7 @@ export const RawService = p.obj({
   credential_spec: p.obj({ config: p.str.optional(), file: p.str.optional(), registry: p.str.optional() }).optional(),
   depends_on: RawDependsOn.optional(),
   device_cgroup_rules: p.listOfStrings.optional(),
-  devices: z
-    .array(z.union([p.str, p.obj({ source: p.str, target: p.str.optional(), permissions: p.str.optional() })]))
-    .optional(),
+  devices: z.array(z.union([p.str, p.obj({ source: p.str, target: p.str.optional(), permissions: p.str.optional() })])).optional(),
   dns: p.stringOrList.optional(),
   dns_opt: p.listOfStrings.optional(),
   dns_search: p.stringOrList.optional(),
@@ -65,9 +63,7 @@ export const RawService = p.obj({
   provider: p
     .obj({
       type: p.str,
-      options: z
-        .record(z.string(), z.union([p.scalarNoNull, z.array(p.scalarNoNull)]))
-        .optional(),
+      options: z.record(z.string(), z.union([p.scalarNoNull, z.array(p.scalarNoNull)])).optional(),
     })
     .optional(),
   external_links: p.listOfStrings.optional(),
@@ -107,9 +103,7 @@ export const RawService = p.obj({
   mem_swappiness: p.intish.optional(),
   memswap_limit: p.numish.optional(),
   network_mode: p.str.optional(),
-  models: z
-    .union([p.listOfStrings, z.record(p.name, z.union([z.null(), p.obj({ endpoint_var: p.str.optional(), model_var: p.str.optional() })]))])
-    .optional(),
+  models: z.union([p.listOfStrings, z.record(p.name, z.union([z.null(), p.obj({ endpoint_var: p.str.optional(), model_var: p.str.optional() })]))]).optional(),
   networks: RawServiceNetworks.optional(),
   oom_kill_disable: p.boolish.optional(),
   oom_score_adj: p.intish.optional(),
@@ -122,7 +116,10 @@ export const RawService = p.obj({
   privileged: p.boolish.optional(),
   profiles: p.listOfStrings.optional(),
   pull_policy: p.str
-    .regex(/^(always|never|build|if_not_present|missing|refresh|daily|weekly|every_([0-9]+[wdhms])+)$/, "expected always, never, build, missing, if_not_present, refresh, daily, weekly or every_<duration>")
+    .regex(
+      /^(always|never|build|if_not_present|missing|refresh|daily|weekly|every_([0-9]+[wdhms])+)$/,
+      "expected always, never, build, missing, if_not_present, refresh, daily, weekly or every_<duration>",
+    )
     .optional(),
   pull_refresh_after: p.str.optional(),
   read_only: p.boolish.optional(),

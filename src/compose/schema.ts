@@ -120,9 +120,7 @@ export const RawDeploy = z.union([
       reservations: obj({
         cpus: numish.optional(),
         memory: bytes.optional(),
-        generic_resources: z
-          .array(obj({ discrete_resource_spec: obj({ kind: str.optional(), value: numish.optional() }).optional() }))
-          .optional(),
+        generic_resources: z.array(obj({ discrete_resource_spec: obj({ kind: str.optional(), value: numish.optional() }).optional() })).optional(),
         devices: devicesReservation.optional(),
       }).optional(),
     }).optional(),
@@ -192,9 +190,6 @@ export const RawServiceNetworks = z.union([
   ),
 ]);
 
-export const RawEnvFile = z.union([
-  z.string(),
-  z.array(z.union([z.string(), obj({ path: str, format: str.optional(), required: boolish.optional() })])),
-]);
+export const RawEnvFile = z.union([z.string(), z.array(z.union([z.string(), obj({ path: str, format: str.optional(), required: boolish.optional() })]))]);
 
 export const RawExtends = z.union([z.string(), obj({ service: str, file: str.optional() })]);

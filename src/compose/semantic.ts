@@ -25,21 +25,37 @@ export function checkProject(project: ProjectSpec, root: Record<string, unknown>
     }
     const nets = Object.keys(project.networks);
     for (const net of Object.keys(svc.networks)) {
-      if (net !== "default" && !(net in project.networks)) at(["services", name, "networks", net], `service "${name}" uses undeclared network "${net}"`, `declare it under the top-level networks: (${didYouMean(net, nets) ?? "none declared"})`, "key");
+      if (net !== "default" && !(net in project.networks))
+        at(
+          ["services", name, "networks", net],
+          `service "${name}" uses undeclared network "${net}"`,
+          `declare it under the top-level networks: (${didYouMean(net, nets) ?? "none declared"})`,
+          "key",
+        );
     }
     svc.volumes.forEach((v, i) => {
       if (v.type === "volume" && v.source !== undefined && !(v.source in project.volumes)) {
-        at(["services", name, "volumes", i], `service "${name}" uses undeclared volume "${v.source}"`, `declare it under the top-level volumes:, or write ./${v.source} for a host path`);
+        at(
+          ["services", name, "volumes", i],
+          `service "${name}" uses undeclared volume "${v.source}"`,
+          `declare it under the top-level volumes:, or write ./${v.source} for a host path`,
+        );
       }
     });
     for (const kind of ["secrets", "configs"] as const) {
       const declared = Object.keys(project[kind] ?? {});
       svc[kind]?.forEach((r, i) => {
-        if (!declared.includes(r.source)) at(["services", name, kind, i], `service "${name}" uses undeclared ${kind === "secrets" ? "secret" : "config"} "${r.source}"`, `declare it under the top-level ${kind}:`);
+        if (!declared.includes(r.source))
+          at(
+            ["services", name, kind, i],
+            `service "${name}" uses undeclared ${kind === "secrets" ? "secret" : "config"} "${r.source}"`,
+            `declare it under the top-level ${kind}:`,
+          );
       });
     }
     const mode = svc.network_mode;
-    if (mode?.startsWith("service:") && !(mode.slice(8) in project.services)) at(["services", name, "network_mode"], `network_mode names unknown service "${mode.slice(8)}"`, didYouMean(mode.slice(8), names));
+    if (mode?.startsWith("service:") && !(mode.slice(8) in project.services))
+      at(["services", name, "network_mode"], `network_mode names unknown service "${mode.slice(8)}"`, didYouMean(mode.slice(8), names));
     if (mode !== undefined && svc.networks && Object.keys(svc.networks).length > 0 && !("default" in svc.networks && Object.keys(svc.networks).length === 1)) {
       at(["services", name, "network_mode"], "network_mode and networks cannot both be set", "remove one of them");
     }
@@ -84,12 +100,20 @@ function checkPorts(project: ProjectSpec, root: Record<string, unknown>, at: (pa
       const port = `${p.published}/${p.protocol}`;
       const path = ["services", name, "ports", index[i] ?? i];
       if (svc.scale > 1) {
-        at(path, `service "${name}" runs ${svc.scale} containers but publishes fixed host port ${p.published}; only one can bind it`, `publish a range ("${p.published}-${Number(p.published) + svc.scale - 1}:${p.target}") or let the engine pick ("${p.target}")`);
+        at(
+          path,
+          `service "${name}" runs ${svc.scale} containers but publishes fixed host port ${p.published}; only one can bind it`,
+          `publish a range ("${p.published}-${Number(p.published) + svc.scale - 1}:${p.target}") or let the engine pick ("${p.target}")`,
+        );
       }
       const same = taken.get(port) ?? [];
       const other = same.find((t) => overlaps(t.ip, ip));
       if (other) {
-        at(path, `host port ${p.published}/${p.protocol} is already published by ${other.owner}`, `use another host port, or publish only the container port ("${p.target}") to get a free one`);
+        at(
+          path,
+          `host port ${p.published}/${p.protocol} is already published by ${other.owner}`,
+          `use another host port, or publish only the container port ("${p.target}") to get a free one`,
+        );
         return;
       }
       same.push({ ip, owner: `service "${name}"` });

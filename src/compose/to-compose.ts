@@ -53,7 +53,8 @@ function escapeDollars(v: unknown): unknown {
   return Object.fromEntries(Object.entries(v).map(([k, val]) => [k, escapeDollars(val)]));
 }
 
-const isEmpty = (v: unknown) => v === undefined || (Array.isArray(v) && v.length === 0) || (typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
+const isEmpty = (v: unknown) =>
+  v === undefined || (Array.isArray(v) && v.length === 0) || (typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
 
 export function serviceToCompose(s: ServiceSpec): Dict {
   const { name: _name, extensions, secret_env_keys: _secret, scale, networks, ...rest } = s;
@@ -74,7 +75,13 @@ export function projectToCompose(project: ProjectSpec): Dict {
   if (project.name !== undefined) out.name = project.name;
   out.services = Object.fromEntries(Object.entries(project.services).map(([n, s]) => [n, serviceToCompose(s)]));
   const networks = Object.fromEntries(Object.entries(project.networks).filter(([n, v]) => !(n === "default" && isEmpty(v))));
-  for (const [key, value] of [["networks", networks], ["volumes", project.volumes], ["secrets", project.secrets], ["configs", project.configs], ["models", project.models]] as const) {
+  for (const [key, value] of [
+    ["networks", networks],
+    ["volumes", project.volumes],
+    ["secrets", project.secrets],
+    ["configs", project.configs],
+    ["models", project.models],
+  ] as const) {
     if (!isEmpty(value)) out[key] = value;
   }
   Object.assign(out, project.extensions);

@@ -14,11 +14,13 @@ type Indexer = (v: unknown) => string;
 const isDict = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 const keyValue: Indexer = (v) => (typeof v === "string" ? v.split("=", 1)[0]! : JSON.stringify(v));
-const mount = (dir: string): Indexer => (v) => {
-  if (typeof v === "string") return `${dir}/${v}`;
-  if (isDict(v)) return v.target !== undefined ? scalarText(v.target) : `${dir}/${String(v.source)}`;
-  return JSON.stringify(v);
-};
+const mount =
+  (dir: string): Indexer =>
+  (v) => {
+    if (typeof v === "string") return `${dir}/${v}`;
+    if (isDict(v)) return v.target !== undefined ? scalarText(v.target) : `${dir}/${String(v.source)}`;
+    return JSON.stringify(v);
+  };
 const volume: Indexer = (v) => {
   if (isDict(v)) return String(v.target);
   if (typeof v !== "string") return JSON.stringify(v);

@@ -50,7 +50,13 @@ function report(issue: Issue, prefix: Path, root: unknown, origins: Origins, pro
         for (const sub of branch) report(sub, path, root, origins, problems);
         return;
       }
-      const expected = [...new Set(issue.errors.flatMap((b) => b.filter((i) => i.code === "invalid_type" && i.path.length === 0).map((i) => describeExpected((i as { expected: string }).expected))))];
+      const expected = [
+        ...new Set(
+          issue.errors.flatMap((b) =>
+            b.filter((i) => i.code === "invalid_type" && i.path.length === 0).map((i) => describeExpected((i as { expected: string }).expected)),
+          ),
+        ),
+      ];
       problems.atPath(origins, root, path, `expected ${joinOr(expected)}, got ${describeValue(value)}`);
       return;
     }

@@ -46,7 +46,11 @@ export function parseVolumeShort(spec: string): VolumeMountSpec {
     else if (opt === "nocopy") mount.volume = { ...mount.volume, nocopy: true };
     else if (PROPAGATION.includes(opt)) mount.bind = { ...mount.bind, propagation: opt };
     else if (CONSISTENCY.includes(opt)) mount.consistency = opt;
-    else throw new VolumeSyntaxError(`invalid volume option "${opt}" in "${spec}"`, "options are ro, rw, z, Z, nocopy, shared, rshared, slave, rslave, private, rprivate, cached, delegated");
+    else
+      throw new VolumeSyntaxError(
+        `invalid volume option "${opt}" in "${spec}"`,
+        "options are ro, rw, z, Z, nocopy, shared, rshared, slave, rslave, private, rprivate, cached, delegated",
+      );
   }
   if (mount.read_only === undefined) delete mount.read_only;
   if (mount.type === "bind") mount.bind = { create_host_path: true, ...mount.bind };

@@ -70,11 +70,7 @@ export async function connectEngine(options: ConnectOptions = {}): Promise<Engin
     if (typeof v?.ApiVersion !== "string") throw notAnEngine(endpoint, "its answer to /version carries no ApiVersion");
     const negotiated = negotiateApiVersion(v.ApiVersion);
     (docker.modem as unknown as { version: string }).version = `v${negotiated}`;
-    return new Engine(
-      docker,
-      { version: v.Version, apiVersion: v.ApiVersion, negotiatedApiVersion: negotiated, os: v.Os, arch: v.Arch },
-      endpoint,
-    );
+    return new Engine(docker, { version: v.Version, apiVersion: v.ApiVersion, negotiatedApiVersion: negotiated, os: v.Os, arch: v.Arch }, endpoint);
   } catch (error) {
     if ((error as Error)?.name === "TimeoutError" || (error as Error)?.name === "AbortError") {
       if (options.signal?.aborted) throw new BerthError("ABORTED", "connecting to the engine: cancelled", { cause: error });

@@ -92,9 +92,7 @@ export async function containerDiagnostics(engine: Engine, id: string, options: 
       env: c.Config.Env ?? [],
       user: c.Config.User ?? "",
       networkMode: c.HostConfig.NetworkMode ?? "",
-      endpoints: Object.fromEntries(
-        Object.entries(networks).map(([name, n]) => [name, { ip: n.IPAddress ?? "", aliases: n.Aliases ?? [] }]),
-      ),
+      endpoints: Object.fromEntries(Object.entries(networks).map(([name, n]) => [name, { ip: n.IPAddress ?? "", aliases: n.Aliases ?? [] }])),
     };
   } catch (error) {
     throw toBerthError(error, `inspect container ${id.slice(0, 12)}`, engine.endpoint);

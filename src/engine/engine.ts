@@ -116,15 +116,17 @@ export class Engine {
 
   async createNetwork(req: NetworkCreateRequest, options: CallOptions = {}): Promise<string> {
     return this.call(`create network ${req.name}`, async () => {
-      const net = await this.mutations.run(() => this.docker.createNetwork({
-        Name: req.name,
-        CheckDuplicate: true,
-        Driver: req.driver ?? "bridge",
-        Internal: req.internal ?? false,
-        Labels: req.labels,
-        IPAM: req.subnet ? { Driver: "default", Config: [{ Subnet: req.subnet, ...(req.gateway ? { Gateway: req.gateway } : {}) }] } : undefined,
-        abortSignal: options.signal,
-      }));
+      const net = await this.mutations.run(() =>
+        this.docker.createNetwork({
+          Name: req.name,
+          CheckDuplicate: true,
+          Driver: req.driver ?? "bridge",
+          Internal: req.internal ?? false,
+          Labels: req.labels,
+          IPAM: req.subnet ? { Driver: "default", Config: [{ Subnet: req.subnet, ...(req.gateway ? { Gateway: req.gateway } : {}) }] } : undefined,
+          abortSignal: options.signal,
+        }),
+      );
       return net.id;
     });
   }
@@ -197,7 +199,13 @@ export class Engine {
 
   async createVolume(name: string, labels: Labels, options: CallOptions & { driver?: string; driverOpts?: Record<string, string> } = {}): Promise<void> {
     await this.call(`create volume ${name}`, () =>
-      this.docker.createVolume({ Name: name, Labels: labels, Driver: options.driver ?? "local", DriverOpts: options.driverOpts ?? {}, abortSignal: options.signal }),
+      this.docker.createVolume({
+        Name: name,
+        Labels: labels,
+        Driver: options.driver ?? "local",
+        DriverOpts: options.driverOpts ?? {},
+        abortSignal: options.signal,
+      }),
     );
   }
 
@@ -244,9 +252,7 @@ export class Engine {
       Domainname: req.runtime.domainname,
       MacAddress: req.runtime.macAddress,
       HostConfig: {
-        PortBindings: Object.fromEntries(
-          Object.entries(req.portBindings).map(([k, bs]) => [k, bs.map((b) => ({ HostIp: b.hostIp, HostPort: b.hostPort }))]),
-        ),
+        PortBindings: Object.fromEntries(Object.entries(req.portBindings).map(([k, bs]) => [k, bs.map((b) => ({ HostIp: b.hostIp, HostPort: b.hostPort }))])),
         Mounts: req.mounts.map((m) => ({ Type: m.type, Source: m.source ?? "", Target: m.target, ReadOnly: m.readOnly ?? false })),
         RestartPolicy: req.restartPolicy ? { Name: req.restartPolicy.name, MaximumRetryCount: req.restartPolicy.maximumRetryCount } : undefined,
         Init: req.init,
@@ -311,7 +317,9 @@ export class Engine {
 
   /** Without `timeoutSec` the stop waits the container's own StopTimeout, as in stopContainer. */
   async restartContainer(id: string, timeoutSec: number | undefined, options: CallOptions = {}): Promise<void> {
-    await this.call(`restart container ${id.slice(0, 12)}`, () => this.docker.getContainer(id).restart({ ...(timeoutSec === undefined ? {} : { t: timeoutSec }), abortSignal: options.signal }));
+    await this.call(`restart container ${id.slice(0, 12)}`, () =>
+      this.docker.getContainer(id).restart({ ...(timeoutSec === undefined ? {} : { t: timeoutSec }), abortSignal: options.signal }),
+    );
   }
 
   /** Removes a container; `volumes` also removes its anonymous volumes. Absent is fine. */
@@ -360,10 +368,7 @@ export class Engine {
           restartCount: c.RestartCount ?? 0,
         },
         ports: Object.fromEntries(
-          Object.entries(c.NetworkSettings.Ports ?? {}).map(([k, bs]) => [
-            k,
-            (bs ?? []).map((b) => ({ hostIp: b.HostIp, hostPort: Number(b.HostPort) })),
-          ]),
+          Object.entries(c.NetworkSettings.Ports ?? {}).map(([k, bs]) => [k, (bs ?? []).map((b) => ({ hostIp: b.HostIp, hostPort: Number(b.HostPort) }))]),
         ),
         healthcheck: toHealthcheck(c.Config.Healthcheck),
         networks: Object.fromEntries(Object.entries(c.NetworkSettings.Networks ?? {}).map(([n, v]) => [n, v.IPAddress])),
@@ -414,7 +419,11 @@ export class Engine {
   }
 
   /** Follows a container's output until the signal aborts or the container stops. */
-  followLogs(id: string, onLine: (stream: "stdout" | "stderr", text: string) => void, opts: CallOptions & { tail?: number | "all"; since?: number; timestamps?: boolean } = {}): Promise<void> {
+  followLogs(
+    id: string,
+    onLine: (stream: "stdout" | "stderr", text: string) => void,
+    opts: CallOptions & { tail?: number | "all"; since?: number; timestamps?: boolean } = {},
+  ): Promise<void> {
     return streams.followLogs(this.access, id, onLine, opts);
   }
 
@@ -424,7 +433,11 @@ export class Engine {
    * that no event after the call can be missed. `onEnd`: the stream ended without being aborted
    * (the engine stopped or restarted).
    */
-  subscribe(filter: { labels: LabelFilter; types?: string[] }, onEvent: (e: EngineEvent) => void, options: { signal: AbortSignal; onEnd?: () => void }): Promise<void> {
+  subscribe(
+    filter: { labels: LabelFilter; types?: string[] },
+    onEvent: (e: EngineEvent) => void,
+    options: { signal: AbortSignal; onEnd?: () => void },
+  ): Promise<void> {
     return streams.subscribe(this.access, filter, onEvent, options);
   }
 
@@ -443,4 +456,3 @@ export class Engine {
     return streams.stats(this.access, id, options);
   }
 }
-

@@ -66,7 +66,8 @@ export function engineFailureOf(error: unknown): EngineFailureKind | undefined {
 export function startEngineHint(endpoint: string, platform: string = process.platform): string {
   const orOther = "or point DOCKER_HOST at a running engine (`docker info` shows whether one answers)";
   if (!isLocalEndpoint(endpoint)) return `Check that the Docker engine at ${endpoint} is running and reachable from here, ${orOther}.`;
-  if (platform === "darwin" || platform === "win32") return `Start Docker Desktop (or Colima, Rancher Desktop, OrbStack, and point DOCKER_HOST at its socket), ${orOther}.`;
+  if (platform === "darwin" || platform === "win32")
+    return `Start Docker Desktop (or Colima, Rancher Desktop, OrbStack, and point DOCKER_HOST at its socket), ${orOther}.`;
   return `Start Docker (\`sudo systemctl start docker\`; without systemd: \`sudo dockerd > /tmp/dockerd.log 2>&1 &\`), ${orOther}.`;
 }
 

@@ -72,9 +72,12 @@ export interface Runtime {
 
   // ---- events ----
   /** Resolves once the subscription stands; `onEnd`: the stream ended without being aborted (the engine went away). */
-  subscribe(filter: { labels: LabelFilter; types?: string[] }, onEvent: (e: EngineEvent) => void, options: { signal: AbortSignal; onEnd?: () => void }): Promise<void>;
+  subscribe(
+    filter: { labels: LabelFilter; types?: string[] },
+    onEvent: (e: EngineEvent) => void,
+    options: { signal: AbortSignal; onEnd?: () => void },
+  ): Promise<void>;
 }
-
 
 /**
  * The concrete Engine is a Runtime: checked here rather than with `implements Runtime` on the

@@ -13,7 +13,6 @@ import { toBerthError } from "./errors.js";
 import type { EngineEvent, Labels } from "./types.js";
 import { NS_PER_MS, onJsonLines } from "./wire.js";
 
-
 export interface EventQuery {
   /** e.g. ["container"] or ["network"]. */
   types: string[];

@@ -9,7 +9,12 @@ import { drain, labelFilters, memoryInUse, NS_PER_MS, onJsonLines, type LabelFil
 import type { CallOptions, EngineEvent, ExecResult, Labels } from "./types.js";
 
 /** Runs a command in a running container and collects its output (bounded to `maxBytes`). */
-export async function exec(access: EngineAccess, id: string, cmd: string[], opts: CallOptions & { timeoutMs?: number; maxBytes?: number } = {}): Promise<ExecResult> {
+export async function exec(
+  access: EngineAccess,
+  id: string,
+  cmd: string[],
+  opts: CallOptions & { timeoutMs?: number; maxBytes?: number } = {},
+): Promise<ExecResult> {
   const action = `exec in ${id.slice(0, 12)}`;
   const signal = opts.timeoutMs ? AbortSignal.any([AbortSignal.timeout(opts.timeoutMs), ...(opts.signal ? [opts.signal] : [])]) : opts.signal;
   return call(access, action, async () => {
@@ -59,7 +64,11 @@ export async function execStream(
 }
 
 /** The last `tail` lines of a container's output (stdout and stderr interleaved). */
-export async function logs(access: EngineAccess, id: string, opts: CallOptions & { tail?: number | "all"; since?: number; timestamps?: boolean } = {}): Promise<string> {
+export async function logs(
+  access: EngineAccess,
+  id: string,
+  opts: CallOptions & { tail?: number | "all"; since?: number; timestamps?: boolean } = {},
+): Promise<string> {
   return call(access, `read logs of ${id.slice(0, 12)}`, async () => {
     // dockerode types `tail` as a number; the Engine API also takes "all" and dockerode passes it on.
     const buf = await access.docker.getContainer(id).logs({
@@ -76,14 +85,30 @@ export async function logs(access: EngineAccess, id: string, opts: CallOptions &
 }
 
 /** Follows a container's output until the signal aborts or the container stops. */
-export async function followLogs(access: EngineAccess, id: string, onLine: (stream: "stdout" | "stderr", text: string) => void, opts: CallOptions & { tail?: number | "all"; since?: number; timestamps?: boolean } = {}): Promise<void> {
+export async function followLogs(
+  access: EngineAccess,
+  id: string,
+  onLine: (stream: "stdout" | "stderr", text: string) => void,
+  opts: CallOptions & { tail?: number | "all"; since?: number; timestamps?: boolean } = {},
+): Promise<void> {
   // dockerode types `tail` as a number; the Engine API also takes "all" and dockerode passes it on.
   const stream = (await call(access, `follow logs of ${id.slice(0, 12)}`, () =>
-    access.docker.getContainer(id).logs({ stdout: true, stderr: true, follow: true, tail: opts.tail ?? 100, since: opts.since ?? 0, timestamps: opts.timestamps ?? false, abortSignal: opts.signal } as Docker.ContainerLogsOptions & { follow: true }),
+    access.docker.getContainer(id).logs({
+      stdout: true,
+      stderr: true,
+      follow: true,
+      tail: opts.tail ?? 100,
+      since: opts.since ?? 0,
+      timestamps: opts.timestamps ?? false,
+      abortSignal: opts.signal,
+    } as Docker.ContainerLogsOptions & { follow: true }),
   )) as NodeJS.ReadableStream & { destroy(): void };
   const decoder = new FrameDecoder((s, d) => onLine(s, d.toString("utf8")));
   await new Promise<void>((resolve) => {
-    const stop = () => { stream.destroy(); resolve(); };
+    const stop = () => {
+      stream.destroy();
+      resolve();
+    };
     opts.signal?.addEventListener("abort", stop, { once: true });
     stream.on("data", (c: Buffer) => decoder.push(c));
     stream.on("end", resolve);
@@ -98,7 +123,12 @@ export async function followLogs(access: EngineAccess, id: string, onLine: (stre
  * that no event after the call can be missed. `onEnd`: the stream ended without being aborted
  * (the engine stopped or restarted).
  */
-export async function subscribe(access: EngineAccess, filter: { labels: LabelFilter; types?: string[] }, onEvent: (e: EngineEvent) => void, options: { signal: AbortSignal; onEnd?: () => void }): Promise<void> {
+export async function subscribe(
+  access: EngineAccess,
+  filter: { labels: LabelFilter; types?: string[] },
+  onEvent: (e: EngineEvent) => void,
+  options: { signal: AbortSignal; onEnd?: () => void },
+): Promise<void> {
   // `types` are the API's object types as strings; dockerode's typings name each one.
   const stream = (await call(access, "subscribe to engine events", () =>
     access.docker.getEvents({
@@ -126,7 +156,11 @@ export async function subscribe(access: EngineAccess, filter: { labels: LabelFil
   options.signal.addEventListener("abort", () => stream.destroy(), { once: true });
 }
 
-export async function stats(access: EngineAccess, id: string, options: CallOptions = {}): Promise<{ cpuPercent: number; memoryBytes: number; memoryLimitBytes: number }> {
+export async function stats(
+  access: EngineAccess,
+  id: string,
+  options: CallOptions = {},
+): Promise<{ cpuPercent: number; memoryBytes: number; memoryLimitBytes: number }> {
   return call(access, `read stats of ${id.slice(0, 12)}`, async () => {
     // dockerode's typings omit `abortSignal` here; docker-modem honours it on every call.
     const s = await access.docker.getContainer(id).stats({ stream: false, abortSignal: options.signal } as { stream: false; abortSignal?: AbortSignal });

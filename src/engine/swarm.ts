@@ -35,7 +35,9 @@ interface DialOptions {
 }
 
 function labelFilter(labels: Record<string, string>): string[] {
-  return Object.entries(labels).map(([k, v]) => `${k}=${v}`).sort();
+  return Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .sort();
 }
 
 const ns = (ms: number | undefined) => (ms === undefined ? undefined : Math.round(ms * NS_PER_MS));
@@ -53,7 +55,14 @@ function healthOf(h: SwarmServiceRequest["healthcheck"]): Json | undefined {
 
 function policyOf(p: SwarmUpdatePolicy | undefined): Json | undefined {
   if (!p) return undefined;
-  return compact({ Parallelism: p.parallelism, Delay: ns(p.delayMs), FailureAction: p.failureAction, Monitor: ns(p.monitorMs), MaxFailureRatio: p.maxFailureRatio, Order: p.order });
+  return compact({
+    Parallelism: p.parallelism,
+    Delay: ns(p.delayMs),
+    FailureAction: p.failureAction,
+    Monitor: ns(p.monitorMs),
+    MaxFailureRatio: p.maxFailureRatio,
+    Order: p.order,
+  });
 }
 
 function mountOf(m: SwarmMount): Json {
@@ -89,7 +98,10 @@ export function serviceSpecOf(r: SwarmServiceRequest): Json {
     ReadOnly: r.readOnly,
     TTY: r.tty,
     OpenStdin: r.openStdin,
-    Hosts: r.extraHosts?.map((h) => { const i = h.indexOf(":"); return `${h.slice(i + 1)} ${h.slice(0, i)}`; }),
+    Hosts: r.extraHosts?.map((h) => {
+      const i = h.indexOf(":");
+      return `${h.slice(i + 1)} ${h.slice(0, i)}`;
+    }),
     DNSConfig: r.dns ? compact({ Nameservers: r.dns.nameservers, Search: r.dns.search, Options: r.dns.options }) : undefined,
     CapabilityAdd: r.capAdd,
     CapabilityDrop: r.capDrop,
@@ -111,7 +123,12 @@ export function serviceSpecOf(r: SwarmServiceRequest): Json {
         Reservations: reservations ? compact({ NanoCPUs: reservations.nanoCpus, MemoryBytes: reservations.memoryBytes }) : undefined,
       }),
       RestartPolicy: r.restartPolicy
-        ? compact({ Condition: r.restartPolicy.condition, Delay: ns(r.restartPolicy.delayMs), MaxAttempts: r.restartPolicy.maxAttempts, Window: ns(r.restartPolicy.windowMs) })
+        ? compact({
+            Condition: r.restartPolicy.condition,
+            Delay: ns(r.restartPolicy.delayMs),
+            MaxAttempts: r.restartPolicy.maxAttempts,
+            Window: ns(r.restartPolicy.windowMs),
+          })
         : undefined,
       Placement: compact({
         Constraints: r.placement.constraints,
@@ -166,7 +183,12 @@ function toTask(t: Json): SwarmTask {
     error: status.Err || undefined,
     containerId: status.ContainerStatus?.ContainerID || undefined,
     exitCode: status.ContainerStatus?.ExitCode,
-    ports: (status.PortStatus?.Ports ?? []).map((p: Json) => ({ target: p.TargetPort, published: p.PublishedPort, protocol: p.Protocol ?? "tcp", mode: p.PublishMode ?? "ingress" })),
+    ports: (status.PortStatus?.Ports ?? []).map((p: Json) => ({
+      target: p.TargetPort,
+      published: p.PublishedPort,
+      protocol: p.Protocol ?? "tcp",
+      mode: p.PublishMode ?? "ingress",
+    })),
     timestamp: status.Timestamp,
     image: t.Spec?.ContainerSpec?.Image ?? "",
     createdAt: t.CreatedAt,
@@ -217,7 +239,17 @@ export class Swarm {
           options: Object.keys(options).length ? options : undefined,
           abortSignal: o.signal,
           isStream: false,
-          statusCodes: { 200: true, 201: true, 204: true, 304: true, 400: "bad parameter", 404: "not found", 409: "conflict", 500: "server error", 503: "node is not part of a swarm" },
+          statusCodes: {
+            200: true,
+            201: true,
+            204: true,
+            304: true,
+            400: "bad parameter",
+            404: "not found",
+            409: "conflict",
+            500: "server error",
+            503: "node is not part of a swarm",
+          },
         },
         (err: unknown, data: unknown) => (err ? reject(toBerthError(err, action, this.endpoint)) : resolve(data as T)),
       );
@@ -228,7 +260,13 @@ export class Swarm {
   async info(signal?: AbortSignal): Promise<SwarmInfo> {
     const info = await this.dial<Json>("read engine info", "GET", "/info", { signal });
     const s = info.Swarm ?? {};
-    return { state: s.LocalNodeState ?? "inactive", nodeId: s.NodeID ?? "", isManager: s.ControlAvailable === true, managers: s.Managers ?? 0, nodes: s.Nodes ?? 0 };
+    return {
+      state: s.LocalNodeState ?? "inactive",
+      nodeId: s.NodeID ?? "",
+      isManager: s.ControlAvailable === true,
+      managers: s.Managers ?? 0,
+      nodes: s.Nodes ?? 0,
+    };
   }
 
   async listNodes(signal?: AbortSignal): Promise<SwarmNode[]> {
@@ -270,7 +308,11 @@ export class Swarm {
     }
     // ForceUpdate must change for the manager to replace tasks whose spec did not change.
     template.ForceUpdate = (current.Spec?.TaskTemplate?.ForceUpdate ?? 0) + (change.forceRestart ? 1 : 0);
-    await this.dial(`update service ${spec.Name}`, "POST", `/services/${encodeURIComponent(id)}/update`, { query: { version: current.Version.Index }, body: spec, signal });
+    await this.dial(`update service ${spec.Name}`, "POST", `/services/${encodeURIComponent(id)}/update`, {
+      query: { version: current.Version.Index },
+      body: spec,
+      signal,
+    });
   }
 
   /** Asks the manager to go back to the service's previous spec (as `docker service rollback`). */
@@ -290,7 +332,14 @@ export class Swarm {
   /** The service's output from every task (stdout and stderr interleaved), oldest first. */
   async serviceLogs(id: string, o: { tail?: number | "all"; sinceMs?: number; timestamps?: boolean; signal?: AbortSignal } = {}): Promise<string> {
     const buf = await this.dial<Buffer | string>(`read logs of service ${id}`, "GET", `/services/${encodeURIComponent(id)}/logs`, {
-      query: { stdout: true, stderr: true, tail: String(o.tail ?? "all"), since: o.sinceMs ? Math.floor(o.sinceMs / 1000) : undefined, timestamps: o.timestamps ?? false, details: true },
+      query: {
+        stdout: true,
+        stderr: true,
+        tail: String(o.tail ?? "all"),
+        since: o.sinceMs ? Math.floor(o.sinceMs / 1000) : undefined,
+        timestamps: o.timestamps ?? false,
+        details: true,
+      },
       signal: o.signal,
     });
     return demuxToText(Buffer.isBuffer(buf) ? buf : Buffer.from(String(buf ?? "")));
@@ -300,13 +349,23 @@ export class Swarm {
    * Follows the service's output from every task until the signal aborts (or the service goes),
    * calling `onText` with decoded chunks (not necessarily whole lines).
    */
-  async followServiceLogs(id: string, onText: (text: string) => void, o: { tail?: number | "all"; sinceMs?: number; signal?: AbortSignal } = {}): Promise<void> {
+  async followServiceLogs(
+    id: string,
+    onText: (text: string) => void,
+    o: { tail?: number | "all"; sinceMs?: number; signal?: AbortSignal } = {},
+  ): Promise<void> {
     let stream: NodeJS.ReadableStream & { destroy(): void };
     try {
       // dockerode types `tail` as a number; the Engine API also takes "all" and dockerode passes it on.
       stream = (await this.docker.getService(id).logs({
-        stdout: true, stderr: true, follow: true, timestamps: true, details: true,
-        tail: o.tail ?? "all", since: o.sinceMs ? Math.floor(o.sinceMs / 1000) : 0, abortSignal: o.signal,
+        stdout: true,
+        stderr: true,
+        follow: true,
+        timestamps: true,
+        details: true,
+        tail: o.tail ?? "all",
+        since: o.sinceMs ? Math.floor(o.sinceMs / 1000) : 0,
+        abortSignal: o.signal,
       } as Docker.ContainerLogsOptions)) as NodeJS.ReadableStream & { destroy(): void };
     } catch (error) {
       if (o.signal?.aborted) return;
@@ -314,7 +373,10 @@ export class Swarm {
     }
     const decoder = new FrameDecoder((_s, data) => onText(data.toString("utf8")));
     await new Promise<void>((resolve) => {
-      const stop = () => { stream.destroy(); resolve(); };
+      const stop = () => {
+        stream.destroy();
+        resolve();
+      };
       if (o.signal?.aborted) return stop();
       o.signal?.addEventListener("abort", stop, { once: true });
       stream.on("data", (c: Buffer) => decoder.push(c));
@@ -368,12 +430,18 @@ export class Swarm {
   // ---- secrets and configs ----
 
   async createSecret(name: string, data: Buffer, labels: Labels, signal?: AbortSignal): Promise<string> {
-    const r = await this.dial<Json>(`create secret ${name}`, "POST", "/secrets/create", { body: { Name: name, Labels: labels, Data: data.toString("base64") }, signal });
+    const r = await this.dial<Json>(`create secret ${name}`, "POST", "/secrets/create", {
+      body: { Name: name, Labels: labels, Data: data.toString("base64") },
+      signal,
+    });
     return r.ID;
   }
 
   async createConfig(name: string, data: Buffer, labels: Labels, signal?: AbortSignal): Promise<string> {
-    const r = await this.dial<Json>(`create config ${name}`, "POST", "/configs/create", { body: { Name: name, Labels: labels, Data: data.toString("base64") }, signal });
+    const r = await this.dial<Json>(`create config ${name}`, "POST", "/configs/create", {
+      body: { Name: name, Labels: labels, Data: data.toString("base64") },
+      signal,
+    });
     return r.ID;
   }
 
@@ -406,4 +474,3 @@ export class Swarm {
     }
   }
 }
-

@@ -112,7 +112,7 @@ function paxPaths(data: Buffer): { path?: string; linkpath?: string } {
 export function readTar(archive: Buffer): TarEntry[] {
   const entries: TarEntry[] = [];
   let next: { path?: string; linkpath?: string } = {};
-  for (let at = 0; at + BLOCK <= archive.length; ) {
+  for (let at = 0; at + BLOCK <= archive.length;) {
     const h = archive.subarray(at, at + BLOCK);
     if (h.every((b) => b === 0)) break;
     const size = number(h, 124, 12);

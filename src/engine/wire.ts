@@ -77,11 +77,17 @@ export function drain(stream: NodeJS.ReadableStream & { destroy(): void }, decod
     };
     if (signal?.aborted) return onAbort();
     signal?.addEventListener("abort", onAbort, { once: true });
-    const finish = () => { signal?.removeEventListener("abort", onAbort); resolve(); };
+    const finish = () => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    };
     stream.on("data", (c: Buffer) => decoder.push(c));
     stream.on("end", finish);
     stream.on("close", finish);
-    stream.on("error", (e: Error) => { signal?.removeEventListener("abort", onAbort); reject(e); });
+    stream.on("error", (e: Error) => {
+      signal?.removeEventListener("abort", onAbort);
+      reject(e);
+    });
   });
 }
 

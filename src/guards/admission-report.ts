@@ -21,7 +21,10 @@ export async function queueReport(engine: Engine, env: Record<string, string | u
     setting === "auto" ? engineCpus(engine, engine.endpoint.startsWith("unix://"), signal) : undefined,
   ]);
   const cap = capFor(setting, ncpu);
-  const verdicts = queueOrder(queue.tickets).map((t) => ({ t, v: decideAdmission({ tickets: queue.tickets, containerProjects: queue.containerProjects, mine: t.name, cap }) }));
+  const verdicts = queueOrder(queue.tickets).map((t) => ({
+    t,
+    v: decideAdmission({ tickets: queue.tickets, containerProjects: queue.containerProjects, mine: t.name, cap }),
+  }));
   // The last ticket's verdict counts every admitted reservation (its own too, when admitted).
   const inUse = verdicts.at(-1)?.v.inUse ?? queue.containerProjects.length;
   return {

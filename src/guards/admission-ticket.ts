@@ -67,9 +67,18 @@ function nextKey(file: string, now: number): string {
  * count themselves in before the other (each would otherwise miss the other's ticket still in
  * flight). Tickets from other hosts are ordered by their clocks (keep them in sync, e.g. NTP).
  */
-export async function createTicket(engine: Engine, r: TicketRequest, o: { env: Record<string, string | undefined>; deadline: number; signal?: AbortSignal }): Promise<TicketHandle> {
+export async function createTicket(
+  engine: Engine,
+  r: TicketRequest,
+  o: { env: Record<string, string | undefined>; deadline: number; signal?: AbortSignal },
+): Promise<TicketHandle> {
   const lockName = `admission-${endpointHash(engine.endpoint)}`;
-  await using _lock = await acquireLock(lockName, { env: o.env, signal: o.signal, timeoutMs: Math.max(0, o.deadline - Date.now()), command: `admission of ${r.project}` });
+  await using _lock = await acquireLock(lockName, {
+    env: o.env,
+    signal: o.signal,
+    timeoutMs: Math.max(0, o.deadline - Date.now()),
+    command: `admission of ${r.project}`,
+  });
   const key = nextKey(join(lockDir(o.env), `${lockName}.last-key`), Date.now());
   const name = `berth-admission-${r.project}-${randomBytes(4).toString("hex")}`;
   const labels: Labels = {

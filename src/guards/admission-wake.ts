@@ -36,7 +36,10 @@ export async function waitForChange(engine: Engine, signal: AbortSignal): Promis
   // Volume events carry no labels, so they cannot be filtered by berth's: every volume removal
   // wakes the waiter (rare enough); container events are berth's only.
   await Promise.all([
-    engine.subscribe({ labels: { [LABEL.managed]: "true" }, types: ["container"] }, (e) => wantContainers && relevant(e.action) && poke(), { signal, onEnd: poke }),
+    engine.subscribe({ labels: { [LABEL.managed]: "true" }, types: ["container"] }, (e) => wantContainers && relevant(e.action) && poke(), {
+      signal,
+      onEnd: poke,
+    }),
     engine.subscribe({ labels: {}, types: ["volume"] }, (e) => relevant(e.action) && poke(), { signal, onEnd: poke }),
   ]);
   return {

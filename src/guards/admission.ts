@@ -68,15 +68,22 @@ export class Admission implements AsyncDisposable {
     const owner = currentOwner();
     // The reaper watches before the ticket exists: a waiter killed now leaves nothing in the queue.
     this.lease = ensureReaper({ owner, endpoint: engine.endpoint, env });
-    const created = createTicket(engine, {
-      project: this.o.project,
-      owner,
-      containers: containerCount(spec, this.o.scale),
-      memoryBytes,
-      expiresAt: this.o.deadline + TICKET_GRACE_MS,
-      extra: extraLabels(env),
-    }, { env, deadline: this.o.deadline, signal });
-    this.creating = created.then((h) => (this.handle = h), () => undefined);
+    const created = createTicket(
+      engine,
+      {
+        project: this.o.project,
+        owner,
+        containers: containerCount(spec, this.o.scale),
+        memoryBytes,
+        expiresAt: this.o.deadline + TICKET_GRACE_MS,
+        extra: extraLabels(env),
+      },
+      { env, deadline: this.o.deadline, signal },
+    );
+    this.creating = created.then(
+      (h) => (this.handle = h),
+      () => undefined,
+    );
     await Promise.all([ping, created]);
     const cap = capFor(settings.maxContainers, await cpus);
     const memoryFloor = judgesMemory ? settings.minFreeMemoryBytes : undefined;
@@ -126,11 +133,23 @@ export class Admission implements AsyncDisposable {
       let shown = "";
       while (!verdict.admitted) {
         // Reported when what it waits on changes; free memory moves all the time, so in 0.1 GiB steps.
-        const memory = verdict.waitingFor === "memory" ? Math.round((verdict.memoryLeftBytes ?? 0) / 2 ** 30 * 10) : "";
+        const memory = verdict.waitingFor === "memory" ? Math.round(((verdict.memoryLeftBytes ?? 0) / 2 ** 30) * 10) : "";
         const line = `${verdict.waitingFor}:${verdict.inUse}/${verdict.cap}:${verdict.ahead}:${memory}`;
         if (line !== shown) {
           shown = line;
-          emit({ type: "admission", project, phase: "waiting", waitingFor: verdict.waitingFor!, inUse: verdict.inUse, cap: verdict.cap, ahead: verdict.ahead, adds: verdict.adds, memoryLeftBytes: verdict.memoryLeftBytes, at: Date.now(), waitedMs: Date.now() - t0 });
+          emit({
+            type: "admission",
+            project,
+            phase: "waiting",
+            waitingFor: verdict.waitingFor!,
+            inUse: verdict.inUse,
+            cap: verdict.cap,
+            ahead: verdict.ahead,
+            adds: verdict.adds,
+            memoryLeftBytes: verdict.memoryLeftBytes,
+            at: Date.now(),
+            waitedMs: Date.now() - t0,
+          });
         }
         const left = this.o.deadline - Date.now();
         if (left <= 0) throw timedOut(verdict, why, Date.now() - t0);
@@ -138,7 +157,18 @@ export class Admission implements AsyncDisposable {
         signal.throwIfAborted();
         verdict = await this.judge(cap, memoryFloor);
       }
-      emit({ type: "admission", project, phase: "admitted", inUse: verdict.inUse, cap: verdict.cap, ahead: 0, adds: verdict.adds, memoryLeftBytes: verdict.memoryLeftBytes, at: Date.now(), waitedMs: Date.now() - t0 });
+      emit({
+        type: "admission",
+        project,
+        phase: "admitted",
+        inUse: verdict.inUse,
+        cap: verdict.cap,
+        ahead: 0,
+        adds: verdict.adds,
+        memoryLeftBytes: verdict.memoryLeftBytes,
+        at: Date.now(),
+        waitedMs: Date.now() - t0,
+      });
     } finally {
       watch.abort();
     }
@@ -162,7 +192,10 @@ export class Admission implements AsyncDisposable {
 /** The engine host's CPUs: this host's for a local engine (no call: /info takes ~20 ms), else from /info. */
 export function engineCpus(engine: Engine, local: boolean, signal?: AbortSignal): Promise<number | undefined> {
   if (local) return Promise.resolve(availableParallelism());
-  return engine.systemInfo({ signal }).then((i) => i.ncpu, () => undefined);
+  return engine.systemInfo({ signal }).then(
+    (i) => i.ncpu,
+    () => undefined,
+  );
 }
 
 /** The admission of one acquire (a no-op with `guards: false`). */

@@ -51,11 +51,15 @@ export function guardSettings(env: Record<string, string | undefined>, given: Pa
   const mem = env.BERTH_MIN_FREE_MEMORY;
   const memBytes = mem === undefined ? undefined : parseBytes(mem.replace(/ib$/i, "b"));
   if (mem !== undefined && memBytes === undefined) {
-    throw new BerthError("USAGE", `BERTH_MIN_FREE_MEMORY=${mem} is not a size`, { hint: "Use bytes or a size such as 4g, 512m or 4GiB; 0 disables the memory guard." });
+    throw new BerthError("USAGE", `BERTH_MIN_FREE_MEMORY=${mem} is not a size`, {
+      hint: "Use bytes or a size such as 4g, 512m or 4GiB; 0 disables the memory guard.",
+    });
   }
   const max = env.BERTH_MAX_CONTAINERS;
   if (max !== undefined && !/^\d+$/.test(max.trim())) {
-    throw new BerthError("USAGE", `BERTH_MAX_CONTAINERS=${max} is not a whole number`, { hint: `Use e.g. 20; 0 disables the cap; unset, it is ${CONTAINERS_PER_CPU} per CPU of the engine's host.` });
+    throw new BerthError("USAGE", `BERTH_MAX_CONTAINERS=${max} is not a whole number`, {
+      hint: `Use e.g. 20; 0 disables the cap; unset, it is ${CONTAINERS_PER_CPU} per CPU of the engine's host.`,
+    });
   }
   return {
     ...DEFAULT_GUARDS,
@@ -97,10 +101,14 @@ export function availableMemory(meminfo?: string): number | undefined {
 export function checkMemory(available: number, declared: number, floor: number): BerthError | null {
   if (floor === 0 && declared === 0) return null;
   if (available - declared >= floor) return null;
-  return new BerthError("GUARD_REFUSED", `not enough host memory: ${formatBytes(available)} available, this environment declares ${formatBytes(declared)} of memory limits, and berth keeps ${formatBytes(floor)} free; short by ${formatBytes(floor + declared - available)}`, {
-    hint: "Free memory (`berth status` and `berth down <project>` for environments you no longer need, `berth clean` for orphans), lower the services' memory limits, or lower the floor with BERTH_MIN_FREE_MEMORY (e.g. 2g; 0 disables it).",
-    details: { guard: "memory", availableBytes: available, declaredBytes: declared, floorBytes: floor },
-  });
+  return new BerthError(
+    "GUARD_REFUSED",
+    `not enough host memory: ${formatBytes(available)} available, this environment declares ${formatBytes(declared)} of memory limits, and berth keeps ${formatBytes(floor)} free; short by ${formatBytes(floor + declared - available)}`,
+    {
+      hint: "Free memory (`berth status` and `berth down <project>` for environments you no longer need, `berth clean` for orphans), lower the services' memory limits, or lower the floor with BERTH_MIN_FREE_MEMORY (e.g. 2g; 0 disables it).",
+      details: { guard: "memory", availableBytes: available, declaredBytes: declared, floorBytes: floor },
+    },
+  );
 }
 
 /** Pings the engine; ENGINE_UNREACHABLE when it does not answer within `timeoutMs`. */
@@ -113,11 +121,15 @@ export async function checkEngine(engine: Engine, timeoutMs: number, signal?: Ab
     await engine.ping({ signal: signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal });
   } catch (error) {
     if (signal?.aborted) throw error;
-    throw new BerthError("ENGINE_UNREACHABLE", `the Docker engine at ${engine.endpoint} did not answer a ping within ${timeoutMs / 1000} s (${(error as Error).message})`, {
-      hint: `The engine is down or overloaded: check \`docker info\` and the daemon's log. ${startEngineHint(engine.endpoint)}`,
-      cause: error,
-      details: { guard: "engine" },
-    });
+    throw new BerthError(
+      "ENGINE_UNREACHABLE",
+      `the Docker engine at ${engine.endpoint} did not answer a ping within ${timeoutMs / 1000} s (${(error as Error).message})`,
+      {
+        hint: `The engine is down or overloaded: check \`docker info\` and the daemon's log. ${startEngineHint(engine.endpoint)}`,
+        cause: error,
+        details: { guard: "engine" },
+      },
+    );
   } finally {
     timeout.clear();
   }

@@ -19,11 +19,10 @@ export class EventHub {
   static async open(engine: Runtime, project: string, signal?: AbortSignal): Promise<EventHub> {
     const hub = new EventHub();
     signal?.addEventListener("abort", () => hub.close(), { once: true });
-    await engine.subscribe(
-      { labels: { [LABEL.project]: project }, types: ["container"] },
-      (e) => hub.dispatch(e),
-      { signal: hub.controller.signal, onEnd: () => (hub.lost = true) },
-    );
+    await engine.subscribe({ labels: { [LABEL.project]: project }, types: ["container"] }, (e) => hub.dispatch(e), {
+      signal: hub.controller.signal,
+      onEnd: () => (hub.lost = true),
+    });
     return hub;
   }
 

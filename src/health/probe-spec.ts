@@ -32,42 +32,63 @@ const duration = z.union([z.number().nonnegative(), z.string()]).transform((v, c
   if (ms === undefined) ctx.addIssue({ code: "custom", message: `"${v}" is not a duration (use 500ms, 10s, 1m30s)` });
   return ms ?? 0;
 });
-const regex = z.string().min(1).refine((s) => {
-  try {
-    new RegExp(s);
-    return true;
-  } catch {
-    return false;
-  }
-}, "not a valid regular expression");
-const command = z.union([z.string().min(1).transform((s) => ["/bin/sh", "-c", s]), z.array(z.string()).min(1)]);
+const regex = z
+  .string()
+  .min(1)
+  .refine((s) => {
+    try {
+      new RegExp(s);
+      return true;
+    } catch {
+      return false;
+    }
+  }, "not a valid regular expression");
+const command = z.union([
+  z
+    .string()
+    .min(1)
+    .transform((s) => ["/bin/sh", "-c", s]),
+  z.array(z.string()).min(1),
+]);
 
 const ProbeSchema: z.ZodType<Probe, unknown> = z.union([
   z.enum(["healthcheck", "running", "completed"]).transform((kind) => ({ kind })),
   z.strictObject({ healthcheck: z.literal(true) }).transform(() => ({ kind: "healthcheck" as const })),
   z.strictObject({ completed: z.literal(true) }).transform(() => ({ kind: "completed" as const })),
   z.strictObject({ running: z.literal(true) }).transform(() => ({ kind: "running" as const })),
-  z.strictObject({ tcp: z.union([port.transform((p) => ({ port: p, from: "network" as const })), z.strictObject({ port, from })]) })
+  z
+    .strictObject({ tcp: z.union([port.transform((p) => ({ port: p, from: "network" as const })), z.strictObject({ port, from })]) })
     .transform(({ tcp }) => ({ kind: "tcp" as const, ...tcp })),
-  z.strictObject({
-    http: z.strictObject({
-      port,
-      path: z.string().startsWith("/").default("/"),
-      scheme: z.enum(["http", "https"]).default("http"),
-      status: z.union([status, z.array(status).min(1)]).default("2xx"),
-      body: regex.optional(),
-      from,
-    }),
-  }).transform(({ http }) => ({ kind: "http" as const, ...http, status: Array.isArray(http.status) ? http.status : [http.status] })),
-  z.strictObject({ log: z.union([regex.transform((pattern) => ({ pattern, count: 1 })), z.strictObject({ pattern: regex, count: z.number().int().min(1).default(1) })]) })
+  z
+    .strictObject({
+      http: z.strictObject({
+        port,
+        path: z.string().startsWith("/").default("/"),
+        scheme: z.enum(["http", "https"]).default("http"),
+        status: z.union([status, z.array(status).min(1)]).default("2xx"),
+        body: regex.optional(),
+        from,
+      }),
+    })
+    .transform(({ http }) => ({ kind: "http" as const, ...http, status: Array.isArray(http.status) ? http.status : [http.status] })),
+  z
+    .strictObject({
+      log: z.union([regex.transform((pattern) => ({ pattern, count: 1 })), z.strictObject({ pattern: regex, count: z.number().int().min(1).default(1) })]),
+    })
     .transform(({ log }) => ({ kind: "log" as const, ...log })),
-  z.strictObject({ exec: z.union([command.transform((c) => ({ command: c, timeout: 10_000 })), z.strictObject({ command, timeout: duration.default(10_000) })]) })
+  z
+    .strictObject({
+      exec: z.union([command.transform((c) => ({ command: c, timeout: 10_000 })), z.strictObject({ command, timeout: duration.default(10_000) })]),
+    })
     .transform(({ exec }) => ({ kind: "exec" as const, command: exec.command, timeoutMs: exec.timeout })),
 ]);
 
 const ReadinessSchema: z.ZodType<Readiness, unknown> = z.lazy(() =>
   z.union([
-    z.array(ReadinessSchema).min(1).transform((of) => (of.length === 1 ? of[0]! : { kind: "all" as const, of })),
+    z
+      .array(ReadinessSchema)
+      .min(1)
+      .transform((of) => (of.length === 1 ? of[0]! : { kind: "all" as const, of })),
     z.strictObject({ all: z.array(ReadinessSchema).min(1) }).transform(({ all }) => ({ kind: "all" as const, of: all })),
     z.strictObject({ any: z.array(ReadinessSchema).min(1) }).transform(({ any }) => ({ kind: "any" as const, of: any })),
     ProbeSchema.transform((probe) => ({ kind: "probe" as const, probe })),
@@ -79,7 +100,8 @@ const XBerthSchema = z.strictObject({
   timeout: duration.optional(),
 });
 
-const READY_HINT = "x-berth.ready takes probes such as `tcp: 5432`, `http: { port: 3000, path: /health }`, `log: \"ready\"`, `exec: [cmd]`, `healthcheck`, `completed`, a list of them (all must pass) or { any: [...] }; see README \"Readiness\".";
+const READY_HINT =
+  'x-berth.ready takes probes such as `tcp: 5432`, `http: { port: 3000, path: /health }`, `log: "ready"`, `exec: [cmd]`, `healthcheck`, `completed`, a list of them (all must pass) or { any: [...] }; see README "Readiness".';
 
 interface Issue {
   code?: string;
@@ -134,7 +156,9 @@ export function readinessOptionAsXBerth(rules: Record<string, unknown>): Record<
     const parsed = XBerthSchema.safeParse(x);
     if (parsed.success) out[name] = x;
     // The bare form's issues are under `ready`, which the user did not write.
-    else for (const i of parsed.error.issues.flatMap((i) => closestIssues(i, x))) problems.push({ file: "", path: ["readiness", name, ...i.path.slice(isXBerthForm(raw) ? 0 : 1)].join("."), message: i.message });
+    else
+      for (const i of parsed.error.issues.flatMap((i) => closestIssues(i, x)))
+        problems.push({ file: "", path: ["readiness", name, ...i.path.slice(isXBerthForm(raw) ? 0 : 1)].join("."), message: i.message });
   }
   if (problems.length) {
     throw new BerthError("USAGE", `invalid readiness option for ${[...new Set(problems.map((p) => (p.path ?? "").split(".")[1]))].join(", ")}`, {

@@ -42,7 +42,13 @@ export interface ProbeContext {
 
 export async function runProbe(p: Probe, ctx: ProbeContext): Promise<ProbeRecord> {
   const base = { probe: describeProbe(p), at: 0 };
-  const done = (ok: boolean, output: string, exitCode?: number): ProbeRecord => ({ ...base, at: Date.now(), ok, output, ...(exitCode === undefined ? {} : { exitCode }) });
+  const done = (ok: boolean, output: string, exitCode?: number): ProbeRecord => ({
+    ...base,
+    at: Date.now(),
+    ok,
+    output,
+    ...(exitCode === undefined ? {} : { exitCode }),
+  });
   const c = ctx.container;
   switch (p.kind) {
     case "running":
@@ -70,7 +76,9 @@ export async function runProbe(p: Probe, ctx: ProbeContext): Promise<ProbeRecord
     }
     case "log": {
       const since = c.state.startedAt ? Math.floor(Date.parse(c.state.startedAt) / 1000) : 0;
-      const text = await ctx.engine.logs(c.id, { since, tail: 100_000, signal: ctx.signal }).catch((e: unknown) => `(could not read logs: ${(e as Error).message})`);
+      const text = await ctx.engine
+        .logs(c.id, { since, tail: 100_000, signal: ctx.signal })
+        .catch((e: unknown) => `(could not read logs: ${(e as Error).message})`);
       const re = new RegExp(p.pattern, "gm");
       const found = text.match(re)?.length ?? 0;
       return done(found >= p.count, `${found} of ${p.count} line${p.count > 1 ? "s" : ""} matching /${p.pattern}/ since start`);
@@ -83,7 +91,13 @@ type Done = (ok: boolean, output: string, exitCode?: number) => ProbeRecord;
 async function execProbe(ctx: ProbeContext, cmd: string[], timeoutMs: number, done: Done): Promise<ProbeRecord> {
   const w = ctx.watch;
   if (w && !w.noShell.has(ctx.container.id)) {
-    const r = await watchExec(ctx.engine, ctx.container.id, cmd, { windowMs: w.windowMs, startedForMs: w.startedForMs, capMs: w.capMs, checkTimeoutMs: timeoutMs, signal: ctx.signal });
+    const r = await watchExec(ctx.engine, ctx.container.id, cmd, {
+      windowMs: w.windowMs,
+      startedForMs: w.startedForMs,
+      capMs: w.capMs,
+      checkTimeoutMs: timeoutMs,
+      signal: ctx.signal,
+    });
     if (!r.noShell) return { ...done(r.ok, r.output, r.exitCode), at: r.at };
     w.noShell.add(ctx.container.id); // no /bin/sh in the image: one exec per check from now on
   }

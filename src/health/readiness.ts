@@ -115,7 +115,14 @@ type Watch = NonNullable<ProbeContext["watch"]>;
  * Runs every probe of the rule (in parallel) and combines them; exec-style probes keep checking
  * inside the container for the watch window. `any` settles as soon as one of its probes passes.
  */
-async function evaluate(rule: Readiness, engine: Runtime, c: ContainerDetails, signal: AbortSignal | undefined, out: ProbeRecord[], watch?: Watch): Promise<boolean> {
+async function evaluate(
+  rule: Readiness,
+  engine: Runtime,
+  c: ContainerDetails,
+  signal: AbortSignal | undefined,
+  out: ProbeRecord[],
+  watch?: Watch,
+): Promise<boolean> {
   if (rule.kind === "probe") {
     const r = await runProbe(rule.probe, { engine, container: c, signal, watch });
     out.push(r);
@@ -169,14 +176,21 @@ export async function waitReady(o: WaitReadyOptions, onProbe?: (p: ProbeRecord) 
     rule ??= ruleFor(o, c);
     const s = c.state;
     const exited = !s.running && (s.status === "exited" || s.status === "dead");
-    const done = (via: ReadyResult["via"], at = Date.now()): ReadyResult => ({ readyAt: at, via, probe: describeReadiness(rule!), probes: history.slice(-10), restarts: s.restartCount });
+    const done = (via: ReadyResult["via"], at = Date.now()): ReadyResult => ({
+      readyAt: at,
+      via,
+      probe: describeReadiness(rule!),
+      probes: history.slice(-10),
+      restarts: s.restartCount,
+    });
     const startedAt = s.startedAt && !s.startedAt.startsWith("0001") ? Date.parse(s.startedAt) : Date.now();
     let cap = DEFAULT_CAP_MS;
     let spent = 0;
     if (isJob(o, rule)) {
       if (exited && s.finishedAt && !s.finishedAt.startsWith("0001")) {
         if (s.exitCode === 0) return done("exit");
-        if (!mayRestart(o.restartPolicy, s.exitCode, s.restartCount)) throw failure(o, c, rule, history, "exited", `exited with code ${s.exitCode}${s.oomKilled ? " (killed: out of memory)" : ""}`);
+        if (!mayRestart(o.restartPolicy, s.exitCode, s.restartCount))
+          throw failure(o, c, rule, history, "exited", `exited with code ${s.exitCode}${s.oomKilled ? " (killed: out of memory)" : ""}`);
       }
     } else if (s.running) {
       cap = c.healthcheck?.intervalMs || (c.healthcheck ? 30_000 : DEFAULT_CAP_MS);
@@ -220,9 +234,10 @@ function failure(o: WaitReadyOptions, c: ContainerDetails, rule: Readiness, hist
   for (const r of history) lastByProbe.set(r.probe, r);
   const probe = describeReadiness(rule);
   return new BerthError(code, `service ${o.service} (container ${c.name}) ${what}${code === "HEALTH_TIMEOUT" ? ` (waiting for: ${probe})` : ""}`, {
-    hint: code === "HEALTH_TIMEOUT"
-      ? "Read the probe output and the service's last log lines shown with this error; raise --timeout (or x-berth.timeout) if the service is just slow, or keep the containers to look at with `berth up --keep-on-failure`."
-      : "The service's last log lines, shown with this error, say why it exited; `berth up --keep-on-failure` keeps the container to inspect.",
+    hint:
+      code === "HEALTH_TIMEOUT"
+        ? "Read the probe output and the service's last log lines shown with this error; raise --timeout (or x-berth.timeout) if the service is just slow, or keep the containers to look at with `berth up --keep-on-failure`."
+        : "The service's last log lines, shown with this error, say why it exited; `berth up --keep-on-failure` keeps the container to inspect.",
     details: {
       service: o.service,
       container: c.name,

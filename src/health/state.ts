@@ -42,7 +42,7 @@ export function sinceOf(s: ContainerState): string | undefined {
   const valid = (t?: string) => (t && !t.startsWith("0001") ? t : undefined);
   if (!s.running) return valid(s.finishedAt) ?? valid(s.startedAt);
   const lastCheck = s.healthLog.at(-1)?.end;
-  return s.health !== "none" && valid(lastCheck) && s.health !== "starting" ? firstOfStreak(s) ?? valid(s.startedAt) : valid(s.startedAt);
+  return s.health !== "none" && valid(lastCheck) && s.health !== "starting" ? (firstOfStreak(s) ?? valid(s.startedAt)) : valid(s.startedAt);
 }
 
 /** End time of the first check in the newest run of checks with the same outcome (when health last flipped). */

@@ -41,7 +41,7 @@ export interface WatchOutcome {
 export function innerSchedule(startedForMs: number, windowMs: number, capMs: number): number[] {
   const cap = Math.max(FIRST_MS, Math.min(capMs, INNER_CAP_MS));
   const out: number[] = [];
-  for (let spent = 0; spent < windowMs; ) {
+  for (let spent = 0; spent < windowMs;) {
     const p = Math.max(FIRST_MS, Math.min(cap, Math.round((startedForMs + spent) * INNER_FRACTION)));
     out.push(p);
     spent += p;
@@ -66,12 +66,17 @@ export function watchScript(sleepsMs: number[]): string {
 }
 
 /** Reads the loop's output: passed, not yet (with the last check's output), or no marker at all. */
-export function parseWatchOutput(text: string): { state: "passed"; checks: number } | { state: "not-yet"; output: string; exitCode: number; checks: number } | { state: "none" } {
+export function parseWatchOutput(
+  text: string,
+): { state: "passed"; checks: number } | { state: "not-yet"; output: string; exitCode: number; checks: number } | { state: "none" } {
   const passed = text.lastIndexOf(READY);
   if (passed >= 0) return { state: "passed", checks: Number(/\d+/.exec(text.slice(passed + READY.length))?.[0] ?? 1) };
   const idx = text.lastIndexOf(NOT_YET);
   if (idx < 0) return { state: "none" };
-  const [rc = "1", n = "0"] = text.slice(idx + NOT_YET.length).trim().split(/\s+/);
+  const [rc = "1", n = "0"] = text
+    .slice(idx + NOT_YET.length)
+    .trim()
+    .split(/\s+/);
   return { state: "not-yet", output: text.slice(0, idx).replace(/\n$/, ""), exitCode: Number(rc), checks: Number(n) };
 }
 
@@ -96,18 +101,30 @@ export async function watchExec(engine: Runtime, containerId: string, cmd: strin
   const signal = AbortSignal.any([AbortSignal.timeout(o.windowMs + o.checkTimeoutMs + 2000), ...(o.signal ? [o.signal] : [])]);
   let exitCode: number;
   try {
-    exitCode = await engine.execStream(containerId, ["/bin/sh", "-c", watchScript(sleeps), "berth-probe", ...cmd], (_s, data) => {
-      // Keep the tail: the marker and the last check's output come last.
-      text = (text + data.toString("utf8")).slice(-2 * max);
-      if (!passedAt && text.includes(READY)) passedAt = Date.now();
-    }, { signal });
+    exitCode = await engine.execStream(
+      containerId,
+      ["/bin/sh", "-c", watchScript(sleeps), "berth-probe", ...cmd],
+      (_s, data) => {
+        // Keep the tail: the marker and the last check's output come last.
+        text = (text + data.toString("utf8")).slice(-2 * max);
+        if (!passedAt && text.includes(READY)) passedAt = Date.now();
+      },
+      { signal },
+    );
   } catch (error) {
     if (o.signal?.aborted) throw error;
     // Stopped waiting (a check hung past its timeout) or the container went away mid-window.
     return { ok: false, at: Date.now(), output: (error as Error).message, exitCode: -1, noShell: false };
   }
   const parsed = parseWatchOutput(text);
-  if (parsed.state === "passed") return { ok: true, at: passedAt || Date.now(), output: `passed (check ${parsed.checks} of this window, run inside the container)`, exitCode: 0, noShell: false };
+  if (parsed.state === "passed")
+    return {
+      ok: true,
+      at: passedAt || Date.now(),
+      output: `passed (check ${parsed.checks} of this window, run inside the container)`,
+      exitCode: 0,
+      noShell: false,
+    };
   if (parsed.state === "not-yet") return { ok: false, at: Date.now(), output: parsed.output.slice(-max), exitCode: parsed.exitCode, noShell: false };
   // No marker: /bin/sh could not run (126/127 from the runtime), or the container stopped mid-window.
   return { ok: false, at: Date.now(), output: text.slice(-max), exitCode, noShell: exitCode === 126 || exitCode === 127 };

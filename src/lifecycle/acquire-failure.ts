@@ -11,7 +11,15 @@ import { dependantsOf } from "../plan/graph.js";
 import type { Plan, Step } from "../plan/plan.js";
 
 /** Adds what a user needs to the error: which dependants it blocked and the service's last log lines. */
-export async function describeFailure(error: unknown, engine: Runtime, spec: ProjectSpec, plan: Plan, ids: Map<string, string>, signal?: AbortSignal, step?: Step): Promise<BerthError> {
+export async function describeFailure(
+  error: unknown,
+  engine: Runtime,
+  spec: ProjectSpec,
+  plan: Plan,
+  ids: Map<string, string>,
+  signal?: AbortSignal,
+  step?: Step,
+): Promise<BerthError> {
   if (signal?.aborted) {
     return new BerthError("ABORTED", "acquire was cancelled; everything it created is being removed", { cause: error });
   }
@@ -36,7 +44,8 @@ export async function describeFailure(error: unknown, engine: Runtime, spec: Pro
  * container when it shuts down, while its API still answers).
  */
 export function engineTroubleSeen(failure: BerthError): boolean {
-  const killedFromOutside = isBerthError(failure, "SERVICE_FAILED") && (failure.details.exitCode === 143 || failure.details.exitCode === 137) && failure.details.oomKilled !== true;
+  const killedFromOutside =
+    isBerthError(failure, "SERVICE_FAILED") && (failure.details.exitCode === 143 || failure.details.exitCode === 137) && failure.details.oomKilled !== true;
   return failure.code === "ENGINE_UNREACHABLE" || failure.details.engineTrouble === true || killedFromOutside;
 }
 
@@ -45,7 +54,10 @@ export function engineTroubleSeen(failure: BerthError): boolean {
  * service, and whether the engine itself went away meanwhile (restarted, crashed, overloaded).
  */
 async function stepFailure(error: BerthError, step: Step, engine: Runtime): Promise<BerthError> {
-  const answering = await engine.ping({ signal: AbortSignal.timeout(2000) }).then(() => true, () => false);
+  const answering = await engine.ping({ signal: AbortSignal.timeout(2000) }).then(
+    () => true,
+    () => false,
+  );
   const kind = engineFailureOf(error);
   const engineTrouble = !answering || kind === "engine-gone" || kind === "engine-lost-state";
   const hint = engineTrouble

@@ -59,7 +59,9 @@ function undo(failure: BerthError, ctx: StepContext, state: AcquireState, o: Run
         async () => {
           if (o.fresh) await releaseFrom(runtime, project, { onEvent: emit });
           else {
-            await Promise.all(created.containers.map((id) => runtime.removeContainer(id, { force: true, volumes: !state.inheriting.has(id) }).catch(ignoreGone)));
+            await Promise.all(
+              created.containers.map((id) => runtime.removeContainer(id, { force: true, volumes: !state.inheriting.has(id) }).catch(ignoreGone)),
+            );
             await Promise.all(created.networks.map((id) => runtime.removeNetwork(id).catch(ignoreGone)));
           }
         },
@@ -71,7 +73,11 @@ function undo(failure: BerthError, ctx: StepContext, state: AcquireState, o: Run
           needed: () => engineTroubleSeen(failure) || hub.engineLost,
           staysGone: () => nothingLeft(runtime, project, o.fresh ? undefined : created),
           engineLost: () => hub.engineLost,
-          answering: () => runtime.ping({ signal: AbortSignal.timeout(2000) }).then(() => true, () => false),
+          answering: () =>
+            runtime.ping({ signal: AbortSignal.timeout(2000) }).then(
+              () => true,
+              () => false,
+            ),
         },
       ),
   });

@@ -98,7 +98,12 @@ export async function acquireProject(whole: ProjectSpec, options: AcquireOptions
   const mode = options.mode ?? defaultMode(kind);
   const shared = mode === "shared";
   // A shared environment is found again under a name derived from its configuration.
-  const { project, explicit } = projectNameOf({ projectName: options.projectName, env, kind, derived: shared ? () => sharedProjectName(kind, loaded) : undefined });
+  const { project, explicit } = projectNameOf({
+    projectName: options.projectName,
+    env,
+    kind,
+    derived: shared ? () => sharedProjectName(kind, loaded) : undefined,
+  });
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
 
   const readiness = readinessRules(loaded.services); // invalid x-berth probes fail before anything exists
@@ -107,12 +112,33 @@ export async function acquireProject(whole: ProjectSpec, options: AcquireOptions
   const ttl = ttlFrom(env, lifetime, options.ttlMs);
   // Admission control (src/guards/admission.ts): the guards, and a turn in the engine's queue when
   // capacity is short. Disposed when acquire ends, however it ends: its ticket goes then.
-  await using admission = openAdmission({ engine, spec: loaded, project, env, guards: options.guards, wait: options.waitForCapacity, scale: options.scale, deadline, emit, signal });
+  await using admission = openAdmission({
+    engine,
+    spec: loaded,
+    project,
+    env,
+    guards: options.guards,
+    wait: options.waitForCapacity,
+    scale: options.scale,
+    deadline,
+    emit,
+    signal,
+  });
   // Orphans of dead owners are reaped meanwhile (they may hold names, ports, memory, capacity),
   // then the reaper files such owners left.
   const safety = Promise.all([reapOrphans(engine, { signal }).then(() => sweepStaleReaperFiles(env)), admission.admit()]);
   safety.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
-  const spec = await prepareSpec({ spec: loaded, project, strategy: parseStrategy(options.ports ?? env.BERTH_PORTS, kind), build: options.build, scale: options.scale, env, engine, emit, signal });
+  const spec = await prepareSpec({
+    spec: loaded,
+    project,
+    strategy: parseStrategy(options.ports ?? env.BERTH_PORTS, kind),
+    build: options.build,
+    scale: options.scale,
+    env,
+    engine,
+    emit,
+    signal,
+  });
 
   await safety;
   // A named (shared) environment: acquire/release of it by other processes must not interleave.
@@ -126,7 +152,10 @@ export async function acquireProject(whole: ProjectSpec, options: AcquireOptions
   emit({ type: "plan", project, steps: plan.steps.length, at: Date.now() });
 
   const owner = currentOwner();
-  const base = { ...environmentLabels({ env, project, kind, lifetime, owner, ttlMs: ttl, spec }), ...(lifetime === "detached" ? { [LABEL.pending]: "true" } : {}) };
+  const base = {
+    ...environmentLabels({ env, project, kind, lifetime, owner, ttlMs: ttl, spec }),
+    ...(lifetime === "detached" ? { [LABEL.pending]: "true" } : {}),
+  };
   // Before anything exists: a process watching this one removes what it leaves if it is killed.
   const reaper = watchAcquire({ owner, endpoint: engine.endpoint, env, project, lifetime, emit });
   const hub = await EventHub.open(engine, project, signal);
@@ -134,14 +163,19 @@ export async function acquireProject(whole: ProjectSpec, options: AcquireOptions
   const state = newAcquireState(seen);
   const subset = options.services !== undefined;
   try {
-    return await runAcquirePlan(ctx, state, {
-      signal,
-      fresh,
-      keepOnFailure: options.keepOnFailure,
-      // Kept for debugging on purpose: settled as it is (it lives until `down`).
-      onKept: lifetime === "detached" ? () => writeSettledRecord(engine, project, base, spec, undefined, {}, { subset }) : undefined,
-      onRolledBack: () => reaper.done(),
-    }, () => handOver({ engine, project, kind, lifetime, shared, pinned: options.lifetime === "detached", base, spec, env, subset, reaper, signal }, state));
+    return await runAcquirePlan(
+      ctx,
+      state,
+      {
+        signal,
+        fresh,
+        keepOnFailure: options.keepOnFailure,
+        // Kept for debugging on purpose: settled as it is (it lives until `down`).
+        onKept: lifetime === "detached" ? () => writeSettledRecord(engine, project, base, spec, undefined, {}, { subset }) : undefined,
+        onRolledBack: () => reaper.done(),
+      },
+      () => handOver({ engine, project, kind, lifetime, shared, pinned: options.lifetime === "detached", base, spec, env, subset, reaper, signal }, state),
+    );
   } finally {
     hub.close();
     reaper.settle();

@@ -28,7 +28,9 @@ export function connectionVariables(data: EnvironmentData, o: ConnectionEnvOptio
     const key = prefix + envName(name);
     const first = ports[0];
     if (!first) continue;
-    out[`${key}_HOST`] = hostAddress(first).replace(/:\d+$/, "").replace(/^\[(.*)\]$/, "$1");
+    out[`${key}_HOST`] = hostAddress(first)
+      .replace(/:\d+$/, "")
+      .replace(/^\[(.*)\]$/, "$1");
     out[`${key}_PORT`] = String(first.hostPort);
     for (const p of ports) out[`${key}_PORT_${p.containerPort}`] ??= String(p.hostPort);
   }
@@ -48,7 +50,9 @@ export function formatVariables(vars: Record<string, string>, format: "dotenv" |
 export function findPort(data: EnvironmentData, service: string, containerPort: number, replica = 1): PublishedPort {
   const s = data.services[service];
   if (!s) {
-    throw new BerthError("NOT_FOUND", `environment ${data.project} has no service "${service}"`, { hint: `Services: ${Object.keys(data.services).sort().join(", ")}.` });
+    throw new BerthError("NOT_FOUND", `environment ${data.project} has no service "${service}"`, {
+      hint: `Services: ${Object.keys(data.services).sort().join(", ")}.`,
+    });
   }
   const c = s.containers.find((x) => x.number === replica) ?? s.containers[0];
   const p = c?.ports.find((x) => x.containerPort === containerPort);

@@ -40,9 +40,18 @@ async function hostEntries(source: string, name: string): Promise<TarEntry[]> {
  * Copies a host file or directory, or a Buffer's bytes, to `containerPath` (the full path of the
  * file or directory it becomes). Its parent directory must exist in the container.
  */
-export async function copyToContainer(engine: Engine, project: string, service: string, source: string | Buffer, containerPath: string, o: CopyOptions = {}): Promise<void> {
+export async function copyToContainer(
+  engine: Engine,
+  project: string,
+  service: string,
+  source: string | Buffer,
+  containerPath: string,
+  o: CopyOptions = {},
+): Promise<void> {
   if (!posix.isAbsolute(containerPath) || containerPath === "/") {
-    throw new BerthError("USAGE", `copyTo: container path "${containerPath}" must be an absolute path below /`, { hint: "Give the full path the file or directory becomes, e.g. /etc/app/config.json." });
+    throw new BerthError("USAGE", `copyTo: container path "${containerPath}" must be an absolute path below /`, {
+      hint: "Give the full path the file or directory becomes, e.g. /etc/app/config.json.",
+    });
   }
   const target = posix.normalize(containerPath).replace(/\/$/, "");
   const name = posix.basename(target);
@@ -71,12 +80,22 @@ export async function copyToContainer(engine: Engine, project: string, service: 
  * file becomes `hostPath` (or goes inside it when it is an existing directory); a directory's
  * contents go into `hostPath` (created), or into `hostPath/<name>` when `hostPath` exists.
  */
-export async function copyFromContainer(engine: Engine, project: string, service: string, containerPath: string, hostPath: string, o: CopyOptions = {}): Promise<void> {
+export async function copyFromContainer(
+  engine: Engine,
+  project: string,
+  service: string,
+  containerPath: string,
+  hostPath: string,
+  o: CopyOptions = {},
+): Promise<void> {
   const id = await containerOf(engine, project, service, o);
   const entries = await engine.getArchive(id, containerPath, { signal: o.signal });
   const root = entries[0];
   if (!root) throw new BerthError("NOT_FOUND", `copyFrom ${service}:${containerPath}: the engine returned nothing`);
-  const into = await stat(hostPath).then((s) => s.isDirectory(), () => false);
+  const into = await stat(hostPath).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   const base = into ? join(hostPath, basename(root.path)) : hostPath;
   for (const e of entries) {
     const rel = e.path === root.path ? "" : e.path.slice(root.path.length + 1);
@@ -85,6 +104,9 @@ export async function copyFromContainer(engine: Engine, project: string, service
     const dest = rel ? join(base, rel) : base;
     if (e.type === "directory") await mkdir(dest, { recursive: true, mode: e.mode || 0o755 });
     else if (e.type === "file") await writeFile(dest, e.data ?? Buffer.alloc(0), { mode: e.mode || 0o644 });
-    else await symlink(e.linkTarget ?? "", dest).catch((error: NodeJS.ErrnoException) => { if (error.code !== "EEXIST") throw error; });
+    else
+      await symlink(e.linkTarget ?? "", dest).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== "EEXIST") throw error;
+      });
   }
 }

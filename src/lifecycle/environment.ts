@@ -12,7 +12,16 @@ import { healthReport, readinessRecord, type HealthReport, type ReadinessRecord 
 import { readLogs, type FollowLogOptions, type LogLine, type LogOptions } from "./logs.js";
 import { followLogLines } from "./log-stream.js";
 import { copyFromContainer, copyToContainer, type CopyOptions } from "./copy.js";
-import { execInService, restartServices, startServices, stopServices, waitForServices, type ExecOptions, type ServiceOpOptions, type WaitOptions } from "./operations.js";
+import {
+  execInService,
+  restartServices,
+  startServices,
+  stopServices,
+  waitForServices,
+  type ExecOptions,
+  type ServiceOpOptions,
+  type WaitOptions,
+} from "./operations.js";
 import { readEnvironment } from "./status.js";
 
 export interface ContainerView {
@@ -176,7 +185,10 @@ export class Environment implements AsyncDisposable {
   logs(service: string | string[], options?: LogOptions & { follow?: false }): Promise<LogLine[]>;
   logs(options: FollowLogOptions): AsyncIterableIterator<LogLine>;
   logs(service: string | string[], options: FollowLogOptions): AsyncIterableIterator<LogLine>;
-  logs(a?: string | string[] | (LogOptions & { follow?: boolean }), b?: LogOptions & { follow?: boolean }): Promise<LogLine[]> | AsyncIterableIterator<LogLine> {
+  logs(
+    a?: string | string[] | (LogOptions & { follow?: boolean }),
+    b?: LogOptions & { follow?: boolean },
+  ): Promise<LogLine[]> | AsyncIterableIterator<LogLine> {
     const given = typeof a === "string" || Array.isArray(a) ? { ...b, services: typeof a === "string" ? [a] : a } : { ...a };
     const { follow, ...options } = given;
     return follow ? followLogLines(this.engine, this.project, options) : readLogs(this.engine, this.project, options);

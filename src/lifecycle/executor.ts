@@ -44,23 +44,25 @@ export async function executePlan(plan: Plan, run: (step: Step, signal: AbortSig
         if (!isWait) mutating++;
         const t0 = Date.now();
         o.onBegin?.(step);
-        const p = run(step, signal).then(
-          () => {
-            done.add(step.id);
-            o.onDone?.(step, Date.now() - t0);
-          },
-          (error: unknown) => {
-            if (!failure) {
-              failure = { error };
-              o.onFailed?.(step, error);
-              controller.abort(error);
-            }
-          },
-        ).finally(() => {
-          if (!isWait) mutating--;
-          running.delete(p);
-          pump();
-        });
+        const p = run(step, signal)
+          .then(
+            () => {
+              done.add(step.id);
+              o.onDone?.(step, Date.now() - t0);
+            },
+            (error: unknown) => {
+              if (!failure) {
+                failure = { error };
+                o.onFailed?.(step, error);
+                controller.abort(error);
+              }
+            },
+          )
+          .finally(() => {
+            if (!isWait) mutating--;
+            running.delete(p);
+            pump();
+          });
         running.add(p);
       }
       if (running.size === 0 && done.size < plan.steps.length && !failure) {

@@ -44,7 +44,13 @@ export function readinessRecord(r: ReadyResult): ReadinessRecord {
     rule: r.probe,
     readyAt: new Date(r.readyAt).toISOString(),
     restarts: r.restarts,
-    probes: r.probes.slice(-5).map((p) => ({ probe: p.probe, ok: p.ok, at: new Date(p.at).toISOString(), ...(p.exitCode !== undefined ? { exitCode: p.exitCode } : {}), output: p.output.trim().slice(-300) })),
+    probes: r.probes.slice(-5).map((p) => ({
+      probe: p.probe,
+      ok: p.ok,
+      at: new Date(p.at).toISOString(),
+      ...(p.exitCode !== undefined ? { exitCode: p.exitCode } : {}),
+      output: p.output.trim().slice(-300),
+    })),
   };
 }
 
@@ -56,7 +62,11 @@ export interface HealthReport {
   containers: ContainerHealth[];
 }
 
-export async function healthReport(engine: Engine, project: string, o: { services?: string[]; signal?: AbortSignal; readiness?: ReadonlyMap<string, ReadinessRecord> } = {}): Promise<HealthReport> {
+export async function healthReport(
+  engine: Engine,
+  project: string,
+  o: { services?: string[]; signal?: AbortSignal; readiness?: ReadonlyMap<string, ReadinessRecord> } = {},
+): Promise<HealthReport> {
   const list = await projectContainers(engine, project, o);
   const containers = await Promise.all(
     list.map(async (c): Promise<ContainerHealth> => {

@@ -42,7 +42,9 @@ export function ensureBindSources(spec: ProjectSpec): string[] {
     try {
       mkdirSync(dir, { recursive: true });
     } catch (error) {
-      const users = Object.values(spec.services).filter((s) => s.volumes.some((v) => v.source === dir)).map((s) => s.name);
+      const users = Object.values(spec.services)
+        .filter((s) => s.volumes.some((v) => v.source === dir))
+        .map((s) => s.name);
       throw new BerthError("USAGE", `cannot create the host directory ${dir} for the bind mount of service ${users.join(", ")}: ${(error as Error).message}`, {
         hint: "Create it yourself with the right owner, or fix the path in the compose file.",
         cause: error,

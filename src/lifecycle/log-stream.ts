@@ -18,12 +18,24 @@ export function followLogLines(engine: Engine, project: string, o: LogOptions = 
     wake = undefined;
   };
   signal.addEventListener("abort", notify, { once: true });
-  followLogs(engine, project, (line) => {
-    queue.push(line);
-    notify();
-  }, { ...o, signal }).then(
-    () => { done = true; notify(); },
-    (error: unknown) => { failure = error; done = true; notify(); },
+  followLogs(
+    engine,
+    project,
+    (line) => {
+      queue.push(line);
+      notify();
+    },
+    { ...o, signal },
+  ).then(
+    () => {
+      done = true;
+      notify();
+    },
+    (error: unknown) => {
+      failure = error;
+      done = true;
+      notify();
+    },
   );
   const finish = (): IteratorReturnResult<undefined> => {
     stop.abort();

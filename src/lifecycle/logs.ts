@@ -55,7 +55,10 @@ export async function readLogs(engine: Engine, project: string, o: LogOptions = 
     }),
   );
   // A stable sort keeps each container's own order for lines with equal times.
-  return per.flat().sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((x) => x.line);
+  return per
+    .flat()
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map((x) => x.line);
 }
 
 /** Streams new lines of the selected containers until the signal aborts or every container stops. */
@@ -65,25 +68,27 @@ export async function followLogs(engine: Engine, project: string, onLine: (line:
   await Promise.all(
     containers.map((c) => {
       const pending = { stdout: "", stderr: "" };
-      return engine.followLogs(
-        c.id,
-        (stream, chunk) => {
-          // Frames are not lines: a line may span frames, and a frame may hold several lines.
-          pending[stream] += chunk;
-          let nl: number;
-          while ((nl = pending[stream].indexOf("\n")) >= 0) {
-            const [line] = split(pending[stream].slice(0, nl + 1), c, stream, o.timestamps ?? false);
-            pending[stream] = pending[stream].slice(nl + 1);
+      return engine
+        .followLogs(
+          c.id,
+          (stream, chunk) => {
+            // Frames are not lines: a line may span frames, and a frame may hold several lines.
+            pending[stream] += chunk;
+            let nl: number;
+            while ((nl = pending[stream].indexOf("\n")) >= 0) {
+              const [line] = split(pending[stream].slice(0, nl + 1), c, stream, o.timestamps ?? false);
+              pending[stream] = pending[stream].slice(nl + 1);
+              if (line) onLine(line.line);
+            }
+          },
+          { tail: o.tail ?? "all", since, timestamps: true, signal: o.signal },
+        )
+        .then(() => {
+          for (const stream of ["stdout", "stderr"] as const) {
+            const [line] = pending[stream] ? split(pending[stream], c, stream, o.timestamps ?? false) : [];
             if (line) onLine(line.line);
           }
-        },
-        { tail: o.tail ?? "all", since, timestamps: true, signal: o.signal },
-      ).then(() => {
-        for (const stream of ["stdout", "stderr"] as const) {
-          const [line] = pending[stream] ? split(pending[stream], c, stream, o.timestamps ?? false) : [];
-          if (line) onLine(line.line);
-        }
-      });
+        });
     }),
   );
 }

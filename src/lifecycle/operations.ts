@@ -98,7 +98,9 @@ export async function restartServices(engine: Engine, project: string, o: Servic
   await Promise.all(targets.map((c) => engine.restartContainer(c.id, o.stopTimeoutSec, { signal: o.signal })));
   const wait = o.wait ?? true;
   if (wait || held.length) await waitForServices(engine, project, { ...o, services: [...selected] });
-  const subgraph = Object.fromEntries([...dependants].map((s) => [s, { depends_on: Object.fromEntries(Object.entries(graph[s]!.depends_on).filter(([d]) => dependants.has(d))) }]));
+  const subgraph = Object.fromEntries(
+    [...dependants].map((s) => [s, { depends_on: Object.fromEntries(Object.entries(graph[s]!.depends_on).filter(([d]) => dependants.has(d))) }]),
+  );
   for (const level of dependencyLevels(subgraph)) {
     for (const c of held.filter((h) => level.includes(h.service))) await engine.startContainer(c.id, { signal: o.signal });
     if (wait) await waitForServices(engine, project, { ...o, services: level });
@@ -143,15 +145,24 @@ export interface ExecOptions {
 }
 
 /** The running container of `service` (replica `index`), or a NOT_FOUND/USAGE error saying why not. */
-export async function serviceContainer(engine: Engine, project: string, service: string, o: { index?: number; signal?: AbortSignal } = {}): Promise<ServiceContainer> {
+export async function serviceContainer(
+  engine: Engine,
+  project: string,
+  service: string,
+  o: { index?: number; signal?: AbortSignal } = {},
+): Promise<ServiceContainer> {
   const containers = await projectContainers(engine, project, { services: [service], signal: o.signal });
   const index = o.index ?? 1;
   const c = containers.find((x) => x.number === index);
   if (!c) {
-    throw new BerthError("NOT_FOUND", `service ${service} of ${project} has no replica ${index}`, { hint: `Replicas: ${containers.map((x) => x.number).join(", ")}.` });
+    throw new BerthError("NOT_FOUND", `service ${service} of ${project} has no replica ${index}`, {
+      hint: `Replicas: ${containers.map((x) => x.number).join(", ")}.`,
+    });
   }
   if (c.state !== "running") {
-    throw new BerthError("SERVICE_FAILED", `container ${c.name} is ${c.state}, not running`, { hint: `Start it with \`berth start -p ${project} ${service}\`.` });
+    throw new BerthError("SERVICE_FAILED", `container ${c.name} is ${c.state}, not running`, {
+      hint: `Start it with \`berth start -p ${project} ${service}\`.`,
+    });
   }
   return c;
 }

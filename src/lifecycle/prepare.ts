@@ -51,7 +51,12 @@ function limitProblems(spec: ProjectSpec, ncpu: number): SourceProblem[] {
     const mem = s.mem_limit ?? limits?.memory;
     const mkey = s.mem_limit !== undefined ? "mem_limit" : "deploy.resources.limits.memory";
     if (mem !== undefined && mem > 0 && mem < MIN_MEMORY_BYTES) {
-      problems.push({ file, path: `services.${s.name}.${mkey}`, message: `memory limit of ${mem} bytes is below the engine's minimum of 6 MiB`, hint: "use at least 6m" });
+      problems.push({
+        file,
+        path: `services.${s.name}.${mkey}`,
+        message: `memory limit of ${mem} bytes is below the engine's minimum of 6 MiB`,
+        hint: "use at least 6m",
+      });
     }
   }
   return problems;
@@ -61,31 +66,56 @@ export async function prepareSpec(input: PrepareInput): Promise<ProjectSpec> {
   const { spec, project, emit, engine, signal } = input;
   const { services, remapped } = applyStrategy(Object.values(spec.services), input.strategy, input.env.BERTH_PORT_RANGE ?? DEFAULT_RANGE);
   for (const r of remapped) {
-    emit({ type: "warning", project, message: `service ${r.service}: host port ${r.was} for ${r.target} replaced by one the engine picks (port strategy ${input.strategy}; use --ports file to keep the file's ports)`, at: Date.now() });
+    emit({
+      type: "warning",
+      project,
+      message: `service ${r.service}: host port ${r.was} for ${r.target} replaced by one the engine picks (port strategy ${input.strategy}; use --ports file to keep the file's ports)`,
+      at: Date.now(),
+    });
   }
   const scaled = scaleServices(services, input.scale);
-  if (input.strategy === "range") checkRangeCapacity(scaled, input.env.BERTH_PORT_RANGE ?? DEFAULT_RANGE, input.env.BERTH_PORT_RANGE ? "BERTH_PORT_RANGE" : "berth's default range");
+  if (input.strategy === "range")
+    checkRangeCapacity(scaled, input.env.BERTH_PORT_RANGE ?? DEFAULT_RANGE, input.env.BERTH_PORT_RANGE ? "BERTH_PORT_RANGE" : "berth's default range");
   const prepared: ProjectSpec = { ...spec, services: Object.fromEntries(scaled.map((s) => [s.name, s])) };
 
   // GET /info is one of the engine's slowest calls under load: asked only when a limit needs it.
   const ncpu = asksForCpus(prepared) ? (await engine.systemInfo({ signal })).ncpu : Infinity;
   const problems = [...unsupportedProblems(prepared), ...limitProblems(prepared, ncpu)];
   if (problems.length) {
-    throw new BerthError("COMPOSE_INVALID", `${problems.length} setting${problems.length > 1 ? "s" : ""} in the compose file cannot be honoured on this engine`, { problems });
+    throw new BerthError(
+      "COMPOSE_INVALID",
+      `${problems.length} setting${problems.length > 1 ? "s" : ""} in the compose file cannot be honoured on this engine`,
+      { problems },
+    );
   }
   if (isLocalEndpoint(engine.endpoint)) {
-    for (const dir of ensureBindSources(prepared)) emit({ type: "warning", project, message: `created the missing host directory ${dir} for a bind mount (as Compose does for the short syntax)`, at: Date.now() });
+    for (const dir of ensureBindSources(prepared))
+      emit({
+        type: "warning",
+        project,
+        message: `created the missing host directory ${dir} for a bind mount (as Compose does for the short syntax)`,
+        at: Date.now(),
+      });
   }
   const built = await buildServices(prepared, { engine, project, env: input.env, always: input.build, emit, signal });
   await checkImages(engine, built, signal);
   for (const s of scaled) {
     if (s.scale > 1 && (s.container_name || hasFixedHostPort(s.ports))) {
-      throw new BerthError("USAGE", `service ${s.name} cannot have ${s.scale} replicas: it sets ${s.container_name ? "container_name" : "a fixed host port"}, which only one container can hold`, {
-        hint: "Remove container_name / publish the port without a host port, or keep one replica.",
-      });
+      throw new BerthError(
+        "USAGE",
+        `service ${s.name} cannot have ${s.scale} replicas: it sets ${s.container_name ? "container_name" : "a fixed host port"}, which only one container can hold`,
+        {
+          hint: "Remove container_name / publish the port without a host port, or keep one replica.",
+        },
+      );
     }
     if (s.container_name || hasFixedHostPort(s.ports)) {
-      emit({ type: "warning", project, message: `service ${s.name} sets ${s.container_name ? `container_name "${s.container_name}"` : "a fixed host port"}: this environment cannot run twice at once`, at: Date.now() });
+      emit({
+        type: "warning",
+        project,
+        message: `service ${s.name} sets ${s.container_name ? `container_name "${s.container_name}"` : "a fixed host port"}: this environment cannot run twice at once`,
+        at: Date.now(),
+      });
     }
   }
   return built;
@@ -93,14 +123,29 @@ export async function prepareSpec(input: PrepareInput): Promise<ProjectSpec> {
 
 /** Every image must be present: no registry can supply one. */
 async function checkImages(engine: Runtime, spec: ProjectSpec, signal?: AbortSignal): Promise<void> {
-  const images = [...new Set(Object.values(spec.services).map((s) => s.image).filter((i): i is string => !!i))].sort();
+  const images = [
+    ...new Set(
+      Object.values(spec.services)
+        .map((s) => s.image)
+        .filter((i): i is string => !!i),
+    ),
+  ].sort();
   const found = await Promise.all(images.map(async (i) => [i, await engine.inspectImage(i, { signal })] as const));
   const missing = found.filter(([, f]) => f === null).map(([i]) => i);
   if (missing.length) {
-    const users = (img: string) => Object.values(spec.services).filter((s) => s.image === img).map((s) => s.name).sort().join(", ");
-    throw new BerthError("IMAGE_NOT_FOUND", `image${missing.length > 1 ? "s" : ""} not present on the engine: ${missing.map((m) => `${m} (service ${users(m)})`).join("; ")}`, {
-      hint: missingImageHint(missing),
-      details: { images: missing },
-    });
+    const users = (img: string) =>
+      Object.values(spec.services)
+        .filter((s) => s.image === img)
+        .map((s) => s.name)
+        .sort()
+        .join(", ");
+    throw new BerthError(
+      "IMAGE_NOT_FOUND",
+      `image${missing.length > 1 ? "s" : ""} not present on the engine: ${missing.map((m) => `${m} (service ${users(m)})`).join("; ")}`,
+      {
+        hint: missingImageHint(missing),
+        details: { images: missing },
+      },
+    );
   }
 }

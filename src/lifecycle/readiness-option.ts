@@ -12,12 +12,25 @@ import { readinessOptionAsXBerth, type ServiceReadinessInput } from "../health/p
 export function withReadiness(spec: ProjectSpec, rules: Record<string, ServiceReadinessInput> | undefined): ProjectSpec {
   if (!rules || Object.keys(rules).length === 0) return spec;
   const known = Object.keys(spec.services).sort();
-  const unknown = Object.keys(rules).filter((n) => !(n in spec.services)).sort();
+  const unknown = Object.keys(rules)
+    .filter((n) => !(n in spec.services))
+    .sort();
   if (unknown.length) {
     const guess = unknown.length === 1 ? suggest(unknown[0]!, known) : undefined;
-    throw new BerthError("USAGE", `readiness.${unknown[0]}: the project has no service "${unknown[0]}"${unknown.length > 1 ? ` (nor ${unknown.slice(1).map((u) => `"${u}"`).join(", ")})` : ""}`, {
-      hint: `${guess ? `Did you mean "${guess}"? ` : ""}Services: ${known.join(", ")}.`,
-    });
+    throw new BerthError(
+      "USAGE",
+      `readiness.${unknown[0]}: the project has no service "${unknown[0]}"${
+        unknown.length > 1
+          ? ` (nor ${unknown
+              .slice(1)
+              .map((u) => `"${u}"`)
+              .join(", ")})`
+          : ""
+      }`,
+      {
+        hint: `${guess ? `Did you mean "${guess}"? ` : ""}Services: ${known.join(", ")}.`,
+      },
+    );
   }
   const given = readinessOptionAsXBerth(rules);
   const services = { ...spec.services };

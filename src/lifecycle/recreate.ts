@@ -13,10 +13,14 @@ import { isAnonymousVolume, type HeldRecreate, type ObservedContainer } from "..
 /** The refusal when a changed configuration would recreate containers that hold data. */
 export function heldRecreateError(project: string, held: HeldRecreate[]): BerthError {
   const lines = held.map((h) => `  ${h.target} (service ${h.service}): ${h.mounts.join(", ")}`).join("\n");
-  return new BerthError("CONFLICT", `the configuration of ${held.length === 1 ? "a container" : `${held.length} containers`} of ${project} changed, and recreating ${held.length === 1 ? "it" : "them"} could lose the data ${held.length === 1 ? "it holds" : "they hold"}:\n${lines}`, {
-    hint: "Nothing was changed. Run `berth up` again with --force-recreate to recreate them (named and anonymous volumes are kept and mounted into the new containers), or undo the change to keep them as they are.",
-    details: { held },
-  });
+  return new BerthError(
+    "CONFLICT",
+    `the configuration of ${held.length === 1 ? "a container" : `${held.length} containers`} of ${project} changed, and recreating ${held.length === 1 ? "it" : "them"} could lose the data ${held.length === 1 ? "it holds" : "they hold"}:\n${lines}`,
+    {
+      hint: "Nothing was changed. Run `berth up` again with --force-recreate to recreate them (named and anonymous volumes are kept and mounted into the new containers), or undo the change to keep them as they are.",
+      details: { held },
+    },
+  );
 }
 
 /** The old container's anonymous volumes, as mounts for its replacement. */

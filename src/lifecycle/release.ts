@@ -92,7 +92,9 @@ export async function releaseFrom(engine: Runtime, project: string, o: ReleaseOp
     // kind: process and pinned), the record that its acquire completed (settled-record.ts), and an
     // admission ticket of this process or of a dead owner (one its acquire could not remove).
     // One listing, split below.
-    engine.listVolumes(filter, { signal: o.signal }).then((vs) => vs.filter((v) => v.labels[LABEL.lease] || v.labels[LABEL.record] || leftoverTicket(v.labels))),
+    engine
+      .listVolumes(filter, { signal: o.signal })
+      .then((vs) => vs.filter((v) => v.labels[LABEL.lease] || v.labels[LABEL.record] || leftoverTicket(v.labels))),
     o.volumes ? engine.listVolumes({ ...filter, [LABEL.volume]: true }, { signal: o.signal }) : [],
   ]);
   const records = bookkeeping.filter((v) => v.labels[LABEL.record]);
@@ -101,18 +103,31 @@ export async function releaseFrom(engine: Runtime, project: string, o: ReleaseOp
   // Networks only once every container is gone. Removing them as soon as the containers were
   // detached overlapped ~0.2 s of iptables work, but the first ten-at-once run with it left one
   // network with a stale endpoint count (moby/moby#43286): not worth the risk.
-  const failed = (await Promise.allSettled(containers.map(async (c) => {
-    await detach(engine, c, o.signal);
-    await removeDetached(engine, c, o.signal);
-    emit("container", c.name);
-  }))).find((r) => r.status === "rejected");
+  const failed = (
+    await Promise.allSettled(
+      containers.map(async (c) => {
+        await detach(engine, c, o.signal);
+        await removeDetached(engine, c, o.signal);
+        emit("container", c.name);
+      }),
+    )
+  ).find((r) => r.status === "rejected");
   // Everything started is seen to its end before an error is reported: no removal is left in flight.
   if (failed) throw failed.reason;
-  await Promise.all(networks.map(async (n) => { await removeNetwork(engine, n.id, o.signal); emit("network", n.name); }));
+  await Promise.all(
+    networks.map(async (n) => {
+      await removeNetwork(engine, n.id, o.signal);
+      emit("network", n.name);
+    }),
+  );
   // Volumes only now: one still mounted by a container cannot be removed.
   await Promise.all([
     ...bookkeeping.map((v) => engine.removeVolume(v.name, { signal: o.signal })),
-    ...named.map(async (v) => { await engine.removeVolume(v.name, { signal: o.signal }); result.volumes.push(v.name); emit("volume", v.name); }),
+    ...named.map(async (v) => {
+      await engine.removeVolume(v.name, { signal: o.signal });
+      result.volumes.push(v.name);
+      emit("volume", v.name);
+    }),
   ]);
   result.volumes.sort();
   return result;

@@ -48,7 +48,11 @@ export async function addLease(engine: Runtime, project: string, labels: Labels,
   const owner = currentOwner();
   const name = `${project}_lease_${o.pinned ? "pinned" : owner.pid}_${randomBytes(3).toString("hex")}`;
   const kind = o.pinned ? LEASE_PINNED : LEASE_PROCESS;
-  await engine.createVolume(name, { ...labels, [LEASE_LABEL]: kind, [LABEL.ownerPid]: String(owner.pid), [LABEL.ownerStarted]: String(owner.started), [LABEL.ownerHost]: owner.host }, { signal });
+  await engine.createVolume(
+    name,
+    { ...labels, [LEASE_LABEL]: kind, [LABEL.ownerPid]: String(owner.pid), [LABEL.ownerStarted]: String(owner.started), [LABEL.ownerHost]: owner.host },
+    { signal },
+  );
   return name;
 }
 

@@ -32,17 +32,24 @@ export async function startWithPortRetry(
       if (failure !== "port-taken" && failure !== "ports-exhausted") throw error;
       const range = ports.find((p) => p.published?.includes("-"))?.published;
       if (range && (failure === "ports-exhausted" || attempt >= MAX_ATTEMPTS)) {
-        throw new BerthError("PORT_IN_USE", `container ${name} cannot start: no port of the range ${range} is free (other environments or programs hold them)`, {
-          hint: "Release environments that use the range (`berth status`, `berth down`), widen it (BERTH_PORT_RANGE), or use --ports dynamic to let the engine pick.",
-          cause: error,
-        });
+        throw new BerthError(
+          "PORT_IN_USE",
+          `container ${name} cannot start: no port of the range ${range} is free (other environments or programs hold them)`,
+          {
+            hint: "Release environments that use the range (`berth status`, `berth down`), widen it (BERTH_PORT_RANGE), or use --ports dynamic to let the engine pick.",
+            cause: error,
+          },
+        );
       }
       if (hasFixedHostPort(ports)) {
-        const fixed = ports.filter((p) => p.published).map((p) => `${p.host_ip ?? "127.0.0.1"}:${p.published}`).join(", ");
+        const fixed = ports
+          .filter((p) => p.published)
+          .map((p) => `${p.host_ip ?? "127.0.0.1"}:${p.published}`)
+          .join(", ");
         const port = isBerthError(error, "ENGINE_ERROR") ? error.details.hostPort : undefined;
         const holder = port === undefined ? undefined : await describePortHolder(engine, port, o.signal).catch(() => undefined);
         throw new BerthError("PORT_IN_USE", `container ${name} cannot start: host port ${fixed} is already in use${holder ? ` by ${holder}` : ""}`, {
-          hint: "Free that port, or publish the container port without a host port (e.g. \"5432\") so the engine picks a free one.",
+          hint: 'Free that port, or publish the container port without a host port (e.g. "5432") so the engine picks a free one.',
           cause: error,
         });
       }

@@ -78,7 +78,9 @@ async function view(engine: Runtime, id: string, signal?: AbortSignal, proven?: 
 
 /** `status --probe`: each STARTING container's healthcheck once, at most PROBE_CONCURRENCY at a time over all environments. */
 async function probeStarting(engine: Runtime, views: Viewed[], slots: Semaphore, signal?: AbortSignal): Promise<void> {
-  await Promise.all(views.filter((v) => v.view.state === "STARTING").map((v) => slots.run(async () => void (v.view.state = await probeState(engine, v.details, signal)))));
+  await Promise.all(
+    views.filter((v) => v.view.state === "STARTING").map((v) => slots.run(async () => void (v.view.state = await probeState(engine, v.details, signal)))),
+  );
 }
 
 export interface ReadEnvironmentOptions {
@@ -101,19 +103,38 @@ export interface ReadEnvironmentOptions {
 }
 
 /** An environment as the engine has it, from its labels (or the containers the caller names). */
-export function readEnvironment(engine: Engine, project: string, kind: EnvironmentKind, signal?: AbortSignal, o: ReadEnvironmentOptions = {}): Promise<EnvironmentData> {
+export function readEnvironment(
+  engine: Engine,
+  project: string,
+  kind: EnvironmentKind,
+  signal?: AbortSignal,
+  o: ReadEnvironmentOptions = {},
+): Promise<EnvironmentData> {
   return readOne(engine, project, kind, signal, o, new Semaphore(PROBE_CONCURRENCY));
 }
 
-async function readOne(engine: Runtime, project: string, kind: EnvironmentKind, signal: AbortSignal | undefined, o: ReadEnvironmentOptions, slots: Semaphore): Promise<EnvironmentData> {
+async function readOne(
+  engine: Runtime,
+  project: string,
+  kind: EnvironmentKind,
+  signal: AbortSignal | undefined,
+  o: ReadEnvironmentOptions,
+  slots: Semaphore,
+): Promise<EnvironmentData> {
   const filter = managedFilter(project);
   const { listed } = o;
   // A reader with no readiness of its own (env, port, graph) takes what the settled record proves;
   // its listing goes out with the others.
   const records = o.proven || listed || o.containerIds ? undefined : engine.listVolumes(recordFilter(project), { signal }).catch(() => []);
   const [ids, networks] = listed
-    ? [listed.containers.filter((c) => c.labels[LABEL.project] === project).map((c) => c.id), listed.networks.filter((n) => n.labels[LABEL.project] === project)]
-    : await Promise.all([o.containerIds ?? engine.listContainers(filter, { signal }).then((cs) => cs.map((c) => c.id)), engine.listNetworks(filter, { signal })]);
+    ? [
+        listed.containers.filter((c) => c.labels[LABEL.project] === project).map((c) => c.id),
+        listed.networks.filter((n) => n.labels[LABEL.project] === project),
+      ]
+    : await Promise.all([
+        o.containerIds ?? engine.listContainers(filter, { signal }).then((cs) => cs.map((c) => c.id)),
+        engine.listNetworks(filter, { signal }),
+      ]);
   const proven = o.proven ?? (records ? provenRuns(await records).get(project) : undefined);
   const views = (await Promise.all(ids.map((id) => view(engine, id, signal, proven)))).filter((v) => v !== null);
   if (o.probe) await probeStarting(engine, views, slots, signal);
@@ -155,7 +176,17 @@ export async function listEnvironments(engine: Engine, o: { project?: string; si
   const slots = new Semaphore(PROBE_CONCURRENCY);
   const out = await Promise.all(
     [...projects].map(async ([project, labels]) => ({
-      ...withMissing(await readOne(engine, project, (labels[LABEL.envKind] ?? "test") as EnvironmentKind, o.signal, { listed: { containers, networks }, probe: o.probe, proven: proven.get(project) }, slots), expected.get(project)),
+      ...withMissing(
+        await readOne(
+          engine,
+          project,
+          (labels[LABEL.envKind] ?? "test") as EnvironmentKind,
+          o.signal,
+          { listed: { containers, networks }, probe: o.probe, proven: proven.get(project) },
+          slots,
+        ),
+        expected.get(project),
+      ),
       createdAt: labels[LABEL.createdAt] ?? "",
       lifetime: labels[LABEL.lifetime] ?? "process",
       ownerPid: Number(labels[LABEL.ownerPid] ?? 0),
@@ -181,7 +212,9 @@ const optional = <K extends string, V>(key: K, value: V | undefined) => (value =
  * not come within `timeoutMs` is left without (it may be stopping).
  */
 export async function addUsage(engine: Engine, envs: EnvironmentData[], o: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<void> {
-  const running = envs.flatMap((e) => Object.values(e.services).flatMap((s) => s.containers)).filter((c) => c.state !== "STOPPED" && c.state !== "COMPLETED" && c.state !== "FAILED");
+  const running = envs
+    .flatMap((e) => Object.values(e.services).flatMap((s) => s.containers))
+    .filter((c) => c.state !== "STOPPED" && c.state !== "COMPLETED" && c.state !== "FAILED");
   await Promise.all(
     running.map(async (c) => {
       const signal = AbortSignal.any([AbortSignal.timeout(o.timeoutMs ?? 5000), ...(o.signal ? [o.signal] : [])]);

@@ -15,7 +15,10 @@ const MAX_ATTEMPTS = 5;
 /** Subnets already in use: every network of the engine and every address of this host. */
 async function usedSubnets(engine: Runtime, signal?: AbortSignal): Promise<Cidr[]> {
   const nets = await engine.listNetworks({}, { signal });
-  const used = nets.flatMap((n) => n.subnets).filter((s) => s.includes(".")).map(parseCidr);
+  const used = nets
+    .flatMap((n) => n.subnets)
+    .filter((s) => s.includes("."))
+    .map(parseCidr);
   for (const addrs of Object.values(networkInterfaces())) {
     for (const a of addrs ?? []) if (a.family === "IPv4" && a.cidr) used.push(parseCidr(a.cidr));
   }

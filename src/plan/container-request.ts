@@ -54,13 +54,15 @@ function restartPolicy(restart: string | undefined): ContainerCreateRequest["res
 
 function mounts(project: string, spec: ProjectSpec, service: ServiceSpec): MountRequest[] {
   const files: MountRequest[] = fileRefMounts(spec, service).map((m) => ({ type: "bind", source: m.source, target: m.target, readOnly: true }));
-  return [...service.volumes
-    .filter((v): v is typeof v & { type: "bind" | "volume" | "tmpfs" } => v.type === "bind" || v.type === "volume" || v.type === "tmpfs")
-    .map((v) => {
-      const source =
-        v.type === "volume" && v.source ? volumeName(project, v.source, spec.volumes[v.source]?.name) : v.source;
-      return { type: v.type, source, target: v.target, readOnly: v.read_only };
-    }), ...files];
+  return [
+    ...service.volumes
+      .filter((v): v is typeof v & { type: "bind" | "volume" | "tmpfs" } => v.type === "bind" || v.type === "volume" || v.type === "tmpfs")
+      .map((v) => {
+        const source = v.type === "volume" && v.source ? volumeName(project, v.source, spec.volumes[v.source]?.name) : v.source;
+        return { type: v.type, source, target: v.target, readOnly: v.read_only };
+      }),
+    ...files,
+  ];
 }
 
 /** host / none / bridge mode: the container joins no project network. */
@@ -113,17 +115,25 @@ export function containerRequest(ctx: RequestContext, service: ServiceSpec, numb
     exposedPorts: bindings.exposedPorts,
     portBindings: bindings.portBindings,
     mounts: mounts(project, spec, service),
-    healthcheck: hc?.disable || hc?.test?.[0] === "NONE"
-      ? { disable: true }
-      : hc?.test
-        ? { test: hc.test, intervalMs: hc.interval_ms, timeoutMs: hc.timeout_ms, startPeriodMs: hc.start_period_ms, retries: hc.retries }
-        : undefined,
+    healthcheck:
+      hc?.disable || hc?.test?.[0] === "NONE"
+        ? { disable: true }
+        : hc?.test
+          ? { test: hc.test, intervalMs: hc.interval_ms, timeoutMs: hc.timeout_ms, startPeriodMs: hc.start_period_ms, retries: hc.retries }
+          : undefined,
     restartPolicy: restartPolicy(effectiveRestart(service)),
     init: service.init,
     stopSignal: service.stop_signal,
     stopTimeoutSec: service.stop_grace_period_ms !== undefined ? Math.ceil(service.stop_grace_period_ms / 1000) : undefined,
     readOnly: service.read_only,
-    tmpfs: service.tmpfs?.length ? Object.fromEntries(service.tmpfs.map((t) => { const [p = t, o = ""] = t.split(":"); return [p, o]; })) : undefined,
+    tmpfs: service.tmpfs?.length
+      ? Object.fromEntries(
+          service.tmpfs.map((t) => {
+            const [p = t, o = ""] = t.split(":");
+            return [p, o];
+          }),
+        )
+      : undefined,
     network: networkMode
       ? undefined
       : {

@@ -6,7 +6,10 @@ import type { EnvironmentKind } from "../labels.js";
 
 /** Compose's rule for project names: lowercase letters, digits, dashes and underscores. */
 export function sanitizeProjectName(name: string): string {
-  const cleaned = name.toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/^[-_]+/, "");
+  const cleaned = name
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, "-")
+    .replace(/^[-_]+/, "");
   return cleaned || "berth";
 }
 

@@ -4,13 +4,7 @@
  * text for `--dry-run` and for tests.
  */
 
-export type StepKind =
-  | "create-network"
-  | "create-volume"
-  | "create-container"
-  | "remove-container"
-  | "start-container"
-  | "wait-ready";
+export type StepKind = "create-network" | "create-volume" | "create-container" | "remove-container" | "start-container" | "wait-ready";
 
 /** What "ready" means for a container: healthy (or running when it has no healthcheck), or exited 0. */
 export type ReadyMode = "healthy" | "completed";

@@ -145,7 +145,15 @@ export function reconcileUp(input: ReconcileInput): UpPlan {
           held.push({ target, service: name, mounts: dataMounts(existing).map(describeMount) });
         } else if (changed) {
           steps.push({ id: `remove:${target}`, kind: "remove-container", target, service: name, number: n, after: [], reason: "its configuration changed" });
-          steps.push({ id: createId, kind: "create-container", target, service: name, number: n, after: [...infra, `remove:${target}`], reason: "recreate with the new configuration" });
+          steps.push({
+            id: createId,
+            kind: "create-container",
+            target,
+            service: name,
+            number: n,
+            after: [...infra, `remove:${target}`],
+            reason: "recreate with the new configuration",
+          });
           created = true;
         } else if (!existing) {
           steps.push({ id: createId, kind: "create-container", target, service: name, number: n, after: [...infra], reason: "none exists" });

@@ -48,10 +48,18 @@ export function runtimeOptions(s: ServiceSpec): RuntimeOptions {
     dnsOptions: s.dns_opt,
     securityOpt: s.security_opt,
     sysctls: s.sysctls,
-    ulimits: s.ulimits ? Object.entries(s.ulimits).map(([name, l]) => ({ name, soft: l.soft, hard: l.hard })).sort((a, b) => a.name.localeCompare(b.name)) : undefined,
-    logConfig: s.logging?.driver || s.logging?.options
-      ? { type: s.logging.driver ?? "json-file", config: Object.fromEntries(Object.entries(s.logging.options ?? {}).filter((e): e is [string, string] => e[1] !== null)) }
+    ulimits: s.ulimits
+      ? Object.entries(s.ulimits)
+          .map(([name, l]) => ({ name, soft: l.soft, hard: l.hard }))
+          .sort((a, b) => a.name.localeCompare(b.name))
       : undefined,
+    logConfig:
+      s.logging?.driver || s.logging?.options
+        ? {
+            type: s.logging.driver ?? "json-file",
+            config: Object.fromEntries(Object.entries(s.logging.options ?? {}).filter((e): e is [string, string] => e[1] !== null)),
+          }
+        : undefined,
     privileged: s.privileged,
     groupAdd: s.group_add,
     devices: s.devices?.map((d) => ({ pathOnHost: d.source, pathInContainer: d.target, cgroupPermissions: d.permissions ?? "rwm" })),
@@ -91,16 +99,31 @@ export function unsupportedProblems(spec: ProjectSpec): SourceProblem[] {
       }
     }
     if (s.network_mode && /^(service|container):/.test(s.network_mode)) {
-      problems.push({ file, path: `services.${s.name}.network_mode`, message: `network_mode "${s.network_mode}" (sharing another container's network stack) is not supported`, hint: "put both services on the same network and reach the other by its service name" });
+      problems.push({
+        file,
+        path: `services.${s.name}.network_mode`,
+        message: `network_mode "${s.network_mode}" (sharing another container's network stack) is not supported`,
+        hint: "put both services on the same network and reach the other by its service name",
+      });
     }
     for (const ref of [...(s.secrets ?? []).map((r) => ["secrets", r.source] as const), ...(s.configs ?? []).map((r) => ["configs", r.source] as const)]) {
       const [kind, name] = ref;
       const obj = spec[kind]?.[name];
       if (obj && !obj.file && !obj.external) {
-        problems.push({ file, path: `${kind}.${name}`, message: `${kind.slice(0, -1)} ${name} has no file: berth mounts ${kind} from files only`, hint: `give it \`file: ./path\`` });
+        problems.push({
+          file,
+          path: `${kind}.${name}`,
+          message: `${kind.slice(0, -1)} ${name} has no file: berth mounts ${kind} from files only`,
+          hint: `give it \`file: ./path\``,
+        });
       }
       if (obj?.external) {
-        problems.push({ file, path: `${kind}.${name}`, message: `external ${kind} are swarm objects and do not exist on a single engine`, hint: "use `file:` instead" });
+        problems.push({
+          file,
+          path: `${kind}.${name}`,
+          message: `external ${kind} are swarm objects and do not exist on a single engine`,
+          hint: "use `file:` instead",
+        });
       }
     }
   }

@@ -6,7 +6,9 @@ import { BerthError } from "../errors.js";
 export function scaleServices(services: ServiceSpec[], scale: Record<string, number> | undefined): ServiceSpec[] {
   for (const name of Object.keys(scale ?? {})) {
     if (!services.some((s) => s.name === name)) {
-      throw new BerthError("USAGE", `cannot scale "${name}": the project has no such service`, { hint: `Services: ${services.map((s) => s.name).join(", ")}.` });
+      throw new BerthError("USAGE", `cannot scale "${name}": the project has no such service`, {
+        hint: `Services: ${services.map((s) => s.name).join(", ")}.`,
+      });
     }
   }
   return services.map((s) => (scale?.[s.name] !== undefined ? { ...s, scale: scale[s.name]! } : s));

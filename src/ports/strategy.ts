@@ -24,7 +24,9 @@ export function defaultStrategy(kind: EnvironmentKind): PortStrategy {
 export function parseStrategy(text: string | undefined, kind: EnvironmentKind): PortStrategy {
   if (text === undefined || text === "") return defaultStrategy(kind);
   if (text === "dynamic" || text === "file" || text === "range") return text;
-  throw new BerthError("USAGE", `port strategy "${text}" is not one berth knows: use dynamic, file or range`, { hint: "--ports or BERTH_PORTS takes dynamic (engine-picked ports), file (the compose file's ports) or range (BERTH_PORT_RANGE)." });
+  throw new BerthError("USAGE", `port strategy "${text}" is not one berth knows: use dynamic, file or range`, {
+    hint: "--ports or BERTH_PORTS takes dynamic (engine-picked ports), file (the compose file's ports) or range (BERTH_PORT_RANGE).",
+  });
 }
 
 function checkRange(range: string): string {
@@ -75,8 +77,12 @@ export function checkRangeCapacity(services: ServiceSpec[], range: string, sourc
   const [key, needed] = [...groups].sort((a, b) => b[1].length - a[1].length)[0] ?? ["", []];
   if (needed.length <= size) return;
   const shown = needed.length > 8 ? `${needed.slice(0, 8).join(", ")}, …` : needed.join(", ");
-  throw new BerthError("USAGE", `port range ${range} (${source}) holds ${size} port${size === 1 ? "" : "s"}, but this environment publishes ${needed.length} ${key} (${shown}); nothing was created`, {
-    hint: `Give BERTH_PORT_RANGE at least ${needed.length} ports (e.g. ${lo}-${Math.min(65535, lo + Math.max(needed.length, 100) - 1)}; other environments share it too), publish fewer ports or replicas, or use --ports dynamic (BERTH_PORTS=dynamic) to let the engine pick.`,
-    details: { range, needed: needed.length, size },
-  });
+  throw new BerthError(
+    "USAGE",
+    `port range ${range} (${source}) holds ${size} port${size === 1 ? "" : "s"}, but this environment publishes ${needed.length} ${key} (${shown}); nothing was created`,
+    {
+      hint: `Give BERTH_PORT_RANGE at least ${needed.length} ports (e.g. ${lo}-${Math.min(65535, lo + Math.max(needed.length, 100) - 1)}; other environments share it too), publish fewer ports or replicas, or use --ports dynamic (BERTH_PORTS=dynamic) to let the engine pick.`,
+      details: { range, needed: needed.length, size },
+    },
+  );
 }

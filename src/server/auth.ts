@@ -9,9 +9,7 @@ import type { IncomingMessage } from "node:http";
 
 export const COOKIE_NAME = "berth_session";
 
-export type AuthResult =
-  | { ok: true; setCookie?: string; redirectTo?: string }
-  | { ok: false; reason: string };
+export type AuthResult = { ok: true; setCookie?: string; redirectTo?: string } | { ok: false; reason: string };
 
 function digest(text: string): Buffer {
   return createHash("sha256").update(text).digest();

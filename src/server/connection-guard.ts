@@ -61,7 +61,10 @@ export class ConnectionGuard<S extends GuardedSocket = GuardedSocket> {
   /** Counters for the report and the tests: connections shed, refused and timed out so far. */
   readonly counts = { shed: 0, refused: 0, silent: 0, idle: 0, stalled: 0 };
 
-  constructor(readonly limits: GuardLimits, private readonly now: () => number = Date.now) {}
+  constructor(
+    readonly limits: GuardLimits,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   get size(): number {
     return this.conns.size;

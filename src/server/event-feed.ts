@@ -27,7 +27,10 @@ export class EventFeed {
   /** Identity → engine time (ns) of events seen in the last 2 × RESUME_OVERLAP_MS. */
   private recent = new Map<string, bigint>();
 
-  constructor(private readonly onEvent: (e: TimedEvent) => void, private sinceMs: number) {}
+  constructor(
+    private readonly onEvent: (e: TimedEvent) => void,
+    private sinceMs: number,
+  ) {}
 
   /** True the first time an event is seen; a replayed copy across a resubscription is false. */
   isNew(e: TimedEvent): boolean {
@@ -58,9 +61,13 @@ export class EventFeed {
 
   /** Opens the stream; `ended` settles when it stops (undefined when the signal stopped it). */
   async open(queries: ServerQueries, signal: AbortSignal): Promise<{ ended: Promise<Error | undefined> }> {
-    return queries.events({ types: ["container", "network"], actions: ACTIONS, sinceMs: this.resumeFromMs() }, (e) => {
-      if (e.type === "container" && e.labels[LABEL.managed] !== "true") return;
-      if (this.isNew(e)) this.onEvent(e);
-    }, { signal });
+    return queries.events(
+      { types: ["container", "network"], actions: ACTIONS, sinceMs: this.resumeFromMs() },
+      (e) => {
+        if (e.type === "container" && e.labels[LABEL.managed] !== "true") return;
+        if (this.isNew(e)) this.onEvent(e);
+      },
+      { signal },
+    );
   }
 }

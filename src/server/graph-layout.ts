@@ -33,7 +33,14 @@ function levelsOf(input: GraphInput): string[][] {
 
 export function layoutGraph(dependsOn: Record<string, string[]>): GraphLayout {
   const input: GraphInput = Object.fromEntries(
-    Object.entries(dependsOn).map(([s, deps]) => [s, { depends_on: Object.fromEntries(deps.filter((d) => d in dependsOn).map((d) => [d, { condition: "service_started" as const, required: true, restart: false }])) }]),
+    Object.entries(dependsOn).map(([s, deps]) => [
+      s,
+      {
+        depends_on: Object.fromEntries(
+          deps.filter((d) => d in dependsOn).map((d) => [d, { condition: "service_started" as const, required: true, restart: false }]),
+        ),
+      },
+    ]),
   );
   const levels = levelsOf(input);
   const column = new Map<string, number>();

@@ -64,13 +64,22 @@ function hostName(header: string | undefined): string {
 function listenError(error: NodeJS.ErrnoException, o: ServeOptions): Error {
   const where = `${o.host}:${o.port}`;
   if (error.code === "EADDRINUSE") {
-    return new BerthError("PORT_IN_USE", `cannot serve on ${where}: the port is already in use`, { hint: "Choose another with --port, or --port 0 for any free one.", cause: error });
+    return new BerthError("PORT_IN_USE", `cannot serve on ${where}: the port is already in use`, {
+      hint: "Choose another with --port, or --port 0 for any free one.",
+      cause: error,
+    });
   }
   if (error.code === "EADDRNOTAVAIL" || error.code === "ENOTFOUND" || error.code === "EAI_AGAIN") {
-    return new BerthError("USAGE", `cannot serve on ${where}: no such address on this machine`, { hint: "Use 127.0.0.1 (the default), 0.0.0.0, or one of this machine's addresses.", cause: error });
+    return new BerthError("USAGE", `cannot serve on ${where}: no such address on this machine`, {
+      hint: "Use 127.0.0.1 (the default), 0.0.0.0, or one of this machine's addresses.",
+      cause: error,
+    });
   }
   if (error.code === "EACCES") {
-    return new BerthError("USAGE", `cannot serve on ${where}: permission denied`, { hint: "Ports below 1024 need privileges; use a higher --port.", cause: error });
+    return new BerthError("USAGE", `cannot serve on ${where}: permission denied`, {
+      hint: "Ports below 1024 need privileges; use a higher --port.",
+      cause: error,
+    });
   }
   return new BerthError("USAGE", `cannot serve on ${where}: ${error.message}`, { cause: error });
 }
@@ -142,7 +151,11 @@ export async function startHttpServer(service: StatusService, o: ServeOptions): 
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable) return void socket.destroy();
     const status =
-      error.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : "400 Bad Request";
+      error.code === "HPE_HEADER_OVERFLOW"
+        ? "431 Request Header Fields Too Large"
+        : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+          ? "408 Request Timeout"
+          : "400 Bad Request";
     const body = JSON.stringify({ ok: false, reason: status.slice(4) });
     socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });

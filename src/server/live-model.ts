@@ -111,10 +111,12 @@ export class LiveModel {
   /** Reads every berth container and network; replaces what the model had. */
   async resync(engine: Engine, signal: AbortSignal): Promise<void> {
     const [list, nets] = await Promise.all([engine.listContainers(managedFilter(), { signal }), engine.listNetworks(managedFilter(), { signal })]);
-    const details = await mapLimited(list, 8, (c) => engine.inspectContainer(c.id, { signal }).catch((e: unknown) => {
-      if ((e as { code?: string }).code === "NOT_FOUND") return null; // removed meanwhile
-      throw e;
-    }));
+    const details = await mapLimited(list, 8, (c) =>
+      engine.inspectContainer(c.id, { signal }).catch((e: unknown) => {
+        if ((e as { code?: string }).code === "NOT_FOUND") return null; // removed meanwhile
+        throw e;
+      }),
+    );
     this.containers = new Map(details.filter((d) => d !== null).map((d) => [d.id, recordOf(d)]));
     this.networks = new Map(nets.map((n) => [n.id, { id: n.id, name: n.name, project: n.labels[LABEL.project] ?? "?", labels: n.labels }]));
     this.syncedAt = Date.now();

@@ -107,9 +107,15 @@ export class ServerMetrics {
     };
     const containerGauge = (name: string, help: string) =>
       new Gauge({ name, help, labelNames: ["project", "service", "container"], registers, collect: sampled });
-    const cpu = containerGauge("berth_container_cpu_percent", "CPU use of a running berth container, percent of one CPU (engine stats, sampled at most every few seconds)");
+    const cpu = containerGauge(
+      "berth_container_cpu_percent",
+      "CPU use of a running berth container, percent of one CPU (engine stats, sampled at most every few seconds)",
+    );
     const memory = containerGauge("berth_container_memory_bytes", "Memory use of a running berth container in bytes (engine stats)");
-    const memoryLimit = containerGauge("berth_container_memory_limit_bytes", "Memory limit of a running berth container in bytes (the host's memory when unlimited)");
+    const memoryLimit = containerGauge(
+      "berth_container_memory_limit_bytes",
+      "Memory limit of a running berth container in bytes (the host's memory when unlimited)",
+    );
     sources.stats.onSample = (samples) => {
       cpu.reset();
       memory.reset();
@@ -132,4 +138,3 @@ export class ServerMetrics {
     };
   }
 }
-

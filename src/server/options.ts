@@ -41,9 +41,13 @@ export function validateServeOptions(o: { host?: string; port?: string | number;
   }
   const token = o.token === undefined || o.token === "" ? undefined : o.token;
   if (!isLoopback(host) && token === undefined) {
-    throw new BerthError("USAGE", `refusing to serve on ${host} without a token: anyone who can reach that address would see every environment, its ports and its logs`, {
-      hint: "Add --token <secret> (at least 16 characters; clients send `Authorization: Bearer <secret>`), or bind to 127.0.0.1 (the default).",
-    });
+    throw new BerthError(
+      "USAGE",
+      `refusing to serve on ${host} without a token: anyone who can reach that address would see every environment, its ports and its logs`,
+      {
+        hint: "Add --token <secret> (at least 16 characters; clients send `Authorization: Bearer <secret>`), or bind to 127.0.0.1 (the default).",
+      },
+    );
   }
   if (token !== undefined && token.length < MIN_TOKEN_LENGTH) {
     throw new BerthError("USAGE", `--token is ${token.length} characters long; use at least ${MIN_TOKEN_LENGTH}`, {

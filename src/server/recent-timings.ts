@@ -20,11 +20,26 @@ export class RecentTimings {
   /** A sink that records into this ring and forwards to `next`. */
   tee(next: TimingSink): TimingSink {
     return {
-      acquire: (o) => { this.push("acquire", o); next.acquire(o); },
-      release: (o) => { this.push("release", o); next.release(o); },
-      readiness: (o) => { this.push("readiness", o); next.readiness(o); },
-      restart: (o) => { this.push("restart", o); next.restart(o); },
-      reaped: (o) => { this.push("reaped", o); next.reaped(o); },
+      acquire: (o) => {
+        this.push("acquire", o);
+        next.acquire(o);
+      },
+      release: (o) => {
+        this.push("release", o);
+        next.release(o);
+      },
+      readiness: (o) => {
+        this.push("readiness", o);
+        next.readiness(o);
+      },
+      restart: (o) => {
+        this.push("restart", o);
+        next.restart(o);
+      },
+      reaped: (o) => {
+        this.push("reaped", o);
+        next.reaped(o);
+      },
     };
   }
 

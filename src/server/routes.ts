@@ -97,7 +97,13 @@ export async function route(req: IncomingMessage, res: ServerResponse, url: URL,
       return json(res, 200, { ok: true, status: "alive", berth: berthInfo(s) });
     case "/health": {
       const e = s.link.status;
-      return json(res, e.up ? 200 : 503, e.up ? { ok: true, status: "ok", berth: berthInfo(s), engine: e } : { ok: false, reason: `the Docker engine is unreachable: ${e.reason}`, berth: berthInfo(s), engine: e });
+      return json(
+        res,
+        e.up ? 200 : 503,
+        e.up
+          ? { ok: true, status: "ok", berth: berthInfo(s), engine: e }
+          : { ok: false, reason: `the Docker engine is unreachable: ${e.reason}`, berth: berthInfo(s), engine: e },
+      );
     }
     case "/health/readiness": {
       if (engineDown(res, s)) return;
@@ -117,7 +123,14 @@ export async function route(req: IncomingMessage, res: ServerResponse, url: URL,
       if (engineDown(res, s)) return;
       const snap = s.snapshot();
       if (path === "/api/state") return json(res, 200, { ok: true, ...snap });
-      return json(res, 200, { ok: true, at: snap.at, berth: berthInfo(s), engine: snap.engine, current: snap.current, environments: snap.environments.map(({ graph: _g, ...e }) => e) });
+      return json(res, 200, {
+        ok: true,
+        at: snap.at,
+        berth: berthInfo(s),
+        engine: snap.engine,
+        current: snap.current,
+        environments: snap.environments.map(({ graph: _g, ...e }) => e),
+      });
     }
     case "/api/events": {
       if (req.method === "HEAD") {

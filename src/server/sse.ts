@@ -30,8 +30,10 @@ export class SseHub {
   /** Starts an event stream on `res`; why not when the server already serves its maximum (overall or to this address). */
   add(req: IncomingMessage, res: ServerResponse, first: { event: string; data: unknown }): { ok: true } | { ok: false; reason: string } {
     const address = req.socket.remoteAddress ?? "?";
-    if (this.clients.size >= this.maxClients) return { ok: false, reason: `this server already serves ${this.maxClients} event streams; close other dashboard tabs` };
-    if ((this.perAddress.get(address) ?? 0) >= this.maxPerAddress) return { ok: false, reason: `${address} already has ${this.maxPerAddress} event streams open; close other dashboard tabs` };
+    if (this.clients.size >= this.maxClients)
+      return { ok: false, reason: `this server already serves ${this.maxClients} event streams; close other dashboard tabs` };
+    if ((this.perAddress.get(address) ?? 0) >= this.maxPerAddress)
+      return { ok: false, reason: `${address} already has ${this.maxPerAddress} event streams open; close other dashboard tabs` };
     res.writeHead(200, {
       "content-type": "text/event-stream; charset=utf-8",
       "cache-control": "no-store",

@@ -23,7 +23,10 @@ export class StatsCache {
   private inFlight: Promise<void> | undefined;
   private hasSample = false;
 
-  constructor(private readonly read: ReadStats, private readonly o: { ttlMs?: number; concurrency?: number } = {}) {}
+  constructor(
+    private readonly read: ReadStats,
+    private readonly o: { ttlMs?: number; concurrency?: number } = {},
+  ) {}
 
   async refreshIfStale(containers: ContainerRecord[]): Promise<void> {
     if (Date.now() - this.takenAt < (this.o.ttlMs ?? 5000)) return;

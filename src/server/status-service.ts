@@ -132,25 +132,30 @@ export class StatusService {
     this.session = session;
     this.sessionSyncedAt = Number.POSITIVE_INFINITY;
     try {
-      await this.link.use("events", async (engine, signal) => {
-        if (this.queries?.engine !== engine) this.queries = new ServerQueries(engine);
-        const syncStart = Date.now();
-        await this.model.resync(engine, AbortSignal.any([signal, session.signal]));
-        this.timings.forgetAllBut(new Set(this.model.containerList.map((c) => c.project)));
-        this.liveFrom = syncStart - 1000;
-        const { ended } = await this.feed.open(this.queries, session.signal);
-        this.sessionSyncedAt = syncStart;
-        this.notify();
-        void ended.then((error) => {
-          if (!error || session.signal.aborted || this.stopped) return;
-          this.metrics.engineErrors.inc({ operation: "events" });
-          this.sessionSyncedAt = Number.POSITIVE_INFINITY;
+      await this.link.use(
+        "events",
+        async (engine, signal) => {
+          if (this.queries?.engine !== engine) this.queries = new ServerQueries(engine);
+          const syncStart = Date.now();
+          await this.model.resync(engine, AbortSignal.any([signal, session.signal]));
+          this.timings.forgetAllBut(new Set(this.model.containerList.map((c) => c.project)));
+          this.liveFrom = syncStart - 1000;
+          const { ended } = await this.feed.open(this.queries, session.signal);
+          this.sessionSyncedAt = syncStart;
           this.notify();
-          // A broken stream is usually the first sign of a dead engine: ask at once, not at the next ping.
-          this.link.checkSoon();
-          this.retrySession(session);
-        });
-      }, session.signal, SESSION_TIMEOUT_MS);
+          void ended.then((error) => {
+            if (!error || session.signal.aborted || this.stopped) return;
+            this.metrics.engineErrors.inc({ operation: "events" });
+            this.sessionSyncedAt = Number.POSITIVE_INFINITY;
+            this.notify();
+            // A broken stream is usually the first sign of a dead engine: ask at once, not at the next ping.
+            this.link.checkSoon();
+            this.retrySession(session);
+          });
+        },
+        session.signal,
+        SESSION_TIMEOUT_MS,
+      );
     } catch {
       if (!session.signal.aborted && !this.stopped) this.retrySession(session);
     }

@@ -87,7 +87,10 @@ export class EventTimings {
   private readonly networkProject = new Map<string, string>();
   private readonly containerProject = new Map<string, string>();
 
-  constructor(private readonly sink: TimingSink, private readonly o: TimingOptions) {}
+  constructor(
+    private readonly sink: TimingSink,
+    private readonly o: TimingOptions,
+  ) {}
 
   /** Number of projects being tracked (for tests and to show the state stays bounded). */
   get tracked(): number {
@@ -117,7 +120,16 @@ export class EventTimings {
   private project(name: string, labels: Labels): ProjectTrack {
     let p = this.projects.get(name);
     if (!p) {
-      p = { name, kind: labels[LABEL.envKind] ?? "test", labels, acquired: false, containers: new Map(), dependsOn: new Set(), networks: new Set(), reaped: false };
+      p = {
+        name,
+        kind: labels[LABEL.envKind] ?? "test",
+        labels,
+        acquired: false,
+        containers: new Map(),
+        dependsOn: new Set(),
+        networks: new Set(),
+        reaped: false,
+      };
       this.projects.set(name, p);
     }
     return p;

@@ -47,7 +47,14 @@ export async function cleanSwarmOrphans(engine: Engine, o: SwarmCleanOptions = {
   if (!(await isSwarmManager(engine, o.signal))) return { items: [], failed: [] };
   const swarm = new Swarm(engine);
   const host = hostname();
-  const policy = { now: Date.now(), user: currentUser(), host, all: o.all, olderThanMs: o.olderThanMs, liveness: (owner: Parameters<typeof ownerLiveness>[0]) => ownerLiveness(owner, host) };
+  const policy = {
+    now: Date.now(),
+    user: currentUser(),
+    host,
+    all: o.all,
+    olderThanMs: o.olderThanMs,
+    liveness: (owner: Parameters<typeof ownerLiveness>[0]) => ownerLiveness(owner, host),
+  };
   const objects = await listSwarmObjects(swarm, { ...(o.filter ?? {}), [LABEL.managed]: "true" }, o.signal);
   const chosen: { object: SwarmObject; item: SwarmCleanItem }[] = [];
   for (const object of objects) {
@@ -55,7 +62,11 @@ export async function cleanSwarmOrphans(engine: Engine, o: SwarmCleanOptions = {
     if (reason) chosen.push({ object, item: { kind: object.kind, id: object.id, name: object.name, project: object.project, reason } });
   }
   if (o.dryRun || chosen.length === 0) return { items: chosen.map((c) => c.item), failed: [] };
-  const r = await removeSwarmObjects(swarm, chosen.map((c) => c.object), { settleMs: o.settleMs, signal: o.signal });
+  const r = await removeSwarmObjects(
+    swarm,
+    chosen.map((c) => c.object),
+    { settleMs: o.settleMs, signal: o.signal },
+  );
   const itemOf = (x: SwarmObject) => chosen.find((c) => c.object.id === x.id)!.item;
   return { items: r.removed.map(itemOf), failed: r.failed.map((f) => ({ item: itemOf(f.item), error: f.error })) };
 }

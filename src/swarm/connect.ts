@@ -4,7 +4,11 @@ import type { Engine } from "../engine/engine.js";
 import { Swarm } from "../engine/swarm.js";
 import { BerthError } from "../errors.js";
 
-export async function connectSwarm(o: { host?: string; env?: Record<string, string | undefined>; signal?: AbortSignal }): Promise<{ engine: Engine; swarm: Swarm }> {
+export async function connectSwarm(o: {
+  host?: string;
+  env?: Record<string, string | undefined>;
+  signal?: AbortSignal;
+}): Promise<{ engine: Engine; swarm: Swarm }> {
   const engine = await connectEngine({ host: o.host ?? o.env?.DOCKER_HOST, env: o.env, signal: o.signal });
   const swarm = new Swarm(engine);
   await requireSwarmManager(swarm, o.signal);

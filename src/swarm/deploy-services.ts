@@ -35,7 +35,11 @@ export async function createOverlayNetworks(c: DeployContext): Promise<void> {
     if (net?.external) continue;
     const name = networkName(c.project, key, net?.name);
     await timedStep(c.steps, stepRef("create-network", name), () =>
-      c.swarm.createOverlayNetwork({ name, labels: { ...(net?.labels ?? {}), ...networkLabels(c.baseLabels, key) }, internal: net?.internal, subnet: net?.ipam?.config?.[0]?.subnet }, c.signal));
+      c.swarm.createOverlayNetwork(
+        { name, labels: { ...(net?.labels ?? {}), ...networkLabels(c.baseLabels, key) }, internal: net?.internal, subnet: net?.ipam?.config?.[0]?.subnet },
+        c.signal,
+      ),
+    );
   }
 }
 
@@ -56,12 +60,27 @@ async function waitReady(c: DeployContext, name: string, serviceId: string): Pro
   const t0 = c.startedAt;
   const service = c.spec.services[name]!;
   try {
-    const r = await timedStep(c.steps, stepRef("wait-ready", name, name), () => waitServiceReady({
-      swarm: c.swarm, serviceId, service: name, replicas: service.deploy?.mode === "global" ? undefined : service.scale,
-      since: t0, deadline: c.deadline, signal: c.signal,
-    }));
+    const r = await timedStep(c.steps, stepRef("wait-ready", name, name), () =>
+      waitServiceReady({
+        swarm: c.swarm,
+        serviceId,
+        service: name,
+        replicas: service.deploy?.mode === "global" ? undefined : service.scale,
+        since: t0,
+        deadline: c.deadline,
+        signal: c.signal,
+      }),
+    );
     const tasks = `${r.running.length} task${r.running.length === 1 ? "" : "s"}`;
-    c.emit({ type: "ready", project: c.project, service: name, container: `${swarmObjectName(c.project, name)} (${tasks})`, via: "swarm", at: r.readyAt, elapsedMs: r.readyAt - t0 });
+    c.emit({
+      type: "ready",
+      project: c.project,
+      service: name,
+      container: `${swarmObjectName(c.project, name)} (${tasks})`,
+      via: "swarm",
+      at: r.readyAt,
+      elapsedMs: r.readyAt - t0,
+    });
   } catch (error) {
     if (isBerthError(error)) error.details.blockedDependants = dependantsOf(c.spec.services, name);
     throw error;

@@ -86,7 +86,12 @@ export async function deploySwarm(loaded: ProjectSpec, o: SwarmUpOptions): Promi
     await scaleSwarmServices(swarm, project, o.scale, { deadline, signal });
     return readSwarmEnvironment(swarm, project, signal);
   }
-  if (existing.length) throw alreadyRuns(swarm, project, existing.map((s) => s.name));
+  if (existing.length)
+    throw alreadyRuns(
+      swarm,
+      project,
+      existing.map((s) => s.name),
+    );
 
   const owner = currentOwner();
   const baseLabels = swarmBaseLabels(environmentLabels({ env, project, kind, lifetime, owner, ttlMs: ttl, spec }));
@@ -106,9 +111,16 @@ export async function deploySwarm(loaded: ProjectSpec, o: SwarmUpOptions): Promi
   } catch (error) {
     const failure = deployFailure(error, signal);
     await rollBackFailedAcquire(failure, {
-      project, keepOnFailure: o.keepOnFailure, emit, reaper,
+      project,
+      keepOnFailure: o.keepOnFailure,
+      emit,
+      reaper,
       downCommand: `berth down --on swarm ${project}`,
-      remove: () => removeSwarmProject(swarm, project).then((r) => leftOver(r.failed), (e: Error) => e.message),
+      remove: () =>
+        removeSwarmProject(swarm, project).then(
+          (r) => leftOver(r.failed),
+          (e: Error) => e.message,
+        ),
     });
     throw failure;
   } finally {
@@ -118,7 +130,10 @@ export async function deploySwarm(loaded: ProjectSpec, o: SwarmUpOptions): Promi
 
 function requireImages(spec: ProjectSpec): void {
   for (const s of Object.values(spec.services)) {
-    if (!s.image) throw new BerthError("COMPOSE_INVALID", `services.${s.name}.image: a swarm service needs an image`, { hint: "Set image: to an image present on every node." });
+    if (!s.image)
+      throw new BerthError("COMPOSE_INVALID", `services.${s.name}.image: a swarm service needs an image`, {
+        hint: "Set image: to an image present on every node.",
+      });
   }
 }
 

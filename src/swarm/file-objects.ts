@@ -38,7 +38,10 @@ export async function createFileObjects(kind: FileObjectKind, c: FileObjectConte
 async function findExternal(kind: FileObjectKind, key: string, name: string, c: FileObjectContext): Promise<{ id: string; name: string }> {
   const all = kind === "secret" ? await c.swarm.listSecrets({}, c.signal) : await c.swarm.listConfigs({}, c.signal);
   const found = all.find((x) => x.name === name);
-  if (!found) throw new BerthError("NOT_FOUND", `external ${kind} ${name} (${kind}s.${key}) does not exist on the swarm`, { hint: `Create it first: docker ${kind} create ${name} FILE.` });
+  if (!found)
+    throw new BerthError("NOT_FOUND", `external ${kind} ${name} (${kind}s.${key}) does not exist on the swarm`, {
+      hint: `Create it first: docker ${kind} create ${name} FILE.`,
+    });
   return { id: found.id, name };
 }
 
@@ -56,12 +59,17 @@ async function objectData(kind: FileObjectKind, key: string, obj: FileObjectSpec
     try {
       return await readFile(obj.file);
     } catch (error) {
-      throw new BerthError("COMPOSE_INVALID", `${kind}s.${key}.file: cannot read ${obj.file}: ${(error as Error).message}`, { hint: "Fix the path (relative paths are relative to the compose file)." });
+      throw new BerthError("COMPOSE_INVALID", `${kind}s.${key}.file: cannot read ${obj.file}: ${(error as Error).message}`, {
+        hint: "Fix the path (relative paths are relative to the compose file).",
+      });
     }
   }
   if (obj.environment !== undefined) {
     const v = env[obj.environment];
-    if (v === undefined) throw new BerthError("COMPOSE_INVALID", `${kind}s.${key}.environment: the variable ${obj.environment} is not set`, { hint: `Set ${obj.environment} in berth's environment.` });
+    if (v === undefined)
+      throw new BerthError("COMPOSE_INVALID", `${kind}s.${key}.environment: the variable ${obj.environment} is not set`, {
+        hint: `Set ${obj.environment} in berth's environment.`,
+      });
     return Buffer.from(v);
   }
   return Buffer.from(obj.content ?? "");

@@ -67,19 +67,44 @@ export async function waitServiceReady(o: WaitServiceOptions): Promise<ServiceRe
 
     const recent = tasks.filter((t) => Date.parse(t.createdAt) >= o.since - 1000);
     const rejected = recent.find((t) => t.state === "rejected");
-    if (rejected) throw await failure(o, "SERVICE_FAILED", `service ${o.service}: a task was rejected: ${rejected.error ?? rejected.message}`, tasks, rejectedHint(rejected));
+    if (rejected)
+      throw await failure(
+        o,
+        "SERVICE_FAILED",
+        `service ${o.service}: a task was rejected: ${rejected.error ?? rejected.message}`,
+        tasks,
+        rejectedHint(rejected),
+      );
     const failures = recent.filter((t) => TERMINAL_FAILURES.has(t.state));
     if (failures.length >= (o.maxFailures ?? Math.max(3, desired * 2))) {
       const last = failures[failures.length - 1]!;
-      throw await failure(o, "SERVICE_FAILED", `service ${o.service}: ${failures.length} tasks failed (last: ${last.error ?? last.message})`, tasks, "See the service's last log lines shown with this error; its healthcheck output is in `docker service ps --no-trunc` on the manager.");
+      throw await failure(
+        o,
+        "SERVICE_FAILED",
+        `service ${o.service}: ${failures.length} tasks failed (last: ${last.error ?? last.message})`,
+        tasks,
+        "See the service's last log lines shown with this error; its healthcheck output is in `docker service ps --no-trunc` on the manager.",
+      );
     }
     const stuck = current.find((t) => t.state === "pending" && t.error);
     pendingSince = stuck ? (pendingSince ?? Date.now()) : undefined;
     if (stuck && pendingSince !== undefined && Date.now() - pendingSince > UNSCHEDULABLE_MS) {
-      throw await failure(o, "SERVICE_FAILED", `service ${o.service}: no node can run its tasks: ${stuck.error}`, tasks, "Check deploy.placement (constraints, max_replicas_per_node) and deploy.resources.reservations against `berth status --on swarm` (nodes) or `docker node ls`.");
+      throw await failure(
+        o,
+        "SERVICE_FAILED",
+        `service ${o.service}: no node can run its tasks: ${stuck.error}`,
+        tasks,
+        "Check deploy.placement (constraints, max_replicas_per_node) and deploy.resources.reservations against `berth status --on swarm` (nodes) or `docker node ls`.",
+      );
     }
     if (Date.now() >= o.deadline) {
-      throw await failure(o, "HEALTH_TIMEOUT", `service ${o.service} did not become ready in time: ${running.length}/${desired} tasks running and healthy`, tasks, "Raise --timeout, or look at the tasks' states shown with this error and the service's logs (`berth logs --on swarm SERVICE`).");
+      throw await failure(
+        o,
+        "HEALTH_TIMEOUT",
+        `service ${o.service} did not become ready in time: ${running.length}/${desired} tasks running and healthy`,
+        tasks,
+        "Raise --timeout, or look at the tasks' states shown with this error and the service's logs (`berth logs --on swarm SERVICE`).",
+      );
     }
     await sleep(o.pollMs ?? 250, undefined, { signal: o.signal });
   }
@@ -92,7 +117,13 @@ function rejectedHint(t: SwarmTask): string {
   return "See the task's error above.";
 }
 
-async function failure(o: WaitServiceOptions, code: "SERVICE_FAILED" | "HEALTH_TIMEOUT", message: string, tasks: SwarmTask[], hint: string): Promise<BerthError> {
+async function failure(
+  o: WaitServiceOptions,
+  code: "SERVICE_FAILED" | "HEALTH_TIMEOUT",
+  message: string,
+  tasks: SwarmTask[],
+  hint: string,
+): Promise<BerthError> {
   const nodes = await o.swarm.listNodes(o.signal).catch(() => []);
   const nodeName = (id?: string) => nodes.find((n) => n.id === id)?.hostname ?? (id ? id.slice(0, 12) : "(unassigned)");
   const lines = tasks.slice(-10).map((t) => describeTask(t, nodeName));

@@ -27,7 +27,9 @@ export async function listSwarmObjects(swarm: Swarm, filter: Record<string, stri
     swarm.listSecrets(filter, signal),
     swarm.listConfigs(filter, signal),
   ]);
-  const tag = (kind: SwarmObjectKind) => (o: SwarmObjectSummary): SwarmObject => ({ id: o.id, name: o.name, labels: o.labels, kind, project: o.labels[LABEL.project] ?? "" });
+  const tag =
+    (kind: SwarmObjectKind) =>
+    (o: SwarmObjectSummary): SwarmObject => ({ id: o.id, name: o.name, labels: o.labels, kind, project: o.labels[LABEL.project] ?? "" });
   return [...services.map(tag("service")), ...networks.map(tag("network")), ...secrets.map(tag("secret")), ...configs.map(tag("config"))];
 }
 
@@ -43,24 +45,28 @@ export async function removeSwarmObjects(swarm: Swarm, objects: SwarmObject[], o
   const failed: SwarmRemoval["failed"] = [];
   const until = Date.now() + (o.settleMs ?? 60_000);
   for (const kind of ORDER) {
-    await Promise.all(objects.filter((x) => x.kind === kind).map(async (item) => {
-      for (;;) {
-        try {
-          if (kind === "service") await swarm.removeService(item.id, o.signal);
-          else if (kind === "network") await swarm.removeNetwork(item.id, o.signal);
-          else if (kind === "secret") await swarm.removeSecret(item.id, o.signal);
-          else await swarm.removeConfig(item.id, o.signal);
-          removed.push(item);
-          return;
-        } catch (error) {
-          if (o.signal?.aborted || kind === "service" || Date.now() >= until) {
-            failed.push({ item, error: (error as Error).message });
-            return;
+    await Promise.all(
+      objects
+        .filter((x) => x.kind === kind)
+        .map(async (item) => {
+          for (;;) {
+            try {
+              if (kind === "service") await swarm.removeService(item.id, o.signal);
+              else if (kind === "network") await swarm.removeNetwork(item.id, o.signal);
+              else if (kind === "secret") await swarm.removeSecret(item.id, o.signal);
+              else await swarm.removeConfig(item.id, o.signal);
+              removed.push(item);
+              return;
+            } catch (error) {
+              if (o.signal?.aborted || kind === "service" || Date.now() >= until) {
+                failed.push({ item, error: (error as Error).message });
+                return;
+              }
+              await sleep(250); // still in use by containers that are stopping
+            }
           }
-          await sleep(250); // still in use by containers that are stopping
-        }
-      }
-    }));
+        }),
+    );
   }
   // The manager drops a removed overlay network from its store at once, but each node lists it
   // until its containers there have stopped: return only once it is gone from the manager's view.

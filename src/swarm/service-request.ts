@@ -78,7 +78,11 @@ function mountsOf(ctx: SwarmRequestContext, s: ServiceSpec): SwarmServiceRequest
   return out;
 }
 
-function fileRefs(refs: ServiceSpec["secrets"], objects: Record<string, { id: string; name: string }>, defaultName: (key: string) => string): SwarmServiceRequest["secrets"] {
+function fileRefs(
+  refs: ServiceSpec["secrets"],
+  objects: Record<string, { id: string; name: string }>,
+  defaultName: (key: string) => string,
+): SwarmServiceRequest["secrets"] {
   return (refs ?? []).map((r) => ({
     objectId: objects[r.source]?.id ?? "",
     objectName: objects[r.source]?.name ?? r.source,
@@ -128,7 +132,11 @@ export function swarmServiceRequest(ctx: SwarmRequestContext, s: ServiceSpec): S
     capAdd: s.cap_add,
     capDrop: s.cap_drop,
     sysctls: s.sysctls,
-    ulimits: s.ulimits ? Object.entries(s.ulimits).sort(([a], [b]) => a.localeCompare(b)).map(([name, u]) => ({ name, soft: u.soft, hard: u.hard })) : undefined,
+    ulimits: s.ulimits
+      ? Object.entries(s.ulimits)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([name, u]) => ({ name, soft: u.soft, hard: u.hard }))
+      : undefined,
     mounts: mountsOf(ctx, s),
     secrets: fileRefs(s.secrets, ctx.secrets, (key) => key),
     configs: fileRefs(s.configs, ctx.configs, (key) => `/${key}`),
@@ -151,12 +159,17 @@ export function swarmServiceRequest(ctx: SwarmRequestContext, s: ServiceSpec): S
       maxReplicasPerNode: placement?.max_replicas_per_node,
     },
     resources: {
-      limits: cpus !== undefined || memory !== undefined || (limits?.pids ?? s.pids_limit) !== undefined
-        ? { nanoCpus: cpus !== undefined ? Math.round(cpus * 1e9) : undefined, memoryBytes: memory, pids: limits?.pids ?? s.pids_limit }
-        : undefined,
-      reservations: reservations?.cpus !== undefined || reservations?.memory !== undefined || s.mem_reservation !== undefined
-        ? { nanoCpus: reservations?.cpus !== undefined ? Math.round(reservations.cpus * 1e9) : undefined, memoryBytes: reservations?.memory ?? s.mem_reservation }
-        : undefined,
+      limits:
+        cpus !== undefined || memory !== undefined || (limits?.pids ?? s.pids_limit) !== undefined
+          ? { nanoCpus: cpus !== undefined ? Math.round(cpus * 1e9) : undefined, memoryBytes: memory, pids: limits?.pids ?? s.pids_limit }
+          : undefined,
+      reservations:
+        reservations?.cpus !== undefined || reservations?.memory !== undefined || s.mem_reservation !== undefined
+          ? {
+              nanoCpus: reservations?.cpus !== undefined ? Math.round(reservations.cpus * 1e9) : undefined,
+              memoryBytes: reservations?.memory ?? s.mem_reservation,
+            }
+          : undefined,
     },
     restartPolicy: restartPolicyOf(s),
     update: policyOf(s.deploy?.update_config, UPDATE_DEFAULTS),

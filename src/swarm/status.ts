@@ -81,7 +81,9 @@ function taskView(t: SwarmTask, nodes: SwarmNode[]): SwarmTaskView {
     since: t.timestamp,
     error: t.error,
     image: t.image,
-    ports: t.ports.filter((p) => p.published).map((p) => ({ address: `${node?.addr ?? "?"}:${p.published}`, published: p.published, target: p.target, protocol: p.protocol })),
+    ports: t.ports
+      .filter((p) => p.published)
+      .map((p) => ({ address: `${node?.addr ?? "?"}:${p.published}`, published: p.published, target: p.target, protocol: p.protocol })),
   };
 }
 
@@ -107,7 +109,15 @@ export async function readSwarmEnvironment(swarm: Swarm, project: string, signal
   const [services, nodes] = await Promise.all([swarm.listServices({ [LABEL.managed]: "true", [LABEL.project]: project }, signal), swarm.listNodes(signal)]);
   const tasks = await swarm.listTasks({ service: services.map((s) => s.id) }, signal);
   const first = services[0]?.labels ?? {};
-  const views = services.map((s) => serviceView(s, tasks.filter((t) => t.serviceId === s.id), nodes)).sort((a, b) => a.name.localeCompare(b.name));
+  const views = services
+    .map((s) =>
+      serviceView(
+        s,
+        tasks.filter((t) => t.serviceId === s.id),
+        nodes,
+      ),
+    )
+    .sort((a, b) => a.name.localeCompare(b.name));
   return {
     project,
     platform: "swarm",

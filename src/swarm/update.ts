@@ -33,7 +33,9 @@ export async function findSwarmService(swarm: Swarm, project: string, service: s
   const found = services.find((s) => s.labels[LABEL.service] === service);
   if (!found) {
     throw new BerthError("NOT_FOUND", `environment ${project} has no service ${service} on the swarm at ${swarm.endpoint}`, {
-      hint: services.length ? `Services: ${services.map((s) => s.labels[LABEL.service]).join(", ")}.` : "Is the environment running? See `berth status --on swarm`.",
+      hint: services.length
+        ? `Services: ${services.map((s) => s.labels[LABEL.service]).join(", ")}.`
+        : "Is the environment running? See `berth status --on swarm`.",
     });
   }
   return found;
@@ -47,7 +49,13 @@ const FINAL = new Set(["completed", "paused", "rollback_completed", "rollback_pa
  * task runs the new spec and is healthy; rejects with SERVICE_FAILED when the swarm rolled back
  * (or paused), with HEALTH_TIMEOUT at the deadline.
  */
-export async function changeSwarmService(swarm: Swarm, project: string, service: string, change: SwarmServiceChange, o: ChangeOptions): Promise<ServiceChangeResult> {
+export async function changeSwarmService(
+  swarm: Swarm,
+  project: string,
+  service: string,
+  change: SwarmServiceChange,
+  o: ChangeOptions,
+): Promise<ServiceChangeResult> {
   const t0 = Date.now();
   const before = await findSwarmService(swarm, project, service, o.signal);
   const target = change.spec?.image ?? change.image ?? before.image;
@@ -71,25 +79,54 @@ export async function changeSwarmService(swarm: Swarm, project: string, service:
       const failure = await updateFailure(swarm, project, service, s, target, before.image, messages, o.signal);
       // Report once the rolled-back tasks serve again, so that what the user sees next is settled.
       if (s.update!.state === "rollback_completed") {
-        await waitServiceReady({ swarm, serviceId: s.id, service, replicas: s.mode === "global" ? undefined : s.replicas, since: Date.now(), deadline: o.deadline, signal: o.signal }).catch(() => undefined);
+        await waitServiceReady({
+          swarm,
+          serviceId: s.id,
+          service,
+          replicas: s.mode === "global" ? undefined : s.replicas,
+          since: Date.now(),
+          deadline: o.deadline,
+          signal: o.signal,
+        }).catch(() => undefined);
       }
       throw failure;
     }
     if (!fresh && s.version > before.version && Date.now() - t0 > 3000) break; // nothing to roll (e.g. replicas only)
     if (Date.now() >= o.deadline) {
-      throw new BerthError("HEALTH_TIMEOUT", `the update of ${service} to ${target} did not finish in time (swarm update state: ${s.update?.state ?? "not started"}${s.update?.message ? `: ${s.update.message}` : ""})`, {
-        hint: "Raise --timeout; `berth status --on swarm` shows the tasks of each node.",
-        details: { service },
-      });
+      throw new BerthError(
+        "HEALTH_TIMEOUT",
+        `the update of ${service} to ${target} did not finish in time (swarm update state: ${s.update?.state ?? "not started"}${s.update?.message ? `: ${s.update.message}` : ""})`,
+        {
+          hint: "Raise --timeout; `berth status --on swarm` shows the tasks of each node.",
+          details: { service },
+        },
+      );
     }
     await sleep(o.pollMs ?? 500, undefined, { signal: o.signal });
   }
   const current = (await swarm.inspectService(before.id, o.signal))!;
-  await waitServiceReady({ swarm, serviceId: before.id, service, replicas: current.mode === "global" ? undefined : current.replicas, since: t0, deadline: o.deadline, signal: o.signal });
+  await waitServiceReady({
+    swarm,
+    serviceId: before.id,
+    service,
+    replicas: current.mode === "global" ? undefined : current.replicas,
+    since: t0,
+    deadline: o.deadline,
+    signal: o.signal,
+  });
   return { service, outcome: "updated", image: current.image, previousImage: before.image, elapsedMs: Date.now() - t0 };
 }
 
-async function updateFailure(swarm: Swarm, project: string, service: string, s: SwarmServiceSummary, target: string, previous: string, messages: string[], signal?: AbortSignal): Promise<BerthError> {
+async function updateFailure(
+  swarm: Swarm,
+  project: string,
+  service: string,
+  s: SwarmServiceSummary,
+  target: string,
+  previous: string,
+  messages: string[],
+  signal?: AbortSignal,
+): Promise<BerthError> {
   const [tasks, nodes] = await Promise.all([swarm.listTasks({ service: s.id }, signal), swarm.listNodes(signal).catch(() => [])]);
   const nodeName = (id?: string) => nodes.find((n) => n.id === id)?.hostname ?? (id ? id.slice(0, 12) : "(unassigned)");
   // New tasks that ended before they were healthy: exited (even with 0), failed, rejected.

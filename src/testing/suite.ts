@@ -26,10 +26,11 @@ export async function acquireForSuite(options: SuiteOptions = {}): Promise<Suite
   if (options.setProcessEnv ?? true) Object.assign(process.env, data.variables, { BERTH_ENVIRONMENT: JSON.stringify(data) });
 
   let released: Promise<void> | undefined;
-  const release = () => (released ??= (async () => {
-    for (const s of SIGNALS) process.off(s, onSignal);
-    await env.release();
-  })());
+  const release = () =>
+    (released ??= (async () => {
+      for (const s of SIGNALS) process.off(s, onSignal);
+      await env.release();
+    })());
   // The runner interrupted: release, then let the signal do what it would have done.
   const onSignal = (signal: NodeJS.Signals) => {
     void release().finally(() => {

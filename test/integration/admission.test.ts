@@ -50,7 +50,9 @@ describe("admission control", () => {
     const runs = await Promise.all(Array.from({ length: count }, () => berth(["run", "-f", file, "--timeout", "10m", "--", "true"], { env: env(caseId) })));
     const totalMs = Date.now() - t0;
     const { max, samples } = await sampler.stop();
-    process.stderr.write(`[admission] ${count} environments through a cap of 9 in ${(totalMs / 1000).toFixed(1)} s; at most ${max} containers in ${samples} samples\n`);
+    process.stderr.write(
+      `[admission] ${count} environments through a cap of 9 in ${(totalMs / 1000).toFixed(1)} s; at most ${max} containers in ${samples} samples\n`,
+    );
     expect(runs.map((r) => (r.code === 0 ? "ok" : r.stderr.slice(-600)))).toEqual(Array(count).fill("ok"));
     expect(max).toBeLessThanOrEqual(9);
     // They did run side by side (three at a time fit), not one after the other.
@@ -73,7 +75,9 @@ describe("admission control", () => {
     const { max } = await sampler.stop();
     for (const r of late) {
       expect(r.code, r.stderr).toBe(1);
-      expect(r.stderr).toMatch(/waited \d+\.\d s for capacity until the acquire's timeout ended; still over the cap of 9 berth containers on this engine: 9 in use and this environment adds 3; (it is next in line|\d environments? (is|are) queued ahead of it)/);
+      expect(r.stderr).toMatch(
+        /waited \d+\.\d s for capacity until the acquire's timeout ended; still over the cap of 9 berth containers on this engine: 9 in use and this environment adds 3; (it is next in line|\d environments? (is|are) queued ahead of it)/,
+      );
       expect(r.stderr).toContain("BERTH_MAX_CONTAINERS");
     }
     expect(done.map((r: RunResult) => (r.code === 0 ? "ok" : r.stderr.slice(-600)))).toEqual(["ok", "ok", "ok", "ok"]);
@@ -109,12 +113,22 @@ describe("admission control", () => {
       await first.exited;
       // The dead waiter's ticket goes (its reaper, or the next waiter that sees its owner dead).
       // Generous deadlines: they bound a failure, they do not measure speed.
-      expect(await within(second.waitFor((e) => isWaiting(e) && e.ahead === 0), 120_000, "the killed waiter's place to be freed")).toMatchObject({ inUse: 6 });
+      expect(
+        await within(
+          second.waitFor((e) => isWaiting(e) && e.ahead === 0),
+          120_000,
+          "the killed waiter's place to be freed",
+        ),
+      ).toMatchObject({ inUse: 6 });
 
       stuck.child.kill("SIGKILL");
       await stuck.exited;
       // Its reaper removes its containers and ticket: the capacity comes back to the queue.
-      await within(second.waitFor((e) => e.type === "acquired"), 180_000, "the next waiter to be admitted after the admitted acquirer was killed");
+      await within(
+        second.waitFor((e) => e.type === "acquired"),
+        180_000,
+        "the next waiter to be admitted after the admitted acquirer was killed",
+      );
       expect(second.events.some((e) => e.type === "admission" && e.phase === "admitted")).toBe(true);
     } finally {
       for (const a of started) a.child.kill("SIGKILL");

@@ -75,7 +75,11 @@ describe("acquire({ services })", () => {
 describe("readiness rules in code", () => {
   it("gate acquire: a log rule that never matches fails it, naming the rule", async () => {
     const e = await engine();
-    const outcome = await acquire({ files: [stack("api-additions.yml")], engine: e, readiness: { warm: { ready: { log: "never printed" }, timeout: "2s" } } }).then(
+    const outcome = await acquire({
+      files: [stack("api-additions.yml")],
+      engine: e,
+      readiness: { warm: { ready: { log: "never printed" }, timeout: "2s" } },
+    }).then(
       async (env) => (await env.release(), "acquired without waiting for the rule"),
       (error: Error) => error.message,
     );
@@ -84,7 +88,9 @@ describe("readiness rules in code", () => {
 
   it("are checked before anything is created, with the option's path in the error", async () => {
     const e = await engine();
-    const error = await acquire({ files: [stack("api-additions.yml")], engine: e, readiness: { warm: { http: { port: 0 } } as never } }).catch((x: unknown) => x);
+    const error = await acquire({ files: [stack("api-additions.yml")], engine: e, readiness: { warm: { http: { port: 0 } } as never } }).catch(
+      (x: unknown) => x,
+    );
     expect((error as { problems: { path: string }[] }).problems.map((p) => p.path)).toEqual(["readiness.warm.http.port"]);
   });
 });

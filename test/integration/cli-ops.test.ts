@@ -12,7 +12,10 @@ const p = ["-p", project];
 
 interface Env {
   project: string;
-  services: Record<string, { containers: { name: string; state: string; ports: { containerPort: number; protocol: string; hostIp: string; hostPort: number }[] }[] }>;
+  services: Record<
+    string,
+    { containers: { name: string; state: string; ports: { containerPort: number; protocol: string; hostIp: string; hostPort: number }[] }[] }
+  >;
 }
 
 async function status(): Promise<Env> {
@@ -27,7 +30,10 @@ describe("berth CLI on a running environment", () => {
   beforeAll(async () => {
     const up = await berth(["up", "-f", file, ...p, "--json"]);
     expect(up.code, up.stderr).toBe(0);
-    events = up.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    events = up.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     // `status` reports the engine's health, which follows berth's readiness by up to one interval (1 s).
     let states: string[] = [];
     for (const until = Date.now() + 60_000; Date.now() < until; await new Promise((r) => setTimeout(r, 250))) {
@@ -62,8 +68,13 @@ describe("berth CLI on a running environment", () => {
     const web = rows.find((l) => l.startsWith("web "))!;
     expect(web).toMatch(/^web\s+HEALTHY\s+\d+[smh]\s+\d+\.\d%\s+[\d.]+(B|KiB|MiB) \/ [\d.]+(MiB|GiB)\s+127\.0\.0\.1:\d+->8080\/tcp/);
     const json = await berth(["status", project, "--json"]);
-    const container = (JSON.parse(json.stdout) as { environments: { services: Record<string, { containers: Record<string, unknown>[] }> }[] }).environments[0]!.services.web!.containers[0]!;
-    expect(container).toMatchObject({ restarts: 0, since: expect.any(String), usage: { cpuPercent: expect.any(Number), memoryBytes: expect.any(Number), memoryLimitBytes: expect.any(Number) } });
+    const container = (JSON.parse(json.stdout) as { environments: { services: Record<string, { containers: Record<string, unknown>[] }> }[] }).environments[0]!
+      .services.web!.containers[0]!;
+    expect(container).toMatchObject({
+      restarts: 0,
+      since: expect.any(String),
+      usage: { cpuPercent: expect.any(Number), memoryBytes: expect.any(Number), memoryLimitBytes: expect.any(Number) },
+    });
     expect((container.usage as { memoryBytes: number }).memoryBytes).toBeGreaterThan(0);
     const quick = await berth(["status", project, "--no-stats"]);
     expect(quick.stdout.split("\n")[1]!.split(/\s{2,}/)).toEqual(["SERVICE", "STATE", "SINCE", "PORTS"]);
@@ -82,7 +93,9 @@ describe("berth CLI on a running environment", () => {
     expect(exported.stdout).toContain(`export IT_WEB_PORT=${web.hostPort}\n`);
     expect(exported.stdout).toContain(`export BERTH_PROJECT=${project}`);
     // What `eval` makes of it is what the variables say.
-    expect(execFileSync("bash", ["-c", `eval "$1"; echo "$IT_WEB_HOST:$IT_WEB_PORT"`, "_", exported.stdout]).toString().trim()).toBe(`127.0.0.1:${web.hostPort}`);
+    expect(execFileSync("bash", ["-c", `eval "$1"; echo "$IT_WEB_HOST:$IT_WEB_PORT"`, "_", exported.stdout]).toString().trim()).toBe(
+      `127.0.0.1:${web.hostPort}`,
+    );
     const json = JSON.parse((await berth(["env", ...p, "--json"])).stdout) as Record<string, string>;
     expect(json.WEB_PORT).toBe(String(web.hostPort));
   });
@@ -110,7 +123,10 @@ describe("berth CLI on a running environment", () => {
     expect(r.stdout).toContain("worker: oops");
     const one = await berth(["logs", ...p, "worker-1", "--tail", "1", "--no-prefix"]);
     expect(one.stdout.trim().split("\n")).toHaveLength(1);
-    const json = (await berth(["logs", ...p, "web", "--json", "--timestamps"])).stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, string>);
+    const json = (await berth(["logs", ...p, "web", "--json", "--timestamps"])).stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, string>);
     expect(json[0]).toMatchObject({ service: "web", container: `${project}-web-1`, text: "web: serving" });
     expect(Date.parse(json[0]!.time!)).toBeGreaterThan(0);
     const unknown = await berth(["logs", ...p, "nosuch"]);
@@ -210,7 +226,25 @@ describe("berth CLI without an environment", () => {
   it("--help on every command, with examples; bad usage exits 2", async () => {
     const help = await berth(["--help"]);
     const commands = [...help.stdout.matchAll(/^ {2}([a-z]+)[| ]/gm)].map((m) => m[1]!).filter((c) => c !== "help");
-    expect(commands).toEqual(expect.arrayContaining(["up", "down", "status", "run", "env", "port", "logs", "exec", "restart", "stop", "start", "wait", "config", "version", "completion"]));
+    expect(commands).toEqual(
+      expect.arrayContaining([
+        "up",
+        "down",
+        "status",
+        "run",
+        "env",
+        "port",
+        "logs",
+        "exec",
+        "restart",
+        "stop",
+        "start",
+        "wait",
+        "config",
+        "version",
+        "completion",
+      ]),
+    );
     for (const c of commands) {
       const r = await berth([c, "--help"]);
       expect(r.code, c).toBe(0);

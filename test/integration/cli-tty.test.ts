@@ -30,7 +30,10 @@ sys.exit(os.waitstatus_to_exitcode(status))
 
 function onPty(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; screen: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn("python3", ["-c", PTY, process.execPath, `${root}dist/bin/berth.js`, ...args], { cwd: root, env: { ...process.env, TERM: "xterm-256color", ...env } });
+    const child = spawn("python3", ["-c", PTY, process.execPath, `${root}dist/bin/berth.js`, ...args], {
+      cwd: root,
+      env: { ...process.env, TERM: "xterm-256color", ...env },
+    });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.on("error", reject);

@@ -10,7 +10,12 @@ import { afterAll, describe, expect, it } from "vitest";
 import { LABEL } from "../../src/labels.js";
 import { berth, engine, stack, uniqueName } from "./helpers.js";
 
-interface Check { name: string; status: "PASS" | "WARN" | "FAIL"; detail: string; fix: string | null }
+interface Check {
+  name: string;
+  status: "PASS" | "WARN" | "FAIL";
+  detail: string;
+  fix: string | null;
+}
 
 const lockDir = mkdtempSync(join(tmpdir(), "berth-doctor-locks-"));
 // Other test files run environments on this engine at the same time: keep the container cap out of the way.
@@ -24,7 +29,22 @@ describe("berth doctor", () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const checks = (JSON.parse(r.stdout) as { checks: Check[] }).checks;
     const byName = Object.fromEntries(checks.map((c) => [c.name, c]));
-    expect(Object.keys(byName).sort()).toEqual(["admission queue", "berth containers", "berth port range", "cgroups", "disk", "engine", "engine address pools", "locks", "memory", "orphans", "port range", "stale networks", "storage driver", "subnet pool"]);
+    expect(Object.keys(byName).sort()).toEqual([
+      "admission queue",
+      "berth containers",
+      "berth port range",
+      "cgroups",
+      "disk",
+      "engine",
+      "engine address pools",
+      "locks",
+      "memory",
+      "orphans",
+      "port range",
+      "stale networks",
+      "storage driver",
+      "subnet pool",
+    ]);
     expect(byName.engine!.status).toBe("PASS");
     expect(byName.engine!.detail).toMatch(/^Docker \d+\.\d+\S* at unix:\/\/\S+, API 1\.\d+ \(berth speaks 1\.\d+\)/);
     expect(byName["storage driver"]!.detail).toMatch(/^[a-z0-9-]+/);
@@ -75,10 +95,18 @@ describe("berth doctor", () => {
     const e = await engine();
     const project = uniqueName("doctor-stale");
     const dead = spawnSync(process.execPath, ["-e", "0"]).pid;
-    const id = await e.createNetwork({ name: `${project}_default`, labels: {
-      [LABEL.managed]: "true", [LABEL.project]: project, [LABEL.lifetime]: "detached", [LABEL.createdAt]: new Date(Date.now() - 5 * 60_000).toISOString(),
-      [LABEL.ownerHost]: hostname(), [LABEL.ownerPid]: String(dead), [LABEL.ownerStarted]: String(Date.now() - 6 * 60_000),
-    } });
+    const id = await e.createNetwork({
+      name: `${project}_default`,
+      labels: {
+        [LABEL.managed]: "true",
+        [LABEL.project]: project,
+        [LABEL.lifetime]: "detached",
+        [LABEL.createdAt]: new Date(Date.now() - 5 * 60_000).toISOString(),
+        [LABEL.ownerHost]: hostname(),
+        [LABEL.ownerPid]: String(dead),
+        [LABEL.ownerStarted]: String(Date.now() - 6 * 60_000),
+      },
+    });
     try {
       const r = await berth(["doctor", "--json"], { env });
       const check = (JSON.parse(r.stdout) as { checks: Check[] }).checks.find((c) => c.name === "stale networks")!;

@@ -22,20 +22,35 @@ const CASES = {
 } as const;
 type Profile = keyof typeof CASES;
 
-interface Finding { pattern: string; title: string; cause: string; fix: string; evidence: string }
-interface Report { project: string; containers: { service: string; state: string; exitCode: number; oomKilled: boolean; troubled: boolean; findings: Finding[] }[] }
+interface Finding {
+  pattern: string;
+  title: string;
+  cause: string;
+  fix: string;
+  evidence: string;
+}
+interface Report {
+  project: string;
+  containers: { service: string; state: string; exitCode: number; oomKilled: boolean; troubled: boolean; findings: Finding[] }[];
+}
 
 const projects = Object.fromEntries(Object.keys(CASES).map((p) => [p, uniqueName(`berth-diag-${p}`)])) as Record<Profile, string>;
 const reports = {} as Record<Profile, { code: number | null; report: Report; output: string }>;
 
 beforeAll(async () => {
   // All at once: each fails on its own within seconds (the health case by its short timeout).
-  await Promise.all((Object.keys(CASES) as Profile[]).map(async (p) => {
-    const up = await berth(["up", "-f", file, "--profile", p, "-p", projects[p], "--keep-on-failure", "--timeout", p === "health" ? "6s" : "90s"]);
-    expect(up.code, `${p}: up should fail\n${up.stderr}`).not.toBe(0);
-    const r = await berth(["troubleshoot", "-p", projects[p], "--json"]);
-    reports[p] = { code: r.code, report: JSON.parse(r.stdout) as Report, output: `up: ${up.stderr.slice(-1500)}\ntroubleshoot: ${r.stdout.slice(0, 1500)}${r.stderr}` };
-  }));
+  await Promise.all(
+    (Object.keys(CASES) as Profile[]).map(async (p) => {
+      const up = await berth(["up", "-f", file, "--profile", p, "-p", projects[p], "--keep-on-failure", "--timeout", p === "health" ? "6s" : "90s"]);
+      expect(up.code, `${p}: up should fail\n${up.stderr}`).not.toBe(0);
+      const r = await berth(["troubleshoot", "-p", projects[p], "--json"]);
+      reports[p] = {
+        code: r.code,
+        report: JSON.parse(r.stdout) as Report,
+        output: `up: ${up.stderr.slice(-1500)}\ntroubleshoot: ${r.stdout.slice(0, 1500)}${r.stderr}`,
+      };
+    }),
+  );
 }, 180_000);
 
 afterAll(async () => {
@@ -53,7 +68,10 @@ describe("troubleshoot recognises injected failures", () => {
       const container = report.containers?.find((x) => x.service === c.service);
       expect(container, output).toBeDefined();
       expect(container!.troubled).toBe(true);
-      expect(container!.findings.map((f) => f.pattern), JSON.stringify(container)).toContain(c.pattern);
+      expect(
+        container!.findings.map((f) => f.pattern),
+        JSON.stringify(container),
+      ).toContain(c.pattern);
       const f = container!.findings.find((x) => x.pattern === c.pattern)!;
       expect(f.cause.length).toBeGreaterThan(20);
       expect(f.fix.length).toBeGreaterThan(20);
@@ -62,7 +80,8 @@ describe("troubleshoot recognises injected failures", () => {
   }
 
   it("the details name what happened: the OOM kill, the dependency, the variable, the table, the program", () => {
-    const finding = (p: Profile) => reports[p].report.containers.find((x) => x.service === CASES[p].service)!.findings.find((f) => f.pattern === CASES[p].pattern)!;
+    const finding = (p: Profile) =>
+      reports[p].report.containers.find((x) => x.service === CASES[p].service)!.findings.find((f) => f.pattern === CASES[p].pattern)!;
     const hog = reports.oom.report.containers.find((x) => x.service === "hog")!;
     expect(hog.oomKilled).toBe(true);
     expect(finding("oom").cause).toContain("8 MiB");

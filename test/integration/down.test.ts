@@ -18,10 +18,15 @@ describe("berth down", () => {
 
       const down = await berth(["down", project, "--json"]);
       expect(down.code, down.stderr).toBe(0);
-      expect(lastJson(down.stdout)).toMatchObject({ ok: true, released: [{ project, containers: [`${project}-app-1`, `${project}-db-1`], networks: [`${project}_default`], volumes: [] }] });
+      expect(lastJson(down.stdout)).toMatchObject({
+        ok: true,
+        released: [{ project, containers: [`${project}-app-1`, `${project}-db-1`], networks: [`${project}_default`], volumes: [] }],
+      });
       expect(await resourcesOf(e, project)).toEqual([`volume ${project}_data`]);
       // Written at the end of an 11 s shutdown: the engine's default stop timeout (10 s) would have killed it first.
-      const marker = execFileSync("docker", ["run", "--rm", "-v", `${project}_data:/data:ro`, "berth-fixtures/busybox:1", "cat", "/data/shutdown"], { encoding: "utf8" });
+      const marker = execFileSync("docker", ["run", "--rm", "-v", `${project}_data:/data:ro`, "berth-fixtures/busybox:1", "cat", "/data/shutdown"], {
+        encoding: "utf8",
+      });
       expect(marker.trim()).toBe("clean");
 
       // Only a named volume is left: without -v there is nothing to take down, and the hint says how.

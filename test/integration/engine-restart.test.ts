@@ -59,7 +59,10 @@ describe("engine restart during acquire", () => {
     // Once db exists and is being waited on, the engine goes away and comes back.
     for (let i = 0; i < 200 && (await bed.e.listContainers({ "dev.berth.project": project })).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
     await bed.second.restart();
-    const error = await acquiring.then(() => null, (err: unknown) => err as BerthError);
+    const error = await acquiring.then(
+      () => null,
+      (err: unknown) => err as BerthError,
+    );
     expect(error, "acquire should fail when the engine restarts under it").toBeInstanceOf(BerthError);
     expect(error!.message, error!.message).toMatch(/service (db|worker)/);
     expect(error!.details.rollbackError).toBeUndefined();

@@ -12,7 +12,11 @@ import { berth, engine, resourcesOf, stack, uniqueName } from "./helpers.js";
 
 const run = promisify(execFile);
 
-function inspect(id: string): { HostConfig: Record<string, unknown>; Config: Record<string, unknown>; NetworkSettings: { Networks: Record<string, { Aliases: string[] | null }> } } {
+function inspect(id: string): {
+  HostConfig: Record<string, unknown>;
+  Config: Record<string, unknown>;
+  NetworkSettings: { Networks: Record<string, { Aliases: string[] | null }> };
+} {
   return JSON.parse(execFileSync("docker", ["inspect", id], { encoding: "utf8" }))[0];
 }
 
@@ -95,7 +99,12 @@ describe("environments", () => {
     expect(fixed.hostPort("web", 8080)).toBe(38417);
     const res = await fetch(`http://127.0.0.1:38417/`);
     expect(res.status).toBeLessThan(500);
-    await using ranged = await acquire({ files: [stack("fixed-port.yml")], engine: e, ports: "range", env: { ...process.env, BERTH_PORT_RANGE: "31000-31099" } });
+    await using ranged = await acquire({
+      files: [stack("fixed-port.yml")],
+      engine: e,
+      ports: "range",
+      env: { ...process.env, BERTH_PORT_RANGE: "31000-31099" },
+    });
     const p = ranged.hostPort("web", 8080);
     expect(p).toBeGreaterThanOrEqual(31000);
     expect(p).toBeLessThanOrEqual(31099);
@@ -170,7 +179,14 @@ describe("build", () => {
     const builds: string[] = [];
     try {
       {
-        await using a = await acquire({ files: [stack("build.yml")], engine: e, env, onEvent: (ev) => { if (ev.type === "build" && ev.phase === "done") builds.push(ev.image); } });
+        await using a = await acquire({
+          files: [stack("build.yml")],
+          engine: e,
+          env,
+          onEvent: (ev) => {
+            if (ev.type === "build" && ev.phase === "done") builds.push(ev.image);
+          },
+        });
         const id = a.services.app!.containers[0]!.id;
         expect((await e.exec(id, ["cat", "/greeting"])).output.trim()).toBe("hello-from-build");
         expect((await e.exec(id, ["cat", "/stage"])).output.trim()).toBe("final");
@@ -178,7 +194,14 @@ describe("build", () => {
         expect((await e.inspectContainer(id)).image).toBe(image);
       }
       // A second environment of the same file reuses the image instead of building again.
-      await using b = await acquire({ files: [stack("build.yml")], engine: e, env, onEvent: (ev) => { if (ev.type === "build" && ev.phase === "done") builds.push(ev.image); } });
+      await using b = await acquire({
+        files: [stack("build.yml")],
+        engine: e,
+        env,
+        onEvent: (ev) => {
+          if (ev.type === "build" && ev.phase === "done") builds.push(ev.image);
+        },
+      });
       expect(b.services.app!.containers[0]!.state).toBe("HEALTHY");
       expect(builds).toEqual([image]);
     } finally {
@@ -190,7 +213,9 @@ describe("build", () => {
     const e = await engine();
     const project = uniqueName("berth-badbuild");
     const env = { ...process.env, DOCKER_TAG: `bad${process.pid}`, BUILD_TARGET: "no-such-stage" };
-    await expect(acquire({ files: [stack("build.yml")], engine: e, env, projectName: project })).rejects.toThrow(new RegExp(`building image ${project}-app:bad\\d+ from .*build-app failed: .*no-such-stage`));
+    await expect(acquire({ files: [stack("build.yml")], engine: e, env, projectName: project })).rejects.toThrow(
+      new RegExp(`building image ${project}-app:bad\\d+ from .*build-app failed: .*no-such-stage`),
+    );
     expect(await resourcesOf(e, project)).toEqual([]);
   });
 });

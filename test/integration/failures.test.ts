@@ -58,7 +58,9 @@ describe("failures leave nothing behind", () => {
     const project = uniqueName("berth-range");
     const r = await berth(["up", "-f", stack("cli-ops.yml"), "-p", project], { env: { BERTH_PORTS: "range", BERTH_PORT_RANGE: "39980-39980" } });
     expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toContain("port range 39980-39980 (BERTH_PORT_RANGE) holds 1 port, but this environment publishes 2 tcp ports on 127.0.0.1 (web:8080, worker-1:9000); nothing was created");
+    expect(r.stderr).toContain(
+      "port range 39980-39980 (BERTH_PORT_RANGE) holds 1 port, but this environment publishes 2 tcp ports on 127.0.0.1 (web:8080, worker-1:9000); nothing was created",
+    );
     expect(r.stderr).toMatch(/hint: Give BERTH_PORT_RANGE at least 2 ports .*--ports dynamic/);
     expect(r.stderr).not.toContain("creating");
     expect(await resourcesOf(await engine(), project)).toEqual([]);
@@ -83,9 +85,12 @@ describe("failures leave nothing behind", () => {
   it("bind mounts of a missing host path: created for the short syntax (as Compose), refused with the fix for the long one", async () => {
     const dir = mkdtempSync(join(tmpdir(), "berth-bind-"));
     try {
-      const image = "image: berth-fixtures/busybox:1\n    init: true\n    command: [\"sh\", \"-c\", \"touch /data/written; exec sleep 3600\"]";
+      const image = 'image: berth-fixtures/busybox:1\n    init: true\n    command: ["sh", "-c", "touch /data/written; exec sleep 3600"]';
       writeFileSync(join(dir, "short.yml"), `services:\n  app:\n    ${image}\n    volumes: ["./data/sub:/data"]\n`);
-      writeFileSync(join(dir, "long.yml"), `services:\n  app:\n    ${image}\n    volumes:\n      - type: bind\n        source: ./missing\n        target: /data\n`);
+      writeFileSync(
+        join(dir, "long.yml"),
+        `services:\n  app:\n    ${image}\n    volumes:\n      - type: bind\n        source: ./missing\n        target: /data\n`,
+      );
       const short = uniqueName("berth-bind-short");
       const up = await berth(["up", "-f", join(dir, "short.yml"), "-p", short]);
       try {
@@ -115,7 +120,9 @@ describe("failures leave nothing behind", () => {
     for (const r of [status, down]) {
       expect(r.code, r.stderr).toBe(1);
       expect(r.stderr).toContain(`no berth environment named ${missing} on this engine`);
-      expect(r.stderr).toMatch(/hint: (Existing there: .*\(`berth status` lists them\)|Nothing of berth's runs on this engine; `berth up -f compose.yml` creates an environment)\./);
+      expect(r.stderr).toMatch(
+        /hint: (Existing there: .*\(`berth status` lists them\)|Nothing of berth's runs on this engine; `berth up -f compose.yml` creates an environment)\./,
+      );
     }
     // The same words; which environments exist may change between the two calls (other tests run meanwhile).
     const words = (text: string) => text.replace(/Existing there: .*? \(`berth status`/, "Existing there: … (`berth status`");

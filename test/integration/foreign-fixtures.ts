@@ -49,7 +49,20 @@ export async function createForeign(runId: string): Promise<Record<string, strin
     for (const v of FOREIGN.volumes) if (!tryDocker(["volume", "inspect", v])) docker(["volume", "create", v]);
     for (const c of FOREIGN.containers) {
       if (!tryDocker(["container", "inspect", c])) {
-        docker(["run", "-d", "--init", "--name", c, "--network", FOREIGN.networks[0], "-v", `${FOREIGN.volumes[0]}:/data`, "berth-fixtures/busybox:1", "sleep", "86400"]);
+        docker([
+          "run",
+          "-d",
+          "--init",
+          "--name",
+          c,
+          "--network",
+          FOREIGN.networks[0],
+          "-v",
+          `${FOREIGN.volumes[0]}:/data`,
+          "berth-fixtures/busybox:1",
+          "sleep",
+          "86400",
+        ]);
       }
     }
     writeFileSync(join(dir, `${runId}.user`), JSON.stringify({ pid: process.pid, started: Math.round(performance.timeOrigin) }));
@@ -61,7 +74,9 @@ export async function createForeign(runId: string): Promise<Record<string, strin
 export async function checkAndReleaseForeign(runId: string, before: Record<string, string | undefined>): Promise<string[]> {
   return withLock("test-foreign-fixtures", { timeoutMs: 60_000 }, () => {
     const now = identities();
-    const touched = Object.keys(before).filter((k) => !now[k] || now[k] !== before[k]).map((k) => `${k}: ${now[k] ? "replaced" : "removed"} (was ${before[k]}, now ${now[k] ?? "absent"})`);
+    const touched = Object.keys(before)
+      .filter((k) => !now[k] || now[k] !== before[k])
+      .map((k) => `${k}: ${now[k] ? "replaced" : "removed"} (was ${before[k]}, now ${now[k] ?? "absent"})`);
     removeQuietly(join(dir, `${runId}.user`));
     for (const u of users()) {
       try {

@@ -50,16 +50,8 @@ export async function teardown(): Promise<void> {
   } else process.stderr.write(`[berth tests] foreign resources (${Object.keys(foreign).join(", ")}) untouched\n`);
   const engine = await connectEngine({ env: process.env });
   const filter = { [LABEL.managed]: "true", [RUN_LABEL]: runId };
-  const [containers, networks, volumes] = await Promise.all([
-    engine.listContainers(filter),
-    engine.listNetworks(filter),
-    engine.listVolumes(filter),
-  ]);
-  const left = [
-    ...containers.map((c) => `container ${c.name}`),
-    ...networks.map((n) => `network ${n.name}`),
-    ...volumes.map((v) => `volume ${v.name}`),
-  ];
+  const [containers, networks, volumes] = await Promise.all([engine.listContainers(filter), engine.listNetworks(filter), engine.listVolumes(filter)]);
+  const left = [...containers.map((c) => `container ${c.name}`), ...networks.map((n) => `network ${n.name}`), ...volumes.map((v) => `volume ${v.name}`)];
   if (left.length) {
     // Vitest reports an error thrown here but still exits 0, so fail the run explicitly.
     process.stderr.write(`[berth tests] FAIL: the test suite left ${left.length} berth-labelled resources behind:\n  ${left.join("\n  ")}\n`);

@@ -35,7 +35,10 @@ export function berth(args: string[], o: { env?: Record<string, string | undefin
 
 /** The last JSON line a `--json` run printed. */
 export function lastJson<T = Record<string, unknown>>(stdout: string): T {
-  const lines = stdout.trim().split("\n").filter((l) => l.startsWith("{"));
+  const lines = stdout
+    .trim()
+    .split("\n")
+    .filter((l) => l.startsWith("{"));
   return JSON.parse(lines[lines.length - 1] ?? "{}") as T;
 }
 

@@ -28,7 +28,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A berth process whose stdout lines (JSON events, or the command's output) can be awaited. */
 function spawnBerth(args: string[], env: Record<string, string>, o: { detached?: boolean } = {}) {
-  const child = spawn(process.execPath, [`${root}dist/bin/berth.js`, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: o.detached });
+  const child = spawn(process.execPath, [`${root}dist/bin/berth.js`, ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: o.detached,
+  });
   const lines: string[] = [];
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
@@ -53,7 +58,8 @@ function spawnBerth(args: string[], env: Record<string, string>, o: { detached?:
   return { child, line, exited, stderr: () => stderr };
 }
 
-const stepDone = (kind: string, service: string) => (l: string) => l.includes('"type":"step"') && l.includes(`"kind":"${kind}"`) && l.includes(`"service":"${service}"`) && l.includes('"phase":"done"');
+const stepDone = (kind: string, service: string) => (l: string) =>
+  l.includes('"type":"step"') && l.includes(`"kind":"${kind}"`) && l.includes(`"service":"${service}"`) && l.includes('"phase":"done"');
 
 function alive(pid: number): boolean {
   return processStartMs(pid) != null;

@@ -41,7 +41,11 @@ beforeAll(() => {
   const packed = JSON.parse(runSync("npm", ["pack", "--json", "--pack-destination", work], root)) as [{ filename: string }];
   mkdirSync(consumer);
   writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true }));
-  runSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", join(work, packed[0].filename), `jest@${versionOf("jest")}`, `vitest@${versionOf("vitest")}`], consumer);
+  runSync(
+    "npm",
+    ["install", "--prefer-offline", "--no-audit", "--no-fund", join(work, packed[0].filename), `jest@${versionOf("jest")}`, `vitest@${versionOf("vitest")}`],
+    consumer,
+  );
 }, 600_000);
 
 /**
@@ -73,28 +77,46 @@ test("the global setup's environment is described to the test", () => {
 
 function writeJestProject(dir: string): void {
   mkdirSync(dir);
-  writeFileSync(join(dir, "jest.config.cjs"), `module.exports = {
+  writeFileSync(
+    join(dir, "jest.config.cjs"),
+    `module.exports = {
   rootDir: __dirname, testEnvironment: "node", testMatch: ["<rootDir>/*.test.cjs"],
   globalSetup: "<rootDir>/berth.setup.cjs", globalTeardown: "<rootDir>/berth.teardown.cjs",
-};`);
-  writeFileSync(join(dir, "berth.setup.cjs"), `const { berthGlobalSetup } = require("berth/jest");
-module.exports = berthGlobalSetup({ files: [${JSON.stringify(CHAIN)}], projectName: process.env.SUITE_PROJECT, timeoutMs: 120_000 });`);
+};`,
+  );
+  writeFileSync(
+    join(dir, "berth.setup.cjs"),
+    `const { berthGlobalSetup } = require("berth/jest");
+module.exports = berthGlobalSetup({ files: [${JSON.stringify(CHAIN)}], projectName: process.env.SUITE_PROJECT, timeoutMs: 120_000 });`,
+  );
   writeFileSync(join(dir, "berth.teardown.cjs"), `module.exports = require("berth/jest").berthGlobalTeardown;`);
-  writeFileSync(join(dir, "chain.test.cjs"), `const { acquire } = require("berth");
+  writeFileSync(
+    join(dir, "chain.test.cjs"),
+    `const { acquire } = require("berth");
 const { environmentView } = require("berth/jest");
-${body("JSON.parse(process.env.BERTH_ENVIRONMENT)")}`);
+${body("JSON.parse(process.env.BERTH_ENVIRONMENT)")}`,
+  );
 }
 
 function writeVitestProject(dir: string): void {
   mkdirSync(dir);
-  writeFileSync(join(dir, "vitest.config.mjs"), `import { defineConfig } from "vitest/config";
-export default defineConfig({ test: { include: ["*.test.mjs"], globalSetup: ["./berth.setup.mjs"], testTimeout: 180_000, hookTimeout: 180_000 } });`);
-  writeFileSync(join(dir, "berth.setup.mjs"), `import { berthGlobalSetup } from "berth/vitest";
-export default berthGlobalSetup({ files: [${JSON.stringify(CHAIN)}], projectName: process.env.SUITE_PROJECT, timeoutMs: 120_000 });`);
-  writeFileSync(join(dir, "chain.test.mjs"), `import { acquire } from "berth";
+  writeFileSync(
+    join(dir, "vitest.config.mjs"),
+    `import { defineConfig } from "vitest/config";
+export default defineConfig({ test: { include: ["*.test.mjs"], globalSetup: ["./berth.setup.mjs"], testTimeout: 180_000, hookTimeout: 180_000 } });`,
+  );
+  writeFileSync(
+    join(dir, "berth.setup.mjs"),
+    `import { berthGlobalSetup } from "berth/vitest";
+export default berthGlobalSetup({ files: [${JSON.stringify(CHAIN)}], projectName: process.env.SUITE_PROJECT, timeoutMs: 120_000 });`,
+  );
+  writeFileSync(
+    join(dir, "chain.test.mjs"),
+    `import { acquire } from "berth";
 import { environmentView } from "berth/vitest";
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
-${body('inject("berth")')}`);
+${body('inject("berth")')}`,
+  );
 }
 
 describe("the installed package on the real engine", () => {

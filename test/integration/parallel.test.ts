@@ -17,9 +17,7 @@ describe("parallel environments", () => {
     const count = 60;
     const envs: Environment[] = [];
     try {
-      const results = await Promise.allSettled(
-        Array.from({ length: count }, () => acquire({ files: [stack("small.yml")], engine: e, timeoutMs: 240_000 })),
-      );
+      const results = await Promise.allSettled(Array.from({ length: count }, () => acquire({ files: [stack("small.yml")], engine: e, timeoutMs: 240_000 })));
       for (const r of results) if (r.status === "fulfilled") envs.push(r.value);
       // With the probes' last output: a failure here must say why (refused, no answer, no route).
       const failures = results

@@ -11,8 +11,7 @@ import type { Engine } from "../../src/engine/engine.js";
 import type { Environment } from "../../src/lifecycle/environment.js";
 import { engine, resourcesOf, stack, uniqueName } from "./helpers.js";
 
-const startedAt = async (e: Engine, env: Environment, service: string) =>
-  (await e.inspectContainer(env.services[service]!.containers[0]!.id)).state;
+const startedAt = async (e: Engine, env: Environment, service: string) => (await e.inspectContainer(env.services[service]!.containers[0]!.id)).state;
 
 /** Runs acquire expecting it to fail; returns the error and checks nothing of the project is left. */
 async function failingAcquire(file: string, env: Record<string, string | undefined> = {}): Promise<BerthError> {
@@ -34,7 +33,12 @@ describe("readiness", () => {
   it("an x-berth probe gates the dependant: app starts only after db logged its line and answered HTTP", async () => {
     const e = await engine();
     const events: BerthEvent[] = [];
-    await using env = await acquire({ files: [stack("readiness-probe-gate.yml")], engine: e, projectName: uniqueName("berth-gate"), onEvent: (x) => events.push(x) });
+    await using env = await acquire({
+      files: [stack("readiness-probe-gate.yml")],
+      engine: e,
+      projectName: uniqueName("berth-gate"),
+      onEvent: (x) => events.push(x),
+    });
     const db = env.services.db!.containers[0]!;
     // When the engine received db's readiness line; app must have started after it.
     const logs = await e.logs(db.id, { timestamps: true, tail: 10 });
@@ -49,13 +53,23 @@ describe("readiness", () => {
     const report = await env.healthReport({ services: ["db"] });
     const readiness = report.containers[0]!.readiness!;
     expect(readiness).toMatchObject({ via: "probe", rule: "all(log /^accepting connections$/, http :8080/)", restarts: 0 });
-    expect(readiness.probes.filter((p) => p.ok).map((p) => p.probe).sort()).toEqual(["http :8080/", "log /^accepting connections$/"]);
+    expect(
+      readiness.probes
+        .filter((p) => p.ok)
+        .map((p) => p.probe)
+        .sort(),
+    ).toEqual(["http :8080/", "log /^accepting connections$/"]);
   });
 
   it("a container that crashes once and recovers under restart: on-failure is healthy, not failed", async () => {
     const e = await engine();
     const events: BerthEvent[] = [];
-    await using env = await acquire({ files: [stack("readiness-recover.yml")], engine: e, projectName: uniqueName("berth-recover"), onEvent: (x) => events.push(x) });
+    await using env = await acquire({
+      files: [stack("readiness-recover.yml")],
+      engine: e,
+      projectName: uniqueName("berth-recover"),
+      onEvent: (x) => events.push(x),
+    });
     const flaky = await startedAt(e, env, "flaky");
     expect(flaky.restartCount).toBeGreaterThanOrEqual(1);
     expect(flaky.running).toBe(true);
@@ -66,7 +80,12 @@ describe("readiness", () => {
 
   it("a one-shot migration job must exit 0 before the backend starts", async () => {
     const e = await engine();
-    await using env = await acquire({ files: [stack("readiness-job.yml")], engine: e, projectName: uniqueName("berth-job"), env: { ...process.env, MIGRATE_EXIT: "0" } });
+    await using env = await acquire({
+      files: [stack("readiness-job.yml")],
+      engine: e,
+      projectName: uniqueName("berth-job"),
+      env: { ...process.env, MIGRATE_EXIT: "0" },
+    });
     const migrate = await startedAt(e, env, "migrate");
     expect(migrate.status).toBe("exited");
     expect(migrate.exitCode).toBe(0);

@@ -41,7 +41,20 @@ describe("test-runner examples", () => {
     const dir = `${root}examples/node-test-project`;
     const project = uniqueName("berth-example-node-test");
     const r = await run(
-      [process.execPath, `${root}dist/bin/berth.js`, "run", "-p", project, "-f", "../shop/compose.yml", "-f", "../vitest-project/compose.test.yml", "--", process.execPath, "--test"],
+      [
+        process.execPath,
+        `${root}dist/bin/berth.js`,
+        "run",
+        "-p",
+        project,
+        "-f",
+        "../shop/compose.yml",
+        "-f",
+        "../vitest-project/compose.test.yml",
+        "--",
+        process.execPath,
+        "--test",
+      ],
       dir,
       {},
     );

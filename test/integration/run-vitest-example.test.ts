@@ -20,7 +20,10 @@ describe("examples/vitest-project", () => {
     // is how the test finds exactly its environment among those of tests running in parallel.
     const project = uniqueName("berth-example-vitest");
     const r = await new Promise<{ code: number | null; out: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [`${root}node_modules/vitest/vitest.mjs`, "run"], { cwd: dir, env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", COMPOSE_PROJECT_NAME: project } });
+      const child = spawn(process.execPath, [`${root}node_modules/vitest/vitest.mjs`, "run"], {
+        cwd: dir,
+        env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", COMPOSE_PROJECT_NAME: project },
+      });
       let out = "";
       child.stdout.on("data", (d: Buffer) => (out += d.toString()));
       child.stderr.on("data", (d: Buffer) => (out += d.toString()));

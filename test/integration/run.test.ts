@@ -39,7 +39,18 @@ describe("berth run", () => {
   });
 
   it("exits with the command's exit code, honours --env-prefix, and releases", async () => {
-    const r = await berth(["run", "-f", stack("cli-ops.yml"), "--env-prefix", "IT_", "--quiet", "--", "sh", "-c", 'echo "$BERTH_PROJECT $IT_WEB_PORT ${WEB_PORT:-unset}"; exit 7']);
+    const r = await berth([
+      "run",
+      "-f",
+      stack("cli-ops.yml"),
+      "--env-prefix",
+      "IT_",
+      "--quiet",
+      "--",
+      "sh",
+      "-c",
+      'echo "$BERTH_PROJECT $IT_WEB_PORT ${WEB_PORT:-unset}"; exit 7',
+    ]);
     expect(r.code, r.stderr).toBe(7);
     const [project, port, unprefixed] = r.stdout.trim().split(" ");
     expect(Number(port)).toBeGreaterThan(0);
@@ -57,10 +68,24 @@ describe("berth run", () => {
   });
 
   it("SIGINT while the command runs: the command is interrupted, everything released, exit 130", async () => {
-    const child = spawn(process.execPath, [`${root}dist/bin/berth.js`, "run", "-f", stack("cli-ops.yml"), "-q", "--", "node", "-e", "console.log(process.env.BERTH_PROJECT); setInterval(() => {}, 1000)"], {
-      cwd: root,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        `${root}dist/bin/berth.js`,
+        "run",
+        "-f",
+        stack("cli-ops.yml"),
+        "-q",
+        "--",
+        "node",
+        "-e",
+        "console.log(process.env.BERTH_PROJECT); setInterval(() => {}, 1000)",
+      ],
+      {
+        cwd: root,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const project = await new Promise<string>((resolve, reject) => {

@@ -66,9 +66,11 @@ describe("50 cycles with random SIGKILLs", () => {
     };
     const CONCURRENCY = 3;
     let next = 0;
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (next < 50) await cycle(next++);
-    }));
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < 50) await cycle(next++);
+      }),
+    );
     const e = await engine();
     const { left, elapsedMs } = await waitGone(e, caseId, 15_000);
     process.stderr.write(`[safety-cycles] ${tally.released} released, ${tally.killed} killed; all gone ${elapsedMs} ms after the last cycle\n`);

@@ -64,10 +64,12 @@ export function spawnAcquirer(dir: string, file: string, mode: "hold" | "release
       else waiters.push(w);
     }
   });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => {
-    for (const w of waiters.splice(0)) w.reject(new Error(`acquirer exited (${code}) before the awaited event; stderr: ${stderr.slice(-2000)}`));
-    resolve(code);
-  }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on("exit", (code) => {
+      for (const w of waiters.splice(0)) w.reject(new Error(`acquirer exited (${code}) before the awaited event; stderr: ${stderr.slice(-2000)}`));
+      resolve(code);
+    }),
+  );
   return {
     child,
     events,

@@ -25,7 +25,10 @@ const TINY = `services:
 const docker = (args: string[]) => execFileSync("docker", args, { encoding: "utf8" }).trim();
 const exists = (kind: "container" | "network" | "volume", name: string) => {
   try {
-    return execFileSync("docker", [kind, "inspect", "-f", kind === "volume" ? "{{.Name}}" : "{{.Id}}", name], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    return execFileSync("docker", [kind, "inspect", "-f", kind === "volume" ? "{{.Name}}" : "{{.Id}}", name], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
   } catch {
     return undefined;
   }
@@ -42,10 +45,30 @@ async function deadPid(): Promise<number> {
 async function strandedContainer(name: string, project: string, caseId: string, lifetime: Lifetime, pid?: number): Promise<string> {
   const labels = {
     ...extraLabels(caseEnv(caseId)),
-    ...projectLabels({ project, kind: "test", lifetime, owner: pid ? { host: hostname(), pid, started: Math.round(performance.timeOrigin) } : { host: hostname(), pid: await deadPid(), started: Date.now() - 60_000 }, createdAt: new Date(Date.now() - 60_000), configHash: "x", files: [], workingDir: "/" }),
+    ...projectLabels({
+      project,
+      kind: "test",
+      lifetime,
+      owner: pid
+        ? { host: hostname(), pid, started: Math.round(performance.timeOrigin) }
+        : { host: hostname(), pid: await deadPid(), started: Date.now() - 60_000 },
+      createdAt: new Date(Date.now() - 60_000),
+      configHash: "x",
+      files: [],
+      workingDir: "/",
+    }),
     [LABEL.service]: "app",
   };
-  return docker(["create", "--init", "--name", name, ...Object.entries(labels).flatMap(([k, v]) => ["--label", `${k}=${v}`]), "berth-fixtures/busybox:1", "sleep", "3600"]);
+  return docker([
+    "create",
+    "--init",
+    "--name",
+    name,
+    ...Object.entries(labels).flatMap(([k, v]) => ["--label", `${k}=${v}`]),
+    "berth-fixtures/busybox:1",
+    "sleep",
+    "3600",
+  ]);
 }
 
 describe("reaping: a killed owner leaves nothing, with no further command", () => {
@@ -111,8 +134,31 @@ describe("conflicts with berth's own orphans", () => {
     const caseId = uniqueName("stale");
     const name = `${caseId}-app-1`;
     const staleId = await strandedContainer(name, `${caseId}-old`, caseId, "process");
-    const labels = { ...extraLabels(caseEnv(caseId)), ...projectLabels({ project: caseId, kind: "test", lifetime: "process", owner: { host: hostname(), pid: process.pid, started: Math.round(performance.timeOrigin) }, createdAt: new Date(), configHash: "x", files: [], workingDir: "/" }) };
-    const req = { name, image: "berth-fixtures/busybox:1", labels, env: [], cmd: ["sleep", "3600"], init: true, exposedPorts: [], portBindings: {}, mounts: [], runtime: {} } as unknown as ContainerCreateRequest;
+    const labels = {
+      ...extraLabels(caseEnv(caseId)),
+      ...projectLabels({
+        project: caseId,
+        kind: "test",
+        lifetime: "process",
+        owner: { host: hostname(), pid: process.pid, started: Math.round(performance.timeOrigin) },
+        createdAt: new Date(),
+        configHash: "x",
+        files: [],
+        workingDir: "/",
+      }),
+    };
+    const req = {
+      name,
+      image: "berth-fixtures/busybox:1",
+      labels,
+      env: [],
+      cmd: ["sleep", "3600"],
+      init: true,
+      exposedPorts: [],
+      portBindings: {},
+      mounts: [],
+      runtime: {},
+    } as unknown as ContainerCreateRequest;
     const causes: string[] = [];
     const id = await createResolvingConflicts(e, { kind: "container", name }, () => e.createContainer(req), { onRetry: (_n, cause) => causes.push(cause) });
     try {
@@ -130,7 +176,16 @@ describe("conflicts with berth's own orphans", () => {
     const name = `${caseId}-app-1`;
     const holder = await strandedContainer(name, `${caseId}-other`, caseId, "process", process.pid);
     try {
-      const req = { name, image: "berth-fixtures/busybox:1", labels: {}, env: [], exposedPorts: [], portBindings: {}, mounts: [], runtime: {} } as unknown as ContainerCreateRequest;
+      const req = {
+        name,
+        image: "berth-fixtures/busybox:1",
+        labels: {},
+        env: [],
+        exposedPorts: [],
+        portBindings: {},
+        mounts: [],
+        runtime: {},
+      } as unknown as ContainerCreateRequest;
       const err = await createResolvingConflicts(e, { kind: "container", name }, () => e.createContainer(req)).then(
         async (id) => (await e.removeContainer(id, { force: true }), new Error("created over a live environment's container")),
         (x: unknown) => x as Error,
@@ -160,12 +215,19 @@ describe("conflicts with berth's own orphans", () => {
 
 describe("fixed ports", () => {
   it("a fixed port held by a plain process: the error names port and holder; with dynamic ports it succeeds", async () => {
-    const holder = spawn(process.execPath, ["-e", "const s=require('net').createServer().listen(0,'127.0.0.1',()=>console.log(s.address().port));setInterval(()=>{},1e6)"], { stdio: ["ignore", "pipe", "inherit"] });
+    const holder = spawn(
+      process.execPath,
+      ["-e", "const s=require('net').createServer().listen(0,'127.0.0.1',()=>console.log(s.address().port));setInterval(()=>{},1e6)"],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
     try {
       const port = Number(await new Promise<string>((resolve) => holder.stdout.once("data", (d: Buffer) => resolve(d.toString().trim()))));
       const dir = tempDir("berth-safety-port-");
       const file = join(dir, "compose.yml");
-      writeFileSync(file, `services:\n  web:\n    image: berth-fixtures/busybox:1\n    init: true\n    command: ["httpd", "-f", "-p", "8080"]\n    ports: ["127.0.0.1:${port}:8080"]\n`);
+      writeFileSync(
+        file,
+        `services:\n  web:\n    image: berth-fixtures/busybox:1\n    init: true\n    command: ["httpd", "-f", "-p", "8080"]\n    ports: ["127.0.0.1:${port}:8080"]\n`,
+      );
       const caseId = uniqueName("port");
       const fixed = await berth(["up", "-f", file], { env: caseEnv(caseId, { BERTH_PORTS: "file" }) });
       expect(fixed.code).toBe(1);
@@ -196,7 +258,9 @@ describe("resource guards", () => {
     expect(capped.stderr).toContain("BERTH_MAX_CONTAINERS");
     const memory = await berth(["up", "-f", file], { env: caseEnv(caseId, { BERTH_MIN_FREE_MEMORY: "100000g" }) });
     expect(memory.code).toBe(1);
-    expect(memory.stderr).toMatch(/not enough host memory: [\d.]+ GiB available, this environment declares 0 MiB of memory limits, and berth keeps 100000.0 GiB free/);
+    expect(memory.stderr).toMatch(
+      /not enough host memory: [\d.]+ GiB available, this environment declares 0 MiB of memory limits, and berth keeps 100000.0 GiB free/,
+    );
     expect(await caseResources(await engine(), caseId)).toEqual([]);
   });
 });
@@ -236,7 +300,8 @@ describe("Ctrl-C", () => {
     let pid = 0;
     const run = berth(["up", "-f", shopFile, "--json"], { env: caseEnv(caseId), onSpawn: (p) => (pid = p) });
     const e = await engine();
-    for (let i = 0; i < 200 && (await caseResources(e, caseId)).filter((x) => x.startsWith("container")).length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 200 && (await caseResources(e, caseId)).filter((x) => x.startsWith("container")).length < 2; i++)
+      await new Promise((r) => setTimeout(r, 50));
     process.kill(pid, "SIGINT");
     const r = await run;
     expect(r.code).toBe(130);

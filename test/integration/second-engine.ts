@@ -132,7 +132,9 @@ export class SecondEngine {
         }
       }
     }
-    const mounts = readFileSync("/proc/mounts", "utf8").split("\n").map((l) => l.split(" ")[1] ?? "");
+    const mounts = readFileSync("/proc/mounts", "utf8")
+      .split("\n")
+      .map((l) => l.split(" ")[1] ?? "");
     const ours = mounts.filter((m) => m.startsWith(`${this.dataRoot}/`) || m === this.dataRoot || m.startsWith(`${this.execRoot}/`));
     for (const m of ours.sort().reverse()) {
       try {

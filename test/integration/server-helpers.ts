@@ -49,7 +49,10 @@ export class EngineProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
 
-  constructor(readonly path: string, private readonly target = "/var/run/docker.sock") {}
+  constructor(
+    readonly path: string,
+    private readonly target = "/var/run/docker.sock",
+  ) {}
 
   open(): Promise<void> {
     rmSync(this.path, { force: true });
@@ -58,7 +61,10 @@ export class EngineProxy {
       for (const s of [client, upstream]) {
         this.sockets.add(s);
         s.on("close", () => this.sockets.delete(s));
-        s.on("error", () => { client.destroy(); upstream.destroy(); });
+        s.on("error", () => {
+          client.destroy();
+          upstream.destroy();
+        });
       }
       client.pipe(upstream).pipe(client);
     });

@@ -31,7 +31,15 @@ async function flood(port: number, n: number, payload = ""): Promise<Flood> {
     s.on("error", () => undefined); // a reset by the server is what we expect
     s.on("data", () => undefined);
     closed.push(new Promise((r) => s.once("close", () => r())));
-    connected.push(new Promise((r) => { s.once("connect", () => { if (payload) s.write(payload); r(); }); s.once("close", () => r()); }));
+    connected.push(
+      new Promise((r) => {
+        s.once("connect", () => {
+          if (payload) s.write(payload);
+          r();
+        });
+        s.once("close", () => r());
+      }),
+    );
     sockets.push(s);
   }
   await Promise.all(connected);

@@ -98,7 +98,9 @@ describe("berth serve: the dashboard", () => {
     await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(4);
     expect(await rows.locator("td").first().allTextContents()).toEqual([`${project}-backend-1`]);
     // Nothing wider than the screen: no sideways scrolling on a phone.
-    const scrollWidth = await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
+    const scrollWidth = await page.evaluate(
+      () => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth,
+    );
     expect(scrollWidth).toBeLessThanOrEqual(375);
     await shootCard(`${artifacts}/server-page-phone.png`);
     await page.screenshot({ path: `${artifacts}/server-page-phone-viewport.png` });

@@ -24,7 +24,18 @@ interface Detailed {
     state: string;
     kind: string;
     networks: string[];
-    services: { name: string; state: string; dependsOn: string[]; containers: { id: string; name: string; state: string; since?: string; ports: { containerPort: number; hostIp: string; hostPort: number; address: string }[] }[] }[];
+    services: {
+      name: string;
+      state: string;
+      dependsOn: string[];
+      containers: {
+        id: string;
+        name: string;
+        state: string;
+        since?: string;
+        ports: { containerPort: number; hostIp: string; hostPort: number; address: string }[];
+      }[];
+    }[];
   }[];
 }
 
@@ -88,7 +99,11 @@ describe("berth serve", () => {
   it("/health, /health/liveness and /health/readiness answer with the codes a load balancer uses", async () => {
     const health = await getJson(`${server.url}/health`);
     expect(health.status).toBe(200);
-    expect(health.body).toMatchObject({ ok: true, berth: { version: expect.any(String), pid: server.child.pid }, engine: { up: true, apiVersion: expect.stringMatching(/^1\.\d+$/) } });
+    expect(health.body).toMatchObject({
+      ok: true,
+      berth: { version: expect.any(String), pid: server.child.pid },
+      engine: { up: true, apiVersion: expect.stringMatching(/^1\.\d+$/) },
+    });
     expect((await getJson(`${server.url}/health/liveness`)).body).toMatchObject({ ok: true, status: "alive" });
     expect((await getJson(`${server.url}/health/readiness`)).status).toBe(200);
     const unknown = await getJson(`${server.url}/health/readiness?project=no-such-env`);
@@ -111,13 +126,17 @@ describe("berth serve", () => {
     const c = env.services[2]!.containers[0]!;
     expect(c.name).toBe(`${project}-c-1`);
     expect(Date.parse(c.since!)).toBeGreaterThan(Date.now() - 120_000);
-    expect(c.ports).toEqual([{ containerPort: 8080, protocol: "tcp", hostIp: "127.0.0.1", hostPort: expect.any(Number), address: `127.0.0.1:${c.ports[0]!.hostPort}` }]);
+    expect(c.ports).toEqual([
+      { containerPort: 8080, protocol: "tcp", hostIp: "127.0.0.1", hostPort: expect.any(Number), address: `127.0.0.1:${c.ports[0]!.hostPort}` },
+    ]);
     // The address printed is the one that answers.
     expect((await fetch(`http://${c.ports[0]!.address}/`)).status).toBeLessThan(500);
   });
 
   it("derives acquire and readiness durations from the engine's events", async () => {
-    const { body } = await getJson<{ timings: { type: string; project: string; seconds: number; service?: string }[] }>(`${server.url}/api/timings?project=${project}`);
+    const { body } = await getJson<{ timings: { type: string; project: string; seconds: number; service?: string }[] }>(
+      `${server.url}/api/timings?project=${project}`,
+    );
     const acquire = body.timings.filter((t) => t.type === "acquire");
     expect(acquire).toHaveLength(1);
     // From the network's creation to the last service ready: within the wall time of `berth up`.
@@ -144,7 +163,11 @@ describe("berth serve", () => {
     expect(labelsOf("berth_environments").map((l) => l.state)).toEqual(expect.arrayContaining(["healthy", "starting", "unhealthy", "stopped", "empty"]));
     const healthyTest = series.get("berth_environments")!.metrics.find((m) => m.labels?.state === "healthy" && m.labels?.kind === "test");
     expect(Number(healthyTest!.value)).toBeGreaterThanOrEqual(1);
-    expect(labelsOf("berth_containers").map((l) => l.state).sort()).toEqual(["COMPLETED", "FAILED", "HEALTHY", "STARTING", "STOPPED", "UNHEALTHY"]);
+    expect(
+      labelsOf("berth_containers")
+        .map((l) => l.state)
+        .sort(),
+    ).toEqual(["COMPLETED", "FAILED", "HEALTHY", "STARTING", "STOPPED", "UNHEALTHY"]);
     for (const name of ["berth_acquire_duration_seconds", "berth_release_duration_seconds", "berth_readiness_wait_seconds"]) {
       expect(families.get(name)?.type, name).toBe("HISTOGRAM");
     }
@@ -153,7 +176,11 @@ describe("berth serve", () => {
     const readyCounts = series.get("berth_readiness_wait_seconds_count")!.metrics.filter((m) => m.labels?.kind === "test");
     expect(readyCounts.map((m) => m.labels!.service)).toEqual(expect.arrayContaining(["a", "b", "c", "d"]));
     expect(families.get("berth_container_restarts_total")?.type).toBe("COUNTER");
-    expect(labelsOf("berth_reaped_orphans_total").map((l) => l.resource).sort()).toEqual(["container", "network"]);
+    expect(
+      labelsOf("berth_reaped_orphans_total")
+        .map((l) => l.resource)
+        .sort(),
+    ).toEqual(["container", "network"]);
     expect(labelsOf("berth_engine_errors_total").map((l) => l.operation)).toContain("ping");
     for (const name of ["berth_container_cpu_percent", "berth_container_memory_bytes", "berth_container_memory_limit_bytes"]) {
       expect(families.get(name)?.type, name).toBe("GAUGE");
@@ -169,10 +196,15 @@ describe("berth serve", () => {
     const logs = await getJson<{ lines: { container: string; text: string }[] }>(`${server.url}/api/logs/${project}/c?tail=5`);
     expect(logs.status).toBe(200);
     expect(Array.isArray(logs.body.lines)).toBe(true);
-    expect((await getJson(`${server.url}/api/logs/${project}/nope`)).body).toMatchObject({ ok: false, reason: expect.stringContaining('has no service "nope"') });
+    expect((await getJson(`${server.url}/api/logs/${project}/nope`)).body).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('has no service "nope"'),
+    });
     expect((await fetch(`${server.url}/api/logs/${project}/nope`)).status).toBe(404);
     expect((await fetch(`${server.url}/api/logs/${project}/c?tail=-1`)).status).toBe(400);
-    const report = await getJson<{ project: string; containers: { service: string; state: string; restartCount: number }[] }>(`${server.url}/api/health/${project}`);
+    const report = await getJson<{ project: string; containers: { service: string; state: string; restartCount: number }[] }>(
+      `${server.url}/api/health/${project}`,
+    );
     expect(report.status).toBe(200);
     expect(report.body.containers.map((c) => c.service)).toEqual(["a", "b", "c", "d"]);
     expect((await fetch(`${server.url}/api/health/not-there`)).status).toBe(404);
@@ -182,10 +214,15 @@ describe("berth serve", () => {
     const e = await engine();
     const [d] = await e.listContainers({ "dev.berth.project": project, "dev.berth.service": "d" });
     await e.restartContainer(d!.id, 1);
-    await expect.poll(async () => {
-      const { body } = await getJson<{ timings: { type: string; service?: string }[] }>(`${server.url}/api/timings?project=${project}`);
-      return body.timings.filter((t) => t.type === "restart").map((t) => t.service);
-    }, { timeout: 5000, interval: 100 }).toEqual(["d"]);
+    await expect
+      .poll(
+        async () => {
+          const { body } = await getJson<{ timings: { type: string; service?: string }[] }>(`${server.url}/api/timings?project=${project}`);
+          return body.timings.filter((t) => t.type === "restart").map((t) => t.service);
+        },
+        { timeout: 5000, interval: 100 },
+      )
+      .toEqual(["d"]);
     const families = byName(parsePrometheusTextFormat(await (await fetch(`${server.url}/metrics`)).text()) as Family[]);
     const restarts = families.get("berth_container_restarts_total")!.metrics.find((m) => m.labels?.service === "d");
     expect(Number(restarts?.value)).toBeGreaterThanOrEqual(1);
@@ -271,10 +308,15 @@ describe("berth serve", () => {
       const e = await engine();
       const [b] = await e.listContainers({ "dev.berth.project": project, "dev.berth.service": "b" });
       await e.stopContainer(b!.id, 1);
-      await expect.poll(async () => {
-        const { body } = await getJson<Detailed>(`${viaProxy.url}/health/detailed`);
-        return body.environments.find((x) => x.project === project)?.services.find((s) => s.name === "b")?.state;
-      }, { timeout: 5000, interval: 100 }).toBe("STOPPED");
+      await expect
+        .poll(
+          async () => {
+            const { body } = await getJson<Detailed>(`${viaProxy.url}/health/detailed`);
+            return body.environments.find((x) => x.project === project)?.services.find((s) => s.name === "b")?.state;
+          },
+          { timeout: 5000, interval: 100 },
+        )
+        .toBe("STOPPED");
       await e.startContainer(b!.id);
     } finally {
       await viaProxy.stop();
@@ -287,16 +329,26 @@ describe("berth serve", () => {
     const pidFile = join(tmpdir(), `${orphan}.pid`);
     let runPid = 0;
     // `berth run` owns a process-lifetime environment; its command writes its pid once it runs.
-    const run = berth(["run", "-f", stack("small.yml"), "-p", orphan, "--", "sh", "-c", `echo $$ > ${pidFile}; exec sleep 120`], { onSpawn: (pid) => (runPid = pid) });
+    const run = berth(["run", "-f", stack("small.yml"), "-p", orphan, "--", "sh", "-c", `echo $$ > ${pidFile}; exec sleep 120`], {
+      onSpawn: (pid) => (runPid = pid),
+    });
     try {
       await expect.poll(() => existsSync(pidFile), { timeout: 60_000, interval: 100 }).toBe(true);
       process.kill(runPid, "SIGKILL");
       process.kill(Number(readFileSync(pidFile, "utf8")), "SIGKILL");
       await run;
-      await expect.poll(async () => {
-        const { body } = await getJson<{ timings: { type: string; resource?: string }[] }>(`${server.url}/api/timings?project=${orphan}`);
-        return body.timings.filter((t) => t.type === "reaped").map((t) => t.resource).sort();
-      }, { timeout: 15_000, interval: 200 }).toEqual(["container", "container", "container", "network"]);
+      await expect
+        .poll(
+          async () => {
+            const { body } = await getJson<{ timings: { type: string; resource?: string }[] }>(`${server.url}/api/timings?project=${orphan}`);
+            return body.timings
+              .filter((t) => t.type === "reaped")
+              .map((t) => t.resource)
+              .sort();
+          },
+          { timeout: 15_000, interval: 200 },
+        )
+        .toEqual(["container", "container", "container", "network"]);
       const metrics = await (await fetch(`${server.url}/metrics`)).text();
       expect(Number(/^berth_reaped_orphans_total\{resource="container"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(3);
     } finally {

@@ -7,7 +7,11 @@ import { berth, engine, lastJson, resourcesOf, shopFile } from "./helpers.js";
 
 interface UpResult {
   ok: boolean;
-  environment: { project: string; networks: string[]; services: Record<string, { containers: { name: string; state: string; ports: { containerPort: number; hostIp: string; hostPort: number }[] }[] }> };
+  environment: {
+    project: string;
+    networks: string[];
+    services: Record<string, { containers: { name: string; state: string; ports: { containerPort: number; hostIp: string; hostPort: number }[] }[] }>;
+  };
 }
 
 function frontendPort(r: UpResult): number {
@@ -44,7 +48,8 @@ describe("example shop stack", () => {
       const states = async () => {
         const status = await berth(["status", project, "--json", "--no-stats"]);
         expect(status.code, status.stderr).toBe(0);
-        const envs = (JSON.parse(status.stdout) as { environments: { project: string; services: Record<string, { containers: { state: string }[] }> }[] }).environments;
+        const envs = (JSON.parse(status.stdout) as { environments: { project: string; services: Record<string, { containers: { state: string }[] }> }[] })
+          .environments;
         expect(envs.map((e) => e.project)).toEqual([project]);
         return Object.values(envs[0]!.services).map((s) => s.containers[0]?.state);
       };

@@ -72,7 +72,9 @@ describe("reading state runs nothing inside containers", () => {
 
   it("refuses the API to requests a browser marks as cross-site (an <img> on another page)", async () => {
     const before = await probeRuns(id);
-    const r = await getJson<{ reason: string }>(`${server.url}/api/health/${project}`, { headers: { "sec-fetch-site": "cross-site", "sec-fetch-mode": "no-cors" } });
+    const r = await getJson<{ reason: string }>(`${server.url}/api/health/${project}`, {
+      headers: { "sec-fetch-site": "cross-site", "sec-fetch-mode": "no-cors" },
+    });
     expect(r.status).toBe(403);
     expect(r.body.reason).toMatch(/another site/);
     const foreign = await getJson(`${server.url}/api/state`, { headers: { origin: "http://evil.example" } });

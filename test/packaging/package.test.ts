@@ -38,8 +38,13 @@ beforeAll(() => {
 
 describe("the published package", () => {
   it("holds only what users run: the bundles, their declarations, LICENSE, README, CHANGELOG", () => {
-    const files = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" }).trim().split("\n").map((f) => f.replace(/^package\//, "")).sort();
-    for (const f of ["LICENSE", "README.md", "CHANGELOG.md", "package.json", "dist/bin/berth.js", "dist/cjs/index.js", "dist/esm/index.js"]) expect(files).toContain(f);
+    const files = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .map((f) => f.replace(/^package\//, ""))
+      .sort();
+    for (const f of ["LICENSE", "README.md", "CHANGELOG.md", "package.json", "dist/bin/berth.js", "dist/cjs/index.js", "dist/esm/index.js"])
+      expect(files).toContain(f);
     const unexpected = files.filter((f) => !/^(LICENSE|README\.md|CHANGELOG\.md|package\.json)$/.test(f) && !/^dist\/(bin|cjs|esm)\//.test(f));
     expect(unexpected).toEqual([]);
     expect(files.filter((f) => f.endsWith(".map"))).toEqual([]);
@@ -61,14 +66,34 @@ export async function use(engine?: Engine): Promise<string> {
     writeFileSync(join(consumer, "esm.mts"), use);
     writeFileSync(join(consumer, "cjs.cts"), use);
     const tsc = (module: string, resolution: string, files: string[]) =>
-      run(process.execPath, [`${root}node_modules/typescript/bin/tsc`, "--noEmit", "--strict", "--skipLibCheck", "false", "--target", "es2022", "--module", module, "--moduleResolution", resolution, "--typeRoots", `${root}node_modules/@types`, "--types", "node", ...files]);
+      run(process.execPath, [
+        `${root}node_modules/typescript/bin/tsc`,
+        "--noEmit",
+        "--strict",
+        "--skipLibCheck",
+        "false",
+        "--target",
+        "es2022",
+        "--module",
+        module,
+        "--moduleResolution",
+        resolution,
+        "--typeRoots",
+        `${root}node_modules/@types`,
+        "--types",
+        "node",
+        ...files,
+      ]);
     for (const mode of ["node16", "nodenext"]) expect(tsc(mode, mode, ["esm.mts", "cjs.cts"])).toBe("");
     expect(tsc("esnext", "bundler", ["esm.mts"])).toBe("");
   });
 
   it.each(NODE_MAJORS as number[])("on Node %i: import and require reach the same module, the runner entries load, npx berth answers", (major) => {
     const node = nodeBinary(major) as string;
-    const esm = run(node, ["--input-type=module", "-e", `
+    const esm = run(node, [
+      "--input-type=module",
+      "-e",
+      `
       import * as berth from "berth";
       import * as jest from "berth/jest";
       import * as vitest from "berth/vitest";
@@ -79,11 +104,15 @@ export async function use(engine?: Engine): Promise<string> {
         names: Object.keys(berth).sort().join() === Object.keys(required).sort().join(),
         runners: typeof jest.berthGlobalSetup + typeof jest.berthGlobalTeardown + typeof vitest.berthGlobalSetup,
         error: berth.isBerthError(new required.BerthError("USAGE", "x")),
-      }));`]);
+      }));`,
+    ]);
     expect(JSON.parse(esm)).toEqual({ node: String(major), version: VERSION, same: true, names: true, runners: "functionfunctionfunction", error: true });
-    const cjs = run(node, ["-e", `
+    const cjs = run(node, [
+      "-e",
+      `
       const berth = require("berth"), jest = require("berth/jest"), vitest = require("berth/vitest");
-      console.log(typeof berth.acquire, typeof jest.berthGlobalSetup, typeof vitest.environmentView, berth.VERSION);`]);
+      console.log(typeof berth.acquire, typeof jest.berthGlobalSetup, typeof vitest.environmentView, berth.VERSION);`,
+    ]);
     expect(cjs).toBe(`function function function ${VERSION}\n`);
     // npx itself (npm, ~1 s of CPU) once, on this Node; the other Nodes run the same bin link.
     if (node === process.execPath) expect(run("npx", ["--no-install", "berth", "--version"])).toBe(`${VERSION}\n`);
@@ -94,7 +123,9 @@ export async function use(engine?: Engine): Promise<string> {
   it("berth and berth/jest load in Jest's CommonJS runtime (a CommonJS test file, as ts-jest and most suites have)", () => {
     const dir = join(consumer, "jest-cjs");
     run("mkdir", ["-p", dir]);
-    writeFileSync(join(dir, "berth.test.js"), `
+    writeFileSync(
+      join(dir, "berth.test.js"),
+      `
 const berth = require("berth");
 const { berthGlobalSetup, berthGlobalTeardown, environmentView } = require("berth/jest");
 test("loads", () => {
@@ -102,14 +133,18 @@ test("loads", () => {
   expect(typeof berthGlobalSetup({ files: ["compose.yml"] })).toBe("function");
   expect(typeof berthGlobalTeardown).toBe("function");
   expect(() => environmentView(undefined)).toThrow(/no berth environment/);
-});`);
+});`,
+    );
     const r = spawnSync(process.execPath, [`${root}node_modules/jest/bin/jest.js`, "--rootDir", dir, "--ci"], { cwd: consumer, encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain("1 passed");
   });
 
   it("import('berth') leaves the status server's prom-client unloaded until it is used", () => {
-    const out = run(process.execPath, ["--input-type=module", "-e", `
+    const out = run(process.execPath, [
+      "--input-type=module",
+      "-e",
+      `
       import { createRequire } from "node:module";
       const cache = createRequire(import.meta.url).cache;
       const loaded = (name) => Object.keys(cache).some((f) => f.includes("/node_modules/" + name + "/"));
@@ -117,7 +152,8 @@ test("loads", () => {
       const before = loaded("prom-client");
       const server = await berth.startStatusServer({ host: "127.0.0.1", port: 0, env: { DOCKER_HOST: "unix:///nonexistent/berth-test.sock" } });
       await server.close();
-      console.log(JSON.stringify({ before, after: loaded("prom-client") }));`]);
+      console.log(JSON.stringify({ before, after: loaded("prom-client") }));`,
+    ]);
     expect(JSON.parse(out)).toEqual({ before: false, after: true });
   });
 });

@@ -100,7 +100,8 @@ describe.sequential("berth on a 3-node swarm", () => {
       `service ${project}_postgres`,
       `service ${project}_redis`,
     ]);
-    for (const o of objects) expect(o.labels).toMatchObject({ "dev.berth.lifetime": "detached", "dev.berth.platform": "swarm", "com.docker.stack.namespace": project });
+    for (const o of objects)
+      expect(o.labels).toMatchObject({ "dev.berth.lifetime": "detached", "dev.berth.platform": "swarm", "com.docker.stack.namespace": project });
     const runLabel = process.env.BERTH_LABELS!.split("=");
     for (const o of objects) expect(o.labels[runLabel[0]!]).toBe(runLabel[1]);
 
@@ -124,7 +125,19 @@ describe.sequential("berth on a 3-node swarm", () => {
     process.kill(pid, "SIGINT");
     const r = await follow;
     expect(r.stdout.trim().split("\n").length, r.stderr).toBeGreaterThanOrEqual(3);
-    expect(new Set(r.stdout.trim().split("\n").map((l) => l.split(" |")[0]!.trim().replace(/^backend\.\d/, "")))).toEqual(new Set(["@node1", "@node2", "@node3"]));
+    expect(
+      new Set(
+        r.stdout
+          .trim()
+          .split("\n")
+          .map((l) =>
+            l
+              .split(" |")[0]!
+              .trim()
+              .replace(/^backend\.\d/, ""),
+          ),
+      ),
+    ).toEqual(new Set(["@node1", "@node2", "@node3"]));
 
     const bad = `${root}test/swarm/fixtures/bind-mount.yml`;
     const refused = await berth(["up", "--on", "swarm", ...engineArg, "-f", bad, "-p", uniqueName("swarm-bad")]);
@@ -176,7 +189,12 @@ describe.sequential("berth on a 3-node swarm", () => {
         const e = await status();
         if (!e) return undefined;
         const node3 = e.nodes.find((n) => n.hostname === "node3");
-        if (process.env.BERTH_SWARM_TEST_DEBUG) process.stderr.write(`[cut +${((Date.now() - cutAt) / 1000).toFixed(1)}s] node3=${node3?.state} ${Object.values(e.services).map((s) => `${s.name}:${s.state}:${s.tasks.map((t) => `${t.node}/${t.state}`).join(",")}`).join(" ")}\n`);
+        if (process.env.BERTH_SWARM_TEST_DEBUG)
+          process.stderr.write(
+            `[cut +${((Date.now() - cutAt) / 1000).toFixed(1)}s] node3=${node3?.state} ${Object.values(e.services)
+              .map((s) => `${s.name}:${s.state}:${s.tasks.map((t) => `${t.node}/${t.state}`).join(",")}`)
+              .join(" ")}\n`,
+          );
         const ready = Object.values(e.services).every((s) => s.state === "READY" && s.tasks.every((t) => t.node !== "node3"));
         return node3?.state === "down" && ready ? e : undefined;
       });
@@ -228,7 +246,11 @@ describe.sequential("berth on a 3-node swarm", () => {
   test("scale and restart work as on one engine", async () => {
     const scaled = await berth(["up", "--on", "swarm", ...engineArg, "-f", shopFile, "-f", overrides, "-p", project, "--scale", "frontend=2", "--json"]);
     expect(scaled.code, scaled.stderr).toBe(0);
-    expect(lastJson<{ environment: SwarmEnvironmentData }>(scaled.stdout).environment.services.frontend).toMatchObject({ desired: 2, running: 2, state: "READY" });
+    expect(lastJson<{ environment: SwarmEnvironmentData }>(scaled.stdout).environment.services.frontend).toMatchObject({
+      desired: 2,
+      running: 2,
+      state: "READY",
+    });
     const restarted = await berth(["restart", "--on", "swarm", ...engineArg, "-p", project, "redis", "--json"]);
     expect(restarted.code, restarted.stderr).toBe(0);
     const tasks = (await status())!.services.redis!.tasks;
@@ -241,25 +263,37 @@ describe.sequential("berth on a 3-node swarm", () => {
     let pid = 0;
     const run = berth(["up", "--on", "swarm", ...engineArg, "-f", shopFile, "-f", overrides, "-p", victim, "--json"], { onSpawn: (p) => (pid = p) });
     // Mid-deploy: the first services exist, their dependants do not yet.
-    await eventually("the first services of the victim exist", async () => {
-      const o = await listSwarmObjects(swarm, { "dev.berth.project": victim });
-      return o.some((x) => x.kind === "service") ? true : undefined;
-    }, 60_000);
+    await eventually(
+      "the first services of the victim exist",
+      async () => {
+        const o = await listSwarmObjects(swarm, { "dev.berth.project": victim });
+        return o.some((x) => x.kind === "service") ? true : undefined;
+      },
+      60_000,
+    );
     process.kill(pid, "SIGKILL");
     const killedAt = Date.now();
     const result = await run;
     expect(result.signal).toBe("SIGKILL");
-    const left = await eventually("nothing of the victim left on the swarm", async () => {
-      const o = await listSwarmObjects(swarm, { "dev.berth.project": victim });
-      return o.length === 0 ? o : undefined;
-    }, 60_000);
+    const left = await eventually(
+      "nothing of the victim left on the swarm",
+      async () => {
+        const o = await listSwarmObjects(swarm, { "dev.berth.project": victim });
+        return o.length === 0 ? o : undefined;
+      },
+      60_000,
+    );
     process.stderr.write(`[swarm tests] SIGKILL mid-deploy: swarm clean ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill\n`);
     expect(left).toEqual([]);
     // Nothing is left on the nodes either: the swarm removes the tasks' containers of removed services.
-    await eventually("no task container of the victim on any node", async () => {
-      const ids = await Promise.all(bed.nodes.map((n) => bed.on(n, ["ps", "-aq", "--filter", `label=dev.berth.project=${victim}`])));
-      return ids.every((x) => x === "") ? true : undefined;
-    }, 60_000);
+    await eventually(
+      "no task container of the victim on any node",
+      async () => {
+        const ids = await Promise.all(bed.nodes.map((n) => bed.on(n, ["ps", "-aq", "--filter", `label=dev.berth.project=${victim}`])));
+        return ids.every((x) => x === "") ? true : undefined;
+      },
+      60_000,
+    );
   });
 
   test("clean --on swarm selects by berth's labels: a live detached environment only with --all, and --dry-run removes nothing", async () => {

@@ -70,12 +70,20 @@ async function freeSubnet(): Promise<string> {
 async function loadImages(nodes: { name: string }[], images: string[], dir: string): Promise<void> {
   const tar = join(dir, `${images.length}-${randomBytes(3).toString("hex")}.tar`);
   await docker(["save", "-o", tar, ...images], 300_000);
-  await Promise.all(nodes.map((n) => new Promise<void>((resolve, reject) => {
-    const child = spawn("sh", ["-c", `docker exec -i ${n.name} docker load -q < ${tar}`], { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, DOCKER_HOST: "" } });
-    let err = "";
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`loading images into ${n.name} failed: ${err}`))));
-  })));
+  await Promise.all(
+    nodes.map(
+      (n) =>
+        new Promise<void>((resolve, reject) => {
+          const child = spawn("sh", ["-c", `docker exec -i ${n.name} docker load -q < ${tar}`], {
+            stdio: ["ignore", "ignore", "pipe"],
+            env: { ...process.env, DOCKER_HOST: "" },
+          });
+          let err = "";
+          child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+          child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`loading images into ${n.name} failed: ${err}`))));
+        }),
+    ),
+  );
   rmSync(tar, { force: true });
 }
 
@@ -132,17 +140,36 @@ export async function createTestbed(o: TestbedOptions): Promise<Testbed> {
       endpoint: `tcp://${prefix}${i + 1}:2375`,
       role: i === 1 ? "manager" : "worker",
     }));
-    await Promise.all(nodes.map(async (n) => {
-      const volume = `${n.name}-docker`;
-      await docker(["volume", "create", ...runLabels(id), volume]);
-      created.volumes.push(volume);
-      created.containers.push(n.name);
-      await docker([
-        "run", "-d", "--name", n.name, "--hostname", n.hostname, "--network", network, "--ip", n.ip,
-        "--cap-add", "ALL", "--cap-drop", "SYS_RESOURCE", "--security-opt", "seccomp=unconfined",
-        "-v", `${volume}:/var/lib/docker`, ...runLabels(id), NODE_IMAGE,
-      ]);
-    }));
+    await Promise.all(
+      nodes.map(async (n) => {
+        const volume = `${n.name}-docker`;
+        await docker(["volume", "create", ...runLabels(id), volume]);
+        created.volumes.push(volume);
+        created.containers.push(n.name);
+        await docker([
+          "run",
+          "-d",
+          "--name",
+          n.name,
+          "--hostname",
+          n.hostname,
+          "--network",
+          network,
+          "--ip",
+          n.ip,
+          "--cap-add",
+          "ALL",
+          "--cap-drop",
+          "SYS_RESOURCE",
+          "--security-opt",
+          "seccomp=unconfined",
+          "-v",
+          `${volume}:/var/lib/docker`,
+          ...runLabels(id),
+          NODE_IMAGE,
+        ]);
+      }),
+    );
     const deadline = Date.now() + 60_000;
     await Promise.all(nodes.map((n) => waitEngine(n, deadline)));
     const manager = nodes[0]!;
@@ -166,7 +193,10 @@ export async function createTestbed(o: TestbedOptions): Promise<Testbed> {
       host: (args) => docker(args),
       on,
       cut: async (n) => void (await docker(["network", "disconnect", "-f", network, n.name])),
-      reconnect: async (n) => void (await docker(["network", "connect", "--ip", n.ip, network, n.name]).catch((e: Error) => (/already exists|already attached/.test(e.message) ? "" : Promise.reject(e)))),
+      reconnect: async (n) =>
+        void (await docker(["network", "connect", "--ip", n.ip, network, n.name]).catch((e: Error) =>
+          /already exists|already attached/.test(e.message) ? "" : Promise.reject(e),
+        )),
       destroy,
     };
   } catch (error) {

@@ -11,7 +11,8 @@ function ticket(project: string, containers: number, memoryBytes = 0, key?: stri
   return { name: `t-${project}`, project, key: key ?? String(1000 + n).padStart(15, "0"), containers, memoryBytes };
 }
 const containers = (counts: Record<string, number>) => Object.entries(counts).flatMap(([p, c]) => Array<string>(c).fill(p));
-const verdicts = (input: Omit<AdmissionInput, "mine">) => Object.fromEntries(input.tickets.map((t) => [t.project, decideAdmission({ ...input, mine: t.name })]));
+const verdicts = (input: Omit<AdmissionInput, "mine">) =>
+  Object.fromEntries(input.tickets.map((t) => [t.project, decideAdmission({ ...input, mine: t.name })]));
 
 describe("admission decision", () => {
   it("admits in queue order while base + the reservations so far fit the cap; the rest wait, strictly FIFO", () => {
@@ -40,7 +41,11 @@ describe("admission decision", () => {
     expect(v.a).toMatchObject({ admitted: true, inUse: 6 });
     expect(v.b).toMatchObject({ admitted: true, inUse: 9 });
     // A project that already has more than it declares (scaled down) counts what it has.
-    expect(decideAdmission({ tickets: [ticket("s", 2)], containerProjects: containers({ s: 4 }), mine: "t-s", cap: 9 })).toMatchObject({ admitted: true, inUse: 4, adds: 0 });
+    expect(decideAdmission({ tickets: [ticket("s", 2)], containerProjects: containers({ s: 4 }), mine: "t-s", cap: 9 })).toMatchObject({
+      admitted: true,
+      inUse: 4,
+      adds: 0,
+    });
   });
 
   it("a ticket that adds nothing (attaching to a running shared environment) is never held back", () => {
@@ -75,7 +80,13 @@ describe("admission decision", () => {
   });
 
   it("reads tickets from volume labels and rejects malformed ones", () => {
-    const labels = { "dev.berth.managed": "true", "dev.berth.project": "p", "dev.berth.admission.key": "000000000000001-ab", "dev.berth.admission.containers": "3", "dev.berth.admission.memory": "0" };
+    const labels = {
+      "dev.berth.managed": "true",
+      "dev.berth.project": "p",
+      "dev.berth.admission.key": "000000000000001-ab",
+      "dev.berth.admission.containers": "3",
+      "dev.berth.admission.memory": "0",
+    };
     expect(ticketOf("v", labels)).toEqual({ name: "v", project: "p", key: "000000000000001-ab", containers: 3, memoryBytes: 0 });
     expect(ticketOf("v", { ...labels, "dev.berth.admission.containers": "x" })).toBeNull();
     expect(ticketOf("v", { ...labels, "dev.berth.project": "" })).toBeNull();
@@ -83,7 +94,9 @@ describe("admission decision", () => {
 
   it("progress says what it waits for", () => {
     const base = { type: "admission" as const, project: "p", inUse: 18, cap: 20, adds: 3, at: 0, waitedMs: 0 };
-    expect(admissionText({ ...base, phase: "waiting", waitingFor: "containers", ahead: 2 })).toBe("waiting for capacity: 18/20 berth containers in use, 2 environments ahead");
+    expect(admissionText({ ...base, phase: "waiting", waitingFor: "containers", ahead: 2 })).toBe(
+      "waiting for capacity: 18/20 berth containers in use, 2 environments ahead",
+    );
     expect(admissionText({ ...base, phase: "admitted", ahead: 0, waitedMs: 12_300 })).toBe("admitted after waiting 12.3s (18/20 berth containers in use)");
   });
 });

@@ -70,7 +70,12 @@ describe("readiness in code", () => {
       }
       return [];
     };
-    expect(problems({ api: { http: { port: 0 } }, db: { ready: { log: "" }, timeout: "soon" } })).toEqual(["USAGE", "readiness.api.http.port", "readiness.db.ready.log", "readiness.db.timeout"]);
+    expect(problems({ api: { http: { port: 0 } }, db: { ready: { log: "" }, timeout: "soon" } })).toEqual([
+      "USAGE",
+      "readiness.api.http.port",
+      "readiness.db.ready.log",
+      "readiness.db.timeout",
+    ]);
     expect(() => withReadiness(spec, { dbb: "healthcheck" })).toThrow(/readiness\.dbb: the project has no service "dbb"/);
   });
 });

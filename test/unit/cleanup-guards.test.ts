@@ -12,7 +12,9 @@ describe("guards", () => {
     expect(checkMemory(10 * GiB, 2 * GiB, 4 * GiB)).toBeNull();
     const e = checkMemory(5 * GiB, 2 * GiB, 4 * GiB)!;
     expect(e.code).toBe("GUARD_REFUSED");
-    expect(e.message).toBe("not enough host memory: 5.0 GiB available, this environment declares 2.0 GiB of memory limits, and berth keeps 4.0 GiB free; short by 1.0 GiB");
+    expect(e.message).toBe(
+      "not enough host memory: 5.0 GiB available, this environment declares 2.0 GiB of memory limits, and berth keeps 4.0 GiB free; short by 1.0 GiB",
+    );
     expect(e.hint).toContain("BERTH_MIN_FREE_MEMORY");
     expect(checkMemory(1 * GiB, 0, 0)).toBeNull();
   });

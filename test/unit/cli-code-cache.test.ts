@@ -80,7 +80,10 @@ describe("the berth launcher's code cache", () => {
     const v = berth(["--version"]);
     expect(v.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
     expect(v.stderr).toBe("");
-    const piped = spawnSync("/bin/sh", ["-c", `"${process.execPath}" "${root}dist/bin/berth.js" --help | head -1`], { encoding: "utf8", env: { ...process.env, BERTH_CODE_CACHE_DIR: dir } });
+    const piped = spawnSync("/bin/sh", ["-c", `"${process.execPath}" "${root}dist/bin/berth.js" --help | head -1`], {
+      encoding: "utf8",
+      env: { ...process.env, BERTH_CODE_CACHE_DIR: dir },
+    });
     expect(piped.stdout).toBe("Usage: berth [options] [command]\n");
     expect(piped.stderr).not.toContain("EPIPE");
   });

@@ -14,11 +14,22 @@ const data: EnvironmentData = {
   kind: "test",
   networks: ["p1_default"],
   services: {
-    "shop-db": { name: "shop-db", containers: [{ id: "x", name: "p1-shop-db-1", number: 1, state: "HEALTHY", ports: [
-      { containerPort: 53, protocol: "udp", hostIp: "127.0.0.1", hostPort: 40001 },
-      { containerPort: 5432, protocol: "tcp", hostIp: "127.0.0.1", hostPort: 40002 },
-      { containerPort: 9187, protocol: "tcp", hostIp: "0.0.0.0", hostPort: 40003 },
-    ] }] },
+    "shop-db": {
+      name: "shop-db",
+      containers: [
+        {
+          id: "x",
+          name: "p1-shop-db-1",
+          number: 1,
+          state: "HEALTHY",
+          ports: [
+            { containerPort: 53, protocol: "udp", hostIp: "127.0.0.1", hostPort: 40001 },
+            { containerPort: 5432, protocol: "tcp", hostIp: "127.0.0.1", hostPort: 40002 },
+            { containerPort: 9187, protocol: "tcp", hostIp: "0.0.0.0", hostPort: 40003 },
+          ],
+        },
+      ],
+    },
     worker: { name: "worker", containers: [{ id: "y", name: "p1-worker-1", number: 1, state: "HEALTHY", ports: [] }] },
   },
 };
@@ -33,7 +44,18 @@ describe("commandWord", () => {
 
 describe("protectCommandArgs", () => {
   it("puts -- where exec's command begins, after global and exec options", () => {
-    expect(protectCommandArgs(["-p", "x", "exec", "-e", "A=1", "db", "psql", "-p", "5432"])).toEqual(["-p", "x", "exec", "-e", "A=1", "db", "--", "psql", "-p", "5432"]);
+    expect(protectCommandArgs(["-p", "x", "exec", "-e", "A=1", "db", "psql", "-p", "5432"])).toEqual([
+      "-p",
+      "x",
+      "exec",
+      "-e",
+      "A=1",
+      "db",
+      "--",
+      "psql",
+      "-p",
+      "5432",
+    ]);
     expect(protectCommandArgs(["exec", "db", "--", "ls"])).toEqual(["exec", "db", "--", "ls"]);
   });
   it("and where run's command begins", () => {
@@ -42,7 +64,16 @@ describe("protectCommandArgs", () => {
   });
   it("spells logs' -f as --follow (docker logs -f), leaving a global -f before logs and --file alone", () => {
     expect(protectCommandArgs(["logs", "-f", "web"])).toEqual(["logs", "--follow", "web"]);
-    expect(protectCommandArgs(["-f", "c.yml", "logs", "-ft", "--tail", "5", "web"])).toEqual(["-f", "c.yml", "logs", "--follow", "--timestamps", "--tail", "5", "web"]);
+    expect(protectCommandArgs(["-f", "c.yml", "logs", "-ft", "--tail", "5", "web"])).toEqual([
+      "-f",
+      "c.yml",
+      "logs",
+      "--follow",
+      "--timestamps",
+      "--tail",
+      "5",
+      "web",
+    ]);
     expect(protectCommandArgs(["-p", "x", "logs", "--file", "c.yml", "-t", "web"])).toEqual(["-p", "x", "logs", "--file", "c.yml", "-t", "web"]);
   });
   it("leaves other commands alone", () => {
@@ -91,8 +122,15 @@ describe("colours", () => {
 
 describe("progress model", () => {
   it("follows a service from waiting on its dependency to healthy", () => {
-    const m = new ProgressModel([{ name: "api", dependsOn: ["db"] }, { name: "db", dependsOn: [] }], 0);
-    const step = (kind: string, service: string, phase: "begin" | "done") => m.apply({ type: "step", project: "p", step: kind, kind, target: service, service, phase, at: 1 });
+    const m = new ProgressModel(
+      [
+        { name: "api", dependsOn: ["db"] },
+        { name: "db", dependsOn: [] },
+      ],
+      0,
+    );
+    const step = (kind: string, service: string, phase: "begin" | "done") =>
+      m.apply({ type: "step", project: "p", step: kind, kind, target: service, service, phase, at: 1 });
     step("create-container", "api", "begin");
     expect(m.services.get("api")!.phase).toBe("creating");
     step("create-container", "api", "done");

@@ -46,7 +46,10 @@ function environmentGraph(): DependencyGraph {
     environment,
     dependsOn: { web: ["api", "cache.v2"], api: ["db", "migrate"], migrate: ["db"], db: [] },
     fileDependencies: {
-      web: { api: { condition: "service_healthy", required: true, restart: false }, "cache.v2": { condition: "service_started", required: false, restart: false } },
+      web: {
+        api: { condition: "service_healthy", required: true, restart: false },
+        "cache.v2": { condition: "service_started", required: false, restart: false },
+      },
       api: { db: { condition: "service_healthy", required: true, restart: false } },
     },
   });
@@ -55,7 +58,8 @@ function environmentGraph(): DependencyGraph {
 describe("graph rendering (golden files)", () => {
   for (const [format, render] of Object.entries(RENDERERS)) {
     it(`a compose file as ${format}`, async () => golden(`stack.${format}`, render(await fileGraph())));
-    it(`a running environment as ${format}, with states, an absent service and unknown conditions`, () => golden(`environment.${format}`, render(environmentGraph())));
+    it(`a running environment as ${format}, with states, an absent service and unknown conditions`, () =>
+      golden(`environment.${format}`, render(environmentGraph())));
   }
 
   it("is deterministic whatever order the file lists services in", async () => {
@@ -74,7 +78,9 @@ describe("graph rendering (golden files)", () => {
       environment: { project: "p", kind: "test", networks: [], services: {} },
       dependsOn: { a: ["b"], b: ["a"] },
     });
-    expect(renderTree(g)).toBe("p (from the environment)\na [not in project]\n└── b [not in project] (unknown)\n    └── a [not in project] (unknown) (see above)\nb [not in project] (see above)\n");
+    expect(renderTree(g)).toBe(
+      "p (from the environment)\na [not in project]\n└── b [not in project] (unknown)\n    └── a [not in project] (unknown) (see above)\nb [not in project] (see above)\n",
+    );
   });
 
   it("aggregates replica states", () => {

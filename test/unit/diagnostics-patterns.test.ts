@@ -11,9 +11,24 @@ const env: EnvironmentFacts = { services: ["api", "db", "web"], addresses: { "10
 
 function facts(over: Partial<ContainerFacts>): ContainerFacts {
   return {
-    service: "api", container: "p-api-1", state: "FAILED", status: "exited", running: false, exitCode: 1, oomKilled: false,
-    restartCount: 0, startError: "", memoryLimitBytes: 0, health: "none", healthLog: [], logLines: [], mounts: [],
-    envNames: ["PATH"], user: "", dependsOn: ["db"], ...over,
+    service: "api",
+    container: "p-api-1",
+    state: "FAILED",
+    status: "exited",
+    running: false,
+    exitCode: 1,
+    oomKilled: false,
+    restartCount: 0,
+    startError: "",
+    memoryLimitBytes: 0,
+    health: "none",
+    healthLog: [],
+    logLines: [],
+    mounts: [],
+    envNames: ["PATH"],
+    user: "",
+    dependsOn: ["db"],
+    ...over,
   };
 }
 
@@ -60,7 +75,12 @@ describe("troubleshoot patterns", () => {
   });
 
   it("missing environment variables from strict shells and from programs' own messages", () => {
-    for (const line of ["sh: DATABASE_URL: parameter not set", "/entrypoint.sh: line 3: DATABASE_URL: unbound variable", "Error: environment variable DATABASE_URL is not set", "KeyError: 'DATABASE_URL'"]) {
+    for (const line of [
+      "sh: DATABASE_URL: parameter not set",
+      "/entrypoint.sh: line 3: DATABASE_URL: unbound variable",
+      "Error: environment variable DATABASE_URL is not set",
+      "KeyError: 'DATABASE_URL'",
+    ]) {
       const [f] = diagnose(facts({ logLines: [line] }), env);
       expect(f?.pattern, line).toBe("missing-env-var");
       expect(f!.title).toBe("environment variable DATABASE_URL not set");
@@ -77,7 +97,9 @@ describe("troubleshoot patterns", () => {
   });
 
   it("executable not found: the engine's start error, a shell's, tini's, or a bare exit 127", () => {
-    expect(ids(facts({ status: "created", exitCode: 127, startError: 'OCI runtime create failed: exec: "sleeep": executable file not found in $PATH: unknown' }))).toEqual(["command-not-found"]);
+    expect(
+      ids(facts({ status: "created", exitCode: 127, startError: 'OCI runtime create failed: exec: "sleeep": executable file not found in $PATH: unknown' })),
+    ).toEqual(["command-not-found"]);
     expect(diagnose(facts({ exitCode: 127, logLines: ["sh: no-such-binary: not found"] }), env)[0]!.cause).toContain('"no-such-binary"');
     expect(ids(facts({ exitCode: 127, logLines: ["[FATAL tini (7)] exec sleeep failed: No such file or directory"] }))).toEqual(["command-not-found"]);
     expect(diagnose(facts({ exitCode: 127, logLines: ["/entrypoint.sh: line 3: migrate: command not found"] }), env)[0]!.cause).toContain('"migrate"');
@@ -88,11 +110,25 @@ describe("troubleshoot patterns", () => {
     const [f] = diagnose(facts({ logLines: ["nc: bad address 'dbx'"] }), env);
     expect(f!.pattern).toBe("dns-not-resolving");
     expect(f!.cause).toContain('did you mean "db"');
-    expect(ids(facts({ logLines: ['psql: error: could not translate host name "postgress" to address: Name or service not known'] }))).toEqual(["dns-not-resolving"]);
+    expect(ids(facts({ logLines: ['psql: error: could not translate host name "postgress" to address: Name or service not known'] }))).toEqual([
+      "dns-not-resolving",
+    ]);
   });
 
   it("a health check whose program is missing", () => {
-    const f = facts({ state: "UNHEALTHY", status: "running", running: true, exitCode: 0, health: "unhealthy", healthLog: [{ exitCode: -1, output: 'OCI runtime exec failed: exec failed: unable to start container process: exec: "curl": executable file not found in $PATH: unknown' }] });
+    const f = facts({
+      state: "UNHEALTHY",
+      status: "running",
+      running: true,
+      exitCode: 0,
+      health: "unhealthy",
+      healthLog: [
+        {
+          exitCode: -1,
+          output: 'OCI runtime exec failed: exec failed: unable to start container process: exec: "curl": executable file not found in $PATH: unknown',
+        },
+      ],
+    });
     const [h] = diagnose(f, env);
     expect(h!.pattern).toBe("healthcheck-command-not-found");
     expect(h!.cause).toContain('"curl"');

@@ -8,7 +8,11 @@ import { toBerthError } from "../../src/engine/errors.js";
 import { createEnvironmentNetwork } from "../../src/networks/create-network.js";
 
 function engineAnswer(statusCode: number, message: string): Error {
-  return toBerthError(Object.assign(new Error(`(HTTP code ${statusCode}) - ${message}`), { statusCode, json: { message } }), "create network n", "unix:///var/run/docker.sock");
+  return toBerthError(
+    Object.assign(new Error(`(HTTP code ${statusCode}) - ${message}`), { statusCode, json: { message } }),
+    "create network n",
+    "unix:///var/run/docker.sock",
+  );
 }
 
 /** An engine whose network creates fail with `answers` in turn, then succeed. */

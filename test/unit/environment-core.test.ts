@@ -21,12 +21,18 @@ const named = project([service("api")], { name: "from-file" });
 
 describe("project name: -p, else COMPOSE_PROJECT_NAME, never the file's name:", () => {
   it("takes -p over COMPOSE_PROJECT_NAME, sanitized, and says it was chosen", () => {
-    expect(projectNameOf({ projectName: "My Shop", env: { COMPOSE_PROJECT_NAME: "other" }, kind: "test" })).toEqual({ project: "my-shop", explicit: "my-shop" });
+    expect(projectNameOf({ projectName: "My Shop", env: { COMPOSE_PROJECT_NAME: "other" }, kind: "test" })).toEqual({
+      project: "my-shop",
+      explicit: "my-shop",
+    });
     expect(projectNameOf({ env: { COMPOSE_PROJECT_NAME: "ci_42" }, kind: "test" })).toEqual({ project: "ci_42", explicit: "ci_42" });
   });
 
   it("without either: a shared environment's derived name, else a fresh generated one", () => {
-    expect(projectNameOf({ env: {}, kind: "dev", derived: () => "berth-dev-shared-abc" })).toEqual({ project: "berth-dev-shared-abc", explicit: "berth-dev-shared-abc" });
+    expect(projectNameOf({ env: {}, kind: "dev", derived: () => "berth-dev-shared-abc" })).toEqual({
+      project: "berth-dev-shared-abc",
+      explicit: "berth-dev-shared-abc",
+    });
     const fresh = projectNameOf({ env: {}, kind: "test", now: new Date("2026-11-24T02:05:12Z") });
     expect(fresh.explicit).toBeUndefined();
     expect(fresh.project).toMatch(/^berth-test-20261124020512-[0-9a-f]{6}$/);

@@ -36,7 +36,7 @@ describe("describeError", () => {
     const inner = new Error("EACCES: permission denied, open '/var/lib/berth/lock'");
     const middle = new Error("could not take the lock", { cause: inner });
     const again = new Error("could not take the lock", { cause: middle });
-    const e = new BerthError("LOCK_TIMEOUT", "lock \"up\" could not be taken", { cause: again });
+    const e = new BerthError("LOCK_TIMEOUT", 'lock "up" could not be taken', { cause: again });
     expect(describeError(e).split("\n")).toEqual([
       'lock "up" could not be taken',
       "  caused by: could not take the lock",
@@ -84,7 +84,11 @@ describe("the CLI tells berth's bugs from the user's trouble", () => {
   });
 
   it("a user's or engine's error is not a bug: no stack, no report request, its own exit code", () => {
-    const e = new BerthError("ENGINE_UNREACHABLE", "ping the engine: the Docker engine at unix:///var/run/docker.sock does not answer (connect ENOENT /var/run/docker.sock)", { hint: "Start Docker." });
+    const e = new BerthError(
+      "ENGINE_UNREACHABLE",
+      "ping the engine: the Docker engine at unix:///var/run/docker.sock does not answer (connect ENOENT /var/run/docker.sock)",
+      { hint: "Start Docker." },
+    );
     expect(isBerthBug(e)).toBe(false);
     expect(formatError(e)).toBe(`berth: ${e.message}\n  hint: Start Docker.`);
     expect(exitCodeOf(e)).toBe(EXIT.engine);

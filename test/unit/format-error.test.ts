@@ -38,7 +38,9 @@ describe("formatError", () => {
   });
 
   it("a single probe prints as the last probe run", () => {
-    const err = new BerthError("HEALTH_TIMEOUT", "service db did not become ready", { details: { probes: [{ probe: "healthcheck", ok: false, exitCode: 1, output: "no" }], lastProbe: { exitCode: 1, output: "no" } } });
+    const err = new BerthError("HEALTH_TIMEOUT", "service db did not become ready", {
+      details: { probes: [{ probe: "healthcheck", ok: false, exitCode: 1, output: "no" }], lastProbe: { exitCode: 1, output: "no" } },
+    });
     expect(formatError(err)).toContain("  last probe run by berth: exit 1:\n    no");
   });
 });

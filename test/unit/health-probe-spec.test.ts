@@ -10,19 +10,21 @@ const withX = (x: unknown, over = {}) => service("api", { extensions: { "x-berth
 
 describe("x-berth readiness rules", () => {
   it("parses every probe kind, short and long forms, into one all() rule", () => {
-    const r = readinessOf(withX({
-      ready: [
-        { tcp: 5432 },
-        { tcp: { port: 6379, from: "host" } },
-        { http: { port: 3000, path: "/health", status: [200, "3xx"], body: "ok" } },
-        { log: "ready to accept" },
-        { log: { pattern: "listening", count: 2 } },
-        { exec: "pg_isready -q" },
-        { exec: { command: ["true"], timeout: "2s" } },
-        "healthcheck",
-      ],
-      timeout: "1m30s",
-    }));
+    const r = readinessOf(
+      withX({
+        ready: [
+          { tcp: 5432 },
+          { tcp: { port: 6379, from: "host" } },
+          { http: { port: 3000, path: "/health", status: [200, "3xx"], body: "ok" } },
+          { log: "ready to accept" },
+          { log: { pattern: "listening", count: 2 } },
+          { exec: "pg_isready -q" },
+          { exec: { command: ["true"], timeout: "2s" } },
+          "healthcheck",
+        ],
+        timeout: "1m30s",
+      }),
+    );
     expect(r.declared).toBe(true);
     expect(r.timeoutMs).toBe(90_000);
     expect(describeReadiness(r.ready)).toBe(
@@ -61,7 +63,11 @@ describe("x-berth readiness rules", () => {
   });
 
   it("reports every invalid service at once", () => {
-    const services = { a: service("a", { extensions: { "x-berth": { ready: 3 } } }), b: service("b", { extensions: { "x-berth": { ready: "nope" } } }), c: service("c") };
+    const services = {
+      a: service("a", { extensions: { "x-berth": { ready: 3 } } }),
+      b: service("b", { extensions: { "x-berth": { ready: "nope" } } }),
+      c: service("c"),
+    };
     expect(() => readinessRules(services)).toThrow("services a, b: invalid x-berth readiness");
   });
 });
@@ -92,7 +98,17 @@ describe("readiness loop pieces", () => {
 });
 
 describe("states", () => {
-  const base = { status: "running", running: true, exitCode: 0, oomKilled: false, startedAt: "2026-01-01T00:00:00Z", finishedAt: "0001-01-01T00:00:00Z", health: "none" as const, healthLog: [], restartCount: 0 };
+  const base = {
+    status: "running",
+    running: true,
+    exitCode: 0,
+    oomKilled: false,
+    startedAt: "2026-01-01T00:00:00Z",
+    finishedAt: "0001-01-01T00:00:00Z",
+    health: "none" as const,
+    healthLog: [],
+    restartCount: 0,
+  };
   it("maps engine states, one-shot jobs included", () => {
     expect(stateOf(base)).toBe("HEALTHY");
     expect(stateOf({ ...base, health: "starting" })).toBe("STARTING");

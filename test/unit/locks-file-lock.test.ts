@@ -21,11 +21,12 @@ describe("file locks", () => {
   it("serializes holders within and across calls", async () => {
     const dir = freshDir();
     const order: string[] = [];
-    const job = (id: string) => withLock("shared-env", { dir, timeoutMs: 5000 }, async () => {
-      order.push(`${id}+`);
-      await new Promise((r) => setTimeout(r, 30));
-      order.push(`${id}-`);
-    });
+    const job = (id: string) =>
+      withLock("shared-env", { dir, timeoutMs: 5000 }, async () => {
+        order.push(`${id}+`);
+        await new Promise((r) => setTimeout(r, 30));
+        order.push(`${id}-`);
+      });
     await Promise.all([job("a"), job("b"), job("c")]);
     // Never two inside at once: every "+" is followed by its own "-".
     for (let i = 0; i < order.length; i += 2) expect(order[i]!.slice(0, 1)).toBe(order[i + 1]!.slice(0, 1));
@@ -48,7 +49,10 @@ describe("file locks", () => {
     const child = spawn(process.execPath, ["-e", "0"]);
     const pid = child.pid!;
     await new Promise((r) => child.on("exit", r));
-    writeFileSync(join(dir, "cleanup.lock"), JSON.stringify({ pid, started: Date.now(), host: hostname(), command: "killed", since: new Date().toISOString(), token: "dead" }));
+    writeFileSync(
+      join(dir, "cleanup.lock"),
+      JSON.stringify({ pid, started: Date.now(), host: hostname(), command: "killed", since: new Date().toISOString(), token: "dead" }),
+    );
     const lock = await acquireLock("cleanup", { dir, timeoutMs: 1000 });
     expect(JSON.parse(readFileSync(lock.path, "utf8")).pid).toBe(process.pid);
     await lock.release();

@@ -10,12 +10,18 @@ import { MemoryRuntime, type Operation } from "./support/memory-runtime.js";
 import { leftOf, startAcquire } from "./support/acquire-harness.js";
 import { dep, project, service } from "./spec-builder.js";
 
-const spec = project([service("db", { volumes: [{ type: "volume", source: "data", target: "/data" }] as never }), service("api", { depends_on: { db: dep("service_started") } })], { volumes: { data: {} } });
+const spec = project(
+  [service("db", { volumes: [{ type: "volume", source: "data", target: "/data" }] as never }), service("api", { depends_on: { db: dep("service_started") } })],
+  { volumes: { data: {} } },
+);
 
 /** Advances fake time until `p` settles; fails the test when it has not after `maxMs`. */
 async function settleWithin<T>(p: Promise<T>, maxMs: number): Promise<{ value?: T; error?: unknown; elapsedMs: number }> {
   let out: { value?: T; error?: unknown } | undefined;
-  p.then((value) => (out = { value }), (error: unknown) => (out = { error }));
+  p.then(
+    (value) => (out = { value }),
+    (error: unknown) => (out = { error }),
+  );
   const t0 = Date.now();
   while (!out && Date.now() - t0 <= maxMs) await vi.advanceTimersByTimeAsync(500);
   if (!out) throw new Error(`still pending after ${maxMs} ms`);
@@ -58,7 +64,9 @@ describe("engine lost mid-acquire", () => {
     const rt = new MemoryRuntime();
     // db has a healthcheck that keeps failing: the wait goes on until the engine goes away.
     rt.onStart.set("t1-db-1", (c) => Object.assign(c, { healthcheck: { test: ["CMD", "false"], intervalMs: 1000 }, health: "starting", execExit: 1 }));
-    rt.before("inspectContainer", (_id, n) => { if (n === 3) rt.goAway(); });
+    rt.before("inspectContainer", (_id, n) => {
+      if (n === 3) rt.goAway();
+    });
     const run = await startAcquire(rt, project([service("db"), service("api", { depends_on: { db: dep() } })]), { timeoutMs: 600_000 });
     const { error, elapsedMs } = await settleWithin(run.result, 90_000);
     expect(isBerthError(error, "ENGINE_UNREACHABLE")).toBe(true);
@@ -100,8 +108,13 @@ describe("cancellation", () => {
     const rt = new MemoryRuntime();
     const controller = new AbortController();
     rt.onStart.set("t1-db-1", (c) => Object.assign(c, { healthcheck: { test: ["CMD", "false"], intervalMs: 1000 }, health: "starting", execExit: 1 }));
-    rt.before("inspectContainer", (_id, n) => { if (n === 2) setTimeout(() => controller.abort(new Error("stop")), 20); });
-    const run = await startAcquire(rt, project([service("db"), service("api", { depends_on: { db: dep() } })]), { signal: controller.signal, timeoutMs: 600_000 });
+    rt.before("inspectContainer", (_id, n) => {
+      if (n === 2) setTimeout(() => controller.abort(new Error("stop")), 20);
+    });
+    const run = await startAcquire(rt, project([service("db"), service("api", { depends_on: { db: dep() } })]), {
+      signal: controller.signal,
+      timeoutMs: 600_000,
+    });
     const t0 = Date.now();
     const error = await run.result.catch((e: unknown) => e);
     expect(isBerthError(error, "ABORTED")).toBe(true);

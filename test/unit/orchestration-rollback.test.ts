@@ -9,7 +9,10 @@ import { leftOf, liveLabels, startAcquire } from "./support/acquire-harness.js";
 import { dep, project, service } from "./spec-builder.js";
 
 /** db ← api, a named volume: every step kind of a fresh acquire. */
-const spec = project([service("db", { volumes: [{ type: "volume", source: "data", target: "/data" }] as never }), service("api", { depends_on: { db: dep("service_started") } })], { volumes: { data: {} } });
+const spec = project(
+  [service("db", { volumes: [{ type: "volume", source: "data", target: "/data" }] as never }), service("api", { depends_on: { db: dep("service_started") } })],
+  { volumes: { data: {} } },
+);
 
 /** A foreign container and network, and another living berth environment, on the same engine. */
 function withNeighbours(rt: MemoryRuntime) {
@@ -41,7 +44,13 @@ describe("rollback after a failed step", () => {
       const rt = new MemoryRuntime().fail(op, kind, { nth });
       const neighbours = withNeighbours(rt);
       // connectNetwork runs only for a service on two networks: api joins a second one.
-      const s = op === "connectNetwork" ? project([...Object.values(spec.services).map((x) => (x.name === "api" ? { ...x, networks: { default: {}, back: {} } } : x))], { volumes: spec.volumes, networks: { default: {}, back: {} } }) : spec;
+      const s =
+        op === "connectNetwork"
+          ? project([...Object.values(spec.services).map((x) => (x.name === "api" ? { ...x, networks: { default: {}, back: {} } } : x))], {
+              volumes: spec.volumes,
+              networks: { default: {}, back: {} },
+            })
+          : spec;
       const run = await startAcquire(rt, s);
       const error = await run.result.catch((e: unknown) => e);
       expect(isBerthError(error, "ENGINE_ERROR")).toBe(true);

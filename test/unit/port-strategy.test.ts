@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { applyStrategy, checkRangeCapacity, parseStrategy } from "../../src/ports/strategy.js";
 import { service } from "./spec-builder.js";
 
-const web = service("web", { ports: [{ target: 80, published: "8080", protocol: "tcp" }, { target: 443, protocol: "tcp" }] });
+const web = service("web", {
+  ports: [
+    { target: 80, published: "8080", protocol: "tcp" },
+    { target: 443, protocol: "tcp" },
+  ],
+});
 
 describe("port strategies", () => {
   it("defaults by environment kind", () => {
@@ -25,7 +30,13 @@ describe("port strategies", () => {
   });
 
   it("range: refuses a range smaller than the ports of every replica, per protocol", () => {
-    const dns = service("dns", { scale: 2, ports: [{ target: 53, protocol: "udp" }, { target: 53, protocol: "tcp" }] });
+    const dns = service("dns", {
+      scale: 2,
+      ports: [
+        { target: 53, protocol: "udp" },
+        { target: 53, protocol: "tcp" },
+      ],
+    });
     // web: 2 tcp; dns: 2 tcp + 2 udp → 4 tcp ports on 127.0.0.1 are needed.
     expect(() => checkRangeCapacity([web, dns], "31000-31003", "BERTH_PORT_RANGE")).not.toThrow();
     expect(() => checkRangeCapacity([web, dns], "31000-31002", "BERTH_PORT_RANGE")).toThrow(

@@ -29,7 +29,10 @@ describe("port bindings", () => {
 
   it("reads engine-assigned ports back, dropping IPv6 twins", () => {
     const ports = readBack({
-      "80/tcp": [{ hostIp: "0.0.0.0", hostPort: 49153 }, { hostIp: "::", hostPort: 49153 }],
+      "80/tcp": [
+        { hostIp: "0.0.0.0", hostPort: 49153 },
+        { hostIp: "::", hostPort: 49153 },
+      ],
       "5432/tcp": [{ hostIp: "127.0.0.1", hostPort: 49154 }],
       "9/udp": [],
     });

@@ -21,8 +21,37 @@ describe("status rendering", () => {
       kind: "test" as const,
       networks: [],
       services: {
-        db: { name: "db", containers: [{ id: "a", name: "p-db-1", number: 1, state: "STOPPED" as const, ports: [], since: "2026-11-24T04:59:00Z", exitCode: 137, oomKilled: true, restarts: 2 }] },
-        web: { name: "web", containers: [{ id: "b", name: "p-web-1", number: 1, state: "HEALTHY" as const, ports: [{ containerPort: 80, protocol: "tcp" as const, hostIp: "127.0.0.1", hostPort: 49153 }], since: "2026-11-24T04:58:00Z", restarts: 0, usage: { cpuPercent: 1.25, memoryBytes: 5 * 1024 ** 2, memoryLimitBytes: 2 * 1024 ** 3 } }] },
+        db: {
+          name: "db",
+          containers: [
+            {
+              id: "a",
+              name: "p-db-1",
+              number: 1,
+              state: "STOPPED" as const,
+              ports: [],
+              since: "2026-11-24T04:59:00Z",
+              exitCode: 137,
+              oomKilled: true,
+              restarts: 2,
+            },
+          ],
+        },
+        web: {
+          name: "web",
+          containers: [
+            {
+              id: "b",
+              name: "p-web-1",
+              number: 1,
+              state: "HEALTHY" as const,
+              ports: [{ containerPort: 80, protocol: "tcp" as const, hostIp: "127.0.0.1", hostPort: 49153 }],
+              since: "2026-11-24T04:58:00Z",
+              restarts: 0,
+              usage: { cpuPercent: 1.25, memoryBytes: 5 * 1024 ** 2, memoryLimitBytes: 2 * 1024 ** 3 },
+            },
+          ],
+        },
       },
     };
     const lines = servicesTable(env, now).split("\n");

@@ -9,7 +9,10 @@ import { foreignOriginReason } from "../../src/server/request-origin.js";
 class FakeSocket {
   destroyed = false;
   bytesRead = 0;
-  constructor(readonly remoteAddress: string, readonly id: string) {}
+  constructor(
+    readonly remoteAddress: string,
+    readonly id: string,
+  ) {}
   destroy(): void {
     this.destroyed = true;
   }

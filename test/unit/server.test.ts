@@ -159,7 +159,14 @@ describe("event-derived timings", () => {
     t.feed(c("b", "kill", 1000, b));
     t.feed(c("b", "die", 1100, b)); // `berth stop b`
     // A minute later, `berth down`: a's 10 s grace period (SIGTERM ignored) stays one release.
-    for (const e of [c("a", "kill", 61_000, a), c("a", "kill", 71_000, a), c("a", "die", 71_100, a), c("a", "destroy", 71_300, a), c("b", "destroy", 71_400, b)]) t.feed(e);
+    for (const e of [
+      c("a", "kill", 61_000, a),
+      c("a", "kill", 71_000, a),
+      c("a", "die", 71_100, a),
+      c("a", "destroy", 71_300, a),
+      c("b", "destroy", 71_400, b),
+    ])
+      t.feed(e);
     expect(seen.at(-1)).toBe("release p 10.4");
   });
 
@@ -217,7 +224,14 @@ describe("event-derived timings", () => {
 });
 
 describe("event feed", () => {
-  const ev = (id: string, action: string, ms: number, extraNs = 0n) => ({ type: "container", action, id, labels: {}, time: ms, timeNano: BigInt(ms) * 1_000_000n + extraNs });
+  const ev = (id: string, action: string, ms: number, extraNs = 0n) => ({
+    type: "container",
+    action,
+    id,
+    labels: {},
+    time: ms,
+    timeNano: BigInt(ms) * 1_000_000n + extraNs,
+  });
 
   it("passes events that arrive out of time order (the engine stamps before it publishes), drops a replayed copy", () => {
     const feed = new EventFeed(() => undefined, 0);
@@ -251,7 +265,11 @@ describe("graph layout", () => {
     // backend sits midway between its two dependencies; frontend right under backend.
     expect(at.backend!.x + g.nodeWidth / 2).toBeCloseTo((at.postgres!.x + at.redis!.x + g.nodeWidth) / 2);
     expect(at.frontend!.x).toBe(at.backend!.x);
-    expect(g.edges).toEqual([{ from: "backend", to: "postgres" }, { from: "backend", to: "redis" }, { from: "frontend", to: "backend" }]);
+    expect(g.edges).toEqual([
+      { from: "backend", to: "postgres" },
+      { from: "backend", to: "redis" },
+      { from: "frontend", to: "backend" },
+    ]);
     for (const n of g.nodes) expect(n.x + g.nodeWidth).toBeLessThanOrEqual(g.width);
   });
 
@@ -296,13 +314,16 @@ describe("stats cache", () => {
     let calls = 0;
     let inFlight = 0;
     let maxInFlight = 0;
-    const cache = new StatsCache(async () => {
-      calls++;
-      maxInFlight = Math.max(maxInFlight, ++inFlight);
-      await new Promise((r) => setTimeout(r, 20));
-      inFlight--;
-      return { cpuPercent: 1.5, memoryBytes: 100, memoryLimitBytes: 1000 };
-    }, { ttlMs: 60_000, concurrency: 1 });
+    const cache = new StatsCache(
+      async () => {
+        calls++;
+        maxInFlight = Math.max(maxInFlight, ++inFlight);
+        await new Promise((r) => setTimeout(r, 20));
+        inFlight--;
+        return { cpuPercent: 1.5, memoryBytes: 100, memoryLimitBytes: 1000 };
+      },
+      { ttlMs: 60_000, concurrency: 1 },
+    );
     const published: StatSample[][] = [];
     cache.onSample = (s) => published.push(s);
     await Promise.all([cache.refreshIfStale(list), cache.refreshIfStale(list), cache.refreshIfStale(list)]);
@@ -316,10 +337,13 @@ describe("stats cache", () => {
 
   it("answers a stale scrape with the last sample while a new one is taken; a failed read just leaves a container out", async () => {
     let fail = false;
-    const cache = new StatsCache((id) => {
-      if (fail && id === "b") return Promise.reject(new Error("gone"));
-      return Promise.resolve({ cpuPercent: 0, memoryBytes: 1, memoryLimitBytes: 1 });
-    }, { ttlMs: 0 });
+    const cache = new StatsCache(
+      (id) => {
+        if (fail && id === "b") return Promise.reject(new Error("gone"));
+        return Promise.resolve({ cpuPercent: 0, memoryBytes: 1, memoryLimitBytes: 1 });
+      },
+      { ttlMs: 0 },
+    );
     const published: string[][] = [];
     cache.onSample = (s) => published.push(s.map((x) => x.container));
     await cache.refreshIfStale(list);

@@ -15,7 +15,17 @@ function container(state: Partial<ContainerDetails["state"]>): ContainerDetails 
     image: "img",
     labels: {},
     created: "2026-12-02T10:00:00Z",
-    state: { status: "running", running: true, exitCode: 0, oomKilled: false, health: "starting", healthLog: [], restartCount: 0, startedAt: "2026-12-02T10:00:01.123456789Z", ...state },
+    state: {
+      status: "running",
+      running: true,
+      exitCode: 0,
+      oomKilled: false,
+      health: "starting",
+      healthLog: [],
+      restartCount: 0,
+      startedAt: "2026-12-02T10:00:01.123456789Z",
+      ...state,
+    },
     ports: {},
     healthcheck: { test: ["CMD", "true"] },
     networks: {},
@@ -41,7 +51,9 @@ describe("container state without probing", () => {
   });
 
   it("a settled record proves exactly the runs it names, from its newest version only", () => {
-    const record = (createdAt: string, proven: string | undefined) => ({ labels: { [LABEL.project]: "p", [LABEL.createdAt]: createdAt, ...(proven === undefined ? {} : { [LABEL.proven]: proven }) } });
+    const record = (createdAt: string, proven: string | undefined) => ({
+      labels: { [LABEL.project]: "p", [LABEL.createdAt]: createdAt, ...(proven === undefined ? {} : { [LABEL.proven]: proven }) },
+    });
     const runs = provenRuns([
       record("2026-12-02T10:00:00Z", JSON.stringify({ "p-db-1": "2026-12-02T09:00:00Z" })),
       record("2026-12-02T11:00:00Z", JSON.stringify({ "p-db-1": "2026-12-02T10:00:01.123456789Z", "p-api-1": 7 })),

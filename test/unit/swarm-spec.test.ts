@@ -94,7 +94,16 @@ services:
 secrets:
   db_password: { file: ./pw.txt }
 `);
-    const req = swarmServiceRequest({ project: "shop", spec, baseLabels: { "dev.berth.managed": "true", "dev.berth.project": "shop" }, secrets: { db_password: { id: "s1", name: "shop_db_password" } }, configs: {} }, spec.services.api!);
+    const req = swarmServiceRequest(
+      {
+        project: "shop",
+        spec,
+        baseLabels: { "dev.berth.managed": "true", "dev.berth.project": "shop" },
+        secrets: { db_password: { id: "s1", name: "shop_db_password" } },
+        configs: {},
+      },
+      spec.services.api!,
+    );
     const api = serviceSpecOf(req);
     expect(api.Name).toBe("shop_api");
     expect(api.Labels).toMatchObject({ "dev.berth.managed": "true", "dev.berth.project": "shop", "dev.berth.service": "api" });

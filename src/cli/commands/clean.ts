@@ -19,8 +19,11 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 /** "1h", "30m", "2d", "1d12h"; "0" or "0s" means every environment created before now. */
 export function parseAge(text: string): number {
   const days = /^(\d+)d(.*)$/.exec(text.trim());
-  const ms = days ? Number(days[1]) * 86_400_000 + (days[2] ? parseDuration(days[2]) ?? NaN : 0) : parseDuration(text) ?? NaN;
-  if (!Number.isFinite(ms) || ms < 0) throw new BerthError("USAGE", `--older-than ${text}: not a duration`, { hint: "Use a number with a unit: 0s (every environment created before now), 30m, 1h, 2d or 1d12h." });
+  const ms = days ? Number(days[1]) * 86_400_000 + (days[2] ? (parseDuration(days[2]) ?? NaN) : 0) : (parseDuration(text) ?? NaN);
+  if (!Number.isFinite(ms) || ms < 0)
+    throw new BerthError("USAGE", `--older-than ${text}: not a duration`, {
+      hint: "Use a number with a unit: 0s (every environment created before now), 30m, 1h, 2d or 1d12h.",
+    });
   return ms;
 }
 
@@ -43,21 +46,23 @@ export function registerClean(program: Command, ctx: CliContext, globals: () => 
     .option("--dry-run", "list what would be removed, remove nothing")
     .option("-v, --volumes", "also remove named volumes (those of dead owners' test environments always go)")
     .addOption(new Option("--label <key=value>", "only resources that also carry this label (repeatable)").argParser(collect))
-    .addHelpText("after", "\nSelection is by berth's labels only (dev.berth.managed=true and the owner labels); names never matter.\n\nExamples:\n  berth clean --dry-run\n  berth clean --older-than 2h\n  berth clean --all -v\n  berth clean --on swarm --engine tcp://manager:2375   # services, overlay networks, secrets, configs");
-  addPlatformOptions(cmd)
-    .action(async (o: CleanCliOptions) => {
-      const g = globals();
-      const options = {
-        all: o.all,
-        olderThanMs: o.olderThan ? parseAge(o.olderThan) : undefined,
-        volumes: o.volumes,
-        dryRun: o.dryRun,
-        filter: labelFilter(o.label),
-        signal: ctx.signal,
-      };
-      const target = await resolveTarget(ctx, g, o);
-      await target.clean(options);
-    });
+    .addHelpText(
+      "after",
+      "\nSelection is by berth's labels only (dev.berth.managed=true and the owner labels); names never matter.\n\nExamples:\n  berth clean --dry-run\n  berth clean --older-than 2h\n  berth clean --all -v\n  berth clean --on swarm --engine tcp://manager:2375   # services, overlay networks, secrets, configs",
+    );
+  addPlatformOptions(cmd).action(async (o: CleanCliOptions) => {
+    const g = globals();
+    const options = {
+      all: o.all,
+      olderThanMs: o.olderThan ? parseAge(o.olderThan) : undefined,
+      volumes: o.volumes,
+      dryRun: o.dryRun,
+      filter: labelFilter(o.label),
+      signal: ctx.signal,
+    };
+    const target = await resolveTarget(ctx, g, o);
+    await target.clean(options);
+  });
 }
 
 /** Commands that reap themselves (up and run through acquire, clean) or never touch the engine. */

@@ -59,7 +59,12 @@ complete -F _berth berth
 export function zshScript(program: Command): string {
   const { globals, commands } = describeCli(program);
   const arg = (o: Spec["options"][number]) => o.flags.map((f) => `'${f}[${quote(o.description).replace(/[[\]]/g, "")}]${o.takesValue ? ":value:" : ""}'`);
-  const cases = commands.map((c) => `      (${c.name}) _arguments -s ${[...c.options.flatMap(arg), ...(SERVICE_COMMANDS.includes(c.name) ? ["'*:service:_berth_services'"] : ["'*:file:_files'"])].join(" ")} ;;`).join("\n");
+  const cases = commands
+    .map(
+      (c) =>
+        `      (${c.name}) _arguments -s ${[...c.options.flatMap(arg), ...(SERVICE_COMMANDS.includes(c.name) ? ["'*:service:_berth_services'"] : ["'*:file:_files'"])].join(" ")} ;;`,
+    )
+    .join("\n");
   return `#compdef berth
 # berth completion for zsh: berth completion zsh > "\${fpath[1]}/_berth" (then restart the shell)
 _berth_services() { compadd -- \${(f)"$(berth config --services 2>/dev/null)"} }
@@ -107,7 +112,7 @@ export function registerCompletion(program: Command, ctx: CliContext): void {
     .argument("<shell>", "bash, zsh or fish")
     .addHelpText(
       "after",
-      "\nExamples:\n  eval \"$(berth completion bash)\"                                  # bash, this shell\n  berth completion zsh > \"${fpath[1]}/_berth\"                       # zsh\n  berth completion fish > ~/.config/fish/completions/berth.fish      # fish",
+      '\nExamples:\n  eval "$(berth completion bash)"                                  # bash, this shell\n  berth completion zsh > "${fpath[1]}/_berth"                       # zsh\n  berth completion fish > ~/.config/fish/completions/berth.fish      # fish',
     )
     .action((shell: string) => {
       const make = { bash: bashScript, zsh: zshScript, fish: fishScript }[shell];

@@ -18,14 +18,23 @@ async function projectToCheck(ctx: CliContext, g: GlobalOptions): Promise<{ spec
   } catch (error) {
     if (g.file?.length || !(error instanceof BerthError)) throw error;
     if (error.code === "COMPOSE_NOT_FOUND") return {};
-    return { problem: { name: "compose file", status: "FAIL", detail: error.message, fix: error.hint ?? "Run `berth config` to see every problem with its file and line." } };
+    return {
+      problem: {
+        name: "compose file",
+        status: "FAIL",
+        detail: error.message,
+        fix: error.hint ?? "Run `berth config` to see every problem with its file and line.",
+      },
+    };
   }
 }
 
 export function registerDoctor(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
   program
     .command("doctor")
-    .description("check that this machine and its Docker engine can run berth environments: engine, storage, cgroups, memory, disk, address pools, ports, images, orphans, stale networks, locks")
+    .description(
+      "check that this machine and its Docker engine can run berth environments: engine, storage, cgroups, memory, disk, address pools, ports, images, orphans, stale networks, locks",
+    )
     .addHelpText(
       "after",
       "\nEach check is PASS, WARN or FAIL, with a one-line fix. The images the compose file needs are\n" +
@@ -46,8 +55,13 @@ export function registerDoctor(program: Command, ctx: CliContext, globals: () =>
       const width = Math.max(...checks.map((x) => x.name.length));
       const lines = checks
         .filter((x) => !g.quiet || x.status !== "PASS")
-        .flatMap((x) => [`${paint[x.status](x.status)}  ${x.name.padEnd(width)}  ${x.detail}`, ...(x.fix ? [`      ${" ".repeat(width)}  ${c.dim(`fix: ${x.fix}`)}`] : [])]);
+        .flatMap((x) => [
+          `${paint[x.status](x.status)}  ${x.name.padEnd(width)}  ${x.detail}`,
+          ...(x.fix ? [`      ${" ".repeat(width)}  ${c.dim(`fix: ${x.fix}`)}`] : []),
+        ]);
       const count = (s: DoctorCheck["status"]) => checks.filter((x) => x.status === s).length;
-      ctx.out(`${lines.join("\n")}${lines.length ? "\n\n" : ""}${checks.length} checks: ${count("PASS")} passed, ${count("WARN")} warnings, ${count("FAIL")} failed`);
+      ctx.out(
+        `${lines.join("\n")}${lines.length ? "\n\n" : ""}${checks.length} checks: ${count("PASS")} passed, ${count("WARN")} warnings, ${count("FAIL")} failed`,
+      );
     });
 }

@@ -11,7 +11,7 @@ export function registerEnv(program: Command, ctx: CliContext, globals: () => Gl
     .option("--format <format>", "dotenv (KEY=value, default), export (export KEY=value, for eval) or json")
     .addHelpText(
       "after",
-      "\nExamples:\n  eval \"$(berth env -p berth-test-20261124020512-a1b2c3 --format export)\"\n  berth env > .env.test\n  berth env --json | jq -r .POSTGRES_PORT",
+      '\nExamples:\n  eval "$(berth env -p berth-test-20261124020512-a1b2c3 --format export)"\n  berth env > .env.test\n  berth env --json | jq -r .POSTGRES_PORT',
     )
     .action(async (o: { envPrefix?: string; format?: string }) => {
       const g = globals();
@@ -20,7 +20,10 @@ export function registerEnv(program: Command, ctx: CliContext, globals: () => Gl
         throw new BerthError("USAGE", `--format ${format} is not a format berth prints`, { hint: "Use dotenv, export or json." });
       }
       const { engine, project } = await targetProject(ctx, g);
-      const [{ readEnvironment }, { connectionVariables, formatVariables }] = await Promise.all([import("../../lifecycle/status.js"), import("../../lifecycle/connection-env.js")]);
+      const [{ readEnvironment }, { connectionVariables, formatVariables }] = await Promise.all([
+        import("../../lifecycle/status.js"),
+        import("../../lifecycle/connection-env.js"),
+      ]);
       const data = await readEnvironment(engine, project, "test", ctx.signal);
       ctx.out(formatVariables(connectionVariables(data, { prefix: o.envPrefix }), format));
     });

@@ -21,7 +21,10 @@ export function registerExec(program: Command, ctx: CliContext, globals: () => G
     .option("-e, --env <KEY=value>", "set an environment variable (repeatable)", collect)
     .option("-u, --user <user>", "run as this user")
     .option("-w, --workdir <dir>", "run in this directory")
-    .addHelpText("after", "\nExamples:\n  berth exec postgres psql -U shop -c 'select 1'\n  berth exec -p my-env redis -- redis-cli info server\n  berth exec -e DEBUG=1 backend node -e 'console.log(process.env.DEBUG)'")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  berth exec postgres psql -U shop -c 'select 1'\n  berth exec -p my-env redis -- redis-cli info server\n  berth exec -e DEBUG=1 backend node -e 'console.log(process.env.DEBUG)'",
+    )
     .action(async (service: string, command: string[], o: ExecCliOptions) => {
       const g = globals();
       const { engine, project } = await targetProject(ctx, g);

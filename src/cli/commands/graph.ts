@@ -37,14 +37,16 @@ async function readGraph(ctx: CliContext, g: GlobalOptions, project: string | un
 export function registerGraph(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
   program
     .command("graph [project]")
-    .description("draw the services' dependency graph (Mermaid, Graphviz DOT or a tree) from a compose file or a running environment, with each edge's condition and each running service's state")
+    .description(
+      "draw the services' dependency graph (Mermaid, Graphviz DOT or a tree) from a compose file or a running environment, with each edge's condition and each running service's state",
+    )
     .addOption(new Option("--format <format>", "mermaid, dot or tree (default: tree on a terminal, mermaid otherwise)").choices(["mermaid", "dot", "tree"]))
     .addHelpText(
       "after",
       "\nSource: a running environment when PROJECT (or -p without -f) is given; else the compose file\n" +
         "(-f, or compose.yaml etc. found here); else the only running environment. A running\n" +
         "environment's nodes show their state; its edges' conditions are read back from the compose\n" +
-        "file it was created from (\"unknown\" when that file is gone). Dashed edges: required: false.\n" +
+        'file it was created from ("unknown" when that file is gone). Dashed edges: required: false.\n' +
         "\nExamples:\n  berth graph -f examples/shop/compose.yml\n  berth graph -f compose.yml --format dot | dot -Tsvg > deps.svg\n  berth graph berth-test-20261124020512-a1b2c3 --format mermaid\n  berth graph -p shop --json",
     )
     .action(async (project: string | undefined, o: { format?: Format }) => {

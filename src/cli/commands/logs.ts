@@ -22,13 +22,15 @@ export function registerLogs(program: Command, ctx: CliContext, globals: () => G
     .option("-n, --tail <lines>", "only the last N lines of each container")
     .option("-t, --timestamps", "show the engine's timestamps")
     .option("--no-prefix", "do not prefix lines with the container's name")
-    .addHelpText("after", "\nExamples:\n  berth logs\n  berth logs -f --tail 20 backend\n  berth logs -p my-env --since 5m postgres redis --json\n  berth logs --on swarm -p shop backend   # every task's lines, prefixed service.slot@node");
-  addPlatformOptions(cmd)
-    .action(async (services: string[], o: LogsOptions) => {
-      const g = globals();
-      const tail = o.tail === undefined ? undefined : Number(o.tail);
-      if (tail !== undefined && (!Number.isInteger(tail) || tail < 0)) throw new BerthError("USAGE", `--tail ${o.tail}: give a whole number of lines`);
-      const target = await resolveTarget(ctx, g, o);
-      await target.logs({ services: serviceList(services), follow: o.follow, tail, since: o.since, timestamps: o.timestamps, prefix: o.prefix });
-    });
+    .addHelpText(
+      "after",
+      "\nExamples:\n  berth logs\n  berth logs -f --tail 20 backend\n  berth logs -p my-env --since 5m postgres redis --json\n  berth logs --on swarm -p shop backend   # every task's lines, prefixed service.slot@node",
+    );
+  addPlatformOptions(cmd).action(async (services: string[], o: LogsOptions) => {
+    const g = globals();
+    const tail = o.tail === undefined ? undefined : Number(o.tail);
+    if (tail !== undefined && (!Number.isInteger(tail) || tail < 0)) throw new BerthError("USAGE", `--tail ${o.tail}: give a whole number of lines`);
+    const target = await resolveTarget(ctx, g, o);
+    await target.logs({ services: serviceList(services), follow: o.follow, tail, since: o.since, timestamps: o.timestamps, prefix: o.prefix });
+  });
 }

@@ -19,7 +19,10 @@ export function registerPort(program: Command, ctx: CliContext, globals: () => G
       const [{ readEnvironment }, { hostAddress }] = await Promise.all([import("../../lifecycle/status.js"), import("../../ports/bindings.js")]);
       const data = await readEnvironment(engine, project, "test", ctx.signal);
       const s = data.services[service];
-      if (!s) throw new BerthError("NOT_FOUND", `environment ${project} has no service "${service}"`, { hint: `Services: ${Object.keys(data.services).join(", ")}.` });
+      if (!s)
+        throw new BerthError("NOT_FOUND", `environment ${project} has no service "${service}"`, {
+          hint: `Services: ${Object.keys(data.services).join(", ")}.`,
+        });
       const c = s.containers.find((x) => x.number === Number(o.index));
       const p = c?.ports.find((x) => x.containerPort === Number(m[1]) && (!m[2] || x.protocol === m[2]));
       if (!p) {
@@ -27,7 +30,10 @@ export function registerPort(program: Command, ctx: CliContext, globals: () => G
           hint: `Published: ${c?.ports.map((x) => `${x.containerPort}/${x.protocol}`).join(", ") || "none"}; add "${m[1]}" to its ports: in the compose file.`,
         });
       }
-      if (g.json) return ctx.out(JSON.stringify({ service, containerPort: p.containerPort, protocol: p.protocol, hostIp: p.hostIp, hostPort: p.hostPort, address: hostAddress(p) }));
+      if (g.json)
+        return ctx.out(
+          JSON.stringify({ service, containerPort: p.containerPort, protocol: p.protocol, hostIp: p.hostIp, hostPort: p.hostPort, address: hostAddress(p) }),
+        );
       ctx.out(hostAddress(p));
     });
 }

@@ -23,14 +23,17 @@ function register(program: Command, ctx: CliContext, globals: () => GlobalOption
     .description(DESCRIPTIONS[op])
     .argument("[services...]", "services to act on (default: all)")
     .option("--services <list>", "comma-separated services, e.g. --services postgres,redis");
-  if (op === "restart" || op === "stop") cmd.option("--stop-timeout <seconds>", "seconds to wait for a clean stop before SIGKILL (default: the service's stop_grace_period, else 10)");
+  if (op === "restart" || op === "stop")
+    cmd.option("--stop-timeout <seconds>", "seconds to wait for a clean stop before SIGKILL (default: the service's stop_grace_period, else 10)");
   if (op === "restart" || op === "start") cmd.option("--no-wait", "do not wait until the services are ready");
-  cmd.addHelpText("after", `\nExamples:\n  berth ${op}\n  berth ${op} -p my-env --services postgres,redis${op === "wait" ? " --timeout 30s" : ""}\n  berth ${op} backend --json`);
-  addPlatformOptions(cmd)
-    .action(async (positional: string[], o: OpOptions) => {
-      const target = await resolveTarget(ctx, globals(), o);
-      await target.serviceOp(op, { services: serviceList(positional, o.services), stopTimeout: o.stopTimeout, wait: o.wait });
-    });
+  cmd.addHelpText(
+    "after",
+    `\nExamples:\n  berth ${op}\n  berth ${op} -p my-env --services postgres,redis${op === "wait" ? " --timeout 30s" : ""}\n  berth ${op} backend --json`,
+  );
+  addPlatformOptions(cmd).action(async (positional: string[], o: OpOptions) => {
+    const target = await resolveTarget(ctx, globals(), o);
+    await target.serviceOp(op, { services: serviceList(positional, o.services), stopTimeout: o.stopTimeout, wait: o.wait });
+  });
 }
 
 export function registerServiceOps(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {

@@ -28,7 +28,9 @@ function renderContainer(f: ContainerFacts, findings: Finding[], lines: number):
   if (f.startError) out.push(`  start error: ${f.startError}`);
   const last = f.healthLog.at(-1);
   if (f.health !== "none" || last) {
-    out.push(`  health: ${f.health}${last ? `; last check exit ${last.exitCode}${last.output.trim() ? `: ${last.output.trim().split("\n").at(-1)!.slice(0, 200)}` : ""}` : ""}`);
+    out.push(
+      `  health: ${f.health}${last ? `; last check exit ${last.exitCode}${last.output.trim() ? `: ${last.output.trim().split("\n").at(-1)!.slice(0, 200)}` : ""}` : ""}`,
+    );
   }
   if (findings.length === 0) out.push(troubled(f, findings) ? "  no known failure pattern matched; read the log lines below." : "  no problem found.");
   for (const x of findings) {
@@ -43,7 +45,9 @@ function renderContainer(f: ContainerFacts, findings: Finding[], lines: number):
 export function registerTroubleshoot(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
   program
     .command("troubleshoot [services...]")
-    .description("explain why services of a running environment fail: state, exit code, OOM, restarts, health log, last logs and usage, matched against known failure patterns with a cause and a fix")
+    .description(
+      "explain why services of a running environment fail: state, exit code, OOM, restarts, health log, last logs and usage, matched against known failure patterns with a cause and a fix",
+    )
     .option("--lines <n>", "log lines to show per failing container (default 20; --json has the last 50)", "20")
     .addHelpText(
       "after",
@@ -64,7 +68,9 @@ export function registerTroubleshoot(program: Command, ctx: CliContext, globals:
       const results = containers.map((f) => ({ facts: f, findings: diagnose(f, environment) }));
       if (results.some((r) => troubled(r.facts, r.findings))) ctx.exitCode = EXIT.failure;
       if (g.json) {
-        return ctx.out(JSON.stringify({ project, containers: results.map((r) => ({ ...r.facts, troubled: troubled(r.facts, r.findings), findings: r.findings })) }));
+        return ctx.out(
+          JSON.stringify({ project, containers: results.map((r) => ({ ...r.facts, troubled: troubled(r.facts, r.findings), findings: r.findings })) }),
+        );
       }
       const bad = results.filter((r) => troubled(r.facts, r.findings)).length;
       ctx.out(`Environment ${project}: ${results.length} container${results.length === 1 ? "" : "s"}, ${bad ? `${bad} with problems` : "no problems found"}\n`);

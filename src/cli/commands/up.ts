@@ -21,9 +21,16 @@ export function registerUp(program: Command, ctx: CliContext, globals: () => Glo
     .option("--env <kind>", "environment kind: test, dev or prod (default: DOCKER_ENV or test)")
     .option("--keep-on-failure", "keep what was created when a service never becomes ready, for debugging")
     .option("--ports <strategy>", "host ports: dynamic (engine-picked), file (the file's own) or range (BERTH_PORT_RANGE); default by --env")
-    .option("--scale <service=n>", "run n replicas of a service (repeatable); with -p of a running environment, scales it", (v: string, prev: string[] = []) => [...prev, v])
+    .option(
+      "--scale <service=n>",
+      "run n replicas of a service (repeatable); with -p of a running environment, scales it",
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option("--build", "rebuild the images of build: sections even when they exist")
-    .option("--force-recreate", "with -p of a running environment: also recreate changed containers that hold data (their named and anonymous volumes are kept)")
+    .option(
+      "--force-recreate",
+      "with -p of a running environment: also recreate changed containers that hold data (their named and anonymous volumes are kept)",
+    )
     .option("--no-wait", "refuse at once when the engine is at berth's container cap or memory floor, instead of waiting for capacity")
     .addHelpText(
       "after",
@@ -36,9 +43,17 @@ export function registerUp(program: Command, ctx: CliContext, globals: () => Glo
         "its anonymous volumes into the new container. An interrupted `up` removes only what it created.\n" +
         "\nExamples:\n  berth up -f examples/shop/compose.yml\n  berth up -f compose.yml -f compose.test.yml --timeout 2m --json\n  berth up -p shop --scale backend=3 --ports range\n  berth up -p shop --force-recreate   # apply a changed db configuration, keeping its volumes\n  berth up -f examples/shop/compose.yml backend   # backend and what it depends on\n  PROJECT=$(berth up -q)   # prints only the environment's name\n  berth up --on swarm --engine tcp://manager:2375 -f compose.yml   # swarm services (docs/swarm.md)",
     );
-  addPlatformOptions(cmd)
-    .action(async (services: string[], o: UpOptions) => {
-      const target = await resolveTarget(ctx, globals(), o);
-      await target.up({ services, kind: o.env, keepOnFailure: o.keepOnFailure, ports: o.ports, scale: o.scale, build: o.build, forceRecreate: o.forceRecreate, wait: o.wait });
+  addPlatformOptions(cmd).action(async (services: string[], o: UpOptions) => {
+    const target = await resolveTarget(ctx, globals(), o);
+    await target.up({
+      services,
+      kind: o.env,
+      keepOnFailure: o.keepOnFailure,
+      ports: o.ports,
+      scale: o.scale,
+      build: o.build,
+      forceRecreate: o.forceRecreate,
+      wait: o.wait,
     });
+  });
 }

@@ -25,7 +25,9 @@ function result(c: ConnectivityCheck): string {
 export function registerValidate(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
   program
     .command("validate [project]")
-    .description("check a running environment's connectivity: from inside, each service resolves and reaches the services it depends on; from the host, every published port answers")
+    .description(
+      "check a running environment's connectivity: from inside, each service resolves and reaches the services it depends on; from the host, every published port answers",
+    )
     .addHelpText(
       "after",
       "\nFrom inside: in each dependant's container, the dependency's name is resolved (getent or\n" +

@@ -6,14 +6,23 @@ export function registerVersion(program: Command, ctx: CliContext, globals: () =
   program
     .command("version")
     .description("print berth's version, Node's, and the Docker engine's (when one answers)")
-    .addHelpText("after", "\n`berth --version` prints berth's version alone, without contacting the engine.\n\nExamples:\n  berth version\n  berth version --json")
+    .addHelpText(
+      "after",
+      "\n`berth --version` prints berth's version alone, without contacting the engine.\n\nExamples:\n  berth version\n  berth version --json",
+    )
     .action(async () => {
       const g = globals();
       const client = { berth: VERSION, node: process.versions.node, platform: `${process.platform}/${process.arch}` };
       let engine: Record<string, string> | { error: string };
       try {
         const e = await ctx.engine();
-        engine = { endpoint: e.endpoint, version: e.info.version, apiVersion: e.info.apiVersion, negotiatedApiVersion: e.info.negotiatedApiVersion, os: `${e.info.os}/${e.info.arch}` };
+        engine = {
+          endpoint: e.endpoint,
+          version: e.info.version,
+          apiVersion: e.info.apiVersion,
+          negotiatedApiVersion: e.info.negotiatedApiVersion,
+          os: `${e.info.os}/${e.info.arch}`,
+        };
       } catch (error) {
         engine = { error: (error as Error).message };
         ctx.exitCode = 3;

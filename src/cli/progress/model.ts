@@ -36,7 +36,10 @@ export class ProgressModel {
   /** While the acquire waits for capacity: what it waits for (shown in the live view's header). */
   admission: string | undefined;
 
-  constructor(services: { name: string; dependsOn: string[] }[], readonly startedAt: number) {
+  constructor(
+    services: { name: string; dependsOn: string[] }[],
+    readonly startedAt: number,
+  ) {
     for (const s of [...services].sort((a, b) => a.name.localeCompare(b.name))) {
       this.services.set(s.name, { name: s.name, dependsOn: [...s.dependsOn].sort(), phase: "waiting", since: startedAt, containers: 0, readyContainers: 0 });
     }

@@ -20,7 +20,15 @@ export function createReporter(ctx: CliContext, g: GlobalOptions, services: { na
   const model = new ProgressModel(services, t0);
   const colors = makeColors(colorEnabled(ctx.env, process.stdout.isTTY === true, g.color));
   if (g.json) {
-    return { model, colors, onEvent: (e) => { model.apply(e); jsonOut(JSON.stringify(e)); }, finish: () => undefined };
+    return {
+      model,
+      colors,
+      onEvent: (e) => {
+        model.apply(e);
+        jsonOut(JSON.stringify(e));
+      },
+      finish: () => undefined,
+    };
   }
   if (g.quiet) return { model, colors, onEvent: (e) => void model.apply(e), finish: () => undefined };
   if (ctx.errTty.isTTY && ctx.env.TERM !== "dumb") {
@@ -40,7 +48,9 @@ export function createReporter(ctx: CliContext, g: GlobalOptions, services: { na
         model.apply(e);
         start();
       },
-      finish: () => { if (started) view.stop(); },
+      finish: () => {
+        if (started) view.stop();
+      },
     };
   }
   return {

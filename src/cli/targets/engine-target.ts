@@ -9,7 +9,18 @@ import { EXIT } from "../exit-codes.js";
 import { colorEnabled, makeColors } from "../progress/colors.js";
 import { servicesTable, summaryTable } from "../render.js";
 import { notFound, requireProject, targetProject } from "../target.js";
-import { parseScale, sinceMs, type CleanRequest, type DownRequest, type LogsRequest, type ServiceOp, type ServiceOpRequest, type StatusRequest, type Target, type UpRequest } from "./target.js";
+import {
+  parseScale,
+  sinceMs,
+  type CleanRequest,
+  type DownRequest,
+  type LogsRequest,
+  type ServiceOp,
+  type ServiceOpRequest,
+  type StatusRequest,
+  type Target,
+  type UpRequest,
+} from "./target.js";
 
 const PAST: Record<ServiceOp, string> = { restart: "Restarted", stop: "Stopped", start: "Started", wait: "Ready" };
 
@@ -34,7 +45,10 @@ function stopTimeout(text: string | undefined): number | undefined {
 export class EngineTarget implements Target {
   readonly platform = "engine";
 
-  constructor(private readonly ctx: CliContext, private readonly g: GlobalOptions) {}
+  constructor(
+    private readonly ctx: CliContext,
+    private readonly g: GlobalOptions,
+  ) {}
 
   async up(r: UpRequest): Promise<void> {
     const { ctx, g } = this;
@@ -82,7 +96,9 @@ export class EngineTarget implements Target {
     }
     if (g.json) return ctx.out(JSON.stringify({ type: "result", ok: true, released: results }));
     for (const x of results) {
-      ctx.out(`Removed ${x.project}: ${counted(x.containers.length, "container")}, ${counted(x.networks.length, "network")}${r.volumes ? `, ${counted(x.volumes.length, "volume")}` : ""}`);
+      ctx.out(
+        `Removed ${x.project}: ${counted(x.containers.length, "container")}, ${counted(x.networks.length, "network")}${r.volumes ? `, ${counted(x.volumes.length, "volume")}` : ""}`,
+      );
     }
     if (results.length === 0) ctx.out("Nothing to remove.");
   }
@@ -126,7 +142,13 @@ export class EngineTarget implements Target {
     const { ctx, g } = this;
     const { engine, project } = await targetProject(ctx, g);
     const ops = await import("../../lifecycle/operations.js");
-    const base = { services: r.services, signal: ctx.signal, timeoutMs: parseTimeout(g.timeout, 180_000), stopTimeoutSec: stopTimeout(r.stopTimeout), wait: r.wait };
+    const base = {
+      services: r.services,
+      signal: ctx.signal,
+      timeoutMs: parseTimeout(g.timeout, 180_000),
+      stopTimeoutSec: stopTimeout(r.stopTimeout),
+      wait: r.wait,
+    };
     const t0 = Date.now();
     const containers =
       op === "wait"
@@ -135,18 +157,25 @@ export class EngineTarget implements Target {
     const elapsedMs = Date.now() - t0;
     if (g.json) return ctx.out(JSON.stringify({ type: "result", ok: true, project, operation: op, containers: containers.sort(), elapsedMs }));
     if (g.quiet) return;
-    ctx.out(`${PAST[op]} ${containers.length} container${containers.length === 1 ? "" : "s"} of ${project} in ${(elapsedMs / 1000).toFixed(1)} s: ${containers.sort().join(", ")}`);
+    ctx.out(
+      `${PAST[op]} ${containers.length} container${containers.length === 1 ? "" : "s"} of ${project} in ${(elapsedMs / 1000).toFixed(1)} s: ${containers.sort().join(", ")}`,
+    );
   }
 
   async clean(r: CleanRequest): Promise<void> {
     const { ctx, g } = this;
-    const [{ cleanOrphans }, { sweepStaleReaperFiles }, { acquireLock }] = await Promise.all([import("../../cleanup/orphans.js"), import("../../cleanup/reaper.js"), import("../../locks/file-lock.js")]);
+    const [{ cleanOrphans }, { sweepStaleReaperFiles }, { acquireLock }] = await Promise.all([
+      import("../../cleanup/orphans.js"),
+      import("../../cleanup/reaper.js"),
+      import("../../locks/file-lock.js"),
+    ]);
     const engine = await ctx.engine();
     await using _lock = r.dryRun ? undefined : await acquireLock("cleanup", { env: ctx.env, signal: ctx.signal, timeoutMs: 30_000, command: "berth clean" });
     const result = await cleanOrphans(engine, r);
     if (!r.dryRun) sweepStaleReaperFiles(ctx.env);
     if (result.failed.length) ctx.exitCode = EXIT.failure;
-    if (g.json) return ctx.out(JSON.stringify({ type: "result", ok: result.failed.length === 0, dryRun: !!r.dryRun, removed: result.items, failed: result.failed }));
+    if (g.json)
+      return ctx.out(JSON.stringify({ type: "result", ok: result.failed.length === 0, dryRun: !!r.dryRun, removed: result.items, failed: result.failed }));
     const verb = r.dryRun ? "Would remove" : "Removed";
     for (const i of result.items) ctx.out(`${verb} ${i.kind} ${i.name} (environment ${i.project}: ${REASON[i.reason]})`);
     for (const f of result.failed) ctx.err(`Could not remove ${f.item.kind} ${f.item.name}: ${f.error}`);

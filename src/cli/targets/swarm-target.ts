@@ -14,7 +14,18 @@ import { createReporter } from "../progress/reporter.js";
 import { age } from "../render.js";
 import { table } from "../table.js";
 import { loadSpec, notFound, requireProject } from "../target.js";
-import { parseScale, sinceMs, type CleanRequest, type DownRequest, type LogsRequest, type ServiceOp, type ServiceOpRequest, type StatusRequest, type Target, type UpRequest } from "./target.js";
+import {
+  parseScale,
+  sinceMs,
+  type CleanRequest,
+  type DownRequest,
+  type LogsRequest,
+  type ServiceOp,
+  type ServiceOpRequest,
+  type StatusRequest,
+  type Target,
+  type UpRequest,
+} from "./target.js";
 
 export async function swarmOf(ctx: CliContext, host: string | undefined): Promise<{ engine: Engine; swarm: Swarm }> {
   const { connectSwarm } = await import("../../swarm/connect.js");
@@ -22,7 +33,12 @@ export async function swarmOf(ctx: CliContext, host: string | undefined): Promis
 }
 
 /** The environment a command acts on: -p NAME, else the only one on the swarm; it must exist. */
-export async function swarmProject(ctx: CliContext, g: GlobalOptions, host: string | undefined, explicit?: string): Promise<{ swarm: Swarm; engine: Engine; project: string }> {
+export async function swarmProject(
+  ctx: CliContext,
+  g: GlobalOptions,
+  host: string | undefined,
+  explicit?: string,
+): Promise<{ swarm: Swarm; engine: Engine; project: string }> {
   const { engine, swarm } = await swarmOf(ctx, host);
   const { listSwarmProjects } = await import("../../swarm/status.js");
   const names = await listSwarmProjects(swarm, ctx.signal);
@@ -38,17 +54,24 @@ export function swarmTables(e: SwarmEnvironmentData, now = Date.now()): string {
   );
   const tasks = table(
     ["TASK", "NODE", "NODE STATE", "STATE", "SINCE", "ADDRESS (TARGET PORT)"],
-    Object.values(e.services).flatMap((s) => s.tasks.map((t) => [
-      `${s.name}.${t.slot ?? "-"}`,
-      t.node,
-      t.nodeState,
-      t.error ? `${t.state} (${t.error})` : t.state,
-      age(t.since, now),
-      t.ports.map((p) => `${p.address} (${p.target})`).join(", ") || "-",
-    ])),
+    Object.values(e.services).flatMap((s) =>
+      s.tasks.map((t) => [
+        `${s.name}.${t.slot ?? "-"}`,
+        t.node,
+        t.nodeState,
+        t.error ? `${t.state} (${t.error})` : t.state,
+        age(t.since, now),
+        t.ports.map((p) => `${p.address} (${p.target})`).join(", ") || "-",
+      ]),
+    ),
   );
-  const updates = Object.values(e.services).filter((s) => s.update && s.update.state !== "completed").map((s) => `  ${s.name}: update ${s.update!.state}: ${s.update!.message}`);
-  const nodes = table(["NODE", "ROLE", "STATE", "AVAILABILITY", "ADDRESS"], e.nodes.map((n) => [n.hostname, n.leader ? "manager (leader)" : n.role, n.state, n.availability, n.addr]));
+  const updates = Object.values(e.services)
+    .filter((s) => s.update && s.update.state !== "completed")
+    .map((s) => `  ${s.name}: update ${s.update!.state}: ${s.update!.message}`);
+  const nodes = table(
+    ["NODE", "ROLE", "STATE", "AVAILABILITY", "ADDRESS"],
+    e.nodes.map((n) => [n.hostname, n.leader ? "manager (leader)" : n.role, n.state, n.availability, n.addr]),
+  );
   return [services, ...(updates.length ? ["", "Updates:", ...updates] : []), "", tasks, "", nodes].join("\n");
 }
 
@@ -56,16 +79,31 @@ export class SwarmTarget implements Target {
   readonly platform = "swarm";
 
   /** `host`: --engine, else DOCKER_HOST. */
-  constructor(private readonly ctx: CliContext, private readonly g: GlobalOptions, private readonly host: string | undefined) {}
+  constructor(
+    private readonly ctx: CliContext,
+    private readonly g: GlobalOptions,
+    private readonly host: string | undefined,
+  ) {}
 
   async up(r: UpRequest): Promise<void> {
     const { ctx, g } = this;
-    if (r.ports !== undefined || r.build) throw new BerthError("USAGE", `${r.ports !== undefined ? "--ports" : "--build"} does not apply to --on swarm`, { hint: "On swarm, ports are published in host mode on each task's node (a free port unless the file fixes one), and images must already exist on every node." });
-    if (r.services.length) throw new BerthError("USAGE", "up SERVICE… does not apply to --on swarm", { hint: "Deploy the whole file on swarm, or leave the other services out of it (profiles)." });
+    if (r.ports !== undefined || r.build)
+      throw new BerthError("USAGE", `${r.ports !== undefined ? "--ports" : "--build"} does not apply to --on swarm`, {
+        hint: "On swarm, ports are published in host mode on each task's node (a free port unless the file fixes one), and images must already exist on every node.",
+      });
+    if (r.services.length)
+      throw new BerthError("USAGE", "up SERVICE… does not apply to --on swarm", {
+        hint: "Deploy the whole file on swarm, or leave the other services out of it (profiles).",
+      });
     const scale = parseScale(r.scale);
     const t0 = Date.now();
     const spec = await loadSpec(ctx, g);
-    const reporter = createReporter(ctx, g, Object.values(spec.services).map((s) => ({ name: s.name, dependsOn: Object.keys(s.depends_on) })), t0);
+    const reporter = createReporter(
+      ctx,
+      g,
+      Object.values(spec.services).map((s) => ({ name: s.name, dependsOn: Object.keys(s.depends_on) })),
+      t0,
+    );
     // deploySwarm checks the file against what a swarm can do before it asks for a manager.
     const { connectEngine } = await import("../../engine/connect.js");
     const engine = await connectEngine({ host: this.host ?? ctx.env.DOCKER_HOST, env: ctx.env, signal: ctx.signal });
@@ -93,24 +131,36 @@ export class SwarmTarget implements Target {
     if (g.quiet) return ctx.out(data.project);
     const c = reporter.colors;
     const count = Object.keys(data.services).length;
-    ctx.out(`${c.green("✔")} Environment ${c.bold(data.project)} is ready on the swarm at ${data.endpoint}: ${count} service${count === 1 ? "" : "s"} in ${(elapsedMs / 1000).toFixed(1)} s\n`);
+    ctx.out(
+      `${c.green("✔")} Environment ${c.bold(data.project)} is ready on the swarm at ${data.endpoint}: ${count} service${count === 1 ? "" : "s"} in ${(elapsedMs / 1000).toFixed(1)} s\n`,
+    );
     ctx.out(swarmTables(data));
     ctx.out(`\nRemove it with: berth down --on swarm${this.host ? ` --engine ${this.host}` : ""} ${data.project}`);
   }
 
   async down(r: DownRequest): Promise<void> {
     const { ctx, g } = this;
-    if (r.all || r.volumes) throw new BerthError("USAGE", `${r.all ? "--all" : "-v"} is not available with --on swarm`, { hint: "Name the environment; berth creates no named volumes on swarm." });
+    if (r.all || r.volumes)
+      throw new BerthError("USAGE", `${r.all ? "--all" : "-v"} is not available with --on swarm`, {
+        hint: "Name the environment; berth creates no named volumes on swarm.",
+      });
     const { swarm, project: target } = await swarmProject(ctx, g, this.host, r.project);
     const { removeSwarmProject } = await import("../../swarm/remove.js");
     const removal = await removeSwarmProject(swarm, target, { signal: ctx.signal });
     if (removal.failed.length) {
-      throw new BerthError("ENGINE_ERROR", `could not remove everything of ${target}: ${removal.failed.map((f) => `${f.item.kind} ${f.item.name}: ${f.error}`).join("; ")}`, {
-        hint: `Run \`berth down --on swarm ${target}\` again in a moment (containers may still be stopping).`,
-      });
+      throw new BerthError(
+        "ENGINE_ERROR",
+        `could not remove everything of ${target}: ${removal.failed.map((f) => `${f.item.kind} ${f.item.name}: ${f.error}`).join("; ")}`,
+        {
+          hint: `Run \`berth down --on swarm ${target}\` again in a moment (containers may still be stopping).`,
+        },
+      );
     }
     const count = (k: string) => removal.removed.filter((x) => x.kind === k).length;
-    if (g.json) return ctx.out(JSON.stringify({ type: "result", ok: true, released: [{ project: target, removed: removal.removed.map((x) => ({ kind: x.kind, name: x.name })) }] }));
+    if (g.json)
+      return ctx.out(
+        JSON.stringify({ type: "result", ok: true, released: [{ project: target, removed: removal.removed.map((x) => ({ kind: x.kind, name: x.name })) }] }),
+      );
     const counted = (kind: string) => `${count(kind)} ${kind}${count(kind) === 1 ? "" : "s"}`;
     ctx.out(`Removed ${target} from the swarm: ${counted("service")}, ${counted("network")}, ${counted("secret")}, ${counted("config")}`);
   }
@@ -125,7 +175,11 @@ export class SwarmTarget implements Target {
     if (wanted && envs.length === 0) throw notFound(wanted, await listSwarmProjects(swarm, ctx.signal), { where: `the swarm at ${swarm.endpoint}` });
     if (g.json) return ctx.out(JSON.stringify({ environments: envs }));
     if (envs.length === 0) return ctx.out(`No berth environments on the swarm at ${swarm.endpoint}.`);
-    ctx.out(envs.map((e) => `${e.project}  (swarm at ${e.endpoint}, ${e.kind ?? "?"}, ${e.lifetime ?? "?"}, created ${e.createdAt ?? "?"})\n${swarmTables(e)}`).join("\n\n"));
+    ctx.out(
+      envs
+        .map((e) => `${e.project}  (swarm at ${e.endpoint}, ${e.kind ?? "?"}, ${e.lifetime ?? "?"}, created ${e.createdAt ?? "?"})\n${swarmTables(e)}`)
+        .join("\n\n"),
+    );
   }
 
   async logs(r: LogsRequest): Promise<void> {
@@ -158,7 +212,8 @@ export class SwarmTarget implements Target {
     const ops = await import("../../swarm/operations.js");
     const t0 = Date.now();
     const opts = { deadline: Date.now() + parseTimeout(g.timeout, 180_000), signal: ctx.signal, wait: r.wait };
-    const names = op === "restart" ? await ops.restartSwarmServices(swarm, project, r.services, opts) : await ops.waitSwarmServices(swarm, project, r.services, opts);
+    const names =
+      op === "restart" ? await ops.restartSwarmServices(swarm, project, r.services, opts) : await ops.waitSwarmServices(swarm, project, r.services, opts);
     const elapsedMs = Date.now() - t0;
     if (g.json) return ctx.out(JSON.stringify({ type: "result", ok: true, project, operation: op, services: names, elapsedMs }));
     if (g.quiet) return;
@@ -171,10 +226,12 @@ export class SwarmTarget implements Target {
     const { cleanSwarmOrphans } = await import("../../swarm/cleanup.js");
     const result = await cleanSwarmOrphans(engine, r);
     if (result.failed.length) ctx.exitCode = 1;
-    if (g.json) return ctx.out(JSON.stringify({ type: "result", ok: result.failed.length === 0, dryRun: !!r.dryRun, removed: result.items, failed: result.failed }));
+    if (g.json)
+      return ctx.out(JSON.stringify({ type: "result", ok: result.failed.length === 0, dryRun: !!r.dryRun, removed: result.items, failed: result.failed }));
     const verb = r.dryRun ? "Would remove" : "Removed";
     for (const i of result.items) ctx.out(`${verb} ${i.kind} ${i.name} (environment ${i.project}: ${i.reason})`);
     for (const f of result.failed) ctx.err(`Could not remove ${f.item.kind} ${f.item.name}: ${f.error}`);
-    if (result.items.length === 0 && result.failed.length === 0) ctx.out(r.dryRun ? "Nothing would be removed from the swarm." : "Nothing to clean on the swarm.");
+    if (result.items.length === 0 && result.failed.length === 0)
+      ctx.out(r.dryRun ? "Nothing would be removed from the swarm." : "Nothing to clean on the swarm.");
   }
 }

@@ -17,7 +17,11 @@ export type Platform = "engine" | "swarm";
 /** Adds `--on <engine|swarm>` and `--engine <url>` to a command. */
 export function addPlatformOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option("--on <platform>", "where the environment runs: engine (one Docker engine, default) or swarm (services on a swarm manager)").choices(["engine", "swarm"]).default("engine"))
+    .addOption(
+      new Option("--on <platform>", "where the environment runs: engine (one Docker engine, default) or swarm (services on a swarm manager)")
+        .choices(["engine", "swarm"])
+        .default("engine"),
+    )
     .option("--engine <url>", "the engine (with --on swarm: a swarm manager) to use, e.g. tcp://manager:2375; default DOCKER_HOST");
 }
 
@@ -25,7 +29,9 @@ export function addPlatformOptions(cmd: Command): Command {
 export function platformOf(o: PlatformOptions): Platform {
   if (o.on !== "swarm" && o.engine) {
     // --engine without --on swarm would silently be ignored by the engine path: say so.
-    throw new BerthError("USAGE", "--engine is only used with --on swarm; for one engine set DOCKER_HOST", { hint: "Add --on swarm, or use DOCKER_HOST=tcp://HOST:2375." });
+    throw new BerthError("USAGE", "--engine is only used with --on swarm; for one engine set DOCKER_HOST", {
+      hint: "Add --on swarm, or use DOCKER_HOST=tcp://HOST:2375.",
+    });
   }
   return o.on === "swarm" ? "swarm" : "engine";
 }

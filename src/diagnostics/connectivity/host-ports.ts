@@ -25,7 +25,9 @@ export function hostConnect(host: string, port: number, signal?: AbortSignal): P
     const onAbort = () => finish({ cause: "error", detail: "cancelled" });
     signal?.addEventListener("abort", onAbort, { once: true });
     timer = setTimeout(() => finish({ cause: "timeout", detail: `no answer within ${CONNECT_TIMEOUT_MS} ms` }), CONNECT_TIMEOUT_MS);
-    socket.once("error", (e: NodeJS.ErrnoException) => finish({ cause: e.code === "ECONNREFUSED" ? "refused" : e.code === "EHOSTUNREACH" ? "unreachable" : "error", detail: e.message }));
+    socket.once("error", (e: NodeJS.ErrnoException) =>
+      finish({ cause: e.code === "ECONNREFUSED" ? "refused" : e.code === "EHOSTUNREACH" ? "unreachable" : "error", detail: e.message }),
+    );
     socket.once("connect", () => {
       clearTimeout(timer);
       socket.once("close", () => finish({ cause: "closed", detail: "accepted, then closed at once: nothing listens on that port inside the container" }));
@@ -36,15 +38,21 @@ export function hostConnect(host: string, port: number, signal?: AbortSignal): P
 }
 
 export async function checkFromHost(containers: ServiceContainerInfo[], signal?: AbortSignal): Promise<ConnectivityCheck[]> {
-  const rows = await Promise.all(containers.flatMap((c) =>
-    c.published.filter((p) => p.protocol === "tcp").map(async (p): Promise<ConnectivityCheck> => {
-      const address = hostAddress(p);
-      const base = { from: "host", fromContainer: "host", to: c.service, check: `${address}→${p.containerPort}/tcp` };
-      if (!c.running) return { ...base, status: "FAIL", cause: "not-running", detail: `${c.name} is not running (${c.status})` };
-      const [host, port] = [address.slice(0, address.lastIndexOf(":")).replace(/^\[|\]$/g, ""), p.hostPort];
-      const r = await hostConnect(host, port, signal);
-      return r ? { ...base, status: "FAIL", ...r, detail: `${address}: ${r.detail}` } : { ...base, status: "PASS", detail: `${address} answers (${c.name})` };
-    }),
-  ));
+  const rows = await Promise.all(
+    containers.flatMap((c) =>
+      c.published
+        .filter((p) => p.protocol === "tcp")
+        .map(async (p): Promise<ConnectivityCheck> => {
+          const address = hostAddress(p);
+          const base = { from: "host", fromContainer: "host", to: c.service, check: `${address}→${p.containerPort}/tcp` };
+          if (!c.running) return { ...base, status: "FAIL", cause: "not-running", detail: `${c.name} is not running (${c.status})` };
+          const [host, port] = [address.slice(0, address.lastIndexOf(":")).replace(/^\[|\]$/g, ""), p.hostPort];
+          const r = await hostConnect(host, port, signal);
+          return r
+            ? { ...base, status: "FAIL", ...r, detail: `${address}: ${r.detail}` }
+            : { ...base, status: "PASS", detail: `${address} answers (${c.name})` };
+        }),
+    ),
+  );
   return rows;
 }

@@ -38,9 +38,13 @@ export interface ConnectivityReport {
 }
 
 export function summarize(project: string, checks: ConnectivityCheck[]): ConnectivityReport {
-  const sorted = [...checks].sort((a, b) =>
-    (a.from === "host" ? 1 : 0) - (b.from === "host" ? 1 : 0) || a.from.localeCompare(b.from) || a.fromContainer.localeCompare(b.fromContainer) ||
-    a.to.localeCompare(b.to) || (a.check === "name" ? -1 : b.check === "name" ? 1 : a.check.localeCompare(b.check, undefined, { numeric: true })),
+  const sorted = [...checks].sort(
+    (a, b) =>
+      (a.from === "host" ? 1 : 0) - (b.from === "host" ? 1 : 0) ||
+      a.from.localeCompare(b.from) ||
+      a.fromContainer.localeCompare(b.fromContainer) ||
+      a.to.localeCompare(b.to) ||
+      (a.check === "name" ? -1 : b.check === "name" ? 1 : a.check.localeCompare(b.check, undefined, { numeric: true })),
   );
   const count = (s: CheckStatus) => checks.filter((c) => c.status === s).length;
   return { project, checks: sorted, passed: count("PASS"), failed: count("FAIL"), skipped: count("SKIP") };

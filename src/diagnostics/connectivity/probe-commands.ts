@@ -17,7 +17,12 @@ export const DETECT_TOOLS = ["sh", "-c", `for t in ${TOOLS.join(" ")}; do comman
 export const CONNECT_TIMEOUT_S = 3;
 
 export function parseTools(output: string): Set<Tool> {
-  return new Set(output.split("\n").map((l) => l.trim()).filter((l): l is Tool => (TOOLS as readonly string[]).includes(l)));
+  return new Set(
+    output
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l): l is Tool => (TOOLS as readonly string[]).includes(l)),
+  );
 }
 
 export function dnsCommand(tools: Set<Tool>, name: string): { tool: string; cmd: string[] } | null {
@@ -29,10 +34,16 @@ export function dnsCommand(tools: Set<Tool>, name: string): { tool: string; cmd:
 /** The addresses a resolver printed; empty when the name did not resolve. */
 export function parseDns(tool: string, exitCode: number, output: string): string[] {
   if (exitCode !== 0) return [];
-  const ips = tool === "getent"
-    ? output.split("\n").map((l) => l.trim().split(/\s+/)[0] ?? "")
-    : // nslookup prints the server's own address first; the answers follow the "Name:" line.
-      output.split(/^Name:.*$/m).slice(1).join("\n").split("\n").map((l) => /^Address(?:\s+\d+)?:\s*(\S+)/.exec(l.trim())?.[1] ?? "");
+  const ips =
+    tool === "getent"
+      ? output.split("\n").map((l) => l.trim().split(/\s+/)[0] ?? "")
+      : // nslookup prints the server's own address first; the answers follow the "Name:" line.
+        output
+          .split(/^Name:.*$/m)
+          .slice(1)
+          .join("\n")
+          .split("\n")
+          .map((l) => /^Address(?:\s+\d+)?:\s*(\S+)/.exec(l.trim())?.[1] ?? "");
   return [...new Set(ips.filter((ip) => /^[\d.]+$|:/.test(ip) && ip !== ""))].sort();
 }
 

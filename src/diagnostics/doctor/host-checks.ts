@@ -30,12 +30,28 @@ export function portRangeChecks(env: Record<string, string | undefined>, local: 
   const ephemeral = parseRange(read("/proc/sys/net/ipv4/ip_local_port_range") ?? "");
   if (tcp.length === 0 || !ephemeral) return [pass("port range", "no /proc/net/tcp here; not measured")];
   const inUse = new Set(tcp.flatMap((t) => [...localPorts(t)]));
-  const checks = [rangeCheck("port range", "ephemeral range", ephemeral, inUse, "Close idle connections and stop environments you no longer need (`berth down`), or widen net.ipv4.ip_local_port_range.")];
+  const checks = [
+    rangeCheck(
+      "port range",
+      "ephemeral range",
+      ephemeral,
+      inUse,
+      "Close idle connections and stop environments you no longer need (`berth down`), or widen net.ipv4.ip_local_port_range.",
+    ),
+  ];
   if (env.BERTH_PORT_RANGE) {
     const own = parseRange(env.BERTH_PORT_RANGE);
-    checks.push(own
-      ? rangeCheck("berth port range", "BERTH_PORT_RANGE", own, inUse, "Release environments that use the range (`berth down`), or set BERTH_PORT_RANGE to a wider range.")
-      : fail("berth port range", `BERTH_PORT_RANGE=${env.BERTH_PORT_RANGE} is not LOW-HIGH within 1-65535`, "Set it like 30000-39999."));
+    checks.push(
+      own
+        ? rangeCheck(
+            "berth port range",
+            "BERTH_PORT_RANGE",
+            own,
+            inUse,
+            "Release environments that use the range (`berth down`), or set BERTH_PORT_RANGE to a wider range.",
+          )
+        : fail("berth port range", `BERTH_PORT_RANGE=${env.BERTH_PORT_RANGE} is not LOW-HIGH within 1-65535`, "Set it like 30000-39999."),
+    );
   }
   return checks;
 }
@@ -45,7 +61,9 @@ export function staleLockCheck(env: Record<string, string | undefined>): DoctorC
   const dir = lockDir(env);
   let files: string[];
   try {
-    files = readdirSync(dir).filter((f) => f.endsWith(".lock")).sort();
+    files = readdirSync(dir)
+      .filter((f) => f.endsWith(".lock"))
+      .sort();
   } catch {
     return pass("locks", `no lock directory (${dir})`);
   }
@@ -58,8 +76,13 @@ export function staleLockCheck(env: Record<string, string | undefined>): DoctorC
       stale.push(`${f} (unreadable)`);
       continue;
     }
-    if (holder.host === hostname() && processLiveness(holder.pid, holder.started) === "dead") stale.push(`${f} (pid ${holder.pid}, ${holder.command}, since ${holder.since})`);
+    if (holder.host === hostname() && processLiveness(holder.pid, holder.started) === "dead")
+      stale.push(`${f} (pid ${holder.pid}, ${holder.command}, since ${holder.since})`);
   }
   if (stale.length === 0) return pass("locks", `${files.length} lock${files.length === 1 ? "" : "s"} held in ${dir}, none stale`);
-  return warn("locks", `${stale.length} stale lock${stale.length === 1 ? "" : "s"} in ${dir}: ${stale.join("; ")}`, `Their holders died; berth takes them over on the next acquisition, or remove them: rm ${stale.map((s) => join(dir, s.split(" ")[0]!)).join(" ")}`);
+  return warn(
+    "locks",
+    `${stale.length} stale lock${stale.length === 1 ? "" : "s"} in ${dir}: ${stale.join("; ")}`,
+    `Their holders died; berth takes them over on the next acquisition, or remove them: rm ${stale.map((s) => join(dir, s.split(" ")[0]!)).join(" ")}`,
+  );
 }

@@ -9,7 +9,10 @@ import { fail, pass, warn, type DoctorCheck } from "./check.js";
 /** Every subnet in use: the engine's networks and, for a local engine, this host's own addresses. */
 async function usedSubnets(engine: Engine, signal?: AbortSignal): Promise<{ used: Cidr[]; networks: number }> {
   const nets = await engine.listNetworks({}, { signal });
-  const used = nets.flatMap((n) => n.subnets).filter((s) => s.includes(".")).map(parseCidr);
+  const used = nets
+    .flatMap((n) => n.subnets)
+    .filter((s) => s.includes("."))
+    .map(parseCidr);
   if (engine.endpoint.startsWith("unix://")) {
     for (const addrs of Object.values(networkInterfaces())) for (const a of addrs ?? []) if (a.family === "IPv4" && a.cidr) used.push(parseCidr(a.cidr));
   }
@@ -46,7 +49,8 @@ export async function addressPoolChecks(engine: Engine, env: Record<string, stri
   const pools = enginePools(engine.endpoint.startsWith("unix://") ? readDaemonJson() : undefined);
   const left = enginePoolsLeft(pools, used);
   const engineDetail = `${left.free} of ${left.total} networks left in the engine's default pools (${pools === ENGINE_DEFAULT_POOLS ? "Docker's defaults" : pools.map((p) => `${p.base} /${p.size}`).join(", ")}); ${networks} networks exist`;
-  const engineFix = "berth does not need them (its networks use BERTH_SUBNET_POOL), but docker-compose and `docker network create` do: remove unused networks (`docker network prune`) or widen default-address-pools in daemon.json.";
+  const engineFix =
+    "berth does not need them (its networks use BERTH_SUBNET_POOL), but docker-compose and `docker network create` do: remove unused networks (`docker network prune`) or widen default-address-pools in daemon.json.";
   if (left.free === 0) checks.push(warn("engine address pools", `${engineDetail}: exhausted`, engineFix));
   else if (left.free < 5) checks.push(warn("engine address pools", `${engineDetail}: nearly exhausted`, engineFix));
   else checks.push(pass("engine address pools", engineDetail));

@@ -42,12 +42,24 @@ export async function imageChecks(engine: Engine, spec: ProjectSpec, env: Record
   for (const m of missing) {
     const who = `service${m.services.length > 1 ? "s" : ""} ${m.services.join(", ")}`;
     if (m.buildable) {
-      checks.push(warn("images", `${m.image} (${who}) is missing; it has a build: section`, `\`berth up -f ${file}\` builds it before starting (\`berth up --build\` rebuilds it).`));
+      checks.push(
+        warn(
+          "images",
+          `${m.image} (${who}) is missing; it has a build: section`,
+          `\`berth up -f ${file}\` builds it before starting (\`berth up --build\` rebuilds it).`,
+        ),
+      );
     } else {
       const how = FIXTURE_IMAGE.test(m.image)
         ? "build it with `bash scripts/build-images.sh`"
         : `berth never pulls: build it (\`DOCKER_BUILDKIT=0 docker build -t ${m.image} DIR\`), load it (\`docker load -i FILE.tar\`), or tag an existing image (\`docker tag SOURCE ${m.image}\`)`;
-      checks.push(fail("images", `${m.image} (${who}) is not on the engine${present ? `; ${present} other${present === 1 ? "" : "s"} present` : ""}`, `${how[0]!.toUpperCase()}${how.slice(1)}.`));
+      checks.push(
+        fail(
+          "images",
+          `${m.image} (${who}) is not on the engine${present ? `; ${present} other${present === 1 ? "" : "s"} present` : ""}`,
+          `${how[0]!.toUpperCase()}${how.slice(1)}.`,
+        ),
+      );
     }
   }
   return checks;
@@ -72,10 +84,14 @@ export async function containerCapCheck(engine: Engine, env: Record<string, stri
   const fix = "Release environments you no longer need (`berth status`, `berth down <project>`), or raise BERTH_MAX_CONTAINERS.";
   const waiting = q.tickets.filter((t) => !t.admitted);
   const admitted = q.tickets.length - waiting.length;
-  const list = q.tickets.slice(0, 8).map((t) => `${t.project} (${t.containers} containers, ${t.admitted ? "admitted" : `waiting #${t.position}`})`).join(", ");
-  const queue = q.tickets.length === 0
-    ? pass("admission queue", "empty: no acquire is waiting for capacity")
-    : (waiting.length ? warn : pass)("admission queue", `${admitted} admitted, ${waiting.length} waiting: ${list}${q.tickets.length > 8 ? ", …" : ""}`, fix);
+  const list = q.tickets
+    .slice(0, 8)
+    .map((t) => `${t.project} (${t.containers} containers, ${t.admitted ? "admitted" : `waiting #${t.position}`})`)
+    .join(", ");
+  const queue =
+    q.tickets.length === 0
+      ? pass("admission queue", "empty: no acquire is waiting for capacity")
+      : (waiting.length ? warn : pass)("admission queue", `${admitted} admitted, ${waiting.length} waiting: ${list}${q.tickets.length > 8 ? ", …" : ""}`, fix);
   if (setting === 0) return [pass("berth containers", `${q.containers} on the engine; no cap (BERTH_MAX_CONTAINERS=0)`), queue];
   const source = setting === "auto" ? "the default cap for this engine's CPUs; BERTH_MAX_CONTAINERS sets another" : "BERTH_MAX_CONTAINERS";
   const detail = `${q.inUse} of at most ${q.cap} in use (${source})`;

@@ -52,7 +52,11 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
 
   const e = engine;
   const info = await daemonInfo(e, { signal }).catch(() => null);
-  if (!info) return { checks: [fail("engine", `the engine at ${e.endpoint} answered the version call but not /info`, "Check the daemon's log; it may be overloaded."), ...host], engineReachable: true };
+  if (!info)
+    return {
+      checks: [fail("engine", `the engine at ${e.endpoint} answered the version call but not /info`, "Check the daemon's log; it may be overloaded."), ...host],
+      engineReachable: true,
+    };
   const groups = await Promise.all([
     guarded("subnet pool", () => addressPoolChecks(e, env, signal)),
     guarded("berth containers", () => containerCapCheck(e, env, signal)),

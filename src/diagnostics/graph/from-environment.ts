@@ -25,7 +25,10 @@ export function aggregateState(states: string[]): string {
   const counts = new Map<string, number>();
   for (const s of states) counts.set(s, (counts.get(s) ?? 0) + 1);
   if (counts.size === 1) return states[0]!;
-  return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([s, n]) => `${n} ${s}`).join(", ");
+  return [...counts]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([s, n]) => `${n} ${s}`)
+    .join(", ");
 }
 
 /** Pure: the graph from what was read. */

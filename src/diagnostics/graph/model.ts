@@ -54,9 +54,7 @@ export function graphFromSpec(spec: ProjectSpec, title: string): DependencyGraph
     title,
     source: "file",
     nodes: services.map((s) => ({ name: s.name, ...(s.scale > 1 ? { replicas: s.scale } : {}) })),
-    edges: services.flatMap((s) =>
-      Object.entries(s.depends_on).map(([to, d]) => ({ from: s.name, to, condition: d.condition, required: d.required })),
-    ),
+    edges: services.flatMap((s) => Object.entries(s.depends_on).map(([to, d]) => ({ from: s.name, to, condition: d.condition, required: d.required }))),
   });
 }
 

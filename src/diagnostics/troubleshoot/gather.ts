@@ -22,7 +22,13 @@ async function usageOf(engine: Engine, id: string, running: boolean, signal?: Ab
   return engine.stats(id, { signal }).catch(() => undefined);
 }
 
-async function factsOf(engine: Engine, id: string, service: string, tail: number, signal?: AbortSignal): Promise<{ facts: ContainerFacts; addresses: string[] }> {
+async function factsOf(
+  engine: Engine,
+  id: string,
+  service: string,
+  tail: number,
+  signal?: AbortSignal,
+): Promise<{ facts: ContainerFacts; addresses: string[] }> {
   const [d, extra, logs] = await Promise.all([
     engine.inspectContainer(id, { signal }),
     containerDiagnostics(engine, id, { signal }),
@@ -32,12 +38,16 @@ async function factsOf(engine: Engine, id: string, service: string, tail: number
   // The engine logs a check only once per interval: while it has none yet, run the check once here.
   const cmd = healthcheckCommand(d.healthcheck?.test);
   if (healthLog.length === 0 && d.state.running && cmd) {
-    const r = await engine.exec(id, cmd, { timeoutMs: Math.min(d.healthcheck?.timeoutMs ?? 5000, 5000), signal }).catch((e: Error) => ({ exitCode: -1, output: e.message }));
+    const r = await engine
+      .exec(id, cmd, { timeoutMs: Math.min(d.healthcheck?.timeoutMs ?? 5000, 5000), signal })
+      .catch((e: Error) => ({ exitCode: -1, output: e.message }));
     healthLog = [{ exitCode: r.exitCode, output: r.output }];
   }
   const oneShot = d.labels[LABEL.job] === "true";
   return {
-    addresses: Object.values(extra.endpoints).map((e) => e.ip).filter(Boolean),
+    addresses: Object.values(extra.endpoints)
+      .map((e) => e.ip)
+      .filter(Boolean),
     facts: {
       service,
       container: d.name,
@@ -52,7 +62,10 @@ async function factsOf(engine: Engine, id: string, service: string, tail: number
       memoryLimitBytes: extra.memoryLimitBytes,
       health: d.state.health,
       healthLog,
-      logLines: logs.split("\n").filter((l) => l.trim() !== "").slice(-tail),
+      logLines: logs
+        .split("\n")
+        .filter((l) => l.trim() !== "")
+        .slice(-tail),
       mounts: d.mounts.map((m) => ({ type: m.type, destination: m.destination, ...(m.type === "bind" && m.source ? { source: m.source } : {}) })),
       envNames: extra.env.map((e) => e.split("=")[0]!).sort(),
       user: extra.user,
@@ -63,20 +76,35 @@ async function factsOf(engine: Engine, id: string, service: string, tail: number
 }
 
 /** Facts of the selected services' containers, and of the whole environment (all its services and addresses). */
-export async function gatherFacts(engine: Engine, project: string, o: GatherOptions = {}): Promise<{ containers: ContainerFacts[]; environment: EnvironmentFacts }> {
+export async function gatherFacts(
+  engine: Engine,
+  project: string,
+  o: GatherOptions = {},
+): Promise<{ containers: ContainerFacts[]; environment: EnvironmentFacts }> {
   const all = await projectContainers(engine, project, { signal: o.signal });
   const wanted = await projectContainers(engine, project, { services: o.services, signal: o.signal });
   const ids = new Set(wanted.map((c) => c.id));
   const [selected, others] = await Promise.all([
     Promise.all(wanted.map((c) => factsOf(engine, c.id, c.service, o.tail ?? 50, o.signal))),
     // Of the other containers only their addresses matter (to name a peer in a log line).
-    Promise.all(all.filter((c) => !ids.has(c.id)).map(async (c) => ({
-      service: c.service,
-      addresses: await containerDiagnostics(engine, c.id, { signal: o.signal }).then((d) => Object.values(d.endpoints).map((e) => e.ip).filter(Boolean), () => []),
-    }))),
+    Promise.all(
+      all
+        .filter((c) => !ids.has(c.id))
+        .map(async (c) => ({
+          service: c.service,
+          addresses: await containerDiagnostics(engine, c.id, { signal: o.signal }).then(
+            (d) =>
+              Object.values(d.endpoints)
+                .map((e) => e.ip)
+                .filter(Boolean),
+            () => [],
+          ),
+        })),
+    ),
   ]);
   const addresses: Record<string, string> = {};
-  for (const r of [...selected.map((s) => ({ service: s.facts.service, addresses: s.addresses })), ...others]) for (const ip of r.addresses) addresses[ip] = r.service;
+  for (const r of [...selected.map((s) => ({ service: s.facts.service, addresses: s.addresses })), ...others])
+    for (const ip of r.addresses) addresses[ip] = r.service;
   return {
     containers: selected.map((r) => r.facts),
     environment: { services: [...new Set(all.map((c) => c.service))].sort(), addresses },

@@ -19,14 +19,23 @@ export async function createContainerStep(
   const { runtime, spec, project } = ctx;
   const service = spec.services[step.service!]!;
   const inherited = state.inherit.get(step.target);
-  const req = withInherited(containerRequest({ project, spec, baseLabels: ctx.base, serviceHash: ctx.serviceHashes[service.name]! }, service, step.number!), inherited);
-  const id = await createResolvingConflicts(runtime, { kind: "container", name: req.name }, () => runtime.createContainer(req), { signal, onRetry: retryEvents(ctx, step.target) });
+  const req = withInherited(
+    containerRequest({ project, spec, baseLabels: ctx.base, serviceHash: ctx.serviceHashes[service.name]! }, service, step.number!),
+    inherited,
+  );
+  const id = await createResolvingConflicts(runtime, { kind: "container", name: req.name }, () => runtime.createContainer(req), {
+    signal,
+    onRetry: retryEvents(ctx, step.target),
+  });
   state.ids.set(step.target, id);
   state.created.containers.push(id);
   if (inherited?.length) state.inheriting.add(id);
   // The first network is joined at creation (the request's `network`); the others here.
   for (const key of projectNetworkKeys({ ...spec, services: { [service.name]: service } }).slice(1)) {
     const attach = service.networks[key] ?? {};
-    await runtime.connectNetwork(networkName(project, key, spec.networks[key]?.name), id, { aliases: [service.name, ...(attach.aliases ?? [])], ipv4Address: attach.ipv4_address });
+    await runtime.connectNetwork(networkName(project, key, spec.networks[key]?.name), id, {
+      aliases: [service.name, ...(attach.aliases ?? [])],
+      ipv4Address: attach.ipv4_address,
+    });
   }
 }

@@ -17,16 +17,24 @@ export async function createNetworkStep(
   const key = step.key!;
   const net = spec.networks[key];
   // Sizes the subnet: every replica of every service on this network.
-  const containers = Object.values(spec.services).filter((s) => serviceNetworkKeys(s).includes(key)).reduce((n, s) => n + s.scale, 0);
+  const containers = Object.values(spec.services)
+    .filter((s) => serviceNetworkKeys(s).includes(key))
+    .reduce((n, s) => n + s.scale, 0);
   const name = networkName(project, key, net?.name);
   const onRetry = retryEvents(ctx, step.target);
-  const { id } = await createResolvingConflicts(runtime, { kind: "network", name }, () => createEnvironmentNetwork(runtime, {
-    name,
-    labels: { ...(net?.labels ?? {}), ...networkLabels(ctx.base, key) },
-    spec: net,
-    containers,
-    env: ctx.env,
-    onRetry,
-  }), { signal, onRetry });
+  const { id } = await createResolvingConflicts(
+    runtime,
+    { kind: "network", name },
+    () =>
+      createEnvironmentNetwork(runtime, {
+        name,
+        labels: { ...(net?.labels ?? {}), ...networkLabels(ctx.base, key) },
+        spec: net,
+        containers,
+        env: ctx.env,
+        onRetry,
+      }),
+    { signal, onRetry },
+  );
   created.networks.push(id);
 }

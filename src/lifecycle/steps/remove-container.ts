@@ -3,7 +3,11 @@ import type { Step } from "../../plan/plan.js";
 import { inheritedMounts, removeReplaced } from "../recreate.js";
 import type { AcquireState, StepContext } from "./context.js";
 
-export async function removeContainerStep(step: Step, ctx: Pick<StepContext, "runtime" | "plan" | "observed">, state: Pick<AcquireState, "ids" | "inherit">): Promise<void> {
+export async function removeContainerStep(
+  step: Step,
+  ctx: Pick<StepContext, "runtime" | "plan" | "observed">,
+  state: Pick<AcquireState, "ids" | "inherit">,
+): Promise<void> {
   const id = state.ids.get(step.target);
   if (!id) return;
   // Replaced by a new container (its configuration changed): that one keeps its anonymous volumes.

@@ -15,9 +15,26 @@ export async function waitReadyStep(
   // A service's own x-berth timeout, within the acquire's deadline.
   const own = rule?.timeoutMs !== undefined ? Date.now() + rule.timeoutMs : ctx.deadline;
   const r = await waitReady({
-    engine: ctx.runtime, hub: ctx.hub, containerId: state.ids.get(step.target)!, service: service.name, mode: step.ready ?? "healthy", readiness: rule,
-    deadline: Math.min(ctx.deadline, own), signal, restartPolicy: service.restart ?? service.deploy?.restart_policy?.condition,
+    engine: ctx.runtime,
+    hub: ctx.hub,
+    containerId: state.ids.get(step.target)!,
+    service: service.name,
+    mode: step.ready ?? "healthy",
+    readiness: rule,
+    deadline: Math.min(ctx.deadline, own),
+    signal,
+    restartPolicy: service.restart ?? service.deploy?.restart_policy?.condition,
   });
   state.proven.set(step.target, readinessRecord(r));
-  ctx.emit({ type: "ready", project: ctx.project, service: service.name, container: step.target, via: r.via, probe: r.probe, restarts: r.restarts, at: r.readyAt, elapsedMs: r.readyAt - ctx.startedAt });
+  ctx.emit({
+    type: "ready",
+    project: ctx.project,
+    service: service.name,
+    container: step.target,
+    via: r.via,
+    probe: r.probe,
+    restarts: r.restarts,
+    at: r.readyAt,
+    elapsedMs: r.readyAt - ctx.startedAt,
+  });
 }

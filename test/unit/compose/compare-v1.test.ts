@@ -33,7 +33,10 @@ function findV1(): string | undefined {
 }
 
 const v1 = findV1();
-const cases = readdirSync(ROOT, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const cases = readdirSync(ROOT, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort();
 
 type Comparable = Record<string, unknown>;
 
@@ -52,7 +55,13 @@ function fromBerth(p: ProjectSpec): Record<string, Comparable> {
       ports: s.ports.map(portKey).sort(),
       volumes: s.volumes.map((v) => `${v.type}:${v.source ?? ""}:${v.target}:${v.read_only ? "ro" : "rw"}`).sort(),
       depends_on: Object.fromEntries(Object.entries(s.depends_on).map(([k, d]) => [k, d.condition])),
-      healthcheck: s.healthcheck && { test: s.healthcheck.test, interval: s.healthcheck.interval_ms, timeout: s.healthcheck.timeout_ms, retries: s.healthcheck.retries, start_period: s.healthcheck.start_period_ms },
+      healthcheck: s.healthcheck && {
+        test: s.healthcheck.test,
+        interval: s.healthcheck.interval_ms,
+        timeout: s.healthcheck.timeout_ms,
+        retries: s.healthcheck.retries,
+        start_period: s.healthcheck.start_period_ms,
+      },
       mem_limit: s.mem_limit,
       cpus: s.cpus,
       logging: s.logging,
@@ -108,7 +117,9 @@ function fromV1(doc: { services: Record<string, V1Service> }, dir: string): Reco
       // v1 prints `$` escaped as `$$` so that its output can be loaded again.
       environment: Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, v === null ? null : String(v).replaceAll("$$", "$")])),
       ports: (s.ports ?? [])
-        .flatMap((p): V1Port[] => (typeof p === "object" ? [{ ...p, published: p.published === undefined ? undefined : String(p.published) }] : parsePortShort(p)))
+        .flatMap((p): V1Port[] =>
+          typeof p === "object" ? [{ ...p, published: p.published === undefined ? undefined : String(p.published) }] : parsePortShort(p),
+        )
         .map(portKey)
         .sort(),
       volumes: (s.volumes ?? [])
@@ -126,7 +137,11 @@ function fromV1(doc: { services: Record<string, V1Service> }, dir: string): Reco
       mem_limit: s.mem_limit === undefined ? undefined : parseBytes(s.mem_limit),
       cpus: s.cpus,
       logging: s.logging,
-      deploy_limits: limits && { ...limits, ...(limits.cpus !== undefined ? { cpus: Number(limits.cpus) } : {}), ...(limits.memory !== undefined ? { memory: parseBytes(limits.memory) } : {}) },
+      deploy_limits: limits && {
+        ...limits,
+        ...(limits.cpus !== undefined ? { cpus: Number(limits.cpus) } : {}),
+        ...(limits.memory !== undefined ? { memory: parseBytes(limits.memory) } : {}),
+      },
     };
   }
   return out;

@@ -15,7 +15,10 @@ const problems = (m: unknown) => (m as { problems?: string[] }).problems ?? [];
 describe("extra_hosts after a merge", () => {
   const base = "services:\n  app:\n    image: a\n    extra_hosts:\n      - host.docker.internal:host-gateway\n      - db:10.0.0.1\n      - db:10.0.0.2\n";
   it("keeps host-gateway and repeated hostnames through an override file", async () => {
-    const m = await load({ "compose.yaml": base, "over.yaml": "services:\n  app:\n    extra_hosts: [cache=10.0.0.3]\n" }, { files: ["compose.yaml", "over.yaml"] });
+    const m = await load(
+      { "compose.yaml": base, "over.yaml": "services:\n  app:\n    extra_hosts: [cache=10.0.0.3]\n" },
+      { files: ["compose.yaml", "over.yaml"] },
+    );
     expect(svc(m).extra_hosts).toEqual(["host.docker.internal:host-gateway", "db:10.0.0.1", "db:10.0.0.2", "cache:10.0.0.3"]);
   });
   it("keeps them through extends", async () => {
@@ -25,7 +28,8 @@ describe("extra_hosts after a merge", () => {
 });
 
 describe("build args without a value", () => {
-  const file = "services:\n  app:\n    build:\n      context: .\n      args:\n        - SOME_IMAGE\n        - FIXED=1\n        - ABSENT\n  b:\n    build:\n      context: .\n      args:\n        FROM_ENV:\n        ABSENT:\n";
+  const file =
+    "services:\n  app:\n    build:\n      context: .\n      args:\n        - SOME_IMAGE\n        - FIXED=1\n        - ABSENT\n  b:\n    build:\n      context: .\n      args:\n        FROM_ENV:\n        ABSENT:\n";
   it("come from the environment and .env, and stay unset when absent", async () => {
     const m = await load({ "compose.yaml": file, ".env": "SOME_IMAGE=from-dotenv\n" }, { env: { FROM_ENV: "from-env" } });
     expect((svc(m).build as { args: unknown }).args).toEqual({ SOME_IMAGE: "from-dotenv", FIXED: "1" });
@@ -35,23 +39,32 @@ describe("build args without a value", () => {
 
 describe("interpolation keeps a $ that starts no variable", () => {
   it("in labels and commands", async () => {
-    const m = await load({ "compose.yaml": 'services:\n  app:\n    image: a\n    labels:\n      rule: "PathRegexp(`^.+$`)"\n      price: "a $ string $1"\n      json: ${JSON:-{"a":1}}\n' });
+    const m = await load({
+      "compose.yaml":
+        'services:\n  app:\n    image: a\n    labels:\n      rule: "PathRegexp(`^.+$`)"\n      price: "a $ string $1"\n      json: ${JSON:-{"a":1}}\n',
+    });
     expect(svc(m).labels).toEqual({ rule: "PathRegexp(`^.+$`)", price: "a $ string $1", json: '{"a":1}' });
   });
 });
 
 describe(".env files", () => {
   it("read escaped single quotes, YAML-style lines and digit keys like compose-go", async () => {
-    const m = await load({ "compose.yaml": "services:\n  app:\n    image: a\n    environment:\n      A: ${A}\n      B: ${B}\n", ".env": "A='Let\\'s go!'\nB: yaml style\n1ST=dropped\n" });
+    const m = await load({
+      "compose.yaml": "services:\n  app:\n    image: a\n    environment:\n      A: ${A}\n      B: ${B}\n",
+      ".env": "A='Let\\'s go!'\nB: yaml style\n1ST=dropped\n",
+    });
     expect(svc(m).environment).toEqual({ A: "Let's go!", B: "yaml style" });
   });
 });
 
 describe("profiles", () => {
-  const file = "services:\n  web:\n    image: w\n    profiles: [dev]\n    depends_on: [db]\n  db:\n    image: d\n    profiles: [debug]\n  opt:\n    image: o\n    profiles: [dev]\n    depends_on:\n      db: {condition: service_started, required: false}\n";
+  const file =
+    "services:\n  web:\n    image: w\n    profiles: [dev]\n    depends_on: [db]\n  db:\n    image: d\n    profiles: [debug]\n  opt:\n    image: o\n    profiles: [dev]\n    depends_on:\n      db: {condition: service_started, required: false}\n";
   it("a required dependency on a service of an inactive profile is a problem", async () => {
     const p = problems(await load({ "compose.yaml": file }, { profiles: ["dev"] }));
-    expect(p).toEqual([expect.stringMatching(/^services\.web\.depends_on\.db: service "web" depends on "db", which is disabled: its profiles \(debug\) are not active/)]);
+    expect(p).toEqual([
+      expect.stringMatching(/^services\.web\.depends_on\.db: service "web" depends on "db", which is disabled: its profiles \(debug\) are not active/),
+    ]);
   });
   it("an optional one is dropped; with both profiles all is well", async () => {
     const ok = await load({ "compose.yaml": file.replace("depends_on: [db]", "depends_on: []") }, { profiles: ["dev"] });
@@ -65,8 +78,14 @@ describe("profiles", () => {
 describe("spec keys that are valid", () => {
   it.each([
     ["build.provenance and build.sbom", "services:\n  app:\n    build:\n      context: .\n      provenance: mode=max\n      sbom: true\n"],
-    ["develop.watch.initial_sync", "services:\n  app:\n    image: a\n    develop:\n      watch:\n        - path: ./src\n          action: sync\n          target: /src\n          initial_sync: true\n"],
-    ["a service model's model_var, and a model named with null", "services:\n  app:\n    image: a\n    models:\n      llm:\n        endpoint_var: URL\n        model_var: NAME\n      other:\nmodels:\n  llm:\n    model: ai/x\n  other:\n    model: ai/y\n"],
+    [
+      "develop.watch.initial_sync",
+      "services:\n  app:\n    image: a\n    develop:\n      watch:\n        - path: ./src\n          action: sync\n          target: /src\n          initial_sync: true\n",
+    ],
+    [
+      "a service model's model_var, and a model named with null",
+      "services:\n  app:\n    image: a\n    models:\n      llm:\n        endpoint_var: URL\n        model_var: NAME\n      other:\nmodels:\n  llm:\n    model: ai/x\n  other:\n    model: ai/y\n",
+    ],
     ["a secret defined only by its driver", "services:\n  app:\n    image: a\n    secrets: [s]\nsecrets:\n  s:\n    driver: vault\n"],
     ["several YAML documents", "services:\n  app:\n    image: a\n---\nservices:\n  app:\n    environment: {A: '1'}\n"],
   ])("%s", async (_name, text) => {
@@ -80,13 +99,37 @@ describe("spec keys that are valid", () => {
 
 describe("invalid combinations", () => {
   it.each([
-    ["external volume with driver", "volumes:\n  v:\n    external: true\n    driver: local\n", 'volumes.v.driver: volume "v" is external, so "driver" cannot be set'],
-    ["external network with labels", "networks:\n  n:\n    external: true\n    labels: [a=b]\n", 'networks.n.labels: network "n" is external, so "labels" cannot be set'],
-    ["external volume with driver_opts", "volumes:\n  v:\n    external: true\n    driver_opts: {a: b}\n", 'volumes.v.driver_opts: volume "v" is external, so "driver_opts" cannot be set'],
+    [
+      "external volume with driver",
+      "volumes:\n  v:\n    external: true\n    driver: local\n",
+      'volumes.v.driver: volume "v" is external, so "driver" cannot be set',
+    ],
+    [
+      "external network with labels",
+      "networks:\n  n:\n    external: true\n    labels: [a=b]\n",
+      'networks.n.labels: network "n" is external, so "labels" cannot be set',
+    ],
+    [
+      "external volume with driver_opts",
+      "volumes:\n  v:\n    external: true\n    driver_opts: {a: b}\n",
+      'volumes.v.driver_opts: volume "v" is external, so "driver_opts" cannot be set',
+    ],
     ["name and external.name", "volumes:\n  v:\n    name: one\n    external:\n      name: two\n", "volumes.v.external.name: name and external.name conflict"],
-    ["negative tmpfs size", "services:\n  app:\n    image: a\n    volumes:\n      - type: tmpfs\n        target: /t\n        tmpfs: {size: -1}\n", 'services.app.volumes[0].tmpfs.size: invalid size "-1": it cannot be negative'],
-    ["device count not a number", "services:\n  app:\n    image: a\n    deploy:\n      resources:\n        reservations:\n          devices:\n            - capabilities: [gpu]\n              count: some\n", 'services.app.deploy.resources.reservations.devices[0].count: invalid device count "some": expected a whole number or "all"'],
-    ["device count with device_ids", "services:\n  app:\n    image: a\n    deploy:\n      resources:\n        reservations:\n          devices:\n            - capabilities: [gpu]\n              count: 1\n              device_ids: ['0']\n", "services.app.deploy.resources.reservations.devices[0].count: count and device_ids are exclusive"],
+    [
+      "negative tmpfs size",
+      "services:\n  app:\n    image: a\n    volumes:\n      - type: tmpfs\n        target: /t\n        tmpfs: {size: -1}\n",
+      'services.app.volumes[0].tmpfs.size: invalid size "-1": it cannot be negative',
+    ],
+    [
+      "device count not a number",
+      "services:\n  app:\n    image: a\n    deploy:\n      resources:\n        reservations:\n          devices:\n            - capabilities: [gpu]\n              count: some\n",
+      'services.app.deploy.resources.reservations.devices[0].count: invalid device count "some": expected a whole number or "all"',
+    ],
+    [
+      "device count with device_ids",
+      "services:\n  app:\n    image: a\n    deploy:\n      resources:\n        reservations:\n          devices:\n            - capabilities: [gpu]\n              count: 1\n              device_ids: ['0']\n",
+      "services.app.deploy.resources.reservations.devices[0].count: count and device_ids are exclusive",
+    ],
   ])("%s", async (_name, text, message) => {
     const body = text.startsWith("services:") ? text : `services:\n  app:\n    image: a\n${text}`;
     expect(problems(await load({ "compose.yaml": body }))).toEqual([message]);

@@ -30,7 +30,8 @@ export async function modelOrProblems(p: Promise<ProjectSpec>): Promise<unknown>
     void _n;
     return rest;
   } catch (e) {
-    if (isBerthError(e, "COMPOSE_INVALID")) return { problems: [...new Set(e.problems.map((x) => `${x.path ?? ""}: ${x.message}`.replace(/\/tmp\/berth-conf-\w+/g, ".")))].sort() };
+    if (isBerthError(e, "COMPOSE_INVALID"))
+      return { problems: [...new Set(e.problems.map((x) => `${x.path ?? ""}: ${x.message}`.replace(/\/tmp\/berth-conf-\w+/g, ".")))].sort() };
     throw e;
   }
 }
@@ -51,7 +52,11 @@ export function conformanceSummary(table: string) {
 /** Loads a corpus case (test/fixtures/compose/<case>) with the options of its case.json. */
 export function loadCase(dir: string): Promise<ProjectSpec> {
   const optsFile = join(dir, "case.json");
-  const opts: { files?: string[]; env?: Record<string, string>; envFiles?: string[]; profiles?: string[]; projectName?: string; cwd?: string } = existsSync(optsFile) ? JSON.parse(readFileSync(optsFile, "utf8")) : {};
+  const opts: { files?: string[]; env?: Record<string, string>; envFiles?: string[]; profiles?: string[]; projectName?: string; cwd?: string } = existsSync(
+    optsFile,
+  )
+    ? JSON.parse(readFileSync(optsFile, "utf8"))
+    : {};
   return loadProject({
     cwd: opts.cwd ? join(dir, opts.cwd) : dir,
     env: { HOME: "/home/tester", ...opts.env },

@@ -36,7 +36,10 @@ describe("interpolation conformance with compose-go", () => {
     table.cases.forEach((c, i) => {
       it(`${table.source} #${i + 1}: ${c.template}`, () => {
         const got = substitute(c.template, table.env);
-        const ok = c.error !== undefined ? got.startsWith("error: ") && (c.error === "invalid" ? got.includes("invalid interpolation") : got.includes(c.error)) : got === c.expected;
+        const ok =
+          c.error !== undefined
+            ? got.startsWith("error: ") && (c.error === "invalid" ? got.includes("invalid interpolation") : got.includes(c.error))
+            : got === c.expected;
         interpSummary.record(`${table.source} ${c.template}`, ok);
         if (c.error !== undefined) expect(got).toMatch(/^error: /);
         else expect(got).toBe(c.expected);

@@ -14,7 +14,6 @@ import { loadCase } from "./conformance-helpers.js";
 const ROOT = resolve(__dirname, "../../fixtures/compose");
 const UPDATE = process.env.BERTH_UPDATE_FIXTURES === "1";
 
-
 function placeholders(text: string, dir: string): string {
   return text.split(dir).join("<case>");
 }

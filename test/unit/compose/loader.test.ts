@@ -35,7 +35,8 @@ async function problemsOf(p: Promise<unknown>): Promise<string[]> {
 
 describe("renderConfig", () => {
   const files = {
-    "compose.yaml": "services:\n  app:\n    image: app\n    env_file: app.env\n    environment:\n      TOKEN: ${TOKEN}\n      PUBLIC: visible\n      SHELL: ${FROM_SHELL}\n",
+    "compose.yaml":
+      "services:\n  app:\n    image: app\n    env_file: app.env\n    environment:\n      TOKEN: ${TOKEN}\n      PUBLIC: visible\n      SHELL: ${FROM_SHELL}\n",
     "app.env": "DB_PASSWORD=hunter2\n",
     ".env": "TOKEN=tok-123\n",
   };
@@ -63,7 +64,7 @@ describe("secrets in output", () => {
   it("masks secret-looking values whatever their source", async () => {
     const dir = project({
       "compose.yaml":
-        "services:\n  app:\n    image: app\n    build:\n      context: .\n      args:\n        NPM_TOKEN: npm-literal-token\n        NODE_ENV: production\n    command: [\"connect\", \"postgres://app:url-pw-1@db/app\"]\n    environment:\n      DB_PASSWORD: ${DB_PASSWORD}\n      DATABASE_URL: postgres://app:${DB_PASSWORD}@db/app\n      API_KEY: literal-api-key\n      apiSecret: camel-secret\n      KEYCLOAK_URL: http://kc\n      PORT: ${PORT}\n",
+        'services:\n  app:\n    image: app\n    build:\n      context: .\n      args:\n        NPM_TOKEN: npm-literal-token\n        NODE_ENV: production\n    command: ["connect", "postgres://app:url-pw-1@db/app"]\n    environment:\n      DB_PASSWORD: ${DB_PASSWORD}\n      DATABASE_URL: postgres://app:${DB_PASSWORD}@db/app\n      API_KEY: literal-api-key\n      apiSecret: camel-secret\n      KEYCLOAK_URL: http://kc\n      PORT: ${PORT}\n',
     });
     const p = await loadProject({ cwd: dir, env: { DB_PASSWORD: "from-shell-pw", PORT: "8080" } });
     for (const format of ["yaml", "json"] as const) {
@@ -77,7 +78,10 @@ describe("secrets in output", () => {
   });
 
   it("never echoes an env-file or secret-looking value in a validation problem", async () => {
-    const dir = project({ "compose.yaml": "services:\n  app:\n    image: app\n    mem_limit: ${MEM}\n    shm_size: ${SHM_TOKEN}\n    stop_grace_period: ${GRACE}\n", ".env": "MEM=hunter2-env\n" });
+    const dir = project({
+      "compose.yaml": "services:\n  app:\n    image: app\n    mem_limit: ${MEM}\n    shm_size: ${SHM_TOKEN}\n    stop_grace_period: ${GRACE}\n",
+      ".env": "MEM=hunter2-env\n",
+    });
     const problems = await problemsOf(loadProject({ cwd: dir, env: { SHM_TOKEN: "tok-shell-9", GRACE: "soon" } }));
     const text = problems.join("\n");
     expect(text).not.toContain("hunter2-env");
@@ -143,7 +147,9 @@ describe("loadProject", () => {
   });
 
   it("lets explicit keys win over merge keys, and earlier merge sources over later ones", async () => {
-    const dir = project({ "compose.yaml": "x-a: &a {image: a, restart: always}\nx-b: &b {image: b, user: b}\nservices:\n  s:\n    <<: [*a, *b]\n    restart: 'no'\n" });
+    const dir = project({
+      "compose.yaml": "x-a: &a {image: a, restart: always}\nx-b: &b {image: b, user: b}\nservices:\n  s:\n    <<: [*a, *b]\n    restart: 'no'\n",
+    });
     const s = (await loadProject({ cwd: dir, env: {} })).services.s!;
     expect([s.image, s.restart, s.user]).toEqual(["a", "no", "b"]);
   });

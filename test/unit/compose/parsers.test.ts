@@ -99,7 +99,13 @@ describe("volume short syntax", () => {
   it("classifies bind, named and anonymous volumes", () => {
     expect(parseVolumeShort("/data")).toEqual({ type: "volume", target: "/data" });
     expect(parseVolumeShort("cache:/cache:nocopy")).toEqual({ type: "volume", source: "cache", target: "/cache", volume: { nocopy: true } });
-    expect(parseVolumeShort("./x:/x:ro,Z")).toEqual({ type: "bind", source: "./x", target: "/x", read_only: true, bind: { create_host_path: true, selinux: "Z" } });
+    expect(parseVolumeShort("./x:/x:ro,Z")).toEqual({
+      type: "bind",
+      source: "./x",
+      target: "/x",
+      read_only: true,
+      bind: { create_host_path: true, selinux: "Z" },
+    });
     expect(parseVolumeShort("~/x:/x:rshared")).toEqual({ type: "bind", source: "~/x", target: "/x", bind: { create_host_path: true, propagation: "rshared" } });
   });
   it.each(["rel/path:/x", "./x:y", "a:/b:bogus", "a:b:c:d", ":/x"])("rejects %s", (spec) => {
@@ -141,7 +147,7 @@ describe("env files", () => {
     expect(Object.fromEntries(values)).toEqual({ A: "1", B: "spaced", C: "lit $A", D: "x\ny 1", E: "v", F: "a#b", G: "from-outer", H: "1-o", M: "l1\nl2" });
   });
   it("reports bad lines with their numbers", () => {
-    const { problems } = parseEnvFile("OK=1\nB@D=2\nQ=\"open\n", () => undefined);
+    const { problems } = parseEnvFile('OK=1\nB@D=2\nQ="open\n', () => undefined);
     expect(problems.map((p) => p.line)).toEqual([2, 3]);
   });
 });

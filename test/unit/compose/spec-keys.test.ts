@@ -50,6 +50,8 @@ describe(`every key of the Compose Specification (${spec.source})`, () => {
   }
   it("summary", () => {
     const rejected = Object.entries(REJECTED).map(([k, why]) => `${k} (${why})`);
-    console.log(`conformance: compose-spec keys: ${spec.keys.length} keys, ${accepted.length} accepted${rejected.length ? `; rejected on purpose: ${rejected.join(", ")}` : ""}`);
+    console.log(
+      `conformance: compose-spec keys: ${spec.keys.length} keys, ${accepted.length} accepted${rejected.length ? `; rejected on purpose: ${rejected.join(", ")}` : ""}`,
+    );
   });
 });

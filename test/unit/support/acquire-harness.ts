@@ -23,7 +23,11 @@ export interface Run {
 }
 
 /** Starts an acquire of `spec` as project `project` (observed first, as a named acquire does). */
-export async function startAcquire(rt: MemoryRuntime, spec: ProjectSpec, o: { project?: string; signal?: AbortSignal; timeoutMs?: number; forceRecreate?: boolean; events?: BerthEvent[] } = {}): Promise<Run> {
+export async function startAcquire(
+  rt: MemoryRuntime,
+  spec: ProjectSpec,
+  o: { project?: string; signal?: AbortSignal; timeoutMs?: number; forceRecreate?: boolean; events?: BerthEvent[] } = {},
+): Promise<Run> {
   const project = o.project ?? "t1";
   const events: BerthEvent[] = o.events ?? [];
   const emit = (e: BerthEvent) => events.push(e);
@@ -31,10 +35,33 @@ export async function startAcquire(rt: MemoryRuntime, spec: ProjectSpec, o: { pr
   const fresh = observed.containers.length === 0 && Object.keys(observed.networks).length === 0;
   const serviceHashes = Object.fromEntries(Object.values(spec.services).map((s) => [s.name, serviceConfigHash(s)]));
   const plan = reconcileUp({ project, spec, observed, serviceHashes, forceRecreate: o.forceRecreate });
-  const base = projectLabels({ project, kind: "test", lifetime: "process", owner: currentOwner(), createdAt: new Date(), configHash: hashOf(spec).slice(0, 16), files: spec.files, workingDir: spec.working_dir });
+  const base = projectLabels({
+    project,
+    kind: "test",
+    lifetime: "process",
+    owner: currentOwner(),
+    createdAt: new Date(),
+    configHash: hashOf(spec).slice(0, 16),
+    files: spec.files,
+    workingDir: spec.working_dir,
+  });
   const hub = await EventHub.open(rt, project, o.signal);
   const state = newAcquireState(observed);
-  const ctx = { runtime: rt, hub, project, spec, plan, observed, base, env: {}, serviceHashes, readiness: readinessRules(spec.services), deadline: Date.now() + (o.timeoutMs ?? 10_000), startedAt: Date.now(), emit };
+  const ctx = {
+    runtime: rt,
+    hub,
+    project,
+    spec,
+    plan,
+    observed,
+    base,
+    env: {},
+    serviceHashes,
+    readiness: readinessRules(spec.services),
+    deadline: Date.now() + (o.timeoutMs ?? 10_000),
+    startedAt: Date.now(),
+    emit,
+  };
   const result = runAcquirePlan(ctx, state, { signal: o.signal, fresh }, () => Promise.resolve(state)).finally(() => hub.close());
   result.catch(() => undefined); // the test awaits it
   return { events, state, result };
@@ -56,10 +83,29 @@ export function leftOf(rt: MemoryRuntime, project = "t1"): string[] {
 
 /** Labels of a berth environment that is an orphan: its TTL ran out an hour ago. */
 export function orphanLabels(project: string): Record<string, string> {
-  return projectLabels({ project, kind: "test", lifetime: "process", owner: currentOwner(), createdAt: new Date(Date.now() - 7_200_000), expiresAt: new Date(Date.now() - 3_600_000), configHash: "0", files: [], workingDir: "/" });
+  return projectLabels({
+    project,
+    kind: "test",
+    lifetime: "process",
+    owner: currentOwner(),
+    createdAt: new Date(Date.now() - 7_200_000),
+    expiresAt: new Date(Date.now() - 3_600_000),
+    configHash: "0",
+    files: [],
+    workingDir: "/",
+  });
 }
 
 /** Labels of a berth environment of a living owner (this process), not expired. */
 export function liveLabels(project: string): Record<string, string> {
-  return projectLabels({ project, kind: "test", lifetime: "process", owner: currentOwner(), createdAt: new Date(), configHash: "0", files: [], workingDir: "/" });
+  return projectLabels({
+    project,
+    kind: "test",
+    lifetime: "process",
+    owner: currentOwner(),
+    createdAt: new Date(),
+    configHash: "0",
+    files: [],
+    workingDir: "/",
+  });
 }

@@ -41,8 +41,13 @@ export type FailureKind =
 export function engineFailure(kind: FailureKind, action: string, endpoint: string, name = "x"): BerthError {
   const modem = (statusCode: number, message: string) => Object.assign(new Error(`(HTTP code ${statusCode}) ${message}`), { statusCode, json: { message } });
   const raw = {
-    "name-conflict": () => modem(409, `Conflict. The container name "/${name}" is already in use by container "0123456789ab". You have to remove (or rename) that container to be able to reuse that name.`),
-    "port-taken": () => modem(500, `driver failed programming external connectivity on endpoint ${name}: Bind for 127.0.0.1:8080 failed: port is already allocated`),
+    "name-conflict": () =>
+      modem(
+        409,
+        `Conflict. The container name "/${name}" is already in use by container "0123456789ab". You have to remove (or rename) that container to be able to reuse that name.`,
+      ),
+    "port-taken": () =>
+      modem(500, `driver failed programming external connectivity on endpoint ${name}: Bind for 127.0.0.1:8080 failed: port is already allocated`),
     "port-exhausted": () => modem(500, `driver failed programming external connectivity on endpoint ${name}: all ports are allocated`),
     "engine-gone": () => Object.assign(new Error("connect ECONNREFUSED /var/run/docker.sock"), { code: "ECONNREFUSED" }),
     "not-found": () => modem(404, `No such container: ${name}`),
@@ -137,7 +142,19 @@ export class MemoryRuntime implements Runtime {
 
   /** Adds a container as if something else created it. */
   seedContainer(c: Partial<MemoryContainer> & { name: string }): MemoryContainer {
-    const full: MemoryContainer = { id: newId(), image: "busybox", labels: {}, status: "running", exitCode: 0, health: "none", restartCount: 0, networks: [], mounts: [], portBindings: {}, ...c };
+    const full: MemoryContainer = {
+      id: newId(),
+      image: "busybox",
+      labels: {},
+      status: "running",
+      exitCode: 0,
+      health: "none",
+      restartCount: 0,
+      networks: [],
+      mounts: [],
+      portBindings: {},
+      ...c,
+    };
     this.containers.set(full.id, full);
     return full;
   }
@@ -215,7 +232,12 @@ export class MemoryRuntime implements Runtime {
 
   async createNetwork(req: NetworkCreateRequest, o: CallOptions = {}): Promise<string> {
     await this.enter("createNetwork", `create network ${req.name}`, req, o.signal, req.name);
-    if (this.network(req.name)) throw toBerthError(Object.assign(new Error(), { statusCode: 409, json: { message: `network with name ${req.name} already exists` } }), `create network ${req.name}`, this.endpoint);
+    if (this.network(req.name))
+      throw toBerthError(
+        Object.assign(new Error(), { statusCode: 409, json: { message: `network with name ${req.name} already exists` } }),
+        `create network ${req.name}`,
+        this.endpoint,
+      );
     return this.seedNetwork({ name: req.name, labels: req.labels, subnets: req.subnet ? [req.subnet] : [] }).id;
   }
 
@@ -223,7 +245,12 @@ export class MemoryRuntime implements Runtime {
     await this.enter("removeNetwork", `remove network ${id}`, id, o.signal);
     const n = this.network(id);
     if (!n) return;
-    if (n.containers.length) throw toBerthError(Object.assign(new Error(), { statusCode: 403, json: { message: `error while removing network: network ${n.name} id ${n.id} has active endpoints` } }), `remove network ${id}`, this.endpoint);
+    if (n.containers.length)
+      throw toBerthError(
+        Object.assign(new Error(), { statusCode: 403, json: { message: `error while removing network: network ${n.name} id ${n.id} has active endpoints` } }),
+        `remove network ${id}`,
+        this.endpoint,
+      );
     this.networks.delete(n.id);
   }
 
@@ -243,7 +270,8 @@ export class MemoryRuntime implements Runtime {
     await this.enter("connectNetwork", action, network, o.signal);
     const n = this.network(network);
     const c = this.container(container);
-    if (!n || !c) throw toBerthError(Object.assign(new Error(), { statusCode: 404, json: { message: `No such ${n ? "container" : "network"}` } }), action, this.endpoint);
+    if (!n || !c)
+      throw toBerthError(Object.assign(new Error(), { statusCode: 404, json: { message: `No such ${n ? "container" : "network"}` } }), action, this.endpoint);
     n.containers.push(c.id);
     c.networks.push(n.name);
   }
@@ -330,7 +358,17 @@ export class MemoryRuntime implements Runtime {
       image: c.image,
       labels: c.labels,
       created: new Date().toISOString(),
-      state: { status: c.status, running: c.status === "running", exitCode: c.exitCode, oomKilled: false, startedAt: c.startedAt, finishedAt: c.finishedAt, health: c.health, healthLog: [], restartCount: c.restartCount },
+      state: {
+        status: c.status,
+        running: c.status === "running",
+        exitCode: c.exitCode,
+        oomKilled: false,
+        startedAt: c.startedAt,
+        finishedAt: c.finishedAt,
+        health: c.health,
+        healthLog: [],
+        restartCount: c.restartCount,
+      },
       ports: {},
       healthcheck: c.healthcheck,
       networks: Object.fromEntries(c.networks.map((n) => [n, "10.0.0.2"])),
@@ -340,9 +378,20 @@ export class MemoryRuntime implements Runtime {
 
   async listContainers(labels: LabelFilter, o: CallOptions = {}): Promise<ContainerSummary[]> {
     await this.enter("listContainers", "list containers", labels, o.signal);
-    return [...this.containers.values()].filter((c) => matches(c.labels, labels)).map((c) => ({
-      id: c.id, name: c.name, image: c.image, labels: c.labels, state: c.status, status: c.status, created: 0, ports: [], mounts: c.mounts, networks: [...c.networks].sort(),
-    }));
+    return [...this.containers.values()]
+      .filter((c) => matches(c.labels, labels))
+      .map((c) => ({
+        id: c.id,
+        name: c.name,
+        image: c.image,
+        labels: c.labels,
+        state: c.status,
+        status: c.status,
+        created: 0,
+        ports: [],
+        mounts: c.mounts,
+        networks: [...c.networks].sort(),
+      }));
   }
 
   async exec(id: string, _cmd: string[], o: CallOptions = {}): Promise<ExecResult> {
