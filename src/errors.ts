@@ -130,7 +130,15 @@ function causeOf(error: unknown): unknown {
  * wrapping of it.
  */
 function messageOf(error: unknown): string {
-  const answer = (error as { json?: { message?: unknown } } | null)?.json?.message;
+  const client = error as { json?: unknown; statusCode?: unknown } | null;
+  const body = client?.json;
+  const answer = (body as { message?: unknown } | null | undefined)?.message;
   if (typeof answer === "string") return answer.trim();
+  // Answered by a server that is not what the client expected (a web server at DOCKER_HOST): the
+  // client's own text would print the body as "[object Object]"; the status and a text body say it.
+  if (typeof client?.statusCode === "number" && body !== undefined) {
+    const text = typeof body === "string" ? (body.trim().split("\n")[0] ?? "").slice(0, 200) : "";
+    return text ? `HTTP ${client.statusCode}: ${text}` : `HTTP ${client.statusCode}`;
+  }
   return (error instanceof Error ? error.message : String(error)).trim();
 }

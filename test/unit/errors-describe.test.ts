@@ -44,6 +44,18 @@ describe("describeError", () => {
     ]);
   });
 
+  it("a client error from a server that is not the engine is said by its status and text body, never as [object Object]", () => {
+    const objectBody = Object.assign(new Error("(HTTP code 404) unexpected - [object Object] "), { statusCode: 404, json: {} });
+    const notDocker = new BerthError("ENGINE_UNREACHABLE", "the server at tcp://127.0.0.1:1 answered, but is not a Docker engine (HTTP 404 for /version)", {
+      cause: objectBody,
+    });
+    expect(describeError(notDocker)).toBe("the server at tcp://127.0.0.1:1 answered, but is not a Docker engine (HTTP 404 for /version)");
+    const textBody = Object.assign(new Error("(HTTP code 502) unexpected - Bad Gateway "), { statusCode: 502, json: "Bad Gateway\n<html>…" });
+    expect(describeError(new BerthError("ENGINE_ERROR", "list containers failed", { cause: textBody }))).toBe(
+      "list containers failed\n  caused by: HTTP 502: Bad Gateway",
+    );
+  });
+
   it("compose problems are listed under the message's first line, and a cycle of causes ends", () => {
     const e = new BerthError("COMPOSE_INVALID", "compose.yml is invalid:\n  compose.yml:3:5 services.db.image: expected a string", {
       problems: [{ file: "compose.yml", line: 3, column: 5, path: "services.db.image", message: "expected a string" }],
