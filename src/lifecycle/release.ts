@@ -77,8 +77,55 @@ async function removeNetwork(engine: Runtime, id: string, signal?: AbortSignal):
   }
 }
 
+/** How long a release rides out an engine that is restarting or briefly unreachable (a rollback waits as long). */
+export const RELEASE_PATIENCE_MS = 60_000;
+const RELEASE_RETRY_MS = 1_000;
+
 export function releaseProject(engine: Engine, project: string, o: ReleaseOptions = {}): Promise<ReleaseResult> {
-  return releaseFrom(engine, project, o);
+  return releaseRidingOut(engine, project, o);
+}
+
+/**
+ * releaseFrom, retried while the engine does not answer, for up to `patienceMs`: a `down` (or an
+ * environment's release) that meets dockerd restarting would otherwise fail and leave the whole
+ * environment behind (seen in the soak when dockerd crashed: three `down`s left theirs). Every
+ * attempt lists afresh, so what an earlier attempt removed is not asked again; the result names
+ * what all attempts removed. A cancel stops the waiting.
+ */
+export async function releaseRidingOut(runtime: Runtime, project: string, o: ReleaseOptions & { patienceMs?: number } = {}): Promise<ReleaseResult> {
+  const until = Date.now() + (o.patienceMs ?? RELEASE_PATIENCE_MS);
+  const removed: ReleaseResult = { project, containers: [], networks: [], volumes: [] };
+  const onEvent: EventListener = (e) => {
+    if (e.type === "removed") ({ container: removed.containers, network: removed.networks, volume: removed.volumes })[e.kind].push(e.name);
+    o.onEvent?.(e);
+  };
+  let warned = false;
+  for (;;) {
+    try {
+      const r = await releaseFrom(runtime, project, { ...o, onEvent });
+      if (!warned) return r; // the common case: one attempt, its own result
+      const merged = (a: string[], b: string[]) => [...new Set([...a, ...b])].sort();
+      return {
+        project,
+        containers: merged(removed.containers, r.containers),
+        networks: merged(removed.networks, r.networks),
+        volumes: merged(removed.volumes, r.volumes),
+      };
+    } catch (error) {
+      if (!isBerthError(error) || engineFailureOf(error) !== "engine-gone" || o.signal?.aborted || Date.now() + RELEASE_RETRY_MS > until) throw error;
+      if (!warned) {
+        warned = true;
+        const waitS = Math.round((until - Date.now()) / 1000);
+        o.onEvent?.({
+          type: "warning",
+          project,
+          message: `the engine does not answer (${error.message}); retrying the release for up to ${waitS} s`,
+          at: Date.now(),
+        });
+      }
+      await new Promise((r) => setTimeout(r, RELEASE_RETRY_MS));
+    }
+  }
 }
 
 /** releaseProject on any Runtime (the public signature keeps the concrete Engine). */

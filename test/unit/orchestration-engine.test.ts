@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { isBerthError } from "../../src/errors.js";
 import type { BerthEvent } from "../../src/events.js";
+import { settleWithin } from "./support/fake-time.js";
 import { MemoryRuntime, type Operation } from "./support/memory-runtime.js";
 import { leftOf, startAcquire } from "./support/acquire-harness.js";
 import { dep, project, service } from "./spec-builder.js";
@@ -14,19 +15,6 @@ const spec = project(
   [service("db", { volumes: [{ type: "volume", source: "data", target: "/data" }] as never }), service("api", { depends_on: { db: dep("service_started") } })],
   { volumes: { data: {} } },
 );
-
-/** Advances fake time until `p` settles; fails the test when it has not after `maxMs`. */
-async function settleWithin<T>(p: Promise<T>, maxMs: number): Promise<{ value?: T; error?: unknown; elapsedMs: number }> {
-  let out: { value?: T; error?: unknown } | undefined;
-  p.then(
-    (value) => (out = { value }),
-    (error: unknown) => (out = { error }),
-  );
-  const t0 = Date.now();
-  while (!out && Date.now() - t0 <= maxMs) await vi.advanceTimersByTimeAsync(500);
-  if (!out) throw new Error(`still pending after ${maxMs} ms`);
-  return { ...out, elapsedMs: Date.now() - t0 };
-}
 
 describe("engine lost mid-acquire", () => {
   afterEach(() => vi.useRealTimers());

@@ -1,4 +1,5 @@
 /** The commands' operations on one Docker engine (the default target): the lifecycle API, printed. */
+import type { BerthEvent } from "../../events.js";
 import type { CleanItem } from "../../cleanup/orphans.js";
 import { BerthError } from "../../errors.js";
 import type { EnvironmentKind } from "../../labels.js";
@@ -81,9 +82,11 @@ export class EngineTarget implements Target {
     const engine = await ctx.engine();
     const named = r.project ?? g.projectName;
     const results = [];
+    // An engine that stops answering mid-way is waited for (releaseRidingOut): say so.
+    const onEvent = (e: BerthEvent) => (e.type === "warning" ? ctx.err(`berth: ${e.message}`) : undefined);
     if (named && !r.all) {
       // One listing serves both: what to remove, and whether there is anything by that name.
-      const released = await releaseProject(engine, named, { volumes: r.volumes, ifExists: true, signal: ctx.signal });
+      const released = await releaseProject(engine, named, { volumes: r.volumes, ifExists: true, signal: ctx.signal, onEvent });
       if (released.containers.length === 0 && released.networks.length === 0 && released.volumes.length === 0) {
         const names = await listProjectNames(engine, ctx.signal);
         throw notFound(named, names, r.volumes ? {} : { extraHint: "Named volumes of an environment already down go with `berth down -v NAME`." });
@@ -92,7 +95,7 @@ export class EngineTarget implements Target {
     } else {
       const names = await listProjectNames(engine, ctx.signal);
       const targets = r.all ? names : [requireProject(undefined, names)];
-      for (const t of targets) results.push(await releaseProject(engine, t, { volumes: r.volumes, signal: ctx.signal }));
+      for (const t of targets) results.push(await releaseProject(engine, t, { volumes: r.volumes, signal: ctx.signal, onEvent }));
     }
     if (g.json) return ctx.out(JSON.stringify({ type: "result", ok: true, released: results }));
     for (const x of results) {
