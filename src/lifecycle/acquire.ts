@@ -19,7 +19,7 @@ import { watchAcquire } from "../cleanup/acquire-reaper.js";
 import { ttlFrom } from "../cleanup/ttl.js";
 import { openAdmission } from "../guards/admission.js";
 import type { GuardSettings } from "../guards/resources.js";
-import { acquireLock } from "../locks/file-lock.js";
+import { acquireLock, sweepDeadLocks } from "../locks/file-lock.js";
 import { serviceConfigHash } from "../plan/container-request.js";
 import { observeProject } from "../plan/observe.js";
 import { reconcileUp, type Observed } from "../plan/reconcile.js";
@@ -125,8 +125,8 @@ export async function acquireProject(whole: ProjectSpec, options: AcquireOptions
     signal,
   });
   // Orphans of dead owners are reaped meanwhile (they may hold names, ports, memory, capacity),
-  // then the reaper files such owners left.
-  const safety = Promise.all([reapOrphans(engine, { signal }).then(() => sweepStaleReaperFiles(env)), admission.admit()]);
+  // then the reaper and lock files such owners left.
+  const safety = Promise.all([reapOrphans(engine, { signal }).then(() => (sweepStaleReaperFiles(env), sweepDeadLocks(env))), admission.admit()]);
   safety.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
   const spec = await prepareSpec({
     spec: loaded,

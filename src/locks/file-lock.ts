@@ -5,7 +5,7 @@
  * whose holder died is taken over; on timeout the error names the holder.
  */
 import { randomBytes } from "node:crypto";
-import { linkSync, readFileSync, renameSync, unlinkSync } from "node:fs";
+import { linkSync, readdirSync, readFileSync, renameSync, unlinkSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -152,4 +152,31 @@ export async function withLock<T>(name: string, o: LockOptions, fn: () => Promis
   } finally {
     await lock.release();
   }
+}
+
+/**
+ * Removes the lock files of holders that died (killed while holding a lock: a project's name is
+ * rarely locked again, so nobody would take such a file over). Each goes by the same atomic
+ * takeover a waiting contender uses. Returns the names removed; never throws.
+ */
+export function sweepDeadLocks(env: Record<string, string | undefined> = process.env): string[] {
+  const dir = lockDir(env);
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith(".lock"));
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const h = readHolder(join(dir, name));
+    if (!h || h === "unreadable" || !isDead(h)) continue;
+    try {
+      takeOver(join(dir, name), h);
+      removed.push(name);
+    } catch {
+      // gone or taken meanwhile: not ours to sweep
+    }
+  }
+  return removed;
 }

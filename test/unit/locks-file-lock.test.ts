@@ -1,11 +1,11 @@
 /** Cross-process locks: exclusion, timeout naming the holder, takeover from a dead holder. */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { isBerthError } from "../../src/errors.js";
-import { acquireLock, withLock } from "../../src/locks/file-lock.js";
+import { acquireLock, sweepDeadLocks, withLock } from "../../src/locks/file-lock.js";
 
 const dirs: string[] = [];
 const freshDir = () => {
@@ -56,6 +56,22 @@ describe("file locks", () => {
     const lock = await acquireLock("cleanup", { dir, timeoutMs: 1000 });
     expect(JSON.parse(readFileSync(lock.path, "utf8")).pid).toBe(process.pid);
     await lock.release();
+  });
+
+  it("the sweep removes the lock files of dead holders only: a live holder's stays, other files stay", async () => {
+    const dir = freshDir();
+    const child = spawn(process.execPath, ["-e", "0"]);
+    const pid = child.pid!;
+    await new Promise((r) => child.on("exit", r));
+    const dead = { pid, started: Date.now(), host: hostname(), command: "killed", since: new Date().toISOString(), token: "dead" };
+    writeFileSync(join(dir, "project-a.lock"), JSON.stringify(dead));
+    writeFileSync(join(dir, "admission-x.last-key"), "k");
+    const live = await acquireLock("project-b", { dir });
+    expect(sweepDeadLocks({ BERTH_LOCK_DIR: dir })).toEqual(["project-a.lock"]);
+    expect(existsSync(join(dir, "project-a.lock"))).toBe(false);
+    expect(existsSync(live.path)).toBe(true);
+    expect(existsSync(join(dir, "admission-x.last-key"))).toBe(true);
+    await live.release();
   });
 
   it("release never removes a lock someone else holds now", async () => {
