@@ -3,8 +3,9 @@
  *
  * Field names follow the Compose specification's long forms (snake_case), so `berth config` reads
  * like `docker compose config`. Every short syntax has already been expanded by the loader, and
- * durations are plain milliseconds. The types are inferred from these schemas so that the model
- * and its runtime checks cannot drift apart.
+ * durations are plain milliseconds. The types are inferred from these schemas, which document the
+ * model; nothing parses the normalized model with them at run time (the loader's checks run on the
+ * raw file: validate.ts against schema*.ts, then normalize and semantic checks).
  */
 import { z } from "zod";
 import { RawDevelop } from "./schema.js";

@@ -32,8 +32,11 @@ type Signalled<T> = T & { abortSignal?: AbortSignal };
 export type { LabelFilter } from "./types.js";
 
 /**
- * The one object that talks to the Docker Engine API. Construct it through `connectEngine`, which
- * negotiates the API version. Every method maps client errors to BerthError and takes a signal.
+ * The Docker Engine API client berth's core uses (through the Runtime interface, runtime.ts).
+ * Construct it through `connectEngine`, which negotiates the API version. Every method maps client
+ * errors to BerthError (with a classified engineFailure kind) and takes a signal. Other modules of
+ * src/engine (swarm.ts, streams.ts, build.ts, the diagnostics and server queries) reach the same
+ * dockerode client through EngineAccess; nothing outside src/engine does.
  */
 export class Engine {
   /** Bounded concurrency for calls that create, start or remove things. */

@@ -1,7 +1,7 @@
 /**
  * A Plan is data: the steps to bring the engine from what it has (Observed) to what the project
  * asks for, each with the steps it waits on and the reason it exists. Plans are rendered as plain
- * text for `--dry-run` and for tests.
+ * text for tests and diagnostics (there is no `up --dry-run` yet; `clean --dry-run` lists cleanup items, not a Plan).
  */
 
 export type StepKind = "create-network" | "create-volume" | "create-container" | "remove-container" | "start-container" | "wait-ready";
