@@ -92,12 +92,16 @@ describe("berth serve under a connection flood", () => {
 
   it("keeps event streams through a flood, and bounds them per client address (503 beyond)", async () => {
     const streams: AbortController[] = [];
+    // Held until the end: undici cancels the body of a Response that is garbage-collected unread,
+    // which closes its stream (a GC during the flood once closed one and the check below saw 15).
+    const responses: Response[] = [];
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 17; i++) {
         const c = new AbortController();
         streams.push(c);
         const r = await fetch(`${server.url}/api/events`, { signal: c.signal });
+        responses.push(r);
         statuses.push(r.status);
         if (r.status !== 200) await r.text();
       }
@@ -116,6 +120,7 @@ describe("berth serve under a connection flood", () => {
       await more.text();
     } finally {
       for (const c of streams) c.abort();
+      responses.length = 0;
     }
   });
 });
