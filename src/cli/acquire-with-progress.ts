@@ -6,6 +6,7 @@ import { parseTimeout, type CliContext, type GlobalOptions } from "./context.js"
 import { createReporter, type Reporter } from "./progress/reporter.js";
 import { loadSpec } from "./target.js";
 import { selectServices } from "../lifecycle/select-services.js";
+import { DEFAULT_READY_TIMEOUT_MS } from "../lifecycle/timeouts.js";
 
 export interface AcquireCliOptions {
   lifetime: Lifetime;
@@ -29,7 +30,7 @@ export async function acquireWithProgress(
   o: AcquireCliOptions,
 ): Promise<{ env: Environment; reporter: Reporter; elapsedMs: number }> {
   const t0 = Date.now();
-  const timeoutMs = parseTimeout(g.timeout, 180_000);
+  const timeoutMs = parseTimeout(g.timeout, DEFAULT_READY_TIMEOUT_MS);
   // Connecting and loading the lifecycle modules wait on I/O: let them overlap the file's loading.
   // A bad file is still reported first; a failure of these early starts surfaces only after it.
   const early = Promise.all([import("../lifecycle/acquire.js"), ctx.engine()]);

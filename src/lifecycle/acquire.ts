@@ -37,6 +37,7 @@ import { handOver } from "./acquire-handover.js";
 import { newAcquireState, type StepContext } from "./steps/context.js";
 import { writeSettledRecord } from "../cleanup/settled-record.js";
 import { heldRecreateError } from "./recreate.js";
+import { DEFAULT_READY_TIMEOUT_MS } from "./timeouts.js";
 
 export interface AcquireOptions extends Partial<Omit<LoadOptions, "env">>, EnvOptions {
   /** Only these services and what they (transitively) depend on, as `docker compose up SERVICE…` (default: all). */
@@ -72,8 +73,6 @@ export interface AcquireOptions extends Partial<Omit<LoadOptions, "env">>, EnvOp
   onEvent?: EventListener;
 }
 
-const DEFAULT_TIMEOUT_MS = 180_000;
-
 export async function acquire(options: AcquireOptions = {}): Promise<Environment> {
   const env = effectiveEnv(options);
   const spec = await loadProject({
@@ -104,7 +103,7 @@ export async function acquireProject(whole: ProjectSpec, options: AcquireOptions
     kind,
     derived: shared ? () => sharedProjectName(kind, loaded) : undefined,
   });
-  const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
 
   const readiness = readinessRules(loaded.services); // invalid x-berth probes fail before anything exists
   // A shared environment outlives whichever user created it: its leases decide when it goes.

@@ -11,6 +11,7 @@ import { waitReady, type ReadyResult } from "../health/readiness.js";
 import { LABEL, managedFilter } from "../labels.js";
 import type { DependencySpec } from "../compose/model.js";
 import { dependantsOf, dependencyLevels, type GraphInput } from "../plan/graph.js";
+import { DEFAULT_READY_TIMEOUT_MS } from "./timeouts.js";
 
 /** One container of a service, as the labels describe it. */
 export interface ServiceContainer {
@@ -58,7 +59,7 @@ export interface WaitOptions extends SelectOptions {
 /** Waits until every selected container is ready (healthy, or running when it has no healthcheck). */
 export async function waitForServices(engine: Engine, project: string, o: WaitOptions = {}): Promise<Record<string, ReadyResult>> {
   const containers = await projectContainers(engine, project, o);
-  const deadline = Date.now() + (o.timeoutMs ?? 180_000);
+  const deadline = Date.now() + (o.timeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
   const hub = await EventHub.open(engine, project, o.signal);
   const t0 = Date.now();
   try {

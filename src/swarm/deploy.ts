@@ -33,6 +33,7 @@ import { swarmBaseLabels } from "./labels.js";
 import { scaleSwarmServices } from "./operations.js";
 import { removeSwarmProject } from "./remove.js";
 import { readSwarmEnvironment, type SwarmEnvironmentData } from "./status.js";
+import { DEFAULT_READY_TIMEOUT_MS } from "../lifecycle/timeouts.js";
 
 export interface SwarmUpOptions {
   /** A connection to a swarm manager. */
@@ -55,8 +56,6 @@ export interface SwarmUpOptions {
   onEvent?: EventListener;
 }
 
-const DEFAULT_TIMEOUT_MS = 180_000;
-
 /** What the deploy makes, decided before any engine is asked, as one engine's acquire decides it. */
 export function deploySettings(loaded: ProjectSpec, o: Omit<SwarmUpOptions, "engine">) {
   const env = effectiveEnv(o);
@@ -64,7 +63,16 @@ export function deploySettings(loaded: ProjectSpec, o: Omit<SwarmUpOptions, "eng
   const kind = environmentKind(env, o.kind);
   const { project, explicit } = projectNameOf({ projectName: o.projectName, env, kind });
   const lifetime = o.lifetime ?? "process";
-  return { env, spec, kind, project, explicit, lifetime, ttl: ttlFrom(env, lifetime, o.ttlMs), deadline: Date.now() + (o.timeoutMs ?? DEFAULT_TIMEOUT_MS) };
+  return {
+    env,
+    spec,
+    kind,
+    project,
+    explicit,
+    lifetime,
+    ttl: ttlFrom(env, lifetime, o.ttlMs),
+    deadline: Date.now() + (o.timeoutMs ?? DEFAULT_READY_TIMEOUT_MS),
+  };
 }
 
 export async function deploySwarm(loaded: ProjectSpec, o: SwarmUpOptions): Promise<SwarmEnvironmentData> {

@@ -4,6 +4,7 @@ import { BerthError } from "../../errors.js";
 import { parseTimeout, type CliContext, type GlobalOptions } from "../context.js";
 import { loadSpec } from "../target.js";
 import { swarmProject } from "../targets/swarm-target.js";
+import { DEFAULT_READY_TIMEOUT_MS } from "../../lifecycle/timeouts.js";
 
 export function registerUpdate(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
   program
@@ -23,7 +24,7 @@ export function registerUpdate(program: Command, ctx: CliContext, globals: () =>
     .action(async (services: string[], o: { image?: string; engine?: string }) => {
       const g = globals();
       const { swarm, project } = await swarmProject(ctx, g, o.engine);
-      const deadline = Date.now() + parseTimeout(g.timeout, 180_000);
+      const deadline = Date.now() + parseTimeout(g.timeout, DEFAULT_READY_TIMEOUT_MS);
       const { changeSwarmService } = await import("../../swarm/update.js");
       const { changedServiceRequests } = await import("../../swarm/redeploy.js");
       let results;

@@ -22,6 +22,7 @@ import {
   type Target,
   type UpRequest,
 } from "./target.js";
+import { DEFAULT_READY_TIMEOUT_MS } from "../../lifecycle/timeouts.js";
 
 const PAST: Record<ServiceOp, string> = { restart: "Restarted", stop: "Stopped", start: "Started", wait: "Ready" };
 
@@ -148,7 +149,7 @@ export class EngineTarget implements Target {
     const base = {
       services: r.services,
       signal: ctx.signal,
-      timeoutMs: parseTimeout(g.timeout, 180_000),
+      timeoutMs: parseTimeout(g.timeout, DEFAULT_READY_TIMEOUT_MS),
       stopTimeoutSec: stopTimeout(r.stopTimeout),
       wait: r.wait,
     };

@@ -26,6 +26,7 @@ import {
   type Target,
   type UpRequest,
 } from "./target.js";
+import { DEFAULT_READY_TIMEOUT_MS } from "../../lifecycle/timeouts.js";
 
 export async function swarmOf(ctx: CliContext, host: string | undefined): Promise<{ engine: Engine; swarm: Swarm }> {
   const { connectSwarm } = await import("../../swarm/connect.js");
@@ -118,7 +119,7 @@ export class SwarmTarget implements Target {
         kind: r.kind as EnvironmentKind | undefined,
         lifetime: "detached",
         scale,
-        timeoutMs: parseTimeout(g.timeout, 180_000),
+        timeoutMs: parseTimeout(g.timeout, DEFAULT_READY_TIMEOUT_MS),
         keepOnFailure: r.keepOnFailure,
         signal: ctx.signal,
         onEvent: reporter.onEvent,
@@ -211,7 +212,7 @@ export class SwarmTarget implements Target {
     const { swarm, project } = await swarmProject(ctx, g, this.host);
     const ops = await import("../../swarm/operations.js");
     const t0 = Date.now();
-    const opts = { deadline: Date.now() + parseTimeout(g.timeout, 180_000), signal: ctx.signal, wait: r.wait };
+    const opts = { deadline: Date.now() + parseTimeout(g.timeout, DEFAULT_READY_TIMEOUT_MS), signal: ctx.signal, wait: r.wait };
     const names =
       op === "restart" ? await ops.restartSwarmServices(swarm, project, r.services, opts) : await ops.waitSwarmServices(swarm, project, r.services, opts);
     const elapsedMs = Date.now() - t0;
