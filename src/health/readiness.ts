@@ -14,7 +14,7 @@ import { BerthError } from "../errors.js";
 import type { ReadyMode } from "../plan/plan.js";
 import type { EventHub } from "./event-hub.js";
 import { describeReadiness, probesOf, type Probe, type Readiness, type ReadinessSpec } from "./probe-model.js";
-import { runProbe, type ProbeContext, type ProbeRecord } from "./probes.js";
+import { ENGINE_READ_TIMEOUT_MS, runProbe, type ProbeContext, type ProbeRecord } from "./probes.js";
 
 export type { ProbeRecord } from "./probes.js";
 
@@ -169,7 +169,14 @@ export async function waitReady(o: WaitReadyOptions, onProbe?: (p: ProbeRecord) 
   for (;;) {
     if (o.signal?.aborted) throw new BerthError("ABORTED", `waiting for ${o.service}: cancelled`, { cause: o.signal.reason });
     const asked = Date.now();
-    const c = await o.engine.inspectContainer(o.containerId, { signal: o.signal });
+    const c = await inspectOrNothing(o);
+    if (!c) {
+      // No answer in time: ask again, as long as the deadline allows.
+      if (o.deadline - Date.now() <= 0 && last && rule) throw failure(o, last, rule, history, "timed-out", "did not become ready in time");
+      if (o.deadline - Date.now() <= 0)
+        throw new BerthError("HEALTH_TIMEOUT", `${o.service}: the engine did not answer an inspect of its container before the deadline`);
+      continue;
+    }
     latency = smoothLatency(latency, Date.now() - asked);
     const load = loadFactor(latency);
     last = c;
@@ -220,6 +227,21 @@ export async function waitReady(o: WaitReadyOptions, onProbe?: (p: ProbeRecord) 
     // A round that watched inside the container already spent its period waiting.
     const wait = Math.min(stretched(nextPeriod(Date.now() - startedAt, cap), load) - spent, left);
     if (wait > 0) await o.hub.next(o.containerId, wait, o.signal);
+  }
+}
+
+/**
+ * Inspects the container, or says nothing when the engine gives no answer within
+ * ENGINE_READ_TIMEOUT_MS (a request lost under heavy load would otherwise hold the wait until the
+ * acquire's deadline). A cancel of the wait itself still throws.
+ */
+async function inspectOrNothing(o: WaitReadyOptions): Promise<ContainerDetails | undefined> {
+  const timer = AbortSignal.timeout(ENGINE_READ_TIMEOUT_MS);
+  try {
+    return await o.engine.inspectContainer(o.containerId, { signal: o.signal ? AbortSignal.any([o.signal, timer]) : timer });
+  } catch (error) {
+    if (timer.aborted && !o.signal?.aborted) return undefined;
+    throw error;
   }
 }
 
