@@ -236,12 +236,15 @@ export async function waitReady(o: WaitReadyOptions, onProbe?: (p: ProbeRecord) 
  * acquire's deadline). A cancel of the wait itself still throws.
  */
 async function inspectOrNothing(o: WaitReadyOptions): Promise<ContainerDetails | undefined> {
-  const timer = AbortSignal.timeout(ENGINE_READ_TIMEOUT_MS);
+  const late = new AbortController();
+  const timer = setTimeout(() => late.abort(new Error("no answer")), ENGINE_READ_TIMEOUT_MS);
   try {
-    return await o.engine.inspectContainer(o.containerId, { signal: o.signal ? AbortSignal.any([o.signal, timer]) : timer });
+    return await o.engine.inspectContainer(o.containerId, { signal: o.signal ? AbortSignal.any([o.signal, late.signal]) : late.signal });
   } catch (error) {
-    if (timer.aborted && !o.signal?.aborted) return undefined;
+    if (late.signal.aborted && !o.signal?.aborted) return undefined;
     throw error;
+  } finally {
+    clearTimeout(timer);
   }
 }
 

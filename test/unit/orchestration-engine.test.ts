@@ -118,6 +118,23 @@ describe("cancellation", () => {
   });
 });
 
+describe("an engine read that never gets an answer", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("an inspect lost during the readiness wait is asked again, not waited on until the deadline", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+    const rt = new MemoryRuntime();
+    let lost = 0;
+    rt.before("inspectContainer", () => {
+      if (lost++ === 0) return new Promise<void>(() => undefined); // the first one is never answered
+    });
+    const run = await startAcquire(rt, project([service("db"), service("api", { depends_on: { db: dep() } })]), { timeoutMs: 600_000 });
+    const { error, elapsedMs } = await settleWithin(run.result, 120_000);
+    expect(error).toBeUndefined();
+    expect(elapsedMs).toBeLessThan(60_000);
+  });
+});
+
 describe("readiness under a restart policy", () => {
   const crashOnce = (rt: MemoryRuntime) =>
     rt.onStart.set("t1-db-1", (c, r) => {

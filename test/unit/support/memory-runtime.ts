@@ -192,7 +192,12 @@ export class MemoryRuntime implements Runtime {
     await Promise.resolve(); // an engine call is never synchronous
     if (this.isGone) throw engineFailure("engine-gone", action, this.endpoint, name);
     if (signal?.aborted) throw toBerthError(Object.assign(new Error("aborted"), { name: "AbortError" }), action, this.endpoint);
-    for (const hook of this.hooks.get(op) ?? []) await hook(arg, n);
+    // A hook may hang (a request the engine never answers); the caller's signal still ends it, as
+    // aborting a real request does.
+    for (const hook of this.hooks.get(op) ?? [])
+      await abortable(Promise.resolve(hook(arg, n)), signal, () =>
+        toBerthError(Object.assign(new Error("aborted"), { name: "AbortError" }), action, this.endpoint),
+      );
     if (this.isGone) throw engineFailure("engine-gone", action, this.endpoint, name);
     const inj = this.injections.find((i) => i.op === op && n >= i.nth && i.seen < i.times);
     if (inj) {
@@ -419,4 +424,15 @@ export class MemoryRuntime implements Runtime {
 
 function matches(labels: Labels, filter: LabelFilter): boolean {
   return Object.entries(filter).every(([k, v]) => (v === true ? k in labels : labels[k] === v));
+}
+
+/** `p`, or a rejection with `error()` once `signal` aborts, whichever comes first. */
+function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined, error: () => Error): Promise<T> {
+  if (!signal) return p;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(error());
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
