@@ -191,13 +191,11 @@ export class MemoryRuntime implements Runtime {
     this.calls.push({ op, arg });
     await Promise.resolve(); // an engine call is never synchronous
     if (this.isGone) throw engineFailure("engine-gone", action, this.endpoint, name);
-    if (signal?.aborted) throw toBerthError(Object.assign(new Error("aborted"), { name: "AbortError" }), action, this.endpoint);
+    const aborted = () => toBerthError(Object.assign(new Error("aborted"), { name: "AbortError" }), action, this.endpoint);
+    if (signal?.aborted) throw aborted();
     // A hook may hang (a request the engine never answers); the caller's signal still ends it, as
     // aborting a real request does.
-    for (const hook of this.hooks.get(op) ?? [])
-      await abortable(Promise.resolve(hook(arg, n)), signal, () =>
-        toBerthError(Object.assign(new Error("aborted"), { name: "AbortError" }), action, this.endpoint),
-      );
+    for (const hook of this.hooks.get(op) ?? []) await abortable(Promise.resolve(hook(arg, n)), signal, aborted);
     if (this.isGone) throw engineFailure("engine-gone", action, this.endpoint, name);
     const inj = this.injections.find((i) => i.op === op && n >= i.nth && i.seen < i.times);
     if (inj) {
