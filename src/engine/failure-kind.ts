@@ -41,6 +41,9 @@ const WORDING: [RegExp, EngineFailureKind][] = [
   [/active endpoints/i, "active-endpoints"],
   [/no such image|image .* not found|pull access denied/i, "image-missing"],
   [/already exists|is already in use/i, "name-in-use"],
+  // The container's own process could not start (its entrypoint or a path it needs is missing):
+  // the user's image or file, not the engine, although the words are the same ("no such file").
+  [/unable to start container process|starting container process caused|error during container init/i, "other"],
   // A call the engine could not finish because its own state or its link to containerd went away.
   [/no such file or directory|connection reset|socket hang up|ECONNREFUSED|ENOENT|EPIPE/i, "engine-lost-state"],
 ];

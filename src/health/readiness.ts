@@ -174,7 +174,9 @@ export async function waitReady(o: WaitReadyOptions, onProbe?: (p: ProbeRecord) 
       // No answer in time: ask again, as long as the deadline allows.
       if (o.deadline - Date.now() <= 0 && last && rule) throw failure(o, last, rule, history, "timed-out", "did not become ready in time");
       if (o.deadline - Date.now() <= 0)
-        throw new BerthError("HEALTH_TIMEOUT", `${o.service}: the engine did not answer an inspect of its container before the deadline`);
+        throw new BerthError("HEALTH_TIMEOUT", `${o.service}: the engine did not answer an inspect of its container before the deadline`, {
+          hint: "The engine is overloaded or stuck: check it with `docker info` (and its log), then try again, with a longer --timeout if the machine is busy.",
+        });
       continue;
     }
     latency = smoothLatency(latency, Date.now() - asked);
@@ -215,8 +217,8 @@ export async function waitReady(o: WaitReadyOptions, onProbe?: (p: ProbeRecord) 
       if (ok) {
         // A probe passing in a run that has since been replaced (the restart policy restarted the
         // container while it was probed) says nothing about the run now: judge the new one.
-        const after = await o.engine.inspectContainer(o.containerId, { signal: o.signal });
-        if (after.state.running && after.state.startedAt === s.startedAt) return done(viaOf(rule, c), Math.max(...round.filter((r) => r.ok).map((r) => r.at)));
+        const after = await inspectOrNothing(o);
+        if (after?.state.running && after.state.startedAt === s.startedAt) return done(viaOf(rule, c), Math.max(...round.filter((r) => r.ok).map((r) => r.at)));
         continue;
       }
     } else if (exited && !mayRestart(o.restartPolicy, s.exitCode, s.restartCount)) {

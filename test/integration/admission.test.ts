@@ -47,12 +47,24 @@ describe("admission control", () => {
     const caseId = `admission-many-${process.pid}`;
     const sampler = sampleContainers(bed.e);
     const t0 = Date.now();
-    const runs = await Promise.all(Array.from({ length: count }, () => berth(["run", "-f", file, "--timeout", "10m", "--", "true"], { env: env(caseId) })));
+    // Each run's own deadline (7 min) ends before the test's (10 min), so that a run that never
+    // finishes fails here with its timeline instead of the test timing out without one.
+    const runs = await Promise.all(
+      Array.from({ length: count }, async () => {
+        const started = Date.now();
+        const r = await berth(["run", "-f", file, "--timeout", "7m", "--", "true"], { env: env(caseId) });
+        return { ...r, ms: Date.now() - started };
+      }),
+    );
     const totalMs = Date.now() - t0;
     const { max, samples } = await sampler.stop();
+    const slowest = runs.reduce((a, b) => (b.ms > a.ms ? b : a));
     process.stderr.write(
-      `[admission] ${count} environments through a cap of 9 in ${(totalMs / 1000).toFixed(1)} s; at most ${max} containers in ${samples} samples\n`,
+      `[admission] ${count} environments through a cap of 9 in ${(totalMs / 1000).toFixed(1)} s; at most ${max} containers in ${samples} samples; ` +
+        `the slowest run took ${(slowest.ms / 1000).toFixed(1)} s\n`,
     );
+    // A run far slower than the rest is the rare stall this test has caught before: its timeline says where.
+    if (slowest.ms > 120_000) process.stderr.write(`[admission] the slowest run's output:\n${slowest.stderr}\n`);
     expect(runs.map((r) => (r.code === 0 ? "ok" : r.stderr.slice(-600)))).toEqual(Array(count).fill("ok"));
     expect(max).toBeLessThanOrEqual(9);
     // They did run side by side (three at a time fit), not one after the other.

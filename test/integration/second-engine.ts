@@ -61,6 +61,8 @@ export class SecondEngine {
         `--pidfile=${this.execRoot}.pid`,
         `--cgroup-parent=berth-test-engine-${this.id}`,
         "--storage-driver=overlay2",
+        // For chasing a stall: every API request the engine gets, in its log.
+        ...(process.env.BERTH_TEST_ENGINE_DEBUG === "1" ? ["--debug"] : []),
       ],
       { stdio: ["ignore", out, out] },
     );

@@ -48,6 +48,17 @@ describe("classifyEngineFailure: dockerd 20.10's answers", () => {
       "engine-lost-state",
     ],
     [500, "grpc: the client connection is closing: connection reset by peer", "engine-lost-state"],
+    // The user's entrypoint is missing: the same words, but nothing is wrong with the engine.
+    [
+      400,
+      'failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "/nope": stat /nope: no such file or directory: unknown',
+      "other",
+    ],
+    [
+      500,
+      'OCI runtime create failed: container_linux.go:380: starting container process caused: exec: "/app/run.sh": stat /app/run.sh: no such file or directory: unknown',
+      "other",
+    ],
     [400, "invalid reference format: repository name must be lowercase", "other"],
     [500, "Cannot kill container: 0d4f: Container 0d4f is not running", "other"],
   ];
