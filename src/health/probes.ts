@@ -78,7 +78,7 @@ export async function runProbe(p: Probe, ctx: ProbeContext): Promise<ProbeRecord
       return httpCheck(`${p.scheme}://${target.host}:${target.port}${p.path}`, p.status, p.body, ctx.signal, done);
     }
     case "log": {
-      const since = c.state.startedAt ? Math.floor(Date.parse(c.state.startedAt) / 1000) : 0;
+      const since = currentRunSince(c.state);
       // A read that gets no answer (seen once under 40 acquires at once on dockerd 20.10: the
       // environment waited for its deadline) fails this round; the wait asks again next round.
       const signal = AbortSignal.any([AbortSignal.timeout(ENGINE_READ_TIMEOUT_MS), ...(ctx.signal ? [ctx.signal] : [])]);
@@ -91,6 +91,21 @@ export async function runProbe(p: Probe, ctx: ProbeContext): Promise<ProbeRecord
 }
 
 type Done = (ok: boolean, output: string, exitCode?: number) => ProbeRecord;
+
+/**
+ * Where the container's current run begins in its log (seconds, fractional, for the logs API's
+ * `since`): just after its previous run ended, or its whole log when it never ended. Not its
+ * StartedAt: dockerd records that after the process is running, and under load a line printed at
+ * once is timestamped before it (measured: 40 acquires at once on 2 cores, a service's "ready"
+ * line came 0.x s before its StartedAt, in the previous second, and the log probe missed it until
+ * the acquire's deadline). A previous run's lines are all in before its FinishedAt: dockerd waits
+ * for the output copy to end before it records the exit.
+ */
+export function currentRunSince(state: { finishedAt?: string }): number {
+  const finished = state.finishedAt && !state.finishedAt.startsWith("0001") ? Date.parse(state.finishedAt) : NaN;
+  // FinishedAt has nanoseconds, Date.parse keeps milliseconds: one more keeps the last old line out.
+  return Number.isFinite(finished) ? (finished + 1) / 1000 : 0;
+}
 
 async function execProbe(ctx: ProbeContext, cmd: string[], timeoutMs: number, done: Done): Promise<ProbeRecord> {
   const w = ctx.watch;
