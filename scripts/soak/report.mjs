@@ -28,8 +28,10 @@ export function summarize(o) {
   const causes = {};
   for (const r of ops.filter((x) => !x.ok)) {
     const c = causeOf(r.error);
-    (causes[c] ??= { count: 0, ops: {} }).count++;
+    (causes[c] ??= { count: 0, ops: {}, at: [] }).count++;
     causes[c].ops[r.op] = (causes[c].ops[r.op] ?? 0) + 1;
+    // When each ended (ISO time): to tell failures from the engine's crashes and restarts (engine.*).
+    if (r.at) causes[c].at.push(r.at);
   }
   const kills = o.records.filter((r) => r.type === "kill-check");
   const killLeft = kills.filter((k) => k.leftover.length);
@@ -43,7 +45,13 @@ export function summarize(o) {
     files: o.files,
   };
   const staleNames = new Set(staleNets.map((s) => s.name));
-  const berthLeaks = leaks.containers.length + leaks.networks.filter((n) => !staleNames.has(n)).length + leaks.volumes.length
+  // A project whose network the engine will not remove (stale) keeps its record on purpose: the
+  // record is what lets `berth down`/`clean` finish that project once the engine lets go (after a
+  // dockerd restart). Such a record is part of the engine's fault, not a leak of berth's.
+  const staleProjects = new Set(o.left.networks.filter((n) => staleNames.has(n.Name)).map((n) => n.Labels?.["dev.berth.project"]).filter(Boolean));
+  const keptRecords = o.left.volumes.filter((v) => v.Labels?.["dev.berth.record"] === "true" && staleProjects.has(v.Labels?.["dev.berth.project"]));
+  leaks.recordsOfStaleNetworks = keptRecords.map((v) => v.Name);
+  const berthLeaks = leaks.containers.length + leaks.networks.filter((n) => !staleNames.has(n)).length + leaks.volumes.length - keptRecords.length
     + Object.entries(o.files).filter(([k]) => k !== "log").reduce((s, [, v]) => s + v.length, 0);
   const m = o.mon;
   // Operations that wait for readiness (acquisitions, scale changes, restarts): berth's probe execs per such wait.

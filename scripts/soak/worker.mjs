@@ -98,7 +98,7 @@ async function checkKilled(force) {
 
 async function op(name, stack, args, o = {}) {
   const r = await runBerth(args, o);
-  report({ type: "op", op: name, stack: stack.name, ...r });
+  report({ type: "op", op: name, stack: stack.name, at: new Date().toISOString(), ...r });
   return r;
 }
 
