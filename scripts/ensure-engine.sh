@@ -178,6 +178,12 @@ while :; do
   fi
   if ! kill -0 "$pid" 2>/dev/null && ! dockerd_pid >/dev/null; then
     say "dockerd (pid $pid) exited"
+    # The dockerd found running was on its way out (shutting down): now that it is gone, start one.
+    if [[ -z "$started_here" ]]; then
+      start_dockerd
+      deadline=$(( $(date +%s) + WAIT_SECS ))
+      continue
+    fi
     if recover_network_store; then
       start_dockerd
       deadline=$(( $(date +%s) + WAIT_SECS ))
