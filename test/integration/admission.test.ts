@@ -63,9 +63,8 @@ describe("admission control", () => {
       `[admission] ${count} environments through a cap of 9 in ${(totalMs / 1000).toFixed(1)} s; at most ${max} containers in ${samples} samples; ` +
         `the slowest run took ${(slowest.ms / 1000).toFixed(1)} s\n`,
     );
-    // A run far slower than the rest is the rare stall this test has caught before: its timeline says where.
-    if (slowest.ms > 120_000) process.stderr.write(`[admission] the slowest run's output:\n${slowest.stderr}\n`);
-    expect(runs.map((r) => (r.code === 0 ? "ok" : r.stderr.slice(-600)))).toEqual(Array(count).fill("ok"));
+    // A failed run's whole output: its timeline says where it stalled.
+    expect(runs.map((r) => (r.code === 0 ? "ok" : r.stderr))).toEqual(Array(count).fill("ok"));
     expect(max).toBeLessThanOrEqual(9);
     // They did run side by side (three at a time fit), not one after the other.
     expect(max).toBeGreaterThan(3);
