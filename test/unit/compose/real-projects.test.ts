@@ -200,6 +200,39 @@ const facts: Record<string, Record<string, [string, unknown, string][]>> = {
       ["services.metricbeat.cgroup", "host", "cgroup"],
     ],
   },
+  "docker-jitsi-meet": {
+    default: [
+      ["services.web.volumes.0.source", "/home/tester/.jitsi-meet-cfg/web", "${CONFIG}/web with CONFIG=~/.jitsi-meet-cfg: ~ is the home directory"],
+      [
+        "services.web.volumes.2",
+        {
+          type: "bind",
+          source: "/home/tester/.jitsi-meet-cfg/storage/transcripts",
+          target: "/usr/share/jitsi-meet/transcripts",
+          read_only: true,
+          bind: { create_host_path: true, selinux: "z" },
+        },
+        ":ro,z",
+      ],
+      ["services.web.environment.TZ", "UTC", "a name without value takes the .env value"],
+      ["services.web.environment.ENABLE_AUTH", null, "…and stays unset (null) when there is none"],
+      ["services.jvb.environment.JVB_AUTH_PASSWORD", "", "KEY= in .env is an empty value, not unset"],
+      ["services.jicofo.environment.SENTRY_DSN", '"0"', "the list form keeps quotes in the value"],
+      ["services.web.ports.0.published", "8000", "'${HTTP_PORT}:8000' from .env"],
+      ["services.jvb.ports.0", { target: 10000, published: "10000", protocol: "udp" }, "${JVB_PORT:-10000} on both sides, /udp"],
+      ["services.prosody.expose", ["5222", "5269", "5347", "5280"], "interpolated expose, in order"],
+      ["services.prosody.networks", { "meet.jitsi": { aliases: ["xmpp.meet.jitsi"] } }, "an alias from ${XMPP_SERVER:-xmpp.meet.jitsi}"],
+      ["services.web.tmpfs", ["/run:size=16M,mode=1750,exec", "/tmp:size=16M,mode=1777,noexec"], "tmpfs with options, as written"],
+      ["services.web.restart", "unless-stopped", "${RESTART_POLICY:-unless-stopped}"],
+      ["services.web.read_only", true, "read_only"],
+      ["services.jibri", undefined, "jibri.yml not given"],
+    ],
+    "with-jibri": [
+      ["services.jibri.shm_size", 2147483648, "'2gb' in bytes"],
+      ["services.jibri.environment.DISPLAY", ":0", "a value with a colon"],
+      ["services.jibri.depends_on.jicofo.condition", "service_started", "a service from another file"],
+    ],
+  },
   "anything-llm": {
     default: [
       ["name", "anythingllm", "name: in the file"],
