@@ -28,7 +28,7 @@ import { loadEnvFiles } from "./dotenv.js";
 import type { ProjectSpec } from "./model.js";
 import { normalizeProject } from "./normalize.js";
 import { displayPath } from "./problems.js";
-import { applyProfiles, parseProfiles } from "./profiles.js";
+import { applyProfiles, enabledServices, parseProfiles } from "./profiles.js";
 import { checkProject } from "./semantic.js";
 import { LoadSession } from "./session.js";
 
@@ -99,7 +99,7 @@ function loadProjectNow(options: LoadOptions): ProjectSpec {
     root,
   };
   const project = normalizeProject(ctx, merged!, { name, files, profiles });
-  checkProject(project, root, session.origins, problems);
+  checkProject(project, root, session.origins, problems, enabledServices(project.services, profiles));
   const active = applyProfiles(project.services, profiles);
   for (const d of active.problems) {
     const shown = profiles.length > 0 ? profiles.join(", ") : "none";

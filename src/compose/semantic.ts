@@ -9,7 +9,8 @@ import { suggest } from "./did-you-mean.js";
 import type { Origins } from "./origins.js";
 import type { Problems } from "./problems.js";
 
-export function checkProject(project: ProjectSpec, root: Record<string, unknown>, origins: Origins, problems: Problems): void {
+/** `enabled`: the services the active profiles enable; only their host ports can clash (compose-go checks only enabled services, too). */
+export function checkProject(project: ProjectSpec, root: Record<string, unknown>, origins: Origins, problems: Problems, enabled?: Set<string>): void {
   const names = Object.keys(project.services);
   const at = (path: (string | number)[], message: string, hint?: string, where: "key" | "value" = "value") =>
     problems.atPath(origins, root, path, message, hint, where);
@@ -61,7 +62,7 @@ export function checkProject(project: ProjectSpec, root: Record<string, unknown>
     }
   }
   checkCycles(project, at);
-  checkPorts(project, root, at);
+  checkPorts(project, root, at, enabled);
 }
 
 function checkCycles(project: ProjectSpec, at: (path: (string | number)[], m: string, h?: string, w?: "key" | "value") => void): void {
@@ -88,10 +89,18 @@ function checkCycles(project: ProjectSpec, at: (path: (string | number)[], m: st
   for (const n of Object.keys(project.services).sort()) if (!state.has(n)) visit(n);
 }
 
-function checkPorts(project: ProjectSpec, root: Record<string, unknown>, at: (path: (string | number)[], m: string, h?: string) => void): void {
+function checkPorts(
+  project: ProjectSpec,
+  root: Record<string, unknown>,
+  at: (path: (string | number)[], m: string, h?: string) => void,
+  enabled: Set<string> | undefined,
+): void {
   // By "port/protocol": only bindings of the same port can clash (a linear scan was quadratic).
   const taken = new Map<string, { ip: string; owner: string }[]>();
   for (const [name, svc] of Object.entries(project.services)) {
+    // A service no active profile enables never runs: it cannot take a port (services of
+    // alternative profiles often publish the same one).
+    if (enabled && !enabled.has(name)) continue;
     const rawPorts = (root.services as Record<string, { ports?: unknown[] }> | undefined)?.[name]?.ports ?? [];
     const index = rawIndexOf(svc.ports, rawPorts.length);
     svc.ports.forEach((p, i) => {

@@ -9,26 +9,16 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { loadProject, renderConfig, type ProjectSpec } from "../../../src/compose/index.js";
+import { loadProject, renderConfig } from "../../../src/compose/index.js";
 import { splitShellWords } from "../../../src/compose/shell-words.js";
 import { formatDuration } from "../../../src/compose/to-compose.js";
-import { loadCase, projectDir } from "./conformance-helpers.js";
+import { comparable, loadCase, projectDir } from "./conformance-helpers.js";
 
 const ROOT = resolve(__dirname, "../../fixtures/compose");
 const cases = readdirSync(ROOT, { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(join(ROOT, d.name, "expected.json")))
   .map((d) => d.name)
   .sort();
-
-/** The model without what a re-load from another directory changes by construction. */
-function comparable(p: ProjectSpec): unknown {
-  const { files: _f, working_dir: _w, profiles: _p, ...rest } = p;
-  void _f;
-  void _w;
-  void _p;
-  const services = Object.fromEntries(Object.entries(p.services).map(([n, s]) => [n, { ...s, secret_env_keys: undefined }]));
-  return JSON.parse(JSON.stringify({ ...rest, services }));
-}
 
 describe("berth config round-trips through berth", () => {
   it("has cases", () => expect(cases.length).toBeGreaterThan(15));

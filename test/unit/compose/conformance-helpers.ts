@@ -66,3 +66,16 @@ export function loadCase(dir: string): Promise<ProjectSpec> {
     ...(opts.projectName ? { projectName: opts.projectName } : {}),
   });
 }
+
+/**
+ * The model without what a re-load of `berth config` output from another directory changes by
+ * construction (the file list, the project directory, which values count as secrets).
+ */
+export function comparable(p: ProjectSpec): unknown {
+  const { files: _f, working_dir: _w, profiles: _p, ...rest } = p;
+  void _f;
+  void _w;
+  void _p;
+  const services = Object.fromEntries(Object.entries(p.services).map(([n, s]) => [n, { ...s, secret_env_keys: undefined }]));
+  return JSON.parse(JSON.stringify({ ...rest, services }));
+}

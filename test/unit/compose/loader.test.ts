@@ -108,6 +108,18 @@ describe("loadProject", () => {
     expect(Object.keys((await loadProject({ cwd: dir, env: {}, profiles: ["*"] })).services)).toEqual(["a", "b", "c"]);
   });
 
+  it("checks host ports among the enabled services only (alternatives in other profiles may share one)", async () => {
+    const dir = project({
+      "compose.yaml":
+        "services:\n  cpu:\n    image: a\n    profiles: [cpu]\n    ports: ['11434:11434']\n  gpu:\n    image: a\n    profiles: [gpu]\n    ports: ['11434:11434']\n  app:\n    image: b\n",
+    });
+    expect(Object.keys((await loadProject({ cwd: dir, env: {} })).services)).toEqual(["app"]);
+    expect(Object.keys((await loadProject({ cwd: dir, env: {}, profiles: ["gpu"] })).services)).toEqual(["app", "gpu"]);
+    expect(await problemsOf(loadProject({ cwd: dir, env: {}, profiles: ["cpu", "gpu"] }))).toEqual([
+      'compose.yaml:9:13 services.gpu.ports[0]: host port 11434/tcp is already published by service "cpu" (use another host port, or publish only the container port ("11434") to get a free one)',
+    ]);
+  });
+
   it("takes the project name from -p, then COMPOSE_PROJECT_NAME, then name:", async () => {
     const dir = project({ "compose.yaml": "name: infile\nservices:\n  a:\n    image: a\n" });
     expect((await loadProject({ cwd: dir, env: {} })).name).toBe("infile");
