@@ -43,13 +43,14 @@ export function registerLs(program: Command, ctx: CliContext, globals: () => Glo
     .command("ls")
     .description("list berth's environments as docker compose ls does: name, containers per state, compose files")
     .option("-a, --all", "also environments with no running container")
+    .option("-q, --quiet", "print only the names (the global -q, here too so that -aq works)")
     .addOption(new Option("--format <format>", "table (default) or json (an array, docker compose ls's fields)").choices(["table", "json"]))
-    .addHelpText("after", "\n-q (the global --quiet) prints only the names.\n\nExamples:\n  berth ls\n  berth ls -a --format json\n  berth ls -q")
-    .action(async (o: { all?: boolean; format?: string }) => {
+    .addHelpText("after", "\nExamples:\n  berth ls\n  berth ls -a --format json\n  berth ls -q")
+    .action(async (o: { all?: boolean; quiet?: boolean; format?: string }) => {
       const g = globals();
       const engine = await ctx.engine();
       const rows = composeLs(await engine.listContainers(managedFilter(), { signal: ctx.signal }), o.all === true);
-      if (g.quiet) return rows.forEach((r) => ctx.out(r.Name));
+      if (g.quiet || o.quiet) return rows.forEach((r) => ctx.out(r.Name));
       if (o.format === "json" || g.json) return ctx.out(JSON.stringify(rows));
       ctx.out(
         table(

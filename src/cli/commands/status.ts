@@ -15,14 +15,16 @@ export function registerStatus(program: Command, ctx: CliContext, globals: () =>
     )
     .option("--services", "print only the services' names, one per line")
     .option("-a, --all", "docker compose's flag, accepted: stopped containers are always listed")
+    .option("-q, --quiet", "print only the container IDs (the global -q, here too so that -aq works)")
     .addHelpText(
       "after",
-      "\nStates are the engine's, except that a container run `berth up` saw ready (recorded on the engine) is HEALTHY\nat once; another run (a restart) stays STARTING until the engine's own healthcheck has passed.\nNothing runs inside a container unless --probe is given.\nExit code 1 when a named environment does not exist (as for `berth down`); without a name, no environments is not an error.\n\nExamples:\n  berth status\n  berth status berth-test-20261124020512-a1b2c3 --json\n  berth status --no-stats   # states and ports only, faster\n  berth ps -q               # container IDs (-q: the global --quiet)\n  berth ps --format json    # NDJSON: ID, Name, Project, Service, State, Health, ExitCode, Publishers\n  berth status --probe      # check STARTING containers now rather than wait for the engine\n  berth status --on swarm --engine tcp://manager:2375   # services, tasks per node, nodes",
+      "\nStates are the engine's, except that a container run `berth up` saw ready (recorded on the engine) is HEALTHY\nat once; another run (a restart) stays STARTING until the engine's own healthcheck has passed.\nNothing runs inside a container unless --probe is given.\nExit code 1 when a named environment does not exist (as for `berth down`); without a name, no environments is not an error.\n\nExamples:\n  berth status\n  berth status berth-test-20261124020512-a1b2c3 --json\n  berth status --no-stats   # states and ports only, faster\n  berth ps -aq              # container IDs\n  berth ps --format json    # NDJSON: ID, Name, Project, Service, State, Health, ExitCode, Publishers\n  berth status --probe      # check STARTING containers now rather than wait for the engine\n  berth status --on swarm --engine tcp://manager:2375   # services, tasks per node, nodes",
     );
-  type StatusOptions = PlatformOptions & { stats: boolean; probe?: boolean; format?: "table" | "json"; services?: boolean; all?: boolean };
+  type StatusOptions = PlatformOptions & { stats: boolean; probe?: boolean; format?: "table" | "json"; services?: boolean; all?: boolean; quiet?: boolean };
   addPlatformOptions(cmd).action(async (project: string | undefined, opts: StatusOptions) => {
     composeNote(ctx, [opts.all && "-a"], "stopped containers are always listed");
-    const target = await resolveTarget(ctx, globals(), opts);
+    const g = globals();
+    const target = await resolveTarget(ctx, opts.quiet ? { ...g, quiet: true } : g, opts);
     await target.status({ project, stats: opts.stats, probe: opts.probe, format: opts.format, servicesOnly: opts.services });
   });
 }
