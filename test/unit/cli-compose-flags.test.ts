@@ -3,13 +3,14 @@
  * each is accepted with compose's meaning (what reaches the command's target), or accepted with a
  * note on stderr where berth deliberately differs; an invalid value is still a usage error.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import type { ContainerSummary, EngineEvent } from "../../src/engine/types.js";
 import type { EnvironmentData } from "../../src/lifecycle/environment.js";
 import { loadProject } from "../../src/compose/index.js";
+import { acquire } from "../../src/lifecycle/acquire.js";
 import { composeEvent } from "../../src/cli/commands/events.js";
 import { composeLs } from "../../src/cli/commands/ls.js";
 import { psLines } from "../../src/cli/ps-output.js";
@@ -251,6 +252,7 @@ describe("ps forms", () => {
 describe("--project-directory", () => {
   it("finds the default file and .env there, and resolves the file's relative paths against it; -f stays relative to cwd", async () => {
     const base = mkdtempSync(join(tmpdir(), "berth-projdir-"));
+    onTestFinished(() => rmSync(base, { recursive: true, force: true }));
     const app = join(base, "app");
     mkdirSync(join(base, "other"), { recursive: true });
     mkdirSync(app);
@@ -260,10 +262,12 @@ describe("--project-directory", () => {
 
     const found = await loadProject({ cwd: base, projectDirectory: "app", env: {} });
     expect(found.services.web!.image).toBe("from-app-env");
-    expect(found.services.web!.volumes![0]!.source).toBe(join(app, "data"));
+    expect(found.services.web!.volumes[0]!.source).toBe(join(app, "data"));
 
     const named = await loadProject({ cwd: base, files: ["other/compose.yaml"], projectDirectory: "app", env: {} });
-    expect(named.services.api!.volumes![0]!.source).toBe(join(app, "data"));
+    expect(named.services.api!.volumes[0]!.source).toBe(join(app, "data"));
     await expect(loadProject({ cwd: base, projectDirectory: "missing", env: {} })).rejects.toThrow(/project directory .* does not exist/);
+    // acquire() hands it to the loader too (which fails before any engine is asked).
+    await expect(acquire({ cwd: base, projectDirectory: "missing", env: {}, inheritEnv: false })).rejects.toThrow(/project directory .* does not exist/);
   });
 });
