@@ -11,6 +11,7 @@ import type { ContainerSummary, EngineEvent } from "../../src/engine/types.js";
 import type { EnvironmentData } from "../../src/lifecycle/environment.js";
 import { loadProject } from "../../src/compose/index.js";
 import { acquire } from "../../src/lifecycle/acquire.js";
+import { commandWord, protectCommandArgs } from "../../src/cli/argv.js";
 import { composeEvent } from "../../src/cli/commands/events.js";
 import { composeLs } from "../../src/cli/commands/ls.js";
 import { psLines } from "../../src/cli/ps-output.js";
@@ -250,6 +251,19 @@ describe("ps forms", () => {
 });
 
 describe("--project-directory", () => {
+  it("is a global option with a value: the command word and run's command are found after it", () => {
+    expect(commandWord(["--project-directory", "app", "up"])).toBe("up");
+    expect(protectCommandArgs(["--project-directory", "app", "run", "node", "-e", "1"])).toEqual([
+      "--project-directory",
+      "app",
+      "run",
+      "--",
+      "node",
+      "-e",
+      "1",
+    ]);
+  });
+
   it("finds the default file and .env there, and resolves the file's relative paths against it; -f stays relative to cwd", async () => {
     const base = mkdtempSync(join(tmpdir(), "berth-projdir-"));
     onTestFinished(() => rmSync(base, { recursive: true, force: true }));

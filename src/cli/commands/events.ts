@@ -29,7 +29,7 @@ export function registerEvents(program: Command, ctx: CliContext, globals: () =>
     .argument("[services...]", "only these services' containers (default: all)")
     .addHelpText(
       "after",
-      '\nEach line: {"time","type":"container","action","id","service","attributes"}, as docker compose events --json.\n' +
+      '\nEach line: {"time","type":"container","action","id","service","attributes"}, as docker compose events --json\n(the output is JSON lines with or without --json).\n' +
         "\nExamples:\n  berth events\n  berth events -p shop backend | jq -r .action",
     )
     .action(async (services: string[]) => {
