@@ -53,7 +53,7 @@ describe("docker compose parity on a running environment", () => {
   });
 
   it("events: the container's events as compose's JSON lines while it restarts, until interrupted", async () => {
-    const child = spawn(process.execPath, [`${root}dist/bin/berth.js`, "events", "-p", project], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [`${root}dist/bin/berth.js`, "events", "-p", project, "web"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     const closed = new Promise<number | null>((resolve) => child.on("close", resolve));

@@ -195,6 +195,12 @@ describe("berth events", () => {
     ]);
   });
 
+  it("refuses a service the environment does not have", async () => {
+    const r = await run(["events", "db"], [container("p1", "web", "running")]);
+    expect(String(r.error)).toContain("no such service in p1: db");
+    expect(r.out).toEqual([]);
+  });
+
   it("leaves out compose's and berth's own labels from the attributes", () => {
     const e = composeEvent({
       type: "container",

@@ -35,6 +35,11 @@ export function registerEvents(program: Command, ctx: CliContext, globals: () =>
     .action(async (services: string[]) => {
       const { engine, project } = await targetProject(ctx, globals());
       const wanted = new Set(services);
+      const known = new Set((await engine.listContainers(managedFilter(project), { signal: ctx.signal })).map((c) => c.labels[LABEL.service] ?? ""));
+      const unknown = services.filter((s) => !known.has(s));
+      if (unknown.length) {
+        throw new BerthError("USAGE", `no such service in ${project}: ${unknown.join(", ")}`, { hint: `Its services: ${[...known].sort().join(", ")}.` });
+      }
       let ended = false;
       await new Promise<void>((resolve, reject) => {
         const done = () => resolve();
