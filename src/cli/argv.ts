@@ -15,6 +15,7 @@ const TAKES_VALUE = new Set([
   "--project-name",
   "--profile",
   "--env-file",
+  "--project-directory",
   "--timeout",
   "--index",
   "-e",

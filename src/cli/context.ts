@@ -12,6 +12,8 @@ export interface GlobalOptions {
   /** false with --no-color. */
   color?: boolean;
   timeout?: string;
+  /** --project-directory: where relative paths, .env and the default compose files are found. */
+  projectDirectory?: string;
 }
 
 export interface CliContext {

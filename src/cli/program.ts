@@ -15,9 +15,11 @@ import { registerConfig } from "./commands/config.js";
 import { registerDoctor } from "./commands/doctor.js";
 import { registerDown } from "./commands/down.js";
 import { registerEnv } from "./commands/env.js";
+import { registerEvents } from "./commands/events.js";
 import { registerExec } from "./commands/exec.js";
 import { registerGraph } from "./commands/graph.js";
 import { registerLogs } from "./commands/logs.js";
+import { registerLs } from "./commands/ls.js";
 import { registerPort } from "./commands/port.js";
 import { registerRun } from "./commands/run.js";
 import { registerServe } from "./commands/serve.js";
@@ -92,6 +94,7 @@ export function buildProgram(ctx: CliContext): Command {
     .option("-q, --quiet", "print only what a script needs")
     .option("--no-color", "no colours (also: NO_COLOR=1; FORCE_COLOR=1 forces them)")
     .option("--timeout <duration>", "how long to wait for readiness, e.g. 90s or 2m (default 3m)")
+    .option("--project-directory <dir>", "where relative paths, .env and the default compose files are found (default: the first file's folder)")
     .addHelpText("after", EXIT_CODES_HELP)
     .showHelpAfterError()
     .exitOverride();
@@ -115,6 +118,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerCompletion(program, ctx);
   registerClean(program, ctx, globals);
   registerUpdate(program, ctx, globals);
+  registerLs(program, ctx, globals);
+  registerEvents(program, ctx, globals);
   program.hook("preAction", (_program, command) => reapBeforeCommand(ctx, command.name()));
   return program;
 }

@@ -7,7 +7,15 @@ import type { CliContext, GlobalOptions } from "./context.js";
 /** Loads the compose project the global -f/--profile/--env-file/-p options describe. */
 export async function loadSpec(ctx: CliContext, g: GlobalOptions): Promise<ProjectSpec> {
   const { loadProject } = await import("../compose/index.js");
-  return loadProject({ files: g.file, cwd: ctx.cwd, env: ctx.env, envFiles: g.envFile, profiles: g.profile, projectName: g.projectName });
+  return loadProject({
+    files: g.file,
+    cwd: ctx.cwd,
+    projectDirectory: g.projectDirectory,
+    env: ctx.env,
+    envFiles: g.envFile,
+    profiles: g.profile,
+    projectName: g.projectName,
+  });
 }
 
 export function requireProject(project: string | undefined, candidates: string[]): string {

@@ -33,9 +33,15 @@ import { checkProject } from "./semantic.js";
 import { LoadSession } from "./session.js";
 
 export interface LoadOptions {
-  /** -f files in order; when empty/undefined: COMPOSE_FILE from env, else default discovery in cwd. */
+  /** -f files in order; when empty/undefined: COMPOSE_FILE from env, else default discovery in cwd (or `projectDirectory`). */
   files?: string[];
   cwd: string;
+  /**
+   * `--project-directory`, as Compose has it (relative to cwd): relative paths in the files, `.env`,
+   * COMPOSE_FILE and the default files are found there; -f files stay relative to cwd.
+   * Default: the first file's directory.
+   */
+  projectDirectory?: string;
   /** The process environment snapshot. Never read process.env inside src/compose — it is injected. */
   env: Record<string, string | undefined>;
   /** --env-file; default: `<project dir>/.env` if it exists. */
@@ -58,21 +64,26 @@ export function loadProject(options: LoadOptions): Promise<ProjectSpec> {
 
 function loadProjectNow(options: LoadOptions): ProjectSpec {
   const cwd = resolve(options.cwd);
+  const workDir = options.projectDirectory === undefined ? undefined : resolve(cwd, options.projectDirectory);
+  if (workDir !== undefined && !existsSync(workDir)) {
+    throw new BerthError("COMPOSE_NOT_FOUND", `project directory ${workDir} does not exist`, { hint: "check the --project-directory path" });
+  }
   const session = new LoadSession(options.env);
   const { problems } = session;
 
-  // COMPOSE_FILE / COMPOSE_PROFILES / COMPOSE_PROJECT_NAME may also come from ./.env.
-  const cwdEnvFile = join(cwd, ".env");
+  // COMPOSE_FILE / COMPOSE_PROFILES / COMPOSE_PROJECT_NAME may also come from the .env of the working (or project) directory.
+  const cwdEnvFile = join(workDir ?? cwd, ".env");
   const cwdDotenv =
     !options.envFiles && existsSync(cwdEnvFile) ? loadEnvFiles([cwdEnvFile], (n) => options.env[n], problems).values : new Map<string, string>();
   const setting = (name: string) => options.env[name] ?? cwdDotenv.get(name);
 
-  const files = resolveFiles(options.files, cwd, {
+  const named = options.files?.length ? options.files : undefined;
+  const files = resolveFiles(named, named ? cwd : (workDir ?? cwd), {
     ...options.env,
     COMPOSE_FILE: setting("COMPOSE_FILE"),
     COMPOSE_PATH_SEPARATOR: setting("COMPOSE_PATH_SEPARATOR"),
   });
-  const projectDir = dirname(files[0]!);
+  const projectDir = workDir ?? dirname(files[0]!);
   const envFiles = options.envFiles ? options.envFiles.map((f) => resolve(cwd, f)) : [join(projectDir, ".env")].filter((f) => existsSync(f));
   if (options.envFiles) {
     const missing = envFiles.find((f) => !existsSync(f));

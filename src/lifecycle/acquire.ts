@@ -77,6 +77,7 @@ export async function acquire(options: AcquireOptions = {}): Promise<Environment
   const env = effectiveEnv(options);
   const spec = await loadProject({
     files: options.files,
+    projectDirectory: options.projectDirectory,
     cwd: options.cwd ?? process.cwd(),
     env,
     envFiles: options.envFiles,

@@ -17,6 +17,8 @@ import { staleReason } from "../guards/admission-ticket.js";
 export interface ReleaseOptions {
   /** Also remove the named volumes berth created for the project (`down -v`). */
   volumes?: boolean;
+  /** Seconds a container that holds data gets to stop before it is killed (`down -t`); default: its service's stop_grace_period. */
+  stopTimeoutSec?: number;
   /** Touch nothing (not even leases) when the project has no container, no network and (with `volumes`) no named volume: the result's lists are empty. */
   ifExists?: boolean;
   signal?: AbortSignal;
@@ -47,8 +49,8 @@ async function detach(engine: Runtime, c: ContainerSummary, signal?: AbortSignal
  * Containers that hold data worth a clean shutdown (a named volume or a bind mount) get a graceful
  * stop first; the rest are removed with SIGKILL, since nothing of theirs survives removal anyway.
  */
-async function removeDetached(engine: Runtime, c: ContainerSummary, signal?: AbortSignal): Promise<void> {
-  if (c.state === "running" && keepsData(c)) await engine.stopContainer(c.id, undefined, { signal }); // its own stop_grace_period
+async function removeDetached(engine: Runtime, c: ContainerSummary, signal?: AbortSignal, stopTimeoutSec?: number): Promise<void> {
+  if (c.state === "running" && keepsData(c)) await engine.stopContainer(c.id, stopTimeoutSec, { signal }); // undefined: its own stop_grace_period
   await engine.removeContainer(c.id, { force: true, volumes: true, signal });
   // A recreated container (--force-recreate) mounts its predecessor's anonymous volumes by name,
   // which the engine then keeps at `rm -v`: remove them too (one still in use elsewhere stays).
@@ -154,7 +156,7 @@ export async function releaseFrom(engine: Runtime, project: string, o: ReleaseOp
     await Promise.allSettled(
       containers.map(async (c) => {
         await detach(engine, c, o.signal);
-        await removeDetached(engine, c, o.signal);
+        await removeDetached(engine, c, o.signal, o.stopTimeoutSec);
         emit("container", c.name);
       }),
     )

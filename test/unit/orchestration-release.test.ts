@@ -61,3 +61,22 @@ describe("release rides out an engine restart", () => {
     expect(Date.now() - t0).toBeLessThan(1_000);
   });
 });
+
+describe("down -t", () => {
+  it("gives a container that holds data the stop timeout asked for (default: its own), and stops no other", async () => {
+    const stops = async (o: { stopTimeoutSec?: number }) => {
+      const rt = new MemoryRuntime();
+      const labels = managedFilter("p1");
+      rt.seedContainer({ name: "p1-db-1", labels, mounts: [{ type: "volume", name: "p1_data", destination: "/data" }] });
+      rt.seedContainer({ name: "p1-api-1", labels });
+      const seen: (number | undefined)[] = [];
+      const stop = rt.stopContainer.bind(rt);
+      rt.stopContainer = (id, t, opts) => (seen.push(t), stop(id, t, opts));
+      await releaseRidingOut(rt, "p1", o);
+      expect(rt.containers.size).toBe(0);
+      return seen;
+    };
+    expect(await stops({ stopTimeoutSec: 3 })).toEqual([3]);
+    expect(await stops({})).toEqual([undefined]);
+  });
+});

@@ -19,7 +19,7 @@ export function registerLogs(program: Command, ctx: CliContext, globals: () => G
     .argument("[services...]", "services to show (default: all)")
     .option("-f, --follow", "keep printing new output until Ctrl-C or every container stops")
     .option("--since <when>", "only output after this: a duration back from now (10m) or a date (2026-11-24T10:00:00Z)")
-    .option("-n, --tail <lines>", "only the last N lines of each container")
+    .option("-n, --tail <lines>", "only the last N lines of each container (all: every line, the default)")
     .option("-t, --timestamps", "show the engine's timestamps")
     .option("--no-prefix", "do not prefix lines with the container's name")
     .addHelpText(
@@ -28,7 +28,7 @@ export function registerLogs(program: Command, ctx: CliContext, globals: () => G
     );
   addPlatformOptions(cmd).action(async (services: string[], o: LogsOptions) => {
     const g = globals();
-    const tail = o.tail === undefined ? undefined : Number(o.tail);
+    const tail = o.tail === undefined || o.tail === "all" ? undefined : Number(o.tail);
     if (tail !== undefined && (!Number.isInteger(tail) || tail < 0)) throw new BerthError("USAGE", `--tail ${o.tail}: give a whole number of lines`);
     const target = await resolveTarget(ctx, g, o);
     await target.logs({ services: serviceList(services), follow: o.follow, tail, since: o.since, timestamps: o.timestamps, prefix: o.prefix });

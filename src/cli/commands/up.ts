@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { composeNote } from "../compose-note.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { addPlatformOptions, resolveTarget, type PlatformOptions } from "../targets/target.js";
 
@@ -10,6 +11,8 @@ interface UpOptions extends PlatformOptions {
   build?: boolean;
   forceRecreate?: boolean;
   wait?: boolean;
+  detach?: boolean;
+  waitTimeout?: string;
 }
 
 export function registerUp(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
@@ -31,6 +34,9 @@ export function registerUp(program: Command, ctx: CliContext, globals: () => Glo
       "--force-recreate",
       "with -p of a running environment: also recreate changed containers that hold data (their named and anonymous volumes are kept)",
     )
+    .option("-d, --detach", "docker compose's flag, accepted: berth up always detaches (the environment lives until `berth down`)")
+    .option("--wait", "docker compose's flag, accepted: berth up always waits until every service is ready")
+    .option("--wait-timeout <seconds>", "docker compose's name for the global --timeout: how long to wait for readiness")
     .option("--no-wait", "refuse at once when the engine is at berth's container cap or memory floor, instead of waiting for capacity")
     .addHelpText(
       "after",
@@ -44,7 +50,9 @@ export function registerUp(program: Command, ctx: CliContext, globals: () => Glo
         "\nExamples:\n  berth up -f examples/shop/compose.yml\n  berth up -f compose.yml -f compose.test.yml --timeout 2m --json\n  berth up -p shop --scale backend=3 --ports range\n  berth up -p shop --force-recreate   # apply a changed db configuration, keeping its volumes\n  berth up -f examples/shop/compose.yml backend   # backend and what it depends on\n  PROJECT=$(berth up -q)   # prints only the environment's name\n  berth up --on swarm --engine tcp://manager:2375 -f compose.yml   # swarm services (docs/swarm.md)",
     );
   addPlatformOptions(cmd).action(async (services: string[], o: UpOptions) => {
-    const target = await resolveTarget(ctx, globals(), o);
+    composeNote(ctx, [o.detach && "-d", o.wait === true && "--wait"], "berth up always detaches and waits until every service is ready");
+    const g = o.waitTimeout === undefined ? globals() : { ...globals(), timeout: o.waitTimeout };
+    const target = await resolveTarget(ctx, g, o);
     await target.up({
       services,
       kind: o.env,

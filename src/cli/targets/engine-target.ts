@@ -8,6 +8,7 @@ import { acquireWithProgress } from "../acquire-with-progress.js";
 import { parseTimeout, type CliContext, type GlobalOptions } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { colorEnabled, makeColors } from "../progress/colors.js";
+import { psLines } from "../ps-output.js";
 import { servicesTable, summaryTable } from "../render.js";
 import { notFound, requireProject, targetProject } from "../target.js";
 import {
@@ -87,7 +88,13 @@ export class EngineTarget implements Target {
     const onEvent = (e: BerthEvent) => (e.type === "warning" ? ctx.err(`berth: ${e.message}`) : undefined);
     if (named && !r.all) {
       // One listing serves both: what to remove, and whether there is anything by that name.
-      const released = await releaseProject(engine, named, { volumes: r.volumes, ifExists: true, signal: ctx.signal, onEvent });
+      const released = await releaseProject(engine, named, {
+        volumes: r.volumes,
+        stopTimeoutSec: r.stopTimeoutSec,
+        ifExists: true,
+        signal: ctx.signal,
+        onEvent,
+      });
       if (released.containers.length === 0 && released.networks.length === 0 && released.volumes.length === 0) {
         const names = await listProjectNames(engine, ctx.signal);
         throw notFound(named, names, r.volumes ? {} : { extraHint: "Named volumes of an environment already down go with `berth down -v NAME`." });
@@ -96,7 +103,8 @@ export class EngineTarget implements Target {
     } else {
       const names = await listProjectNames(engine, ctx.signal);
       const targets = r.all ? names : [requireProject(undefined, names)];
-      for (const t of targets) results.push(await releaseProject(engine, t, { volumes: r.volumes, signal: ctx.signal, onEvent }));
+      for (const t of targets)
+        results.push(await releaseProject(engine, t, { volumes: r.volumes, stopTimeoutSec: r.stopTimeoutSec, signal: ctx.signal, onEvent }));
     }
     if (g.json) return ctx.out(JSON.stringify({ type: "result", ok: true, released: results }));
     for (const x of results) {
@@ -115,6 +123,9 @@ export class EngineTarget implements Target {
     const envs = await listEnvironments(engine, { project: wanted, signal: ctx.signal, probe: r.probe === true });
     // A named environment that does not exist is an error, as for `down` (exit 1), not an empty list.
     if (wanted && envs.length === 0) throw notFound(wanted, await listProjectNames(engine, ctx.signal));
+    // -q, --services, --format json (docker compose ps's forms): no CPU or memory in them.
+    const lines = g.json ? undefined : psLines(envs, { quiet: g.quiet, servicesOnly: r.servicesOnly, format: r.format });
+    if (lines) return lines.forEach((l) => ctx.out(l));
     if (r.stats) await addUsage(engine, envs, { signal: ctx.signal });
     if (g.json) return ctx.out(JSON.stringify({ environments: envs }));
     if (envs.length === 0) return ctx.out("No berth environments.");

@@ -141,8 +141,8 @@ export class SwarmTarget implements Target {
 
   async down(r: DownRequest): Promise<void> {
     const { ctx, g } = this;
-    if (r.all || r.volumes)
-      throw new BerthError("USAGE", `${r.all ? "--all" : "-v"} is not available with --on swarm`, {
+    if (r.all || r.volumes || r.stopTimeoutSec !== undefined)
+      throw new BerthError("USAGE", `${r.all ? "--all" : r.volumes ? "-v" : "-t/--timeout"} is not available with --on swarm`, {
         hint: "Name the environment; berth creates no named volumes on swarm.",
       });
     const { swarm, project: target } = await swarmProject(ctx, g, this.host, r.project);
@@ -168,6 +168,8 @@ export class SwarmTarget implements Target {
 
   async status(r: StatusRequest): Promise<void> {
     const { ctx, g } = this;
+    if (r.format === "json" || r.servicesOnly)
+      throw new BerthError("USAGE", `${r.servicesOnly ? "--services" : "--format json"} is not available with --on swarm`);
     const { swarm } = await swarmOf(ctx, this.host);
     const { listSwarmProjects, readSwarmEnvironment } = await import("../../swarm/status.js");
     const wanted = r.project ?? g.projectName;

@@ -55,6 +55,8 @@ export interface DownRequest {
   project?: string;
   volumes?: boolean;
   all?: boolean;
+  /** -t/--timeout: seconds a container that holds data gets to stop (default: its stop_grace_period). */
+  stopTimeoutSec?: number;
 }
 
 export interface StatusRequest {
@@ -62,6 +64,10 @@ export interface StatusRequest {
   /** false with --no-stats. */
   stats: boolean;
   probe?: boolean;
+  /** --format json: one compose-shaped JSON object per container (`ps --format json`). */
+  format?: "table" | "json";
+  /** --services: only the services' names. */
+  servicesOnly?: boolean;
 }
 
 export interface LogsRequest {
