@@ -5,6 +5,7 @@
  * whole chain. Bases from another directory have their relative paths rebased.
  */
 import { dirname, resolve } from "node:path";
+import { suggest } from "./did-you-mean.js";
 import { isDict, type Merger } from "./merge.js";
 import type { Origins } from "./origins.js";
 import type { Problems } from "./problems.js";
@@ -94,7 +95,10 @@ function resolveService(
       return undefined;
     }
     const where = baseFile === file ? "" : ` in ${target.file}`;
-    ctx.problems.atPath(ctx.origins, doc, ["services", name, "extends"], `extends names unknown service "${target.service}"${where}`);
+    const known = Object.keys(baseDoc.services ?? {}).sort();
+    const close = suggest(target.service, known);
+    const hint = close ? `did you mean "${close}"?` : known.length > 0 ? `known: ${known.join(", ")}` : undefined;
+    ctx.problems.atPath(ctx.origins, doc, ["services", name, "extends"], `extends names unknown service "${target.service}"${where}`, hint);
     return undefined;
   }
   let base = resolveService(ctx, baseDoc, baseFile, target.service, [...chain, id], done);

@@ -92,6 +92,11 @@ function report(issue: Issue, prefix: Path, root: unknown, at: Report): void {
         for (const sub of branch) report(sub, path, root, at);
         return;
       }
+      // A union with a message of its own says what it expects in words (see schema-parts.ts).
+      if (!issue.message.startsWith("Invalid input")) {
+        at(path, `${issue.message}, got ${describeValue(value)}`);
+        return;
+      }
       const expected = [
         ...new Set(
           issue.errors.flatMap((b) =>
@@ -99,7 +104,9 @@ function report(issue: Issue, prefix: Path, root: unknown, at: Report): void {
           ),
         ),
       ];
-      at(path, `expected ${joinOr(expected)}, got ${describeValue(value)}`);
+      // `null` stands for an empty section (`services:` with nothing under it): not worth naming.
+      const named = expected.length > 1 ? expected.filter((e) => e !== "null") : expected;
+      at(path, `expected ${joinOr(named)}, got ${describeValue(value)}`);
       return;
     }
     case "invalid_type": {
@@ -107,9 +114,11 @@ function report(issue: Issue, prefix: Path, root: unknown, at: Report): void {
       at(path, msg);
       return;
     }
-    case "invalid_value":
-      at(path, `invalid value ${describeValue(value)}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`);
+    case "invalid_value": {
+      const values = issue.values.map((v) => JSON.stringify(v));
+      at(path, `invalid value ${describeValue(value)}: expected ${values.length === 1 ? values[0] : `one of ${values.join(", ")}`}`);
       return;
+    }
     case "invalid_key": {
       const key = path[path.length - 1];
       const detail = issue.issues[0]?.message ?? issue.message;
@@ -175,7 +184,7 @@ function describeExpected(e: string): string {
     case "number":
       return "a number";
     case "int":
-      return "an integer";
+      return "a whole number";
     case "boolean":
       return "a boolean";
     default:
