@@ -18,7 +18,10 @@
  *   9. profiles    (profiles.ts)    keep the services the active profiles enable; a required
  *                                   dependency on a disabled service is a problem
  * Problems from every phase are collected and thrown together as one COMPOSE_INVALID error,
- * each with file, line, column and field path. Nothing here reads process.env or argv.
+ * each with file, line, column and field path. A named entry with a problem in phases 2-5 is
+ * left out of the later phases (excluded.ts), so they check the rest in the same run without
+ * follow-on problems; only a part with no tree (a YAML syntax error, a failed include) stops
+ * phases 7-9. Nothing here reads process.env or argv.
  */
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
