@@ -87,7 +87,23 @@ function report(issue: Issue, prefix: Path, root: unknown, at: Report): void {
       return;
     }
     case "invalid_union": {
+      // The types the other alternatives wanted; `null` stands for an empty section (`services:`
+      // with nothing under it) and is not worth naming beside others.
+      const types = [
+        ...new Set(
+          issue.errors.flatMap((b) =>
+            b.filter((i) => i.code === "invalid_type" && i.path.length === 0).map((i) => describeExpected((i as { expected: string }).expected)),
+          ),
+        ),
+      ];
+      const named = types.length > 1 ? types.filter((e) => e !== "null") : types;
       const branch = pickBranch(issue.errors, value);
+      const only = branch?.length === 1 ? branch[0]! : undefined;
+      // A value of the right type but not an allowed one (`gpus: some`): name the other forms too.
+      if (only?.code === "invalid_value" && only.path.length === 0 && named.length > 0) {
+        at(path, `invalid value ${describeValue(value)}: expected ${joinOr([...only.values.map((v) => JSON.stringify(v)), ...named])}`);
+        return;
+      }
       if (branch) {
         for (const sub of branch) report(sub, path, root, at);
         return;
@@ -97,15 +113,6 @@ function report(issue: Issue, prefix: Path, root: unknown, at: Report): void {
         at(path, `${issue.message}, got ${describeValue(value)}`);
         return;
       }
-      const expected = [
-        ...new Set(
-          issue.errors.flatMap((b) =>
-            b.filter((i) => i.code === "invalid_type" && i.path.length === 0).map((i) => describeExpected((i as { expected: string }).expected)),
-          ),
-        ),
-      ];
-      // `null` stands for an empty section (`services:` with nothing under it): not worth naming.
-      const named = expected.length > 1 ? expected.filter((e) => e !== "null") : expected;
       at(path, `expected ${joinOr(named)}, got ${describeValue(value)}`);
       return;
     }
