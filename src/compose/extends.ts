@@ -5,6 +5,7 @@
  * whole chain. Bases from another directory have their relative paths rebased.
  */
 import { dirname, resolve } from "node:path";
+import { suggest } from "./did-you-mean.js";
 import { isDict, type Merger } from "./merge.js";
 import type { Origins } from "./origins.js";
 import type { Problems } from "./problems.js";
@@ -20,6 +21,10 @@ export interface ExtendsContext {
   /** Loads (read, interpolate, validate) another compose file; undefined if it failed. */
   loadFile: (file: string) => RawCompose | undefined;
   projectDir: string;
+  /** Whether `service` of `file` was removed for a problem of its own (already reported). */
+  isExcluded?: (file: string, service: string) => boolean;
+  /** Called for each service of the file whose extends failed: the later phases skip it. */
+  exclude?: (service: string) => void;
 }
 
 /** Resolves every `extends` in `doc` (the file `file`), in place. */
@@ -30,6 +35,7 @@ export function applyExtends(ctx: ExtendsContext, doc: RawCompose, file: string)
   for (const name of Object.keys(services)) {
     const resolved = resolveService(ctx, doc, file, name, [], done);
     if (resolved) (services as Dict)[name] = resolved;
+    else ctx.exclude?.(name);
   }
 }
 
@@ -83,8 +89,16 @@ function resolveService(
     baseDoc = loaded;
   }
   if (!baseDoc.services || !(target.service in baseDoc.services)) {
+    // A base removed for its own problem: the extending service is skipped without a follow-on problem.
+    if (ctx.isExcluded?.(baseFile, target.service)) {
+      done.set(id, undefined);
+      return undefined;
+    }
     const where = baseFile === file ? "" : ` in ${target.file}`;
-    ctx.problems.atPath(ctx.origins, doc, ["services", name, "extends"], `extends names unknown service "${target.service}"${where}`);
+    const known = Object.keys(baseDoc.services ?? {}).sort();
+    const close = suggest(target.service, known);
+    const hint = close ? `did you mean "${close}"?` : known.length > 0 ? `known: ${known.join(", ")}` : undefined;
+    ctx.problems.atPath(ctx.origins, doc, ["services", name, "extends"], `extends names unknown service "${target.service}"${where}`, hint);
     return undefined;
   }
   let base = resolveService(ctx, baseDoc, baseFile, target.service, [...chain, id], done);

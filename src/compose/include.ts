@@ -17,6 +17,12 @@ type Dict = Record<string, unknown>;
 export interface IncludeContext {
   origins: Origins;
   problems: Problems;
+  /**
+   * Called with the path of what the later phases must skip because of a problem reported
+   * here: `["include", i]` for an include that failed (the project is then incomplete), or a
+   * conflicting entry.
+   */
+  exclude?: (path: (string | number)[]) => void;
   /** Loads several files as one project (merge, extends, includes) with its own env files. */
   loadProject: (files: string[], projectDir: string, envFiles: string[], chain: string[]) => RawCompose | undefined;
 }
@@ -34,11 +40,13 @@ export function applyIncludes(ctx: IncludeContext, doc: RawCompose, file: string
     const missing = paths.find((p) => !existsSync(p));
     if (missing) {
       ctx.problems.atPath(ctx.origins, doc, path, `included file ${missing} does not exist`, "paths are relative to the including file");
+      ctx.exclude?.(path);
       return;
     }
     const loop = paths.find((p) => chain.includes(p));
     if (loop) {
       ctx.problems.atPath(ctx.origins, doc, path, `include loop: ${[...chain.slice(chain.indexOf(loop)), loop].join(" -> ")}`);
+      ctx.exclude?.(path);
       return;
     }
     const dir = spec.project_directory !== undefined ? resolve(base, spec.project_directory) : dirname(paths[0]!);
@@ -66,6 +74,7 @@ export function applyIncludes(ctx: IncludeContext, doc: RawCompose, file: string
             `${section}.${name} conflicts with a definition imported by include[${i}] (${paths.join(", ")})`,
             "rename one of them, or use extends to share the definition",
           );
+          ctx.exclude?.([section, name]);
           continue;
         }
         target[name] = value;

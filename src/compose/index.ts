@@ -18,7 +18,10 @@
  *   9. profiles    (profiles.ts)    keep the services the active profiles enable; a required
  *                                   dependency on a disabled service is a problem
  * Problems from every phase are collected and thrown together as one COMPOSE_INVALID error,
- * each with file, line, column and field path. Nothing here reads process.env or argv.
+ * each with file, line, column and field path. A named entry with a problem in phases 2-5 is
+ * left out of the later phases (excluded.ts), so they check the rest in the same run without
+ * follow-on problems; only a part with no tree (a YAML syntax error, a failed include) stops
+ * phases 7-9. Nothing here reads process.env or argv.
  */
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -93,12 +96,17 @@ function loadProjectNow(options: LoadOptions): ProjectSpec {
   const lookup = session.lookupFor(dotenv);
   const fromProject = (name: string) => options.env[name] ?? dotenv.values.get(name) ?? cwdDotenv.get(name);
 
+  // Phases 1-6: each file's problems are recorded and the parts they concern removed (see
+  // excluded.ts), so the phases below check the rest of the project in the same run.
   const merged = session.loadRawProject(files, projectDir, lookup, files);
-  if (!merged || problems.size > 0) problems.throwIfAny(cwd);
+  // A part of the project has no tree (a YAML syntax error, an unreadable or empty file, a failed
+  // include): the networks, volumes and services it declares are unknown, so normalizing and
+  // checking the rest would report guesses. Its problems and the other files' are all there is.
+  if (session.excluded.incomplete) problems.throwIfAny(cwd);
   const root = merged as Record<string, unknown>;
 
   const given = options.projectName ?? fromProject("COMPOSE_PROJECT_NAME");
-  const name = projectName(given ?? merged!.name, given === undefined, session, root, cwd);
+  const name = projectName(given ?? merged.name, given === undefined, session, root);
   const profiles = parseProfiles(options.profiles, { COMPOSE_PROFILES: fromProject("COMPOSE_PROFILES") });
   const ctx = {
     projectDir,
@@ -109,8 +117,8 @@ function loadProjectNow(options: LoadOptions): ProjectSpec {
     problems,
     root,
   };
-  const project = normalizeProject(ctx, merged!, { name, files, profiles });
-  checkProject(project, root, session.origins, problems, enabledServices(project.services, profiles));
+  const project = normalizeProject(ctx, merged, { name, files, profiles });
+  checkProject(project, root, session.origins, problems, session.excluded, enabledServices(project.services, profiles));
   const active = applyProfiles(project.services, profiles);
   for (const d of active.problems) {
     const shown = profiles.length > 0 ? profiles.join(", ") : "none";
@@ -146,14 +154,14 @@ function sortDeep(v: unknown): unknown {
   return out;
 }
 
-function projectName(raw: string | undefined, fromFile: boolean, session: LoadSession, root: Record<string, unknown>, cwd: string): string | undefined {
+/** The project name if valid; an invalid name from the file is a problem of the load (reported with the others). */
+function projectName(raw: string | undefined, fromFile: boolean, session: LoadSession, root: Record<string, unknown>): string | undefined {
   if (raw === undefined || raw === "") return undefined;
   if (PROJECT_NAME.test(raw)) return raw;
   const hint = "use lowercase letters, digits, - and _, starting with a letter or digit";
   if (!fromFile) throw new BerthError("USAGE", `invalid project name "${raw}" (from -p or COMPOSE_PROJECT_NAME)`, { hint });
   session.problems.atPath(session.origins, root, ["name"], `invalid project name "${raw}"`, hint);
-  session.problems.throwIfAny(cwd);
-  return raw;
+  return undefined;
 }
 
 export { renderConfig, serviceHashes, type RenderOptions } from "./render.js";

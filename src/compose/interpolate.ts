@@ -157,8 +157,8 @@ function invalid(s: string): InterpolationError {
 }
 
 /**
- * Interpolates every string value under `root` in place, recording problems with positions and
- * marking entries whose value came (partly) from an env file as secret, and from a
+ * Interpolates every string value under `root` in place, recording problems with positions
+ * (a value that fails stays as written and its path goes to `onFailed`) and marking entries whose value came (partly) from an env file as secret, and from a
  * secret-looking variable as sensitive.
  */
 export function interpolateTree(
@@ -167,6 +167,7 @@ export function interpolateTree(
   origins: Origins,
   problems: Problems,
   onUnset?: (name: string, path: Path) => void,
+  onFailed?: (path: Path) => void,
 ): void {
   const visit = (node: unknown, path: (string | number)[]): void => {
     if (Array.isArray(node)) {
@@ -196,6 +197,7 @@ export function interpolateTree(
     } catch (e) {
       if (!(e instanceof InterpolationError)) throw e;
       problems.atPath(origins, root, path, e.message, e.hint);
+      onFailed?.(path);
       return s;
     }
   };

@@ -19,9 +19,11 @@ export function obj<T extends z.core.$ZodLooseShape>(shape: T) {
 }
 
 export const str = z.string();
-export const boolish = z.union([z.boolean(), z.string()]);
-export const intish = z.union([z.number().int(), z.string()]);
-export const numish = z.union([z.number(), z.string()]);
+// Strings are allowed where numbers and booleans are because interpolation yields strings; a
+// value of neither type is reported in words (the validator shows a union's own message).
+export const boolish = z.union([z.boolean(), z.string()], { error: "expected true or false" });
+export const intish = z.union([z.number().int(), z.string()], { error: "expected a whole number" });
+export const numish = z.union([z.number(), z.string()], { error: "expected a number" });
 export const listOfStrings = z.array(z.string());
 export const stringOrList = z.union([z.string(), listOfStrings]);
 export const scalarNoNull = z.union([z.string(), z.number(), z.boolean()]);
@@ -33,7 +35,7 @@ export const byName = <T extends z.ZodType>(schema: T) => z.record(name, schema)
 export const duration = z.string({ error: `expected a duration; ${DURATION_HINT}` }).superRefine((v, ctx) => {
   if (parseDuration(v) === undefined) ctx.addIssue({ code: "custom", message: `invalid duration "${v}"; ${DURATION_HINT}` });
 });
-export const bytes = z.union([z.number(), z.string()]).superRefine((v, ctx) => {
+export const bytes = z.union([z.number(), z.string()], { error: "expected a size such as 512m or 2g, or a number of bytes" }).superRefine((v, ctx) => {
   if (parseBytes(v) === undefined) ctx.addIssue({ code: "custom", message: `invalid size "${v}"; ${BYTES_HINT}` });
 });
 /** A size that cannot be negative (the spec's `minimum: 0`, e.g. a tmpfs size). */
@@ -46,7 +48,10 @@ export const command = z.union([z.null(), z.string(), z.array(z.string())]);
 export const extraHosts = z.union([z.record(z.string(), z.union([z.string(), z.array(z.string())])), z.array(z.string())]);
 export const external = z.union([z.boolean(), z.string(), obj({ name: str.optional() })]);
 
-export const ulimits = z.record(z.string().regex(/^[a-z]+$/), z.union([intish, obj({ soft: intish, hard: intish })]));
+export const ulimits = z.record(
+  z.string().regex(/^[a-z]+$/, "ulimit names are lowercase letters, such as nofile or nproc"),
+  z.union([intish, obj({ soft: intish, hard: intish })]),
+);
 export const fileRefs = z.array(
   z.union([str, obj({ source: str, target: str.optional(), uid: str.optional(), gid: str.optional(), mode: numish.optional() })]),
 );
@@ -83,14 +88,16 @@ export const devicesReservation = z.array(
 export const blkioLimit = obj({ path: str.optional(), rate: intish.optional() });
 export const blkioWeight = obj({ path: str.optional(), weight: intish.optional() });
 
-export const portShort = z.union([z.number(), z.string()]).superRefine((v, ctx) => {
-  try {
-    parsePortShort(v);
-  } catch (e) {
-    if (e instanceof PortSyntaxError) ctx.addIssue({ code: "custom", message: `invalid port "${v}": ${e.message}`, params: { hint: PORT_HINT } });
-    else throw e;
-  }
-});
+export const portShort = z
+  .union([z.number(), z.string()], { error: "expected a port such as 8080:80 or 53/udp, or a long-syntax mapping" })
+  .superRefine((v, ctx) => {
+    try {
+      parsePortShort(v);
+    } catch (e) {
+      if (e instanceof PortSyntaxError) ctx.addIssue({ code: "custom", message: `invalid port "${v}": ${e.message}`, params: { hint: PORT_HINT } });
+      else throw e;
+    }
+  });
 
 export const volumeShort = z.string().superRefine((v, ctx) => {
   try {

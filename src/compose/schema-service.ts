@@ -141,7 +141,9 @@ export const RawService = p.obj({
   user: p.str.optional(),
   uts: p.str.optional(),
   userns_mode: p.str.optional(),
-  volumes: z.array(z.union([p.volumeShort, RawVolumeLong])).optional(),
+  volumes: z
+    .array(z.union([p.volumeShort, RawVolumeLong], { error: "expected a volume such as ./data:/data or cache:/cache, or a long-syntax mapping" }))
+    .optional(),
   volumes_from: p.listOfStrings.optional(),
   working_dir: p.str.optional(),
 });

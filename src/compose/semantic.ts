@@ -2,18 +2,35 @@
  * Phase 7, semantic checks: what a schema cannot see because it spans several places —
  * `depends_on` naming unknown services, dependency cycles (the whole cycle is named), two
  * services publishing the same fixed host port, and references to undeclared networks,
- * volumes, secrets and configs.
+ * volumes, secrets and configs. A reference to an entry the load excluded for its own problem
+ * (see excluded.ts) is not reported: that problem is reported already.
  */
+import type { Exclusions } from "./excluded.js";
 import type { PortSpec, ProjectSpec } from "./model.js";
 import { suggest } from "./did-you-mean.js";
 import type { Origins } from "./origins.js";
 import type { Problems } from "./problems.js";
 
-/** `enabled`: the services the active profiles enable; only their host ports can clash (compose-go checks only enabled services, too). */
-export function checkProject(project: ProjectSpec, root: Record<string, unknown>, origins: Origins, problems: Problems, enabled?: Set<string>): void {
-  const names = Object.keys(project.services);
+/**
+ * `excluded`: entries taken out for their own problems (no follow-on problems about them).
+ * `enabled`: the services the active profiles enable; only their host ports can clash (compose-go checks only enabled services, too).
+ */
+export function checkProject(
+  project: ProjectSpec,
+  root: Record<string, unknown>,
+  origins: Origins,
+  problems: Problems,
+  excluded?: Exclusions,
+  enabled?: Set<string>,
+): void {
+  // Did-you-mean pools: what the files declare, including entries excluded for their own problems.
+  const declared = (section: string, entries: Record<string, unknown>) => [...new Set([...Object.keys(entries), ...(excluded?.names(section) ?? [])])].sort();
+  const names = declared("services", project.services);
+  const nets = declared("networks", project.networks);
   const at = (path: (string | number)[], message: string, hint?: string, where: "key" | "value" = "value") =>
     problems.atPath(origins, root, path, message, hint, where);
+  const unknown = (section: string, n: string, entries: Record<string, unknown> | undefined) =>
+    !Object.hasOwn(entries ?? {}, n) && excluded?.has(section, n) !== true;
   const didYouMean = (n: string, pool: string[]) => {
     const s = suggest(n, pool);
     return s ? `did you mean "${s}"?` : pool.length > 0 ? `known: ${pool.join(", ")}` : undefined;
@@ -21,12 +38,12 @@ export function checkProject(project: ProjectSpec, root: Record<string, unknown>
 
   for (const [name, svc] of Object.entries(project.services)) {
     for (const dep of Object.keys(svc.depends_on)) {
-      if (!(dep in project.services)) at(["services", name, "depends_on", dep], `depends_on names unknown service "${dep}"`, didYouMean(dep, names), "key");
+      if (unknown("services", dep, project.services))
+        at(["services", name, "depends_on", dep], `depends_on names unknown service "${dep}"`, didYouMean(dep, names), "key");
       else if (dep === name) at(["services", name, "depends_on", dep], `service "${name}" depends on itself`);
     }
-    const nets = Object.keys(project.networks);
     for (const net of Object.keys(svc.networks)) {
-      if (net !== "default" && !(net in project.networks))
+      if (net !== "default" && unknown("networks", net, project.networks))
         at(
           ["services", name, "networks", net],
           `service "${name}" uses undeclared network "${net}"`,
@@ -35,7 +52,7 @@ export function checkProject(project: ProjectSpec, root: Record<string, unknown>
         );
     }
     svc.volumes.forEach((v, i) => {
-      if (v.type === "volume" && v.source !== undefined && !(v.source in project.volumes)) {
+      if (v.type === "volume" && v.source !== undefined && unknown("volumes", v.source, project.volumes)) {
         at(
           ["services", name, "volumes", i],
           `service "${name}" uses undeclared volume "${v.source}"`,
@@ -44,9 +61,8 @@ export function checkProject(project: ProjectSpec, root: Record<string, unknown>
       }
     });
     for (const kind of ["secrets", "configs"] as const) {
-      const declared = Object.keys(project[kind] ?? {});
       svc[kind]?.forEach((r, i) => {
-        if (!declared.includes(r.source))
+        if (unknown(kind, r.source, project[kind]))
           at(
             ["services", name, kind, i],
             `service "${name}" uses undeclared ${kind === "secrets" ? "secret" : "config"} "${r.source}"`,
@@ -55,7 +71,7 @@ export function checkProject(project: ProjectSpec, root: Record<string, unknown>
       });
     }
     const mode = svc.network_mode;
-    if (mode?.startsWith("service:") && !(mode.slice(8) in project.services))
+    if (mode?.startsWith("service:") && unknown("services", mode.slice(8), project.services))
       at(["services", name, "network_mode"], `network_mode names unknown service "${mode.slice(8)}"`, didYouMean(mode.slice(8), names));
     if (mode !== undefined && svc.networks && Object.keys(svc.networks).length > 0 && !("default" in svc.networks && Object.keys(svc.networks).length === 1)) {
       at(["services", name, "network_mode"], "network_mode and networks cannot both be set", "remove one of them");

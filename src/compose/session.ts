@@ -4,11 +4,12 @@
  * created per `loadProject` call; nothing is shared between loads.
  */
 import { readFileSync } from "node:fs";
+import { excludesService, Exclusions } from "./excluded.js";
 import { applyExtends } from "./extends.js";
 import { applyIncludes } from "./include.js";
 import { interpolateTree, type Lookup } from "./interpolate.js";
 import { Merger } from "./merge.js";
-import { Origins } from "./origins.js";
+import { Origins, type Path } from "./origins.js";
 import { Problems } from "./problems.js";
 import { readYaml } from "./read.js";
 import type { RawCompose } from "./schema-project.js";
@@ -23,7 +24,11 @@ export class LoadSession {
   readonly merger = new Merger(this.origins);
   /** Unset variables used without a default, for warnings: name → first path. */
   readonly unset = new Map<string, string>();
+  /** What the later phases skip because it has problems (see excluded.ts); for the whole project. */
+  readonly excluded = new Exclusions();
   readonly #cache = new Map<string, RawCompose | undefined>();
+  /** Per file: the parts `loadFile` removed (whatever the lookup scope). */
+  readonly #excluded = new Map<string, Path[]>();
 
   constructor(private readonly env: Record<string, string | undefined>) {}
 
@@ -49,7 +54,11 @@ export class LoadSession {
     };
   }
 
-  /** read → interpolate → validate one file; cached per file and lookup scope. */
+  /**
+   * read → interpolate → validate one file; cached per file and lookup scope. The parts with a
+   * problem are removed from the result and listed by `excludedIn`; undefined when the file
+   * cannot be used at all (unreadable, empty, a YAML syntax error: there is no tree to check).
+   */
   loadFile(file: string, lookup: Lookup, scope: string): RawCompose | undefined {
     const key = `${scope}\u0000${file}`;
     if (this.#cache.has(key)) return this.#cache.get(key);
@@ -63,31 +72,52 @@ export class LoadSession {
     if (!docs) return undefined;
     let merged: Record<string, unknown> | undefined;
     let valid = true;
+    const excluded = this.#excluded.get(file) ?? [];
     for (const raw of docs) {
-      interpolateTree(raw, lookup, this.origins, this.problems, (name) => {
-        if (!this.unset.has(name)) this.unset.set(name, file);
-      });
-      const doc = validateFile(raw, this.origins, this.problems);
+      const failed: Path[] = [];
+      interpolateTree(
+        raw,
+        lookup,
+        this.origins,
+        this.problems,
+        (name) => {
+          if (!this.unset.has(name)) this.unset.set(name, file);
+        },
+        (path) => failed.push(path),
+      );
+      const { doc, excluded: parts } = validateFile(raw, this.origins, this.problems, failed);
+      excluded.push(...parts);
       if (!doc) valid = false;
       // Several documents in one file merge in order, as several files would.
       else merged = merged ? (this.merger.merge(merged, doc, []) as Record<string, unknown>) : doc;
     }
+    this.#excluded.set(file, excluded);
     const result = valid ? (merged as RawCompose) : undefined;
     this.#cache.set(key, result);
     return result;
   }
 
+  /** What `loadFile` removed from `file` because of its problems (`exclusionOf` paths). */
+  excludedIn(file: string): readonly Path[] {
+    return this.#excluded.get(file) ?? [];
+  }
+
   /** Several files as one project: each goes through include and extends, then they merge in order. */
-  loadRawProject(files: string[], projectDir: string, lookup: Lookup, chain: string[]): RawCompose | undefined {
+  loadRawProject(files: string[], projectDir: string, lookup: Lookup, chain: string[]): RawCompose {
     let merged: Record<string, unknown> = {};
     const scope = projectDir;
     for (const file of files) {
       const doc = this.loadFile(file, lookup, scope);
-      if (!doc) continue;
+      if (!doc) {
+        this.excluded.incomplete = true;
+        continue;
+      }
+      for (const part of this.excludedIn(file)) this.excluded.add(part);
       applyIncludes(
         {
           origins: this.origins,
           problems: this.problems,
+          exclude: (path) => this.excluded.add(path),
           loadProject: (paths, dir, envFiles, ch) => {
             const env = loadEnvFiles(envFiles, (n) => this.env[n], this.problems);
             return this.loadRawProject(paths, dir, this.lookupFor(env), ch);
@@ -99,12 +129,21 @@ export class LoadSession {
         chain,
       );
       applyExtends(
-        { origins: this.origins, problems: this.problems, merger: this.merger, projectDir, loadFile: (f) => this.loadFile(f, lookup, scope) },
+        {
+          origins: this.origins,
+          problems: this.problems,
+          merger: this.merger,
+          projectDir,
+          loadFile: (f) => this.loadFile(f, lookup, scope),
+          isExcluded: (f, service) => excludesService(this.excludedIn(f), service),
+          exclude: (service) => this.excluded.add(["services", service]),
+        },
         doc,
         file,
       );
       merged = this.merger.merge(merged, doc, []) as Record<string, unknown>;
     }
+    this.excluded.removeFrom(merged);
     // compose-go enforces list uniqueness after each merge, which also dedupes a single file's lists.
     enforceUnique(this.origins, merged);
     return merged;
