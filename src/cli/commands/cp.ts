@@ -15,9 +15,8 @@ export interface CopyRequest {
   hostPath: string;
 }
 
-/** "web:/etc/x" → { service, path }; a host path (absolute, ./relative, or without a colon) → undefined. */
+/** "web:/etc/x" → { service, path }; a host path (a "/" or "." first, a "/" before the colon, or no colon) → undefined. */
 function containerOperand(arg: string): { service: string; path: string } | undefined {
-  if (arg.startsWith("/") || arg.startsWith(".")) return undefined;
   const m = /^([a-zA-Z0-9][a-zA-Z0-9_.-]*):(.*)$/.exec(arg);
   return m ? { service: m[1]!, path: m[2]! } : undefined;
 }
