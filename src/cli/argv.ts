@@ -5,6 +5,7 @@
  *   berth's, so a `--` is put where the command begins (unless one is there).
  * - `berth logs -f`: follow, as in `docker logs -f`; Commander would take it for the global
  *   `-f FILE` and the next word for a file name, so after `logs` it is spelled `--follow`.
+ * - `berth rm -f`: force, as in `docker compose rm -f`; spelled `--force` after `rm` for the same reason.
  */
 
 /** Options (global or of exec/run) that take a value as the next word. */
@@ -48,7 +49,9 @@ export function protectCommandArgs(argv: string[]): string[] {
   const cmdAt = firstOperand(argv, 0);
   if (cmdAt < 0) return argv;
   const name = argv[cmdAt];
-  if (name === "logs") return followForLogs(argv, cmdAt);
+  // logs: -f follows, -t shows timestamps; rm: -f forces, -s stops first, -v removes anonymous volumes.
+  if (name === "logs") return spellOutF(argv, cmdAt, { f: "--follow", t: "--timestamps" });
+  if (name === "rm") return spellOutF(argv, cmdAt, { f: "--force", s: "--stop", v: "--volumes" });
   if (name !== "exec" && name !== "run") return argv;
   let start = firstOperand(argv, cmdAt + 1);
   if (start < 0) return argv;
@@ -57,12 +60,14 @@ export function protectCommandArgs(argv: string[]): string[] {
   return [...argv.slice(0, start), "--", ...argv.slice(start)];
 }
 
-/** After `logs`: `-f` (alone or with -t in one cluster, `-ft`) is --follow; a global `--file` stays as it is. */
-function followForLogs(argv: string[], cmdAt: number): string[] {
+/**
+ * After the command word: a `-f` that is the command's own (alone or in a cluster of the command's
+ * one-letter flags, `-ft`) is spelled out with `long`; a global `--file` stays as it is.
+ */
+function spellOutF(argv: string[], cmdAt: number, long: Record<string, string>): string[] {
   const dashes = argv.indexOf("--", cmdAt);
   const end = dashes < 0 ? argv.length : dashes;
-  return argv.flatMap((a, i) => {
-    if (i <= cmdAt || i >= end || !/^-[ft]*f[ft]*$/.test(a)) return [a];
-    return [...new Set(a.slice(1))].map((c) => (c === "f" ? "--follow" : "--timestamps"));
-  });
+  const letters = Object.keys(long).join("");
+  const cluster = new RegExp(`^-[${letters}]*f[${letters}]*$`);
+  return argv.flatMap((a, i) => (i <= cmdAt || i >= end || !cluster.test(a) ? [a] : [...new Set(a.slice(1))].map((c) => long[c]!)));
 }

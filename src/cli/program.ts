@@ -30,6 +30,13 @@ import { registerUp } from "./commands/up.js";
 import { registerUpdate } from "./commands/update.js";
 import { registerValidate } from "./commands/validate.js";
 import { registerVersion } from "./commands/version.js";
+import { registerBuild } from "./commands/build.js";
+import { registerCp } from "./commands/cp.js";
+import { registerImages } from "./commands/images.js";
+import { registerKill } from "./commands/kill.js";
+import { registerPull } from "./commands/pull.js";
+import { registerRm } from "./commands/rm.js";
+import { registerTop } from "./commands/top.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -120,6 +127,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerUpdate(program, ctx, globals);
   registerLs(program, ctx, globals);
   registerEvents(program, ctx, globals);
+  // The compose commands berth also has (docs/cli.md, "Coming from docker compose").
+  for (const register of [registerPull, registerBuild, registerImages, registerTop, registerKill, registerRm, registerCp]) register(program, ctx, globals);
   program.hook("preAction", (_program, command) => reapBeforeCommand(ctx, command.name()));
   return program;
 }

@@ -22,6 +22,10 @@ export interface BuildOptions {
   env: Record<string, string | undefined>;
   /** Rebuild even when the image exists. */
   always?: boolean;
+  /** Build without the builder's layer cache (`berth build --no-cache`). */
+  noCache?: boolean;
+  /** The builder's output, line by line (`berth build` prints it). */
+  onLine?: (service: string, line: string) => void;
   emit: EventListener;
   signal?: AbortSignal;
 }
@@ -64,8 +68,16 @@ export async function buildServices(spec: ProjectSpec, o: BuildOptions): Promise
     const t0 = Date.now();
     o.emit({ type: "build", project: o.project, service: s.name, image: tag, phase: "begin", at: t0 });
     await o.engine.buildImage(
-      { context: b.context, dockerfile: b.dockerfile, tag, args: b.args, target: b.target ?? (o.env.BUILD_TARGET || undefined), labels: b.labels },
-      { signal: o.signal },
+      {
+        context: b.context,
+        dockerfile: b.dockerfile,
+        tag,
+        args: b.args,
+        target: b.target ?? (o.env.BUILD_TARGET || undefined),
+        labels: b.labels,
+        ...(o.noCache ? { noCache: true } : {}),
+      },
+      { signal: o.signal, ...(o.onLine ? { onLine: (line: string) => o.onLine!(s.name, line) } : {}) },
     );
     o.emit({ type: "build", project: o.project, service: s.name, image: tag, phase: "done", at: Date.now(), elapsedMs: Date.now() - t0 });
   }

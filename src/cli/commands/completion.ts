@@ -7,7 +7,24 @@ import { BerthError } from "../../errors.js";
 import type { CliContext } from "../context.js";
 
 /** Commands whose positional arguments are service names. */
-const SERVICE_COMMANDS = ["logs", "exec", "restart", "stop", "start", "wait", "port", "troubleshoot", "up", "events"];
+const SERVICE_COMMANDS = [
+  "logs",
+  "exec",
+  "restart",
+  "stop",
+  "start",
+  "wait",
+  "port",
+  "troubleshoot",
+  "up",
+  "events",
+  "pull",
+  "build",
+  "images",
+  "top",
+  "kill",
+  "rm",
+];
 
 interface Spec {
   name: string;

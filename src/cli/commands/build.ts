@@ -1,0 +1,58 @@
+/** `berth build [SERVICE…]`: build the images of the services with a `build:` section, as `docker compose build`. */
+import type { Command } from "commander";
+import type { BerthEvent } from "../../events.js";
+import type { CliContext, GlobalOptions } from "../context.js";
+import { loadSpec, serviceList } from "../target.js";
+
+export function registerBuild(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
+  program
+    .command("build")
+    .description("build the images of the compose project's services that have a build: section (default: all of them)")
+    .argument("[services...]", "services to build (default: every one with a build: section)")
+    .option("--no-cache", "do not use the builder's layer cache")
+    .addHelpText(
+      "after",
+      "\nReads the compose file as `berth up` does (-f, --profile, --env-file); no environment needs to exist.\nImages are named as `berth up` names them (the service's image:, else <project>-<service>:${DOCKER_TAG:-latest}),\nso a later `berth up` uses them. The builder's output goes to stderr (not with -q or --json).\n\nExamples:\n  berth build\n  berth build -f compose.yml api --no-cache\n  berth build -q && berth up",
+    )
+    .action(async (services: string[], o: { cache: boolean }) => {
+      const g = globals();
+      const spec = await loadSpec(ctx, g);
+      const names = serviceList(services);
+      const [{ selectServices }, { buildServices }] = await Promise.all([import("../../lifecycle/select-services.js"), import("../../lifecycle/build.js")]);
+      selectServices(spec, names); // names every unknown service, and the known ones
+      const wanted = names.length ? names : Object.keys(spec.services).sort();
+      const buildable = wanted.filter((n) => spec.services[n]!.build);
+      if (!g.json && !g.quiet) for (const n of wanted.filter((x) => !buildable.includes(x))) ctx.err(`${n}: skipped (no build: section)`);
+      const built: { service: string; image: string; elapsedMs: number }[] = [];
+      const emit = (e: BerthEvent) => {
+        if (e.type !== "build") return;
+        if (g.json) ctx.out(JSON.stringify(e));
+        if (e.phase === "done") built.push({ service: e.service, image: e.image, elapsedMs: e.elapsedMs ?? 0 });
+      };
+      const onLine = g.json || g.quiet ? undefined : (service: string, line: string) => ctx.writeErr(prefixed(service, line));
+      const subset = { ...spec, services: Object.fromEntries(buildable.map((n) => [n, spec.services[n]!])) };
+      await buildServices(subset, {
+        engine: await ctx.engine(),
+        project: spec.name ?? "",
+        env: ctx.env,
+        always: true,
+        noCache: !o.cache,
+        onLine,
+        emit,
+        signal: ctx.signal,
+      });
+      if (g.json) return ctx.out(JSON.stringify({ type: "result", ok: true, built }));
+      if (g.quiet) return;
+      if (built.length === 0) return ctx.out("Nothing to build: no selected service has a build: section.");
+      for (const b of built) ctx.out(`Built ${b.service}: ${b.image} in ${(b.elapsedMs / 1000).toFixed(1)} s`);
+    });
+}
+
+/** The builder's output (chunks of lines, not always ending in a newline), each line prefixed with the service. */
+function prefixed(service: string, chunk: string): string {
+  return chunk
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => `${service} | ${l}\n`)
+    .join("");
+}

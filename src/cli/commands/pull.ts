@@ -1,0 +1,86 @@
+/** `berth pull [SERVICE…]`: pull the images of the compose project's services, as `docker compose pull`. */
+import type { Command } from "commander";
+import { BerthError, isBerthError } from "../../errors.js";
+import type { CliContext, GlobalOptions } from "../context.js";
+import { loadSpec, serviceList } from "../target.js";
+
+interface PullOptions {
+  ignorePullFailures?: boolean;
+  ignoreBuildable?: boolean;
+}
+
+interface PullOutcome {
+  service: string;
+  image?: string;
+  result: "pulled" | "exists" | "skipped" | "failed";
+  reason?: string;
+  error?: string;
+}
+
+export function registerPull(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
+  program
+    .command("pull")
+    .description("pull the images of the compose project's services (default: all) from their registries")
+    .argument("[services...]", "services whose images to pull (default: all)")
+    .option("--ignore-pull-failures", "pull what can be pulled; report the rest and exit 0")
+    .option("--ignore-buildable", "skip services that have a build: section")
+    .addHelpText(
+      "after",
+      "\nReads the compose file as `berth up` does (-f, --profile, --env-file); no environment needs to exist.\nServices without image:, and pull_policy never or build, are skipped; pull_policy missing pulls only images the engine lacks.\nA service with a build: section may fail to pull (it is built instead). Pulls send no registry credentials.\n\nExamples:\n  berth pull\n  berth pull -f compose.yml postgres redis\n  berth pull --ignore-pull-failures -q",
+    )
+    .action(async (services: string[], o: PullOptions) => {
+      const g = globals();
+      const spec = await loadSpec(ctx, g);
+      const names = serviceList(services);
+      const [{ selectServices }, { pullPlan }, { imageInfo, pullImage }] = await Promise.all([
+        import("../../lifecycle/select-services.js"),
+        import("../../lifecycle/pull-plan.js"),
+        import("../../engine/compose-commands.js"),
+      ]);
+      selectServices(spec, names); // names every unknown service, and the known ones
+      const engine = await ctx.engine();
+      const outcomes: PullOutcome[] = [];
+      const say = (line: string) => (g.json || g.quiet ? undefined : ctx.err(line));
+      const record = (x: PullOutcome) => {
+        outcomes.push(x);
+        if (g.json) ctx.out(JSON.stringify({ type: "pull", ...x }));
+      };
+      for (const item of pullPlan(spec, names, { ignoreBuildable: o.ignoreBuildable })) {
+        if (item.action === "skip") {
+          record({ service: item.service, image: item.image, result: "skipped", reason: item.reason });
+          say(`${item.service}: skipped (${item.reason})`);
+          continue;
+        }
+        if (item.onlyIfMissing && (await imageInfo(engine, item.image, { signal: ctx.signal }))) {
+          record({ service: item.service, image: item.image, result: "exists" });
+          say(`${item.service}: ${item.image} is present (pull_policy missing)`);
+          continue;
+        }
+        say(`${item.service}: pulling ${item.image}`);
+        try {
+          await pullImage(engine, item.image, { signal: ctx.signal });
+          record({ service: item.service, image: item.image, result: "pulled" });
+          say(`${item.service}: pulled ${item.image}`);
+        } catch (error) {
+          // The engine is gone or the user interrupted: nothing else can be pulled either.
+          if (isBerthError(error, "ENGINE_UNREACHABLE", "ABORTED")) throw error;
+          const message = error instanceof Error ? error.message : String(error);
+          record({ service: item.service, image: item.image, result: "failed", error: message });
+          if (!g.json) ctx.err(`${item.service}: ${message}${item.buildable ? " (it has a build: section: `berth build` builds it)" : ""}`);
+        }
+      }
+      const failed = outcomes.filter((x) => x.result === "failed");
+      // As compose: a buildable service's failed pull is not fatal; --ignore-pull-failures makes none fatal.
+      const fatal = o.ignorePullFailures ? [] : failed.filter((x) => !spec.services[x.service]!.build);
+      if (fatal.length) {
+        throw new BerthError(
+          "ENGINE_ERROR",
+          `could not pull ${fatal.length === 1 ? `the image of ${fatal[0]!.service}` : `${fatal.length} images`}: ${fatal.map((x) => x.image).join(", ")}`,
+          {
+            hint: "Check the image name and that the registry is reachable from the engine; --ignore-pull-failures pulls what it can and exits 0.",
+          },
+        );
+      }
+      if (g.json) ctx.out(JSON.stringify({ type: "result", ok: true, images: outcomes }));
+    });
+}

@@ -1,0 +1,116 @@
+/**
+ * Engine calls of the compose-style commands (`pull`, `images`, `top`, `kill`, `cp`) that `Engine`
+ * does not offer: pulling an image, an image's size and tags, a container's processes, sending a
+ * signal, and whether a path in a container is a directory.
+ *
+ * They reuse the Engine's own client (same endpoint, same negotiated API version), so `Engine` and
+ * its public declarations stay unchanged; the client's loose types stay in this file.
+ */
+import type Docker from "dockerode";
+import { call, type EngineAccess } from "./access.js";
+import type { Engine } from "./engine.js";
+import { engineMessage, statusOf, toBerthError } from "./errors.js";
+import type { CallOptions } from "./types.js";
+
+/** Options of a dockerode call whose typings lack the `abortSignal` that docker-modem honours. */
+type Signalled<T> = T & { abortSignal?: AbortSignal };
+
+function accessOf(engine: Engine): EngineAccess {
+  return { docker: engine.client, endpoint: engine.endpoint };
+}
+
+export interface ImageInfo {
+  id: string;
+  repoTags: string[];
+  sizeBytes: number;
+}
+
+/** The image's id, tags and size, or null when the engine has no such image. */
+export async function imageInfo(engine: Engine, ref: string, options: CallOptions = {}): Promise<ImageInfo | null> {
+  try {
+    const img = await engine.client.getImage(ref).inspect({ abortSignal: options.signal } as Signalled<Docker.ImageInspectOptions>);
+    return { id: img.Id, repoTags: img.RepoTags ?? [], sizeBytes: img.Size };
+  } catch (error) {
+    if (statusOf(error) === 404) return null;
+    throw toBerthError(error, `inspect image ${ref}`, engine.endpoint);
+  }
+}
+
+/**
+ * Pulls `ref` from its registry (anonymously: no credentials are sent). The engine reports a
+ * failed pull either as an error answer or as an error line in the progress stream; both reject
+ * with a BerthError naming the image and the engine's words.
+ */
+export async function pullImage(engine: Engine, ref: string, options: CallOptions = {}): Promise<void> {
+  const access = accessOf(engine);
+  const action = `pull image ${ref}`;
+  let stream: NodeJS.ReadableStream;
+  try {
+    stream = await access.docker.pull(ref, { abortSignal: options.signal });
+  } catch (error) {
+    // A refused pull's answer is a stream, so docker-modem leaves its JSON unparsed and prefixes its own "(HTTP code 500) server error - ".
+    const words = /^\(HTTP code \d+\)[^-]*- ([\s\S]*)$/.exec(engineMessage(error))?.[1];
+    throw toBerthError(words ? Object.assign(error as object, { json: { message: words.trim() } }) : error, action, access.endpoint);
+  }
+  await new Promise<void>((resolve, reject) => {
+    access.docker.modem.followProgress(stream, (err: Error | null, output: { error?: string }[] | undefined) => {
+      const message = err?.message ?? output?.find((o) => o.error)?.error;
+      if (message) reject(toBerthError(Object.assign(new Error(message), { json: { message } }), action, access.endpoint));
+      else resolve();
+    });
+  });
+}
+
+export interface ProcessTable {
+  titles: string[];
+  processes: string[][];
+}
+
+/** The processes running in a container, as `docker top` lists them (the engine runs `ps -ef` on the host). */
+export async function containerTop(engine: Engine, id: string, options: CallOptions = {}): Promise<ProcessTable> {
+  return call(accessOf(engine), `list processes of ${id.slice(0, 12)}`, async () => {
+    const top = (await engine.client.getContainer(id).top({ abortSignal: options.signal })) as { Titles?: string[]; Processes?: string[][] };
+    return { titles: top.Titles ?? [], processes: top.Processes ?? [] };
+  });
+}
+
+/**
+ * Sends `signal` (e.g. "SIGKILL", "SIGHUP", "9") to a container's main process. False when the
+ * container was not running (the engine answers 409), e.g. it stopped since it was listed.
+ */
+export async function killContainer(engine: Engine, id: string, signal: string, options: CallOptions = {}): Promise<boolean> {
+  try {
+    await engine.client.getContainer(id).kill({ signal, abortSignal: options.signal } as Signalled<{ signal: string }>);
+    return true;
+  } catch (error) {
+    if (statusOf(error) === 409) return false;
+    throw toBerthError(error, `kill container ${id.slice(0, 12)} with ${signal}`, engine.endpoint);
+  }
+}
+
+/** The image a container was created from: its id (sha256:…) and the name the container was given it by. */
+export async function containerImage(engine: Engine, id: string, options: CallOptions = {}): Promise<{ id: string; name: string }> {
+  return call(accessOf(engine), `inspect container ${id.slice(0, 12)}`, async () => {
+    const c = await engine.client.getContainer(id).inspect({ abortSignal: options.signal });
+    return { id: c.Image, name: c.Config.Image };
+  });
+}
+
+/**
+ * What `path` is in the container (HEAD /containers/{id}/archive): "directory", "other" (a file,
+ * a link…), or "missing".
+ */
+export async function containerPathKind(engine: Engine, id: string, path: string, options: CallOptions = {}): Promise<"directory" | "other" | "missing"> {
+  const container = engine.client.getContainer(id);
+  try {
+    const res = (await container.infoArchive({ path, abortSignal: options.signal })) as { headers?: Record<string, string> };
+    const header = res.headers?.["x-docker-container-path-stat"];
+    if (!header) return "other";
+    const stat = JSON.parse(Buffer.from(header, "base64").toString("utf8")) as { mode?: number };
+    // Go's os.FileMode: the directory bit is the highest bit (1 << 31).
+    return ((stat.mode ?? 0) & 0x80000000) !== 0 ? "directory" : "other";
+  } catch (error) {
+    if (statusOf(error) === 404) return "missing";
+    throw toBerthError(error, `look at ${id.slice(0, 12)}:${path}`, engine.endpoint);
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * The compose commands berth also has (images, top, cp, kill, rm, build, pull) end to end on one
+ * shared busybox environment, next to a look-alike container that carries the environment's compose
+ * project label but not berth's: no command may touch it.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { berth, engine, resourcesOf, stack, uniqueName } from "./helpers.js";
+import { serveImage } from "./registry-stub.js";
+
+const project = uniqueName("berth-cmp");
+const p = ["-p", project];
+const lookAlike = `${project}-lookalike`;
+const work = mkdtempSync(join(tmpdir(), "berth-cmp-"));
+const docker = (args: string[]) => execFileSync("docker", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+
+/** The engine's own view of a container (docker's CLI: quicker than a berth process per look). */
+const stateOf = (name: string) => docker(["inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", name]);
+
+describe("compose commands on a berth environment", () => {
+  beforeAll(async () => {
+    const up = await berth(["up", "-f", stack("cli-ops.yml"), ...p, "-q"]);
+    expect(up.code, up.stderr).toBe(0);
+    // Compose's labels of this project, none of berth's: berth must never select it.
+    docker([
+      "run",
+      "-d",
+      "--init",
+      "--name",
+      lookAlike,
+      "--label",
+      `com.docker.compose.project=${project}`,
+      "--label",
+      "com.docker.compose.service=web",
+      "berth-fixtures/busybox:1",
+      "sleep",
+      "3600",
+    ]);
+  });
+
+  afterAll(async () => {
+    docker(["rm", "-f", lookAlike]);
+    await berth(["down", project]);
+    expect(await resourcesOf(await engine(), project)).toEqual([]);
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it("images: a row per container with repository, tag, short id and size; --format json; -q", async () => {
+    const r = await berth(["images", ...p]);
+    expect(r.code, r.stderr).toBe(0);
+    const [header, ...rows] = r.stdout.trim().split("\n");
+    expect(header!.split(/\s{2,}/)).toEqual(["CONTAINER", "REPOSITORY", "TAG", "IMAGE ID", "SIZE"]);
+    expect(rows.map((l) => l.split(/\s{2,}/).slice(0, 3))).toEqual([
+      [`${project}-web-1`, "berth-fixtures/busybox", "1"],
+      [`${project}-worker-1-1`, "berth-fixtures/busybox", "1"],
+    ]);
+    const id = docker(["image", "inspect", "-f", "{{.Id}}", "berth-fixtures/busybox:1"]);
+    expect(rows[0]).toContain(id.replace("sha256:", "").slice(0, 12));
+    const json = JSON.parse((await berth(["images", ...p, "web", "--format", "json"])).stdout) as Record<string, unknown>[];
+    expect(json).toEqual([
+      { container: `${project}-web-1`, service: "web", repository: "berth-fixtures/busybox", tag: "1", imageId: id, sizeBytes: expect.any(Number) as number },
+    ]);
+    expect((await berth(["images", ...p, "-q"])).stdout.trim()).toBe(id);
+  });
+
+  it("top: the processes of each running container", async () => {
+    const r = await berth(["top", ...p, "web"]);
+    expect(r.code, r.stderr).toBe(0);
+    const [name, header, ...procs] = r.stdout.trim().split("\n");
+    expect(name).toBe(`${project}-web-1`);
+    expect(header).toMatch(/^UID\s+PID\s+PPID/);
+    expect(procs.some((l) => l.includes("httpd -f -p 8080"))).toBe(true);
+    const bad = await berth(["top", ...p, "nope"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('has no service "nope"');
+    expect(bad.stderr).toContain("Services: web, worker-1.");
+  });
+
+  it("cp: a file and a directory into a container and back out", async () => {
+    mkdirSync(join(work, "site/sub"), { recursive: true });
+    writeFileSync(join(work, "note.txt"), "from the host\n");
+    writeFileSync(join(work, "site/sub/page.html"), "<p>deep</p>\n");
+    // Into an existing directory: the file lands inside it; to a new path: it becomes that path.
+    expect((await berth(["cp", ...p, join(work, "note.txt"), "web:/www"])).code).toBe(0);
+    expect((await berth(["cp", ...p, join(work, "site"), "web:/www/copied"])).code).toBe(0);
+    expect(docker(["exec", `${project}-web-1`, "find", "/www/note.txt", "/www/copied"]).split("\n")).toEqual([
+      "/www/note.txt",
+      "/www/copied",
+      "/www/copied/sub",
+      "/www/copied/sub/page.html",
+    ]);
+    const back = await berth(["cp", ...p, "--json", "web:/www/copied", join(work, "back")]);
+    expect(back.code, back.stderr).toBe(0);
+    expect(JSON.parse(back.stdout)).toMatchObject({ ok: true, from: "web:/www/copied", replica: 1 });
+    expect(readFileSync(join(work, "back/sub/page.html"), "utf8")).toBe("<p>deep</p>\n");
+    expect((await berth(["cp", ...p, "web:www/note.txt", join(work, "note-back.txt")])).code).toBe(0); // relative: from the container's root
+    expect(readFileSync(join(work, "note-back.txt"), "utf8")).toBe("from the host\n");
+    const missing = await berth(["cp", ...p, "web:/no/such/file", work]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("/no/such/file");
+  });
+
+  it("kill signals only the environment's running containers; rm removes only its stopped ones, and asks for -f without a terminal", async () => {
+    const killed = await berth(["kill", ...p, "--json", "-s", "KILL", "worker-1"]);
+    expect(killed.code, killed.stderr).toBe(0);
+    expect(JSON.parse(killed.stdout)).toMatchObject({ ok: true, signal: "SIGKILL", containers: [`${project}-worker-1-1`] });
+    expect([stateOf(`${project}-web-1`), stateOf(`${project}-worker-1-1`), stateOf(lookAlike)]).toEqual(["running 0", "exited 137", "running 0"]);
+
+    docker(["stop", "-t", "0", lookAlike]);
+    const refused = await berth(["rm", ...p]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("confirm with -f");
+    const rm = await berth(["rm", ...p, "-f"]);
+    expect(rm.code, rm.stderr).toBe(0);
+    expect(rm.stdout.trim()).toBe(`Removed 1 container of ${project}: ${project}-worker-1-1`);
+    expect(rm.stderr).toContain(`Left running (stop them first, or use -s): ${project}-web-1`);
+    expect(stateOf(lookAlike)).toMatch(/^exited /);
+    expect(docker(["ps", "-a", "--filter", `label=dev.berth.project=${project}`, "--format", "{{.Names}}"])).toBe(`${project}-web-1`);
+    expect((await berth(["kill", ...p, "-s", "NOPE"])).stderr).toContain("--signal NOPE: not a signal");
+  });
+
+  it("build: builds the services with build: under the name `up` uses", async () => {
+    const name = uniqueName("berth-cmp-build");
+    const r = await berth(["build", "-f", stack("build.yml"), "-p", name, "--json"]);
+    try {
+      expect(r.code, r.stderr).toBe(0);
+      const result = JSON.parse(r.stdout.trim().split("\n").pop()!) as { built: { service: string; image: string }[] };
+      expect(result.built).toEqual([{ service: "app", image: `${name}-app:latest`, elapsedMs: expect.any(Number) as number }]);
+      expect(docker(["run", "--rm", `${name}-app:latest`, "cat", "/greeting"])).toBe("hello-from-build");
+    } finally {
+      execFileSync("docker", ["rmi", `${name}-app:latest`], { stdio: "ignore" });
+    }
+  });
+
+  it("pull: pulls from a registry, skips what compose skips, keeps a present image under pull_policy missing, names an unreachable registry", async () => {
+    const registry = await serveImage("berth-fixtures/busybox:1", "berth-test/stub", uniqueName("pull"));
+    const file = join(work, "pull.yml");
+    writeFileSync(
+      file,
+      [
+        "services:",
+        "  present: { image: 'berth-fixtures/busybox:1', pull_policy: missing }",
+        "  unreachable: { image: '127.0.0.1:1/berth-nowhere/app:1' }",
+        "  local: { image: 'berth-local/app:1', pull_policy: never }",
+        `  stub: { image: '${registry.ref}' }`,
+        "",
+      ].join("\n"),
+    );
+    try {
+      const pulled = await berth(["pull", "-f", file, "stub", "--json"]);
+      expect(pulled.code, pulled.stderr).toBe(0);
+      expect(JSON.parse(pulled.stdout.trim().split("\n").pop()!)).toEqual({
+        type: "result",
+        ok: true,
+        images: [{ service: "stub", image: registry.ref, result: "pulled" }],
+      });
+      expect(registry.requests.some((r) => r.startsWith("GET /v2/berth-test/stub/blobs/"))).toBe(true); // the new config, at least
+      expect(docker(["image", "inspect", "-f", '{{index .Config.Labels "dev.berth.test.stub"}}', registry.ref])).toBe(registry.ref.split(":").pop());
+    } finally {
+      await registry.close();
+      execFileSync("docker", ["rmi", registry.ref], { stdio: "ignore" });
+    }
+    const ok = await berth(["pull", "-f", file, "present", "local"]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toContain("present: berth-fixtures/busybox:1 is present (pull_policy missing)");
+    expect(ok.stderr).toContain("local: skipped (pull_policy: never)");
+    const failed = await berth(["pull", "-f", file, "present", "unreachable", "local"]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain("unreachable: pull image 127.0.0.1:1/berth-nowhere/app:1: Get");
+    expect(failed.stderr).toContain("could not pull the image of unreachable: 127.0.0.1:1/berth-nowhere/app:1");
+    expect((await berth(["pull", "-f", file, "unreachable", "--ignore-pull-failures", "-q"])).code).toBe(0);
+    const unknown = await berth(["pull", "-f", file, "nope"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("Services: local, present, stub, unreachable");
+  });
+});
