@@ -51,7 +51,7 @@ export async function execAttached(access: EngineAccess, id: string, cmd: string
       abortSignal: signal,
     });
     // `stdin: true` makes the client keep the request open for writing; Tty is the engine's start option.
-    const socket = (await exec.start({ hijack: true, stdin: io.stdin !== undefined, Tty: io.tty, ...consoleSize(io), abortSignal: signal }));
+    const socket = await exec.start({ hijack: true, stdin: io.stdin !== undefined, Tty: io.tty, ...consoleSize(io), abortSignal: signal });
     const resize = (size: TerminalSize) => exec.resize({ h: size.rows, w: size.columns, abortSignal: signal }).catch(() => undefined);
     await pump(socket, io, resize, signal);
     const info = await exec.inspect({ abortSignal: signal });

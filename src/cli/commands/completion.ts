@@ -7,7 +7,7 @@ import { BerthError } from "../../errors.js";
 import type { CliContext } from "../context.js";
 
 /** Commands whose positional arguments are service names. */
-const SERVICE_COMMANDS = ["logs", "exec", "restart", "stop", "start", "wait", "port", "troubleshoot"];
+const SERVICE_COMMANDS = ["logs", "exec", "run", "restart", "stop", "start", "wait", "port", "troubleshoot"];
 
 interface Spec {
   name: string;

@@ -32,8 +32,7 @@ export function registerRun(program: Command, ctx: CliContext, globals: () => Gl
   program
     .command("run")
     .description(
-      "run SERVICE [CMD…]: a one-off container of a service in the running environment (as docker compose run), removed afterwards; " +
-        "run -- CMD…: acquire a dedicated environment, run CMD here with its connection variables, release it. Exits with the command's code",
+      "a one-off container of a service (run SERVICE [CMD…], as docker compose run), or a command here in a dedicated environment (run -- CMD…); exits with the command's code",
     )
     .usage("[options] SERVICE [command...]  |  [options] -- command...")
     .argument("[service]", "the service of the one-off container (without --), or the host command (after --)")
