@@ -47,9 +47,10 @@ describe("berth exec and run SERVICE, with stdin and terminals", () => {
     expect(await resourcesOf(await engine(), project)).toEqual([]);
   });
 
-  it("exec on a terminal: a pseudo-terminal that gets typed input and resizes, the command's exit code, the terminal restored", async () => {
+  it("exec on a terminal: a pseudo-terminal that gets typed input and resizes, the command's exit code, the terminal left as it was", async () => {
     const script = 'printf "name? "; read name; sleep 0.3; echo "size: $(stty size)"; [ -t 0 ] && echo "stdin is a tty"; echo "hello $name"; exit 5';
-    // `stty -a` after berth: the local terminal is back in canonical mode with echo (berth put it in raw mode).
+    // `stty -a` after berth: the local terminal is back in canonical mode with echo (berth put it in raw
+    // mode). berth restores it itself, and Node resets a terminal at exit too: this checks what the user ends with.
     const r = await onPty(
       ["sh", "-c", `"${process.execPath}" "${bin}" exec -p ${project} box sh -c '${script}'; echo "berth exited $?"; stty -a`],
       [{ wait: "name? " }, { resize: [40, 100] }, { type: "Ada\r" }],
