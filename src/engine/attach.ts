@@ -9,6 +9,7 @@ import type { Duplex } from "node:stream";
 import { call, type EngineAccess } from "./access.js";
 import { FrameDecoder } from "./stream-frames.js";
 import type { CallOptions } from "./types.js";
+import { abortError } from "./wire.js";
 
 export interface TerminalSize {
   rows: number;
@@ -133,9 +134,7 @@ function pump(socket: Duplex, io: AttachIo, resize: (size: TerminalSize) => Prom
     };
     const onAbort = () => {
       socket.destroy();
-      // berth aborts with an Error (a DOMException or a BerthError); any other reason becomes the cause.
-      const reason: unknown = signal?.reason;
-      finish(reason instanceof Error ? reason : new Error("aborted", reason === undefined ? undefined : { cause: reason }));
+      finish(abortError(signal));
     };
     if (signal?.aborted) return onAbort();
     signal?.addEventListener("abort", onAbort, { once: true });

@@ -4,29 +4,14 @@
  * terminal restored), stdin piped in (`exec -T … < dump.sql`), exit codes, and one-off containers
  * of a service that are removed afterwards.
  */
-import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LABEL } from "../../src/labels.js";
-import { berth, engine, resourcesOf, root, stack, uniqueName, type RunResult } from "./helpers.js";
+import { berth, engine, resourcesOf, root, stack, uniqueName } from "./helpers.js";
 import { onPty } from "./pty.js";
 
 const project = uniqueName("berth-exec");
 const p = ["-p", project];
 const bin = `${root}dist/bin/berth.js`;
-
-/** `berth …` with `input` as its stdin (a pipe that ends after it). */
-function berthWithInput(args: string[], input: string | Buffer): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
 
 /** The terminal's own line ends (CR LF, some CR doubled by the local terminal's output processing) as LF. */
 const lines = (screen: string) => screen.replace(/\r+\n/g, "\n");
@@ -76,28 +61,30 @@ describe("berth exec and run SERVICE, with stdin and terminals", () => {
 
   it("exec -T with stdin piped: streamed in, closed at its end; the command's exit code", async () => {
     const big = Buffer.alloc(1024 * 1024, "x");
-    const count = await berthWithInput(["exec", ...p, "-T", "box", "wc", "-c"], big);
+    const count = await berth(["exec", ...p, "-T", "box", "wc", "-c"], { input: big });
     expect(count.code, count.stderr).toBe(0);
     expect(count.stdout.trim()).toBe(String(big.length));
     // Without -T too: stdin is not a terminal, so no pseudo-terminal either.
-    const code = await berthWithInput(["exec", ...p, "box", "sh", "-c", 'read line; echo "got $line"; exit 42'], "one line\n");
+    const code = await berth(["exec", ...p, "box", "sh", "-c", 'read line; echo "got $line"; exit 42'], { input: "one line\n" });
     expect(code.code).toBe(42);
     expect(code.stdout).toBe("got one line\n");
   });
 
   it("exec -T db psql < dump.sql loads the dump; a failing statement gives psql's exit code", async () => {
     const dump = "create table pets (name text);\ninsert into pets values ('ada'), ('bob'), ('cy');\n";
-    const load = await berthWithInput(["exec", ...p, "-T", "db", "psql", "-U", "app", "-v", "ON_ERROR_STOP=1"], dump);
+    const load = await berth(["exec", ...p, "-T", "db", "psql", "-U", "app", "-v", "ON_ERROR_STOP=1"], { input: dump });
     expect(load.code, load.stderr).toBe(0);
     const count = await berth(["exec", ...p, "db", "psql", "-U", "app", "-tAc", "select count(*) from pets"]);
     expect(count.stdout.trim()).toBe("3");
-    const bad = await berthWithInput(["exec", ...p, "-T", "db", "psql", "-U", "app", "-v", "ON_ERROR_STOP=1"], "select * from nosuch;\n");
+    const bad = await berth(["exec", ...p, "-T", "db", "psql", "-U", "app", "-v", "ON_ERROR_STOP=1"], { input: "select * from nosuch;\n" });
     expect(bad.code).toBe(3);
     expect(bad.stderr).toContain('relation "nosuch" does not exist');
   });
 
   it("run SERVICE CMD: a one-off container with the service's environment, volumes and network; its exit code; removed", async () => {
-    const r = await berthWithInput(["run", ...p, "-e", "EXTRA=given", "box", "sh", "-c", 'cat /shared/seed; echo "$FROM_FILE $EXTRA"; wc -c; exit 9'], "four");
+    const r = await berth(["run", ...p, "-e", "EXTRA=given", "box", "sh", "-c", 'cat /shared/seed; echo "$FROM_FILE $EXTRA"; wc -c; exit 9'], {
+      input: "four",
+    });
     expect(r.code, r.stderr).toBe(9);
     expect(r.stdout).toBe("seeded\ncompose given\n4\n");
     // On the environment's network: the one-off reaches db by its service name.
