@@ -44,6 +44,8 @@ export const LABEL = {
   record: "dev.berth.record",
   /** On the record volume: the replicas each service should have ("api=2,db=1"), so status can tell a missing container. */
   scales: "dev.berth.scales",
+  /** "true" on a one-off container (`berth run SERVICE`): not a replica of its service, removed when it exits. */
+  oneoff: "dev.berth.oneoff",
   /** On a settled record: the container runs the acquire saw ready (name → the engine's StartedAt), JSON. */
   proven: "dev.berth.proven",
 } as const;

@@ -1,8 +1,9 @@
 /**
  * Before Commander parses argv:
- * - `berth exec SERVICE CMD…` and `berth run CMD…`: everything from CMD on belongs to the command,
- *   including options berth also has (`node -e`, `psql -p`). Commander would parse those as
- *   berth's, so a `--` is put where the command begins (unless one is there).
+ * - `berth exec SERVICE CMD…` and `berth run SERVICE CMD…`: everything from CMD on belongs to the
+ *   command, including options berth also has (`node -e`, `psql -p`). Commander would parse those
+ *   as berth's, so a `--` is put where the command begins (unless one is there). `berth run -- CMD…`
+ *   (a host command) has its `--` already; see runForm.
  * - `berth logs -f`: follow, as in `docker logs -f`; Commander would take it for the global
  *   `-f FILE` and the next word for a file name, so after `logs` it is spelled `--follow`.
  * - `berth rm -f`: force, as in `docker compose rm -f`; spelled `--force` after `rm` for the same reason.
@@ -26,17 +27,38 @@ const TAKES_VALUE = new Set([
   "-w",
   "--workdir",
   "--env-prefix",
+  "--entrypoint",
 ]);
 
-/** Index of the first word at or after `from` that is not an option or an option's value. */
-function firstOperand(argv: string[], from: number): number {
+/** Index of the first word at or after `from` that is not an option or an option's value, or of a `--` before it; -1: none. */
+function operandOrDashes(argv: string[], from: number): number {
   for (let i = from; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === "--") return -1;
-    if (!a.startsWith("-") || a === "-") return i;
+    if (a === "--" || !a.startsWith("-") || a === "-") return i;
     if (!a.includes("=") && TAKES_VALUE.has(a)) i++;
   }
   return -1;
+}
+
+/** Index of the first word at or after `from` that is not an option or an option's value (-1: none before a `--`). */
+function firstOperand(argv: string[], from: number): number {
+  const at = operandOrDashes(argv, from);
+  return at >= 0 && argv[at] === "--" ? -1 : at;
+}
+
+/**
+ * Which `berth run` argv is: "service" for `run [options] SERVICE [CMD…]` (a one-off container of
+ * SERVICE, as `docker compose run`), "host" for `run [options] -- CMD…` (CMD on this machine in a
+ * dedicated environment); undefined when it is not `run` or names nothing to run. The `--` decides:
+ * a host command must come after it; the first word without it is a service.
+ */
+export function runForm(argv: string[]): "service" | "host" | undefined {
+  const cmdAt = firstOperand(argv, 0);
+  if (cmdAt < 0 || argv[cmdAt] !== "run") return undefined;
+  const at = operandOrDashes(argv, cmdAt + 1);
+  if (at < 0) return undefined;
+  if (argv[at] !== "--") return "service";
+  return at + 1 < argv.length ? "host" : undefined;
 }
 
 /** The command word of argv (`up` in `berth -f x.yml up web`), or "" when there is none. */
@@ -55,7 +77,7 @@ export function protectCommandArgs(argv: string[]): string[] {
   if (name !== "exec" && name !== "run") return argv;
   let start = firstOperand(argv, cmdAt + 1);
   if (start < 0) return argv;
-  if (name === "exec") start = start + 1; // the service comes first
+  start = start + 1; // the service comes first (`run -- CMD` has its `--` and stopped above)
   if (start >= argv.length || argv[start] === "--") return argv;
   return [...argv.slice(0, start), "--", ...argv.slice(start)];
 }

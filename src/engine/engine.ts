@@ -5,6 +5,7 @@ import { classifyEngineFailure } from "./failure-kind.js";
 import { missingImageHint } from "./image-hint.js";
 import { call, type EngineAccess } from "./access.js";
 import * as archive from "./archive.js";
+import * as attach from "./attach.js";
 import * as build from "./build.js";
 import type { TarEntry } from "./tar.js";
 import { Semaphore } from "./semaphore.js";
@@ -252,6 +253,7 @@ export class Engine {
               },
       Tty: req.runtime.tty,
       OpenStdin: req.runtime.openStdin,
+      StdinOnce: req.runtime.stdinOnce,
       Domainname: req.runtime.domainname,
       MacAddress: req.runtime.macAddress,
       HostConfig: {
@@ -414,6 +416,24 @@ export class Engine {
     opts: CallOptions & { env?: string[]; user?: string; workingDir?: string } = {},
   ): Promise<number> {
     return streams.execStream(this.access, id, cmd, onOutput, opts);
+  }
+
+  /**
+   * Runs a command in a running container with the caller's stdin and, with `io.tty`, a
+   * pseudo-terminal (`berth exec`); resolves with its exit code.
+   * @internal
+   */
+  execAttached(id: string, cmd: string[], io: attach.AttachIo, opts: attach.ExecAttachOptions = {}): Promise<number> {
+    return attach.execAttached(this.access, id, cmd, io, opts);
+  }
+
+  /**
+   * Attaches to a created container, starts it and resolves with its exit code once it stopped
+   * (`berth run SERVICE`). It is not removed here.
+   * @internal
+   */
+  runAttached(id: string, io: attach.AttachIo, options: CallOptions = {}): Promise<number> {
+    return attach.runAttached(this.access, id, io, options);
   }
 
   /** The last `tail` lines of a container's output (stdout and stderr interleaved). */

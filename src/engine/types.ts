@@ -121,6 +121,8 @@ export interface RuntimeOptions {
   devices?: { pathOnHost: string; pathInContainer: string; cgroupPermissions: string }[];
   tty?: boolean;
   openStdin?: boolean;
+  /** Close the container's stdin when the (first) attached client closes its stdin: a one-off's input ends. */
+  stdinOnce?: boolean;
   domainname?: string;
   macAddress?: string;
   ipcMode?: string;

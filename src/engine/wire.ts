@@ -67,13 +67,17 @@ export function hostConfigOf(r: RuntimeOptions): Record<string, unknown> {
 }
 
 /** Feeds an exec's multiplexed stream to the decoder until it ends; an abort destroys it. */
+/** What an aborted stream rejects with: berth aborts with an Error (a DOMException or a BerthError); any other reason becomes the cause. */
+export function abortError(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error ? reason : new Error("aborted", reason === undefined ? undefined : { cause: reason });
+}
+
 export function drain(stream: NodeJS.ReadableStream & { destroy(): void }, decoder: FrameDecoder, signal?: AbortSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const onAbort = () => {
       stream.destroy();
-      // berth aborts with an Error (a DOMException or a BerthError); any other reason becomes the cause.
-      const reason: unknown = signal?.reason;
-      reject(reason instanceof Error ? reason : new Error("aborted", reason === undefined ? undefined : { cause: reason }));
+      reject(abortError(signal));
     };
     if (signal?.aborted) return onAbort();
     signal?.addEventListener("abort", onAbort, { once: true });

@@ -32,6 +32,8 @@ export interface SelectOptions {
 export async function projectContainers(engine: Engine, project: string, o: SelectOptions = {}): Promise<ServiceContainer[]> {
   const list = await engine.listContainers(managedFilter(project), { signal: o.signal });
   const all = list
+    // A one-off container (`berth run SERVICE`) is not one of its service's replicas.
+    .filter((c) => c.labels[LABEL.oneoff] !== "true")
     .map((c) => ({ id: c.id, name: c.name, service: c.labels[LABEL.service] ?? "?", number: Number(c.labels[LABEL.number] ?? 1), state: c.state }))
     .sort((a, b) => a.service.localeCompare(b.service) || a.number - b.number);
   if (all.length === 0) {

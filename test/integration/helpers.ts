@@ -15,18 +15,22 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs `node dist/bin/berth.js ...args` (the built binary, as users get it). */
-export function berth(args: string[], o: { env?: Record<string, string | undefined>; onSpawn?: (pid: number) => void } = {}): Promise<RunResult> {
+/** Runs `node dist/bin/berth.js ...args` (the built binary, as users get it); `input`: its stdin, a pipe that ends after it. */
+export function berth(
+  args: string[],
+  o: { env?: Record<string, string | undefined>; onSpawn?: (pid: number) => void; input?: string | Buffer } = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [`${root}dist/bin/berth.js`, ...args], {
       cwd: root,
       env: { ...process.env, ...o.env },
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: [o.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });
+    if (o.input !== undefined) child.stdin?.end(o.input);
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("error", reject);
     child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
     if (child.pid) o.onSpawn?.(child.pid);

@@ -58,8 +58,8 @@ describe("protectCommandArgs", () => {
     ]);
     expect(protectCommandArgs(["exec", "db", "--", "ls"])).toEqual(["exec", "db", "--", "ls"]);
   });
-  it("and where run's command begins", () => {
-    expect(protectCommandArgs(["run", "-f", "c.yml", "node", "-e", "1"])).toEqual(["run", "-f", "c.yml", "--", "node", "-e", "1"]);
+  it("and where run's command begins: after its service, or after the -- of a host command", () => {
+    expect(protectCommandArgs(["run", "-f", "c.yml", "node", "-e", "1"])).toEqual(["run", "-f", "c.yml", "node", "--", "-e", "1"]);
     expect(protectCommandArgs(["run", "--", "node"])).toEqual(["run", "--", "node"]);
   });
   it("spells logs' -f as --follow (docker logs -f), leaving a global -f before logs and --file alone", () => {

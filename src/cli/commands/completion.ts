@@ -10,6 +10,7 @@ import type { CliContext } from "../context.js";
 const SERVICE_COMMANDS = [
   "logs",
   "exec",
+  "run",
   "restart",
   "stop",
   "start",
