@@ -15,7 +15,7 @@
  * Inputs are never modified; source positions are carried over to the merged objects.
  */
 import type { Origins, Path } from "./origins.js";
-import { indexerFor, uniqueList } from "./unique.js";
+import { compiled, indexerFor, matchesPattern, uniqueList } from "./unique.js";
 
 type Dict = Record<string, unknown>;
 
@@ -39,8 +39,7 @@ const STRING_OR_LIST = ["services.*.dns", "services.*.dns_opt", "services.*.dns_
 const EXTRA_HOSTS = ["services.*.extra_hosts", "services.*.build.extra_hosts"];
 
 function matches(path: Path, pattern: string): boolean {
-  const parts = pattern.split(".");
-  return parts.length === path.length && parts.every((p, i) => p === "*" || p === String(path[i]));
+  return matchesPattern(path, compiled(pattern));
 }
 const matchesAny = (path: Path, patterns: string[]) => patterns.some((p) => matches(path, p));
 
