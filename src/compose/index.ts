@@ -142,16 +142,32 @@ function loadProjectNow(options: LoadOptions): ProjectSpec {
   return sortDeep({ ...project, services: active.services }) as ProjectSpec;
 }
 
-/** Deterministic output: every mapping's keys in order (sequences keep theirs; it is meaningful). */
+/**
+ * Deterministic output: every mapping's keys in order (sequences keep theirs; it is meaningful),
+ * as a fresh copy without undefined values. Most mappings arrive sorted already, so the keys are
+ * only sorted when they are not (the check is cheaper than the sort on a model of thousands of
+ * services).
+ */
 function sortDeep(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortDeep);
   if (typeof v !== "object" || v === null) return v;
+  if (Array.isArray(v)) {
+    const list: unknown[] = new Array(v.length);
+    for (let i = 0; i < v.length; i++) list[i] = sortDeep(v[i]);
+    return list;
+  }
+  const keys = Object.keys(v);
+  if (!isSorted(keys)) keys.sort();
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v).sort()) {
+  for (const k of keys) {
     const val = (v as Record<string, unknown>)[k];
     if (val !== undefined) out[k] = sortDeep(val);
   }
   return out;
+}
+
+function isSorted(keys: string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false;
+  return true;
 }
 
 /** The project name if valid; an invalid name from the file is a problem of the load (reported with the others). */

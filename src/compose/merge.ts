@@ -15,7 +15,7 @@
  * Inputs are never modified; source positions are carried over to the merged objects.
  */
 import type { Origins, Path } from "./origins.js";
-import { indexerFor, uniqueList } from "./unique.js";
+import { compiled, indexerFor, matchesPattern, uniqueList } from "./unique.js";
 
 type Dict = Record<string, unknown>;
 
@@ -39,8 +39,7 @@ const STRING_OR_LIST = ["services.*.dns", "services.*.dns_opt", "services.*.dns_
 const EXTRA_HOSTS = ["services.*.extra_hosts", "services.*.build.extra_hosts"];
 
 function matches(path: Path, pattern: string): boolean {
-  const parts = pattern.split(".");
-  return parts.length === path.length && parts.every((p, i) => p === "*" || p === String(path[i]));
+  return matchesPattern(path, compiled(pattern));
 }
 const matchesAny = (path: Path, patterns: string[]) => patterns.some((p) => matches(path, p));
 
@@ -53,7 +52,7 @@ export class Merger {
 
   /** Merges `over` onto `base` at `path` (the path of both values in the document). */
   merge(base: unknown, over: unknown, path: Path): unknown {
-    if (base === undefined) return this.clean(over, path);
+    if (base === undefined) return this.clean(over);
     if (over === undefined) return base;
     if (matchesAny(path, REPLACE)) return over;
     if (matchesAny(path, KEY_VALUE)) return this.mergeDicts(this.toDict(base, "="), this.toDict(over, "="), path);
@@ -82,24 +81,41 @@ export class Merger {
     const baseInfo = this.origins.get(base);
     const overInfo = this.origins.get(over);
     const loc = overInfo?.loc ?? baseInfo?.loc;
-    if (loc) this.origins.register(out, loc);
-    for (const [k, v] of Object.entries(base)) {
+    // `out` has positions when either side has; entries come only from a side that has them.
+    const entries = loc ? this.origins.register(out, loc).entries : undefined;
+    for (const k of Object.keys(base)) {
       if (overInfo?.resets?.has(k)) continue;
-      out[k] = v;
-      this.origins.setEntry(out, k, baseInfo?.entries.get(k), loc);
+      out[k] = base[k];
+      const e = baseInfo?.entries.get(k);
+      if (e) entries!.set(k, e);
     }
-    for (const [k, v] of Object.entries(over)) {
+    for (const k of Object.keys(over)) {
+      const v = over[k];
       const e = overInfo?.entries.get(k);
       out[k] = e?.override ? v : this.merge(out[k], v, [...path, k]);
-      this.origins.setEntry(out, k, e, loc);
+      if (e) entries!.set(k, e);
     }
     return out;
   }
 
-  /** Strips `!reset` markers from a value that has nothing to merge with. */
-  private clean(v: unknown, path: Path): unknown {
+  /**
+   * Strips `!reset` markers from a value that has nothing to merge with: a copy of its
+   * mappings (lists are kept) with their entries' positions. It is what mergeDicts({}, v) gives,
+   * without its per-key path and rule lookups, which do nothing when one side is empty (the
+   * first file of a load is copied whole through here).
+   */
+  private clean(v: unknown): unknown {
     if (!isDict(v)) return v;
-    return this.mergeDicts({}, v, path);
+    const info = this.origins.get(v);
+    const out: Dict = {};
+    const entries = info ? this.origins.register(out, info.loc).entries : undefined;
+    for (const k of Object.keys(v)) {
+      const value = v[k];
+      const e = info?.entries.get(k);
+      out[k] = e?.override ? value : this.clean(value);
+      if (e) entries!.set(k, e);
+    }
+    return out;
   }
 
   /** Appends, then applies the field's uniqueness rule (unique.ts). */

@@ -10,6 +10,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from "yaml";
 import type { Loc, NodeInfo, Origins } from "./origins.js";
 import type { Problems } from "./problems.js";
+import { readSimpleYaml } from "./read-simple.js";
 import { scalarText } from "./scalar-text.js";
 
 /** Guards against alias bombs ("billion laughs"). */
@@ -39,6 +40,13 @@ interface Walk {
  * recorded) when it cannot be read as YAML.
  */
 export function readYaml(text: string, file: string, origins: Origins, problems: Problems): Raw[] | undefined {
+  // Plain block-style files take the fast path (read-simple.ts); it gives up on anything else.
+  const simple = readSimpleYaml(text, file, origins);
+  return simple ? [simple] : readYamlDocument(text, file, origins, problems);
+}
+
+/** readYaml with the `yaml` library: every construct, every syntax error with its position. */
+export function readYamlDocument(text: string, file: string, origins: Origins, problems: Problems): Raw[] | undefined {
   const lines = new LineCounter();
   // Duplicate keys are found in mapToValue: the parser's own check compares every pair of keys
   // of a mapping, which took seconds for a file of thousands of services.

@@ -74,14 +74,32 @@ const RULES: [string, Indexer][] = [
   ["services.*.volumes", volume],
 ];
 
-function matches(path: Path, pattern: string): boolean {
-  const parts = pattern.split(".");
-  return parts.length === path.length && parts.every((p, i) => p === "*" || p === String(path[i]));
+/**
+ * Field-path patterns (`services.*.ports`) split once: merge and unique test them at every node
+ * of a document, and splitting them per test was a measurable share of loading a large file.
+ */
+const splitPatterns = new Map<string, readonly string[]>();
+export function compiled(pattern: string): readonly string[] {
+  let parts = splitPatterns.get(pattern);
+  if (!parts) splitPatterns.set(pattern, (parts = pattern.split(".")));
+  return parts;
 }
+
+/** Whether `path` matches the split pattern (`*` matches any one segment). */
+export function matchesPattern(path: Path, parts: readonly string[]): boolean {
+  if (parts.length !== path.length) return false;
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!;
+    if (p !== "*" && p !== String(path[i])) return false;
+  }
+  return true;
+}
+
+const COMPILED_RULES = RULES.map(([pattern, index]) => [compiled(pattern), index] as const);
 
 /** The identity function of the list at `path`, or undefined when that list keeps duplicates. */
 export function indexerFor(path: Path): Indexer | undefined {
-  return RULES.find(([pattern]) => matches(path, pattern))?.[1];
+  return COMPILED_RULES.find(([parts]) => matchesPattern(path, parts))?.[1];
 }
 
 /** Drops repeated items (the later one takes the earlier one's place), keeping positions. */
