@@ -62,7 +62,8 @@ function berthFiles() {
     let files = [];
     try { files = readdirSync(join(tmp, sub)); } catch { /* never created */ }
     for (const f of files) {
-      let kind = sub === "locks" ? "lock" : /\.pending-/.test(f) ? "pending" : f.split(".").at(-1);
+      // `admission-<engine>.last-key` is the admission queue's key counter of this host (kept on purpose, one per engine).
+      let kind = f.endsWith(".last-key") ? "admission key counter" : sub === "locks" ? "lock" : /\.pending-/.test(f) ? "pending" : f.split(".").at(-1);
       // A lock whose holder was SIGKILLed stays until the next acquisition takes it over.
       if (kind === "lock") {
         try {

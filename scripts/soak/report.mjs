@@ -52,7 +52,7 @@ export function summarize(o) {
   const keptRecords = o.left.volumes.filter((v) => v.Labels?.["dev.berth.record"] === "true" && staleProjects.has(v.Labels?.["dev.berth.project"]));
   leaks.recordsOfStaleNetworks = keptRecords.map((v) => v.Name);
   const berthLeaks = leaks.containers.length + leaks.networks.filter((n) => !staleNames.has(n)).length + leaks.volumes.length - keptRecords.length
-    + Object.entries(o.files).filter(([k]) => k !== "log").reduce((s, [, v]) => s + v.length, 0);
+    + Object.entries(o.files).filter(([k]) => k !== "log" && k !== "admission key counter").reduce((s, [, v]) => s + v.length, 0);
   const m = o.mon;
   // Operations that wait for readiness (acquisitions, scale changes, restarts): berth's probe execs per such wait.
   const waits = ops.filter((r) => ["up", "run", "api", "scale", "restart"].includes(r.op)).length;
