@@ -259,14 +259,16 @@ describe("ps forms", () => {
 describe("--project-directory", () => {
   it("is a global option with a value: the command word and run's command are found after it", () => {
     expect(commandWord(["--project-directory", "app", "up"])).toBe("up");
-    expect(protectCommandArgs(["--project-directory", "app", "run", "node", "-e", "1"])).toEqual([
+    // `run SERVICE CMD…`: the command's own options stay its own, after the service.
+    expect(protectCommandArgs(["--project-directory", "app", "run", "db", "psql", "-p", "5432"])).toEqual([
       "--project-directory",
       "app",
       "run",
+      "db",
       "--",
-      "node",
-      "-e",
-      "1",
+      "psql",
+      "-p",
+      "5432",
     ]);
   });
 
