@@ -106,10 +106,7 @@ export function consoleSize(io: AttachIo): { ConsoleSize?: [number, number] } {
  */
 function pump(socket: Duplex, io: AttachIo, resize: (size: TerminalSize) => Promise<unknown>, signal?: AbortSignal): Promise<void> {
   const decoder = io.tty ? undefined : new FrameDecoder(io.onOutput);
-  const sendSize = () => {
-    const size = io.size?.();
-    if (size && size.rows > 0 && size.columns > 0) void resize(size);
-  };
+  const sendSize = serialResize(resize, () => io.size?.());
   const unsubscribe = io.tty ? io.onResize?.(sendSize) : undefined;
   if (io.tty) sendSize();
   const stdin = io.stdin;
@@ -144,4 +141,31 @@ function pump(socket: Duplex, io: AttachIo, resize: (size: TerminalSize) => Prom
     // Writing stdin into a connection the engine already closed (the command exited first) is not a failure.
     socket.on("error", (error: NodeJS.ErrnoException) => (error.code === "EPIPE" || error.code === "ECONNRESET" ? finish() : finish(error)));
   });
+}
+
+/**
+ * Sends the terminal's size one request at a time, the newest size last. Two resize requests in
+ * flight at once can reach the engine in either order (each on its own connection), and the one
+ * sent first (the initial size) could land last and undo a later resize. Exported for tests.
+ */
+export function serialResize(resize: (size: TerminalSize) => Promise<unknown>, current: () => TerminalSize | undefined): () => void {
+  let busy = false;
+  let again = false;
+  const send = (): void => {
+    if (busy) {
+      again = true;
+      return;
+    }
+    const size = current();
+    if (!size || size.rows <= 0 || size.columns <= 0) return;
+    busy = true;
+    void resize(size).finally(() => {
+      busy = false;
+      if (again) {
+        again = false;
+        send();
+      }
+    });
+  };
+  return send;
 }

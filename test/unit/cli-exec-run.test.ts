@@ -8,7 +8,7 @@ import { protectCommandArgs, runForm } from "../../src/cli/argv.js";
 import { hostValues } from "../../src/cli/commands/run-service.js";
 import { allocatesTty } from "../../src/cli/terminal.js";
 import type { EngineAccess } from "../../src/engine/access.js";
-import { execAttached, type AttachIo } from "../../src/engine/attach.js";
+import { execAttached, serialResize, type AttachIo, type TerminalSize } from "../../src/engine/attach.js";
 import { COMPOSE_LABEL, LABEL } from "../../src/labels.js";
 import { oneOffRequest } from "../../src/lifecycle/one-off.js";
 import { project, service } from "./spec-builder.js";
@@ -182,5 +182,30 @@ describe("execAttached: stdin in, output out, over one connection", () => {
     ]);
     expect(out).toEqual(["stdout:\x01raw bytes"]);
     expect(onResize).toBeUndefined(); // unsubscribed at the end
+  });
+});
+
+describe("terminal resizes", () => {
+  it("one request at a time, the newest size last: a resize during the initial one is sent after it", async () => {
+    const sent: string[] = [];
+    const pending: (() => void)[] = [];
+    const resize = (s: TerminalSize) => {
+      sent.push(`${s.rows}x${s.columns}`);
+      return new Promise<void>((r) => pending.push(r));
+    };
+    let size: TerminalSize = { rows: 30, columns: 120 };
+    const send = serialResize(resize, () => size);
+    send(); // the initial size, still in flight…
+    size = { rows: 40, columns: 100 };
+    send(); // …when the window changes twice
+    size = { rows: 50, columns: 90 };
+    send();
+    expect(sent).toEqual(["30x120"]);
+    pending.shift()!();
+    await new Promise((r) => setImmediate(r));
+    expect(sent).toEqual(["30x120", "50x90"]);
+    pending.shift()!();
+    await new Promise((r) => setImmediate(r));
+    expect(sent).toEqual(["30x120", "50x90"]);
   });
 });
