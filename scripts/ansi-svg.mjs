@@ -12,8 +12,22 @@
  */
 
 const PALETTE = [
-  "#1e1e1e", "#f14c4c", "#23d18b", "#e5c07b", "#3b8eea", "#d670d6", "#29b8db", "#e5e5e5",
-  "#666666", "#f14c4c", "#23d18b", "#f5f543", "#3b8eea", "#d670d6", "#29b8db", "#ffffff",
+  "#1e1e1e",
+  "#f14c4c",
+  "#23d18b",
+  "#e5c07b",
+  "#3b8eea",
+  "#d670d6",
+  "#29b8db",
+  "#e5e5e5",
+  "#666666",
+  "#f14c4c",
+  "#23d18b",
+  "#f5f543",
+  "#3b8eea",
+  "#d670d6",
+  "#29b8db",
+  "#ffffff",
 ];
 const FG = "#d4d4d4";
 const BG = "#1e1e1e";
@@ -97,7 +111,10 @@ export function screens(text, { columns = 120 } = {}) {
         const final = chars[j];
         i = j;
         const priv = body.startsWith("?");
-        const params = (priv ? body.slice(1) : body).split(";").filter((x) => x !== "").map(Number);
+        const params = (priv ? body.slice(1) : body)
+          .split(";")
+          .filter((x) => x !== "")
+          .map(Number);
         const n = params[0] ?? 1;
         if (priv) continue; // cursor visibility and other modes
         if (final === "m") style = applySgr(style, params);
@@ -213,7 +230,10 @@ export function toSvg(frames, { title = "", fontSize = 14, frameSeconds = 0.8, h
         .filter((run) => run.text.trim() || run.style.bg)
         .map((run) => {
           const x = (pad + run.col * cw).toFixed(1);
-          if (run.style.bg) rects.push(`<rect x="${x}" y="${(Number(y) - fontSize).toFixed(1)}" width="${(run.text.length * cw).toFixed(1)}" height="${lh.toFixed(1)}" fill="${run.style.bg}"/>`);
+          if (run.style.bg)
+            rects.push(
+              `<rect x="${x}" y="${(Number(y) - fontSize).toFixed(1)}" width="${(run.text.length * cw).toFixed(1)}" height="${lh.toFixed(1)}" fill="${run.style.bg}"/>`,
+            );
           const cls = [run.style.bold && "b", run.style.dim && "d", run.style.italic && "i", run.style.underline && "u"].filter(Boolean).join(" ");
           return `<tspan x="${x}"${cls ? ` class="${cls}"` : ""}${run.style.fg ? ` fill="${run.style.fg}"` : ""}>${escapeXml(run.text)}</tspan>`;
         });

@@ -82,7 +82,10 @@ function onPty(argv, env) {
  * view redraws ~12 times a second), the final screen is kept.
  */
 function keyFrames(frames) {
-  const key = (f) => frameText(f).replace(/[\d.]+s\b/g, "").replace(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏…]/g, "");
+  const key = (f) =>
+    frameText(f)
+      .replace(/[\d.]+s\b/g, "")
+      .replace(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏…]/g, "");
   const kept = frames.filter((f, i) => i === 0 || key(f) !== key(frames[i - 1]));
   if (kept[kept.length - 1] !== frames[frames.length - 1]) kept.push(frames[frames.length - 1]);
   return kept;
