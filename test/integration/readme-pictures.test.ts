@@ -30,7 +30,7 @@ describe("the README's pictures", () => {
     const r = spawnSync(process.execPath, [`${root}scripts/readme-pictures.mjs`, "--out", out, "--project", project], {
       cwd: root,
       encoding: "utf8",
-      timeout: 180_000,
+      timeout: 280_000,
     });
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(JSON.parse(r.stdout.trim().split("\n").pop()!)).toMatchObject({ project, written: ["up-progress.svg", "dashboard.png", "dependency-graph.mmd"] });
@@ -64,5 +64,5 @@ describe("the README's pictures", () => {
     expect(readmeGraph(), "README.md's graph is stale: node scripts/readme-pictures.mjs --readme").toBe(
       readFileSync(join(out, "dependency-graph.mmd"), "utf8"),
     );
-  });
+  }, 300_000);
 });

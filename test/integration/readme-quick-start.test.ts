@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { packBerth } from "../packaging/pack.js";
-import { engine, resourcesOf, root, uniqueName } from "./helpers.js";
+import { berth, engine, resourcesOf, root, uniqueName } from "./helpers.js";
 
 /** The commands of the README's quick-start block, comments dropped. */
 function quickStart(readme: string): string[] {
@@ -65,25 +65,30 @@ describe("the README's quick start, as written", () => {
 
     const project = uniqueName("readme-app");
     const outputs: string[] = [];
-    for (const command of commands) {
-      const line = command.replace(/\bmyapp\b/g, project);
-      const r = spawnSync("sh", ["-c", line], {
-        cwd: app,
-        encoding: "utf8",
-        timeout: 240_000,
-        // npm's settings only, not the command: no install scripts of dependencies (ssh2's optional
-        // native cpu-features build, ~12 s here; berth itself has none), npm's cache first.
-        env: {
-          ...process.env,
-          npm_config_ignore_scripts: "true",
-          npm_config_prefer_offline: "true",
-          npm_config_audit: "false",
-          npm_config_fund: "false",
-          NO_COLOR: "1",
-        },
-      });
-      expect(r.status, `${line}\n${r.stdout}\n${r.stderr}`).toBe(0);
-      outputs.push(r.stdout);
+    try {
+      for (const command of commands) {
+        const line = command.replace(/\bmyapp\b/g, project);
+        const r = spawnSync("sh", ["-c", line], {
+          cwd: app,
+          encoding: "utf8",
+          timeout: 180_000,
+          // npm's settings only, not the command: no install scripts of dependencies (ssh2's optional
+          // native cpu-features build, ~12 s here; berth itself has none), npm's cache first.
+          env: {
+            ...process.env,
+            npm_config_ignore_scripts: "true",
+            npm_config_prefer_offline: "true",
+            npm_config_audit: "false",
+            npm_config_fund: "false",
+            NO_COLOR: "1",
+          },
+        });
+        expect(r.status, `${line}\n${r.stdout}\n${r.stderr}`).toBe(0);
+        outputs.push(r.stdout);
+      }
+    } finally {
+      // A failing line leaves the README's environment up: remove it (a no-op when `down` ran).
+      if ((await resourcesOf(await engine(), project)).length) await berth(["down", project]);
     }
     const [, up, env, run] = outputs as [string, string, string, string];
     expect(up).toMatch(/web +HEALTHY/);
@@ -95,5 +100,5 @@ describe("the README's quick start, as written", () => {
     const e = await engine();
     expect(await resourcesOf(e, project)).toEqual([]);
     expect(await resourcesOf(e, tested![1]!)).toEqual([]);
-  });
+  }, 400_000);
 });
