@@ -57,3 +57,5 @@ export {
   gatherFacts,
   readEnvironmentGraph,
 } from "./on-demand.js";
+export { saveSnapshot, restoreSnapshot, listSnapshots, removeSnapshot, SNAPSHOT_LABEL } from "./snapshot/index.js";
+export type { SnapshotInfo, SnapshotOptions, SaveSnapshotOptions, RestoreSnapshotOptions } from "./snapshot/index.js";
