@@ -7,7 +7,7 @@ import { restorePairs } from "../../src/snapshot/restore.js";
 import { dataSources } from "../../src/snapshot/sources.js";
 import { findCleanable } from "../../src/cleanup/orphans.js";
 import { LABEL } from "../../src/labels.js";
-import type { ContainerSummary } from "../../src/engine/types.js";
+import type { ContainerSummary, VolumeSummary } from "../../src/engine/types.js";
 import { MemoryRuntime } from "./support/memory-runtime.js";
 
 const anon = "a".repeat(64);
@@ -35,7 +35,7 @@ describe("dataSources", () => {
     container("c2", "web", [{ type: "volume", name: "p_data", destination: "/srv" }]),
     container("c3", "db", [{ type: "volume", name: "b".repeat(64), destination: "/tmp" }], { [LABEL.oneoff]: "true" }),
   ];
-  const volumes = [
+  const volumes: VolumeSummary[] = [
     { name: "p_data", labels: { [LABEL.volume]: "data" } },
     { name: "p_unused", labels: { [LABEL.volume]: "unused" } },
     { name: "p_lease_1", labels: { [LABEL.lease]: "true" } },
