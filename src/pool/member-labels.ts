@@ -5,6 +5,7 @@
  */
 import type { Labels } from "../engine/types.js";
 import { COMPOSE_LABEL, LABEL } from "../labels.js";
+import { POOL_LABEL } from "./labels.js";
 
 const PROJECT_LEVEL = new Set<string>([
   LABEL.managed,
@@ -26,6 +27,6 @@ const PROJECT_LEVEL = new Set<string>([
 /** berth's project-level labels plus the user's own (BERTH_LABELS, the pool's name). */
 export function memberLabels(containerLabels: Labels): Labels {
   return Object.fromEntries(
-    Object.entries(containerLabels).filter(([k]) => PROJECT_LEVEL.has(k) || !(k.startsWith("dev.berth.") || k.startsWith("com.docker.compose.")) || k === "dev.berth.pool"),
+    Object.entries(containerLabels).filter(([k]) => PROJECT_LEVEL.has(k) || !(k.startsWith("dev.berth.") || k.startsWith("com.docker.compose.")) || k === POOL_LABEL.name),
   );
 }

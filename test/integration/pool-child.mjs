@@ -1,7 +1,8 @@
 // A separate process of a pool test: `keeper FILE NAME` keeps a pool of 1 and says when it is warm;
-// `claim NAME` claims from that pool, says which environment, and hands it back on "release".
+// `claim NAME` connects, says "loaded", claims from that pool on "go" (so that claimers contend),
+// says which environment, and hands it back on "release".
 import { createInterface } from "node:readline";
-import { claimFromPool, createPool } from "../../dist/index.js";
+import { claimFromPool, connectEngine, createPool } from "../../dist/index.js";
 
 const [mode, a, b] = process.argv.slice(2);
 const say = (o) => process.stdout.write(JSON.stringify(o) + "\n");
@@ -11,11 +12,21 @@ if (mode === "keeper") {
   say({ ready: pool.name });
   setInterval(() => undefined, 1 << 30); // kept until killed
 } else {
-  const env = await claimFromPool(a, { timeoutMs: 60_000 });
+  const engine = await connectEngine({ env: process.env });
+  const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+  /** Waits for `word` on stdin; when stdin ends first (the test is gone), the process exits. */
+  const awaitLine = async (word) => {
+    for (;;) {
+      const { value, done } = await lines.next();
+      if (done) process.exit(1);
+      if (value.trim() === word) return;
+    }
+  };
+  say({ loaded: true });
+  await awaitLine("go");
+  const env = await claimFromPool(a, { engine, timeoutMs: 60_000 });
   say({ project: env.project });
-  for await (const line of createInterface({ input: process.stdin })) {
-    if (line.trim() === "release") break;
-  }
+  await awaitLine("release");
   await env.release();
   say({ released: true });
   process.exit(0);

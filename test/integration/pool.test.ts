@@ -14,11 +14,15 @@ import { engine, root, stack, uniqueName } from "./helpers.js";
 
 const helperImage = "berth-fixtures/busybox:1";
 const child = (args: string[]) => spawn(process.execPath, [`${root}test/integration/pool-child.mjs`, ...args], { stdio: ["pipe", "pipe", "inherit"] });
-const firstLine = (c: ChildProcess) =>
-  new Promise<Record<string, string>>((resolve, reject) => {
-    createInterface({ input: c.stdout! }).once("line", (l) => resolve(JSON.parse(l) as Record<string, string>));
-    c.once("exit", (code) => reject(new Error(`child exited ${code} before answering`)));
-  });
+/** The child's answers, one JSON line each, in order. */
+function answers(c: ChildProcess): () => Promise<Record<string, string>> {
+  const lines = createInterface({ input: c.stdout! })[Symbol.asyncIterator]();
+  return async () => {
+    const { value, done } = (await lines.next()) as { value?: string; done?: boolean };
+    if (done) throw new Error("child ended before answering");
+    return JSON.parse(value!) as Record<string, string>;
+  };
+}
 async function until(what: string, check: () => Promise<boolean>, ms = 60_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await check())) {
@@ -48,7 +52,11 @@ describe("pools", () => {
 
   it("two processes claiming at once get different members; handed back, they are reset and warm again", async () => {
     const claimers = [child(["claim", pool.name]), child(["claim", pool.name])];
-    const [a, b] = await Promise.all(claimers.map(firstLine));
+    const next = claimers.map(answers);
+    await Promise.all(next.map((n) => n()));
+    // Both are connected and waiting: "go" to both at once, so that their claims contend.
+    for (const c of claimers) c.stdin!.write("go\n");
+    const [a, b] = await Promise.all(next.map((n) => n()));
     expect(a!.project).not.toBe(b!.project);
     // Data written while claimed is gone after the member comes back.
     const [db] = await e.listContainers({ ...managedFilter(a!.project), "dev.berth.service": "db" });
@@ -76,7 +84,7 @@ describe("pools", () => {
   it("when its keeper is killed, the pool is gone within seconds", async () => {
     const name = uniqueName("pool-kill");
     const keeper = child(["keeper", stack("snapshot.yml"), name]);
-    expect((await firstLine(keeper)).ready).toBe(name);
+    expect((await answers(keeper)()).ready).toBe(name);
     expect((await poolResources(e, name)).length).toBeGreaterThan(0);
     const t0 = Date.now();
     keeper.kill("SIGKILL");
