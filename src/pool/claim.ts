@@ -29,7 +29,11 @@ export function claimerAlive(id: string | undefined): boolean {
 }
 
 /** The first warm member of `pool`, claimed for this process; null when none is warm now. */
-export async function claimMember(engine: Runtime, pool: string, o: { env?: Record<string, string | undefined>; signal?: AbortSignal } = {}): Promise<Claim | null> {
+export async function claimMember(
+  engine: Runtime,
+  pool: string,
+  o: { env?: Record<string, string | undefined>; signal?: AbortSignal } = {},
+): Promise<Claim | null> {
   await using _lock = await acquireLock(`pool-${pool}`, { env: o.env, signal: o.signal });
   const ready = await engine.listVolumes({ [POOL_LABEL.name]: pool, [POOL_LABEL.ready]: "true" }, { signal: o.signal });
   const pick = ready.sort((a, b) => a.name.localeCompare(b.name))[0];

@@ -27,6 +27,8 @@ const PROJECT_LEVEL = new Set<string>([
 /** berth's project-level labels plus the user's own (BERTH_LABELS, the pool's name). */
 export function memberLabels(containerLabels: Labels): Labels {
   return Object.fromEntries(
-    Object.entries(containerLabels).filter(([k]) => PROJECT_LEVEL.has(k) || !(k.startsWith("dev.berth.") || k.startsWith("com.docker.compose.")) || k === POOL_LABEL.name),
+    Object.entries(containerLabels).filter(
+      ([k]) => PROJECT_LEVEL.has(k) || !(k.startsWith("dev.berth.") || k.startsWith("com.docker.compose.")) || k === POOL_LABEL.name,
+    ),
   );
 }

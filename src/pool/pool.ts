@@ -68,7 +68,10 @@ const TICK_MS = 250;
 
 /** The default pool name: the same files from the same directory meet under one name. */
 export function defaultPoolName(files: string[], cwd: string): string {
-  return `pool-${createHash("sha256").update(JSON.stringify([files, cwd])).digest("hex").slice(0, 10)}`;
+  return `pool-${createHash("sha256")
+    .update(JSON.stringify([files, cwd]))
+    .digest("hex")
+    .slice(0, 10)}`;
 }
 
 export async function createPool(o: PoolOptions): Promise<Pool> {

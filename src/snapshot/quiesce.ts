@@ -15,7 +15,12 @@ export interface QuiesceOptions extends Pick<WaitOptions, "timeoutMs" | "onEvent
 }
 
 /** The services to wait for after the data came back: those affected, then their dependants, transitively. */
-export async function servicesToRegate(engine: Engine, project: string, affected: string[], signal?: AbortSignal): Promise<{ affected: string[]; dependants: string[] }> {
+export async function servicesToRegate(
+  engine: Engine,
+  project: string,
+  affected: string[],
+  signal?: AbortSignal,
+): Promise<{ affected: string[]; dependants: string[] }> {
   const graph = await dependencyGraph(engine, project, signal);
   const dependants = [...new Set(affected.flatMap((s) => (graph[s] ? dependantsOf(graph, s) : [])))].filter((s) => !affected.includes(s));
   return { affected, dependants: dependants.sort() };

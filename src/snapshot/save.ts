@@ -15,7 +15,10 @@ import { dataSources } from "./sources.js";
 
 /** The project's containers and data sources; NOT_FOUND when there is no such environment. */
 export async function readSources(engine: Engine, project: string, signal?: AbortSignal) {
-  const [containers, volumes] = await Promise.all([engine.listContainers(managedFilter(project), { signal }), engine.listVolumes(managedFilter(project), { signal })]);
+  const [containers, volumes] = await Promise.all([
+    engine.listContainers(managedFilter(project), { signal }),
+    engine.listVolumes(managedFilter(project), { signal }),
+  ]);
   if (containers.length === 0) {
     throw new BerthError("NOT_FOUND", `no berth environment named ${project} on this engine`, { hint: "List environments with `berth status`." });
   }
@@ -57,7 +60,11 @@ export async function saveSnapshot(engine: Engine, project: string, name: string
     }
     const holders = containers.filter((c) => sources.some((s) => s.containers.includes(c.id)));
     await whileStopped(engine, project, holders, o, () =>
-      copyVolumes(engine, targets.map((t) => ({ from: t.source.volume, to: t.volume })), { project, image: helperImage(env, o.helperImage), env, signal: o.signal }),
+      copyVolumes(
+        engine,
+        targets.map((t) => ({ from: t.source.volume, to: t.volume })),
+        { project, image: helperImage(env, o.helperImage), env, signal: o.signal },
+      ),
     );
   } catch (e) {
     // A half-taken snapshot is no snapshot: its volumes go.

@@ -55,13 +55,13 @@ describe("pools", () => {
     const next = claimers.map(answers);
     await Promise.all(next.map((n) => n()));
     // Both are connected and waiting: "go" to both at once, so that their claims contend.
-    for (const c of claimers) c.stdin!.write("go\n");
+    for (const c of claimers) c.stdin.write("go\n");
     const [a, b] = await Promise.all(next.map((n) => n()));
     expect(a!.project).not.toBe(b!.project);
     // Data written while claimed is gone after the member comes back.
     const [db] = await e.listContainers({ ...managedFilter(a!.project), "dev.berth.service": "db" });
     expect((await e.exec(db!.id, ["sh", "-c", "echo x > /data/extra"])).exitCode).toBe(0);
-    for (const c of claimers) c.stdin!.end("release\n");
+    for (const c of claimers) c.stdin.end("release\n");
     await until("both members reset and warm", async () => {
       const s = await pool.status();
       return s.resets >= 2 && s.warm === 2;

@@ -41,7 +41,11 @@ describe("planPool", () => {
   });
 
   it("takes back the claims of dead processes and resets their member", () => {
-    const plan = planPool({ size: 2, limit: 10, members: [member("a", { ready: false, claims: [dead("c1")] }), member("b", { ready: false, claims: [dead("c2"), alive("c3")] })] });
+    const plan = planPool({
+      size: 2,
+      limit: 10,
+      members: [member("a", { ready: false, claims: [dead("c1")] }), member("b", { ready: false, claims: [dead("c2"), alive("c3")] })],
+    });
     expect(plan.reclaim).toEqual(["c1", "c2"]);
     expect(plan.reset).toEqual(["a"]);
   });

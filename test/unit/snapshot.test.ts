@@ -70,9 +70,16 @@ describe("restorePairs", () => {
 
   it("refuses when the environment has a volume the snapshot lacks, or the other way round", () => {
     expect(() => restorePairs(snapshot, [{ name: "s1", source: "volume:data" }], sources)).toThrow(/does not match/);
-    expect(() => restorePairs(snapshot, [{ name: "s1", source: "volume:other" }, { name: "s2", source: "volume:data" }], sources.slice(0, 1))).toThrow(
-      /does not match/,
-    );
+    expect(() =>
+      restorePairs(
+        snapshot,
+        [
+          { name: "s1", source: "volume:other" },
+          { name: "s2", source: "volume:data" },
+        ],
+        sources.slice(0, 1),
+      ),
+    ).toThrow(/does not match/);
   });
 });
 

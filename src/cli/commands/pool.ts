@@ -19,7 +19,7 @@ export function registerPool(program: Command, ctx: CliContext, globals: () => G
     .addHelpText(
       "after",
       "\nThe pool goes with this process (Ctrl-C, or even SIGKILL: the reaper removes it).\n" +
-        "\nExamples:\n  berth pool -f examples/shop/compose.yml -f examples/shop/compose.snapshot.yml --size 2 --name shop\n  # in a test: const env = await claimFromPool(\"shop\"); … await env.release();",
+        '\nExamples:\n  berth pool -f examples/shop/compose.yml -f examples/shop/compose.snapshot.yml --size 2 --name shop\n  # in a test: const env = await claimFromPool("shop"); … await env.release();',
     )
     .action(async (o: PoolCliOptions) => {
       const g = globals();
@@ -40,7 +40,13 @@ export function registerPool(program: Command, ctx: CliContext, globals: () => G
       try {
         await pool.ready({ timeoutMs: parseTimeout(g.timeout, 300_000) });
         const s = await pool.status();
-        ctx.out(g.json ? JSON.stringify({ ok: true, pool: s }) : g.quiet ? pool.name : `pool ${pool.name}: ${s.warm} warm; claim with claimFromPool("${pool.name}"); Ctrl-C ends it`);
+        ctx.out(
+          g.json
+            ? JSON.stringify({ ok: true, pool: s })
+            : g.quiet
+              ? pool.name
+              : `pool ${pool.name}: ${s.warm} warm; claim with claimFromPool("${pool.name}"); Ctrl-C ends it`,
+        );
         // The pool's own timers do not hold the process: this does, until Ctrl-C/SIGTERM aborts the command.
         const hold = setInterval(() => undefined, 1 << 30);
         await new Promise<void>((resolve) => {

@@ -14,7 +14,10 @@ async function projectAndName(ctx: CliContext, g: GlobalOptions, a: string, b: s
 
 function report(ctx: CliContext, g: GlobalOptions, verb: string, s: SnapshotInfo | null, ms?: number): void {
   if (g.json) return ctx.out(JSON.stringify({ ok: true, action: verb, snapshot: s, ...(ms === undefined ? {} : { elapsedMs: ms }) }));
-  if (!g.quiet && s) ctx.out(`${verb} snapshot ${s.name} of ${s.project} (${s.sources.length} volume${s.sources.length === 1 ? "" : "s"})${ms === undefined ? "" : ` in ${(ms / 1000).toFixed(2)} s`}`);
+  if (!g.quiet && s)
+    ctx.out(
+      `${verb} snapshot ${s.name} of ${s.project} (${s.sources.length} volume${s.sources.length === 1 ? "" : "s"})${ms === undefined ? "" : ` in ${(ms / 1000).toFixed(2)} s`}`,
+    );
 }
 
 export function registerSnapshot(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
@@ -35,7 +38,12 @@ export function registerSnapshot(program: Command, ctx: CliContext, globals: () 
       const { engine, project, name } = await projectAndName(ctx, g, a, b);
       const { saveSnapshot } = await import("../../snapshot/save.js");
       const t0 = Date.now();
-      const s = await saveSnapshot(engine, project, name, { replace: o.replace, env: ctx.env, signal: ctx.signal, timeoutMs: parseTimeout(g.timeout, 180_000) });
+      const s = await saveSnapshot(engine, project, name, {
+        replace: o.replace,
+        env: ctx.env,
+        signal: ctx.signal,
+        timeoutMs: parseTimeout(g.timeout, 180_000),
+      });
       report(ctx, g, "saved", s, Date.now() - t0);
     });
   const restore = (verb: string) => async (a: string, b: string | undefined, o: { from?: string }) => {
@@ -60,7 +68,14 @@ export function registerSnapshot(program: Command, ctx: CliContext, globals: () 
       const list = await listSnapshots(await ctx.engine(), project, { signal: ctx.signal });
       if (g.json) return ctx.out(JSON.stringify({ snapshots: list }));
       if (g.quiet) return list.forEach((s) => ctx.out(`${s.project} ${s.name}`));
-      ctx.out(list.length ? table(["ENVIRONMENT", "SNAPSHOT", "CREATED", "VOLUMES"], list.map((s) => [s.project, s.name, s.created, s.sources.join(", ")])) : "no snapshots");
+      ctx.out(
+        list.length
+          ? table(
+              ["ENVIRONMENT", "SNAPSHOT", "CREATED", "VOLUMES"],
+              list.map((s) => [s.project, s.name, s.created, s.sources.join(", ")]),
+            )
+          : "no snapshots",
+      );
     });
   snap
     .command("rm <project-or-name> [name]")
@@ -74,9 +89,15 @@ export function registerSnapshot(program: Command, ctx: CliContext, globals: () 
       const candidates = [...new Set((await listSnapshots(engine, undefined, { signal: ctx.signal })).filter((s) => s.name === name).map((s) => s.project))];
       const project = b !== undefined ? a : (g.projectName ?? (candidates.length === 1 ? candidates[0]! : undefined));
       if (project === undefined) {
-        throw new BerthError(candidates.length ? "USAGE" : "NOT_FOUND", candidates.length ? `${candidates.length} environments have a snapshot named ${name}` : `no snapshot named ${name}`, {
-          hint: candidates.length ? `Name the environment: berth snapshot rm ENVIRONMENT ${name} (one of ${candidates.join(", ")}).` : "List snapshots with `berth snapshot ls`.",
-        });
+        throw new BerthError(
+          candidates.length ? "USAGE" : "NOT_FOUND",
+          candidates.length ? `${candidates.length} environments have a snapshot named ${name}` : `no snapshot named ${name}`,
+          {
+            hint: candidates.length
+              ? `Name the environment: berth snapshot rm ENVIRONMENT ${name} (one of ${candidates.join(", ")}).`
+              : "List snapshots with `berth snapshot ls`.",
+          },
+        );
       }
       report(ctx, g, "removed", await removeSnapshot(engine, project, name, { signal: ctx.signal }));
     });
