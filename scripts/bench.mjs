@@ -10,7 +10,10 @@
 //            them: the same work without starting Node and loading berth for each command;
 //   compose  Debian's docker-compose v1 `up -d` plus a 100 ms health poll, and `down -v`;
 //   x10      10 chain environments at once: floor vs `berth up` (10 processes) and vs 10 acquire()
-//            calls in this process.
+//            calls in this process;
+//   pool     the shop with its database in a volume (compose.snapshot.yml laid over it): a fresh
+//            acquire() vs claiming from a warm pool of 2 (createPool, pool.acquire()) vs env.reset()
+//            to the snapshot each member took once ready.
 // Prints medians, spread (min–max) and ratios, then a Markdown table for the README.
 // Everything it creates carries the label dev.berth.bench=<run id> (compose v1: its project
 // names, which carry the run id) and is removed at the end, also on failure or Ctrl-C.
@@ -18,9 +21,9 @@
 // work on the engine must not make a run fail halfway.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { loadProject } from "../dist/compose/index.js";
-import { acquire, connectEngine } from "../dist/index.js";
+import { acquire, connectEngine, createPool } from "../dist/index.js";
 import { engineClient, floorUp } from "./bench-floor.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -39,6 +42,7 @@ const allStacks = [
 // BENCH_ONLY=chain (or shop, or x10) for a quicker partial run while developing; the README table needs all.
 const stacks = allStacks.filter((s) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY === s.name);
 const withX10 = !process.env.BENCH_ONLY || process.env.BENCH_ONLY === "x10";
+const withPool = !process.env.BENCH_ONLY || process.env.BENCH_ONLY === "pool";
 let seq = 0;
 const projectName = (tag) => `bench-${runId}-${tag}-${++seq}`;
 
@@ -190,7 +194,40 @@ async function main() {
 
   const x10 = { floor: [], berth: [], api: [] };
   if (withX10) await runX10(x10);
-  report(results, x10);
+  const pool = { fresh: [], claim: [], reset: [] };
+  if (withPool) await runPool(pool);
+  report(results, x10, pool);
+}
+
+/** Fresh acquire() of the shop with its data in a volume, vs a claim from a warm pool, vs a reset to its snapshot. */
+async function runPool(r) {
+  const files = [`${root}examples/shop/compose.yml`, `${root}examples/shop/compose.snapshot.yml`];
+  const env = { ...process.env, BERTH_LABELS: `${BENCH_LABEL}=${runId}`, BERTH_MAX_CONTAINERS: "1000" };
+  const helperImage = process.env.BERTH_HELPER_IMAGE ?? "berth-fixtures/busybox:1";
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = Date.now();
+    const e = await acquire({ files, cwd: root, projectName: projectName("pool-fresh"), engine: berthEngine, env });
+    r.fresh.push(Date.now() - t0);
+    await e.release();
+  }
+  const pool = await createPool({ files, size: 2, name: `bench-${runId}-pool`, engine: berthEngine, env, helperImage });
+  try {
+    await pool.ready();
+    for (let i = 0; i < RUNS; i++) {
+      let t0 = performance.now();
+      const e = await pool.acquire();
+      r.claim.push(performance.now() - t0);
+      t0 = performance.now();
+      await e.reset("pool", { helperImage });
+      r.reset.push(performance.now() - t0);
+      await e.release();
+      // The next claim is from a warm pool again: wait until the keeper has reset the member handed back.
+      for (let s = await pool.status(); s.warm < 2; s = await pool.status()) await new Promise((res) => setTimeout(res, 100));
+      process.stderr.write(`pool run ${i + 1}/${RUNS}: fresh ${r.fresh[i]} ms, claim ${r.claim.at(-1).toFixed(0)} ms, reset ${r.reset.at(-1).toFixed(0)} ms\n`);
+    }
+  } finally {
+    await pool.close();
+  }
 }
 
 async function runX10(x10) {
@@ -214,7 +251,7 @@ async function runX10(x10) {
   }
 }
 
-function report(results, x10) {
+function report(results, x10, pool) {
   const rows = [];
   for (const [name, r] of Object.entries(results)) {
     rows.push([`${name}: up until ready`, fmt(r.floorUp), fmt(r.berthUp), fmt(r.composeUp), ratio(r.berthUp, r.floorUp), ratio(r.composeUp, r.floorUp)]);
@@ -225,6 +262,17 @@ function report(results, x10) {
   if (x10.floor.length) {
     rows.push([`chain ×${PARALLEL} at once: up`, fmt(x10.floor), fmt(x10.berth), "–", ratio(x10.berth, x10.floor), "–"]);
     rows.push([`chain ×${PARALLEL} at once: up, API (one process)`, fmt(x10.floor), fmt(x10.api), "–", ratio(x10.api, x10.floor), "–"]);
+  }
+  if (pool.claim.length) {
+    rows.push([
+      "shop, data in a volume: claim from a warm pool (API)",
+      "–",
+      fmt(pool.claim),
+      "–",
+      `${ratio(pool.claim, pool.fresh)} of a fresh acquire (${fmt(pool.fresh)})`,
+      "–",
+    ]);
+    rows.push(["shop, data in a volume: env.reset() to its snapshot", "–", fmt(pool.reset), "–", `${ratio(pool.reset, pool.fresh)} of a fresh acquire`, "–"]);
   }
   const delays = results.chain?.delays ?? [];
   const floorDelays = results.chain?.floorDelays ?? [];
@@ -242,6 +290,7 @@ function report(results, x10) {
     `Readiness detection delay (chain), from the check first passing (its /passed written) to the ready event: berth median ${median(notice)} ms (${Math.min(...notice)}–${Math.max(...notice)} ms, n=${notice.length}); floor median ${median(floorNotice)} ms.`,
     `From the service becoming ready (/ready written) to the ready event, which adds the wait for the next check: berth median ${median(delays)} ms (${Math.min(...delays)}–${Math.max(...delays)} ms); floor median ${median(floorDelays)} ms.`,
     `Peak RSS of \`berth up\`: median ${(median(rss) / 1024).toFixed(0)} MiB (max ${(Math.max(...rss) / 1024).toFixed(0)} MiB).`,
+    `Load average during the run (1, 5, 15 min): ${loadavg().map((x) => x.toFixed(1)).join(", ")}.`,
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
 }

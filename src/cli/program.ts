@@ -37,6 +37,8 @@ import { registerKill } from "./commands/kill.js";
 import { registerPull } from "./commands/pull.js";
 import { registerRm } from "./commands/rm.js";
 import { registerTop } from "./commands/top.js";
+import { registerSnapshot } from "./commands/snapshot.js";
+import { registerPool } from "./commands/pool.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -127,6 +129,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerUpdate(program, ctx, globals);
   registerLs(program, ctx, globals);
   registerEvents(program, ctx, globals);
+  registerSnapshot(program, ctx, globals);
+  registerPool(program, ctx, globals);
   // The compose commands berth also has (docs/cli.md, "Coming from docker compose").
   for (const register of [registerPull, registerBuild, registerImages, registerTop, registerKill, registerRm, registerCp]) register(program, ctx, globals);
   program.hook("preAction", (_program, command) => reapBeforeCommand(ctx, command.name()));

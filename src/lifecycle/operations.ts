@@ -112,7 +112,7 @@ export async function restartServices(engine: Engine, project: string, o: Servic
 }
 
 /** The services' depends_on, from the labels their containers carry. */
-async function dependencyGraph(engine: Engine, project: string, signal?: AbortSignal): Promise<GraphInput> {
+export async function dependencyGraph(engine: Engine, project: string, signal?: AbortSignal): Promise<GraphInput> {
   const graph: Record<string, { depends_on: Record<string, DependencySpec> }> = {};
   for (const c of await engine.listContainers(managedFilter(project), { signal })) {
     const service = c.labels[LABEL.service];

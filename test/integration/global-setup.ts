@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { connectEngine } from "../../src/engine/connect.js";
 import { LABEL } from "../../src/labels.js";
+import { SNAPSHOT_LABEL } from "../../src/snapshot/labels.js";
 import { checkAndReleaseForeign, createForeign } from "./foreign-fixtures.js";
 
 const root = new URL("../..", import.meta.url).pathname;
@@ -50,8 +51,19 @@ export async function teardown(): Promise<void> {
   } else process.stderr.write(`[berth tests] foreign resources (${Object.keys(foreign).join(", ")}) untouched\n`);
   const engine = await connectEngine({ env: process.env });
   const filter = { [LABEL.managed]: "true", [RUN_LABEL]: runId };
-  const [containers, networks, volumes] = await Promise.all([engine.listContainers(filter), engine.listNetworks(filter), engine.listVolumes(filter)]);
-  const left = [...containers.map((c) => `container ${c.name}`), ...networks.map((n) => `network ${n.name}`), ...volumes.map((v) => `volume ${v.name}`)];
+  // Snapshot volumes carry their own label kind, not dev.berth.managed: looked for separately.
+  const snapshots = { [SNAPSHOT_LABEL.name]: true as const, [RUN_LABEL]: runId };
+  const [containers, networks, volumes, snapshotVolumes] = await Promise.all([
+    engine.listContainers(filter),
+    engine.listNetworks(filter),
+    engine.listVolumes(filter),
+    engine.listVolumes(snapshots),
+  ]);
+  const left = [
+    ...containers.map((c) => `container ${c.name}`),
+    ...networks.map((n) => `network ${n.name}`),
+    ...[...volumes, ...snapshotVolumes].map((v) => `volume ${v.name}`),
+  ];
   if (left.length) {
     // Vitest reports an error thrown here but still exits 0, so fail the run explicitly.
     process.stderr.write(`[berth tests] FAIL: the test suite left ${left.length} berth-labelled resources behind:\n  ${left.join("\n  ")}\n`);

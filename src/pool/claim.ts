@@ -1,0 +1,61 @@
+/**
+ * Claiming a warm member, atomically across processes: under the pool's file lock, the claimer
+ * creates its claim volume first and only then removes the member's ready marker, so at every
+ * moment the member is either marked ready or claimed (the keeper never mistakes a claim in
+ * progress for a member handed back).
+ */
+import { randomBytes } from "node:crypto";
+import { currentOwner, ownerLiveness } from "../cleanup/process-liveness.js";
+import type { Runtime } from "../engine/runtime.js";
+import type { VolumeSummary } from "../engine/types.js";
+import { LABEL } from "../labels.js";
+import { acquireLock } from "../locks/file-lock.js";
+import { POOL_LABEL } from "./labels.js";
+
+export interface Claim {
+  project: string;
+  /** The claim volume: removing it hands the member back. */
+  volume: string;
+}
+
+export function claimerId(): string {
+  const o = currentOwner();
+  return `${o.host}:${o.pid}:${o.started}`;
+}
+
+export function claimerAlive(id: string | undefined): boolean {
+  const [host, pid, started] = (id ?? "").split(":");
+  return ownerLiveness({ host: host ?? "", pid: Number(pid), started: Number(started) }) !== "dead";
+}
+
+/** The first warm member of `pool`, claimed for this process; null when none is warm now. */
+export async function claimMember(
+  engine: Runtime,
+  pool: string,
+  o: { env?: Record<string, string | undefined>; signal?: AbortSignal } = {},
+): Promise<Claim | null> {
+  await using _lock = await acquireLock(`pool-${pool}`, { env: o.env, signal: o.signal });
+  const ready = await engine.listVolumes({ [POOL_LABEL.name]: pool, [POOL_LABEL.ready]: "true" }, { signal: o.signal });
+  const pick = ready.sort((a, b) => a.name.localeCompare(b.name))[0];
+  if (!pick) return null;
+  const project = pick.labels[LABEL.project]!;
+  const { [POOL_LABEL.ready]: _ready, ...labels } = pick.labels;
+  const volume = `${project}_pool-claim_${process.pid}_${randomBytes(3).toString("hex")}`;
+  await engine.createVolume(volume, { ...labels, [POOL_LABEL.claim]: "true", [POOL_LABEL.claimer]: claimerId() }, { signal: o.signal });
+  await engine.removeVolume(pick.name, { signal: o.signal });
+  return { project, volume };
+}
+
+/** The pool's marker and claim volumes, per member project. */
+export function markersByMember(volumes: VolumeSummary[]): Map<string, { ready: boolean; claims: { volume: string; claimerAlive: boolean }[] }> {
+  const out = new Map<string, { ready: boolean; claims: { volume: string; claimerAlive: boolean }[] }>();
+  for (const v of volumes) {
+    const project = v.labels[LABEL.project];
+    if (!project) continue;
+    const m = out.get(project) ?? { ready: false, claims: [] };
+    if (v.labels[POOL_LABEL.ready] === "true") m.ready = true;
+    if (v.labels[POOL_LABEL.claim] === "true") m.claims.push({ volume: v.name, claimerAlive: claimerAlive(v.labels[POOL_LABEL.claimer]) });
+    out.set(project, m);
+  }
+  return out;
+}

@@ -1,0 +1,304 @@
+/**
+ * `createPool`: keeps `size` environments of a compose file up, healthy, snapshotted and unclaimed.
+ * A keeper loop (this process) refills the pool in the background, resets members handed back to
+ * their snapshot (discarding one whose reset fails), and takes back members whose claimer died.
+ * Members are process-lifetime environments of the keeper: when it ends, even by SIGKILL, the
+ * reaper removes them with their markers and snapshots.
+ */
+import { randomBytes } from "node:crypto";
+import { loadProject } from "../compose/index.js";
+import { connectEngine } from "../engine/connect.js";
+import type { Engine } from "../engine/engine.js";
+import { BerthError } from "../errors.js";
+import type { EventListener } from "../events.js";
+import { availableMemory, capFor, containerCount, declaredMemory, guardSettings } from "../guards/resources.js";
+import { LABEL, managedFilter } from "../labels.js";
+import { acquire, type AcquireOptions } from "../lifecycle/acquire.js";
+import type { Environment } from "../lifecycle/environment.js";
+import { claimFromPool } from "./client.js";
+import { markersByMember } from "./claim.js";
+import { checkPoolName, POOL_LABEL, readyVolumeName } from "./labels.js";
+import { memberLabels } from "./member-labels.js";
+import { planPool, type MemberPhase } from "./plan.js";
+import { poolLimit } from "./sizing.js";
+import { createHash } from "node:crypto";
+
+export interface PoolOptions extends Pick<AcquireOptions, "projectDirectory" | "profiles" | "services" | "readiness" | "timeoutMs" | "ports"> {
+  /** The compose file (or files, laid over each other). */
+  file?: string;
+  files?: string[];
+  /** Environments the pool keeps, claimed ones included: unclaimed, they wait warm. */
+  size: number;
+  /** The pool's name, which other processes claim from (default: derived from the files and directory). */
+  name?: string;
+  /** Name of the snapshot each member takes once it is first ready, and is reset to when handed back (default "pool"). */
+  snapshot?: string;
+  engine?: Engine;
+  env?: Record<string, string | undefined>;
+  /** Image of the helper container that copies volume data (see SnapshotOptions). */
+  helperImage?: string;
+  /** How long a reset may take before the member is discarded (default 60 s). */
+  resetTimeoutMs?: number;
+  onEvent?: EventListener;
+}
+
+export interface PoolStatus {
+  name: string;
+  size: number;
+  /** Members the guards allow now (claimed ones included). */
+  limit: number;
+  warm: number;
+  claimed: number;
+  starting: number;
+  resetting: number;
+  resets: number;
+  discarded: number;
+  claims: number;
+  /** Median time `acquire()` took, ms (undefined before the first claim). */
+  claimLatencyMs?: number;
+}
+
+interface Member {
+  project: string;
+  phase: MemberPhase;
+  env?: Environment;
+}
+
+const TICK_MS = 250;
+
+/** The default pool name: the same files from the same directory meet under one name. */
+export function defaultPoolName(files: string[], cwd: string): string {
+  return `pool-${createHash("sha256")
+    .update(JSON.stringify([files, cwd]))
+    .digest("hex")
+    .slice(0, 10)}`;
+}
+
+export async function createPool(o: PoolOptions): Promise<Pool> {
+  const files = o.files ?? (o.file ? [o.file] : undefined);
+  const env = { ...process.env, ...o.env };
+  if (!Number.isInteger(o.size) || o.size < 0) throw new BerthError("USAGE", `pool size must be a whole number, not ${o.size}`);
+  const name = checkPoolName(o.name ?? defaultPoolName(files ?? [], o.projectDirectory ?? process.cwd()));
+  const engine = o.engine ?? (await connectEngine({ env }));
+  const spec = await loadProject({ files, projectDirectory: o.projectDirectory, profiles: o.profiles, env, cwd: process.cwd() });
+  const pool = new Pool(name, { ...o, files: spec.files, env }, engine, { containers: containerCount(spec), memory: declaredMemory(spec) });
+  pool.start();
+  return pool;
+}
+
+export class Pool implements AsyncDisposable {
+  private readonly members = new Map<string, Member>();
+  private readonly inflight = new Set<Promise<void>>();
+  private readonly latencies: number[] = [];
+  private readonly counters = { resets: 0, discarded: 0, claims: 0 };
+  private timer: NodeJS.Timeout | undefined;
+  private ticking = false;
+  private closing = false;
+  private limit = Number.POSITIVE_INFINITY;
+  private backoffUntil = 0;
+  private lastError: unknown;
+  private ncpu: number | undefined;
+
+  /** @internal */
+  constructor(
+    readonly name: string,
+    private readonly o: PoolOptions & { files: string[]; env: Record<string, string | undefined> },
+    private readonly engine: Engine,
+    private readonly perMember: { containers: number; memory: number },
+  ) {}
+
+  /** @internal */
+  start(): void {
+    void this.tick();
+  }
+
+  /** Claims a warm environment (waiting for one when none is free); its `release()` hands it back to be reset. */
+  async acquire(options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<Environment> {
+    const t0 = performance.now();
+    const env = await claimFromPool(this.name, { engine: this.engine, env: this.o.env, ...options });
+    this.latencies.push(performance.now() - t0);
+    this.counters.claims++;
+    this.schedule(0);
+    const release = env.release.bind(env);
+    env.release = async (ro) => {
+      const r = await release(ro);
+      this.schedule(0);
+      return r;
+    };
+    return env;
+  }
+
+  /** Resolves once `size` members (or as many as the guards allow) are warm; rejects with the last start failure after `timeoutMs`. */
+  async ready(options: { timeoutMs?: number } = {}): Promise<void> {
+    const deadline = Date.now() + (options.timeoutMs ?? 300_000);
+    for (;;) {
+      const s = await this.status();
+      if (s.warm + s.claimed >= Math.min(this.o.size, s.limit)) return;
+      if (Date.now() > deadline) {
+        throw new BerthError("HEALTH_TIMEOUT", `pool ${this.name}: ${s.warm} of ${this.o.size} environments warm in time`, { cause: this.lastError });
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async status(): Promise<PoolStatus> {
+    const marks = markersByMember(await this.engine.listVolumes({ [POOL_LABEL.name]: this.name }));
+    const up = [...this.members.values()].filter((m) => m.phase === "up");
+    const sorted = [...this.latencies].sort((a, b) => a - b);
+    return {
+      name: this.name,
+      size: this.o.size,
+      limit: this.limit,
+      warm: up.filter((m) => marks.get(m.project)?.ready).length,
+      claimed: up.filter((m) => marks.get(m.project)?.claims.some((c) => c.claimerAlive)).length,
+      starting: [...this.members.values()].filter((m) => m.phase === "starting").length,
+      resetting: [...this.members.values()].filter((m) => m.phase === "resetting").length,
+      ...this.counters,
+      ...(sorted.length ? { claimLatencyMs: Math.round(sorted[sorted.length >> 1]!) } : {}),
+    };
+  }
+
+  /** Stops refilling and removes every member, claimed or not, with its markers and snapshot. */
+  async close(): Promise<void> {
+    this.closing = true;
+    clearTimeout(this.timer);
+    while (this.inflight.size) await Promise.allSettled([...this.inflight]);
+    await Promise.allSettled([...this.members.values()].map((m) => this.remove(m)));
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  private schedule(ms = TICK_MS): void {
+    if (this.closing) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.tick(), ms);
+    this.timer.unref();
+  }
+
+  private track(p: Promise<void>): void {
+    this.inflight.add(p);
+    void p.finally(() => {
+      this.inflight.delete(p);
+      this.schedule(0);
+    });
+  }
+
+  private async tick(): Promise<void> {
+    if (this.ticking || this.closing) return;
+    this.ticking = true;
+    try {
+      const marks = markersByMember(await this.engine.listVolumes({ [POOL_LABEL.name]: this.name }));
+      this.limit = await this.currentLimit();
+      const plan = planPool({
+        size: this.o.size,
+        limit: this.limit,
+        members: [...this.members.values()].map((m) => ({ project: m.project, phase: m.phase, ready: false, claims: [], ...marks.get(m.project) })),
+        closing: this.closing,
+      });
+      for (const v of plan.reclaim) await this.engine.removeVolume(v);
+      for (const p of plan.reset) this.track(this.reset(this.members.get(p)!));
+      if (Date.now() >= this.backoffUntil) for (let i = 0; i < plan.start; i++) this.track(this.startMember());
+    } catch (e) {
+      this.warn(`pool ${this.name}: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      this.ticking = false;
+      this.schedule();
+    }
+  }
+
+  /** What the guards allow: the container cap (other berth containers count against it) and free memory. */
+  private async currentLimit(): Promise<number> {
+    const g = guardSettings(this.o.env);
+    this.ncpu ??= (await this.engine.systemInfo()).ncpu;
+    const running = await this.engine.listContainers({ [LABEL.managed]: "true" });
+    return poolLimit({
+      containersPerMember: this.perMember.containers,
+      maxContainers: capFor(g.maxContainers, this.ncpu),
+      otherContainers: running.filter((c) => c.labels[POOL_LABEL.name] !== this.name).length,
+      memoryPerMember: this.perMember.memory,
+      availableMemory: this.engine.endpoint.startsWith("unix://") ? availableMemory() : undefined,
+      minFreeMemory: g.minFreeMemoryBytes,
+      members: this.members.size,
+    });
+  }
+
+  private async startMember(): Promise<void> {
+    const m: Member = { project: `${this.name}-${randomBytes(4).toString("hex")}`, phase: "starting" };
+    this.members.set(m.project, m);
+    try {
+      const extra = [this.o.env.BERTH_LABELS, `${POOL_LABEL.name}=${this.name}`].filter(Boolean).join(",");
+      m.env = await acquire({
+        files: this.o.files,
+        projectDirectory: this.o.projectDirectory,
+        profiles: this.o.profiles,
+        services: this.o.services,
+        readiness: this.o.readiness,
+        timeoutMs: this.o.timeoutMs,
+        ports: this.o.ports,
+        projectName: m.project,
+        kind: "test",
+        lifetime: "process",
+        mode: "dedicated",
+        engine: this.engine,
+        env: { ...this.o.env, BERTH_LABELS: extra },
+        inheritEnv: false,
+        onEvent: this.o.onEvent,
+      });
+      const labels = await this.labelsOf(m.project);
+      await m.env.snapshot(this.snapshotName, { labels, helperImage: this.o.helperImage, env: this.o.env });
+      if (this.closing) throw new BerthError("ABORTED", "the pool is closing");
+      await this.markReady(m, labels);
+    } catch (e) {
+      this.lastError = e;
+      this.backoffUntil = Date.now() + 2000;
+      this.warn(`pool ${this.name}: starting ${m.project} failed: ${e instanceof Error ? e.message : String(e)}`);
+      await this.remove(m);
+    }
+  }
+
+  private get snapshotName(): string {
+    return this.o.snapshot ?? "pool";
+  }
+
+  private async labelsOf(project: string) {
+    const [c] = await this.engine.listContainers(managedFilter(project));
+    return memberLabels(c?.labels ?? {});
+  }
+
+  private async markReady(m: Member, labels: Record<string, string>): Promise<void> {
+    await this.engine.createVolume(readyVolumeName(m.project), { ...labels, [POOL_LABEL.ready]: "true" });
+    m.phase = "up";
+  }
+
+  /** A member handed back: reset to its snapshot and marked ready again; discarded when the reset fails. */
+  private async reset(m: Member): Promise<void> {
+    m.phase = "resetting";
+    try {
+      await m.env!.reset(this.snapshotName, { helperImage: this.o.helperImage, env: this.o.env, timeoutMs: this.o.resetTimeoutMs ?? 60_000 });
+      if (this.closing) return;
+      this.counters.resets++;
+      await this.markReady(m, await this.labelsOf(m.project));
+    } catch (e) {
+      this.counters.discarded++;
+      this.warn(`pool ${this.name}: reset of ${m.project} failed, discarding it: ${e instanceof Error ? e.message : String(e)}`);
+      await this.remove(m);
+    }
+  }
+
+  /** Removes a member: its environment (named volumes too) and every pool volume of it (marker, claims, snapshot). */
+  private async remove(m: Member): Promise<void> {
+    this.members.delete(m.project);
+    try {
+      if (m.env) await m.env.release({ volumes: true });
+      for (const v of await this.engine.listVolumes({ ...managedFilter(m.project), [POOL_LABEL.name]: this.name })) await this.engine.removeVolume(v.name);
+    } catch (e) {
+      this.warn(`pool ${this.name}: removing ${m.project} failed (the reaper takes it when this process ends): ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private warn(message: string): void {
+    this.o.onEvent?.({ type: "warning", project: this.name, message, at: Date.now() });
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Runs `fn` while the containers holding the data are stopped, then starts the ones that were
+ * running and re-gates readiness: the affected services first, then their dependants (which kept
+ * running, but talked to a service that went away and came back).
+ */
+import type { Engine } from "../engine/engine.js";
+import { dependantsOf } from "../plan/graph.js";
+import { dependencyGraph, waitForServices, type WaitOptions } from "../lifecycle/operations.js";
+import type { ContainerSummary } from "../engine/types.js";
+import { LABEL } from "../labels.js";
+
+export interface QuiesceOptions extends Pick<WaitOptions, "timeoutMs" | "onEvent" | "onReady" | "signal"> {
+  /** Seconds each container gets to stop; 0 kills it (right when its data is about to be replaced). */
+  stopTimeoutSec?: number;
+}
+
+/** The services to wait for after the data came back: those affected, then their dependants, transitively. */
+export async function servicesToRegate(
+  engine: Engine,
+  project: string,
+  affected: string[],
+  signal?: AbortSignal,
+): Promise<{ affected: string[]; dependants: string[] }> {
+  const graph = await dependencyGraph(engine, project, signal);
+  const dependants = [...new Set(affected.flatMap((s) => (graph[s] ? dependantsOf(graph, s) : [])))].filter((s) => !affected.includes(s));
+  return { affected, dependants: dependants.sort() };
+}
+
+export async function whileStopped<T>(engine: Engine, project: string, containers: ContainerSummary[], o: QuiesceOptions, fn: () => Promise<T>): Promise<T> {
+  const running = containers.filter((c) => c.state === "running" || c.state === "restarting" || c.state === "paused");
+  await Promise.all(running.map((c) => engine.stopContainer(c.id, o.stopTimeoutSec, { signal: o.signal })));
+  const result = await fn();
+  // One at a time, as `start` does: concurrent starts that publish ports can get the same ephemeral port.
+  for (const c of running) await engine.startContainer(c.id, { signal: o.signal });
+  const affected = [...new Set(running.map((c) => c.labels[LABEL.service]!).filter(Boolean))];
+  if (affected.length) {
+    const { dependants } = await servicesToRegate(engine, project, affected, o.signal);
+    await waitForServices(engine, project, { ...o, services: affected });
+    if (dependants.length) await waitForServices(engine, project, { ...o, services: dependants });
+  }
+  return result;
+}

@@ -1,0 +1,94 @@
+/**
+ * Warm pools on the real engine: claims from two processes at once never share a member; a member
+ * handed back is reset to its snapshot; one whose reset fails is discarded and the pool refills;
+ * when the keeper is killed (SIGKILL), the reaper leaves nothing of the pool behind.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPool, type Pool } from "../../src/index.js";
+import type { Engine } from "../../src/engine/engine.js";
+import { managedFilter } from "../../src/labels.js";
+import { POOL_LABEL } from "../../src/pool/labels.js";
+import { engine, root, stack, uniqueName } from "./helpers.js";
+
+const helperImage = "berth-fixtures/busybox:1";
+const child = (args: string[]) => spawn(process.execPath, [`${root}test/integration/pool-child.mjs`, ...args], { stdio: ["pipe", "pipe", "inherit"] });
+/** The child's answers, one JSON line each, in order. */
+function answers(c: ChildProcess): () => Promise<Record<string, string>> {
+  const lines = createInterface({ input: c.stdout! })[Symbol.asyncIterator]();
+  return async () => {
+    const { value, done } = (await lines.next()) as { value?: string; done?: boolean };
+    if (done) throw new Error("child ended before answering");
+    return JSON.parse(value!) as Record<string, string>;
+  };
+}
+async function until(what: string, check: () => Promise<boolean>, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+const poolResources = async (e: Engine, name: string) => {
+  const f = { [POOL_LABEL.name]: name };
+  const [c, n, v] = await Promise.all([e.listContainers(f), e.listNetworks(f), e.listVolumes(f)]);
+  return [...c.map((x) => x.name), ...n.map((x) => x.name), ...v.map((x) => x.name)];
+};
+
+describe("pools", () => {
+  let e: Engine;
+  let pool: Pool;
+
+  beforeAll(async () => {
+    e = await engine();
+    pool = await createPool({ file: stack("snapshot.yml"), size: 2, name: uniqueName("pool"), helperImage, resetTimeoutMs: 5_000 });
+    await pool.ready({ timeoutMs: 120_000 });
+  });
+  afterAll(async () => {
+    await pool?.close();
+    expect(await poolResources(e, pool.name)).toEqual([]);
+  });
+
+  it("two processes claiming at once get different members; handed back, they are reset and warm again", async () => {
+    const claimers = [child(["claim", pool.name]), child(["claim", pool.name])];
+    const next = claimers.map(answers);
+    await Promise.all(next.map((n) => n()));
+    // Both are connected and waiting: "go" to both at once, so that their claims contend.
+    for (const c of claimers) c.stdin.write("go\n");
+    const [a, b] = await Promise.all(next.map((n) => n()));
+    expect(a!.project).not.toBe(b!.project);
+    // Data written while claimed is gone after the member comes back.
+    const [db] = await e.listContainers({ ...managedFilter(a!.project), "dev.berth.service": "db" });
+    expect((await e.exec(db!.id, ["sh", "-c", "echo x > /data/extra"])).exitCode).toBe(0);
+    for (const c of claimers) c.stdin.end("release\n");
+    await until("both members reset and warm", async () => {
+      const s = await pool.status();
+      return s.resets >= 2 && s.warm === 2;
+    });
+    const [again] = await e.listContainers({ ...managedFilter(a!.project), "dev.berth.service": "db" });
+    expect((await e.exec(again!.id, ["test", "-f", "/data/extra"])).exitCode).toBe(1);
+  });
+
+  it("a member whose reset fails is discarded, and the pool refills", async () => {
+    const env = await pool.acquire();
+    expect((await env.exec("db", ["touch", "/broken"])).exitCode).toBe(0);
+    await env.release();
+    await until("the broken member discarded and the pool warm again", async () => {
+      const s = await pool.status();
+      return s.discarded === 1 && s.warm === 2;
+    });
+    expect((await e.listContainers(managedFilter(env.project))).length).toBe(0);
+  });
+
+  it("when its keeper is killed, the pool is gone within seconds", async () => {
+    const name = uniqueName("pool-kill");
+    const keeper = child(["keeper", stack("snapshot.yml"), name]);
+    expect((await answers(keeper)()).ready).toBe(name);
+    expect((await poolResources(e, name)).length).toBeGreaterThan(0);
+    const t0 = Date.now();
+    keeper.kill("SIGKILL");
+    await until("nothing of the killed keeper's pool left", async () => (await poolResources(e, name)).length === 0, 15_000);
+    process.stderr.write(`[pool test] killed keeper's pool gone after ${Date.now() - t0} ms\n`);
+  });
+});

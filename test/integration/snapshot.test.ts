@@ -1,0 +1,56 @@
+/**
+ * Snapshots on the real engine: save → write → restore puts exactly the saved data back (named and
+ * anonymous volumes), the services are ready again, the snapshot outlives `release`, and no helper
+ * container or snapshot volume is left behind.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { acquire, listSnapshots, removeSnapshot, SNAPSHOT_LABEL, type Environment } from "../../src/index.js";
+import type { Engine } from "../../src/engine/engine.js";
+import { engine, resourcesOf, stack } from "./helpers.js";
+
+const helperImage = "berth-fixtures/busybox:1";
+
+describe("snapshots", () => {
+  let e: Engine;
+  let env: Environment;
+  let project = "";
+  const sh = async (script: string) => {
+    const r = await env.exec("db", ["sh", "-c", script]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    return r.stdout.trim();
+  };
+
+  beforeAll(async () => {
+    e = await engine();
+    env = await acquire({ files: [stack("snapshot.yml")], engine: e });
+    project = env.project;
+  });
+  afterAll(async () => {
+    await env?.release({ volumes: true }).catch(() => undefined);
+    for (const s of await listSnapshots(e, project)) await removeSnapshot(e, project, s.name);
+  });
+
+  it("save → write → restore: the writes are gone, the seed is back, services ready", async () => {
+    const saved = await env.snapshot("seeded", { helperImage });
+    expect(saved.sources).toEqual(["anonymous:db.1:/scratch", "volume:data"]);
+    await sh("echo extra > /data/extra; rm /data/seed; echo x > /scratch/x");
+    // Refused: a snapshot of that name exists.
+    await expect(env.snapshot("seeded", { helperImage })).rejects.toMatchObject({ code: "CONFLICT" });
+
+    await env.restore("seeded", { helperImage });
+    expect(await sh("ls -A /data; echo --; ls -A /scratch; cat /data/seed")).toBe("seed\n--\nseed\nseed");
+    expect(env.services.db!.containers[0]!.state).toBe("HEALTHY");
+    expect(env.services.app!.containers[0]!.state).toMatch(/RUNNING|HEALTHY/);
+    // Only the environment's own containers: the helper is gone.
+    expect((await e.listContainers({ [SNAPSHOT_LABEL.helper]: "true", "dev.berth.project": project })).length).toBe(0);
+  });
+
+  it("outlives release (even of the named volumes); rm removes its volumes", async () => {
+    await env.release({ volumes: true });
+    expect(await resourcesOf(e, project)).toEqual([]);
+    const [s] = await listSnapshots(e, project);
+    expect(s?.name).toBe("seeded");
+    await removeSnapshot(e, project, "seeded");
+    expect(await e.listVolumes({ [SNAPSHOT_LABEL.project]: project })).toEqual([]);
+  });
+});

@@ -1,0 +1,104 @@
+/** Pool decisions: refill within the guards' limit, reset of handed-back members, reclaim from dead claimers, sizing. */
+import { hostname } from "node:os";
+import { describe, expect, it } from "vitest";
+import { planPool, type MemberView } from "../../src/pool/plan.js";
+import { poolLimit } from "../../src/pool/sizing.js";
+import { markersByMember } from "../../src/pool/claim.js";
+import { memberLabels } from "../../src/pool/member-labels.js";
+import { POOL_LABEL } from "../../src/pool/labels.js";
+import { LABEL } from "../../src/labels.js";
+
+const member = (project: string, o: Partial<MemberView> = {}): MemberView => ({ project, phase: "up", ready: true, claims: [], ...o });
+const alive = (volume: string) => ({ volume, claimerAlive: true });
+const dead = (volume: string) => ({ volume, claimerAlive: false });
+
+describe("planPool", () => {
+  it("starts members up to the size, counting starting, claimed and resetting ones", () => {
+    expect(planPool({ size: 3, limit: 10, members: [] }).start).toBe(3);
+    const members = [member("a"), member("b", { ready: false, claims: [alive("c1")] }), member("c", { phase: "starting", ready: false })];
+    expect(planPool({ size: 3, limit: 10, members }).start).toBe(0);
+    expect(planPool({ size: 4, limit: 10, members }).start).toBe(1);
+  });
+
+  it("never grows past what the guards allow", () => {
+    expect(planPool({ size: 5, limit: 2, members: [] }).start).toBe(2);
+    expect(planPool({ size: 5, limit: 1, members: [member("a"), member("b")] }).start).toBe(0);
+  });
+
+  it("resets a member handed back (neither ready nor claimed), not one still being claimed or started", () => {
+    const plan = planPool({
+      size: 4,
+      limit: 10,
+      members: [
+        member("back", { ready: false }),
+        member("claiming", { ready: true, claims: [alive("c1")] }),
+        member("held", { ready: false, claims: [alive("c2")] }),
+        member("new", { phase: "starting", ready: false }),
+        member("resetting", { phase: "resetting", ready: false }),
+      ],
+    });
+    expect(plan.reset).toEqual(["back"]);
+  });
+
+  it("takes back the claims of dead processes and resets their member", () => {
+    const plan = planPool({
+      size: 2,
+      limit: 10,
+      members: [member("a", { ready: false, claims: [dead("c1")] }), member("b", { ready: false, claims: [dead("c2"), alive("c3")] })],
+    });
+    expect(plan.reclaim).toEqual(["c1", "c2"]);
+    expect(plan.reset).toEqual(["a"]);
+  });
+
+  it("starts nothing and resets nothing while closing", () => {
+    expect(planPool({ size: 2, limit: 10, members: [member("a", { ready: false })], closing: true })).toEqual({ start: 0, reset: [], reclaim: [] });
+  });
+});
+
+describe("poolLimit", () => {
+  const base = { containersPerMember: 4, maxContainers: 0, otherContainers: 0, memoryPerMember: 0, minFreeMemory: 0, members: 0 };
+
+  it("is unlimited without a cap or declared memory", () => {
+    expect(poolLimit(base)).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it("divides the container cap left by other environments among members", () => {
+    expect(poolLimit({ ...base, maxContainers: 48, otherContainers: 10 })).toBe(9);
+    expect(poolLimit({ ...base, maxContainers: 8, otherContainers: 10 })).toBe(0);
+  });
+
+  it("adds to the members up only what the memory above the floor can hold", () => {
+    const GiB = 1024 ** 3;
+    expect(poolLimit({ ...base, memoryPerMember: GiB, availableMemory: 6.5 * GiB, minFreeMemory: 4 * GiB, members: 3 })).toBe(5);
+    expect(poolLimit({ ...base, memoryPerMember: GiB, availableMemory: undefined, minFreeMemory: 4 * GiB, members: 3 })).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+describe("pool markers", () => {
+  it("tells ready and claimed members apart, with whether each claimer lives", () => {
+    const v = (name: string, project: string, labels: Record<string, string>) => ({ name, labels: { [LABEL.project]: project, ...labels } });
+    const me = `${hostname()}:${process.pid}:${Math.round(performance.timeOrigin)}`;
+    const m = markersByMember([
+      v("a_ready", "a", { [POOL_LABEL.ready]: "true" }),
+      v("b_c1", "b", { [POOL_LABEL.claim]: "true", [POOL_LABEL.claimer]: me }),
+      v("b_c2", "b", { [POOL_LABEL.claim]: "true", [POOL_LABEL.claimer]: `${hostname()}:999999999:1` }),
+      v("a_snap", "a", {}),
+    ]);
+    expect(m.get("a")).toEqual({ ready: true, claims: [] });
+    expect(m.get("b")).toEqual({ ready: false, claims: [alive("b_c1"), dead("b_c2")] });
+  });
+
+  it("puts a member's project-level and user labels on its volumes, not per-container ones", () => {
+    const labels = memberLabels({
+      [LABEL.managed]: "true",
+      [LABEL.project]: "p",
+      [LABEL.ownerPid]: "1",
+      [LABEL.service]: "db",
+      [LABEL.number]: "1",
+      "com.docker.compose.service": "db",
+      [POOL_LABEL.name]: "pool",
+      "ci.job": "7",
+    });
+    expect(labels).toEqual({ [LABEL.managed]: "true", [LABEL.project]: "p", [LABEL.ownerPid]: "1", [POOL_LABEL.name]: "pool", "ci.job": "7" });
+  });
+});
