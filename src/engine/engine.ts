@@ -7,6 +7,7 @@ import { call, type EngineAccess } from "./access.js";
 import * as archive from "./archive.js";
 import * as attach from "./attach.js";
 import * as build from "./build.js";
+import * as pull from "./pull.js";
 import type { TarEntry } from "./tar.js";
 import { Semaphore } from "./semaphore.js";
 import * as streams from "./streams.js";
@@ -114,6 +115,11 @@ export class Engine {
     options: CallOptions & { onLine?: (line: string) => void } = {},
   ): Promise<void> {
     return build.buildImage(this.access, req, options);
+  }
+
+  /** Pulls an image from its registry (pull.ts): credentials, platform and progress as `options` say. */
+  pullImage(ref: string, options: pull.PullOptions = {}): Promise<void> {
+    return pull.pullImage(this.access, ref, options);
   }
 
   // ---- networks ----
