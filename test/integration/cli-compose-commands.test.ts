@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { berth, engine, resourcesOf, stack, uniqueName } from "./helpers.js";
-import { buildUniqueImage, pushImage, removeImages, startRegistry } from "./real-registry.js";
+import { pushUniqueImage, removeImages, startRegistry } from "./real-registry.js";
 
 const project = uniqueName("berth-cmp");
 const p = ["-p", project];
@@ -139,13 +139,7 @@ describe("compose commands on a berth environment", () => {
     const registry = await startRegistry();
     const repository = uniqueName("berth-test/pull");
     const ref = `${registry.host}/${repository}:1`;
-    const local = `${repository}-local:1`;
-    buildUniqueImage(local);
-    try {
-      pushImage(local, ref);
-    } finally {
-      removeImages([local]);
-    }
+    pushUniqueImage(ref);
     const file = join(work, "pull.yml");
     writeFileSync(
       file,

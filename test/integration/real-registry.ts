@@ -107,13 +107,24 @@ export function pushImage(local: string, ref: string, login?: { host: string; us
  * Builds `tag` from berth's busybox fixture plus one layer of random content, so that pulling it
  * downloads a layer the engine does not have (the fixture's own layers it has).
  */
-export function buildUniqueImage(tag: string): void {
+function buildUniqueImage(tag: string): void {
   const dockerfile = `FROM berth-fixtures/busybox:1\nRUN head -c 65536 /dev/urandom > /unique\n`;
   execFileSync("docker", ["build", "-q", "-t", tag, "-"], {
     input: dockerfile,
     env: { ...process.env, DOCKER_BUILDKIT: "0" },
     stdio: ["pipe", "pipe", "pipe"],
   });
+}
+
+/** Pushes such a unique image to `ref`; the engine keeps neither its local tag nor `ref`. */
+export function pushUniqueImage(ref: string): void {
+  const local = `berth-unique-${Math.random().toString(16).slice(2, 10)}:1`;
+  buildUniqueImage(local);
+  try {
+    pushImage(local, ref);
+  } finally {
+    removeImages([local]);
+  }
 }
 
 /** Removes `refs` from the engine when present (images a test pulled). */

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acquire } from "../../src/lifecycle/acquire.js";
 import { berth, engine, lastJson, resourcesOf, uniqueName } from "./helpers.js";
-import { buildUniqueImage, pushImage, removeImages, startRegistry, type Registry } from "./real-registry.js";
+import { pushImage, pushUniqueImage, removeImages, startRegistry, type Registry } from "./real-registry.js";
 
 const work = mkdtempSync(join(tmpdir(), "berth-registry-test-"));
 const USER = "berth";
@@ -74,13 +74,7 @@ describe("images from a real registry", () => {
     db = `${open.host}/${repo}/db:1`;
     app = `${open.host}/${repo}/app:1`;
     privateImage = `${closed.host}/${repo}/private:1`;
-    const unique = `${repo}-local:1`;
-    buildUniqueImage(unique);
-    try {
-      pushImage(unique, db);
-    } finally {
-      removeImages([unique]);
-    }
+    pushUniqueImage(db);
     pushImage("berth-fixtures/busybox:1", app);
     pushImage("berth-fixtures/busybox:1", privateImage, { host: closed.host, user: USER, password: PASSWORD });
     pulled.push(db, app, privateImage);
