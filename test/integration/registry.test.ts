@@ -27,6 +27,13 @@ const minus = (a: { manifests: number; blobs: number }, b: { manifests: number; 
   blobs: a.blobs - b.blobs,
 });
 
+/** A one-service stack of `image` that runs until stopped (no healthcheck: ready when running). */
+function oneService(name: string, image: string): string {
+  const file = join(work, `${name}.yml`);
+  writeFileSync(file, `services:\n  db:\n    image: ${image}\n    init: true\n    command: ['sleep', '3600']\n`);
+  return file;
+}
+
 /** A two-service busybox stack (app waits for db healthy) from `images`. */
 function stackFile(name: string, images: { db: string; app: string }, extra = ""): string {
   const file = join(work, `${name}.yml`);
@@ -106,8 +113,7 @@ describe("images from a real registry", () => {
           .map((e) => e.service)
           .sort(),
       ).toEqual(["app", "db"]);
-      expect((await berth(["down", "-p", project])).code).toBe(0);
-
+      // Again on the running environment: the pull phase runs, the containers stay.
       const before = open.requests(`${repo}/db`);
       const second = await berth(["up", "-f", file, "-p", project, "--json"]);
       expect(second.code, second.stderr).toBe(0);
@@ -126,8 +132,7 @@ describe("images from a real registry", () => {
   it("ten acquires at once needing the same missing image: the registry serves it once", async () => {
     removeImages([db]);
     const before = open.requests(`${repo}/db`);
-    const file = join(work, "one.yml");
-    writeFileSync(file, `services:\n  db:\n    image: ${db}\n    init: true\n    command: ['sleep', '3600']\n`);
+    const file = oneService("one", db);
     const envs = await Promise.all(Array.from({ length: 10 }, () => acquire({ files: [file], cwd: work, guards: false })));
     await Promise.all(envs.map((e) => e.release()));
     // Exactly the requests of one pull: the other nine found the image present under the pull lock.
@@ -135,16 +140,15 @@ describe("images from a real registry", () => {
   });
 
   it("credentials from the docker config's auths, and from a credential helper on PATH", async () => {
-    const project = uniqueName("berth-reg-auth");
-    const file = stackFile("private", { db: privateImage, app: privateImage });
+    const file = oneService("private", privateImage);
     const auths = join(work, "config-auths");
     mkdirSync(auths);
     writeFileSync(join(auths, "config.json"), JSON.stringify({ auths: { [closed.host]: { auth: Buffer.from(`${USER}:${PASSWORD}`).toString("base64") } } }));
-    const viaAuths = await berth(["up", "-f", file, "-p", project, "--json"], { env: { DOCKER_CONFIG: auths } });
+    // run -- CMD: acquire, the command, release, in one process; its events go to stderr.
+    const viaAuths = await berth(["run", "-f", file, "--json", "--", "true"], { env: { DOCKER_CONFIG: auths } });
     expect(viaAuths.code, viaAuths.stderr).toBe(0);
-    expect(pullSteps(viaAuths.stdout)).toEqual([privateImage]);
+    expect(pullSteps(viaAuths.stderr)).toEqual([privateImage]);
     expect(`${viaAuths.stdout}${viaAuths.stderr}`).not.toContain(PASSWORD);
-    expect((await berth(["down", "-p", project])).code).toBe(0);
     removeImages([privateImage]);
 
     // A helper speaking docker-credential-helpers' protocol: server address on stdin, JSON out.
@@ -159,48 +163,55 @@ describe("images from a real registry", () => {
     const helped = join(work, "config-helper");
     mkdirSync(helped);
     writeFileSync(join(helped, "config.json"), JSON.stringify({ credHelpers: { [closed.host]: "berthtest" } }));
-    const viaHelper = await berth(["up", "-f", file, "-p", project, "--json"], { env: { DOCKER_CONFIG: helped, PATH: `${bin}:${process.env.PATH}` } });
+    const viaHelper = await berth(["run", "-f", file, "--json", "--pull", "always", "--", "true"], {
+      env: { DOCKER_CONFIG: helped, PATH: `${bin}:${process.env.PATH}` },
+    });
     expect(viaHelper.code, viaHelper.stderr).toBe(0);
-    expect(pullSteps(viaHelper.stdout)).toEqual([privateImage]);
+    expect(pullSteps(viaHelper.stderr)).toEqual([privateImage]);
     expect(`${viaHelper.stdout}${viaHelper.stderr}`).not.toContain(PASSWORD);
-    expect((await berth(["down", "-p", project])).code).toBe(0);
     removeImages([privateImage]);
   });
 
   it("failed pulls: unauthorized, unknown tag, registry gone — the image and the answer named, exit 1, nothing created, no password", async () => {
     const e = await engine();
-    const wrong = join(work, "config-wrong");
-    mkdirSync(wrong);
-    const wrongPassword = `${PASSWORD}-wrong`;
-    writeFileSync(join(wrong, "config.json"), JSON.stringify({ auths: { [closed.host]: { username: USER, password: wrongPassword } } }));
+    removeImages([privateImage]); // absent, so that the wrong credentials are used
     const project = uniqueName("berth-reg-fail");
-    const denied = await berth(["up", "-f", stackFile("denied", { db: privateImage, app: privateImage }), "-p", project, "--json"], {
-      env: { DOCKER_CONFIG: wrong },
-    });
-    expect(denied.code).toBe(1);
-    const result = lastJson<{ error: { code: string; message: string; details: Record<string, unknown> } }>(denied.stdout);
-    expect(result.error.code).toBe("IMAGE_PULL_FAILED");
-    expect(result.error.message).toContain(`could not pull ${privateImage} (services app, db) from ${closed.host}: unauthorized`);
-    expect(result.error.details).toMatchObject({ registry: closed.host, failure: "unauthorized" });
-    expect(`${denied.stdout}${denied.stderr}`).not.toContain(wrongPassword);
-    expect(await resourcesOf(e, project)).toEqual([]);
+    try {
+      const wrong = join(work, "config-wrong");
+      mkdirSync(wrong);
+      const wrongPassword = `${PASSWORD}-wrong`;
+      writeFileSync(join(wrong, "config.json"), JSON.stringify({ auths: { [closed.host]: { username: USER, password: wrongPassword } } }));
+      const denied = await berth(["up", "-f", stackFile("denied", { db: privateImage, app: privateImage }), "-p", project, "--json"], {
+        env: { DOCKER_CONFIG: wrong },
+      });
+      expect(denied.code).toBe(1);
+      const result = lastJson<{ error: { code: string; message: string; details: Record<string, unknown> } }>(denied.stdout);
+      expect(result.error.code).toBe("IMAGE_PULL_FAILED");
+      expect(result.error.message).toContain(`could not pull ${privateImage} (services app, db) from ${closed.host}: unauthorized`);
+      expect(result.error.details).toMatchObject({ registry: closed.host, failure: "unauthorized" });
+      expect(`${denied.stdout}${denied.stderr}`).not.toContain(wrongPassword);
+      expect(await resourcesOf(e, project)).toEqual([]);
 
-    const unknown = await berth(["up", "-f", stackFile("unknown", { db: `${open.host}/${repo}/db:nope`, app }), "-p", project]);
-    expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain(`could not pull ${open.host}/${repo}/db:nope (service db) from ${open.host}: not found`);
-    expect(await resourcesOf(e, project)).toEqual([]);
+      const unknown = await berth(["up", "-f", stackFile("unknown", { db: `${open.host}/${repo}/db:nope`, app }), "-p", project]);
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toContain(`could not pull ${open.host}/${repo}/db:nope (service db) from ${open.host}: not found`);
+      expect(await resourcesOf(e, project)).toEqual([]);
 
-    const gone = await startRegistry();
-    const goneImage = `${gone.host}/${repo}/gone:1`;
-    await gone.stop();
-    const unreachable = await berth(["up", "-f", stackFile("gone", { db: goneImage, app: goneImage }), "-p", project]);
-    expect(unreachable.code).toBe(1);
-    expect(unreachable.stderr).toContain(`from ${gone.host}: unreachable`);
-    expect(await resourcesOf(e, project)).toEqual([]);
+      const gone = await startRegistry();
+      const goneImage = `${gone.host}/${repo}/gone:1`;
+      await gone.stop();
+      const unreachable = await berth(["up", "-f", stackFile("gone", { db: goneImage, app: goneImage }), "-p", project]);
+      expect(unreachable.code).toBe(1);
+      expect(unreachable.stderr).toContain(`from ${gone.host}: unreachable`);
+      expect(await resourcesOf(e, project)).toEqual([]);
 
-    const never = await berth(["up", "-f", stackFile("never", { db: `${open.host}/${repo}/db:nope`, app }), "-p", project, "--pull", "never"]);
-    expect(never.code).toBe(1);
-    expect(never.stderr).toContain("not present on the engine");
-    expect(await resourcesOf(e, project)).toEqual([]);
+      const never = await berth(["up", "-f", stackFile("never", { db: `${open.host}/${repo}/db:nope`, app }), "-p", project, "--pull", "never"]);
+      expect(never.code).toBe(1);
+      expect(never.stderr).toContain("not present on the engine");
+      expect(await resourcesOf(e, project)).toEqual([]);
+    } finally {
+      // A pull that wrongly succeeded brought something up: leave nothing behind all the same.
+      if ((await resourcesOf(e, project)).length) await berth(["down", "-p", project]);
+    }
   });
 });
