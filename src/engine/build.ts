@@ -13,7 +13,16 @@ import type { CallOptions, Labels } from "./types.js";
  */
 export async function buildImage(
   access: EngineAccess,
-  req: { context: string; dockerfile?: string; tag: string; args?: Record<string, string>; target?: string; labels?: Labels; noCache?: boolean; pull?: boolean },
+  req: {
+    context: string;
+    dockerfile?: string;
+    tag: string;
+    args?: Record<string, string>;
+    target?: string;
+    labels?: Labels;
+    noCache?: boolean;
+    pull?: boolean;
+  },
   options: CallOptions & { onLine?: (line: string) => void } = {},
 ): Promise<void> {
   const entries = readdirSync(req.context);

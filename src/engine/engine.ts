@@ -111,7 +111,16 @@ export class Engine {
    * builder's own error text.
    */
   buildImage(
-    req: { context: string; dockerfile?: string; tag: string; args?: Record<string, string>; target?: string; labels?: Labels; noCache?: boolean; pull?: boolean },
+    req: {
+      context: string;
+      dockerfile?: string;
+      tag: string;
+      args?: Record<string, string>;
+      target?: string;
+      labels?: Labels;
+      noCache?: boolean;
+      pull?: boolean;
+    },
     options: CallOptions & { onLine?: (line: string) => void } = {},
   ): Promise<void> {
     return build.buildImage(this.access, req, options);

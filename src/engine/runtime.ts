@@ -32,7 +32,16 @@ export interface Runtime {
   // ---- images ----
   inspectImage(ref: string, options?: CallOptions): Promise<{ id: string; healthcheck?: HealthcheckConfig; labels: Labels } | null>;
   buildImage(
-    req: { context: string; dockerfile?: string; tag: string; args?: Record<string, string>; target?: string; labels?: Labels; noCache?: boolean; pull?: boolean },
+    req: {
+      context: string;
+      dockerfile?: string;
+      tag: string;
+      args?: Record<string, string>;
+      target?: string;
+      labels?: Labels;
+      noCache?: boolean;
+      pull?: boolean;
+    },
     options?: CallOptions & { onLine?: (line: string) => void },
   ): Promise<void>;
 
