@@ -302,7 +302,7 @@ export class Engine {
     } catch (error) {
       const status = statusOf(error);
       if (classifyEngineFailure(status, engineMessage(error)) === "image-missing") {
-        throw new BerthError("IMAGE_NOT_FOUND", `image ${req.image} is not present on the engine and cannot be pulled here`, {
+        throw new BerthError("IMAGE_NOT_FOUND", `image ${req.image} is not present on the engine`, {
           hint: missingImageHint([req.image]),
           cause: error,
           details: { image: req.image, status, engineFailure: "image-missing" },
