@@ -82,6 +82,18 @@ export interface ErrorDetailsByCode {
   ENGINE_UNREACHABLE: EngineFailureDetails & { guard?: "engine" };
   ENGINE_ERROR: EngineFailureDetails;
   IMAGE_NOT_FOUND: EngineFailureDetails & { image?: string; images?: string[] };
+  /**
+   * A pull before anything was created failed: the image, its registry, what the registry's answer
+   * means (`not-found`, `unauthorized`, `tls`, `unreachable`, `transient` after retries, `other`),
+   * the services using it. Never any credential.
+   */
+  IMAGE_PULL_FAILED: EngineFailureDetails & {
+    image?: string;
+    registry?: string;
+    failure?: "not-found" | "unauthorized" | "tls" | "unreachable" | "transient" | "other";
+    services?: string[];
+    platform?: string;
+  };
   CONFLICT: EngineFailureDetails & {
     /** The taken name, its holder's id, and the berth environment holding it (or `foreign`). */
     name?: string;

@@ -16,6 +16,7 @@ export type BerthErrorCode =
   | "ENGINE_UNREACHABLE"
   | "ENGINE_ERROR"
   | "IMAGE_NOT_FOUND"
+  | "IMAGE_PULL_FAILED"
   | "CONFLICT"
   | "PORT_IN_USE"
   | "HEALTH_TIMEOUT"

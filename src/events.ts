@@ -18,6 +18,8 @@ export type BerthEvent =
     }
   | { type: "ready"; project: string; service: string; container: string; via: string; probe?: string; restarts?: number; at: number; elapsedMs: number }
   | { type: "retry"; project: string; target: string; attempt: number; cause: string; at: number }
+  /** An image pull's progress (at most two a second per image): layers complete of all, bytes downloaded of all known so far. */
+  | { type: "pull"; project: string; image: string; layersDone: number; layers: number; bytesDone: number; bytes: number; at: number }
   | { type: "build"; project: string; service: string; image: string; phase: "begin" | "done"; at: number; elapsedMs?: number }
   | { type: "warning"; project: string; message: string; at: number }
   | { type: "rollback"; project: string; reason: string; at: number }

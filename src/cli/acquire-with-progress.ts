@@ -2,6 +2,7 @@
 import type { Environment } from "../lifecycle/environment.js";
 import type { EnvironmentKind, Lifetime } from "../labels.js";
 import type { PortStrategy } from "../ports/strategy.js";
+import type { PullOverride } from "../images/pull-policy.js";
 import { parseTimeout, type CliContext, type GlobalOptions } from "./context.js";
 import { createReporter, type Reporter } from "./progress/reporter.js";
 import { loadSpec } from "./target.js";
@@ -15,6 +16,8 @@ export interface AcquireCliOptions {
   ports?: PortStrategy;
   scale?: Record<string, number>;
   build?: boolean;
+  /** --pull: replaces every service's pull_policy. */
+  pull?: PullOverride;
   forceRecreate?: boolean;
   /** false (`--no-wait`): refuse at once when the engine has no capacity, instead of waiting in its queue. */
   waitForCapacity?: boolean;
@@ -53,6 +56,7 @@ export async function acquireWithProgress(
       scale: o.scale,
       forceRecreate: o.forceRecreate,
       build: o.build,
+      pull: o.pull,
       waitForCapacity: o.waitForCapacity,
       services: o.services,
       engine,

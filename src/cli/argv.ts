@@ -28,6 +28,7 @@ const TAKES_VALUE = new Set([
   "--workdir",
   "--env-prefix",
   "--entrypoint",
+  "--pull",
 ]);
 
 /** Index of the first word at or after `from` that is not an option or an option's value, or of a `--` before it; -1: none. */

@@ -13,7 +13,16 @@ import type { CallOptions, Labels } from "./types.js";
  */
 export async function buildImage(
   access: EngineAccess,
-  req: { context: string; dockerfile?: string; tag: string; args?: Record<string, string>; target?: string; labels?: Labels; noCache?: boolean },
+  req: {
+    context: string;
+    dockerfile?: string;
+    tag: string;
+    args?: Record<string, string>;
+    target?: string;
+    labels?: Labels;
+    noCache?: boolean;
+    pull?: boolean;
+  },
   options: CallOptions & { onLine?: (line: string) => void } = {},
 ): Promise<void> {
   const entries = readdirSync(req.context);
@@ -31,6 +40,8 @@ export async function buildImage(
       target: req.target,
       labels: req.labels,
       nocache: req.noCache,
+      // build.pull: the builder pulls the base image even when the engine has one.
+      ...(req.pull ? { pull: "1" } : {}),
       rm: true,
       abortSignal: options.signal,
     } as Docker.ImageBuildOptions);

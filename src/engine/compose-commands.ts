@@ -9,7 +9,8 @@
 import type Docker from "dockerode";
 import { call, type EngineAccess } from "./access.js";
 import type { Engine } from "./engine.js";
-import { engineMessage, statusOf, toBerthError } from "./errors.js";
+import { statusOf, toBerthError } from "./errors.js";
+import { pullImage as pullThroughEngine, type PullOptions } from "./pull.js";
 import type { CallOptions } from "./types.js";
 
 /** Options of a dockerode call whose typings lack the `abortSignal` that docker-modem honours. */
@@ -36,29 +37,9 @@ export async function imageInfo(engine: Engine, ref: string, options: CallOption
   }
 }
 
-/**
- * Pulls `ref` from its registry (anonymously: no credentials are sent). The engine reports a
- * failed pull either as an error answer or as an error line in the progress stream; both reject
- * with a BerthError naming the image and the engine's words.
- */
-export async function pullImage(engine: Engine, ref: string, options: CallOptions = {}): Promise<void> {
-  const access = accessOf(engine);
-  const action = `pull image ${ref}`;
-  let stream: NodeJS.ReadableStream;
-  try {
-    stream = await access.docker.pull(ref, { abortSignal: options.signal });
-  } catch (error) {
-    // A refused pull's answer is a stream, so docker-modem leaves its JSON unparsed and prefixes its own "(HTTP code 500) server error - ".
-    const words = /^\(HTTP code \d+\)[^-]*- ([\s\S]*)$/.exec(engineMessage(error))?.[1];
-    throw toBerthError(words ? Object.assign(error as object, { json: { message: words.trim() } }) : error, action, access.endpoint);
-  }
-  await new Promise<void>((resolve, reject) => {
-    access.docker.modem.followProgress(stream, (err: Error | null, output: { error?: string }[] | undefined) => {
-      const message = err?.message ?? output?.find((o) => o.error)?.error;
-      if (message) reject(toBerthError(Object.assign(new Error(message), { json: { message } }), action, access.endpoint));
-      else resolve();
-    });
-  });
+/** Pulls `ref` from its registry (see pull.ts): credentials, platform and progress as `options` say. */
+export async function pullImage(engine: Engine, ref: string, options: PullOptions = {}): Promise<void> {
+  return pullThroughEngine(accessOf(engine), ref, options);
 }
 
 export interface ProcessTable {

@@ -7,6 +7,7 @@ import { call, type EngineAccess } from "./access.js";
 import * as archive from "./archive.js";
 import * as attach from "./attach.js";
 import * as build from "./build.js";
+import * as pull from "./pull.js";
 import type { TarEntry } from "./tar.js";
 import { Semaphore } from "./semaphore.js";
 import * as streams from "./streams.js";
@@ -110,10 +111,24 @@ export class Engine {
    * builder's own error text.
    */
   buildImage(
-    req: { context: string; dockerfile?: string; tag: string; args?: Record<string, string>; target?: string; labels?: Labels; noCache?: boolean },
+    req: {
+      context: string;
+      dockerfile?: string;
+      tag: string;
+      args?: Record<string, string>;
+      target?: string;
+      labels?: Labels;
+      noCache?: boolean;
+      pull?: boolean;
+    },
     options: CallOptions & { onLine?: (line: string) => void } = {},
   ): Promise<void> {
     return build.buildImage(this.access, req, options);
+  }
+
+  /** Pulls an image from its registry (pull.ts): credentials, platform and progress as `options` say. */
+  pullImage(ref: string, options: pull.PullOptions = {}): Promise<void> {
+    return pull.pullImage(this.access, ref, options);
   }
 
   // ---- networks ----
@@ -287,7 +302,7 @@ export class Engine {
     } catch (error) {
       const status = statusOf(error);
       if (classifyEngineFailure(status, engineMessage(error)) === "image-missing") {
-        throw new BerthError("IMAGE_NOT_FOUND", `image ${req.image} is not present on the engine and cannot be pulled here`, {
+        throw new BerthError("IMAGE_NOT_FOUND", `image ${req.image} is not present on the engine`, {
           hint: missingImageHint([req.image]),
           cause: error,
           details: { image: req.image, status, engineFailure: "image-missing" },

@@ -25,6 +25,7 @@ import { observeProject } from "../plan/observe.js";
 import { reconcileUp, type Observed } from "../plan/reconcile.js";
 import { parseStrategy, type PortStrategy } from "../ports/strategy.js";
 import { prepareSpec } from "./prepare.js";
+import type { PullOverride } from "../images/pull-policy.js";
 import { effectiveEnv, type EnvOptions } from "./acquire-env.js";
 import { environmentKind, projectNameOf } from "./environment-identity.js";
 import { environmentLabels } from "./environment-labels.js";
@@ -58,6 +59,8 @@ export interface AcquireOptions extends Partial<Omit<LoadOptions, "env">>, EnvOp
   mode?: EnvironmentMode;
   /** Rebuild the images of `build:` sections even when they exist (`up --build`). */
   build?: boolean;
+  /** Replaces every service's `pull_policy`: always, missing or never (`up --pull`; default: each service's own, else missing). */
+  pull?: PullOverride;
   /** Recreate containers whose configuration changed even when they hold data (`up --force-recreate`); their volumes are kept. */
   forceRecreate?: boolean;
   /** Keep what was created when acquire fails, for debugging. */
@@ -133,6 +136,7 @@ export async function acquireProject(whole: ProjectSpec, options: AcquireOptions
     project,
     strategy: parseStrategy(options.ports ?? env.BERTH_PORTS, kind),
     build: options.build,
+    pull: options.pull,
     scale: options.scale,
     env,
     engine,

@@ -7,7 +7,9 @@
  * context cheap. An image is built when it is missing, or always with `build: true`.
  * Environment variables: DOCKER_TAG is the tag of built images that name none (default
  * "latest"); BUILD_TARGET is the stage built when the file names none; USE_PRODUCTION_IMAGES=true
- * builds nothing and requires every image to exist.
+ * builds nothing and requires every image to exist. `build.pull: true` makes the builder pull the
+ * base image even when the engine has one; a missing base image the builder pulls by itself
+ * (anonymously: the classic builder gets no registry credentials from berth).
  */
 import { basename } from "node:path";
 import type { ProjectSpec, ServiceSpec } from "../compose/model.js";
@@ -76,6 +78,7 @@ export async function buildServices(spec: ProjectSpec, o: BuildOptions): Promise
         target: b.target ?? (o.env.BUILD_TARGET || undefined),
         labels: b.labels,
         ...(o.noCache ? { noCache: true } : {}),
+        ...(b.pull ? { pull: true } : {}),
       },
       { signal: o.signal, ...(o.onLine ? { onLine: (line: string) => o.onLine!(s.name, line) } : {}) },
     );

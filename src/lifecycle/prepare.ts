@@ -1,6 +1,6 @@
 /**
  * Everything checked and decided before anything is created: the port strategy applied, keys berth
- * cannot honour rejected, images present, limits the engine would refuse caught with the service
+ * cannot honour rejected, images pulled (images/pull-phase.ts) and present, limits the engine would refuse caught with the service
  * and key named. A failure here leaves the engine untouched.
  */
 import type { ProjectSpec } from "../compose/model.js";
@@ -13,6 +13,8 @@ import { unsupportedProblems } from "../plan/runtime-options.js";
 import { hasFixedHostPort } from "../ports/bindings.js";
 import { scaleServices } from "../plan/scale.js";
 import { applyStrategy, checkRangeCapacity, DEFAULT_RANGE, type PortStrategy } from "../ports/strategy.js";
+import { pullImages } from "../images/pull-phase.js";
+import type { PullOverride } from "../images/pull-policy.js";
 import { buildServices } from "./build.js";
 import { ensureBindSources } from "./host-paths.js";
 
@@ -30,6 +32,8 @@ export interface PrepareInput {
   scale?: Record<string, number>;
   /** Rebuild images of `build:` sections even when they exist. */
   build?: boolean;
+  /** Replaces every service's `pull_policy` (`up --pull`). */
+  pull?: PullOverride;
   signal?: AbortSignal;
 }
 
@@ -97,6 +101,7 @@ export async function prepareSpec(input: PrepareInput): Promise<ProjectSpec> {
         at: Date.now(),
       });
   }
+  await pullImages({ spec: prepared, project, engine, env: input.env, emit, override: input.pull, signal });
   const built = await buildServices(prepared, { engine, project, env: input.env, always: input.build, emit, signal });
   await checkImages(engine, built, signal);
   for (const s of scaled) {
@@ -121,7 +126,7 @@ export async function prepareSpec(input: PrepareInput): Promise<ProjectSpec> {
   return built;
 }
 
-/** Every image must be present: no registry can supply one. */
+/** Every image must be present now: pulled, built, or there already (`pull_policy: never` pulls nothing). */
 async function checkImages(engine: Runtime, spec: ProjectSpec, signal?: AbortSignal): Promise<void> {
   const images = [
     ...new Set(

@@ -19,6 +19,7 @@ describe("runForm: the -- decides between run SERVICE and run -- CMD", () => {
     expect(runForm(["run", "web"])).toBe("service");
     expect(runForm(["-f", "c.yml", "-p", "env", "run", "-e", "A=1", "-u", "root", "-T", "web", "id"])).toBe("service");
     expect(runForm(["run", "--entrypoint", "sh", "web"])).toBe("service");
+    expect(runForm(["run", "--pull", "always", "--", "npm", "test"])).toBe("host");
     // The form protectCommandArgs leaves it in (what Commander sees) says the same.
     expect(runForm(protectCommandArgs(["run", "npm", "test"]))).toBe("service");
   });

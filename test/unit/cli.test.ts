@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { commandWord, protectCommandArgs } from "../../src/cli/argv.js";
 import { bashScript, describeCli } from "../../src/cli/commands/completion.js";
 import { colorEnabled } from "../../src/cli/progress/colors.js";
-import { ProgressModel } from "../../src/cli/progress/model.js";
+import { ProgressModel, pullText } from "../../src/cli/progress/model.js";
 import { connectionVariables, envName, formatVariables } from "../../src/lifecycle/connection-env.js";
 import type { EnvironmentData } from "../../src/lifecycle/environment.js";
 import { environmentView } from "../../src/testing/view.js";
@@ -144,6 +144,19 @@ describe("progress model", () => {
     expect(m.blockers(m.services.get("api")!)).toEqual([]);
     m.apply({ type: "step", project: "p", step: "s", kind: "wait-ready", target: "api", service: "api", phase: "failed", at: 9, error: "boom" });
     expect(m.services.get("api")).toMatchObject({ phase: "failed", detail: "boom" });
+  });
+
+  it("shows an image's pull (layers, bytes) from its begin to its end", () => {
+    const m = new ProgressModel([{ name: "db", dependsOn: [] }], 0);
+    const pull = (phase: "begin" | "done") =>
+      m.apply({ type: "step", project: "p", step: "pull-image:pg:16", kind: "pull-image", target: "pg:16", phase, at: 1 });
+    pull("begin");
+    expect(pullText(m.pulls)).toBe("pulling pg:16");
+    m.apply({ type: "pull", project: "p", image: "pg:16", layersDone: 3, layers: 7, bytesDone: 12_300_000, bytes: 40_100_000, at: 2 });
+    expect(pullText(m.pulls)).toBe("pulling pg:16 3/7 layers 12.3/40.1 MB");
+    pull("done");
+    expect(pullText(m.pulls)).toBeUndefined();
+    expect(m.services.get("db")!.phase).toBe("waiting");
   });
 });
 

@@ -1,4 +1,7 @@
-/** `berth pull [SERVICE…]`: pull the images of the compose project's services, as `docker compose pull`. */
+/**
+ * `berth pull [SERVICE…]`: pull the images of the compose project's services, as `docker compose pull`,
+ * with the docker CLI's registry credentials (src/registry/credentials.ts) and each service's platform.
+ */
 import type { Command } from "commander";
 import { BerthError, isBerthError } from "../../errors.js";
 import type { CliContext, GlobalOptions } from "../context.js";
@@ -26,16 +29,18 @@ export function registerPull(program: Command, ctx: CliContext, globals: () => G
     .option("--ignore-buildable", "skip services that have a build: section")
     .addHelpText(
       "after",
-      "\nReads the compose file as `berth up` does (-f, --profile, --env-file); no environment needs to exist.\nServices without image:, and pull_policy never or build, are skipped; pull_policy missing pulls only images the engine lacks.\nA service with a build: section may fail to pull (it is built instead). Pulls send no registry credentials.\n\nExamples:\n  berth pull\n  berth pull -f compose.yml postgres redis\n  berth pull --ignore-pull-failures -q",
+      "\nReads the compose file as `berth up` does (-f, --profile, --env-file); no environment needs to exist.\nServices without image:, and pull_policy never or build, are skipped; pull_policy missing pulls only images the engine lacks.\nA service with a build: section may fail to pull (it is built instead). Credentials come from the docker CLI's config\n($DOCKER_CONFIG/config.json or ~/.docker/config.json: auths, credsStore, credHelpers), as `docker pull` finds them.\n\nExamples:\n  berth pull\n  berth pull -f compose.yml postgres redis\n  berth pull --ignore-pull-failures -q",
     )
     .action(async (services: string[], o: PullOptions) => {
       const g = globals();
       const spec = await loadSpec(ctx, g);
       const names = serviceList(services);
-      const [{ selectServices }, { pullPlan }, { imageInfo, pullImage }] = await Promise.all([
+      const [{ selectServices }, { pullPlan }, { imageInfo, pullImage }, { credentialsFor }, { registryOf }] = await Promise.all([
         import("../../lifecycle/select-services.js"),
         import("../../lifecycle/pull-plan.js"),
         import("../../engine/compose-commands.js"),
+        import("../../registry/credentials.js"),
+        import("../../registry/reference.js"),
       ]);
       selectServices(spec, names); // names every unknown service, and the known ones
       const engine = await ctx.engine();
@@ -58,7 +63,8 @@ export function registerPull(program: Command, ctx: CliContext, globals: () => G
         }
         say(`${item.service}: pulling ${item.image}`);
         try {
-          await pullImage(engine, item.image, { signal: ctx.signal });
+          const auth = await credentialsFor(registryOf(item.image), ctx.env);
+          await pullImage(engine, item.image, { signal: ctx.signal, auth, platform: spec.services[item.service]!.platform });
           record({ service: item.service, image: item.image, result: "pulled" });
           say(`${item.service}: pulled ${item.image}`);
         } catch (error) {

@@ -10,6 +10,7 @@ import { recordChild } from "../../cleanup/owned-children.js";
 import { currentOwner } from "../../cleanup/process-liveness.js";
 import { reaperDir, reaperKey } from "../../cleanup/reaper-files.js";
 import { BerthError, isBerthError } from "../../errors.js";
+import { parsePullOverride } from "../../images/pull-policy.js";
 import { acquireWithProgress } from "../acquire-with-progress.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { runForm } from "../argv.js";
@@ -21,6 +22,7 @@ interface RunOptions extends RunServiceOptions {
   envPrefix?: string;
   keep?: boolean;
   wait?: boolean;
+  pull?: string;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -40,6 +42,7 @@ export function registerRun(program: Command, ctx: CliContext, globals: () => Gl
     .option("--env-prefix <prefix>", "run -- CMD: prefix for the injected service variables, e.g. TEST_ → TEST_POSTGRES_PORT")
     .option("--keep", "run -- CMD: do not release the environment afterwards (prints how to remove it)")
     .option("--no-wait", "run -- CMD: refuse at once when the engine is at berth's container cap or memory floor, instead of waiting for capacity")
+    .option("--pull <policy>", "run -- CMD: pull images always, missing (absent ones; the default) or never; replaces every service's pull_policy")
     .option("-e, --env <KEY=value>", "run SERVICE: set an environment variable (repeatable; KEY alone takes berth's value)", collect)
     .option("-u, --user <user>", "run SERVICE: run as this user")
     .option("-w, --workdir <dir>", "run SERVICE: run in this directory")
@@ -84,7 +87,7 @@ export function registerRun(program: Command, ctx: CliContext, globals: () => Gl
 function checkFormOptions(form: "service" | "host", o: RunOptions): void {
   const misplaced =
     form === "service"
-      ? [o.envPrefix !== undefined && "--env-prefix", o.keep && "--keep", o.wait === false && "--no-wait"]
+      ? [o.envPrefix !== undefined && "--env-prefix", o.keep && "--keep", o.wait === false && "--no-wait", o.pull !== undefined && "--pull"]
       : [o.env && "-e", o.user && "-u", o.workdir && "-w", o.entrypoint !== undefined && "--entrypoint"];
   const names = misplaced.filter((m): m is string => typeof m === "string");
   if (names.length === 0) return;
@@ -92,7 +95,12 @@ function checkFormOptions(form: "service" | "host", o: RunOptions): void {
 }
 
 async function runHostCommand(ctx: CliContext, g: GlobalOptions, command: string[], o: RunOptions): Promise<void> {
-  const { env, reporter } = await acquireWithProgress(ctx, g, { lifetime: "process", jsonOut: ctx.err, waitForCapacity: o.wait });
+  const { env, reporter } = await acquireWithProgress(ctx, g, {
+    lifetime: "process",
+    jsonOut: ctx.err,
+    waitForCapacity: o.wait,
+    pull: parsePullOverride(o.pull),
+  });
   try {
     const vars = env.connectionVariables({ prefix: o.envPrefix });
     if (g.json) ctx.err(JSON.stringify({ type: "acquired", environment: env.toJSON(), variables: vars }));

@@ -9,6 +9,7 @@ interface UpOptions extends PlatformOptions {
   ports?: string;
   scale?: string[];
   build?: boolean;
+  pull?: string;
   forceRecreate?: boolean;
   wait?: boolean;
   detach?: boolean;
@@ -30,6 +31,7 @@ export function registerUp(program: Command, ctx: CliContext, globals: () => Glo
       (v: string, prev: string[] = []) => [...prev, v],
     )
     .option("--build", "rebuild the images of build: sections even when they exist")
+    .option("--pull <policy>", "pull images: always, missing (absent ones; the default) or never; replaces every service's pull_policy")
     .option(
       "--force-recreate",
       "with -p of a running environment: also recreate changed containers that hold data (their named and anonymous volumes are kept)",
@@ -60,6 +62,7 @@ export function registerUp(program: Command, ctx: CliContext, globals: () => Glo
       ports: o.ports,
       scale: o.scale,
       build: o.build,
+      pull: o.pull,
       forceRecreate: o.forceRecreate,
       wait: o.wait,
     });

@@ -35,6 +35,8 @@ export class ProgressModel {
   project = "";
   /** While the acquire waits for capacity: what it waits for (shown in the live view's header). */
   admission: string | undefined;
+  /** Images being pulled, with the layers and bytes so far (shown in the live view's header). */
+  readonly pulls = new Map<string, { layersDone: number; layers: number; bytesDone: number; bytes: number }>();
 
   constructor(
     services: { name: string; dependsOn: string[] }[],
@@ -49,6 +51,11 @@ export class ProgressModel {
   apply(e: BerthEvent): ServiceProgress | null {
     if ("project" in e) this.project = e.project;
     if (e.type === "admission") this.admission = e.phase === "waiting" ? admissionText(e) : undefined;
+    if (e.type === "step" && e.kind === "pull-image") {
+      if (e.phase === "begin") this.pulls.set(e.target, { layersDone: 0, layers: 0, bytesDone: 0, bytes: 0 });
+      else this.pulls.delete(e.target);
+    }
+    if (e.type === "pull" && this.pulls.has(e.image)) this.pulls.set(e.image, e);
     if (e.type === "ready") {
       const s = this.get(e.service);
       s.readyContainers++;
@@ -90,6 +97,15 @@ export class ProgressModel {
     s.detail = detail;
     return s;
   }
+}
+
+/** "pulling postgres:16 3/7 layers 12.3/40.1 MB" for each image being pulled, or undefined. */
+export function pullText(pulls: ProgressModel["pulls"]): string | undefined {
+  if (pulls.size === 0) return undefined;
+  const mb = (n: number) => (n / 1e6).toFixed(1);
+  const one = ([image, t]: [string, { layersDone: number; layers: number; bytesDone: number; bytes: number }]) =>
+    t.layers ? `${image} ${t.layersDone}/${t.layers} layers ${mb(t.bytesDone)}/${mb(t.bytes)} MB` : image;
+  return `pulling ${[...pulls].map(one).join(", ")}`;
 }
 
 type AdmissionEvent = Extract<BerthEvent, { type: "admission" }>;

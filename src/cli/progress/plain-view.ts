@@ -32,6 +32,8 @@ export function otherLine(e: BerthEvent, t0: number): string | null {
     case "admission":
       return `${t} ${admissionText(e)}`;
     case "step":
+      if (e.kind === "pull-image" && e.phase !== "failed")
+        return e.phase === "begin" ? `${t} pulling ${e.target}` : `${t} pulled ${e.target} in ${formatElapsed(e.elapsedMs ?? 0)}`;
       return e.phase === "failed" && !e.service ? `${t} ${e.kind} ${e.target} failed: ${e.error}` : null;
     default:
       return null;

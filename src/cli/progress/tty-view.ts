@@ -3,7 +3,7 @@
  * the time spent, redrawn in place (cursor up, clear line) ~12 times a second.
  */
 import type { Colors } from "./colors.js";
-import { formatElapsed, PHASE_TEXT, type ProgressModel, type ServiceProgress } from "./model.js";
+import { formatElapsed, PHASE_TEXT, pullText, type ProgressModel, type ServiceProgress } from "./model.js";
 
 const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 const FRAME_MS = 80;
@@ -57,7 +57,9 @@ export class TtyView {
     const services = [...this.model.services.values()];
     const width = Math.max(...services.map((s) => s.name.length), 7);
     const waiting = this.model.admission && !final ? `  ${c.yellow(this.model.admission)}` : "";
-    const header = `${c.bold(this.model.project || "environment")} ${c.dim(formatElapsed(this.now() - this.model.startedAt))}${waiting}`;
+    const pulling = pullText(this.model.pulls);
+    const pulls = pulling && !final ? `  ${c.cyan(pulling)}` : "";
+    const header = `${c.bold(this.model.project || "environment")} ${c.dim(formatElapsed(this.now() - this.model.startedAt))}${waiting}${pulls}`;
     return [this.clip(header), ...services.map((s) => this.clip(this.line(s, width, final)))];
   }
 

@@ -55,7 +55,7 @@ export class EngineTarget implements Target {
 
   async up(r: UpRequest): Promise<void> {
     const { ctx, g } = this;
-    const { parseStrategy } = await import("../../ports/strategy.js");
+    const [{ parseStrategy }, { parsePullOverride }] = await Promise.all([import("../../ports/strategy.js"), import("../../images/pull-policy.js")]);
     const ports = r.ports === undefined ? undefined : parseStrategy(r.ports, "test");
     const { env, reporter, elapsedMs } = await acquireWithProgress(ctx, g, {
       lifetime: "detached",
@@ -64,6 +64,7 @@ export class EngineTarget implements Target {
       ports,
       scale: parseScale(r.scale),
       build: r.build,
+      pull: parsePullOverride(r.pull),
       forceRecreate: r.forceRecreate,
       waitForCapacity: r.wait,
       services: r.services,

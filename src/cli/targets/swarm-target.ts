@@ -88,8 +88,8 @@ export class SwarmTarget implements Target {
 
   async up(r: UpRequest): Promise<void> {
     const { ctx, g } = this;
-    if (r.ports !== undefined || r.build)
-      throw new BerthError("USAGE", `${r.ports !== undefined ? "--ports" : "--build"} does not apply to --on swarm`, {
+    if (r.ports !== undefined || r.build || r.pull !== undefined)
+      throw new BerthError("USAGE", `${r.ports !== undefined ? "--ports" : r.build ? "--build" : "--pull"} does not apply to --on swarm`, {
         hint: "On swarm, ports are published in host mode on each task's node (a free port unless the file fixes one), and images must already exist on every node.",
       });
     if (r.services.length)

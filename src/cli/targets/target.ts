@@ -46,6 +46,8 @@ export interface UpRequest {
   /** --scale values as given (SERVICE=N). */
   scale?: string[];
   build?: boolean;
+  /** --pull as given: always, missing or never. */
+  pull?: string;
   forceRecreate?: boolean;
   /** false with --no-wait. */
   wait?: boolean;

@@ -4,7 +4,9 @@ import { findCleanable } from "../../cleanup/orphans.js";
 import type { Engine } from "../../engine/engine.js";
 import { queueReport } from "../../guards/admission-report.js";
 import { guardSettings } from "../../guards/resources.js";
+import { parsePullPolicy } from "../../images/pull-policy.js";
 import { builtImageName } from "../../lifecycle/build.js";
+import { registryOf } from "../../registry/reference.js";
 import { fail, pass, warn, type DoctorCheck } from "./check.js";
 
 /** berth's own fixture and example images come from one script. */
@@ -14,6 +16,8 @@ interface ImageNeed {
   image: string;
   services: string[];
   buildable: boolean;
+  /** Some service using it may pull it (pull_policy is not never). */
+  pullable: boolean;
 }
 
 /** Which images the file's services need, and whether `up` can build each. */
@@ -23,8 +27,9 @@ export function imagesNeeded(spec: ProjectSpec, env: Record<string, string | und
   for (const s of Object.values(spec.services)) {
     const image = s.build ? builtImageName(spec, s, env) : s.image;
     if (!image) continue;
-    const n = needs.get(image) ?? { image, services: [], buildable: false };
+    const n = needs.get(image) ?? { image, services: [], buildable: false, pullable: false };
     n.services.push(s.name);
+    n.pullable ||= !s.build && parsePullPolicy(s.pull_policy)?.kind !== "never";
     n.buildable ||= !!s.build && !production;
     needs.set(image, n);
   }
@@ -49,10 +54,18 @@ export async function imageChecks(engine: Engine, spec: ProjectSpec, env: Record
           `\`berth up -f ${file}\` builds it before starting (\`berth up --build\` rebuilds it).`,
         ),
       );
+    } else if (m.pullable && !FIXTURE_IMAGE.test(m.image)) {
+      checks.push(
+        warn(
+          "images",
+          `${m.image} (${who}) is not on the engine; \`berth up\` pulls it from ${registryOf(m.image)}`,
+          `\`berth pull -f ${file}\` pulls it now (credentials from the docker CLI's config, as \`docker pull\`).`,
+        ),
+      );
     } else {
       const how = FIXTURE_IMAGE.test(m.image)
         ? "build it with `bash scripts/build-images.sh`"
-        : `berth never pulls: build it (\`DOCKER_BUILDKIT=0 docker build -t ${m.image} DIR\`), load it (\`docker load -i FILE.tar\`), or tag an existing image (\`docker tag SOURCE ${m.image}\`)`;
+        : `pull_policy never: pull it (\`berth pull\`), build it (\`DOCKER_BUILDKIT=0 docker build -t ${m.image} DIR\`), load it (\`docker load -i FILE.tar\`), or tag an existing image (\`docker tag SOURCE ${m.image}\`)`;
       checks.push(
         fail(
           "images",

@@ -233,6 +233,16 @@ export class MemoryRuntime implements Runtime {
     this.absentImages.delete(req.tag);
   }
 
+  /** Pulls make an absent image present; `pullAnswers` (per image) makes a pull fail with the engine's words instead. */
+  readonly pullAnswers = new Map<string, string[]>();
+
+  async pullImage(ref: string, o: CallOptions & { platform?: string } = {}): Promise<void> {
+    await this.enter("pullImage", `pull image ${ref}`, { ref, platform: o.platform }, o.signal);
+    const answer = this.pullAnswers.get(ref)?.shift();
+    if (answer) throw toBerthError(Object.assign(new Error(answer), { statusCode: 500, json: { message: answer } }), `pull image ${ref}`, this.endpoint);
+    this.absentImages.delete(ref);
+  }
+
   async createNetwork(req: NetworkCreateRequest, o: CallOptions = {}): Promise<string> {
     await this.enter("createNetwork", `create network ${req.name}`, req, o.signal, req.name);
     if (this.network(req.name))

@@ -1,0 +1,33 @@
+/** The engine's pull progress lines folded into per-image totals, at most one report per interval. */
+import { describe, expect, it } from "vitest";
+import { PullProgress, type PullTotals } from "../../../src/images/pull-progress.js";
+
+describe("pull progress", () => {
+  it("counts layers and bytes, and throttles reports", () => {
+    let now = 1000;
+    const sent: PullTotals[] = [];
+    const p = new PullProgress(
+      (t) => sent.push(t),
+      500,
+      () => now,
+    );
+    p.line({ status: "Pulling from library/pg", id: "16" });
+    p.line({ status: "Pulling fs layer", id: "a" });
+    p.line({ status: "Already exists", id: "b" });
+    p.line({ status: "Downloading", id: "a", progressDetail: { current: 100, total: 1000 } });
+    expect(sent).toEqual([{ layersDone: 0, layers: 1, bytesDone: 0, bytes: 0 }]);
+    now += 600;
+    p.line({ status: "Downloading", id: "a", progressDetail: { current: 600, total: 1000 } });
+    expect(sent.at(-1)).toEqual({ layersDone: 1, layers: 2, bytesDone: 600, bytes: 1000 });
+    p.line({ status: "Pull complete", id: "a" });
+    expect(sent).toHaveLength(2);
+    p.flush(true);
+    expect(sent.at(-1)).toEqual({ layersDone: 2, layers: 2, bytesDone: 1000, bytes: 1000 });
+  });
+
+  it("reports once even when the engine had every layer", () => {
+    const sent: PullTotals[] = [];
+    new PullProgress((t) => sent.push(t)).flush(true);
+    expect(sent).toEqual([{ layersDone: 0, layers: 0, bytesDone: 0, bytes: 0 }]);
+  });
+});
