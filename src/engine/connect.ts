@@ -86,6 +86,23 @@ export function clientOptions(choice: EngineChoice): { opts: Docker.DockerOption
   });
 }
 
+/**
+ * Runs `make` with DOCKER_HOST out of process.env: docker-modem reads DOCKER_HOST, DOCKER_TLS_VERIFY
+ * and DOCKER_CERT_PATH itself when a client is made, under the options berth gives it, and throws
+ * when DOCKER_CERT_PATH lacks a file; berth's own discovery has already read them (or chosen a
+ * context over them). Synchronous, so nothing else runs while the variable is away.
+ */
+function withoutDockerHost<T>(make: () => T): T {
+  const saved = process.env.DOCKER_HOST;
+  if (saved === undefined) return make();
+  delete process.env.DOCKER_HOST;
+  try {
+    return make();
+  } finally {
+    process.env.DOCKER_HOST = saved;
+  }
+}
+
 /** The engine `options` lead to, reading the docker CLI's config and the machine's sockets (discovery.ts). */
 export function chooseEngine(options: Pick<ConnectOptions, "host" | "env"> = {}): EngineChoice {
   const env = options.env ?? process.env;
@@ -111,7 +128,7 @@ export function chooseEngine(options: Pick<ConnectOptions, "host" | "env"> = {})
 export async function connectEngine(options: ConnectOptions = {}): Promise<Engine> {
   const choice = chooseEngine(options);
   const { opts, endpoint } = clientOptions(choice);
-  const docker = new Docker({ ...opts, timeout: options.timeoutMs });
+  const docker = withoutDockerHost(() => new Docker({ ...opts, timeout: options.timeoutMs }));
   try {
     // The published typings lag dockerode 5, whose version() accepts an abort signal.
     const versioned = docker as unknown as { version(o: object): Promise<Docker.DockerVersion> };

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Make sure the openssl binary is installed, for the TLS engine test (test/integration/tls-engine.test.ts
+# makes its CA, server and client certificates with it).
+#
+# - If `openssl` is on PATH: print its version and exit 0 (fast).
+# - On Debian as root: install Debian's `openssl` package (no recommends); the package lists are
+#   refreshed (`apt-get update`) only when the first install attempt fails.
+# - Anywhere else: explain what to install and exit non-zero.
+#
+# Non-interactive: never prompts; waits up to 10 min for another apt/dpkg run holding the lock.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+
+say() { printf '[berth ensure-openssl] %s\n' "$*" >&2; }
+die() { say "ERROR: $*"; exit 1; }
+
+if command -v openssl >/dev/null 2>&1; then
+  echo "openssl is installed: $(openssl version </dev/null)"
+  exit 0
+fi
+
+command -v apt-get >/dev/null 2>&1 || die "openssl is missing and this is not a Debian-like system: install OpenSSL yourself."
+[[ $(id -u) -eq 0 ]] || die "openssl is missing; install it as root: apt-get install -y --no-install-recommends openssl"
+
+apt_install() {
+  apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends openssl </dev/null
+}
+
+START=$(date +%s)
+say "openssl is missing: installing Debian's openssl package"
+if ! apt_install; then
+  say "install failed; refreshing the package lists (apt-get update) and trying once more"
+  apt-get update -o DPkg::Lock::Timeout=600 </dev/null || die "apt-get update failed (is a Debian mirror reachable?)"
+  apt_install || die "apt-get install openssl failed; see the output above"
+fi
+command -v openssl >/dev/null 2>&1 || die "the openssl package is installed but openssl is not on PATH"
+say "installed in $(( $(date +%s) - START )) s: $(openssl version </dev/null)"
