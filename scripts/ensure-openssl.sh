@@ -22,16 +22,10 @@ fi
 command -v apt-get >/dev/null 2>&1 || die "openssl is missing and this is not a Debian-like system: install OpenSSL yourself."
 [[ $(id -u) -eq 0 ]] || die "openssl is missing; install it as root: apt-get install -y --no-install-recommends openssl"
 
-apt_install() {
-  apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends openssl </dev/null
-}
-
+# shellcheck source=lib/apt-install.sh
+source "$(dirname "$0")/lib/apt-install.sh"
 START=$(date +%s)
 say "openssl is missing: installing Debian's openssl package"
-if ! apt_install; then
-  say "install failed; refreshing the package lists (apt-get update) and trying once more"
-  apt-get update -o DPkg::Lock::Timeout=600 </dev/null || die "apt-get update failed (is a Debian mirror reachable?)"
-  apt_install || die "apt-get install openssl failed; see the output above"
-fi
+apt_install_packages openssl
 command -v openssl >/dev/null 2>&1 || die "the openssl package is installed but openssl is not on PATH"
 say "installed in $(( $(date +%s) - START )) s: $(openssl version </dev/null)"

@@ -17,6 +17,7 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, cop
 import { connect, createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { terminate } from "./terminate.js";
 
 const sh = (cmd: string, args: string[], cwd?: string) => execFileSync(cmd, args, { cwd, stdio: ["ignore", "pipe", "pipe"] }).toString();
 export const TLS_ENGINE_IP = "127.0.0.2";
@@ -202,12 +203,7 @@ export class TlsEngine {
         if (left.length) sh("docker", ["-H", this.unixHost, "rm", "-fv", ...left]);
       }
     } finally {
-      const proc = this.proc;
-      if (proc && proc.exitCode === null) {
-        const exited = new Promise((r) => proc.once("exit", r));
-        proc.kill("SIGTERM");
-        await exited;
-      }
+      await terminate(this.proc);
       rmSync(this.dataRoot, { recursive: true, force: true });
       rmSync(this.execRoot, { recursive: true, force: true });
       rmSync(`${this.execRoot}.sock`, { force: true });
