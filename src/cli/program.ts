@@ -37,6 +37,7 @@ import { registerKill } from "./commands/kill.js";
 import { registerPull } from "./commands/pull.js";
 import { registerRm } from "./commands/rm.js";
 import { registerTop } from "./commands/top.js";
+import { registerEngine } from "./commands/engine.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -127,6 +128,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerUpdate(program, ctx, globals);
   registerLs(program, ctx, globals);
   registerEvents(program, ctx, globals);
+  registerEngine(program, ctx, globals);
   // The compose commands berth also has (docs/cli.md, "Coming from docker compose").
   for (const register of [registerPull, registerBuild, registerImages, registerTop, registerKill, registerRm, registerCp]) register(program, ctx, globals);
   program.hook("preAction", (_program, command) => reapBeforeCommand(ctx, command.name()));

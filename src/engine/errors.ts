@@ -76,7 +76,7 @@ export function startEngineHint(endpoint: string, platform: string = process.pla
   if (/^unix:\/\/\/run\/user\/\d+\/docker\.sock$/.test(endpoint)) {
     return `Start rootless Docker (\`systemctl --user start docker\`; without systemd: \`dockerd-rootless.sh > /tmp/dockerd-rootless.log 2>&1 &\`), ${orOther}.`;
   }
-  return `Start Docker (\`sudo systemctl start docker\`; without systemd: \`sudo dockerd > /tmp/dockerd.log 2>&1 &\`), ${orOther}.`;
+  return `Start Docker (\`sudo systemctl start docker\`; without systemd: \`sudo berth engine start\`, which starts dockerd and waits until it answers), ${orOther}.`;
 }
 
 /**
