@@ -127,6 +127,8 @@ describe("Podman's Docker-compatible API", () => {
       const services = (JSON.parse(status.stdout) as { environments: Env[] }).environments[0]!.services;
       expect(Object.keys(services).sort()).toEqual(["a", "b", "c", "d"]);
       for (const s of Object.values(services)) expect(s.containers.map((c) => c.state)).toEqual(["HEALTHY"]);
+      // On Podman, not on the machine's main engine.
+      expect(service.podman(["ps", "-q"]).trim().split("\n")).toHaveLength(4);
       const port = await berth(["port", ...p, "c", "8080"], { env });
       const answer = await fetch(`http://${port.stdout.trim()}/`, { signal: AbortSignal.timeout(5000) });
       expect(answer.status).toBeLessThan(500);
