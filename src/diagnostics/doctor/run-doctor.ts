@@ -71,11 +71,15 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
     engineFailure = fail("engine", e.message, e.hint ?? "Start the engine or point DOCKER_HOST at a running one.");
   }
   const choice = engine ? engine.placement.choice : choiceOrUndefined(env);
-  const chosen = choiceCheck(choice, engine);
   const endpoint = engine?.endpoint ?? choice?.host ?? env.DOCKER_HOST ?? "unix://";
   const local = endpoint.startsWith("unix://");
   const host = [...portRangeChecks(env, local), staleLockCheck(env)];
-  if (!engine) return { checks: [...(chosen ? [chosen] : []), engineFailure!, ...host], engineReachable: false };
+  if (!engine) {
+    // Why berth looked there, next to what it found: the engine that was chosen did not answer.
+    const why = choice && !engineFailure!.detail.includes(choice.why) ? ` (berth chose ${choice.host}: ${choice.why})` : "";
+    return { checks: [{ ...engineFailure!, detail: engineFailure!.detail + why }, ...host], engineReachable: false };
+  }
+  const chosen = choiceCheck(choice, engine);
 
   const e = engine;
   const info = await daemonInfo(e, { signal }).catch(() => null);
