@@ -79,7 +79,11 @@ export interface GuardDetails extends AcquireContext {
 export interface ErrorDetailsByCode {
   COMPOSE_NOT_FOUND: AcquireContext;
   COMPOSE_INVALID: AcquireContext & { services?: string[] };
-  ENGINE_UNREACHABLE: EngineFailureDetails & { guard?: "engine" };
+  /** `tls`: the handshake with the engine failed, and why (src/engine/tls-errors.ts). */
+  ENGINE_UNREACHABLE: EngineFailureDetails & {
+    guard?: "engine";
+    tls?: "unknown-ca" | "wrong-host" | "expired" | "client-cert-required" | "client-cert-rejected" | "not-tls" | "tls-expected";
+  };
   ENGINE_ERROR: EngineFailureDetails;
   IMAGE_NOT_FOUND: EngineFailureDetails & { image?: string; images?: string[] };
   /**

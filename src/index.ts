@@ -7,6 +7,8 @@ export { Environment, type EnvironmentData, type ServiceView, type ContainerView
 export { releaseProject, type ReleaseOptions, type ReleaseResult } from "./lifecycle/release.js";
 export { listEnvironments, readEnvironment, type EnvironmentSummary, type ReadEnvironmentOptions } from "./lifecycle/status.js";
 export { connectEngine, type ConnectOptions } from "./engine/connect.js";
+export type { EngineChoice, EngineSource, EngineTls } from "./engine/discovery.js";
+export type { EngineReach } from "./engine/reach.js";
 export type { Engine } from "./engine/engine.js";
 export { loadProject, type LoadOptions } from "./compose/index.js";
 export type { ProjectSpec, ServiceSpec } from "./compose/model.js";

@@ -39,6 +39,7 @@ import { registerRm } from "./commands/rm.js";
 import { registerTop } from "./commands/top.js";
 import { registerSnapshot } from "./commands/snapshot.js";
 import { registerPool } from "./commands/pool.js";
+import { registerEngine } from "./commands/engine.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -131,6 +132,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerEvents(program, ctx, globals);
   registerSnapshot(program, ctx, globals);
   registerPool(program, ctx, globals);
+  registerEngine(program, ctx, globals);
   // The compose commands berth also has (docs/cli.md, "Coming from docker compose").
   for (const register of [registerPull, registerBuild, registerImages, registerTop, registerKill, registerRm, registerCp]) register(program, ctx, globals);
   program.hook("preAction", (_program, command) => reapBeforeCommand(ctx, command.name()));

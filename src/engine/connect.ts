@@ -2,7 +2,13 @@
 import "./defer-unused-transports.js";
 import Docker from "dockerode";
 import { BerthError } from "../errors.js";
+import { existsSync, readFileSync } from "node:fs";
+import { Agent as HttpsAgent } from "node:https";
+import { homedir } from "node:os";
+import { discoverEngine, type EngineChoice } from "./discovery.js";
 import { Engine } from "./engine.js";
+import { engineReach } from "./reach.js";
+import { tlsFailure } from "./tls-errors.js";
 import { patientTimeout } from "./patient-timeout.js";
 import { notAnEngine, startEngineHint, statusOf, toBerthError } from "./errors.js";
 
@@ -13,7 +19,10 @@ export const MAX_API_VERSION = "1.47";
 const CONNECT_TIMEOUT_MS = 10_000;
 
 export interface ConnectOptions {
-  /** e.g. unix:///var/run/docker.sock or tcp://host:2375; default: DOCKER_HOST from env, else the local socket. */
+  /**
+   * e.g. unix:///var/run/docker.sock or tcp://host:2375; default: the engine the docker CLI would use
+   * (DOCKER_HOST, DOCKER_CONTEXT, the current context), else the first local Docker or Podman socket.
+   */
   host?: string;
   env?: Record<string, string | undefined>;
   signal?: AbortSignal;
@@ -37,17 +46,78 @@ export function negotiateApiVersion(engineApi: string): string {
   return compareVersions(engineApi, MAX_API_VERSION) > 0 ? MAX_API_VERSION : engineApi;
 }
 
-function clientOptions(host: string | undefined): { opts: Docker.DockerOptions; endpoint: string } {
-  if (!host || host.startsWith("unix://")) {
-    const socketPath = host ? host.slice("unix://".length) : "/var/run/docker.sock";
-    return { opts: { socketPath }, endpoint: `unix://${socketPath}` };
+/** dockerode's options for the chosen engine; throws USAGE for an address form berth cannot use. */
+export function clientOptions(choice: EngineChoice): { opts: Docker.DockerOptions; endpoint: string } {
+  const host = choice.host;
+  if (host.startsWith("unix://")) {
+    const socketPath = host.slice("unix://".length);
+    return { opts: { socketPath }, endpoint: host };
   }
   if (host.startsWith("tcp://") || host.startsWith("http://") || host.startsWith("https://")) {
     const url = new URL(host.replace(/^tcp:/, "http:"));
-    return { opts: { host: url.hostname, port: Number(url.port || 2375), protocol: host.startsWith("https") ? "https" : "http" }, endpoint: host };
+    const tls = choice.tls;
+    const secure = tls !== undefined || host.startsWith("https");
+    const port = Number(url.port || (secure ? 2376 : 2375));
+    // The CLI's TLS without verification (DOCKER_TLS without DOCKER_TLS_VERIFY, SkipTLSVerify) accepts any server certificate.
+    const tlsOpts = !tls
+      ? {}
+      : tls.verify
+        ? { ca: tls.ca, cert: tls.cert, key: tls.key }
+        : { cert: tls.cert, key: tls.key, agent: new HttpsAgent({ rejectUnauthorized: false }) };
+    return {
+      opts: { host: url.hostname.replace(/^\[(.*)\]$/, "$1"), port, protocol: secure ? "https" : "http", ...tlsOpts },
+      endpoint: host,
+    };
   }
-  throw new BerthError("USAGE", `DOCKER_HOST=${host} is not a form berth understands`, {
-    hint: "Use unix:///path/to/docker.sock or tcp://HOST:PORT.",
+  if (host.startsWith("ssh://")) {
+    const url = new URL(host);
+    return {
+      opts: {
+        protocol: "ssh",
+        host: url.hostname,
+        port: Number(url.port || 22),
+        ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+      },
+      endpoint: host,
+    };
+  }
+  throw new BerthError("USAGE", `the engine address ${host} (${choice.why}) is not a form berth understands`, {
+    hint: "Use unix:///path/to/docker.sock, tcp://HOST:PORT or ssh://USER@HOST.",
+  });
+}
+
+/**
+ * Runs `make` with DOCKER_HOST out of process.env: docker-modem reads DOCKER_HOST, DOCKER_TLS_VERIFY
+ * and DOCKER_CERT_PATH itself when a client is made, under the options berth gives it, and throws
+ * when DOCKER_CERT_PATH lacks a file; berth's own discovery has already read them (or chosen a
+ * context over them). Synchronous, so nothing else runs while the variable is away.
+ */
+function withoutDockerHost<T>(make: () => T): T {
+  const saved = process.env.DOCKER_HOST;
+  if (saved === undefined) return make();
+  delete process.env.DOCKER_HOST;
+  try {
+    return make();
+  } finally {
+    process.env.DOCKER_HOST = saved;
+  }
+}
+
+/** The engine `options` lead to, reading the docker CLI's config and the machine's sockets (discovery.ts). */
+export function chooseEngine(options: Pick<ConnectOptions, "host" | "env"> = {}): EngineChoice {
+  const env = options.env ?? process.env;
+  return discoverEngine({
+    host: options.host,
+    env,
+    home: env.HOME || homedir(),
+    readFile: (path) => {
+      try {
+        return readFileSync(path, "utf8");
+      } catch {
+        return undefined;
+      }
+    },
+    exists: (path) => existsSync(path),
   });
 }
 
@@ -56,9 +126,9 @@ function clientOptions(host: string | undefined): { opts: Docker.DockerOptions; 
  * what the engine speaks, then pins every later call to the highest version both sides know.
  */
 export async function connectEngine(options: ConnectOptions = {}): Promise<Engine> {
-  const host = options.host ?? options.env?.DOCKER_HOST;
-  const { opts, endpoint } = clientOptions(host);
-  const docker = new Docker({ ...opts, timeout: options.timeoutMs });
+  const choice = chooseEngine(options);
+  const { opts, endpoint } = clientOptions(choice);
+  const docker = withoutDockerHost(() => new Docker({ ...opts, timeout: options.timeoutMs }));
   try {
     // The published typings lag dockerode 5, whose version() accepts an abort signal.
     const versioned = docker as unknown as { version(o: object): Promise<Docker.DockerVersion> };
@@ -70,7 +140,8 @@ export async function connectEngine(options: ConnectOptions = {}): Promise<Engin
     if (typeof v?.ApiVersion !== "string") throw notAnEngine(endpoint, "its answer to /version carries no ApiVersion");
     const negotiated = negotiateApiVersion(v.ApiVersion);
     (docker.modem as unknown as { version: string }).version = `v${negotiated}`;
-    return new Engine(docker, { version: v.Version, apiVersion: v.ApiVersion, negotiatedApiVersion: negotiated, os: v.Os, arch: v.Arch }, endpoint);
+    const info = { version: v.Version, apiVersion: v.ApiVersion, negotiatedApiVersion: negotiated, os: v.Os, arch: v.Arch };
+    return new Engine(docker, info, endpoint, { reach: engineReach(endpoint, options.env ?? process.env), choice });
   } catch (error) {
     if ((error as Error)?.name === "TimeoutError" || (error as Error)?.name === "AbortError") {
       if (options.signal?.aborted) throw new BerthError("ABORTED", "connecting to the engine: cancelled", { cause: error });
@@ -79,6 +150,8 @@ export async function connectEngine(options: ConnectOptions = {}): Promise<Engin
         cause: error,
       });
     }
+    const tls = tlsFailure(error, endpoint, choice);
+    if (tls) throw tls;
     // An HTTP status from /version, which every Docker engine answers with 200: not an engine.
     const status = statusOf(error);
     if (status !== undefined && !(error instanceof BerthError)) throw notAnEngine(endpoint, `HTTP ${status} for /version`, error);

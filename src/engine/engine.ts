@@ -12,6 +12,8 @@ import type { TarEntry } from "./tar.js";
 import { Semaphore } from "./semaphore.js";
 import * as streams from "./streams.js";
 import { hostConfigOf, labelFilters, NS_PER_MS, toHealthcheck } from "./wire.js";
+import { boundHostIp, reportedHostIp, type EngineReach } from "./reach.js";
+import type { EngineChoice } from "./discovery.js";
 import type {
   CallOptions,
   ContainerCreateRequest,
@@ -58,8 +60,15 @@ export class Engine {
     readonly info: EngineInfo,
     /** Where the engine is, for error messages. */
     readonly endpoint: string,
+    /** Where clients reach its published ports and where defaulted ports bind (reach.ts); how it was chosen. */
+    readonly placement: { reach?: EngineReach; choice?: EngineChoice } = {},
   ) {
     this.access = { docker, endpoint };
+  }
+
+  /** Where clients reach this engine's published ports (reported in every port this class reads back). */
+  get reach(): EngineReach {
+    return this.placement.reach ?? {};
   }
 
   /**
@@ -272,7 +281,9 @@ export class Engine {
       Domainname: req.runtime.domainname,
       MacAddress: req.runtime.macAddress,
       HostConfig: {
-        PortBindings: Object.fromEntries(Object.entries(req.portBindings).map(([k, bs]) => [k, bs.map((b) => ({ HostIp: b.hostIp, HostPort: b.hostPort }))])),
+        PortBindings: Object.fromEntries(
+          Object.entries(req.portBindings).map(([k, bs]) => [k, bs.map((b) => ({ HostIp: boundHostIp(b, this.reach), HostPort: b.hostPort }))]),
+        ),
         Mounts: req.mounts.map((m) => ({ Type: m.type, Source: m.source ?? "", Target: m.target, ReadOnly: m.readOnly ?? false })),
         RestartPolicy: req.restartPolicy ? { Name: req.restartPolicy.name, MaximumRetryCount: req.restartPolicy.maximumRetryCount } : undefined,
         Init: req.init,
@@ -388,7 +399,10 @@ export class Engine {
           restartCount: c.RestartCount ?? 0,
         },
         ports: Object.fromEntries(
-          Object.entries(c.NetworkSettings.Ports ?? {}).map(([k, bs]) => [k, (bs ?? []).map((b) => ({ hostIp: b.HostIp, hostPort: Number(b.HostPort) }))]),
+          Object.entries(c.NetworkSettings.Ports ?? {}).map(([k, bs]) => [
+            k,
+            (bs ?? []).map((b) => ({ hostIp: reportedHostIp(b.HostIp, this.reach), hostPort: Number(b.HostPort) })),
+          ]),
         ),
         healthcheck: toHealthcheck(c.Config.Healthcheck),
         networks: Object.fromEntries(Object.entries(c.NetworkSettings.Networks ?? {}).map(([n, v]) => [n, v.IPAddress])),
@@ -408,7 +422,12 @@ export class Engine {
         state: c.State,
         status: c.Status,
         created: c.Created,
-        ports: (c.Ports ?? []).map((p) => ({ containerPort: p.PrivatePort, protocol: p.Type, hostIp: p.IP, hostPort: p.PublicPort })),
+        ports: (c.Ports ?? []).map((p) => ({
+          containerPort: p.PrivatePort,
+          protocol: p.Type,
+          hostIp: p.IP === undefined ? p.IP : reportedHostIp(p.IP, this.reach),
+          hostPort: p.PublicPort,
+        })),
         mounts: (c.Mounts ?? []).map((m) => ({ type: m.Type, name: m.Name, destination: m.Destination, readOnly: m.RW === false })),
         networks: Object.keys(c.NetworkSettings?.Networks ?? {}).sort(),
       }));

@@ -64,11 +64,19 @@ export function engineFailureOf(error: unknown): EngineFailureKind | undefined {
  * checked where it runs; a local one is started the way the platform starts Docker.
  */
 export function startEngineHint(endpoint: string, platform: string = process.platform): string {
-  const orOther = "or point DOCKER_HOST at a running engine (`docker info` shows whether one answers)";
+  const orOther =
+    "or point DOCKER_HOST (or DOCKER_CONTEXT) at a running engine (`docker info` shows whether one answers; `berth doctor` says which engine berth chose and why)";
   if (!isLocalEndpoint(endpoint)) return `Check that the Docker engine at ${endpoint} is running and reachable from here, ${orOther}.`;
+  if (endpoint.includes("/podman/")) {
+    const path = endpoint.replace(/^unix:\/\//, "");
+    return `Start Podman's Docker-compatible API (\`systemctl ${path.startsWith("/run/podman/") ? "" : "--user "}start podman.socket\`; without systemd: \`podman system service --time=0 ${endpoint} &\`), ${orOther}.`;
+  }
   if (platform === "darwin" || platform === "win32")
-    return `Start Docker Desktop (or Colima, Rancher Desktop, OrbStack, and point DOCKER_HOST at its socket), ${orOther}.`;
-  return `Start Docker (\`sudo systemctl start docker\`; without systemd: \`sudo dockerd > /tmp/dockerd.log 2>&1 &\`), ${orOther}.`;
+    return `Start Docker Desktop (or \`colima start\`, Rancher Desktop, OrbStack: each sets a docker context berth follows), ${orOther}.`;
+  if (/^unix:\/\/\/run\/user\/\d+\/docker\.sock$/.test(endpoint)) {
+    return `Start rootless Docker (\`systemctl --user start docker\`; without systemd: \`dockerd-rootless.sh > /tmp/dockerd-rootless.log 2>&1 &\`), ${orOther}.`;
+  }
+  return `Start Docker (\`sudo systemctl start docker\`; without systemd: \`sudo berth engine start\`, which starts dockerd and waits until it answers), ${orOther}.`;
 }
 
 /**

@@ -145,8 +145,11 @@ export interface ContainerCreateRequest {
   user?: string;
   hostname?: string;
   exposedPorts: string[];
-  /** "5432/tcp" → bindings; hostPort "" lets the engine pick a free port. */
-  portBindings: Record<string, { hostIp: string; hostPort: string }[]>;
+  /**
+   * "5432/tcp" → bindings; hostPort "" lets the engine pick a free port. `defaultAddress`: the compose
+   * file named no host IP (hostIp is then 127.0.0.1, which a remote engine replaces, see reach.ts).
+   */
+  portBindings: Record<string, { hostIp: string; hostPort: string; defaultAddress?: boolean }[]>;
   mounts: MountRequest[];
   healthcheck?: HealthcheckConfig | { disable: true };
   restartPolicy?: { name: string; maximumRetryCount?: number };

@@ -11,7 +11,8 @@ export const DEFAULT_HOST_IP = "127.0.0.1";
 
 export interface Bindings {
   exposedPorts: string[];
-  portBindings: Record<string, { hostIp: string; hostPort: string }[]>;
+  /** `defaultAddress`: no host IP in the file (a remote engine binds its own default there, src/engine/reach.ts). */
+  portBindings: Record<string, { hostIp: string; hostPort: string; defaultAddress?: boolean }[]>;
 }
 
 function parseRange(text: string): [number, number] {
@@ -41,7 +42,7 @@ export function toBindings(ports: PortSpec[]): Bindings {
       const [lo, hi] = parseRange(p.published);
       hostPort = lo === hi ? String(lo) : `${lo}-${hi}`;
     }
-    (bindings[key] ??= []).push({ hostIp: p.host_ip ?? DEFAULT_HOST_IP, hostPort });
+    (bindings[key] ??= []).push(p.host_ip === undefined ? { hostIp: DEFAULT_HOST_IP, hostPort, defaultAddress: true } : { hostIp: p.host_ip, hostPort });
   }
   return { exposedPorts: [...exposed].sort(), portBindings: bindings };
 }

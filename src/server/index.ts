@@ -3,7 +3,7 @@
  * function. The CLI command is a thin wrapper around this.
  */
 import { effectiveEnv } from "../lifecycle/acquire-env.js";
-import { connectEngine } from "../engine/connect.js";
+import { chooseEngine, connectEngine } from "../engine/connect.js";
 import { startHttpServer, type RunningServer } from "./http-server.js";
 import { validateServeOptions, type ServeOptions } from "./options.js";
 import { StatusService } from "./status-service.js";
@@ -11,7 +11,7 @@ import { StatusService } from "./status-service.js";
 export { validateServeOptions, isLoopback, DEFAULT_PORT, type ServeOptions } from "./options.js";
 
 export interface StatusServer extends RunningServer {
-  /** Where the server expects the engine (DOCKER_HOST or the local socket). */
+  /** Where the server expects the engine (as the docker CLI finds it, else the first local socket). */
   engineEndpoint: string;
 }
 
@@ -27,8 +27,13 @@ export interface StartServerOptions {
   signal?: AbortSignal;
 }
 
+/** The engine discovery chooses (connect.ts); a broken context still starts the server, whose engine endpoints then answer 503 with why. */
 function endpointOf(env: Record<string, string | undefined>): string {
-  return env.DOCKER_HOST || "unix:///var/run/docker.sock";
+  try {
+    return chooseEngine({ env }).host;
+  } catch {
+    return env.DOCKER_HOST || "unix:///var/run/docker.sock";
+  }
 }
 
 /**

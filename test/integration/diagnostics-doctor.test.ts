@@ -37,6 +37,7 @@ describe("berth doctor", () => {
       "disk",
       "engine",
       "engine address pools",
+      "engine choice",
       "locks",
       "memory",
       "orphans",
@@ -46,6 +47,7 @@ describe("berth doctor", () => {
       "subnet pool",
     ]);
     expect(byName.engine!.status).toBe("PASS");
+    expect(byName["engine choice"]!.detail).toMatch(/^unix:\/\/\S+: /);
     expect(byName.engine!.detail).toMatch(/^Docker \d+\.\d+\S* at unix:\/\/\S+, API 1\.\d+ \(berth speaks 1\.\d+\)/);
     expect(byName["storage driver"]!.detail).toMatch(/^[a-z0-9-]+/);
     expect(byName.cgroups!.detail).toMatch(/^cgroup v[12] \((cgroupfs|systemd)\)/);
@@ -127,6 +129,7 @@ describe("berth doctor", () => {
     const checks = (JSON.parse(r.stdout) as { checks: Check[] }).checks;
     expect(checks[0]).toMatchObject({ name: "engine", status: "FAIL" });
     expect(checks[0]!.detail).toContain("unix:///tmp/berth-no-engine.sock");
+    expect(checks[0]!.detail).toContain("(berth chose unix:///tmp/berth-no-engine.sock: DOCKER_HOST=unix:///tmp/berth-no-engine.sock)");
     expect(checks[0]!.fix).toMatch(/Start Docker/);
     expect(checks[0]!.fix).not.toContain("scripts/");
     expect(checks.map((c) => c.name)).toEqual(["engine", "port range", "berth port range", "locks"]);

@@ -8,6 +8,9 @@ describe("hints speak to the user's machine, not to berth's repository", () => {
     expect(startEngineHint("unix:///var/run/docker.sock", "linux")).toContain("sudo systemctl start docker");
     expect(startEngineHint("unix:///var/run/docker.sock", "darwin")).toContain("Docker Desktop");
     expect(startEngineHint("tcp://10.1.2.3:2375", "linux")).toContain("engine at tcp://10.1.2.3:2375 is running and reachable");
+    expect(startEngineHint("unix:///run/user/1000/podman/podman.sock", "linux")).toContain("systemctl --user start podman.socket");
+    expect(startEngineHint("unix:///run/podman/podman.sock", "linux")).toContain("`systemctl start podman.socket`");
+    expect(startEngineHint("unix:///run/user/1000/docker.sock", "linux")).toContain("systemctl --user start docker");
     for (const p of ["linux", "darwin", "win32"]) expect(startEngineHint("unix:///x.sock", p)).not.toContain("scripts/");
   });
 

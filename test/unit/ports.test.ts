@@ -10,8 +10,8 @@ describe("port bindings", () => {
     ]);
     expect(b.exposedPorts).toEqual(["53/udp", "5432/tcp", "80/tcp"]);
     expect(b.portBindings).toEqual({
-      "5432/tcp": [{ hostIp: "127.0.0.1", hostPort: "" }],
-      "80/tcp": [{ hostIp: "127.0.0.1", hostPort: "8080" }],
+      "5432/tcp": [{ hostIp: "127.0.0.1", hostPort: "", defaultAddress: true }],
+      "80/tcp": [{ hostIp: "127.0.0.1", hostPort: "8080", defaultAddress: true }],
       "53/udp": [{ hostIp: "0.0.0.0", hostPort: "5300-5310" }],
     });
   });

@@ -5,7 +5,9 @@
 import type { ProjectSpec } from "../../compose/model.js";
 import { daemonInfo } from "../../engine/diagnostics-queries.js";
 import type { Engine } from "../../engine/engine.js";
-import { fail, type DoctorCheck } from "./check.js";
+import { chooseEngine } from "../../engine/connect.js";
+import type { EngineChoice } from "../../engine/discovery.js";
+import { fail, pass, type DoctorCheck } from "./check.js";
 import { cgroupCheck, diskCheck, memoryCheck, storageCheck, versionCheck } from "./engine-checks.js";
 import { portRangeChecks, staleLockCheck } from "./host-checks.js";
 import { addressPoolChecks } from "./network-checks.js";
@@ -36,6 +38,28 @@ async function guarded(name: string, run: () => Promise<DoctorCheck | DoctorChec
   }
 }
 
+/** The engine discovery would choose; undefined when the choice itself fails (the connect error says why). */
+function choiceOrUndefined(env: Record<string, string | undefined>): EngineChoice | undefined {
+  try {
+    return chooseEngine({ env });
+  } catch {
+    return undefined;
+  }
+}
+
+/** "engine choice": which engine berth uses and why, and where its published ports are reached. */
+export function choiceCheck(choice: EngineChoice | undefined, engine?: Engine): DoctorCheck | undefined {
+  if (!choice) return undefined;
+  const reach = engine?.reach;
+  const ports = !reach?.publishedHost
+    ? ""
+    : `; published ports are reported at ${reach.publishedHost}${reach.overridden ? " (host override)" : ""}${reach.bindHostIp ? ` and bind on ${reach.bindHostIp} when the file names no address` : ""}`;
+  return pass(
+    "engine choice",
+    `${choice.host}: ${choice.why}${choice.tls ? `, TLS${choice.tls.verify ? "" : " without verification"} from ${choice.tls.from}` : ""}${ports}`,
+  );
+}
+
 export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
   const { env, signal } = input;
   let engine: Engine | undefined;
@@ -46,9 +70,16 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
     const e = error as Error & { hint?: string };
     engineFailure = fail("engine", e.message, e.hint ?? "Start the engine or point DOCKER_HOST at a running one.");
   }
-  const local = engine ? engine.endpoint.startsWith("unix://") : !env.DOCKER_HOST || env.DOCKER_HOST.startsWith("unix://");
+  const choice = engine ? engine.placement.choice : choiceOrUndefined(env);
+  const endpoint = engine?.endpoint ?? choice?.host ?? env.DOCKER_HOST ?? "unix://";
+  const local = endpoint.startsWith("unix://");
   const host = [...portRangeChecks(env, local), staleLockCheck(env)];
-  if (!engine) return { checks: [engineFailure!, ...host], engineReachable: false };
+  if (!engine) {
+    // Why berth looked there, next to what it found: the engine that was chosen did not answer.
+    const why = choice && !engineFailure!.detail.includes(choice.why) ? ` (berth chose ${choice.host}: ${choice.why})` : "";
+    return { checks: [{ ...engineFailure!, detail: engineFailure!.detail + why }, ...host], engineReachable: false };
+  }
+  const chosen = choiceCheck(choice, engine);
 
   const e = engine;
   const info = await daemonInfo(e, { signal }).catch(() => null);
@@ -67,6 +98,7 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
   return {
     engineReachable: true,
     checks: [
+      ...(chosen ? [chosen] : []),
       versionCheck(e, info),
       storageCheck(info),
       cgroupCheck(info),

@@ -1,0 +1,145 @@
+/**
+ * Podman through its Docker-compatible API: scripts/ensure-podman.sh installs it (once per machine),
+ * the test starts `podman system service` on a private socket with its own containers.conf, storage and
+ * network config (nothing of the machine's own Podman or Docker set-up is used or changed), loads the
+ * busybox fixture image into it, and runs the busybox chain through berth with DOCKER_HOST at that
+ * socket: up with readiness gating, status, `run -- CMD`, down, nothing left. The service is stopped
+ * and its folder removed afterwards.
+ *
+ * Podman's own healthchecks need systemd timers, which these machines lack: the chain's dependencies
+ * are gated by the checks berth runs itself. Its networks get subnets from a pool of their own
+ * (BERTH_SUBNET_POOL): Podman's bridges live on the host next to the main engine's, and the main
+ * engine's berth networks use the default pool.
+ */
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { berth, root, stack, uniqueName, type RunResult } from "./helpers.js";
+import { terminate } from "./terminate.js";
+
+const explain = (r: RunResult) => `exit ${r.code}\n${r.stdout}\n${r.stderr}`;
+
+class PodmanService {
+  private proc: ChildProcess | undefined;
+  readonly dir = mkdtempSync(join(tmpdir(), "berth-podman-"));
+  readonly socket = join(this.dir, "podman.sock");
+  private readonly conf = join(this.dir, "containers.conf");
+
+  /** podman with this service's storage and configuration. */
+  podman(args: string[], input?: Buffer): string {
+    return execFileSync("podman", ["--root", join(this.dir, "root"), "--runroot", join(this.dir, "run"), ...args], {
+      env: { ...process.env, CONTAINERS_CONF: this.conf },
+      input,
+      stdio: [input ? "pipe" : "ignore", "pipe", "pipe"],
+      maxBuffer: 64 * 1024 * 1024,
+    }).toString();
+  }
+
+  async start(): Promise<void> {
+    mkdirSync(join(this.dir, "networks"));
+    // The settings ENGINE.md found these machines need: Podman's default nproc rlimit is refused, there is
+    // no systemd (cgroupfs, file events), and netavark resolves names on user networks.
+    writeFileSync(
+      this.conf,
+      [
+        "[containers]",
+        'default_ulimits = ["nofile=10240:10240", "nproc=4096:4096"]',
+        "[engine]",
+        'cgroup_manager = "cgroupfs"',
+        'events_logger = "file"',
+        "[network]",
+        'network_backend = "netavark"',
+        `network_config_dir = "${join(this.dir, "networks")}"`,
+        "",
+      ].join("\n"),
+    );
+    this.proc = spawn(
+      "podman",
+      ["--root", join(this.dir, "root"), "--runroot", join(this.dir, "run"), "system", "service", "--time=0", `unix://${this.socket}`],
+      { env: { ...process.env, CONTAINERS_CONF: this.conf }, stdio: ["ignore", "ignore", "pipe"] },
+    );
+    const deadline = Date.now() + 30_000;
+    while (!(await this.answers())) {
+      if (Date.now() > deadline || this.proc.exitCode !== null) throw new Error("podman system service did not answer");
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  private answers(): Promise<boolean> {
+    return new Promise((resolve) => {
+      const req = request({ socketPath: this.socket, path: "/_ping", timeout: 2000 }, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      });
+      req.on("error", () => resolve(false));
+      req.end();
+    });
+  }
+
+  /** `docker save | podman load`, tagged back under the name compose files use (Podman names it localhost/…). */
+  loadImage(image: string): void {
+    this.podman(["load", "-q"], execFileSync("docker", ["save", image], { maxBuffer: 256 * 1024 * 1024 }));
+    this.podman(["tag", `localhost/${image}`, `docker.io/${image}`]);
+  }
+
+  async stop(): Promise<void> {
+    try {
+      if (this.proc?.exitCode === null) this.podman(["rm", "-af", "-t", "0"]);
+    } finally {
+      await terminate(this.proc);
+      // Podman's overlay mounts under its root, then the folder.
+      const mounts = readFileSync("/proc/mounts", "utf8")
+        .split("\n")
+        .map((l) => l.split(" ")[1] ?? "")
+        .filter((m) => m.startsWith(this.dir));
+      for (const m of mounts.sort().reverse()) execFileSync("umount", ["-l", m], { stdio: "ignore" });
+      rmSync(this.dir, { recursive: true, force: true });
+    }
+  }
+}
+
+describe("Podman's Docker-compatible API", () => {
+  const service = new PodmanService();
+  beforeAll(async () => {
+    const t0 = Date.now();
+    execFileSync("bash", ["scripts/ensure-podman.sh"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+    process.stderr.write(`[podman test] podman present after ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+    await service.start();
+    service.loadImage("berth-fixtures/busybox:1");
+  });
+  afterAll(async () => {
+    await service.stop();
+  });
+
+  it("runs the busybox chain: up gated on readiness, status, run, down, nothing left", async () => {
+    const env = { DOCKER_HOST: `unix://${service.socket}`, DOCKER_CONTEXT: undefined, BERTH_SUBNET_POOL: "10.214.0.0/16" };
+    const p = ["-f", stack("chain.yml"), "-p", uniqueName("podman")];
+    const up = await berth(["up", ...p], { env });
+    expect(up.code, explain(up)).toBe(0);
+    let down: RunResult | undefined;
+    try {
+      const status = await berth(["status", p[3]!, "--json", "--no-stats"], { env });
+      expect(status.code, explain(status)).toBe(0);
+      type Env = { services: Record<string, { containers: { state: string }[] }> };
+      const services = (JSON.parse(status.stdout) as { environments: Env[] }).environments[0]!.services;
+      expect(Object.keys(services).sort()).toEqual(["a", "b", "c", "d"]);
+      for (const s of Object.values(services)) expect(s.containers.map((c) => c.state)).toEqual(["HEALTHY"]);
+      // On Podman, not on the machine's main engine.
+      expect(service.podman(["ps", "-q"]).trim().split("\n")).toHaveLength(4);
+      const port = await berth(["port", ...p, "c", "8080"], { env });
+      const answer = await fetch(`http://${port.stdout.trim()}/`, { signal: AbortSignal.timeout(5000) });
+      expect(answer.status).toBeLessThan(500);
+    } finally {
+      down = await berth(["down", ...p], { env });
+    }
+    expect(down.code, explain(down)).toBe(0);
+    const run = await berth(["run", "-f", stack("chain.yml"), "-p", uniqueName("podman-run"), "--", "sh", "-c", 'echo "$C_HOST:$C_PORT"'], { env });
+    expect(run.code, explain(run)).toBe(0);
+    expect(run.stdout.trim()).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(service.podman(["ps", "-aq"]).trim()).toBe("");
+    expect(service.podman(["network", "ls", "--format", "{{.Name}}"]).trim().split("\n")).toEqual(["podman"]);
+  });
+});
