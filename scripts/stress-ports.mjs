@@ -2,13 +2,14 @@
 // Stress for concurrent starts that publish ports (a script, not a test; run after `npm run build`):
 // N `berth up` processes at once (default 40) of a stack whose services publish ephemeral host
 // ports (default test/fixtures/stacks/chain-fast.yml: three of its four services do, two of them
-// start at the same moment), then N `berth down`. Reports how many environments came up, how
-// often a start met "port is already allocated" and was retried (the `retry` events of
-// `berth up --json`), and whether any host port was handed to two containers.
+// start at the same moment), each removed with `berth down` as soon as it is ready. Reports how
+// many environments came up, how often a start met "port is already allocated" and was retried
+// (the `retry` events of `berth up --json`), and whether a host port was handed to two containers
+// that were up at the same time.
 //   node scripts/stress-ports.mjs [N] [compose file]
-// Admission control applies as in any run: with the default container cap (BERTH_MAX_CONTAINERS,
-// 20) at most five 4-service environments run at once and the rest wait their turn; don't raise
-// the cap on a small machine (an overloaded dockerd 20.10 can crash: moby/moby#45804). Point
+// Admission control applies: the container cap is BERTH_MAX_CONTAINERS, 20 unless set, so at most
+// five 4-service environments run at once and the rest wait their turn; don't raise it on a small
+// machine (an overloaded dockerd 20.10 can crash: moby/moby#45804). Point
 // DOCKER_HOST at a private engine to keep the load off a shared one, e.g. (root):
 //   unshare --net sh -c 'ip link set lo up && exec dockerd --host=unix:///run/berth-stress.sock \
 //     --data-root=/var/lib/berth-stress --exec-root=/run/berth-stress --pidfile=/run/berth-stress.pid' &
@@ -23,7 +24,8 @@ const runId = `${Date.now().toString(36)}${process.pid.toString(36)}`;
 
 function berth(args) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [`${root}dist/bin/berth.js`, ...args], { env: { ...process.env, BERTH_LABELS: `dev.berth.stress=${runId}` }, stdio: ["ignore", "pipe", "pipe"] });
+    const env = { BERTH_MAX_CONTAINERS: "20", ...process.env, BERTH_LABELS: `dev.berth.stress=${runId}` };
+    const child = spawn(process.execPath, [`${root}dist/bin/berth.js`, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -34,11 +36,19 @@ function berth(args) {
 
 const names = Array.from({ length: N }, (_, i) => `stress-${runId}-${i}`);
 const t0 = Date.now();
-const ups = await Promise.all(names.map((p) => berth(["up", "-f", file, "-p", p, "--json"])));
-const upMs = Date.now() - t0;
+/** One environment: up, then down at once; the window in which its ports were held. */
+async function cycle(p) {
+  const up = await berth(["up", "-f", file, "-p", p, "--json"]);
+  const readyAt = Date.now();
+  const down = await berth(["down", p]);
+  return { up, down, readyAt };
+}
+const cycles = await Promise.all(names.map(cycle));
+const totalMs = Date.now() - t0;
+const ups = cycles.map((c) => c.up);
 let retries = 0;
 const failed = [];
-const ports = new Map(); // "ip:port" -> container
+const held = []; // { key, container, from, to }
 for (const [i, r] of ups.entries()) {
   const lines = r.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
   for (const e of lines.filter((x) => x.type === "retry")) {
@@ -50,19 +60,16 @@ for (const [i, r] of ups.entries()) {
     failed.push(`${names[i]}: exit ${r.code} ${r.stderr.trim().split("\n")[0] ?? ""}`);
     continue;
   }
+  // Held from (at the latest) the ready event until (at the earliest) the start of its down.
   for (const service of Object.values(result.environment.services))
     for (const c of service.containers)
-      for (const b of c.ports) {
-        const key = `${b.hostIp}:${b.hostPort}/${b.protocol}`;
-        if (ports.has(key)) failed.push(`host port ${key} handed to both ${ports.get(key)} and ${c.name}`);
-        ports.set(key, c.name);
-      }
+      for (const b of c.ports) held.push({ key: `${b.hostIp}:${b.hostPort}/${b.protocol}`, container: c.name, from: t0 + result.elapsedMs, to: cycles[i].readyAt });
 }
-const t1 = Date.now();
-const downs = await Promise.all(names.map((p) => berth(["down", p])));
-const downMs = Date.now() - t1;
-for (const [i, r] of downs.entries()) if (r.code !== 0) failed.push(`down ${names[i]}: exit ${r.code} ${r.stderr.trim().split("\n")[0] ?? ""}`);
-console.log(`${N} environments of ${file} at once: up ${(upMs / 1000).toFixed(1)} s, down ${(downMs / 1000).toFixed(1)} s`);
-console.log(`environments up: ${ups.filter((r) => r.code === 0).length}/${N}; host ports seen: ${ports.size}; start retries on a port clash: ${retries}`);
+for (const [i, a] of held.entries())
+  for (const b of held.slice(i + 1))
+    if (a.key === b.key && a.from <= b.to && b.from <= a.to) failed.push(`host port ${a.key} held by ${a.container} and ${b.container} at the same time`);
+for (const [i, c] of cycles.entries()) if (c.down.code !== 0) failed.push(`down ${names[i]}: exit ${c.down.code} ${c.down.stderr.trim().split("\n")[0] ?? ""}`);
+console.log(`${N} environments of ${file} at once (each down when ready): ${(totalMs / 1000).toFixed(1)} s`);
+console.log(`environments up: ${ups.filter((r) => r.code === 0).length}/${N}; published ports: ${held.length}; start retries on a port clash: ${retries}`);
 for (const f of failed) console.log(`FAILED ${f}`);
 process.exitCode = failed.length ? 1 : 0;
