@@ -300,7 +300,13 @@ export class Engine {
    * ephemeral ports under its own lock); a start that meets "port is already allocated" is retried
    * by its caller (lifecycle/start.ts).
    */
-  async startContainer(id: string, options: CallOptions = {}): Promise<void> {
+  async startContainer(
+    id: string,
+    options: CallOptions & {
+      /** @deprecated Ignored since starts that publish ports no longer wait for each other; kept so callers compile. */
+      publishesPorts?: boolean;
+    } = {},
+  ): Promise<void> {
     await this.call(`start container ${id.slice(0, 12)}`, async () => {
       try {
         await this.mutations.run(() => this.docker.getContainer(id).start({ abortSignal: options.signal }));
