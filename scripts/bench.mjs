@@ -1,11 +1,16 @@
 #!/usr/bin/env node
-// berth's benchmark (`npm run bench`; a script, not a test). For the example stack and the tiny
-// 4-service 3-level busybox chain it measures, interleaved, over RUNS runs (default 5):
+// berth's benchmark (`npm run bench`; a script, not a test).
+// For the example stack and two tiny
+// 4-service 3-level busybox chains (chain: its first service starts slowly; fast: ready at start,
+// the two independent bottom services publishing ports) it measures, interleaved, over RUNS runs
+// (default 5):
 //   floor    the readiness floor (scripts/bench-floor.mjs: Engine API directly, each healthcheck
 //            run back to back from container start, dependants started the instant it passes),
 //            and removing the same containers and network directly;
-//   berth    `berth up` and `berth down` (the built CLI, as users run it), peak RSS during up, and
+//   berth    `berth up` and `berth down` (the built CLI, as users run it), peak RSS of both, and
 //            the readiness detection delay (ready event − mtime of the chain's /ready file);
+//   CLI floor  the floor's removal plus a bare `node -e 0` start-up measured in the same run: what
+//            any command-line `down` pays at least;
 //   API      berth's programmatic acquire()/release() in this process, as a test runner calls
 //            them: the same work without starting Node and loading berth for each command;
 //   compose  Debian's docker-compose v1 `up -d` plus a 100 ms health poll, and `down -v`;
@@ -14,6 +19,8 @@
 //   pool     the shop with its database in a volume (compose.snapshot.yml laid over it): a fresh
 //            acquire() vs claiming from a warm pool of 2 (createPool, pool.acquire()) vs env.reset()
 //            to the snapshot each member took once ready.
+//   downN    N = 5 and 10 chain environments removed at once: N floor removals in parallel vs N
+//            `berth down` processes in parallel.
 // Prints medians, spread (min–max) and ratios, then a Markdown table for the README.
 // Everything it creates carries the label dev.berth.bench=<run id> (compose v1: its project
 // names, which carry the run id) and is removed at the end, also on failure or Ctrl-C.
@@ -29,6 +36,7 @@ import { engineClient, floorUp } from "./bench-floor.mjs";
 const root = new URL("..", import.meta.url).pathname;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const PARALLEL = 10;
+const startLoad = loadavg().map((x) => x.toFixed(2)).join(", ");
 const runId = `${Date.now().toString(36)}${process.pid.toString(36)}`;
 const BENCH_LABEL = "dev.berth.bench";
 const labels = { [BENCH_LABEL]: runId };
@@ -37,12 +45,16 @@ const docker = engineClient();
 let berthEngine;
 const allStacks = [
   { name: "chain", file: `${root}test/fixtures/stacks/chain.yml`, marker: "/ready", passed: "/passed" },
+  { name: "fast", file: `${root}test/fixtures/stacks/chain-fast.yml`, marker: "/ready", passed: "/passed" },
   { name: "shop", file: `${root}examples/shop/compose.yml` },
 ];
-// BENCH_ONLY=chain (or shop, or x10) for a quicker partial run while developing; the README table needs all.
-const stacks = allStacks.filter((s) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY === s.name);
-const withX10 = !process.env.BENCH_ONLY || process.env.BENCH_ONLY === "x10";
-const withPool = !process.env.BENCH_ONLY || process.env.BENCH_ONLY === "pool";
+// BENCH_ONLY=chain,fast (any of chain, fast, shop, x10, downN) for a quicker partial run while developing; the README table needs all.
+const only = process.env.BENCH_ONLY?.split(",");
+const wanted = (name) => !only || only.includes(name);
+const stacks = allStacks.filter((s) => wanted(s.name));
+const withX10 = wanted("x10");
+const withDownN = wanted("downN");
+const withPool = wanted("pool");
 let seq = 0;
 const projectName = (tag) => `bench-${runId}-${tag}-${++seq}`;
 
@@ -100,7 +112,14 @@ async function berthUp(stack, project) {
 
 async function berthDown(project) {
   const t0 = Date.now();
-  await berthCli(["down", project]);
+  const r = await berthCli(["down", project], { rss: true });
+  return { downMs: Date.now() - t0, peakKb: r.peakKb };
+}
+
+/** A bare Node start-up (`node -e 0`), the least any `berth` command costs. */
+async function nodeStart() {
+  const t0 = Date.now();
+  await run(process.execPath, ["-e", "0"]);
   return Date.now() - t0;
 }
 
@@ -163,7 +182,7 @@ async function main() {
   const results = {};
   for (const stack of stacks) {
     const spec = await loadProject({ files: [stack.file], cwd: root, env: { ...process.env } });
-    const r = (results[stack.name] = { floorUp: [], floorDown: [], berthUp: [], berthDown: [], apiUp: [], apiDown: [], composeUp: [], composeDown: [], rssKb: [], delays: [], floorDelays: [], notice: [], floorNotice: [] });
+    const r = (results[stack.name] = { floorUp: [], floorDown: [], cliFloorDown: [], berthUp: [], berthDown: [], apiUp: [], apiDown: [], composeUp: [], composeDown: [], rssKb: [], downRssKb: [], delays: [], floorDelays: [], notice: [], floorNotice: [] });
     for (let i = 0; i < RUNS; i++) {
       const f = await floorUp(docker, spec, projectName(`${stack.name}-floor`), labels);
       r.floorUp.push(f.upMs);
@@ -172,6 +191,7 @@ async function main() {
         r.floorNotice.push(n);
       }
       r.floorDown.push(await f.down());
+      r.cliFloorDown.push(r.floorDown.at(-1) + (await nodeStart()));
 
       const p = projectName(`${stack.name}-berth`);
       const b = await berthUp(stack, p);
@@ -179,7 +199,9 @@ async function main() {
       r.rssKb.push(b.peakKb);
       r.delays.push(...b.delays);
       r.notice.push(...b.notice);
-      r.berthDown.push(await berthDown(p));
+      const d = await berthDown(p);
+      r.berthDown.push(d.downMs);
+      r.downRssKb.push(d.peakKb);
 
       const a = await apiUp(stack, projectName(`${stack.name}-api`));
       r.apiUp.push(a.upMs);
@@ -196,7 +218,9 @@ async function main() {
   if (withX10) await runX10(x10);
   const pool = { fresh: [], claim: [], reset: [] };
   if (withPool) await runPool(pool);
-  report(results, x10, pool);
+  const downN = {};
+  if (withDownN) for (const n of [5, 10]) downN[n] = await runDownN(n);
+  report(results, x10, downN, pool);
 }
 
 /** Fresh acquire() of the shop with its data in a volume, vs a claim from a warm pool, vs a reset to its snapshot. */
@@ -251,11 +275,37 @@ async function runX10(x10) {
   }
 }
 
-function report(results, x10, pool) {
+/** N chain environments removed at once: N floor removals in parallel, N `berth down` processes in parallel. */
+async function runDownN(n) {
+  const chain = allStacks[0];
+  const chainSpec = await loadProject({ files: [chain.file], cwd: root, env: { ...process.env } });
+  const out = { floor: [], cliFloor: [], berth: [], failed: 0 };
+  for (let i = 0; i < RUNS; i++) {
+    const floors = await Promise.all(Array.from({ length: n }, () => floorUp(docker, chainSpec, projectName(`down${n}-floor`), labels)));
+    let t0 = Date.now();
+    await Promise.all(floors.map((f) => f.down()));
+    out.floor.push(Date.now() - t0);
+    t0 = Date.now();
+    await Promise.all(Array.from({ length: n }, nodeStart));
+    out.cliFloor.push(out.floor.at(-1) + Date.now() - t0);
+    const names = Array.from({ length: n }, () => projectName(`down${n}-berth`));
+    await Promise.all(names.map((p) => berthCli(["up", "-f", chain.file, "-p", p, "--quiet"])));
+    t0 = Date.now();
+    // An engine fault (moby/moby#43286: a network kept with a stale endpoint) fails a `down`: counted, not fatal.
+    const downs = await Promise.allSettled(names.map((p) => berthCli(["down", p])));
+    out.berth.push(Date.now() - t0);
+    out.failed += downs.filter((d) => d.status === "rejected").length;
+    process.stderr.write(`down x${n} run ${i + 1}/${RUNS}: floor ${out.floor.at(-1)} ms, berth ${out.berth.at(-1)} ms\n`);
+  }
+  return out;
+}
+
+function report(results, x10, downN, pool) {
   const rows = [];
   for (const [name, r] of Object.entries(results)) {
     rows.push([`${name}: up until ready`, fmt(r.floorUp), fmt(r.berthUp), fmt(r.composeUp), ratio(r.berthUp, r.floorUp), ratio(r.composeUp, r.floorUp)]);
     rows.push([`${name}: down`, fmt(r.floorDown), fmt(r.berthDown), fmt(r.composeDown), ratio(r.berthDown, r.floorDown), ratio(r.composeDown, r.floorDown)]);
+    rows.push([`${name}: down vs CLI floor (removal + \`node -e 0\`)`, fmt(r.cliFloorDown), fmt(r.berthDown), fmt(r.composeDown), ratio(r.berthDown, r.cliFloorDown), ratio(r.composeDown, r.cliFloorDown)]);
     rows.push([`${name}: up, API (acquire)`, fmt(r.floorUp), fmt(r.apiUp), "–", ratio(r.apiUp, r.floorUp), "–"]);
     rows.push([`${name}: down, API (release)`, fmt(r.floorDown), fmt(r.apiDown), "–", ratio(r.apiDown, r.floorDown), "–"]);
   }
@@ -274,11 +324,16 @@ function report(results, x10, pool) {
     ]);
     rows.push(["shop, data in a volume: env.reset() to its snapshot", "–", fmt(pool.reset), "–", `${ratio(pool.reset, pool.fresh)} of a fresh acquire`, "–"]);
   }
+  for (const [n, d] of Object.entries(downN)) {
+    rows.push([`chain ×${n} at once: down (${n} processes${d.failed ? `, ${d.failed} failed` : ""})`, fmt(d.floor), fmt(d.berth), "–", ratio(d.berth, d.floor), "–"]);
+    rows.push([`chain ×${n} at once: down vs CLI floor (+ ${n} × \`node -e 0\` at once)`, fmt(d.cliFloor), fmt(d.berth), "–", ratio(d.berth, d.cliFloor), "–"]);
+  }
   const delays = results.chain?.delays ?? [];
   const floorDelays = results.chain?.floorDelays ?? [];
   const notice = results.chain?.notice ?? [];
   const floorNotice = results.chain?.floorNotice ?? [];
   const rss = Object.values(results).flatMap((r) => r.rssKb);
+  const downRss = Object.values(results).flatMap((r) => r.downRssKb);
   const cpu = cpus()[0]?.model ?? "?";
   const lines = [
     `berth benchmark, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${RUNS} runs each (median, min–max)`,
@@ -289,8 +344,8 @@ function report(results, x10, pool) {
     "",
     `Readiness detection delay (chain), from the check first passing (its /passed written) to the ready event: berth median ${median(notice)} ms (${Math.min(...notice)}–${Math.max(...notice)} ms, n=${notice.length}); floor median ${median(floorNotice)} ms.`,
     `From the service becoming ready (/ready written) to the ready event, which adds the wait for the next check: berth median ${median(delays)} ms (${Math.min(...delays)}–${Math.max(...delays)} ms); floor median ${median(floorDelays)} ms.`,
-    `Peak RSS of \`berth up\`: median ${(median(rss) / 1024).toFixed(0)} MiB (max ${(Math.max(...rss) / 1024).toFixed(0)} MiB).`,
-    `Load average during the run (1, 5, 15 min): ${loadavg().map((x) => x.toFixed(1)).join(", ")}.`,
+    `Peak RSS of \`berth up\`: median ${(median(rss) / 1024).toFixed(1)} MiB (max ${(Math.max(...rss) / 1024).toFixed(1)} MiB); of \`berth down\`: median ${(median(downRss) / 1024).toFixed(1)} MiB (max ${(Math.max(...downRss) / 1024).toFixed(1)} MiB).`,
+    `Load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(", ")} (at the start: ${startLoad}).`,
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
 }

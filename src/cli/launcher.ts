@@ -63,7 +63,8 @@ function runBundle(bundle: string): void {
   const dirs = mode === "0" ? [] : [env.BERTH_CODE_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "berth")];
   if (dirs[0]) enableNodeCompileCache(join(dirs[0], "node-compile-cache"));
   const found = findCache(dirs, name);
-  const script = new Script(Module.wrap(source), { filename: bundle, cachedData: found?.entry.data });
+  // The bundle is written already wrapped in CommonJS's module function (scripts/bundle-cli.mjs).
+  const script = new Script(source, { filename: bundle, cachedData: found?.entry.data });
   const command = commandWord(argv);
   const usable = found !== undefined && !script.cachedDataRejected;
   if (mode === "debug") process.stderr.write(`berth code cache: ${found ? (usable ? "used" : "rejected") : "none"} (${found?.dir ?? dirs.join(", ")})\n`);

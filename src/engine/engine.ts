@@ -45,8 +45,6 @@ export type { LabelFilter } from "./types.js";
 export class Engine {
   /** Bounded concurrency for calls that create, start or remove things. */
   private readonly mutations = new Semaphore(8);
-  /** Starts that publish ports, one at a time: the engine can hand two concurrent starts the same port. */
-  private readonly portStarts = new Semaphore(1);
   /** What the modules this class delegates to (streams, build) need of it. */
   private readonly access: EngineAccess;
 
@@ -323,11 +321,21 @@ export class Engine {
     }
   }
 
-  async startContainer(id: string, options: CallOptions & { publishesPorts?: boolean } = {}): Promise<void> {
-    const start = () => this.mutations.run(() => this.docker.getContainer(id).start({ abortSignal: options.signal }));
+  /**
+   * Starts run concurrently, also those that publish ports (the engine's port allocator hands out
+   * ephemeral ports under its own lock); a start that meets "port is already allocated" is retried
+   * by its caller (lifecycle/start.ts).
+   */
+  async startContainer(
+    id: string,
+    options: CallOptions & {
+      /** @deprecated Ignored since starts that publish ports no longer wait for each other; kept so callers compile. */
+      publishesPorts?: boolean;
+    } = {},
+  ): Promise<void> {
     await this.call(`start container ${id.slice(0, 12)}`, async () => {
       try {
-        await (options.publishesPorts ? this.portStarts.run(start) : start());
+        await this.mutations.run(() => this.docker.getContainer(id).start({ abortSignal: options.signal }));
       } catch (error) {
         if (statusOf(error) === 304) return; // already started
         throw error;

@@ -67,7 +67,7 @@ export interface Runtime {
   // ---- containers ----
   createContainer(req: ContainerCreateRequest, options?: CallOptions): Promise<string>;
   /** Already started is fine. */
-  startContainer(id: string, options?: CallOptions & { publishesPorts?: boolean }): Promise<void>;
+  startContainer(id: string, options?: CallOptions): Promise<void>;
   /** Absent or already stopped is fine. */
   stopContainer(id: string, timeoutSec: number | undefined, options?: CallOptions): Promise<void>;
   /** Absent is fine; `volumes` also removes its anonymous volumes. */

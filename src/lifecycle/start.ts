@@ -1,11 +1,9 @@
 /**
- * Starting a container that publishes ports. The engine can hand the same ephemeral host port to
- * two containers started at the same moment (docker/compose serializes such starts for this
- * reason), and another process may take a port between allocation and bind. So: starts that
- * publish ports go one at a time per engine (Engine.startContainer), and a "port is already allocated" start of
- * a dynamic port is retried (the engine picks again), at most 3 times with backoff. A port range
- * with no free port left is PORT_IN_USE naming the range (prepare.ts has already refused a range
- * too small for the environment alone).
+ * Starting a container that publishes ports. Such starts run concurrently (independent services
+ * start together), and another process may take a port between the engine's allocation and its
+ * bind. So a "port is already allocated" start of a dynamic port is retried (the engine picks
+ * again), at most 3 times with backoff. A port range with no free port left is PORT_IN_USE naming
+ * the range (prepare.ts has already refused a range too small for the environment alone).
  */
 import type { PortSpec } from "../compose/model.js";
 import type { Runtime } from "../engine/runtime.js";
@@ -26,7 +24,7 @@ export async function startWithPortRetry(
   if (ports.length === 0) return engine.startContainer(id, { signal: o.signal });
   for (let attempt = 1; ; attempt++) {
     try {
-      return await engine.startContainer(id, { signal: o.signal, publishesPorts: true });
+      return await engine.startContainer(id, { signal: o.signal });
     } catch (error) {
       const failure = engineFailureOf(error);
       if (failure !== "port-taken" && failure !== "ports-exhausted") throw error;

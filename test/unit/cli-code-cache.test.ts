@@ -114,4 +114,15 @@ describe("the berth launcher's code cache", () => {
       rmSync(home, { recursive: true, force: true });
     }
   });
+
+  it("runs a bundle that is ASCII only, already wrapped as a module function, and without zod's translations", () => {
+    // Peak memory: a non-ASCII character makes V8 hold the whole 2 MB source at two bytes per
+    // character, and wrapping it at run time copies it once more (scripts/bundle-cli.mjs).
+    const bytes = readFileSync(`${root}dist/bin/berth.cjs`);
+    const bundle = bytes.toString("latin1");
+    expect(bundle.startsWith("(function (exports, require, module, __filename, __dirname) { ")).toBe(true);
+    expect(bytes.findIndex((b) => b > 0x7f)).toBe(-1);
+    expect(bundle).not.toContain("Entrada inv"); // zod's Catalan messages
+    expect(berth(services).stdout).toBe("a\nb\nc\nd\n");
+  });
 });

@@ -72,13 +72,26 @@ const NO_REAP = new Set(["up", "acquire", "run", "clean", "config", "version", "
 /**
  * Every other berth command first removes orphans of dead owners it finds: cheap (three list
  * calls) and silent; it never fails the command, whose own engine call reports an unreachable engine.
+ * `down NAME` (one named environment, not --all) does not wait for it: the reap runs alongside the
+ * removal, leaves NAME to it, and runCli waits for both (ctx.alongside).
  */
-export async function reapBeforeCommand(ctx: CliContext, command: string): Promise<void> {
+export async function reapBeforeCommand(ctx: CliContext, command: string, removes?: string): Promise<void> {
   if (NO_REAP.has(command)) return;
-  try {
-    await reapOrphans(await ctx.engine(), { signal: ctx.signal });
-    sweepStaleReaperFiles(ctx.env);
-  } catch {
-    // reported by the command itself
-  }
+  const reap = (async () => {
+    try {
+      await reapOrphans(await ctx.engine(), { signal: ctx.signal, skipProject: removes });
+      sweepStaleReaperFiles(ctx.env);
+    } catch {
+      // reported by the command itself
+    }
+  })();
+  if (removes && ctx.alongside) ctx.alongside.push(reap);
+  else await reap;
+}
+
+/** The one environment a `down` names (its argument or -p), unless it removes them all. */
+export function namedRemoval(command: Command): string | undefined {
+  if (command.name() !== "down" || command.opts<{ all?: boolean }>().all) return undefined;
+  const named = command.args[0] ?? command.parent?.opts<{ projectName?: string }>().projectName;
+  return named || undefined;
 }

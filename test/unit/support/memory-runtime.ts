@@ -335,7 +335,7 @@ export class MemoryRuntime implements Runtime {
     return c.id;
   }
 
-  async startContainer(id: string, o: CallOptions & { publishesPorts?: boolean } = {}): Promise<void> {
+  async startContainer(id: string, o: CallOptions = {}): Promise<void> {
     const action = `start container ${id.slice(0, 12)}`;
     await this.enter("startContainer", action, id, o.signal, this.container(id)?.name);
     const c = this.container(id);
