@@ -30,7 +30,7 @@ function canon(v: unknown, seen: Set<object>): unknown {
   const o = v as Record<string, unknown>;
   const keys = Object.keys(o);
   if (!isSorted(keys) || hasUndefined(o, keys)) {
-    keys.sort();
+    sortKeys(keys);
     const out: Record<string, unknown> = {};
     for (const k of keys) {
       const val = o[k];
@@ -55,7 +55,7 @@ function sortedCopy(v: unknown): unknown {
     return list;
   }
   const keys = Object.keys(v);
-  if (!isSorted(keys)) keys.sort();
+  if (!isSorted(keys)) sortKeys(keys);
   const out: Record<string, unknown> = {};
   for (const k of keys) {
     const val = (v as Record<string, unknown>)[k];
@@ -67,6 +67,28 @@ function sortedCopy(v: unknown): unknown {
 function isSorted(keys: string[]): boolean {
   for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false;
   return true;
+}
+
+/**
+ * Sorts in place as `keys.sort()` does (UTF-16 code units; keys are distinct). Short lists, most
+ * of the model's (a port, a mount, a healthcheck), are insertion-sorted: `Array#sort` allocates
+ * working memory per call, which for tens of thousands of small objects was most of this
+ * phase's garbage.
+ */
+function sortKeys(keys: string[]): void {
+  if (keys.length > 16) {
+    keys.sort();
+    return;
+  }
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > k) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = k;
+  }
 }
 
 function hasUndefined(o: Record<string, unknown>, keys: string[]): boolean {
