@@ -11,9 +11,10 @@
 // the load; the CPU time (process.cpuUsage, which also counts the GC's helper threads) varies less. For a CPU profile of the same load, run it under
 // `node --cpu-prof --cpu-prof-dir=/tmp/prof scripts/bench-load.mjs 7756 1 --rich`.
 // --phases profiles the measured runs in process (node:inspector's sampling profiler) and prints
-// the CPU time of each loader phase per load: the samples under the phase's function (its first
+// the time of each loader phase per load: the samples under the phase's function (its first
 // frame on the stack; nested calls count once), the garbage collector's on their own line. The
-// profiler adds some overhead; compare phase figures with each other, not with the plain run.
+// profiler samples at wall-clock intervals, so on a busy machine a phase's figure includes time
+// its thread waited for a core; compare phases within one run, and loads by the CPU time line.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -124,7 +125,7 @@ function printPhases(profile, loads) {
   };
   walk(profile.nodes[0].id, undefined);
   const all = [...totals.values()].reduce((a, b) => a + b, 0);
-  console.log(`phases, CPU ms per load (sampled over ${loads} loads; main thread):`);
+  console.log(`phases, ms per load (sampled over ${loads} loads; main thread):`);
   for (const name of [...PHASES.map(([n]) => n), "other", "GC"]) {
     const us = totals.get(name) ?? 0;
     if (us > 0) console.log(`  ${name.padEnd(26)} ${(us / 1000 / loads).toFixed(0).padStart(6)}`);
