@@ -10,14 +10,21 @@
 // The compose file's size is printed first. On a busy machine the wall-clock figures vary with
 // the load; the CPU time (process.cpuUsage, which also counts the GC's helper threads) varies less. For a CPU profile of the same load, run it under
 // `node --cpu-prof --cpu-prof-dir=/tmp/prof scripts/bench-load.mjs 7756 1 --rich`.
+// --phases profiles the measured runs in process (node:inspector's sampling profiler) and prints
+// the time of each loader phase per load: the samples under the phase's function (its first
+// frame on the stack; nested calls count once), the garbage collector's on their own line. The
+// profiler samples at wall-clock intervals, so on a busy machine a phase's figure includes time
+// its thread waited for a core; compare phases within one run, and loads by the CPU time line.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Session } from "node:inspector/promises";
 import { performance } from "node:perf_hooks";
 import { loadProject } from "../dist/compose/index.js";
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const rich = process.argv.includes("--rich");
+const phases = process.argv.includes("--phases");
 const count = Number(args[0] ?? 200);
 const runs = Number(args[1] ?? 15);
 
@@ -85,6 +92,47 @@ function overrideText(n) {
   return lines.join("\n") + "\n";
 }
 
+/** The loader's phases by the function that runs each (see src/compose/index.ts and session.ts). */
+const PHASES = [
+  ["read", ["readYaml"]],
+  ["interpolate", ["interpolateTree"]],
+  ["validate (zod + messages)", ["validateFile"]],
+  ["include + extends", ["applyIncludes", "applyExtends"]],
+  ["merge", ["merge"]],
+  ["unique lists", ["enforceUnique"]],
+  ["normalize", ["normalizeProject"]],
+  ["semantic checks", ["checkProject"]],
+  ["profiles", ["enabledServices", "applyProfiles"]],
+  ["sortDeep", ["sortDeep"]],
+  ["canonical form", ["canonical"]],
+  ["dotenv", ["loadEnvFiles"]],
+];
+
+function printPhases(profile, loads) {
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const selfUs = new Map();
+  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const phaseOf = new Map(PHASES.flatMap(([name, fns]) => fns.map((f) => [f, name])));
+  const totals = new Map();
+  const add = (name, us) => totals.set(name, (totals.get(name) ?? 0) + us);
+  const walk = (id, phase) => {
+    const n = nodes.get(id);
+    const fn = n.callFrame.functionName;
+    const own = phase ?? (n.callFrame.url.includes("/dist/compose/") ? phaseOf.get(fn) : undefined);
+    if (fn === "(garbage collector)") add("GC", selfUs.get(id) ?? 0);
+    else if (fn !== "(idle)" && fn !== "(program)") add(own ?? "other", selfUs.get(id) ?? 0);
+    for (const c of n.children ?? []) walk(c, own);
+  };
+  walk(profile.nodes[0].id, undefined);
+  const all = [...totals.values()].reduce((a, b) => a + b, 0);
+  console.log(`phases, ms per load (sampled over ${loads} loads; main thread):`);
+  for (const name of [...PHASES.map(([n]) => n), "other", "GC"]) {
+    const us = totals.get(name) ?? 0;
+    if (us > 0) console.log(`  ${name.padEnd(26)} ${(us / 1000 / loads).toFixed(0).padStart(6)}`);
+  }
+  console.log(`  ${"total".padEnd(26)} ${(all / 1000 / loads).toFixed(0).padStart(6)}`);
+}
+
 const dir = mkdtempSync(join(tmpdir(), "berth-bench-"));
 try {
   const compose = composeText(count);
@@ -97,7 +145,14 @@ try {
   const cpuTimes = [];
   let services = 0;
   let first = 0;
+  const session = phases ? new Session() : undefined;
   for (let r = 0; r < runs + 2; r++) {
+    if (session && r === 2) {
+      session.connect();
+      await session.post("Profiler.enable");
+      await session.post("Profiler.setSamplingInterval", { interval: 200 });
+      await session.post("Profiler.start");
+    }
     const t0 = performance.now();
     const c0 = process.cpuUsage();
     const project = await loadProject({ cwd: dir, env });
@@ -108,6 +163,11 @@ try {
     if (r === 0) first = ms; // a CLI's single load: cold JIT
     if (r >= 2) times.push(ms); // the first runs warm up the JIT
     if (r >= 2) cpuTimes.push(cpuMs);
+  }
+  if (session) {
+    const { profile } = await session.post("Profiler.stop");
+    session.disconnect();
+    printPhases(profile, runs);
   }
   times.sort((a, b) => a - b);
   const median = times[Math.floor(times.length / 2)];

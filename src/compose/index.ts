@@ -26,6 +26,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { BerthError, type SourceProblem } from "../errors.js";
+import { canonical } from "./canonical.js";
 import { resolveFiles } from "./discover.js";
 import { loadEnvFiles } from "./dotenv.js";
 import type { ProjectSpec } from "./model.js";
@@ -98,7 +99,7 @@ function loadProjectNow(options: LoadOptions): ProjectSpec {
 
   // Phases 1-6: each file's problems are recorded and the parts they concern removed (see
   // excluded.ts), so the phases below check the rest of the project in the same run.
-  const merged = session.loadRawProject(files, projectDir, lookup, files);
+  const merged = session.loadRawProject(files, projectDir, lookup, files, true);
   // A part of the project has no tree (a YAML syntax error, an unreadable or empty file, a failed
   // include): the networks, volumes and services it declares are unknown, so normalizing and
   // checking the rest would report guesses. Its problems and the other files' are all there is.
@@ -139,35 +140,7 @@ function loadProjectNow(options: LoadOptions): ProjectSpec {
       hint: `set ${variable} or give a default: \${${variable}:-value}`,
     });
   }
-  return sortDeep({ ...project, services: active.services }) as ProjectSpec;
-}
-
-/**
- * Deterministic output: every mapping's keys in order (sequences keep theirs; it is meaningful),
- * as a fresh copy without undefined values. Most mappings arrive sorted already, so the keys are
- * only sorted when they are not (the check is cheaper than the sort on a model of thousands of
- * services).
- */
-function sortDeep(v: unknown): unknown {
-  if (typeof v !== "object" || v === null) return v;
-  if (Array.isArray(v)) {
-    const list: unknown[] = new Array(v.length);
-    for (let i = 0; i < v.length; i++) list[i] = sortDeep(v[i]);
-    return list;
-  }
-  const keys = Object.keys(v);
-  if (!isSorted(keys)) keys.sort();
-  const out: Record<string, unknown> = {};
-  for (const k of keys) {
-    const val = (v as Record<string, unknown>)[k];
-    if (val !== undefined) out[k] = sortDeep(val);
-  }
-  return out;
-}
-
-function isSorted(keys: string[]): boolean {
-  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false;
-  return true;
+  return canonical({ ...project, services: active.services }) as ProjectSpec;
 }
 
 /** The project name if valid; an invalid name from the file is a problem of the load (reported with the others). */

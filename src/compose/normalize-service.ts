@@ -123,7 +123,9 @@ export function normalizeService(ctx: NormalizeContext, name: string, raw: RawSe
 
 function extensions(raw: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(raw).sort()) if (k.startsWith("x-")) out[k] = raw[k];
+  // Only the (usually no) x- keys are sorted, not every key of every service.
+  const keys = Object.keys(raw).filter((k) => k.startsWith("x-"));
+  for (const k of keys.sort()) out[k] = raw[k];
   return out;
 }
 

@@ -4,7 +4,7 @@
  * Positions travel with the data rather than with field paths: after merging several files,
  * applying `extends` or `include`, the same path can hold values from different files, and only
  * the objects themselves know their origin. Each loader run owns one `Origins` table (no module
- * state), keyed weakly by the plain maps and arrays the reader produced; merge and extends copy
+ * state), keyed by the plain maps and arrays the reader produced; merge and extends copy
  * entry information to the objects they build.
  */
 
@@ -38,7 +38,10 @@ export interface NodeInfo {
 export type Path = readonly (string | number)[];
 
 export class Origins {
-  readonly #info = new WeakMap<object, NodeInfo>();
+  // A Map, not a WeakMap: the table lives only as long as one load, and a WeakMap of hundreds of
+  // thousands of keys (a file of thousands of services) made the garbage collector's work
+  // (ephemeron tables) a sixth of the load's CPU time. What it keeps alive is freed with it.
+  readonly #info = new Map<object, NodeInfo>();
 
   register(node: object, loc: Loc): NodeInfo {
     const info: NodeInfo = { loc, entries: new Map() };

@@ -128,15 +128,20 @@ export function uniqueList(origins: Origins, list: unknown[], index: Indexer): u
 
 /** Applies the uniqueness rules to every list of a raw document, in place. */
 export function enforceUnique(origins: Origins, doc: Record<string, unknown>): void {
-  const visit = (node: unknown, path: (string | number)[]): void => {
+  // One path stack for the walk (indexerFor does not keep it): a path array per key was most of
+  // this phase's allocations on a file of thousands of services.
+  const path: string[] = [];
+  const visit = (node: unknown): void => {
     if (!isDict(node)) return;
-    for (const [k, v] of Object.entries(node)) {
-      const p = [...path, k];
+    for (const k of Object.keys(node)) {
+      const v = node[k];
+      path.push(k);
       if (Array.isArray(v)) {
-        const index = indexerFor(p);
+        const index = indexerFor(path);
         if (index) node[k] = uniqueList(origins, v, index);
-      } else if (path.length < 4) visit(v, p);
+      } else if (path.length < 5) visit(v);
+      path.pop();
     }
   };
-  visit(doc, []);
+  visit(doc);
 }
