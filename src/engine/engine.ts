@@ -27,6 +27,7 @@ import type {
   Labels,
   NetworkCreateRequest,
   NetworkSummary,
+  PullOptions,
   VolumeSummary,
 } from "./types.js";
 
@@ -134,7 +135,7 @@ export class Engine {
   }
 
   /** Pulls an image from its registry (pull.ts): credentials, platform and progress as `options` say. */
-  pullImage(ref: string, options: pull.PullOptions = {}): Promise<void> {
+  pullImage(ref: string, options: PullOptions = {}): Promise<void> {
     return pull.pullImage(this.access, ref, options);
   }
 

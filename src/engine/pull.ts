@@ -7,29 +7,10 @@
  */
 import type { EngineAccess } from "./access.js";
 import { engineMessage, toBerthError } from "./errors.js";
-import type { CallOptions } from "./types.js";
+import type { PullOptions, PullProgressLine } from "./types.js";
 
-/** dockerode's `authconfig`: what the engine forwards to the registry. */
-export interface RegistryAuth {
-  username?: string;
-  password?: string;
-  identitytoken?: string;
-  serveraddress: string;
-}
-
-/** One line of the engine's pull progress. */
-export interface PullProgressLine {
-  status?: string;
-  id?: string;
-  progressDetail?: { current?: number; total?: number };
-  error?: string;
-}
-
-export interface PullOptions extends CallOptions {
-  platform?: string;
-  auth?: RegistryAuth;
-  onProgress?: (line: PullProgressLine) => void;
-}
+// The option types live in types.ts, which the published declarations may reach without dockerode.
+export type { RegistryAuth, PullProgressLine, PullOptions } from "./types.js";
 
 export async function pullImage(access: EngineAccess, ref: string, options: PullOptions = {}): Promise<void> {
   const action = `pull image ${ref}`;

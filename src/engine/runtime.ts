@@ -6,7 +6,7 @@
  * the Engine's BerthErrors (src/engine/errors.ts).
  */
 import type { Engine } from "./engine.js";
-import type { PullOptions } from "./pull.js";
+import type { PullOptions } from "./types.js";
 import type {
   CallOptions,
   ContainerCreateRequest,

@@ -195,3 +195,25 @@ export interface CallOptions {
  * public declarations never reach a file that imports dockerode's types.
  */
 export type LabelFilter = Record<string, string | true>;
+
+/** dockerode's `authconfig`: what the engine forwards to the registry. */
+export interface RegistryAuth {
+  username?: string;
+  password?: string;
+  identitytoken?: string;
+  serveraddress: string;
+}
+
+/** One line of the engine's pull progress. */
+export interface PullProgressLine {
+  status?: string;
+  id?: string;
+  progressDetail?: { current?: number; total?: number };
+  error?: string;
+}
+
+export interface PullOptions extends CallOptions {
+  platform?: string;
+  auth?: RegistryAuth;
+  onProgress?: (line: PullProgressLine) => void;
+}

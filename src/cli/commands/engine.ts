@@ -15,7 +15,10 @@ interface StartOptions {
 }
 
 export function registerEngine(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
-  const engine = program.command("engine").description("the Docker engine berth uses: start one when none answers");
+  const engine = program
+    .command("engine")
+    .description("the Docker engine berth uses: start one when none answers")
+    .addHelpText("after", "\nWhich engine berth uses and why: berth doctor.\n\nExamples:\n  berth engine start\n  berth doctor");
   engine
     .command("start")
     .description("start a local engine (dockerd as root, rootless Docker, or Podman's API service) unless one answers, and wait until it does")
