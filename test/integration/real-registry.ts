@@ -3,7 +3,8 @@
  * storage in a temporary folder, optionally behind htpasswd basic auth, for the pull tests. The
  * engine treats 127.0.0.0/8 registries as insecure, so plain HTTP works without daemon settings.
  * `stop()` ends the process and removes the folder. scripts/ensure-registry.sh installs the
- * package on a fresh machine.
+ * package on a fresh machine. With `netns` it runs in another network namespace (a private engine's,
+ * see second-engine.ts), on that namespace's loopback, where only that engine reaches it.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, openSync, closeSync } from "node:fs";
@@ -30,7 +31,8 @@ export function ensureRegistryInstalled(): void {
   installed = true;
 }
 
-async function freePort(): Promise<number> {
+/** A port free on the host's loopback (a fresh network namespace has every port free). */
+export async function freePort(): Promise<number> {
   const s = createServer();
   await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
   const port = (s.address() as { port: number }).port;
@@ -38,10 +40,10 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startRegistry(o: { user?: string; password?: string } = {}): Promise<Registry> {
+export async function startRegistry(o: { user?: string; password?: string; netns?: string; port?: number } = {}): Promise<Registry> {
   ensureRegistryInstalled();
   const dir = mkdtempSync(join(tmpdir(), "berth-registry-"));
-  const port = await freePort();
+  const port = o.port ?? (await freePort());
   const auth = o.user
     ? (writeFileSync(join(dir, "htpasswd"), execFileSync("htpasswd", ["-Bbn", o.user, o.password ?? ""], { encoding: "utf8" })),
       `auth:\n  htpasswd:\n    realm: berth-test\n    path: ${join(dir, "htpasswd")}\n`)
@@ -52,15 +54,20 @@ export async function startRegistry(o: { user?: string; password?: string } = {}
   );
   const logFile = join(dir, "registry.log");
   const fd = openSync(logFile, "a");
-  const child: ChildProcess = spawn("docker-registry", ["serve", join(dir, "config.yml")], { stdio: ["ignore", fd, fd] });
+  // nsenter (no --fork) execs the registry: the child's pid is the registry's, for SIGTERM.
+  const command = o.netns ? ["nsenter", `--net=${o.netns}`, "docker-registry"] : ["docker-registry"];
+  const child: ChildProcess = spawn(command[0]!, [...command.slice(1), "serve", join(dir, "config.yml")], { stdio: ["ignore", fd, fd] });
   closeSync(fd);
   const host = `127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`docker-registry exited: ${readFileSync(logFile, "utf8")}`);
-    const ok = await fetch(`http://${host}/v2/`).then(
-      () => true,
-      () => false,
-    );
+    // From another namespace its port is out of reach: its log says when it listens.
+    const ok = o.netns
+      ? readFileSync(logFile, "utf8").includes(`listening on ${host}`)
+      : await fetch(`http://${host}/v2/`).then(
+          () => true,
+          () => false,
+        );
     if (ok) break;
     if (i > 200) throw new Error(`docker-registry did not answer on ${host}`);
     await sleep(25);
@@ -88,17 +95,19 @@ export async function startRegistry(o: { user?: string; password?: string } = {}
 /**
  * Pushes local image `local` to `ref` in a registry (logged in through a private docker config
  * when credentials are given), then removes the `ref` tag from the engine: only the registry has it.
+ * `engineHost`: push from that engine (e.g. a SecondEngine's `host`) rather than the suite's.
  */
-export function pushImage(local: string, ref: string, login?: { host: string; user: string; password: string }): void {
+export function pushImage(local: string, ref: string, login?: { host: string; user: string; password: string }, engineHost?: string): void {
   const config = mkdtempSync(join(tmpdir(), "berth-push-config-"));
+  const on = engineHost ? ["-H", engineHost] : [];
   const docker = (args: string[], input?: string) =>
-    execFileSync("docker", ["--config", config, ...args], { input, stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+    execFileSync("docker", ["--config", config, ...on, ...args], { input, stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
   try {
     if (login) docker(["login", "-u", login.user, "--password-stdin", login.host], login.password);
     docker(["tag", local, ref]);
     docker(["push", ref]);
   } finally {
-    execFileSync("docker", ["rmi", ref], { stdio: "ignore" });
+    execFileSync("docker", [...on, "rmi", ref], { stdio: "ignore" });
     rmSync(config, { recursive: true, force: true });
   }
 }
@@ -127,11 +136,11 @@ export function pushUniqueImage(ref: string): void {
   }
 }
 
-/** Removes `refs` from the engine when present (images a test pulled). */
-export function removeImages(refs: string[]): void {
+/** Removes `refs` from the engine (the suite's, or the one at `engineHost`) when present (images a test pulled). */
+export function removeImages(refs: string[], engineHost?: string): void {
   for (const ref of refs) {
     try {
-      execFileSync("docker", ["rmi", ref], { stdio: "ignore" });
+      execFileSync("docker", [...(engineHost ? ["-H", engineHost] : []), "rmi", ref], { stdio: "ignore" });
     } catch {
       // not there
     }

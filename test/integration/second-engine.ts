@@ -24,16 +24,22 @@ export class SecondEngine {
   private readonly execRoot: string;
   private readonly log: string;
 
-  private constructor(readonly id: string) {
+  private constructor(
+    readonly id: string,
+    private readonly dockerdArgs: string[] = [],
+  ) {
     this.dataRoot = `/var/lib/berth-test-engine-${id}`;
     this.execRoot = `/run/berth-e-${id}`;
     this.log = `/tmp/berth-test-engine-${id}.log`;
     this.host = `unix://${this.execRoot}.sock`;
   }
 
-  /** Starts an engine and loads the given local images into it (there is no registry to pull from). */
-  static async start(images: string[]): Promise<SecondEngine> {
-    const e = new SecondEngine(Math.random().toString(16).slice(2, 8));
+  /**
+   * Starts an engine and loads the given local images into it (there is no registry to pull from).
+   * `dockerdArgs`: more daemon flags (e.g. `--registry-mirror=…`), kept for restarts.
+   */
+  static async start(images: string[], o: { dockerdArgs?: string[] } = {}): Promise<SecondEngine> {
+    const e = new SecondEngine(Math.random().toString(16).slice(2, 8), o.dockerdArgs);
     mkdirSync(e.dataRoot, { recursive: true });
     await e.launch();
     for (const image of images) execFileSync("bash", ["-c", `docker save ${image} | docker -H ${e.host} load -q`], { stdio: ["ignore", "pipe", "pipe"] });
@@ -42,6 +48,15 @@ export class SecondEngine {
 
   engine(): Promise<Engine> {
     return connectEngine({ host: this.host });
+  }
+
+  /**
+   * The engine's network namespace (for `nsenter --net=…`): a process started there shares the
+   * engine's loopback, which is where the engine reaches `127.0.0.1`.
+   */
+  get netns(): string {
+    if (this.proc?.pid === undefined || this.proc.exitCode !== null) throw new Error("the second engine is not running");
+    return `/proc/${this.proc.pid}/ns/net`;
   }
 
   private async launch(): Promise<void> {
@@ -61,6 +76,7 @@ export class SecondEngine {
         `--pidfile=${this.execRoot}.pid`,
         `--cgroup-parent=berth-test-engine-${this.id}`,
         "--storage-driver=overlay2",
+        ...this.dockerdArgs,
         // For chasing a stall: every API request the engine gets, in its log.
         ...(process.env.BERTH_TEST_ENGINE_DEBUG === "1" ? ["--debug"] : []),
       ],
