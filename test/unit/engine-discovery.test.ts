@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { contextId, discoverEngine, type DiscoveryInput } from "../../src/engine/discovery.js";
-import { clientOptions } from "../../src/engine/connect.js";
+import { clientOptions } from "../../src/engine/client-options.js";
 import { isBerthError } from "../../src/errors.js";
 
 const HOME = "/home/u";
