@@ -3,8 +3,10 @@
  * the test starts `podman system service` on a private socket with its own containers.conf, storage and
  * network config (nothing of the machine's own Podman or Docker set-up is used or changed), loads the
  * busybox fixture image into it, and runs the busybox chain through berth with DOCKER_HOST at that
- * socket: up with readiness gating, status, `run -- CMD`, down, nothing left. The service is stopped
- * and its folder removed afterwards.
+ * socket: up with readiness gating, status, `run -- CMD`, down, nothing left. Then the same for the
+ * example shop (examples/shop: PostgreSQL, Redis, backend, frontend), its four images loaded in one
+ * `docker save | podman load` stream, with an HTTP request through the frontend to the backend and
+ * its databases. The service is stopped and its folder removed afterwards.
  *
  * Podman's own healthchecks need systemd timers, which these machines lack: the chain's dependencies
  * are gated by the checks berth runs itself. Its networks get subnets from a pool of their own
@@ -17,10 +19,13 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { berth, root, stack, uniqueName, type RunResult } from "./helpers.js";
+import { berth, root, shopFile, stack, uniqueName, type RunResult } from "./helpers.js";
 import { terminate } from "./terminate.js";
 
 const explain = (r: RunResult) => `exit ${r.code}\n${r.stdout}\n${r.stderr}`;
+/** The images of examples/shop/compose.yml (built by scripts/build-images.sh). */
+const shopImages = ["berth-fixtures/postgres:15", "berth-fixtures/redis:7", "berth-example/shop-backend:1", "berth-example/shop-frontend:1"];
+type StatusJson = { environments: { services: Record<string, { containers: { state: string }[] }> }[] };
 
 class PodmanService {
   private proc: ChildProcess | undefined;
@@ -79,10 +84,19 @@ class PodmanService {
     });
   }
 
-  /** `docker save | podman load`, tagged back under the name compose files use (Podman names it localhost/…). */
-  loadImage(image: string): void {
-    this.podman(["load", "-q"], execFileSync("docker", ["save", image], { maxBuffer: 256 * 1024 * 1024 }));
-    this.podman(["tag", `localhost/${image}`, `docker.io/${image}`]);
+  /**
+   * `docker save A B … | podman load` in one stream (layers the images share go once), each tagged back
+   * under the name compose files use (Podman names them localhost/…). Returns the seconds it took.
+   */
+  loadImages(images: string[]): number {
+    const t0 = Date.now();
+    const podman = ["podman", "--root", join(this.dir, "root"), "--runroot", join(this.dir, "run"), "load", "-q"];
+    execFileSync("bash", ["-o", "pipefail", "-c", `docker save "$@" | ${podman.map((a) => `'${a}'`).join(" ")} >/dev/null`, "_", ...images], {
+      env: { ...process.env, CONTAINERS_CONF: this.conf },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    for (const image of images) this.podman(["tag", `localhost/${image}`, `docker.io/${image}`]);
+    return (Date.now() - t0) / 1000;
   }
 
   async stop(): Promise<void> {
@@ -108,38 +122,74 @@ describe("Podman's Docker-compatible API", () => {
     execFileSync("bash", ["scripts/ensure-podman.sh"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
     process.stderr.write(`[podman test] podman present after ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
     await service.start();
-    service.loadImage("berth-fixtures/busybox:1");
+    service.loadImages(["berth-fixtures/busybox:1"]);
   });
   afterAll(async () => {
     await service.stop();
   });
 
-  it("runs the busybox chain: up gated on readiness, status, run, down, nothing left", async () => {
-    const env = { DOCKER_HOST: `unix://${service.socket}`, DOCKER_CONTEXT: undefined, BERTH_SUBNET_POOL: "10.214.0.0/16" };
-    const p = ["-f", stack("chain.yml"), "-p", uniqueName("podman")];
+  const env = { DOCKER_HOST: `unix://${service.socket}`, DOCKER_CONTEXT: undefined, BERTH_SUBNET_POOL: "10.214.0.0/16" };
+  /** Nothing of berth's left on Podman: no containers, no networks but Podman's own, no volumes. */
+  const expectNothingLeft = () => {
+    expect(service.podman(["ps", "-aq"]).trim()).toBe("");
+    expect(service.podman(["network", "ls", "--format", "{{.Name}}"]).trim().split("\n")).toEqual(["podman"]);
+    expect(service.podman(["volume", "ls", "-q"]).trim()).toBe("");
+  };
+
+  /**
+   * `up` of FILE on Podman, `status` with exactly SERVICES, each healthy, all their containers on Podman (not on
+   * the machine's main engine), then CHECK with the `-f FILE -p NAME` arguments; `down` whatever happened.
+   */
+  async function upCheckDown(file: string, name: string, services: string[], check: (p: string[]) => Promise<void>): Promise<void> {
+    const p = ["-f", file, "-p", uniqueName(name)];
     const up = await berth(["up", ...p], { env });
     expect(up.code, explain(up)).toBe(0);
     let down: RunResult | undefined;
     try {
       const status = await berth(["status", p[3]!, "--json", "--no-stats"], { env });
       expect(status.code, explain(status)).toBe(0);
-      type Env = { services: Record<string, { containers: { state: string }[] }> };
-      const services = (JSON.parse(status.stdout) as { environments: Env[] }).environments[0]!.services;
-      expect(Object.keys(services).sort()).toEqual(["a", "b", "c", "d"]);
-      for (const s of Object.values(services)) expect(s.containers.map((c) => c.state)).toEqual(["HEALTHY"]);
-      // On Podman, not on the machine's main engine.
-      expect(service.podman(["ps", "-q"]).trim().split("\n")).toHaveLength(4);
-      const port = await berth(["port", ...p, "c", "8080"], { env });
-      const answer = await fetch(`http://${port.stdout.trim()}/`, { signal: AbortSignal.timeout(5000) });
-      expect(answer.status).toBeLessThan(500);
+      const got = (JSON.parse(status.stdout) as StatusJson).environments[0]!.services;
+      expect(Object.keys(got).sort()).toEqual(services);
+      for (const s of Object.values(got)) expect(s.containers.map((c) => c.state)).toEqual(["HEALTHY"]);
+      expect(service.podman(["ps", "-q"]).trim().split("\n")).toHaveLength(services.length);
+      await check(p);
     } finally {
       down = await berth(["down", ...p], { env });
     }
     expect(down.code, explain(down)).toBe(0);
+  }
+
+  it("runs the busybox chain: up gated on readiness, status, run, down, nothing left", async () => {
+    await upCheckDown(stack("chain.yml"), "podman", ["a", "b", "c", "d"], async (p) => {
+      const port = await berth(["port", ...p, "c", "8080"], { env });
+      const answer = await fetch(`http://${port.stdout.trim()}/`, { signal: AbortSignal.timeout(5000) });
+      expect(answer.status).toBeLessThan(500);
+    });
     const run = await berth(["run", "-f", stack("chain.yml"), "-p", uniqueName("podman-run"), "--", "sh", "-c", 'echo "$C_HOST:$C_PORT"'], { env });
     expect(run.code, explain(run)).toBe(0);
     expect(run.stdout.trim()).toMatch(/^127\.0\.0\.1:\d+$/);
-    expect(service.podman(["ps", "-aq"]).trim()).toBe("");
-    expect(service.podman(["network", "ls", "--format", "{{.Name}}"]).trim().split("\n")).toEqual(["podman"]);
+    expectNothingLeft();
+  });
+
+  it("runs the example shop: up gated on readiness, status, HTTP through frontend and backend, run, down, nothing left", async () => {
+    const loadSeconds = service.loadImages(shopImages);
+    process.stderr.write(`[podman test] shop images loaded in ${loadSeconds.toFixed(1)} s\n`);
+    const t0 = Date.now();
+    await upCheckDown(shopFile, "podman-shop", ["backend", "frontend", "postgres", "redis"], async (p) => {
+      // The frontend asks the backend, which reads PostgreSQL rows and counts in Redis: the whole stack answers.
+      const port = await berth(["port", ...p, "frontend", "8080"], { env });
+      expect(port.code, explain(port)).toBe(0);
+      const answer = await fetch(`http://${port.stdout.trim()}/api/items`, { signal: AbortSignal.timeout(10_000) });
+      expect(answer.status).toBe(200);
+      expect(((await answer.json()) as { items: unknown[] }).items.length).toBeGreaterThan(0);
+    });
+    // `run -- CMD`: a dedicated shop for the command, which reaches the backend at the injected BACKEND_HOST/PORT.
+    const script =
+      "fetch(`http://${process.env.BACKEND_HOST}:${process.env.BACKEND_PORT}/health`).then((r) => console.log(process.env.BACKEND_PORT, r.status))";
+    const run = await berth(["run", "-f", shopFile, "-p", uniqueName("podman-shop-run"), "--", process.execPath, "-e", script], { env });
+    expect(run.code, explain(run)).toBe(0);
+    expect(run.stdout.trim()).toMatch(/^\d+ 200$/);
+    expectNothingLeft();
+    process.stderr.write(`[podman test] shop: up, checks, down and run in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
   });
 });
