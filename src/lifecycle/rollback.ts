@@ -2,6 +2,7 @@
  * An acquire's rollback: removes what it created, riding out an engine that restarts meanwhile,
  * and checks that what it removed stays gone when the engine was in trouble.
  */
+import { engineFailureOf } from "../engine/errors.js";
 import type { Runtime } from "../engine/runtime.js";
 import type { BerthError } from "../errors.js";
 import type { EventListener } from "../events.js";
@@ -68,8 +69,10 @@ export async function rollBack(
       if (settled) return undefined;
       if (Date.now() > deadline) return "the engine kept bringing back what was removed";
     } catch (error) {
-      // A healthy engine that refuses (e.g. a stale endpoint, moby#43286) will not change its mind.
-      const transient = settle.needed() || !(await settle.answering());
+      // A healthy engine that refuses (e.g. a stale endpoint, moby#43286) will not change its mind;
+      // one that has just restarted may answer before its stores are back ("failed to update store …:
+      // open : no such file or directory", seen in CI): that passes.
+      const transient = engineFailureOf(error) === "engine-lost-state" || settle.needed() || !(await settle.answering());
       if (!transient || Date.now() + wait > deadline) return (error as Error).message;
       await new Promise((r) => setTimeout(r, wait));
     }

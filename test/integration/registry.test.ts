@@ -135,8 +135,12 @@ describe("images from a real registry", () => {
     const file = oneService("one", db);
     const envs = await Promise.all(Array.from({ length: 10 }, () => acquire({ files: [file], cwd: work, guards: false })));
     await Promise.all(envs.map((e) => e.release()));
-    // Exactly the requests of one pull: the other nine found the image present under the pull lock.
-    expect(minus(open.requests(`${repo}/db`), before)).toEqual(onePull);
+    // The requests of one pull: the other nine found the image present under the pull lock. One pull
+    // asks for the manifest once or twice (CI saw 1 where the first pull above made 2); ten pulls ask ≥ 10 times.
+    const served = minus(open.requests(`${repo}/db`), before);
+    expect(served.blobs).toBe(onePull.blobs);
+    expect(served.manifests).toBeGreaterThanOrEqual(1);
+    expect(served.manifests).toBeLessThanOrEqual(onePull.manifests);
   });
 
   it("credentials from the docker config's auths, and from a credential helper on PATH", async () => {
