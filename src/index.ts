@@ -9,6 +9,7 @@ export { listEnvironments, readEnvironment, type EnvironmentSummary, type ReadEn
 export { connectEngine, type ConnectOptions } from "./engine/connect.js";
 export type { EngineChoice, EngineSource, EngineTls } from "./engine/discovery.js";
 export type { EngineReach } from "./engine/reach.js";
+export type { BuildRequest } from "./engine/types.js";
 export type { Engine } from "./engine/engine.js";
 export { loadProject, type LoadOptions } from "./compose/index.js";
 export type { ProjectSpec, ServiceSpec } from "./compose/model.js";

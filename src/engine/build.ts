@@ -4,27 +4,14 @@ import type Docker from "dockerode";
 import { BerthError } from "../errors.js";
 import type { EngineAccess } from "./access.js";
 import { engineMessage, toBerthError } from "./errors.js";
-import type { CallOptions, Labels } from "./types.js";
+import type { BuildRequest, CallOptions } from "./types.js";
 
 /**
  * Builds an image from a local context directory (honouring its .dockerignore) with the classic
  * builder through the Engine API. Calls `onLine` with the build's output; fails with the
  * builder's own error text.
  */
-export async function buildImage(
-  access: EngineAccess,
-  req: {
-    context: string;
-    dockerfile?: string;
-    tag: string;
-    args?: Record<string, string>;
-    target?: string;
-    labels?: Labels;
-    noCache?: boolean;
-    pull?: boolean;
-  },
-  options: CallOptions & { onLine?: (line: string) => void } = {},
-): Promise<void> {
+export async function buildImage(access: EngineAccess, req: BuildRequest, options: CallOptions & { onLine?: (line: string) => void } = {}): Promise<void> {
   const entries = readdirSync(req.context);
   const failed = (message: string, tail = "") =>
     new BerthError("ENGINE_ERROR", `building image ${req.tag} from ${req.context} failed: ${message.trim()}`, {

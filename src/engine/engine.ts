@@ -15,6 +15,7 @@ import { hostConfigOf, labelFilters, NS_PER_MS, toHealthcheck } from "./wire.js"
 import { boundHostIp, reportedHostIp, type EngineReach } from "./reach.js";
 import type { EngineChoice } from "./discovery.js";
 import type {
+  BuildRequest,
   CallOptions,
   ContainerCreateRequest,
   ContainerDetails,
@@ -118,19 +119,7 @@ export class Engine {
    * builder through the Engine API. Calls `onLine` with the build's output; fails with the
    * builder's own error text.
    */
-  buildImage(
-    req: {
-      context: string;
-      dockerfile?: string;
-      tag: string;
-      args?: Record<string, string>;
-      target?: string;
-      labels?: Labels;
-      noCache?: boolean;
-      pull?: boolean;
-    },
-    options: CallOptions & { onLine?: (line: string) => void } = {},
-  ): Promise<void> {
+  buildImage(req: BuildRequest, options: CallOptions & { onLine?: (line: string) => void } = {}): Promise<void> {
     return build.buildImage(this.access, req, options);
   }
 

@@ -6,7 +6,7 @@
  * the Engine's BerthErrors (src/engine/errors.ts).
  */
 import type { Engine } from "./engine.js";
-import type { PullOptions } from "./types.js";
+import type { BuildRequest, PullOptions } from "./types.js";
 import type {
   CallOptions,
   ContainerCreateRequest,
@@ -31,19 +31,7 @@ export interface Runtime {
 
   // ---- images ----
   inspectImage(ref: string, options?: CallOptions): Promise<{ id: string; healthcheck?: HealthcheckConfig; labels: Labels } | null>;
-  buildImage(
-    req: {
-      context: string;
-      dockerfile?: string;
-      tag: string;
-      args?: Record<string, string>;
-      target?: string;
-      labels?: Labels;
-      noCache?: boolean;
-      pull?: boolean;
-    },
-    options?: CallOptions & { onLine?: (line: string) => void },
-  ): Promise<void>;
+  buildImage(req: BuildRequest, options?: CallOptions & { onLine?: (line: string) => void }): Promise<void>;
 
   /** Pulls `ref` from its registry; rejects with the engine's words when the pull fails. */
   pullImage(ref: string, options?: PullOptions): Promise<void>;

@@ -217,3 +217,16 @@ export interface PullOptions extends CallOptions {
   auth?: RegistryAuth;
   onProgress?: (line: PullProgressLine) => void;
 }
+
+/** An image build through the engine (POST /build): the context folder, and what `build:` says. */
+export interface BuildRequest {
+  context: string;
+  dockerfile?: string;
+  tag: string;
+  args?: Record<string, string>;
+  target?: string;
+  labels?: Labels;
+  noCache?: boolean;
+  /** Pull the base image even when the engine has one (`build.pull: true`). */
+  pull?: boolean;
+}
