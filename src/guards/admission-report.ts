@@ -1,5 +1,5 @@
 /** The queue as `berth doctor` shows it: every ticket with its place, and the containers in use against the cap. */
-import type { Engine } from "../engine/engine.js";
+import type { Runtime } from "../engine/runtime.js";
 import { decideAdmission, queueOrder } from "./admission-decision.js";
 import { readQueue } from "./admission-ticket.js";
 import { engineCpus } from "./admission.js";
@@ -14,7 +14,7 @@ export interface QueueReport {
   tickets: { name: string; project: string; containers: number; admitted: boolean; position: number }[];
 }
 
-export async function queueReport(engine: Engine, env: Record<string, string | undefined>, signal?: AbortSignal): Promise<QueueReport> {
+export async function queueReport(engine: Runtime, env: Record<string, string | undefined>, signal?: AbortSignal): Promise<QueueReport> {
   const setting = guardSettings(env).maxContainers;
   const [queue, ncpu] = await Promise.all([
     readQueue(engine, signal),

@@ -10,7 +10,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import type { Engine } from "../engine/engine.js";
+import type { Runtime } from "../engine/runtime.js";
 import type { Labels, VolumeSummary } from "../engine/types.js";
 import { LABEL, type Owner } from "../labels.js";
 import { ownershipOf } from "../cleanup/ownership.js";
@@ -68,7 +68,7 @@ function nextKey(file: string, now: number): string {
  * flight). Tickets from other hosts are ordered by their clocks (keep them in sync, e.g. NTP).
  */
 export async function createTicket(
-  engine: Engine,
+  engine: Pick<Runtime, "endpoint" | "createVolume">,
   r: TicketRequest,
   o: { env: Record<string, string | undefined>; deadline: number; signal?: AbortSignal },
 ): Promise<TicketHandle> {
@@ -121,7 +121,7 @@ export interface QueueSnapshot {
  * One look at the queue: the tickets and berth's containers, two listings in parallel. Stale
  * tickets are left out and removed by whoever sees them first (removal of one already gone is fine).
  */
-export async function readQueue(engine: Engine, signal?: AbortSignal): Promise<QueueSnapshot> {
+export async function readQueue(engine: Pick<Runtime, "listContainers" | "listVolumes" | "removeVolume">, signal?: AbortSignal): Promise<QueueSnapshot> {
   const [containers, volumes] = await Promise.all([
     engine.listContainers({ [LABEL.managed]: "true" }, { signal }),
     engine.listVolumes(TICKET_FILTER, { signal }),

@@ -3,7 +3,7 @@
  * destroyed, a ticket volume removed), told by the engine's event stream, and otherwise on a slow
  * timer (memory frees up without any event; an event stream can break off).
  */
-import type { Engine } from "../engine/engine.js";
+import type { Runtime } from "../engine/runtime.js";
 import { LABEL } from "../labels.js";
 
 /** Fallback look when no event came: cheap (two listings), and the only wake for memory. */
@@ -24,7 +24,7 @@ export interface Changes {
   next(ms: number, o: { containers: boolean }): Promise<void>;
 }
 
-export async function waitForChange(engine: Engine, signal: AbortSignal): Promise<Changes> {
+export async function waitForChange(engine: Pick<Runtime, "subscribe">, signal: AbortSignal): Promise<Changes> {
   let pending = false;
   let wantContainers = true;
   let wake: (() => void) | undefined;

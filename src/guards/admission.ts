@@ -9,7 +9,7 @@
  */
 import { availableParallelism } from "node:os";
 import type { ProjectSpec } from "../compose/model.js";
-import type { Engine } from "../engine/engine.js";
+import type { Runtime } from "../engine/runtime.js";
 import type { EventListener } from "../events.js";
 import { extraLabels } from "../labels.js";
 import { currentOwner } from "../cleanup/process-liveness.js";
@@ -21,7 +21,7 @@ import { waitForChange } from "./admission-wake.js";
 import { availableMemory, capFor, checkEngine, checkGuards, containerCount, declaredMemory, guardSettings, type GuardSettings } from "./resources.js";
 
 export interface AdmissionOptions {
-  engine: Engine;
+  engine: Runtime;
   spec: ProjectSpec;
   project: string;
   env: Record<string, string | undefined>;
@@ -190,7 +190,7 @@ export class Admission implements AsyncDisposable {
 }
 
 /** The engine host's CPUs: this host's for a local engine (no call: /info takes ~20 ms), else from /info. */
-export function engineCpus(engine: Engine, local: boolean, signal?: AbortSignal): Promise<number | undefined> {
+export function engineCpus(engine: Pick<Runtime, "systemInfo">, local: boolean, signal?: AbortSignal): Promise<number | undefined> {
   if (local) return Promise.resolve(availableParallelism());
   return engine.systemInfo({ signal }).then(
     (i) => i.ncpu,

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import type { ProjectSpec, ServiceSpec } from "../compose/model.js";
 import { parseBytes } from "../compose/units.js";
-import type { Engine } from "../engine/engine.js";
+import type { Runtime } from "../engine/runtime.js";
 import { startEngineHint } from "../engine/errors.js";
 import { patientTimeout } from "../engine/patient-timeout.js";
 import { BerthError } from "../errors.js";
@@ -112,7 +112,7 @@ export function checkMemory(available: number, declared: number, floor: number):
 }
 
 /** Pings the engine; ENGINE_UNREACHABLE when it does not answer within `timeoutMs`. */
-export async function checkEngine(engine: Engine, timeoutMs: number, signal?: AbortSignal): Promise<number> {
+export async function checkEngine(engine: Pick<Runtime, "endpoint" | "ping">, timeoutMs: number, signal?: AbortSignal): Promise<number> {
   const t0 = Date.now();
   // Not AbortSignal.timeout: a berth process starved of CPU (many starting at once) must not take
   // its own stall for the engine's silence (src/engine/patient-timeout.ts).
@@ -142,7 +142,7 @@ export async function checkEngine(engine: Engine, timeoutMs: number, signal?: Ab
  * local engine (a unix socket): a remote engine's memory is not this host's. With a cap,
  * admission.ts judges instead.
  */
-export async function checkGuards(engine: Engine, spec: ProjectSpec, settings: GuardSettings, signal?: AbortSignal): Promise<void> {
+export async function checkGuards(engine: Pick<Runtime, "endpoint" | "ping">, spec: ProjectSpec, settings: GuardSettings, signal?: AbortSignal): Promise<void> {
   await checkEngine(engine, settings.engineTimeoutMs, signal);
   const available = engine.endpoint.startsWith("unix://") ? availableMemory() : undefined;
   if (available !== undefined) {

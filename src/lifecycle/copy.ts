@@ -4,7 +4,8 @@
  */
 import { lstat, mkdir, readdir, readFile, readlink, stat, symlink, writeFile } from "node:fs/promises";
 import { basename, join, posix } from "node:path";
-import type { Engine } from "../engine/engine.js";
+import type { Runtime } from "../engine/runtime.js";
+import type { EnvironmentRuntime } from "./environment-runtime.js";
 import type { TarEntry } from "../engine/tar.js";
 import { BerthError } from "../errors.js";
 import { projectContainers } from "./operations.js";
@@ -17,7 +18,7 @@ export interface CopyOptions {
   signal?: AbortSignal;
 }
 
-export async function containerOf(engine: Engine, project: string, service: string, o: { replica?: number; signal?: AbortSignal }): Promise<string> {
+export async function containerOf(engine: Runtime, project: string, service: string, o: { replica?: number; signal?: AbortSignal }): Promise<string> {
   const replica = o.replica ?? 1;
   const c = (await projectContainers(engine, project, { services: [service], signal: o.signal })).find((x) => x.number === replica);
   if (!c) throw new BerthError("NOT_FOUND", `service ${service} of ${project} has no replica ${replica}`, { hint: "Replicas are numbered from 1." });
@@ -41,7 +42,7 @@ async function hostEntries(source: string, name: string): Promise<TarEntry[]> {
  * file or directory it becomes). Its parent directory must exist in the container.
  */
 export async function copyToContainer(
-  engine: Engine,
+  engine: EnvironmentRuntime,
   project: string,
   service: string,
   source: string | Buffer,
@@ -81,7 +82,7 @@ export async function copyToContainer(
  * contents go into `hostPath` (created), or into `hostPath/<name>` when `hostPath` exists.
  */
 export async function copyFromContainer(
-  engine: Engine,
+  engine: EnvironmentRuntime,
   project: string,
   service: string,
   containerPath: string,

@@ -3,6 +3,7 @@
  * releases it.
  */
 import type { Engine } from "../engine/engine.js";
+import type { EnvironmentRuntime } from "./environment-runtime.js";
 import type { EnvironmentKind } from "../labels.js";
 import { hostAddress, type PublishedPort } from "../ports/bindings.js";
 import type { ServiceState } from "../health/state.js";
@@ -89,7 +90,8 @@ export class Environment implements AsyncDisposable {
 
   constructor(
     data: EnvironmentData,
-    private readonly engine: Engine,
+    /** The engine it lives on (an Engine from `connectEngine`). */
+    private readonly engine: EnvironmentRuntime,
     /** How this handle releases: a shared environment drops its lease and goes only with its last user (null: it stays). */
     private readonly releaser?: (o: ReleaseOptions) => Promise<ReleaseResult | null>,
     /** What the acquire's readiness wait saw, per container name, for the health report. */
@@ -222,14 +224,14 @@ export class Environment implements AsyncDisposable {
    * Snapshots outlive `release()`/`down`: remove them with `removeSnapshot`.
    */
   async snapshot(name: string, options: SaveSnapshotOptions = {}): Promise<SnapshotInfo> {
-    const info = await saveSnapshot(this.engine, this.project, name, this.recording(options));
+    const info = await saveSnapshot(this.snapshotEngine(), this.project, name, this.recording(options));
     await this.refresh(options);
     return info;
   }
 
   /** Puts the snapshot's data back, exactly; the services holding it and their dependants are ready again when it resolves. */
   async restore(name: string, options: RestoreSnapshotOptions = {}): Promise<SnapshotInfo> {
-    const info = await restoreSnapshot(this.engine, this.project, name, this.recording(options));
+    const info = await restoreSnapshot(this.snapshotEngine(), this.project, name, this.recording(options));
     await this.refresh(options);
     return info;
   }
@@ -237,6 +239,14 @@ export class Environment implements AsyncDisposable {
   /** The fast path between tests: the environment's data back to the snapshot `name` (see docs/snapshots.md for how it was chosen). */
   async reset(name: string, options: RestoreSnapshotOptions = {}): Promise<SnapshotInfo> {
     return this.restore(name, options);
+  }
+
+  /**
+   * src/snapshot still types its engine as the concrete Engine, though it calls only
+   * EnvironmentRuntime's operations; an Environment is built with an Engine outside unit tests.
+   */
+  private snapshotEngine(): Engine {
+    return this.engine as Engine;
   }
 
   async healthReport(options: { services?: string[]; signal?: AbortSignal } = {}): Promise<HealthReport> {

@@ -3,7 +3,7 @@
  * state, the engine's health status and last check, restarts and exit code. The readiness
  * module may enrich it; this is what the labels and an inspect can tell.
  */
-import type { Engine } from "../engine/engine.js";
+import type { Runtime } from "../engine/runtime.js";
 import type { ReadyResult } from "../health/readiness.js";
 import { sinceOf, type ServiceState } from "../health/state.js";
 import { currentState, readySince } from "./status.js";
@@ -63,7 +63,7 @@ export interface HealthReport {
 }
 
 export async function healthReport(
-  engine: Engine,
+  engine: Runtime,
   project: string,
   o: { services?: string[]; signal?: AbortSignal; readiness?: ReadonlyMap<string, ReadinessRecord> } = {},
 ): Promise<HealthReport> {

@@ -3,10 +3,10 @@
  * built on followLogs' callback. Iteration ends when every selected container has stopped, when
  * the caller's signal aborts, or when the loop breaks (which stops the engine streams).
  */
-import type { Engine } from "../engine/engine.js";
+import type { EnvironmentRuntime } from "./environment-runtime.js";
 import { followLogs, type LogLine, type LogOptions } from "./logs.js";
 
-export function followLogLines(engine: Engine, project: string, o: LogOptions = {}): AsyncIterableIterator<LogLine> {
+export function followLogLines(engine: EnvironmentRuntime, project: string, o: LogOptions = {}): AsyncIterableIterator<LogLine> {
   const stop = new AbortController();
   const signal = o.signal ? AbortSignal.any([o.signal, stop.signal]) : stop.signal;
   const queue: LogLine[] = [];

@@ -2,7 +2,8 @@
  * Service logs of an environment: a snapshot (ordered by time across containers) or a follow
  * stream, one line at a time with the container it came from.
  */
-import type { Engine } from "../engine/engine.js";
+import type { Runtime } from "../engine/runtime.js";
+import type { EnvironmentRuntime } from "./environment-runtime.js";
 import { projectContainers, type SelectOptions, type ServiceContainer } from "./operations.js";
 
 export interface LogLine {
@@ -44,7 +45,7 @@ function split(text: string, c: ServiceContainer, stream: "stdout" | "stderr", k
 }
 
 /** Every selected container's log lines, merged in time order. */
-export async function readLogs(engine: Engine, project: string, o: LogOptions = {}): Promise<LogLine[]> {
+export async function readLogs(engine: Runtime, project: string, o: LogOptions = {}): Promise<LogLine[]> {
   const containers = await projectContainers(engine, project, o);
   const since = o.sinceMs ? Math.floor(o.sinceMs / 1000) : 0;
   const per = await Promise.all(
@@ -62,7 +63,7 @@ export async function readLogs(engine: Engine, project: string, o: LogOptions = 
 }
 
 /** Streams new lines of the selected containers until the signal aborts or every container stops. */
-export async function followLogs(engine: Engine, project: string, onLine: (line: LogLine) => void, o: LogOptions = {}): Promise<void> {
+export async function followLogs(engine: EnvironmentRuntime, project: string, onLine: (line: LogLine) => void, o: LogOptions = {}): Promise<void> {
   const containers = await projectContainers(engine, project, o);
   const since = o.sinceMs ? Math.floor(o.sinceMs / 1000) : 0;
   await Promise.all(

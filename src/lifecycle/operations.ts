@@ -3,7 +3,8 @@
  * by berth's labels alone, so they work from the CLI without the compose file and from an
  * `Environment` alike.
  */
-import type { Engine } from "../engine/engine.js";
+import type { Runtime } from "../engine/runtime.js";
+import type { ServiceRuntime } from "./environment-runtime.js";
 import { BerthError } from "../errors.js";
 import type { EventListener } from "../events.js";
 import { EventHub } from "../health/event-hub.js";
@@ -29,7 +30,7 @@ export interface SelectOptions {
 }
 
 /** The project's containers (of the given services), sorted by service then number. */
-export async function projectContainers(engine: Engine, project: string, o: SelectOptions = {}): Promise<ServiceContainer[]> {
+export async function projectContainers(engine: Runtime, project: string, o: SelectOptions = {}): Promise<ServiceContainer[]> {
   const list = await engine.listContainers(managedFilter(project), { signal: o.signal });
   const all = list
     // A one-off container (`berth run SERVICE`) is not one of its service's replicas.
@@ -59,7 +60,7 @@ export interface WaitOptions extends SelectOptions {
 }
 
 /** Waits until every selected container is ready (healthy, or running when it has no healthcheck). */
-export async function waitForServices(engine: Engine, project: string, o: WaitOptions = {}): Promise<Record<string, ReadyResult>> {
+export async function waitForServices(engine: Runtime, project: string, o: WaitOptions = {}): Promise<Record<string, ReadyResult>> {
   const containers = await projectContainers(engine, project, o);
   const deadline = Date.now() + (o.timeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
   const hub = await EventHub.open(engine, project, o.signal);
@@ -91,7 +92,7 @@ export interface ServiceOpOptions extends WaitOptions {
  * are stopped first and started again only once what they depend on is ready again, level by
  * level, as at acquire: a dependant never runs against a dependency that is coming back.
  */
-export async function restartServices(engine: Engine, project: string, o: ServiceOpOptions = {}): Promise<string[]> {
+export async function restartServices(engine: ServiceRuntime, project: string, o: ServiceOpOptions = {}): Promise<string[]> {
   const targets = await projectContainers(engine, project, o);
   const graph = await dependencyGraph(engine, project, o.signal);
   const selected = new Set(targets.map((c) => c.service));
@@ -112,7 +113,7 @@ export async function restartServices(engine: Engine, project: string, o: Servic
 }
 
 /** The services' depends_on, from the labels their containers carry. */
-export async function dependencyGraph(engine: Engine, project: string, signal?: AbortSignal): Promise<GraphInput> {
+export async function dependencyGraph(engine: Runtime, project: string, signal?: AbortSignal): Promise<GraphInput> {
   const graph: Record<string, { depends_on: Record<string, DependencySpec> }> = {};
   for (const c of await engine.listContainers(managedFilter(project), { signal })) {
     const service = c.labels[LABEL.service];
@@ -123,13 +124,13 @@ export async function dependencyGraph(engine: Engine, project: string, signal?: 
   return graph;
 }
 
-export async function stopServices(engine: Engine, project: string, o: ServiceOpOptions = {}): Promise<string[]> {
+export async function stopServices(engine: Runtime, project: string, o: ServiceOpOptions = {}): Promise<string[]> {
   const containers = await projectContainers(engine, project, o);
   await Promise.all(containers.map((c) => engine.stopContainer(c.id, o.stopTimeoutSec, { signal: o.signal })));
   return containers.map((c) => c.name);
 }
 
-export async function startServices(engine: Engine, project: string, o: ServiceOpOptions = {}): Promise<string[]> {
+export async function startServices(engine: Runtime, project: string, o: ServiceOpOptions = {}): Promise<string[]> {
   const containers = await projectContainers(engine, project, o);
   // One at a time: starts that publish ports can be handed the same ephemeral port when concurrent.
   for (const c of containers) await engine.startContainer(c.id, { signal: o.signal });
@@ -149,7 +150,7 @@ export interface ExecOptions {
 
 /** The running container of `service` (replica `index`), or a NOT_FOUND/USAGE error saying why not. */
 export async function serviceContainer(
-  engine: Engine,
+  engine: Runtime,
   project: string,
   service: string,
   o: { index?: number; signal?: AbortSignal } = {},
@@ -172,7 +173,7 @@ export async function serviceContainer(
 
 /** Runs `cmd` in a service's container, streaming output to `onOutput`; resolves with its exit code. */
 export async function execInService(
-  engine: Engine,
+  engine: Runtime,
   project: string,
   service: string,
   cmd: string[],

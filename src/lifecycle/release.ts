@@ -2,7 +2,6 @@
  * Removes everything of a project, selected by berth's labels only: containers (with their
  * anonymous volumes), then networks, then — only when asked — the named volumes berth created.
  */
-import type { Engine } from "../engine/engine.js";
 import type { Runtime } from "../engine/runtime.js";
 import type { ContainerSummary, Labels } from "../engine/types.js";
 import type { EventListener } from "../events.js";
@@ -83,7 +82,7 @@ async function removeNetwork(engine: Runtime, id: string, signal?: AbortSignal):
 export const RELEASE_PATIENCE_MS = 60_000;
 const RELEASE_RETRY_MS = 1_000;
 
-export function releaseProject(engine: Engine, project: string, o: ReleaseOptions = {}): Promise<ReleaseResult> {
+export function releaseProject(engine: Runtime, project: string, o: ReleaseOptions = {}): Promise<ReleaseResult> {
   return releaseRidingOut(engine, project, o);
 }
 
@@ -130,7 +129,7 @@ export async function releaseRidingOut(runtime: Runtime, project: string, o: Rel
   }
 }
 
-/** releaseProject on any Runtime (the public signature keeps the concrete Engine). */
+/** One attempt of releaseProject: the project's containers, networks and bookkeeping removed. */
 export async function releaseFrom(engine: Runtime, project: string, o: ReleaseOptions = {}): Promise<ReleaseResult> {
   const filter = managedFilter(project);
   const emit = (kind: "container" | "network" | "volume", name: string) => o.onEvent?.({ type: "removed", project, kind, name, at: Date.now() });

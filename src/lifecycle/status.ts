@@ -104,7 +104,7 @@ export interface ReadEnvironmentOptions {
 
 /** An environment as the engine has it, from its labels (or the containers the caller names). */
 export function readEnvironment(
-  engine: Engine,
+  engine: Runtime,
   project: string,
   kind: EnvironmentKind,
   signal?: AbortSignal,
@@ -146,7 +146,7 @@ async function readOne(
 }
 
 /** Names of every berth project on the engine, from labels alone (cheap: two list calls). */
-export async function listProjectNames(engine: Engine, signal?: AbortSignal): Promise<string[]> {
+export async function listProjectNames(engine: Runtime, signal?: AbortSignal): Promise<string[]> {
   const [containers, networks] = await Promise.all([engine.listContainers(managedFilter(), { signal }), engine.listNetworks(managedFilter(), { signal })]);
   const names = new Set<string>();
   for (const r of [...containers, ...networks]) if (r.labels[LABEL.project]) names.add(r.labels[LABEL.project]!);
@@ -160,7 +160,7 @@ export interface EnvironmentSummary extends EnvironmentData {
 }
 
 /** Every berth environment on the engine (or one), newest first. */
-export async function listEnvironments(engine: Engine, o: { project?: string; signal?: AbortSignal; probe?: boolean } = {}): Promise<EnvironmentSummary[]> {
+export async function listEnvironments(engine: Runtime, o: { project?: string; signal?: AbortSignal; probe?: boolean } = {}): Promise<EnvironmentSummary[]> {
   const [containers, networks, records] = await Promise.all([
     engine.listContainers(managedFilter(o.project), { signal: o.signal }),
     engine.listNetworks(managedFilter(o.project), { signal: o.signal }),

@@ -4,6 +4,8 @@
  * throws is made by `engineFailure` below, the one place that shapes errors like the real Engine's.
  */
 import type { Runtime } from "../../../src/engine/runtime.js";
+import type { TarEntry } from "../../../src/engine/tar.js";
+import type { EnvironmentRuntime } from "../../../src/lifecycle/environment-runtime.js";
 import { toBerthError } from "../../../src/engine/errors.js";
 import type { BerthError } from "../../../src/errors.js";
 import type {
@@ -58,7 +60,7 @@ export function engineFailure(kind: FailureKind, action: string, endpoint: strin
   return toBerthError(raw, action, endpoint);
 }
 
-export type Operation = Exclude<keyof Runtime, "endpoint">;
+export type Operation = Exclude<keyof EnvironmentRuntime, "endpoint">;
 
 interface Injection {
   op: Operation;
@@ -97,7 +99,7 @@ export type OnStart = (c: MemoryContainer, rt: MemoryRuntime) => void;
 let serial = 0;
 const newId = () => (++serial).toString(16).padStart(12, "0").repeat(5).slice(0, 64);
 
-export class MemoryRuntime implements Runtime {
+export class MemoryRuntime implements Runtime, EnvironmentRuntime {
   readonly endpoint = "unix:///memory/docker.sock";
   readonly containers = new Map<string, MemoryContainer>();
   readonly networks = new Map<string, MemoryNetwork>();
@@ -351,6 +353,17 @@ export class MemoryRuntime implements Runtime {
     if (c && c.status === "running") this.setState(c.id, { status: "exited", exitCode: 0 }, "die");
   }
 
+  /** A restart: stopped, then started as startContainer does (what starting it does runs again). */
+  async restartContainer(id: string, _t: number | undefined, o: CallOptions = {}): Promise<void> {
+    const action = `restart container ${id.slice(0, 12)}`;
+    await this.enter("restartContainer", action, id, o.signal);
+    const c = this.container(id);
+    if (!c) throw engineFailure("not-found", action, this.endpoint, id);
+    if (c.status === "running") this.setState(c.id, { status: "exited", exitCode: 0 }, "die");
+    this.setState(c.id, { status: "running", restartCount: c.restartCount }, "start");
+    (this.onStart.get(c.name) ?? (() => undefined))(c, this);
+  }
+
   async removeContainer(id: string, o: CallOptions & { force?: boolean; volumes?: boolean } = {}): Promise<void> {
     await this.enter("removeContainer", `remove container ${id.slice(0, 12)}`, id, o.signal);
     const c = this.container(id);
@@ -420,6 +433,27 @@ export class MemoryRuntime implements Runtime {
   async logs(id: string, o: CallOptions = {}): Promise<string> {
     await this.enter("logs", `read logs of ${id.slice(0, 12)}`, id, o.signal);
     return "";
+  }
+
+  /** No output: the follow ends at once, as it does for a container that has stopped. */
+  async followLogs(id: string, _onLine: unknown, o: CallOptions = {}): Promise<void> {
+    await this.enter("followLogs", `follow logs of ${id.slice(0, 12)}`, id, o.signal);
+  }
+
+  /** Files put into containers, per container id and path, for getArchive to give back. */
+  readonly archives = new Map<string, TarEntry[]>();
+
+  async putArchive(id: string, dir: string, entries: TarEntry[], o: CallOptions = {}): Promise<void> {
+    await this.enter("putArchive", `copy into ${id.slice(0, 12)}`, id, o.signal);
+    for (const e of entries) this.archives.set(`${id}:${dir}/${e.path}`, [e]);
+  }
+
+  async getArchive(id: string, path: string, o: CallOptions = {}): Promise<TarEntry[]> {
+    const action = `copy from ${id.slice(0, 12)}`;
+    await this.enter("getArchive", action, id, o.signal);
+    const found = this.archives.get(`${id}:${path}`);
+    if (!found) throw engineFailure("not-found", action, this.endpoint, path);
+    return found;
   }
 
   async subscribe(filter: { labels: LabelFilter }, onEvent: (e: EngineEvent) => void, o: { signal: AbortSignal; onEnd?: () => void }): Promise<void> {
