@@ -1,14 +1,14 @@
 /**
- * The part of acquire that changes the engine: the plan's steps, then `finish` (the read-back);
- * on any failure (a cancel included) the failure is described and, unless kept on purpose,
- * everything this acquire created is removed before the error is thrown.
+ * The part of acquire that changes the engine: the plan's steps through their handlers (steps/),
+ * then `finish` (the read-back), run by run-plan.ts; on any failure (a cancel included) the
+ * failure is described and, unless kept on purpose, everything this acquire created is removed
+ * before the error is thrown.
  */
 import type { BerthError } from "../errors.js";
 import { releaseFrom } from "./release.js";
-import { executePlan } from "./executor.js";
 import { describeFailure, engineTroubleSeen } from "./acquire-failure.js";
 import { ignoreGone, nothingLeft, rollBack, rollBackFailedAcquire } from "./rollback.js";
-import { stepEvents } from "./step-events.js";
+import { runPlan } from "./run-plan.js";
 import { runStep } from "./steps/index.js";
 import type { AcquireState, StepContext } from "./steps/context.js";
 
@@ -24,25 +24,23 @@ export interface RunOptions {
   onRolledBack?: () => void;
 }
 
-export async function runAcquirePlan<T>(ctx: StepContext, state: AcquireState, o: RunOptions, finish: () => Promise<T>): Promise<T> {
-  const steps = stepEvents(ctx.emit, ctx.project);
-  try {
-    await executePlan(ctx.plan, (step, stepSignal) => runStep(step, ctx, state, stepSignal), {
+export function runAcquirePlan<T>(ctx: StepContext, state: AcquireState, o: RunOptions, finish: () => Promise<T>): Promise<T> {
+  return runPlan(
+    {
+      plan: ctx.plan,
+      emit: ctx.emit,
       signal: o.signal,
-      onBegin: steps.begin,
-      onDone: steps.done,
-      onFailed: (s, e) => {
-        state.failedStep ??= s;
-        steps.failed(s, e);
+      step: (step, stepSignal) => runStep(step, ctx, state, stepSignal),
+      describe: (error, failed) => {
+        state.failedStep ??= failed;
+        return describeFailure(error, ctx.runtime, ctx.spec, ctx.plan, state.ids, o.signal, state.failedStep);
       },
-    });
-    return await finish();
-  } catch (error) {
-    const failure = await describeFailure(error, ctx.runtime, ctx.spec, ctx.plan, state.ids, o.signal, state.failedStep);
-    if (o.keepOnFailure) await o.onKept?.().catch(() => undefined);
-    else await undo(failure, ctx, state, o);
-    throw failure;
-  }
+      keepOnFailure: o.keepOnFailure,
+      onKept: o.onKept,
+      undo: (failure) => undo(failure, ctx, state, o),
+    },
+    finish,
+  );
 }
 
 /** Removes what the acquire created, by the rollback policy both runtimes share (rollback.ts). */

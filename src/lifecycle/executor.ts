@@ -1,21 +1,26 @@
 /**
- * Walks a Plan: runs each step as soon as the steps it waits on are done, with bounded
- * concurrency for engine-mutating steps. It makes no decisions; on the first failure it cancels
- * what is still running and rethrows, so the caller can roll back.
+ * Walks a Plan (one engine's or a swarm's): runs each step as soon as the steps it waits on are
+ * done, with bounded concurrency for steps that change something (waits, `wait-ready`, do not
+ * count). It makes no decisions; on the first failure it cancels what is still running and
+ * rethrows, so the caller can roll back.
  */
 import { internalError } from "../errors.js";
-import type { Plan, Step } from "../plan/plan.js";
+import type { Plan, PlanStep } from "../plan/plan.js";
 
-export interface ExecuteOptions {
+export interface ExecuteOptions<S extends PlanStep = PlanStep> {
   signal?: AbortSignal;
   /** Max engine-mutating steps at once; waits do not count. */
   concurrency?: number;
-  onBegin?: (step: Step) => void;
-  onDone?: (step: Step, elapsedMs: number) => void;
-  onFailed?: (step: Step, error: unknown) => void;
+  onBegin?: (step: S) => void;
+  onDone?: (step: S, elapsedMs: number) => void;
+  onFailed?: (step: S, error: unknown) => void;
 }
 
-export async function executePlan(plan: Plan, run: (step: Step, signal: AbortSignal) => Promise<void>, o: ExecuteOptions = {}): Promise<void> {
+export async function executePlan<S extends PlanStep>(
+  plan: Plan<S>,
+  run: (step: S, signal: AbortSignal) => Promise<void>,
+  o: ExecuteOptions<S> = {},
+): Promise<void> {
   const controller = new AbortController();
   const signal = o.signal ? AbortSignal.any([o.signal, controller.signal]) : controller.signal;
   const limit = o.concurrency ?? 6;
@@ -26,7 +31,7 @@ export async function executePlan(plan: Plan, run: (step: Step, signal: AbortSig
   let failure: { error: unknown } | undefined;
   const known = new Set(plan.steps.map((s) => s.id));
 
-  const ready = (s: Step) => s.after.every((a) => done.has(a) || !known.has(a));
+  const ready = (s: S) => s.after.every((a) => done.has(a) || !known.has(a));
 
   return new Promise<void>((resolve, reject) => {
     const pump = () => {

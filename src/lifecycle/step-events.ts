@@ -1,11 +1,11 @@
 /**
- * The `step` events of an acquire, on one engine (plan steps) or on a swarm (deploy steps) alike:
+ * The `step` events of an acquire's plan steps, on one engine or on a swarm alike (run-plan.ts):
  * begin, then done with its duration or failed with the error's message.
  */
 import type { EventListener } from "../events.js";
 
 export interface StepRef {
-  /** `<kind>:<target>`, unique within the acquire. */
+  /** Unique within the acquire: a plan step's id, or `<kind>:<target>` (stepRef). */
   id: string;
   kind: string;
   target: string;
@@ -28,18 +28,5 @@ export function stepEvents(emit: EventListener, project: string): StepEvents {
   };
 }
 
-/** Runs one step between its events (for a runtime that has no plan executor to report them). */
-export async function timedStep<T>(events: StepEvents, s: StepRef, work: () => Promise<T>): Promise<T> {
-  const t0 = Date.now();
-  events.begin(s);
-  try {
-    const r = await work();
-    events.done(s, Date.now() - t0);
-    return r;
-  } catch (error) {
-    events.failed(s, error);
-    throw error;
-  }
-}
-
+/** A step that is not a plan step (an image pull before the plan): `<kind>:<target>`. */
 export const stepRef = (kind: string, target: string, service?: string): StepRef => ({ id: `${kind}:${target}`, kind, target, service });

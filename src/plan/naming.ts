@@ -32,3 +32,8 @@ export function networkName(project: string, key: string, explicit?: string): st
 export function volumeName(project: string, key: string, explicit?: string): string {
   return explicit ?? `${project}_${key}`;
 }
+
+/** A swarm object's name (service, secret, config), as `docker stack` names them: `<project>_<key>`. */
+export function swarmObjectName(project: string, key: string): string {
+  return `${project}_${key}`;
+}

@@ -1,18 +1,20 @@
 /**
  * `up --on swarm`: a loaded compose project deployed as swarm services on a manager, one per
- * compose service, on overlay network(s) of its own, with secrets and configs as swarm objects,
- * each level of the dependency graph created once the previous one is ready.
+ * compose service, on overlay network(s) of its own, with secrets and configs as swarm objects;
+ * a service is created once what it uses exists and its dependencies are ready.
  *
- * Kind, project name, TTL, labels, reaper registration, step events and the rollback policy are
- * the single-engine acquire's (src/lifecycle, src/cleanup): on any failure (including a cancel)
- * everything created is removed unless keepOnFailure.
+ * The same pipeline as one engine's acquire: kind, project name, TTL, labels and reaper
+ * registration from src/lifecycle and src/cleanup; observe (swarm/observe.ts) → plan
+ * (plan/swarm-reconcile.ts) → execute with the shared executor, step events and rollback policy
+ * (lifecycle/run-plan.ts, rollback.ts) through the swarm's step handlers (swarm/steps/). On any
+ * failure (including a cancel) everything created is removed unless keepOnFailure.
  */
 import type { ProjectSpec } from "../compose/model.js";
 import type { Engine } from "../engine/engine.js";
 import { Swarm } from "../engine/swarm.js";
-import { BerthError, isBerthError } from "../errors.js";
+import { BerthError, internalError, isBerthError } from "../errors.js";
 import { ignoreEvents, type EventListener } from "../events.js";
-import { LABEL, type EnvironmentKind, type Lifetime } from "../labels.js";
+import type { EnvironmentKind, Lifetime } from "../labels.js";
 import { watchAcquire } from "../cleanup/acquire-reaper.js";
 import { currentOwner } from "../cleanup/process-liveness.js";
 import { ttlFrom } from "../cleanup/ttl.js";
@@ -20,20 +22,22 @@ import { effectiveEnv } from "../lifecycle/acquire-env.js";
 import { environmentKind, projectNameOf } from "../lifecycle/environment-identity.js";
 import { environmentLabels } from "../lifecycle/environment-labels.js";
 import { rollBackFailedAcquire } from "../lifecycle/rollback.js";
-import { stepEvents } from "../lifecycle/step-events.js";
-import { dependencyLevels } from "../plan/graph.js";
-import { projectNetworkKeys } from "../plan/reconcile.js";
+import { runPlan } from "../lifecycle/run-plan.js";
+import { DEFAULT_READY_TIMEOUT_MS } from "../lifecycle/timeouts.js";
+import { dependantsOf } from "../plan/graph.js";
 import { scaleServices } from "../plan/scale.js";
+import { reconcileSwarm, type SwarmStep } from "../plan/swarm-reconcile.js";
 import { reapSwarmOrphans } from "./cleanup.js";
 import { assertSwarmCompat } from "./compat.js";
 import { requireSwarmManager } from "./connect.js";
-import { createOverlayNetworks, deployServiceLevels, type DeployContext } from "./deploy-services.js";
-import { createFileObjects } from "./file-objects.js";
+import { findExternalObjects } from "./file-objects.js";
 import { swarmBaseLabels } from "./labels.js";
+import { observeSwarmProject } from "./observe.js";
 import { scaleSwarmServices } from "./operations.js";
 import { removeSwarmProject } from "./remove.js";
 import { readSwarmEnvironment, type SwarmEnvironmentData } from "./status.js";
-import { DEFAULT_READY_TIMEOUT_MS } from "../lifecycle/timeouts.js";
+import { newSwarmDeployState, type SwarmStepContext } from "./steps/context.js";
+import { runSwarmStep } from "./steps/index.js";
 
 export interface SwarmUpOptions {
   /** A connection to a swarm manager. */
@@ -83,54 +87,56 @@ export async function deploySwarm(loaded: ProjectSpec, o: SwarmUpOptions): Promi
   const routingMesh = env.BERTH_SWARM_ROUTING_MESH === "1";
 
   const warnings = assertSwarmCompat(spec, { routingMesh }); // the file first: it needs no engine
-  const levels = dependencyLevels(spec.services);
   await requireSwarmManager(swarm, signal);
   for (const w of warnings) emit({ type: "warning", project, message: w, at: Date.now() });
   requireImages(spec);
   await reapSwarmOrphans(o.engine, signal);
-  const existing = await swarm.listServices({ [LABEL.managed]: "true", [LABEL.project]: project }, signal);
-  if (existing.length && o.scale && explicit) {
+  const seen = await observeSwarmProject(swarm, project, signal);
+  if (seen.services.length && o.scale && explicit) {
     // As on one engine: `up -p NAME --scale svc=N` of a running environment scales it.
     await scaleSwarmServices(swarm, project, o.scale, { deadline, signal });
     return readSwarmEnvironment(swarm, project, signal);
   }
-  if (existing.length)
-    throw alreadyRuns(
-      swarm,
-      project,
-      existing.map((s) => s.name),
-    );
+  if (seen.services.length) throw alreadyRuns(swarm, project, seen.services);
+  const external = await findExternalObjects(swarm, spec, signal); // a missing one fails before anything exists
+  const plan = reconcileSwarm({ project, spec, observed: seen });
+  emit({ type: "plan", project, steps: plan.steps.length, at: Date.now() });
 
   const owner = currentOwner();
   const baseLabels = swarmBaseLabels(environmentLabels({ env, project, kind, lifetime, owner, ttlMs: ttl, spec }));
-  emit({ type: "plan", project, steps: projectNetworkKeys(spec).length + Object.keys(spec.services).length, at: Date.now() });
+  // Before anything exists: a process watching this one removes what it leaves if it is killed.
   const reaper = watchAcquire({ owner, endpoint: o.engine.endpoint, env, project, lifetime, emit });
-  const c: DeployContext = { swarm, spec, project, baseLabels, steps: stepEvents(emit, project), emit, startedAt: Date.now(), deadline, signal };
+  const ctx: SwarmStepContext = { swarm, spec, project, baseLabels, env, routingMesh, emit, startedAt: Date.now(), deadline };
+  const state = newSwarmDeployState(external);
   try {
-    await createOverlayNetworks(c);
-    const objects = { swarm, spec, project, baseLabels, env, signal };
-    const secrets = await createFileObjects("secret", objects);
-    const configs = await createFileObjects("config", objects);
-    await deployServiceLevels(c, levels, { project, spec, baseLabels, secrets, configs, routingMesh });
-    const data = await readSwarmEnvironment(swarm, project, signal);
-    // As on one engine: a detached environment lives until `down`, nothing of it is the reaper's.
-    if (lifetime === "detached") reaper.done();
-    return data;
-  } catch (error) {
-    const failure = deployFailure(error, signal);
-    await rollBackFailedAcquire(failure, {
-      project,
-      keepOnFailure: o.keepOnFailure,
-      emit,
-      reaper,
-      downCommand: `berth down --on swarm ${project}`,
-      remove: () =>
-        removeSwarmProject(swarm, project).then(
-          (r) => leftOver(r.failed),
-          (e: Error) => e.message,
-        ),
-    });
-    throw failure;
+    return await runPlan(
+      {
+        plan,
+        emit,
+        signal,
+        step: (step, stepSignal) => runSwarmStep(step, ctx, state, stepSignal),
+        describe: (error, failed) => Promise.resolve(deployFailure(error, spec, signal, failed)),
+        keepOnFailure: o.keepOnFailure,
+        undo: (failure) =>
+          rollBackFailedAcquire(failure, {
+            project,
+            emit,
+            reaper,
+            downCommand: `berth down --on swarm ${project}`,
+            remove: () =>
+              removeSwarmProject(swarm, project).then(
+                (r) => leftOver(r.failed),
+                (e: Error) => e.message,
+              ),
+          }),
+      },
+      async () => {
+        const data = await readSwarmEnvironment(swarm, project, signal);
+        // As on one engine: a detached environment lives until `down`, nothing of it is the reaper's.
+        if (lifetime === "detached") reaper.done();
+        return data;
+      },
+    );
   } finally {
     reaper.settle();
   }
@@ -151,11 +157,16 @@ function alreadyRuns(swarm: Swarm, project: string, services: string[]): BerthEr
   });
 }
 
-/** A cancel says so; an error that is not berth's is an engine error, as on one engine. */
-function deployFailure(error: unknown, signal?: AbortSignal): BerthError {
+/**
+ * As on one engine (lifecycle/acquire-failure.ts): a cancel says so, an error that is not a
+ * BerthError is a bug of berth's (every swarm call throws BerthErrors), and a service that did not
+ * become ready names the dependants it held back.
+ */
+function deployFailure(error: unknown, spec: ProjectSpec, signal?: AbortSignal, failed?: SwarmStep): BerthError {
   if (signal?.aborted) return new BerthError("ABORTED", "up --on swarm was cancelled; everything it created is being removed", { cause: error });
-  if (isBerthError(error)) return error;
-  return new BerthError("ENGINE_ERROR", `up --on swarm failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  if (!isBerthError(error)) return internalError(`up --on swarm failed: ${(error as Error)?.message ?? String(error)}`, error);
+  if (failed?.kind === "wait-ready" && failed.service) error.details.blockedDependants = dependantsOf(spec.services, failed.service);
+  return error;
 }
 
 const leftOver = (failed: { item: { kind: string; name: string }; error: string }[]): string | undefined =>

@@ -22,10 +22,8 @@ export const SWARM_LABEL = {
   config: "dev.berth.config",
 } as const;
 
-/** Swarm object names follow `docker stack`: `<project>_<key>`. */
-export function swarmObjectName(project: string, key: string): string {
-  return `${project}_${key}`;
-}
+/** Swarm object names follow `docker stack`: `<project>_<key>` (named in plan/naming.ts, which the swarm plan uses). */
+export { swarmObjectName } from "../plan/naming.js";
 
 export function swarmBaseLabels(base: Labels): Labels {
   return { ...base, [SWARM_LABEL.platform]: "swarm", [STACK_NAMESPACE]: base[LABEL.project]! };

@@ -8,13 +8,13 @@
  * node that runs them), so this polls the task list: one cheap call every 250 ms per service.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Swarm } from "../engine/swarm.js";
+import type { SwarmRuntime } from "./runtime.js";
 import type { SwarmTask } from "../engine/swarm-types.js";
 import { classifyTaskError } from "../engine/failure-kind.js";
 import { BerthError } from "../errors.js";
 
 export interface WaitServiceOptions {
-  swarm: Swarm;
+  swarm: Pick<SwarmRuntime, "listTasks" | "listNodes" | "serviceLogs">;
   serviceId: string;
   /** The service's name in the project (for messages). */
   service: string;

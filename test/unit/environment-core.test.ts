@@ -12,7 +12,6 @@ import { LABEL } from "../../src/labels.js";
 import { environmentKind, projectNameOf } from "../../src/lifecycle/environment-identity.js";
 import { environmentLabels } from "../../src/lifecycle/environment-labels.js";
 import { rollBackFailedAcquire } from "../../src/lifecycle/rollback.js";
-import { stepEvents, stepRef, timedStep } from "../../src/lifecycle/step-events.js";
 import { deploySettings } from "../../src/swarm/deploy.js";
 import { project, service } from "./spec-builder.js";
 
@@ -118,22 +117,6 @@ describe("rollback policy of a failed acquire", () => {
     expect(remove).not.toHaveBeenCalled();
     expect(events).toEqual([]);
     expect(reaper.done).not.toHaveBeenCalled();
-  });
-});
-
-describe("step events", () => {
-  it("a timed step emits begin then done with its duration, or begin then failed with the error", async () => {
-    const events: BerthEvent[] = [];
-    const steps = stepEvents((e) => events.push(e), "p");
-    expect(await timedStep(steps, stepRef("create-service", "p_api", "api"), () => Promise.resolve("id1"))).toBe("id1");
-    await expect(timedStep(steps, stepRef("wait-ready", "api", "api"), async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
-    expect(events.map((e) => (e.type === "step" ? `${e.step} ${e.phase} ${e.service} ${e.error ?? ""}`.trim() : e.type))).toEqual([
-      "create-service:p_api begin api",
-      "create-service:p_api done api",
-      "wait-ready:api begin api",
-      "wait-ready:api failed api boom",
-    ]);
-    expect(events[1]).toMatchObject({ elapsedMs: expect.any(Number) });
   });
 });
 
