@@ -252,19 +252,15 @@ describe("images from a real registry", () => {
       expect(events(denied.stdout).some((ev) => ev.type === "build")).toBe(false);
       expect(await resourcesOf(e, project)).toEqual([]);
 
-      // With them (the classic builder alone would pull anonymously, and be refused).
+      // With them, through `berth build` (the classic builder alone would pull anonymously, and be refused).
       const auths = join(work, "config-build");
       mkdirSync(auths);
       writeFileSync(join(auths, "config.json"), JSON.stringify({ auths: { [closed.host]: { auth: Buffer.from(`${USER}:${PASSWORD}`).toString("base64") } } }));
-      const up = await berth(["up", "-f", file, "-p", project, "--json"], { env: { DOCKER_CONFIG: auths } });
-      expect(up.code, up.stderr).toBe(0);
-      expect(pullSteps(up.stdout)).toEqual([privateImage]);
-      expect(
-        events(up.stdout)
-          .filter((ev) => ev.type === "build" && ev.phase === "done")
-          .map((ev) => ev.image),
-      ).toEqual([built]);
-      expect(`${up.stdout}${up.stderr}${denied.stdout}${denied.stderr}`).not.toContain(PASSWORD);
+      const build = await berth(["build", "-f", file, "--json"], { env: { DOCKER_CONFIG: auths } });
+      expect(build.code, build.stderr).toBe(0);
+      expect(pullSteps(build.stdout)).toEqual([privateImage]);
+      expect(lastJson<{ built: { image: string }[] }>(build.stdout).built.map((b) => b.image)).toEqual([built]);
+      expect(`${build.stdout}${build.stderr}${denied.stdout}${denied.stderr}`).not.toContain(PASSWORD);
       expect((await e.inspectImage(built))?.labels["berth.test"]).toBe("base-pull");
     } finally {
       if ((await resourcesOf(e, project)).length) await berth(["down", "-p", project]);
