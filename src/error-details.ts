@@ -97,6 +97,8 @@ export interface ErrorDetailsByCode {
     failure?: "not-found" | "unauthorized" | "tls" | "unreachable" | "transient" | "other";
     services?: string[];
     platform?: string;
+    /** The image is a base image of these services' builds (a FROM of their Dockerfile), pulled before the build. */
+    base?: boolean;
   };
   CONFLICT: EngineFailureDetails & {
     /** The taken name, its holder's id, and the berth environment holding it (or `foreign`). */

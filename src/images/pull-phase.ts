@@ -10,8 +10,11 @@
  * its answer. Credentials come from the docker CLI's config (src/registry/credentials.ts) and go
  * only to the engine.
  *
+ * The base images of `build:` services go through the same pulls (runPulls; base-pulls.ts decides).
+ *
  * Events: a `step` of kind `pull-image` (target: the image) per pull (begin/done/failed), `pull`
- * events with the layers and bytes so far (at most two a second per image), `retry` per retry.
+ * events with the layers and bytes so far (at most two a second per image), `retry` per retry:
+ * berth's own, and the engine's own retries of a broken layer download (pull-progress.ts).
  */
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -29,7 +32,7 @@ import { registryOf } from "../registry/reference.js";
 import { classifyPullFailure, failureWords, isRetryable, pullFailureHint, type PullFailure } from "./pull-errors.js";
 import { lastPulled, recordPull } from "./pull-history.js";
 import { decidePulls, parsePullPolicy, policyProblems, pullKey, type ImageUse, type PullDecision, type PullOverride } from "./pull-policy.js";
-import { PullProgress } from "./pull-progress.js";
+import { EngineRetries, PullProgress } from "./pull-progress.js";
 
 /** Pulls at once per acquire: the engine downloads each pull's layers in parallel already. */
 const PULL_CONCURRENCY = 3;
@@ -41,22 +44,36 @@ const PULL_LOCK_TIMEOUT_MS = 15 * 60_000;
 
 type Env = Record<string, string | undefined>;
 
-export interface PullPhaseInput {
-  spec: ProjectSpec;
+/** What a pull needs besides the image: the engine, where events go, the docker config's env. */
+export interface PullContext {
   project: string;
   engine: Runtime;
   env: Env;
   emit: EventListener;
-  override?: PullOverride;
   signal?: AbortSignal;
   /** For tests: the back-off before retry n (1-based). */
   backoffMs?: (attempt: number) => number;
 }
 
+export interface PullPhaseInput extends PullContext {
+  spec: ProjectSpec;
+  override?: PullOverride;
+}
+
+/** What the pulled images are to the services named in each decision (for the error's words). */
+export type PullRole = "image" | "base";
+
 export function imageUses(spec: ProjectSpec): ImageUse[] {
   return Object.values(spec.services)
     .filter((s) => s.image)
     .map((s) => ({ service: s.name, image: s.image!, platform: s.platform, pullPolicy: s.pull_policy, buildable: !!s.build }));
+}
+
+/** Which of the uses' images the engine has. */
+export async function presentImages(engine: Runtime, uses: readonly ImageUse[], signal?: AbortSignal): Promise<Set<string>> {
+  const images = [...new Set(uses.map((u) => u.image))];
+  const found = await Promise.all(images.map(async (i) => ((await engine.inspectImage(i, { signal })) ? i : null)));
+  return new Set(found.filter((i) => i !== null));
 }
 
 /** Pulls what the policies ask for; returns the decisions (for tests and callers that report them). */
@@ -76,8 +93,7 @@ export async function pullImages(input: PullPhaseInput): Promise<PullDecision[]>
   }
   const candidates = uses.filter((u) => !u.buildable);
   if (candidates.length === 0) return [];
-  const images = [...new Set(candidates.map((u) => u.image))];
-  const present = new Set((await Promise.all(images.map(async (i) => ((await engine.inspectImage(i, { signal })) ? i : null)))).filter((i) => i !== null));
+  const present = await presentImages(engine, candidates, signal);
   const refreshes = candidates.some((u) => parsePullPolicy(u.pullPolicy)?.kind === "refresh");
   const history: Record<string, number> = {};
   if (refreshes && !input.override)
@@ -87,9 +103,19 @@ export async function pullImages(input: PullPhaseInput): Promise<PullDecision[]>
     }
   const decidedAt = Date.now();
   const decisions = decidePulls(uses, { present, lastPulled: history, now: decidedAt, override: input.override });
-  const pulls = decisions.filter((d): d is PullDecision & { action: "pull" } => d.action === "pull");
-  if (pulls.length === 0) return decisions;
+  await runPulls(input, pullsOf(decisions), decidedAt, "image");
+  return decisions;
+}
 
+export const pullsOf = (decisions: PullDecision[]) => decisions.filter((d): d is PullDecision & { action: "pull" } => d.action === "pull");
+
+/**
+ * Runs pulls decided already, a few at a time, each under its image's lock; the first failure
+ * stops the others and is thrown (IMAGE_PULL_FAILED for the registry's refusals).
+ */
+export async function runPulls(ctx: PullContext, pulls: (PullDecision & { action: "pull" })[], decidedAt: number, role: PullRole): Promise<void> {
+  if (pulls.length === 0) return;
+  const { env, signal } = ctx;
   // The first failure stops the other pulls: acquire fails anyway, and nothing has been created.
   const stop = new AbortController();
   const both = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
@@ -104,7 +130,7 @@ export async function pullImages(input: PullPhaseInput): Promise<PullDecision[]>
       gate.run(async () => {
         both.throwIfAborted();
         try {
-          await pullOne(input, d, decidedAt, authFor, both);
+          await pullOne(ctx, d, decidedAt, authFor, both, role);
         } catch (error) {
           stop.abort();
           throw error;
@@ -117,15 +143,15 @@ export async function pullImages(input: PullPhaseInput): Promise<PullDecision[]>
   const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason as Error);
   const first = failed.find((e) => !isBerthError(e, "ABORTED") && e?.name !== "AbortError") ?? failed[0];
   if (first !== undefined) throw first;
-  return decisions;
 }
 
 async function pullOne(
-  input: PullPhaseInput,
+  input: PullContext,
   d: PullDecision & { action: "pull" },
   decidedAt: number,
   authFor: (registry: string) => Promise<RegistryAuth | undefined>,
   signal: AbortSignal,
+  role: PullRole,
 ): Promise<void> {
   const { engine, env, project, emit } = input;
   const key = pullKey(d.image, d.platform);
@@ -142,9 +168,18 @@ async function pullOne(
     const t0 = Date.now();
     events.begin(step);
     const progress = new PullProgress((t) => emit({ type: "pull", project, image: d.image, ...t, at: Date.now() }));
+    const engineRetries = new EngineRetries((retry, cause) => emit({ type: "retry", project, target: step.id, attempt: retry, cause, at: Date.now() }));
     for (let attempt = 1; ; attempt++) {
       try {
-        await engine.pullImage(d.image, { signal, platform: d.platform, auth, onProgress: (l) => progress.line(l) });
+        await engine.pullImage(d.image, {
+          signal,
+          platform: d.platform,
+          auth,
+          onProgress: (l) => {
+            progress.line(l);
+            engineRetries.line(l);
+          },
+        });
         progress.flush(true);
         recordPull(env, engine.endpoint, key, Date.now());
         events.done(step, Date.now() - t0);
@@ -157,7 +192,7 @@ async function pullOne(
           await sleep((input.backoffMs ?? defaultBackoff)(attempt), undefined, { signal });
           continue;
         }
-        const err = failure ? pullError(d, registry, failure, words, error, env) : error;
+        const err = failure ? pullError(d, registry, failure, words, error, env, role) : error;
         events.failed(step, err);
         throw err;
       }
@@ -172,15 +207,22 @@ function wordsOf(error: unknown): string {
   return engineMessage(isBerthError(error) && error.cause !== undefined ? error.cause : error);
 }
 
-function pullError(d: PullDecision, registry: string, failure: PullFailure, words: string, cause: unknown, env: Env): BerthError {
-  const services = d.services.join(", ");
+function pullError(d: PullDecision, registry: string, failure: PullFailure, words: string, cause: unknown, env: Env, role: PullRole): BerthError {
+  const services = `service${d.services.length > 1 ? "s" : ""} ${d.services.join(", ")}`;
   return new BerthError(
     "IMAGE_PULL_FAILED",
-    `could not pull ${d.image} (service${d.services.length > 1 ? "s" : ""} ${services}) from ${registry}: ${failureWords(failure)} (${words})`,
+    `could not pull ${d.image} (${role === "base" ? `base image of ${services}` : services}) from ${registry}: ${failureWords(failure)} (${words})`,
     {
       hint: pullFailureHint(failure, d.image, registry, env),
       cause,
-      details: { image: d.image, registry, failure, services: d.services, ...(d.platform ? { platform: d.platform } : {}) },
+      details: {
+        image: d.image,
+        registry,
+        failure,
+        services: d.services,
+        ...(d.platform ? { platform: d.platform } : {}),
+        ...(role === "base" ? { base: true } : {}),
+      },
     },
   );
 }

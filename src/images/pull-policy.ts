@@ -4,12 +4,13 @@
  *
  * `pull_policy` as the Compose spec defines it: `missing` (the default; also `if_not_present`)
  * pulls only an absent image; `always` pulls every time; `never` never pulls (an absent image then
- * fails acquire as IMAGE_NOT_FOUND); `build` builds instead (a service with `build:` is built by
- * build.ts, never pulled here); `daily`, `weekly` and `every_<duration>` pull when absent or when
- * berth's last pull of it is older than that. An override (`up --pull`, the API's `pull`) replaces
- * every service's policy. Services sharing an image (and platform) pull it once, with the most
- * eager of their policies. An image pinned by digest (`name@sha256:…`) that is present is never
- * pulled again: its content cannot change.
+ * fails acquire as IMAGE_NOT_FOUND); `build` builds the image, even when it exists (a service with
+ * `build:` is built by build.ts, never pulled here); `daily`, `weekly` and `every_<duration>` pull
+ * when absent or when berth's last pull of it is older than that. An override (`up --pull`, the
+ * API's `pull`) replaces every service's policy; the override `build` rebuilds every service that
+ * has `build:` and pulls the other services' images when absent. Services sharing an image (and
+ * platform) pull it once, with the most eager of their policies. An image pinned by digest
+ * (`name@sha256:…`) that is present is never pulled again: its content cannot change.
  */
 import { parseDuration } from "../compose/duration.js";
 import { BerthError } from "../errors.js";
@@ -17,17 +18,17 @@ import { BerthError } from "../errors.js";
 export type PullPolicy = { kind: "always" | "missing" | "never" | "build" } | { kind: "refresh"; everyMs: number };
 
 /** What `up --pull` and the API's `pull` option accept. */
-export type PullOverride = "always" | "missing" | "never";
+export type PullOverride = "always" | "missing" | "never" | "build";
 
-export const PULL_OVERRIDES: readonly PullOverride[] = ["always", "missing", "never"];
+export const PULL_OVERRIDES: readonly PullOverride[] = ["always", "missing", "never", "build"];
 
 /** `--pull` / the API's `pull` value, checked; undefined when not given. */
 export function parsePullOverride(value: string | undefined): PullOverride | undefined {
   if (value === undefined) return undefined;
   const v = value.trim().toLowerCase();
   if ((PULL_OVERRIDES as readonly string[]).includes(v)) return v as PullOverride;
-  throw new BerthError("USAGE", `--pull ${value}: use always, missing or never`, {
-    hint: "always pulls every image again, missing (the default) only absent ones, never none (absent images then fail).",
+  throw new BerthError("USAGE", `--pull ${value}: use always, missing, never or build`, {
+    hint: "always pulls every image again, missing (the default) only absent ones, never none (absent images then fail), build rebuilds the images of build: sections.",
   });
 }
 
@@ -102,11 +103,19 @@ function eagerness(p: PullPolicy): number {
   return 4;
 }
 
+/** The policy an override gives a service that is not built here: `build` pulls what is absent. */
+const overridePolicy = (o: PullOverride): PullPolicy => ({ kind: o === "build" ? "missing" : o });
+
+/** Whether a service with `build:` is built even when its image exists (`pull_policy: build`, `--pull build`). */
+export function rebuildsAlways(pullPolicy: string | undefined, override: PullOverride | undefined): boolean {
+  return override === "build" || (override === undefined && parsePullPolicy(pullPolicy)?.kind === "build");
+}
+
 export function decidePulls(uses: readonly ImageUse[], facts: PullFacts): PullDecision[] {
   const groups = new Map<string, { image: string; platform?: string; services: string[]; policy: PullPolicy }>();
   for (const u of uses) {
     if (u.buildable) continue; // build.ts builds it
-    const own = facts.override ? { kind: facts.override } : (parsePullPolicy(u.pullPolicy) ?? { kind: "missing" as const });
+    const own = facts.override ? overridePolicy(facts.override) : (parsePullPolicy(u.pullPolicy) ?? { kind: "missing" as const });
     if (own.kind === "build") continue;
     const key = pullKey(u.image, u.platform);
     const g = groups.get(key);

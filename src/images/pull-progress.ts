@@ -62,3 +62,30 @@ export class PullProgress {
     this.send(this.totals());
   }
 }
+
+/**
+ * The engine's own retries of a broken layer download: it counts down "Retrying in N seconds" once
+ * a second before each one (Engine 20.10: up to `max-download-attempts`, 5 by default, 5 s, 10 s, …
+ * apart), which would otherwise look like a stalled pull. `send` gets each retry once, numbered per
+ * pull, when its count-down starts.
+ */
+export class EngineRetries {
+  private readonly countdown = new Map<string, number>();
+  private count = 0;
+
+  constructor(private readonly send: (retry: number, cause: string) => void) {}
+
+  line(l: PullProgressLine): void {
+    if (!l.id || !l.status) return;
+    const seconds = /^Retrying in (\d+) seconds?/.exec(l.status)?.[1];
+    const previous = this.countdown.get(l.id);
+    if (seconds === undefined) {
+      this.countdown.delete(l.id);
+      return;
+    }
+    // A new count-down starts higher than where the last one ended.
+    if (previous === undefined || Number(seconds) > previous)
+      this.send(++this.count, `the download of layer ${l.id} broke off; the engine retries it in ${seconds} s`);
+    this.countdown.set(l.id, Number(seconds));
+  }
+}

@@ -59,7 +59,11 @@ export interface AcquireOptions extends Partial<Omit<LoadOptions, "env">>, EnvOp
   mode?: EnvironmentMode;
   /** Rebuild the images of `build:` sections even when they exist (`up --build`). */
   build?: boolean;
-  /** Replaces every service's `pull_policy`: always, missing or never (`up --pull`; default: each service's own, else missing). */
+  /**
+   * Replaces every service's `pull_policy`: always, missing, never or build (`up --pull`; default:
+   * each service's own, else missing). `build` rebuilds the images of `build:` sections; `always`
+   * and `never` also decide the pulls of their base images.
+   */
   pull?: PullOverride;
   /** Recreate containers whose configuration changed even when they hold data (`up --force-recreate`); their volumes are kept. */
   forceRecreate?: boolean;

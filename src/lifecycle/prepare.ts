@@ -102,7 +102,7 @@ export async function prepareSpec(input: PrepareInput): Promise<ProjectSpec> {
       });
   }
   await pullImages({ spec: prepared, project, engine, env: input.env, emit, override: input.pull, signal });
-  const built = await buildServices(prepared, { engine, project, env: input.env, always: input.build, emit, signal });
+  const built = await buildServices(prepared, { engine, project, env: input.env, always: input.build, pull: input.pull, emit, signal });
   await checkImages(engine, built, signal);
   for (const s of scaled) {
     if (s.scale > 1 && (s.container_name || hasFixedHostPort(s.ports))) {

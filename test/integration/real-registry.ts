@@ -83,7 +83,8 @@ export async function startRegistry(o: { user?: string; password?: string; netns
       };
     },
     stop: async () => {
-      if (child.exitCode === null) {
+      // A process ended by a signal has exitCode null and its signalCode set.
+      if (child.exitCode === null && child.signalCode === null) {
         child.kill("SIGTERM");
         await new Promise((r) => child.once("exit", r));
       }

@@ -1,27 +1,32 @@
 /**
- * A Docker Hub style name (`image: NAME:1`, no registry host) pulled through the engine's registry
- * mirror, as `docker pull` does: berth passes the name unchanged and the engine asks its mirror.
+ * Pulls that need a setting of the engine, on a private engine (second-engine.ts) in a network
+ * namespace of its own, with real registries (real-registry.ts) started in that namespace on its
+ * loopback. Everything (the engine with its data, the registries with their storage) is removed
+ * afterwards.
  *
- * The mirror is a flag of the daemon, so this runs on a private engine (second-engine.ts) started
- * with `--registry-mirror=http://127.0.0.1:PORT`. That engine lives in a network namespace of its
- * own, so the registry (real-registry.ts) is started in the same namespace, on its loopback, and
- * the fixture image is pushed there from that engine as `library/NAME:1`. Everything (the engine
- * with its data, the registry with its storage) is removed afterwards.
+ * - A Docker Hub style name (`image: NAME:1`, no registry host) pulled through the engine's
+ *   registry mirror, as `docker pull` does: berth passes the name unchanged and the engine asks its
+ *   mirror (`--registry-mirror=http://127.0.0.1:PORT`, the fixture pushed as `library/NAME:1`).
+ * - A registry that dies mid-pull. The engine retries a broken layer download by itself, up to 5
+ *   attempts 5 to 20 s apart; this engine makes two (`--max-download-attempts=1` on Engine 20.10:
+ *   one retry, after 5 s), so the whole failure takes seconds. The namespace's loopback is slowed
+ *   (`tc qdisc … tbf rate`) so that the registry is surely killed while the layer is still coming.
  */
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Engine } from "../../src/engine/engine.js";
 import type { BerthEvent } from "../../src/events.js";
-import { acquire } from "../../src/index.js";
+import { acquire, isBerthError } from "../../src/index.js";
 import { resourcesOf, uniqueName } from "./helpers.js";
 import { freePort, pushImage, removeImages, startRegistry, type Registry } from "./real-registry.js";
 import { SecondEngine } from "./second-engine.js";
 
 const FIXTURE = "berth-fixtures/busybox:1";
 
-describe("a Docker Hub style name through the engine's registry mirror", () => {
+describe("pulls on a private engine: through its registry mirror, from a registry that dies mid-pull", () => {
   const work = mkdtempSync(join(tmpdir(), "berth-mirror-test-"));
   const name = uniqueName("berth-mirror").toLowerCase();
   let second: SecondEngine | undefined;
@@ -30,7 +35,7 @@ describe("a Docker Hub style name through the engine's registry mirror", () => {
 
   beforeAll(async () => {
     const port = await freePort();
-    second = await SecondEngine.start([FIXTURE], { dockerdArgs: [`--registry-mirror=http://127.0.0.1:${port}`] });
+    second = await SecondEngine.start([FIXTURE], { dockerdArgs: [`--registry-mirror=http://127.0.0.1:${port}`, "--max-download-attempts=1"] });
     mirror = await startRegistry({ netns: second.netns, port });
     // Pushed by the private engine (the only one that reaches the mirror), then gone from it
     // entirely: the pull must fetch every layer.
@@ -82,5 +87,64 @@ describe("a Docker Hub style name through the engine's registry mirror", () => {
       await env.release();
     }
     expect(await resourcesOf(e, project)).toEqual([]);
+  });
+
+  it("the registry dies mid-pull: IMAGE_PULL_FAILED naming the image and the registry, the broken download retried, nothing created", async () => {
+    const t0 = Date.now();
+    const dying = await startRegistry({ netns: second!.netns, port: await freePort() });
+    const image = `${dying.host}/${name}/big:1`;
+    const local = `${name}-big:1`;
+    // 16 MiB of random data (it does not compress) on the fixture, built on the private engine.
+    execFileSync("bash", ["-c", `docker save ${FIXTURE} | docker -H ${second!.host} load -q`], { stdio: ["ignore", "pipe", "pipe"] });
+    execFileSync("docker", ["-H", second!.host, "build", "-q", "-t", local, "-"], {
+      input: `FROM ${FIXTURE}\nRUN head -c 16777216 /dev/urandom > /big\n`,
+      env: { ...process.env, DOCKER_BUILDKIT: "0" },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    pushImage(local, image, undefined, second!.host);
+    removeImages([local], second!.host);
+    // 24 Mbit/s (a token bucket: this kernel has no netem; the burst holds loopback's 64 KiB
+    // packets): the layer takes about 6 s to come, and the registry is killed within the first one.
+    const tc = (...args: string[]) => execFileSync("nsenter", [`--net=${second!.netns}`, "tc", "qdisc", ...args], { stdio: "pipe" });
+    tc("add", "dev", "lo", "root", "tbf", "rate", "24mbit", "burst", "128kb", "latency", "500ms");
+    const file = join(work, "big.yml");
+    writeFileSync(file, `services:\n  app:\n    image: ${image}\n    init: true\n    command: ['sleep', '3600']\n`);
+    const project = uniqueName("berth-mirror-dies");
+    const events: BerthEvent[] = [];
+    let killed: Promise<void> | undefined;
+    const onEvent = (ev: BerthEvent) => {
+      events.push(ev);
+      if (ev.type === "pull" && ev.bytesDone > 0 && !killed) killed = dying.stop();
+    };
+    try {
+      const pullStart = Date.now();
+      const error = await acquire({ files: [file], cwd: work, engine: e, projectName: project, onEvent, timeoutMs: 60_000 }).then(
+        (env) => env.release().then(() => undefined),
+        (err: unknown) => err,
+      );
+      await killed;
+      expect(killed, "the registry was killed once bytes came").toBeDefined();
+      expect(isBerthError(error, "IMAGE_PULL_FAILED"), String(error)).toBe(true);
+      const failure = error as Error & { details: Record<string, unknown> };
+      expect(failure.message).toContain(`could not pull ${image} (service app) from ${dying.host}: unreachable`);
+      expect(failure.details).toMatchObject({ image, registry: dying.host, failure: "unreachable" });
+      // The engine retried the broken download (shown as a retry event, not a silent stall), and
+      // the retry found the registry gone.
+      const retries = events.filter((ev) => ev.type === "retry" && ev.target === `pull-image:${image}`);
+      expect(retries.map((ev) => ev.type === "retry" && ev.cause)).toEqual([
+        expect.stringMatching(/^the download of layer \w+ broke off; the engine retries it in 5 s$/),
+      ]);
+      expect(events.some((ev) => ev.type === "step" && ev.kind === "pull-image" && ev.phase === "failed")).toBe(true);
+      expect(await resourcesOf(e, project)).toEqual([]);
+      expect(await e.inspectImage(image)).toBeNull();
+      console.log(`registry dies mid-pull: set-up ${pullStart - t0} ms, acquire failed after ${Date.now() - pullStart} ms`);
+    } finally {
+      await (killed ?? dying.stop());
+      try {
+        tc("del", "dev", "lo", "root");
+      } catch {
+        // the namespace ends with the engine anyway
+      }
+    }
   });
 });

@@ -3,7 +3,8 @@
  * htpasswd): acquire pulls what is missing before anything is created, honours pull_policy and
  * --pull, sends the docker CLI's credentials (config auths, a credential helper), pulls an image
  * once for ten acquires at once, and fails cleanly (nothing created, the password nowhere) when a
- * pull cannot succeed. Every image pulled here is removed afterwards.
+ * pull cannot succeed; pulls the base image of a build from the authenticated registry with the
+ * same credentials. Every image pulled or built here is removed afterwards.
  */
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -124,6 +125,13 @@ describe("images from a real registry", () => {
       expect(third.code, third.stderr).toBe(0);
       expect(pullSteps(third.stdout).sort()).toEqual([app, db].sort());
       expect(open.requests(`${repo}/db`).manifests).toBeGreaterThan(before.manifests);
+
+      // run SERVICE --pull always: the service's image is pulled again before its one-off container.
+      const asked = open.requests(`${repo}/db`).manifests;
+      const oneOff = await berth(["run", "-p", project, "--json", "--pull", "always", "-T", "db", "true"]);
+      expect(oneOff.code, oneOff.stderr).toBe(0);
+      expect(pullSteps(oneOff.stderr)).toEqual([db]);
+      expect(open.requests(`${repo}/db`).manifests).toBeGreaterThan(asked);
     } finally {
       expect((await berth(["down", "-p", project])).code).toBe(0);
     }
@@ -215,6 +223,46 @@ describe("images from a real registry", () => {
       expect(await resourcesOf(e, project)).toEqual([]);
     } finally {
       // A pull that wrongly succeeded brought something up: leave nothing behind all the same.
+      if ((await resourcesOf(e, project)).length) await berth(["down", "-p", project]);
+    }
+  });
+
+  it("a build whose FROM is only in the authenticated registry: its base pulled with the docker config's credentials; without them, unauthorized", async () => {
+    const e = await engine();
+    removeImages([privateImage]);
+    const built = `berth-built-${repo}:1`;
+    pulled.push(built);
+    const dir = join(work, "built");
+    mkdirSync(dir);
+    // The base through a global ARG, as Dockerfiles often name it; no RUN: the build starts no container.
+    writeFileSync(join(dir, "Dockerfile"), `ARG BASE=${privateImage}\nFROM \${BASE} AS base\nFROM base\nLABEL berth.test=base-pull\n`);
+    const file = join(work, "built.yml");
+    writeFileSync(file, `services:\n  app:\n    image: ${built}\n    build: { context: ./built }\n    init: true\n    command: ['sleep', '3600']\n`);
+    const project = uniqueName("berth-reg-build");
+    const none = join(work, "config-none");
+    mkdirSync(none);
+    try {
+      // Without credentials: berth's pull of the base is refused, before any build or container.
+      const denied = await berth(["up", "-f", file, "-p", project, "--json"], { env: { DOCKER_CONFIG: none } });
+      expect(denied.code, denied.stderr).toBe(1);
+      const result = lastJson<{ error: { code: string; message: string; details: Record<string, unknown> } }>(denied.stdout);
+      expect(result.error.code).toBe("IMAGE_PULL_FAILED");
+      expect(result.error.message).toContain(`could not pull ${privateImage} (base image of service app) from ${closed.host}: unauthorized`);
+      expect(result.error.details).toMatchObject({ registry: closed.host, failure: "unauthorized", base: true });
+      expect(events(denied.stdout).some((ev) => ev.type === "build")).toBe(false);
+      expect(await resourcesOf(e, project)).toEqual([]);
+
+      // With them, through `berth build` (the classic builder alone would pull anonymously, and be refused).
+      const auths = join(work, "config-build");
+      mkdirSync(auths);
+      writeFileSync(join(auths, "config.json"), JSON.stringify({ auths: { [closed.host]: { auth: Buffer.from(`${USER}:${PASSWORD}`).toString("base64") } } }));
+      const build = await berth(["build", "-f", file, "--json"], { env: { DOCKER_CONFIG: auths } });
+      expect(build.code, build.stderr).toBe(0);
+      expect(pullSteps(build.stdout)).toEqual([privateImage]);
+      expect(lastJson<{ built: { image: string }[] }>(build.stdout).built.map((b) => b.image)).toEqual([built]);
+      expect(`${build.stdout}${build.stderr}${denied.stdout}${denied.stderr}`).not.toContain(PASSWORD);
+      expect((await e.inspectImage(built))?.labels["berth.test"]).toBe("base-pull");
+    } finally {
       if ((await resourcesOf(e, project)).length) await berth(["down", "-p", project]);
     }
   });

@@ -12,20 +12,30 @@ export function registerBuild(program: Command, ctx: CliContext, globals: () => 
     .option("--no-cache", "do not use the builder's layer cache")
     .addHelpText(
       "after",
-      "\nReads the compose file as `berth up` does (-f, --profile, --env-file); no environment needs to exist.\nImages are named as `berth up` names them (the service's image:, else <project>-<service>:${DOCKER_TAG:-latest}),\nso a later `berth up` uses them. The builder's output goes to stderr (not with -q or --json).\n\nExamples:\n  berth build\n  berth build -f compose.yml api --no-cache\n  berth build -q && berth up",
+      "\nReads the compose file as `berth up` does (-f, --profile, --env-file); no environment needs to exist.\nImages are named as `berth up` names them (the service's image:, else <project>-<service>:${DOCKER_TAG:-latest}),\nso a later `berth up` uses them. The builder's output goes to stderr (not with -q or --json).\nBase images (the Dockerfile's FROM) the engine lacks are pulled first, with the docker CLI's credentials\n(all of them with build.pull: true), as `berth up` pulls images.\n\nExamples:\n  berth build\n  berth build -f compose.yml api --no-cache\n  berth build -q && berth up",
     )
     .action(async (services: string[], o: { cache: boolean }) => {
       const g = globals();
       const spec = await loadSpec(ctx, g);
       const names = serviceList(services);
-      const [{ selectServices }, { buildServices }] = await Promise.all([import("../../lifecycle/select-services.js"), import("../../lifecycle/build.js")]);
+      const [{ selectServices }, { buildServices }, { otherLine }] = await Promise.all([
+        import("../../lifecycle/select-services.js"),
+        import("../../lifecycle/build.js"),
+        import("../progress/plain-view.js"),
+      ]);
       selectServices(spec, names); // names every unknown service, and the known ones
       const wanted = names.length ? names : Object.keys(spec.services).sort();
       const buildable = wanted.filter((n) => spec.services[n]!.build);
       if (!g.json && !g.quiet) for (const n of wanted.filter((x) => !buildable.includes(x))) ctx.err(`${n}: skipped (no build: section)`);
       const built: { service: string; image: string; elapsedMs: number }[] = [];
+      const t0 = Date.now();
       const emit = (e: BerthEvent) => {
-        if (e.type !== "build") return;
+        if (e.type !== "build") {
+          // The base images' pulls: their steps, progress and retries.
+          const line = g.json ? JSON.stringify(e) : g.quiet ? null : otherLine(e, t0);
+          if (line) (g.json ? ctx.out : ctx.err)(line);
+          return;
+        }
         if (g.json) ctx.out(JSON.stringify(e));
         if (e.phase === "done") built.push({ service: e.service, image: e.image, elapsedMs: e.elapsedMs ?? 0 });
       };

@@ -1,6 +1,7 @@
 /**
  * `berth run SERVICE [CMD…]`: a one-off container of SERVICE in the running environment (as
  * `docker compose run`), with berth's stdin and terminal, removed when it exits; exits with its code.
+ * With `--pull POLICY` the service's image is pulled (or built) first, as `up` would.
  */
 import { existsSync } from "node:fs";
 import type { ProjectSpec } from "../../compose/model.js";
@@ -9,6 +10,7 @@ import { splitShellWords } from "../../compose/shell-words.js";
 import type { Engine } from "../../engine/engine.js";
 import type { Labels } from "../../engine/types.js";
 import { BerthError, isBerthError } from "../../errors.js";
+import type { BerthEvent } from "../../events.js";
 import { COMPOSE_LABEL, managedFilter } from "../../labels.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { loadSpec, targetProject } from "../target.js";
@@ -20,6 +22,8 @@ export interface RunServiceOptions {
   workdir?: string;
   entrypoint?: string;
   tty?: boolean;
+  /** --pull: always, missing, never or build, for the service's image before the one-off. */
+  pull?: string;
 }
 
 /** The two meanings of `berth run`, for the hints of a run that named no service it could find. */
@@ -30,13 +34,14 @@ export const RUN_FORMS_HINT =
 export async function runService(ctx: CliContext, g: GlobalOptions, service: string, command: string[], o: RunServiceOptions): Promise<void> {
   const { engine, project } = await withRunHint(() => targetProject(ctx, g));
   const environment = await environmentLabels(engine, project, ctx.signal);
-  const spec = await specOf(ctx, g, environment);
-  if (!spec.services[service]) {
-    const close = suggest(service, Object.keys(spec.services));
+  const loaded = await specOf(ctx, g, environment);
+  if (!loaded.services[service]) {
+    const close = suggest(service, Object.keys(loaded.services));
     throw new BerthError("USAGE", `no service ${service} in ${project}'s compose project${close ? ` (did you mean ${close}?)` : ""}`, {
-      hint: `Services: ${Object.keys(spec.services).join(", ")}. ${RUN_FORMS_HINT}`,
+      hint: `Services: ${Object.keys(loaded.services).join(", ")}. ${RUN_FORMS_HINT}`,
     });
   }
+  const spec = o.pull === undefined ? loaded : await imageFirst(ctx, g, engine, project, loaded, service, o.pull);
   const [{ runOneOff }, { ensureReaper }, { currentOwner }] = await Promise.all([
     import("../../lifecycle/one-off.js"),
     import("../../cleanup/reaper.js"),
@@ -72,6 +77,41 @@ export async function runService(ctx: CliContext, g: GlobalOptions, service: str
     restore();
     reaper.done();
   }
+}
+
+/**
+ * `run SERVICE --pull POLICY`: the service's image pulled as the policy says (the pull phase of
+ * acquire, on this one service), or for a service with `build:`, built when missing (always with
+ * `build`). Progress goes to stderr: NDJSON events with --json, else a line per pull.
+ */
+async function imageFirst(
+  ctx: CliContext,
+  g: GlobalOptions,
+  engine: Engine,
+  project: string,
+  spec: ProjectSpec,
+  service: string,
+  pull: string,
+): Promise<ProjectSpec> {
+  const [{ parsePullOverride }, { pullImages }, { buildServices }, { otherLine }] = await Promise.all([
+    import("../../images/pull-policy.js"),
+    import("../../images/pull-phase.js"),
+    import("../../lifecycle/build.js"),
+    import("../progress/plain-view.js"),
+  ]);
+  const override = parsePullOverride(pull);
+  const t0 = Date.now();
+  const emit = (e: BerthEvent) => {
+    if (g.json) return ctx.err(JSON.stringify(e));
+    const line = g.quiet ? null : otherLine(e, t0);
+    if (line) ctx.err(line);
+  };
+  const one: ProjectSpec = { ...spec, services: { [service]: spec.services[service]! } };
+  const common = { project, engine, env: ctx.env, emit, signal: ctx.signal };
+  await pullImages({ ...common, spec: one, override });
+  if (!one.services[service]!.build) return spec;
+  const built = await buildServices(one, { ...common, pull: override });
+  return { ...spec, services: { ...spec.services, [service]: built.services[service]! } };
 }
 
 /** `-e KEY` without a value takes KEY's value from berth's environment, and is left out when it has none (as compose). */

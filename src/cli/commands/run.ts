@@ -22,7 +22,6 @@ interface RunOptions extends RunServiceOptions {
   envPrefix?: string;
   keep?: boolean;
   wait?: boolean;
-  pull?: string;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -42,7 +41,10 @@ export function registerRun(program: Command, ctx: CliContext, globals: () => Gl
     .option("--env-prefix <prefix>", "run -- CMD: prefix for the injected service variables, e.g. TEST_ → TEST_POSTGRES_PORT")
     .option("--keep", "run -- CMD: do not release the environment afterwards (prints how to remove it)")
     .option("--no-wait", "run -- CMD: refuse at once when the engine is at berth's container cap or memory floor, instead of waiting for capacity")
-    .option("--pull <policy>", "run -- CMD: pull images always, missing (absent ones; the default) or never; replaces every service's pull_policy")
+    .option(
+      "--pull <policy>",
+      "pull images always, missing (absent ones), never, or build (rebuild build: sections); run -- CMD: replaces every service's pull_policy (default: each one's own); run SERVICE: its image, before the one-off (default: no pull)",
+    )
     .option("-e, --env <KEY=value>", "run SERVICE: set an environment variable (repeatable; KEY alone takes berth's value)", collect)
     .option("-u, --user <user>", "run SERVICE: run as this user")
     .option("-w, --workdir <dir>", "run SERVICE: run in this directory")
@@ -87,7 +89,7 @@ export function registerRun(program: Command, ctx: CliContext, globals: () => Gl
 function checkFormOptions(form: "service" | "host", o: RunOptions): void {
   const misplaced =
     form === "service"
-      ? [o.envPrefix !== undefined && "--env-prefix", o.keep && "--keep", o.wait === false && "--no-wait", o.pull !== undefined && "--pull"]
+      ? [o.envPrefix !== undefined && "--env-prefix", o.keep && "--keep", o.wait === false && "--no-wait"]
       : [o.env && "-e", o.user && "-u", o.workdir && "-w", o.entrypoint !== undefined && "--entrypoint"];
   const names = misplaced.filter((m): m is string => typeof m === "string");
   if (names.length === 0) return;

@@ -31,7 +31,10 @@ export function registerUp(program: Command, ctx: CliContext, globals: () => Glo
       (v: string, prev: string[] = []) => [...prev, v],
     )
     .option("--build", "rebuild the images of build: sections even when they exist")
-    .option("--pull <policy>", "pull images: always, missing (absent ones; the default) or never; replaces every service's pull_policy")
+    .option(
+      "--pull <policy>",
+      "pull images: always, missing (absent ones; the default), never, or build (rebuild the images of build: sections); replaces every service's pull_policy",
+    )
     .option(
       "--force-recreate",
       "with -p of a running environment: also recreate changed containers that hold data (their named and anonymous volumes are kept)",

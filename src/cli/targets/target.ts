@@ -46,7 +46,7 @@ export interface UpRequest {
   /** --scale values as given (SERVICE=N). */
   scale?: string[];
   build?: boolean;
-  /** --pull as given: always, missing or never. */
+  /** --pull as given: always, missing, never or build. */
   pull?: string;
   forceRecreate?: boolean;
   /** false with --no-wait. */

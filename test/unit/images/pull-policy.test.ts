@@ -1,6 +1,14 @@
 /** The pull decisions of acquire, as plain data: policy × presence × last pull × override. */
 import { describe, expect, it } from "vitest";
-import { decidePulls, parsePullOverride, parsePullPolicy, policyProblems, type ImageUse } from "../../../src/images/pull-policy.js";
+import {
+  decidePulls,
+  parsePullOverride,
+  parsePullPolicy,
+  policyProblems,
+  rebuildsAlways,
+  type ImageUse,
+  type PullOverride,
+} from "../../../src/images/pull-policy.js";
 
 const use = (service: string, image: string, pullPolicy?: string, over: Partial<ImageUse> = {}): ImageUse => ({
   service,
@@ -11,7 +19,7 @@ const use = (service: string, image: string, pullPolicy?: string, over: Partial<
 });
 const NOW = Date.UTC(2026, 11, 3, 12);
 const HOUR = 3_600_000;
-const facts = (present: string[] = [], lastPulled: Record<string, number> = {}, override?: "always" | "missing" | "never") => ({
+const facts = (present: string[] = [], lastPulled: Record<string, number> = {}, override?: PullOverride) => ({
   present: new Set(present),
   lastPulled,
   now: NOW,
@@ -62,7 +70,17 @@ describe("pull policy", () => {
     expect(brief(uses, facts(["b:1"], {}, "missing"))).toEqual(["a:1: pull absent (presence)", "b:1: keep present", "c:1: pull absent (presence)"]);
     expect(parsePullOverride(undefined)).toBeUndefined();
     expect(parsePullOverride("Always")).toBe("always");
-    expect(() => parsePullOverride("daily")).toThrow(/--pull daily: use always, missing or never/);
+    expect(() => parsePullOverride("daily")).toThrow(/--pull daily: use always, missing, never or build/);
+  });
+
+  it("--pull build rebuilds every build: section and pulls the other images when absent; pull_policy build rebuilds its own", () => {
+    const uses = [use("a", "a:1", "never"), use("b", "b:1", "always"), use("c", "c:1", "build", { buildable: true })];
+    expect(parsePullOverride("build")).toBe("build");
+    expect(brief(uses, facts(["b:1"], {}, "build"))).toEqual(["a:1: pull absent (presence)", "b:1: keep present"]);
+    expect(rebuildsAlways(undefined, "build")).toBe(true);
+    expect(rebuildsAlways("build", undefined)).toBe(true);
+    expect(rebuildsAlways("build", "missing")).toBe(false); // the override replaces the service's policy
+    expect(rebuildsAlways("missing", undefined)).toBe(false);
   });
 
   it("an image shared by services is decided once, with the most eager policy; platforms are separate pulls", () => {
