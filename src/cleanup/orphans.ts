@@ -14,6 +14,7 @@ import { acquireLock } from "../locks/file-lock.js";
 import { halfMadeProjects, isPendingOf } from "./half-made.js";
 import { cleanReason, ownershipOf, type CleanPolicy, type CleanReason } from "./ownership.js";
 import { currentUser, ownerLiveness } from "./process-liveness.js";
+import { byText } from "../text-order.js";
 
 export interface CleanItem {
   kind: "container" | "network" | "volume";
@@ -108,7 +109,7 @@ export async function findCleanable(engine: Runtime, o: CleanOptions = {}): Prom
       items.push({ kind: "volume", id: v.name, name: v.name, project, reason: "half-made" });
   }
   const order = { container: 0, network: 1, volume: 2 };
-  return items.sort((a, b) => a.project.localeCompare(b.project) || order[a.kind] - order[b.kind] || a.name.localeCompare(b.name));
+  return items.sort((a, b) => byText(a.project, b.project) || order[a.kind] - order[b.kind] || byText(a.name, b.name));
 }
 
 /**

@@ -30,6 +30,7 @@ import Module, { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { setFlagsFromString } from "node:v8";
 import { Script } from "node:vm";
 import { VERSION } from "../version.js";
 import { commandWord } from "./argv.js";
@@ -54,6 +55,7 @@ interface CacheEntry {
 
 function runBundle(bundle: string): void {
   const env = process.env;
+  keepYoungGenerationSmall();
   const mode = env.BERTH_CODE_CACHE;
   const source = readFileSync(bundle, "utf8");
   const st = statSync(bundle);
@@ -76,6 +78,22 @@ function runBundle(bundle: string): void {
   const module = { exports: {} };
   const run = script.runInThisContext() as (exports: object, require: NodeRequire, module: object, filename: string, dirname: string) => void;
   run(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+}
+
+/**
+ * V8 doubles its young generation (up to 16 MB a half) whenever much survives a scavenge, which
+ * loading the bundle and a compose file does; a `berth` command lives seconds, so the grown space
+ * is mostly committed and never used again. Growth factor 1 keeps it at its start size. Measured
+ * on `berth up` of the 4-service chain, 7 runs each, alternating: peak RSS median 80.5 -> 75.6 MB,
+ * CPU time unchanged within noise (0.47 vs 0.52 s). Set before the bundle is compiled, so the code
+ * cache (which V8 checks against the flags) always sees the same flags.
+ */
+function keepYoungGenerationSmall(): void {
+  try {
+    setFlagsFromString("--semi-space-growth-factor=1");
+  } catch {
+    // a V8 without the flag: the default sizing
+  }
 }
 
 /** The first folder's cache (every run of berth reads it: no folder after a hit is looked at). */

@@ -13,6 +13,7 @@ import { LABEL, managedFilter } from "../labels.js";
 import type { DependencySpec } from "../compose/model.js";
 import { dependantsOf, dependencyLevels, type GraphInput } from "../plan/graph.js";
 import { DEFAULT_READY_TIMEOUT_MS } from "./timeouts.js";
+import { byText } from "../text-order.js";
 
 /** One container of a service, as the labels describe it. */
 export interface ServiceContainer {
@@ -36,7 +37,7 @@ export async function projectContainers(engine: Runtime, project: string, o: Sel
     // A one-off container (`berth run SERVICE`) is not one of its service's replicas.
     .filter((c) => c.labels[LABEL.oneoff] !== "true")
     .map((c) => ({ id: c.id, name: c.name, service: c.labels[LABEL.service] ?? "?", number: Number(c.labels[LABEL.number] ?? 1), state: c.state }))
-    .sort((a, b) => a.service.localeCompare(b.service) || a.number - b.number);
+    .sort((a, b) => byText(a.service, b.service) || a.number - b.number);
   if (all.length === 0) {
     throw new BerthError("NOT_FOUND", `no berth environment named ${project} on this engine`, { hint: "List environments with `berth status`." });
   }

@@ -10,6 +10,7 @@ import { LABEL, managedFilter, type EnvironmentKind } from "../labels.js";
 import { readBack } from "../ports/bindings.js";
 import { expectedScales, provenRuns, recordFilter } from "../cleanup/settled-record.js";
 import type { ContainerView, EnvironmentData } from "./environment.js";
+import { byText } from "../text-order.js";
 
 /**
  * A container's state as the engine reports it. Nothing runs inside the container: a reader (status,
@@ -139,7 +140,7 @@ async function readOne(
   const views = (await Promise.all(ids.map((id) => view(engine, id, signal, proven)))).filter((v) => v !== null);
   if (o.probe) await probeStarting(engine, views, slots, signal);
   const services: EnvironmentData["services"] = {};
-  for (const v of views.sort((a, b) => a.service.localeCompare(b.service) || a.view.number - b.view.number)) {
+  for (const v of views.sort((a, b) => byText(a.service, b.service) || a.view.number - b.view.number)) {
     (services[v.service] ??= { name: v.service, containers: [] }).containers.push(v.view);
   }
   return { project, kind, networks: networks.map((n) => n.name).sort(), services };
@@ -192,7 +193,7 @@ export async function listEnvironments(engine: Runtime, o: { project?: string; s
       ownerPid: Number(labels[LABEL.ownerPid] ?? 0),
     })),
   );
-  return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.project.localeCompare(b.project));
+  return out.sort((a, b) => byText(b.createdAt, a.createdAt) || byText(a.project, b.project));
 }
 
 /** Adds the replicas the environment's record expects and it lacks (none when it has no record). */
@@ -200,7 +201,7 @@ export function withMissing(data: EnvironmentData, expected: Record<string, numb
   const missing = Object.entries(expected ?? {})
     .map(([service, n]) => ({ service, expected: n, found: data.services[service]?.containers.length ?? 0 }))
     .filter((m) => m.found < m.expected)
-    .sort((a, b) => a.service.localeCompare(b.service));
+    .sort((a, b) => byText(a.service, b.service));
   return missing.length ? { ...data, missing } : data;
 }
 

@@ -10,13 +10,12 @@ import { toBindings } from "../ports/bindings.js";
 import { containerName, networkName, volumeName } from "./naming.js";
 import { readyModes, serviceNetworkKeys } from "./reconcile.js";
 import { effectiveRestart, fileRefMounts, runtimeOptions } from "./runtime-options.js";
+import { byText } from "../text-order.js";
 
 /** JSON with sorted keys, so equal configurations hash equally. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
-      : v,
+    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => byText(a, b))) : v,
   );
 }
 

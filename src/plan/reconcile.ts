@@ -6,6 +6,7 @@ import type { ProjectSpec, ServiceSpec } from "../compose/model.js";
 import { dependencyLevels } from "./graph.js";
 import { containerName, networkName, volumeName } from "./naming.js";
 import type { Plan, ReadyMode, Step } from "./plan.js";
+import { byText } from "../text-order.js";
 
 export interface ObservedContainer {
   id: string;
@@ -127,7 +128,7 @@ export function reconcileUp(input: ReconcileInput): UpPlan {
     for (const name of level) {
       const service = spec.services[name]!;
       const gates: string[] = [];
-      for (const [dep, d] of Object.entries(service.depends_on).sort(([a], [b]) => a.localeCompare(b))) {
+      for (const [dep, d] of Object.entries(service.depends_on).sort(([a], [b]) => byText(a, b))) {
         const depService = spec.services[dep];
         if (!depService) continue; // not required and not enabled: nothing to wait for
         for (const n of numbers(depService)) {
@@ -185,7 +186,7 @@ export function reconcileUp(input: ReconcileInput): UpPlan {
     }
   }
   // Replicas beyond the wanted scale go (scale down); so do containers of services no longer enabled.
-  for (const c of [...observed.containers].sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const c of [...observed.containers].sort((a, b) => byText(a.name, b.name))) {
     const service = spec.services[c.service];
     if (service && c.number <= service.scale) continue;
     steps.push({

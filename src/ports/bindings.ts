@@ -5,6 +5,7 @@
 import type { PortSpec } from "../compose/model.js";
 import { BerthError } from "../errors.js";
 import type { PublishedPorts } from "../engine/types.js";
+import { byText } from "../text-order.js";
 
 /** Where a published port binds when the file names no address: loopback only, never the LAN. */
 export const DEFAULT_HOST_IP = "127.0.0.1";
@@ -70,7 +71,7 @@ export function readBack(ports: PublishedPorts): PublishedPort[] {
       out.push({ containerPort: Number(port), protocol, hostIp: b.hostIp, hostPort: b.hostPort });
     }
   }
-  return out.sort((a, b) => a.containerPort - b.containerPort || a.protocol.localeCompare(b.protocol) || a.hostPort - b.hostPort);
+  return out.sort((a, b) => a.containerPort - b.containerPort || byText(a.protocol, b.protocol) || a.hostPort - b.hostPort);
 }
 
 /** "127.0.0.1:49153" — the address a client on this host connects to. */

@@ -1,7 +1,6 @@
 import type { Command } from "commander";
 import type { ProjectSpec } from "../../compose/model.js";
 import type { DoctorCheck } from "../../diagnostics/doctor/check.js";
-import { runDoctor } from "../../diagnostics/doctor/run-doctor.js";
 import { BerthError } from "../../errors.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { EXIT } from "../exit-codes.js";
@@ -45,6 +44,7 @@ export function registerDoctor(program: Command, ctx: CliContext, globals: () =>
     .action(async () => {
       const g = globals();
       const { spec, problem } = await projectToCheck(ctx, g);
+      const { runDoctor } = await import("../../diagnostics/doctor/run-doctor.js");
       const report = await runDoctor({ connect: () => ctx.engine(), env: ctx.env, spec, signal: ctx.signal });
       const checks = problem ? [...report.checks, problem] : report.checks;
       // 3 for an engine that does not answer, as every other command exits: scripts can tell it apart.

@@ -1,16 +1,17 @@
 import { basename } from "node:path";
 import { Option, type Command } from "commander";
 import { BerthError } from "../../errors.js";
-import { graphFromSpec, type DependencyGraph } from "../../diagnostics/graph/model.js";
-import { readEnvironmentGraph } from "../../diagnostics/graph/from-environment.js";
-import { renderDot } from "../../diagnostics/graph/render-dot.js";
-import { renderMermaid } from "../../diagnostics/graph/render-mermaid.js";
-import { renderTree } from "../../diagnostics/graph/render-tree.js";
+import type { DependencyGraph } from "../../diagnostics/graph/model.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { loadSpec, targetProject } from "../target.js";
 
 type Format = "mermaid" | "dot" | "tree";
-const RENDER: Record<Format, (g: DependencyGraph) => string> = { mermaid: renderMermaid, dot: renderDot, tree: renderTree };
+/** The renderers load with the command that uses them, not with every berth command. */
+const RENDER: Record<Format, () => Promise<(g: DependencyGraph) => string>> = {
+  mermaid: async () => (await import("../../diagnostics/graph/render-mermaid.js")).renderMermaid,
+  dot: async () => (await import("../../diagnostics/graph/render-dot.js")).renderDot,
+  tree: async () => (await import("../../diagnostics/graph/render-tree.js")).renderTree,
+};
 
 /**
  * Where the graph comes from: a named environment (argument or -p without -f) is read from the
@@ -20,13 +21,16 @@ const RENDER: Record<Format, (g: DependencyGraph) => string> = { mermaid: render
 async function readGraph(ctx: CliContext, g: GlobalOptions, project: string | undefined): Promise<DependencyGraph> {
   const fromEngine = async (explicit?: string) => {
     const { engine, project: name } = await targetProject(ctx, g, explicit);
-    const { loadProject } = await import("../../compose/index.js");
+    const [{ loadProject }, { readEnvironmentGraph }] = await Promise.all([
+      import("../../compose/index.js"),
+      import("../../diagnostics/graph/from-environment.js"),
+    ]);
     const load = (files: string[], cwd: string) => loadProject({ files, cwd, env: ctx.env, profiles: ["*"] });
     return readEnvironmentGraph(engine, name, load, ctx.signal);
   };
   if (project || (g.projectName && !g.file?.length)) return fromEngine(project);
   try {
-    const spec = await loadSpec(ctx, g);
+    const [spec, { graphFromSpec }] = await Promise.all([loadSpec(ctx, g), import("../../diagnostics/graph/model.js")]);
     return graphFromSpec(spec, spec.name ?? basename(spec.working_dir));
   } catch (error) {
     if (g.file?.length || !(error instanceof BerthError) || error.code !== "COMPOSE_NOT_FOUND") throw error;
@@ -54,6 +58,6 @@ export function registerGraph(program: Command, ctx: CliContext, globals: () => 
       const graph = await readGraph(ctx, g, project);
       if (g.json) return ctx.out(JSON.stringify(graph));
       const format = o.format ?? (process.stdout.isTTY ? "tree" : "mermaid");
-      ctx.writeOut(RENDER[format](graph));
+      ctx.writeOut((await RENDER[format]())(graph));
     });
 }

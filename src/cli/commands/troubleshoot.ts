@@ -1,7 +1,5 @@
 import type { Command } from "commander";
 import type { ContainerFacts, Finding } from "../../diagnostics/troubleshoot/facts.js";
-import { diagnose } from "../../diagnostics/troubleshoot/match.js";
-import { gatherFacts } from "../../diagnostics/troubleshoot/gather.js";
 import { BerthError } from "../../errors.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { EXIT } from "../exit-codes.js";
@@ -64,6 +62,10 @@ export function registerTroubleshoot(program: Command, ctx: CliContext, globals:
       const lines = Number(o.lines);
       if (!Number.isInteger(lines) || lines < 0) throw new BerthError("USAGE", `--lines ${o.lines}: expected a whole number`, { hint: "e.g. --lines 50" });
       const { engine, project } = await targetProject(ctx, g);
+      const [{ diagnose }, { gatherFacts }] = await Promise.all([
+        import("../../diagnostics/troubleshoot/match.js"),
+        import("../../diagnostics/troubleshoot/gather.js"),
+      ]);
       const { containers, environment } = await gatherFacts(engine, project, { services: serviceList(services), signal: ctx.signal });
       const results = containers.map((f) => ({ facts: f, findings: diagnose(f, environment) }));
       if (results.some((r) => troubled(r.facts, r.findings))) ctx.exitCode = EXIT.failure;

@@ -3,7 +3,6 @@ import type { Command } from "commander";
 import { BerthError } from "../../errors.js";
 import { parseTimeout, type CliContext, type GlobalOptions } from "../context.js";
 import { loadSpec } from "../target.js";
-import { swarmProject } from "../targets/swarm-target.js";
 import { DEFAULT_READY_TIMEOUT_MS } from "../../lifecycle/timeouts.js";
 
 export function registerUpdate(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
@@ -23,6 +22,7 @@ export function registerUpdate(program: Command, ctx: CliContext, globals: () =>
     )
     .action(async (services: string[], o: { image?: string; engine?: string }) => {
       const g = globals();
+      const { swarmProject } = await import("../targets/swarm-target.js");
       const { swarm, project } = await swarmProject(ctx, g, o.engine);
       const deadline = Date.now() + parseTimeout(g.timeout, DEFAULT_READY_TIMEOUT_MS);
       const { changeSwarmService } = await import("../../swarm/update.js");

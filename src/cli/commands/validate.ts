@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { validateConnectivity } from "../../diagnostics/connectivity/validate.js";
 import type { ConnectivityCheck, FailureCause } from "../../diagnostics/connectivity/model.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { EXIT } from "../exit-codes.js";
@@ -40,6 +39,7 @@ export function registerValidate(program: Command, ctx: CliContext, globals: () 
     .action(async (project: string | undefined) => {
       const g = globals();
       const { engine, project: name } = await targetProject(ctx, g, project);
+      const { validateConnectivity } = await import("../../diagnostics/connectivity/validate.js");
       const report = await validateConnectivity(engine, name, { signal: ctx.signal });
       if (report.failed > 0) ctx.exitCode = EXIT.failure;
       if (g.json) return ctx.out(JSON.stringify(report));

@@ -4,6 +4,7 @@
  * plain CI lines both draw from it, so they can never disagree.
  */
 import type { BerthEvent } from "../../events.js";
+import { byText } from "../../text-order.js";
 
 export type Phase = "waiting" | "creating" | "starting" | "checking" | "ready" | "failed";
 
@@ -42,7 +43,7 @@ export class ProgressModel {
     services: { name: string; dependsOn: string[] }[],
     readonly startedAt: number,
   ) {
-    for (const s of [...services].sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const s of [...services].sort((a, b) => byText(a.name, b.name))) {
       this.services.set(s.name, { name: s.name, dependsOn: [...s.dependsOn].sort(), phase: "waiting", since: startedAt, containers: 0, readyContainers: 0 });
     }
   }
