@@ -25,6 +25,8 @@ import type {
 export interface Runtime {
   /** Where the engine is, for error messages and the reaper. */
   readonly endpoint: string;
+  /** What the engine said it is when berth connected (absent: not known, e.g. an in-memory runtime). */
+  readonly info?: { readonly version: string };
 
   ping(options?: CallOptions): Promise<void>;
   systemInfo(options?: CallOptions): Promise<{ ncpu: number; memTotalBytes: number; name: string }>;

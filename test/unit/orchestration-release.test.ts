@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { isBerthError } from "../../src/errors.js";
 import type { BerthEvent } from "../../src/events.js";
 import { managedFilter } from "../../src/labels.js";
-import { releaseRidingOut, RELEASE_PATIENCE_MS } from "../../src/lifecycle/release.js";
+import { detachesBeforeRemoval, releaseRidingOut, RELEASE_PATIENCE_MS } from "../../src/lifecycle/release.js";
 import { settleWithin } from "./support/fake-time.js";
 import { MemoryRuntime } from "./support/memory-runtime.js";
 
@@ -78,5 +78,32 @@ describe("down -t", () => {
     };
     expect(await stops({ stopTimeoutSec: 3 })).toEqual([3]);
     expect(await stops({})).toEqual([undefined]);
+  });
+});
+
+describe("removal order: detach running containers first only where moby/moby#43286 exists", () => {
+  it("engines before 23 (and unknown ones) detach; 23 and later do not; BERTH_RELEASE_DETACH decides when set", () => {
+    expect(detachesBeforeRemoval("20.10.24+dfsg1", {})).toBe(true);
+    expect(detachesBeforeRemoval(undefined, {})).toBe(true);
+    expect(detachesBeforeRemoval("4.3.1", {})).toBe(true); // Podman's own version: kept on the careful order
+    expect(detachesBeforeRemoval("23.0.0", {})).toBe(false);
+    expect(detachesBeforeRemoval("27.3.1", {})).toBe(false);
+    expect(detachesBeforeRemoval("27.3.1", { BERTH_RELEASE_DETACH: "1" })).toBe(true);
+    expect(detachesBeforeRemoval("20.10.24", { BERTH_RELEASE_DETACH: "0" })).toBe(false);
+  });
+
+  it("a release on engine 20.10 disconnects each running container before removing it; on 24 it only removes", async () => {
+    const ops = async (version: string) => {
+      const rt = withEnvironment();
+      for (const c of rt.containers.values()) c.networks.push("p1_default");
+      rt.info = { version };
+      await releaseRidingOut(rt, "p1");
+      expect(rt.containers.size + rt.networks.size).toBe(0);
+      return rt.calls.map((c) => c.op).filter((op) => op === "disconnectNetwork" || op === "removeContainer");
+    };
+    const old = await ops("20.10.24");
+    expect(old.filter((op) => op === "disconnectNetwork")).toHaveLength(2);
+    expect(old.indexOf("disconnectNetwork")).toBeLessThan(old.indexOf("removeContainer"));
+    expect(await ops("24.0.7")).toEqual(["removeContainer", "removeContainer"]);
   });
 });

@@ -101,6 +101,8 @@ const newId = () => (++serial).toString(16).padStart(12, "0").repeat(5).slice(0,
 
 export class MemoryRuntime implements Runtime, EnvironmentRuntime {
   readonly endpoint = "unix:///memory/docker.sock";
+  /** The engine version a test pretends to talk to (absent: unknown). */
+  info?: { version: string };
   readonly containers = new Map<string, MemoryContainer>();
   readonly networks = new Map<string, MemoryNetwork>();
   readonly volumes = new Map<string, VolumeSummary>();
