@@ -42,7 +42,8 @@ describe("poolsFrom", () => {
     c("shop-c"),
     c("shop-d"),
     c("shop-e"),
-    c("shop-b", { [SNAPSHOT_LABEL.helper]: "true", [SNAPSHOT_LABEL.standby]: "pool" }),
+    // A helper is no member: here one whose member's own containers are already gone.
+    c("shop-f", { [SNAPSHOT_LABEL.helper]: "true", [SNAPSHOT_LABEL.standby]: "pool" }),
   ];
   const volumes = [
     v("shop-a_pool-ready", "shop-a", { [POOL_LABEL.ready]: "true" }),

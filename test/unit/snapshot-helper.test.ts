@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import type { Engine } from "../../src/engine/engine.js";
 import { COMPOSE_LABEL, LABEL } from "../../src/labels.js";
-import { listEnvironments } from "../../src/lifecycle/status.js";
+import { listEnvironments, readEnvironment } from "../../src/lifecycle/status.js";
 import { observeProject } from "../../src/plan/observe.js";
 import { LiveModel } from "../../src/server/live-model.js";
 import { SNAPSHOT_LABEL } from "../../src/snapshot/labels.js";
@@ -27,9 +27,17 @@ describe("the snapshot helper", () => {
     expect(observed.containers.map((c) => c.name)).toEqual(["p-db-1"]);
   });
 
-  it("is not listed by status as a service", async () => {
+  it("is not listed by status as a service, nor in an environment read by name", async () => {
     const [env] = await listEnvironments(engineWithHelper() as unknown as Engine, { project: "p" });
     expect(Object.keys(env!.services)).toEqual(["db"]);
+    const one = await readEnvironment(engineWithHelper() as unknown as Engine, "p", "test");
+    expect(Object.keys(one.services)).toEqual(["db"]);
+  });
+
+  it("alone (its environment's containers gone) makes no environment in status", async () => {
+    const rt = new MemoryRuntime();
+    rt.seedContainer({ name: "q_snapshot-helper_1_abc", labels: { ...base, [LABEL.project]: "q", [SNAPSHOT_LABEL.helper]: "true" } });
+    expect(await listEnvironments(rt as unknown as Engine)).toEqual([]);
   });
 
   it("is not in the status server's model", async () => {
