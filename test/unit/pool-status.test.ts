@@ -12,7 +12,10 @@ import { LABEL } from "../../src/labels.js";
 import { claimMember, releaseClaim, releasedClaim } from "../../src/pool/claim.js";
 import { figuresOf, KeeperMarker, type KeeperFigures } from "../../src/pool/keeper-marker.js";
 import { POOL_LABEL } from "../../src/pool/labels.js";
-import { poolsFrom } from "../../src/pool/status.js";
+import { poolsFrom, type PoolView } from "../../src/pool/status.js";
+import { poolsTable } from "../../src/cli/render.js";
+import { ServerMetrics } from "../../src/server/metrics.js";
+import { StatsCache } from "../../src/server/stats-cache.js";
 import { SNAPSHOT_LABEL } from "../../src/snapshot/labels.js";
 import { standbyMatches } from "../../src/snapshot/standby.js";
 import { MemoryRuntime } from "./support/memory-runtime.js";
@@ -137,5 +140,34 @@ describe("standbyMatches", () => {
     expect(standbyMatches(helper(exact.map((m) => (m.name === "p_data" ? { ...m, name: "p_data2" } : m))), pairs)).toBe(false);
     expect(standbyMatches(helper(exact.slice(0, 2)), pairs)).toBe(false);
     expect(standbyMatches(helper(exact), [])).toBe(false);
+  });
+});
+
+describe("pools in /metrics and in `berth status`", () => {
+  const view: PoolView = { name: "shop", members: 3, warm: 1, claimed: 1, starting: 0, resetting: 1, ...figures, keeper: { host: "h", pid: 77 } };
+
+  it("are gauges per pool: members by state from labels, the keeper's figures where published", async () => {
+    const metrics = new ServerMetrics({
+      environments: () => [],
+      containers: () => [],
+      engineUp: () => true,
+      stats: new StatsCache(() => Promise.reject(new Error("no stats here"))),
+      pools: () => [view, { name: "bare", members: 1, warm: 1, claimed: 0, starting: 0, resetting: 0 }],
+    });
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('berth_pool_environments{pool="shop",state="warm"} 1');
+    expect(text).toContain('berth_pool_environments{pool="shop",state="resetting"} 1');
+    expect(text).toContain('berth_pool_environments{pool="bare",state="warm"} 1');
+    expect(text).toContain('berth_pool_size{pool="shop"} 3');
+    expect(text).toContain('berth_pool_resets{pool="shop"} 4');
+    expect(text).toContain('berth_pool_claim_latency_seconds{pool="shop"} 0.035');
+    expect(text).not.toContain('berth_pool_size{pool="bare"}');
+  });
+
+  it("are a table after the environments, with '-' where the keeper published nothing", () => {
+    const lines = poolsTable([view, { name: "bare", members: 1, warm: 1, claimed: 0, starting: 0, resetting: 0 }]).split("\n");
+    expect(lines[0]).toMatch(/^POOL\s+SIZE\s+MEMBERS\s+WARM\s+CLAIMED\s+STARTING\s+RESETTING\s+RESETS\s+DISCARDED\s+CLAIMS\s+CLAIM \(MEDIAN\)\s+KEEPER$/);
+    expect(lines[1]!.split(/\s{2,}/)).toEqual(["shop", "3", "3", "1", "1", "0", "1", "4", "1", "6", "35 ms", "77"]);
+    expect(lines[2]!.split(/\s{2,}/)).toEqual(["bare", "-", "1", "1", "0", "0", "0", "-", "-", "-", "-", "-"]);
   });
 });
