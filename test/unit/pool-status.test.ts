@@ -144,7 +144,7 @@ describe("standbyMatches", () => {
 });
 
 describe("pools in /metrics and in `berth status`", () => {
-  const view: PoolView = { name: "shop", members: 3, warm: 1, claimed: 1, starting: 0, resetting: 1, ...figures, keeper: { host: "h", pid: 77 } };
+  const view: PoolView = { name: "shop", members: 4, warm: 1, claimed: 2, starting: 0, resetting: 1, ...figures, keeper: { host: "h", pid: 77 } };
 
   it("are gauges per pool: members by state from labels, the keeper's figures where published", async () => {
     const metrics = new ServerMetrics({
@@ -156,6 +156,7 @@ describe("pools in /metrics and in `berth status`", () => {
     });
     const text = await metrics.registry.metrics();
     expect(text).toContain('berth_pool_environments{pool="shop",state="warm"} 1');
+    expect(text).toContain('berth_pool_environments{pool="shop",state="claimed"} 2');
     expect(text).toContain('berth_pool_environments{pool="shop",state="resetting"} 1');
     expect(text).toContain('berth_pool_environments{pool="bare",state="warm"} 1');
     expect(text).toContain('berth_pool_size{pool="shop"} 3');
@@ -167,7 +168,7 @@ describe("pools in /metrics and in `berth status`", () => {
   it("are a table after the environments, with '-' where the keeper published nothing", () => {
     const lines = poolsTable([view, { name: "bare", members: 1, warm: 1, claimed: 0, starting: 0, resetting: 0 }]).split("\n");
     expect(lines[0]).toMatch(/^POOL\s+SIZE\s+MEMBERS\s+WARM\s+CLAIMED\s+STARTING\s+RESETTING\s+RESETS\s+DISCARDED\s+CLAIMS\s+CLAIM \(MEDIAN\)\s+KEEPER$/);
-    expect(lines[1]!.split(/\s{2,}/)).toEqual(["shop", "3", "3", "1", "1", "0", "1", "4", "1", "6", "35 ms", "77"]);
+    expect(lines[1]!.split(/\s{2,}/)).toEqual(["shop", "3", "4", "1", "2", "0", "1", "4", "1", "6", "35 ms", "77"]);
     expect(lines[2]!.split(/\s{2,}/)).toEqual(["bare", "-", "1", "1", "0", "0", "0", "-", "-", "-", "-", "-"]);
   });
 });
