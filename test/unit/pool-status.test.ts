@@ -144,7 +144,7 @@ describe("standbyMatches", () => {
 });
 
 describe("pools in /metrics and in `berth status`", () => {
-  const view: PoolView = { name: "shop", members: 4, warm: 1, claimed: 2, starting: 0, resetting: 1, ...figures, keeper: { host: "h", pid: 77 } };
+  const view: PoolView = { ...figures, name: "shop", members: 4, warm: 1, claimed: 2, starting: 0, resetting: 1, keeper: { host: "h", pid: 77 } };
 
   it("are gauges per pool: members by state from labels, the keeper's figures where published", async () => {
     const metrics = new ServerMetrics({
