@@ -30,7 +30,8 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { loadProject } from "../dist/compose/index.js";
-import { acquire, connectEngine, createPool } from "../dist/index.js";
+import { readLogs } from "../dist/lifecycle/logs.js";
+import { acquire, connectEngine, createPool, removeSnapshot } from "../dist/index.js";
 import { engineClient, floorUp } from "./bench-floor.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -216,14 +217,18 @@ async function main() {
 
   const x10 = { floor: [], berth: [], api: [] };
   if (withX10) await runX10(x10);
-  const pool = { fresh: [], claim: [], reset: [] };
+  const pool = { fresh: [], claim: [], reset: [], oneShot: [], load: [] };
   if (withPool) await runPool(pool);
   const downN = {};
   if (withDownN) for (const n of [5, 10]) downN[n] = await runDownN(n);
   report(results, x10, downN, pool);
 }
 
-/** Fresh acquire() of the shop with its data in a volume, vs a claim from a warm pool, vs a reset to its snapshot. */
+/**
+ * Fresh acquire() of the shop with its data in a volume, vs a claim from a warm pool, vs a reset to
+ * its snapshot: of a pool member (a standby helper ready, as a pool keeps one per member), and of a
+ * fresh environment (one-shot helper, no standby).
+ */
 async function runPool(r) {
   const files = [`${root}examples/shop/compose.yml`, `${root}examples/shop/compose.snapshot.yml`];
   const env = { ...process.env, BERTH_LABELS: `${BENCH_LABEL}=${runId}`, BERTH_MAX_CONTAINERS: "1000" };
@@ -232,22 +237,47 @@ async function runPool(r) {
     const t0 = Date.now();
     const e = await acquire({ files, cwd: root, projectName: projectName("pool-fresh"), engine: berthEngine, env });
     r.fresh.push(Date.now() - t0);
+    await e.snapshot("bench", { helperImage, env });
+    const t1 = performance.now();
+    try {
+      await e.reset("bench", { helperImage, env });
+      r.oneShot.push(performance.now() - t1);
+    } catch (error) {
+      // Counted and shown (with the service's last log lines), not fatal to the whole benchmark.
+      r.failed = (r.failed ?? 0) + 1;
+      const lines = await readLogs(berthEngine, e.project, { services: ["postgres"], tail: 15 }).catch(() => []);
+      process.stderr.write(`one-shot reset failed: ${error.message}\n${lines.map((l) => `  ${l.text}`).join("\n")}\n`);
+    }
     await e.release();
+    await removeSnapshot(berthEngine, e.project, "bench");
+    r.load.push(loadavg()[0]);
   }
   const pool = await createPool({ files, size: 2, name: `bench-${runId}-pool`, engine: berthEngine, env, helperImage });
   try {
     await pool.ready();
+    // Steady state: each member has its standby helper (started once its snapshot is taken).
+    const standbys = () => berthEngine.listContainers({ "dev.berth.pool": pool.name, "dev.berth.snapshot.standby": true });
+    while ((await standbys()).length < 2) await new Promise((res) => setTimeout(res, 100));
     for (let i = 0; i < RUNS; i++) {
       let t0 = performance.now();
       const e = await pool.acquire();
       r.claim.push(performance.now() - t0);
       t0 = performance.now();
-      await e.reset("pool", { helperImage });
-      r.reset.push(performance.now() - t0);
+      try {
+        await e.reset("pool", { helperImage });
+        r.reset.push(performance.now() - t0);
+      } catch (error) {
+        // Counted and shown, not fatal: the keeper discards the member when it cannot reset it either.
+        r.poolFailed = (r.poolFailed ?? 0) + 1;
+        process.stderr.write(`pool member reset failed: ${error.message}\n`);
+      }
       await e.release();
       // The next claim is from a warm pool again: wait until the keeper has reset the member handed back.
       for (let s = await pool.status(); s.warm < 2; s = await pool.status()) await new Promise((res) => setTimeout(res, 100));
-      process.stderr.write(`pool run ${i + 1}/${RUNS}: fresh ${r.fresh[i]} ms, claim ${r.claim.at(-1).toFixed(0)} ms, reset ${r.reset.at(-1).toFixed(0)} ms\n`);
+      r.load.push(loadavg()[0]);
+      process.stderr.write(
+        `pool run ${i + 1}/${RUNS}: fresh ${r.fresh[i]} ms, claim ${r.claim.at(-1).toFixed(0)} ms, reset ${r.reset.at(-1)?.toFixed(0)} ms (one-shot ${r.oneShot[i]?.toFixed(0)} ms), load ${loadavg()[0].toFixed(1)}\n`,
+      );
     }
   } finally {
     await pool.close();
@@ -322,7 +352,9 @@ function report(results, x10, downN, pool) {
       `${ratio(pool.claim, pool.fresh)} of a fresh acquire (${fmt(pool.fresh)})`,
       "–",
     ]);
-    rows.push(["shop, data in a volume: env.reset() to its snapshot", "–", fmt(pool.reset), "–", `${ratio(pool.reset, pool.fresh)} of a fresh acquire`, "–"]);
+    rows.push(["shop, data in a volume: env.reset() of a pool member (standby helper)", "–", fmt(pool.reset), "–", `${ratio(pool.reset, pool.fresh)} of a fresh acquire${pool.poolFailed ? ` (${pool.poolFailed} failed)` : ""}`, "–"]);
+    rows.push(["shop, data in a volume: env.reset() without a standby (one-shot helper)", "–", fmt(pool.oneShot), "–", `${ratio(pool.oneShot, pool.fresh)} of a fresh acquire${pool.failed ? ` (${pool.failed} failed)` : ""}`, "–"]);
+    rows.push(["shop, pool section: load average (1 min) during the runs", "–", `${Math.min(...pool.load).toFixed(1)}–${Math.max(...pool.load).toFixed(1)}`, "–", "–", "–"]);
   }
   for (const [n, d] of Object.entries(downN)) {
     rows.push([`chain ×${n} at once: down (${n} processes${d.failed ? `, ${d.failed} failed` : ""})`, fmt(d.floor), fmt(d.berth), "–", ratio(d.berth, d.floor), "–"]);

@@ -196,10 +196,14 @@ export async function cleanOrphans(engine: Runtime, o: CleanOptions = {}): Promi
 async function removeItems(engine: Runtime, items: CleanItem[], o: CleanOptions): Promise<CleanResult> {
   const failed: CleanResult["failed"] = [];
   const done: CleanItem[] = [];
-  for (const kind of ["container", "network", "volume"] as const) {
+  // Snapshot helpers before the other containers: a helper that still mounts an anonymous volume
+  // keeps the engine from removing it with its container. (The name only orders, never selects.)
+  const helper = (i: CleanItem) => i.kind === "container" && /_snapshot-(helper|standby)_/.test(i.name);
+  for (const wave of ["helper", "container", "network", "volume"] as const) {
+    const kind = wave === "helper" ? "container" : wave;
     await Promise.all(
       items
-        .filter((i) => i.kind === kind)
+        .filter((i) => i.kind === kind && (wave === "helper") === helper(i))
         .map(async (i) => {
           try {
             if (kind === "container") await engine.removeContainer(i.id, { force: true, volumes: true, signal: o.signal });

@@ -1,5 +1,6 @@
 /** How environments look in a terminal. */
 import type { ContainerView, EnvironmentData } from "../lifecycle/environment.js";
+import type { PoolView } from "../pool/status.js";
 import { hostAddress } from "../ports/bindings.js";
 import type { Colors } from "./progress/colors.js";
 import { formatElapsed, type ProgressModel } from "./progress/model.js";
@@ -70,4 +71,24 @@ export function summaryTable(env: EnvironmentData, model: ProgressModel | undefi
   const text = table(["SERVICE", "STATE", "READY IN", "ADDRESS (CONTAINER PORT)"], rows);
   // Colour after aligning: escape codes would otherwise count as width.
   return text.replace(/\bHEALTHY\b/g, colors.green("HEALTHY")).replace(/\b(UNHEALTHY|FAILED|STOPPED)\b/g, (m) => colors.red(m));
+}
+
+/** `berth status`'s pools: what the members' labels show, and what the keeper publishes ("-" without its marker). */
+export function poolsTable(pools: PoolView[]): string {
+  const n = (v: number | null | undefined) => (v === undefined ? "-" : v === null ? "∞" : String(v));
+  const rows = pools.map((p) => [
+    p.name,
+    n(p.size),
+    String(p.members),
+    String(p.warm),
+    String(p.claimed),
+    String(p.starting),
+    String(p.resetting),
+    n(p.resets),
+    n(p.discarded),
+    n(p.claims),
+    p.claimLatencyMs === undefined ? "-" : `${p.claimLatencyMs} ms`,
+    p.keeper ? String(p.keeper.pid) : "-",
+  ]);
+  return table(["POOL", "SIZE", "MEMBERS", "WARM", "CLAIMED", "STARTING", "RESETTING", "RESETS", "DISCARDED", "CLAIMS", "CLAIM (MEDIAN)", "KEEPER"], rows);
 }

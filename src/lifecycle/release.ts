@@ -61,9 +61,16 @@ async function detach(engine: Runtime, c: ContainerSummary, signal?: AbortSignal
 async function removeDetached(engine: Runtime, c: ContainerSummary, signal?: AbortSignal, stopTimeoutSec?: number): Promise<void> {
   if (c.state === "running" && keepsData(c)) await engine.stopContainer(c.id, stopTimeoutSec, { signal }); // undefined: its own stop_grace_period
   await engine.removeContainer(c.id, { force: true, volumes: true, signal });
-  // A recreated container (--force-recreate) mounts its predecessor's anonymous volumes by name,
-  // which the engine then keeps at `rm -v`: remove them too (one still in use elsewhere stays).
-  await Promise.all(c.mounts.filter(isAnonymousVolume).map((m) => engine.removeVolume(m.name!, { signal }).catch(() => undefined)));
+}
+
+/**
+ * A recreated container (--force-recreate) mounts its predecessor's anonymous volumes by name,
+ * which the engine then keeps at `rm -v`; and an anonymous volume a snapshot helper also mounts is
+ * kept at `rm -v` while the helper lives. Once every container is gone, they are removed too.
+ */
+async function removeAnonymous(engine: Runtime, containers: ContainerSummary[], signal?: AbortSignal): Promise<void> {
+  const names = new Set(containers.flatMap((c) => c.mounts.filter(isAnonymousVolume).map((m) => m.name!)));
+  await Promise.all([...names].map((n) => engine.removeVolume(n, { signal }).catch(() => undefined)));
 }
 
 /**
@@ -173,6 +180,7 @@ export async function releaseFrom(engine: Runtime, project: string, o: ReleaseOp
   ).find((r) => r.status === "rejected");
   // Everything started is seen to its end before an error is reported: no removal is left in flight.
   if (failed) throw failed.reason;
+  await removeAnonymous(engine, containers, o.signal);
   await Promise.all(
     networks.map(async (n) => {
       await removeNetwork(engine, n.id, o.signal);

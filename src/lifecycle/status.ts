@@ -9,6 +9,7 @@ import { healthcheckCommand, neverStarted, sinceOf, stateOf, type ServiceState }
 import { LABEL, managedFilter, type EnvironmentKind } from "../labels.js";
 import { readBack } from "../ports/bindings.js";
 import { expectedScales, provenRuns, recordFilter } from "../cleanup/settled-record.js";
+import { isSnapshotHelper } from "../snapshot/labels.js";
 import type { ContainerView, EnvironmentData } from "./environment.js";
 import { byText } from "../text-order.js";
 
@@ -129,11 +130,11 @@ async function readOne(
   const records = o.proven || listed || o.containerIds ? undefined : engine.listVolumes(recordFilter(project), { signal }).catch(() => []);
   const [ids, networks] = listed
     ? [
-        listed.containers.filter((c) => c.labels[LABEL.project] === project).map((c) => c.id),
+        listed.containers.filter((c) => c.labels[LABEL.project] === project && !isSnapshotHelper(c.labels)).map((c) => c.id),
         listed.networks.filter((n) => n.labels[LABEL.project] === project),
       ]
     : await Promise.all([
-        o.containerIds ?? engine.listContainers(filter, { signal }).then((cs) => cs.map((c) => c.id)),
+        o.containerIds ?? engine.listContainers(filter, { signal }).then((cs) => cs.filter((c) => !isSnapshotHelper(c.labels)).map((c) => c.id)),
         engine.listNetworks(filter, { signal }),
       ]);
   const proven = o.proven ?? (records ? provenRuns(await records).get(project) : undefined);
@@ -163,7 +164,8 @@ export interface EnvironmentSummary extends EnvironmentData {
 /** Every berth environment on the engine (or one), newest first. */
 export async function listEnvironments(engine: Runtime, o: { project?: string; signal?: AbortSignal; probe?: boolean } = {}): Promise<EnvironmentSummary[]> {
   const [containers, networks, records] = await Promise.all([
-    engine.listContainers(managedFilter(o.project), { signal: o.signal }),
+    // A snapshot helper copying data is no service's container: not shown.
+    engine.listContainers(managedFilter(o.project), { signal: o.signal }).then((cs) => cs.filter((c) => !isSnapshotHelper(c.labels))),
     engine.listNetworks(managedFilter(o.project), { signal: o.signal }),
     engine.listVolumes(recordFilter(o.project), { signal: o.signal }),
   ]);

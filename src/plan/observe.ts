@@ -3,6 +3,7 @@
  */
 import type { Runtime } from "../engine/runtime.js";
 import { LABEL, managedFilter } from "../labels.js";
+import { isSnapshotHelper } from "../snapshot/labels.js";
 import type { Observed } from "./reconcile.js";
 
 export async function observeProject(engine: Runtime, project: string, signal?: AbortSignal): Promise<Observed> {
@@ -15,14 +16,17 @@ export async function observeProject(engine: Runtime, project: string, signal?: 
   return {
     networks: Object.fromEntries(networks.map((n) => [n.labels[LABEL.network] ?? n.name, { id: n.id, name: n.name }])),
     volumes: Object.fromEntries(volumes.map((v) => [v.labels[LABEL.volume] ?? v.name, { name: v.name }])),
-    containers: containers.map((c) => ({
-      id: c.id,
-      name: c.name,
-      service: c.labels[LABEL.service] ?? "",
-      number: Number(c.labels[LABEL.number] ?? 1),
-      running: c.state === "running",
-      configHash: c.labels[LABEL.serviceHash] ?? "",
-      mounts: c.mounts,
-    })),
+    // A snapshot helper copying data is not a replica: never recreated or removed by `up`.
+    containers: containers
+      .filter((c) => !isSnapshotHelper(c.labels))
+      .map((c) => ({
+        id: c.id,
+        name: c.name,
+        service: c.labels[LABEL.service] ?? "",
+        number: Number(c.labels[LABEL.number] ?? 1),
+        running: c.state === "running",
+        configHash: c.labels[LABEL.serviceHash] ?? "",
+        mounts: c.mounts,
+      })),
   };
 }

@@ -16,6 +16,8 @@ export interface Claim {
   project: string;
   /** The claim volume: removing it hands the member back. */
   volume: string;
+  /** Its labels. */
+  labels: Record<string, string>;
 }
 
 export function claimerId(): string {
@@ -32,7 +34,7 @@ export function claimerAlive(id: string | undefined): boolean {
 export async function claimMember(
   engine: Runtime,
   pool: string,
-  o: { env?: Record<string, string | undefined>; signal?: AbortSignal } = {},
+  o: { env?: Record<string, string | undefined>; signal?: AbortSignal; askedAt?: number } = {},
 ): Promise<Claim | null> {
   await using _lock = await acquireLock(`pool-${pool}`, { env: o.env, signal: o.signal });
   const ready = await engine.listVolumes({ [POOL_LABEL.name]: pool, [POOL_LABEL.ready]: "true" }, { signal: o.signal });
@@ -41,20 +43,60 @@ export async function claimMember(
   const project = pick.labels[LABEL.project]!;
   const { [POOL_LABEL.ready]: _ready, ...labels } = pick.labels;
   const volume = `${project}_pool-claim_${process.pid}_${randomBytes(3).toString("hex")}`;
-  await engine.createVolume(volume, { ...labels, [POOL_LABEL.claim]: "true", [POOL_LABEL.claimer]: claimerId() }, { signal: o.signal });
+  const waited: Record<string, string> = o.askedAt === undefined ? {} : { [POOL_LABEL.waited]: String(Math.max(0, Math.round(Date.now() - o.askedAt))) };
+  const claimLabels = { ...labels, [POOL_LABEL.claim]: "true", [POOL_LABEL.claimer]: claimerId(), ...waited };
+  await engine.createVolume(volume, claimLabels, { signal: o.signal });
   await engine.removeVolume(pick.name, { signal: o.signal });
-  return { project, volume };
+  return { project, volume, labels: claimLabels };
+}
+
+/**
+ * Hands a claimed member back: leaves a released marker for the keeper's count (claims, their
+ * latency), then removes the claim, which is what hands the member back.
+ */
+export async function releaseClaim(engine: Runtime, claim: Claim): Promise<void> {
+  const { [POOL_LABEL.claim]: _claim, ...labels } = claim.labels;
+  await engine.createVolume(`${claim.volume}_released`, { ...labels, [POOL_LABEL.released]: "true" }).catch(() => undefined);
+  await engine.removeVolume(claim.volume);
+}
+
+/** A released marker's claim: who claimed and how long it waited, keyed by the claim volume's name. */
+export function releasedClaim(v: VolumeSummary): { claim: string; claimer?: string; waitedMs?: number } | undefined {
+  if (v.labels[POOL_LABEL.released] !== "true") return undefined;
+  const waited = Number(v.labels[POOL_LABEL.waited]);
+  return {
+    claim: v.name.replace(/_released$/, ""),
+    ...(v.labels[POOL_LABEL.claimer] ? { claimer: v.labels[POOL_LABEL.claimer] } : {}),
+    ...(v.labels[POOL_LABEL.waited] && Number.isFinite(waited) ? { waitedMs: waited } : {}),
+  };
+}
+
+export interface ClaimMark {
+  volume: string;
+  claimerAlive: boolean;
+  claimer?: string;
+  /** How long the claimer waited, ms (claims made by an older berth have none). */
+  waitedMs?: number;
 }
 
 /** The pool's marker and claim volumes, per member project. */
-export function markersByMember(volumes: VolumeSummary[]): Map<string, { ready: boolean; claims: { volume: string; claimerAlive: boolean }[] }> {
-  const out = new Map<string, { ready: boolean; claims: { volume: string; claimerAlive: boolean }[] }>();
+export function markersByMember(volumes: VolumeSummary[]): Map<string, { ready: boolean; claims: ClaimMark[] }> {
+  const out = new Map<string, { ready: boolean; claims: ClaimMark[] }>();
   for (const v of volumes) {
     const project = v.labels[LABEL.project];
     if (!project) continue;
     const m = out.get(project) ?? { ready: false, claims: [] };
     if (v.labels[POOL_LABEL.ready] === "true") m.ready = true;
-    if (v.labels[POOL_LABEL.claim] === "true") m.claims.push({ volume: v.name, claimerAlive: claimerAlive(v.labels[POOL_LABEL.claimer]) });
+    if (v.labels[POOL_LABEL.claim] === "true") {
+      const claimer = v.labels[POOL_LABEL.claimer];
+      const waited = Number(v.labels[POOL_LABEL.waited]);
+      m.claims.push({
+        volume: v.name,
+        claimerAlive: claimerAlive(claimer),
+        ...(claimer ? { claimer } : {}),
+        ...(v.labels[POOL_LABEL.waited] && Number.isFinite(waited) ? { waitedMs: waited } : {}),
+      });
+    }
     out.set(project, m);
   }
   return out;

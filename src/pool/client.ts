@@ -8,7 +8,7 @@ import { BerthError } from "../errors.js";
 import { LABEL, managedFilter, type EnvironmentKind } from "../labels.js";
 import { Environment } from "../lifecycle/environment.js";
 import { readEnvironment } from "../lifecycle/status.js";
-import { claimMember } from "./claim.js";
+import { claimMember, releaseClaim } from "./claim.js";
 
 export interface ClaimOptions {
   engine?: Engine;
@@ -23,15 +23,16 @@ const POLL_MS = 25;
 export async function claimFromPool(pool: string, o: ClaimOptions = {}): Promise<Environment> {
   const env = o.env ?? process.env;
   const engine = o.engine ?? (await connectEngine({ env }));
-  const deadline = Date.now() + (o.timeoutMs ?? 180_000);
+  const askedAt = Date.now();
+  const deadline = askedAt + (o.timeoutMs ?? 180_000);
   for (;;) {
-    const claim = await claimMember(engine, pool, { env, signal: o.signal });
+    const claim = await claimMember(engine, pool, { env, signal: o.signal, askedAt });
     if (claim) {
       const containers = await engine.listContainers(managedFilter(claim.project), { signal: o.signal });
       const kind = (containers[0]?.labels[LABEL.envKind] ?? "test") as EnvironmentKind;
       const data = await readEnvironment(engine, claim.project, kind, o.signal, { proven: new Set(containers.map((c) => c.name)) });
       return new Environment(data, engine, async () => {
-        await engine.removeVolume(claim.volume);
+        await releaseClaim(engine, claim);
         return null;
       });
     }

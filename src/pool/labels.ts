@@ -13,6 +13,18 @@ export const POOL_LABEL = {
   claim: "dev.berth.pool.claim",
   /** On a claim: who holds it, "host:pid:started". */
   claimer: "dev.berth.pool.claimer",
+  /** On a claim: how long the claimer waited for it, ms (from asking to its claim volume). */
+  waited: "dev.berth.pool.waited-ms",
+  /**
+   * "true" on the volume a claimer leaves when it hands a member back (with its claim's labels): the
+   * keeper counts the claim and its latency from it, then removes it. Claims are too brief to be
+   * sure the keeper saw them while they lasted.
+   */
+  released: "dev.berth.pool.released",
+  /** "true" on the keeper's marker volume, which publishes what only the keeper knows (keeper-marker.ts). */
+  keeper: "dev.berth.pool.keeper",
+  /** On the keeper's marker: its figures, JSON (KeeperFigures). */
+  figures: "dev.berth.pool.figures",
 } as const;
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,39}$/;

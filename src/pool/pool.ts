@@ -3,7 +3,9 @@
  * A keeper loop (this process) refills the pool in the background, resets members handed back to
  * their snapshot (discarding one whose reset fails), and takes back members whose claimer died.
  * Members are process-lifetime environments of the keeper: when it ends, even by SIGKILL, the
- * reaper removes them with their markers and snapshots.
+ * reaper removes them with their markers and snapshots. Each member gets a standby helper once its
+ * snapshot is taken, so that its resets copy without starting a helper (snapshot/standby.ts); the
+ * keeper publishes its figures on the engine (keeper-marker.ts) for status and the status server.
  */
 import { randomBytes } from "node:crypto";
 import { loadProject } from "../compose/index.js";
@@ -15,8 +17,11 @@ import { availableMemory, capFor, containerCount, declaredMemory, guardSettings 
 import { LABEL, managedFilter } from "../labels.js";
 import { acquire, type AcquireOptions } from "../lifecycle/acquire.js";
 import type { Environment } from "../lifecycle/environment.js";
+import { prepareStandby } from "../snapshot/restore.js";
+import { removeStandby } from "../snapshot/standby.js";
 import { claimFromPool } from "./client.js";
-import { markersByMember } from "./claim.js";
+import { claimerId, markersByMember, releasedClaim } from "./claim.js";
+import { KeeperMarker } from "./keeper-marker.js";
 import { checkPoolName, POOL_LABEL, readyVolumeName } from "./labels.js";
 import { memberLabels } from "./member-labels.js";
 import { planPool, type MemberPhase } from "./plan.js";
@@ -54,7 +59,10 @@ export interface PoolStatus {
   resets: number;
   discarded: number;
   claims: number;
-  /** Median time `acquire()` took, ms (undefined before the first claim). */
+  /**
+   * Median claim latency, ms (undefined before the first claim): the time this pool's `acquire()`
+   * took, and for claims of other processes (claimFromPool) the wait their claim's label records.
+   */
   claimLatencyMs?: number;
 }
 
@@ -98,6 +106,9 @@ export class Pool implements AsyncDisposable {
   private backoffUntil = 0;
   private lastError: unknown;
   private ncpu: number | undefined;
+  /** Claim volumes of other processes already counted (their latency comes from the claim's label). */
+  private readonly seenClaims = new Set<string>();
+  private readonly marker: KeeperMarker;
 
   /** @internal */
   constructor(
@@ -105,7 +116,9 @@ export class Pool implements AsyncDisposable {
     private readonly o: PoolOptions & { files: string[]; env: Record<string, string | undefined> },
     private readonly engine: Engine,
     private readonly perMember: { containers: number; memory: number },
-  ) {}
+  ) {
+    this.marker = new KeeperMarker(engine, name, o.env);
+  }
 
   /** @internal */
   start(): void {
@@ -144,15 +157,24 @@ export class Pool implements AsyncDisposable {
   async status(): Promise<PoolStatus> {
     const marks = markersByMember(await this.engine.listVolumes({ [POOL_LABEL.name]: this.name }));
     const up = [...this.members.values()].filter((m) => m.phase === "up");
-    const sorted = [...this.latencies].sort((a, b) => a - b);
     return {
       name: this.name,
-      size: this.o.size,
+      ...this.figures(),
       limit: this.limit,
       warm: up.filter((m) => marks.get(m.project)?.ready).length,
       claimed: up.filter((m) => marks.get(m.project)?.claims.some((c) => c.claimerAlive)).length,
-      starting: [...this.members.values()].filter((m) => m.phase === "starting").length,
-      resetting: [...this.members.values()].filter((m) => m.phase === "resetting").length,
+    };
+  }
+
+  /** What only this keeper knows, as published on its marker. */
+  private figures() {
+    const sorted = [...this.latencies].sort((a, b) => a - b);
+    const members = [...this.members.values()];
+    return {
+      size: this.o.size,
+      limit: Number.isFinite(this.limit) ? this.limit : null,
+      starting: members.filter((m) => m.phase === "starting").length,
+      resetting: members.filter((m) => m.phase === "resetting").length,
       ...this.counters,
       ...(sorted.length ? { claimLatencyMs: Math.round(sorted[sorted.length >> 1]!) } : {}),
     };
@@ -164,6 +186,7 @@ export class Pool implements AsyncDisposable {
     clearTimeout(this.timer);
     while (this.inflight.size) await Promise.allSettled([...this.inflight]);
     await Promise.allSettled([...this.members.values()].map((m) => this.remove(m)));
+    await this.marker.remove();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -189,7 +212,8 @@ export class Pool implements AsyncDisposable {
     if (this.ticking || this.closing) return;
     this.ticking = true;
     try {
-      const marks = markersByMember(await this.engine.listVolumes({ [POOL_LABEL.name]: this.name }));
+      const volumes = await this.engine.listVolumes({ [POOL_LABEL.name]: this.name });
+      const marks = markersByMember(volumes);
       this.limit = await this.currentLimit();
       const plan = planPool({
         size: this.o.size,
@@ -197,14 +221,44 @@ export class Pool implements AsyncDisposable {
         members: [...this.members.values()].map((m) => ({ project: m.project, phase: m.phase, ready: false, claims: [], ...marks.get(m.project) })),
         closing: this.closing,
       });
+      await this.countForeignClaims(marks, volumes);
       for (const v of plan.reclaim) await this.engine.removeVolume(v);
       for (const p of plan.reset) this.track(this.reset(this.members.get(p)!));
       if (Date.now() >= this.backoffUntil) for (let i = 0; i < plan.start; i++) this.track(this.startMember());
+      if (!this.closing) await this.marker.publish(this.figures());
     } catch (e) {
       this.warn(`pool ${this.name}: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       this.ticking = false;
       this.schedule();
+    }
+  }
+
+  /**
+   * Claims made by other processes (claimFromPool) count too, with the wait their claim's label
+   * records: seen while they last, or from the released marker they leave (which then goes).
+   */
+  private async countForeignClaims(marks: ReturnType<typeof markersByMember>, volumes: { name: string; labels: Record<string, string> }[]): Promise<void> {
+    const me = claimerId();
+    const count = (c: { claim: string; claimer?: string; waitedMs?: number }) => {
+      if (this.seenClaims.has(c.claim) || c.claimer === me) return;
+      this.seenClaims.add(c.claim);
+      this.counters.claims++;
+      if (c.waitedMs !== undefined) this.latencies.push(c.waitedMs);
+    };
+    for (const m of marks.values()) for (const c of m.claims) count({ ...c, claim: c.volume });
+    for (const v of volumes) {
+      const released = releasedClaim(v);
+      if (!released) continue;
+      count(released);
+      // Once the marker is gone the claim is never seen again: forget it (kept while the marker stays, so it counts once).
+      if (
+        await this.engine.removeVolume(v.name).then(
+          () => true,
+          () => false,
+        )
+      )
+        this.seenClaims.delete(released.claim);
     }
   }
 
@@ -250,6 +304,7 @@ export class Pool implements AsyncDisposable {
       await m.env.snapshot(this.snapshotName, { labels, helperImage: this.o.helperImage, env: this.o.env });
       if (this.closing) throw new BerthError("ABORTED", "the pool is closing");
       await this.markReady(m, labels);
+      await this.prepareStandby(m);
     } catch (e) {
       this.lastError = e;
       this.backoffUntil = Date.now() + 2000;
@@ -267,6 +322,22 @@ export class Pool implements AsyncDisposable {
     return memberLabels(c?.labels ?? {});
   }
 
+  /**
+   * A standby helper for the member's next reset (a no-op when one is ready): started while the
+   * member waits or is in use, never on a reset's critical path. Without one, a reset still works.
+   */
+  private async prepareStandby(m: Member): Promise<void> {
+    const extra = [this.o.env.BERTH_LABELS, `${POOL_LABEL.name}=${this.name}`].filter(Boolean).join(",");
+    try {
+      await prepareStandby(this.engine, m.project, this.snapshotName, { helperImage: this.o.helperImage, env: { ...this.o.env, BERTH_LABELS: extra } });
+    } catch (e) {
+      if (this.members.has(m.project))
+        this.warn(
+          `pool ${this.name}: no standby helper for ${m.project} (its resets copy with a one-shot helper): ${e instanceof Error ? e.message : String(e)}`,
+        );
+    }
+  }
+
   private async markReady(m: Member, labels: Record<string, string>): Promise<void> {
     await this.engine.createVolume(readyVolumeName(m.project), { ...labels, [POOL_LABEL.ready]: "true" });
     m.phase = "up";
@@ -280,6 +351,7 @@ export class Pool implements AsyncDisposable {
       if (this.closing) return;
       this.counters.resets++;
       await this.markReady(m, await this.labelsOf(m.project));
+      await this.prepareStandby(m);
     } catch (e) {
       this.counters.discarded++;
       this.warn(`pool ${this.name}: reset of ${m.project} failed, discarding it: ${e instanceof Error ? e.message : String(e)}`);
@@ -291,6 +363,8 @@ export class Pool implements AsyncDisposable {
   private async remove(m: Member): Promise<void> {
     this.members.delete(m.project);
     try {
+      // The standby mounts the member's volumes: it goes first, so that they can go with the member.
+      await removeStandby(this.engine, { project: m.project });
       if (m.env) await m.env.release({ volumes: true });
       for (const v of await this.engine.listVolumes({ ...managedFilter(m.project), [POOL_LABEL.name]: this.name })) await this.engine.removeVolume(v.name);
     } catch (e) {

@@ -1,7 +1,8 @@
 /**
- * One engine event stream for the whole server: container and network events (network events
- * carry no labels, so the label filter cannot be given to the engine; container events are
- * filtered by berth's label here). One stream keeps both kinds in the engine's order, which the
+ * One engine event stream for the whole server: container, network and volume events (network
+ * and volume events carry no labels, so the label filter cannot be given to the engine; container
+ * events are filtered by berth's label here; volume events only tell the server to read the pools'
+ * markers again). One stream keeps both kinds in the engine's order, which the
  * timings need (a network's connect names a container created earlier). The first subscription
  * replays history from `sinceMs`; a resubscription replays from a little before the newest event
  * seen, and the events seen already are dropped.
@@ -62,7 +63,7 @@ export class EventFeed {
   /** Opens the stream; `ended` settles when it stops (undefined when the signal stopped it). */
   async open(queries: ServerQueries, signal: AbortSignal): Promise<{ ended: Promise<Error | undefined> }> {
     return queries.events(
-      { types: ["container", "network"], actions: ACTIONS, sinceMs: this.resumeFromMs() },
+      { types: ["container", "network", "volume"], actions: ACTIONS, sinceMs: this.resumeFromMs() },
       (e) => {
         if (e.type === "container" && e.labels[LABEL.managed] !== "true") return;
         if (this.isNew(e)) this.onEvent(e);

@@ -7,7 +7,9 @@ import type { Engine } from "../engine/engine.js";
 import type { ContainerDetails } from "../engine/types.js";
 import { sinceOf, stateOf, type ServiceState } from "../health/state.js";
 import { LABEL, managedFilter } from "../labels.js";
+import { listPools, type PoolView } from "../pool/status.js";
 import { readBack, hostAddress } from "../ports/bindings.js";
+import { isSnapshotHelper } from "../snapshot/labels.js";
 
 export interface ContainerRecord {
   id: string;
@@ -86,6 +88,7 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
 export class LiveModel {
   private containers = new Map<string, ContainerRecord>();
   private networks = new Map<string, NetworkRecord>();
+  private pools: PoolView[] = [];
   /** Containers destroyed lately (id → when), so a late inspect answer cannot resurrect them. */
   private readonly removed = new Map<string, number>();
   /** Bumped on every change; SSE clients get a snapshot when it moves. */
@@ -103,6 +106,11 @@ export class LiveModel {
     return [...this.networks.values()];
   }
 
+  /** Pools as their labels and keeper markers show them (pool/status.ts). */
+  get poolList(): PoolView[] {
+    return this.pools;
+  }
+
   private changed(): void {
     this.version++;
     this.onChange();
@@ -110,7 +118,9 @@ export class LiveModel {
 
   /** Reads every berth container and network; replaces what the model had. */
   async resync(engine: Engine, signal: AbortSignal): Promise<void> {
-    const [list, nets] = await Promise.all([engine.listContainers(managedFilter(), { signal }), engine.listNetworks(managedFilter(), { signal })]);
+    const [all, nets] = await Promise.all([engine.listContainers(managedFilter(), { signal }), engine.listNetworks(managedFilter(), { signal })]);
+    // A snapshot helper copying data is no service's container: not shown.
+    const list = all.filter((c) => !isSnapshotHelper(c.labels));
     const details = await mapLimited(list, 8, (c) =>
       engine.inspectContainer(c.id, { signal }).catch((e: unknown) => {
         if ((e as { code?: string }).code === "NOT_FOUND") return null; // removed meanwhile
@@ -119,6 +129,7 @@ export class LiveModel {
     );
     this.containers = new Map(details.filter((d) => d !== null).map((d) => [d.id, recordOf(d)]));
     this.networks = new Map(nets.map((n) => [n.id, { id: n.id, name: n.name, project: n.labels[LABEL.project] ?? "?", labels: n.labels }]));
+    this.pools = await listPools(engine, { signal });
     this.syncedAt = Date.now();
     this.changed();
   }
@@ -128,7 +139,7 @@ export class LiveModel {
     try {
       const d = await engine.inspectContainer(id, { signal });
       // An inspect answered just before the container's removal must not bring it back.
-      if (d.labels[LABEL.managed] !== "true" || this.removed.has(id)) return;
+      if (d.labels[LABEL.managed] !== "true" || isSnapshotHelper(d.labels) || this.removed.has(id)) return;
       this.containers.set(id, recordOf(d));
     } catch (error) {
       if ((error as { code?: string }).code !== "NOT_FOUND") throw error;
@@ -140,6 +151,14 @@ export class LiveModel {
   async refreshNetworks(engine: Engine, signal: AbortSignal): Promise<void> {
     const nets = await engine.listNetworks(managedFilter(), { signal });
     this.networks = new Map(nets.map((n) => [n.id, { id: n.id, name: n.name, project: n.labels[LABEL.project] ?? "?", labels: n.labels }]));
+    this.changed();
+  }
+
+  /** Reads the pools again (a volume came or went: markers and claims are volumes). */
+  async refreshPools(engine: Engine, signal: AbortSignal): Promise<void> {
+    const pools = await listPools(engine, { signal });
+    if (JSON.stringify(pools) === JSON.stringify(this.pools)) return;
+    this.pools = pools;
     this.changed();
   }
 

@@ -6,6 +6,7 @@
  * docs/server.md.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { PoolView } from "../pool/status.js";
 import type { ContainerRecord } from "./live-model.js";
 import type { StatsCache } from "./stats-cache.js";
 import type { TimingSink } from "./timings.js";
@@ -16,7 +17,11 @@ export interface MetricsSources {
   containers: () => ContainerRecord[];
   engineUp: () => boolean;
   stats: StatsCache;
+  pools: () => PoolView[];
 }
+
+/** A pool's members by state, as the berth_pool_environments gauge reports them. */
+export const POOL_STATES = ["warm", "claimed", "starting", "resetting"] as const;
 
 export class ServerMetrics {
   readonly registry = new Registry();
@@ -57,6 +62,42 @@ export class ServerMetrics {
         for (const state of SERVICE_STATES) this.set({ state }, list.filter((c) => c.state === state).length);
       },
     });
+    // Pools: members by state from labels; the rest as each pool's keeper publishes it (absent without its marker).
+    new Gauge({
+      name: "berth_pool_environments",
+      help: "Environments of a warm pool by state (warm, claimed, starting, resetting), from the members' labels",
+      labelNames: ["pool", "state"],
+      registers,
+      collect() {
+        this.reset();
+        for (const p of sources.pools()) for (const state of POOL_STATES) this.set({ pool: p.name, state }, p[state]);
+      },
+    });
+    const keeperGauge = (name: string, help: string, value: (p: PoolView) => number | null | undefined) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ["pool"],
+        registers,
+        collect() {
+          this.reset();
+          for (const p of sources.pools()) {
+            const v = value(p);
+            if (typeof v === "number") this.set({ pool: p.name }, v);
+          }
+        },
+      });
+    keeperGauge("berth_pool_size", "Environments a warm pool keeps, claimed ones included (published by its keeper)", (p) => p.size);
+    keeperGauge("berth_pool_resets", "Environments a pool's keeper reset to their snapshot since it started (published by the keeper)", (p) => p.resets);
+    keeperGauge(
+      "berth_pool_discarded",
+      "Environments a pool's keeper discarded after a failed reset since it started (published by the keeper)",
+      (p) => p.discarded,
+    );
+    keeperGauge("berth_pool_claims", "Claims from a pool since its keeper started (published by the keeper)", (p) => p.claims);
+    keeperGauge("berth_pool_claim_latency_seconds", "Median time a claim from the pool took (published by the keeper)", (p) =>
+      p.claimLatencyMs === undefined ? undefined : p.claimLatencyMs / 1000,
+    );
     const acquire = new Histogram({
       name: "berth_acquire_duration_seconds",
       help: "Time from an environment's first create event to all its services ready, from engine events",

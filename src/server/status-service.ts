@@ -18,6 +18,8 @@ import { RecentTimings } from "./recent-timings.js";
 import { EventTimings } from "./timings.js";
 import { environmentsView, graphOf, type EnvironmentView } from "./view.js";
 import type { GraphLayout } from "./graph-layout.js";
+import type { PoolView } from "../pool/status.js";
+import { POOL_LABEL } from "../pool/labels.js";
 
 export interface StatusServiceOptions {
   connect: (signal: AbortSignal) => Promise<Engine>;
@@ -32,6 +34,8 @@ export interface StateSnapshot {
   /** Whether `environments` is the engine's current state (false: the last known, engine unreachable). */
   current: boolean;
   environments: (EnvironmentView & { graph: GraphLayout })[];
+  /** Warm pools, from their labels and their keepers' markers. */
+  pools: PoolView[];
 }
 
 const REFRESH_COALESCE_MS = 25;
@@ -66,6 +70,7 @@ export class StatusService {
   private readonly refreshAgain = new Set<string>();
   private refreshTimer: NodeJS.Timeout | undefined;
   private networksTimer: NodeJS.Timeout | undefined;
+  private poolsTimer: NodeJS.Timeout | undefined;
   private notifyTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   /** Called (throttled) when the state shown to clients changed. */
@@ -78,6 +83,7 @@ export class StatusService {
       environments: () => environmentsView(this.model.containerList, this.model.networkList),
       containers: () => this.model.containerList,
       engineUp: () => this.link.status.up,
+      pools: () => this.model.poolList,
       stats,
     });
     this.link = new EngineLink({
@@ -106,13 +112,13 @@ export class StatusService {
 
   snapshot(): StateSnapshot {
     const environments = environmentsView(this.model.containerList, this.model.networkList).map((e) => ({ ...e, graph: graphOf(e) }));
-    return { at: new Date().toISOString(), engine: this.link.status, current: this.ready, environments };
+    return { at: new Date().toISOString(), engine: this.link.status, current: this.ready, environments, pools: this.model.poolList };
   }
 
   private stop(): void {
     this.stopped = true;
     this.session?.abort();
-    for (const t of [this.refreshTimer, this.networksTimer, this.notifyTimer]) clearTimeout(t);
+    for (const t of [this.refreshTimer, this.networksTimer, this.poolsTimer, this.notifyTimer]) clearTimeout(t);
   }
 
   private onEngine(status: EngineStatus): void {
@@ -171,6 +177,14 @@ export class StatusService {
     this.timings.feed(e);
     // Replayed history is for the timings; the resync already read the present.
     if (e.time < this.liveFrom) return;
+    // Pools are read from volumes (markers, claims) and members' containers: any volume event, or a
+    // pool member's container coming or going, reads them again (debounced).
+    if (e.type === "volume" || (e.type === "container" && e.labels[POOL_LABEL.name] && (e.action === "create" || e.action === "destroy"))) {
+      this.poolsTimer ??= setTimeout(() => {
+        this.poolsTimer = undefined;
+        void this.link.use("list pools", (engine, signal) => this.model.refreshPools(engine, signal)).catch(() => undefined);
+      }, 100);
+    }
     if (e.type === "container") {
       if (e.action === "destroy") {
         this.pendingIds.delete(e.id);

@@ -1,7 +1,8 @@
 /**
- * Copies volume contents engine-side: one short-lived helper container mounts every source at
- * /from/<i> and every target at /to/<i>, empties each target and copies with `cp -a` (owners, modes,
- * times and links kept), then is removed whatever happens. The data never leaves the engine.
+ * Copies volume contents engine-side: a helper container mounts every source at /from/<i> and
+ * every target at /to/<i>, empties each target and copies with `cp -a` (owners, modes, times and
+ * links kept). The data never leaves the engine. A one-shot helper is removed whatever happens; a
+ * standby helper (standby.ts) is started ahead of time and kept, so that a copy is one exec.
  */
 import { currentOwner } from "../cleanup/process-liveness.js";
 import { BerthError } from "../errors.js";
@@ -25,6 +26,8 @@ export interface CopyOptions {
   image: string;
   env: Record<string, string | undefined>;
   signal?: AbortSignal;
+  /** A standby helper for this snapshot name: labelled so, and left running (see standby.ts). */
+  standby?: string;
 }
 
 /** The shell script copying /from/<i> over /to/<i> for every pair (targets emptied first, dotfiles included). */
@@ -53,17 +56,18 @@ function helperLabels(o: CopyOptions): Labels {
     }),
     [LABEL.oneoff]: "true",
     [SNAPSHOT_LABEL.helper]: "true",
+    ...(o.standby ? { [SNAPSHOT_LABEL.standby]: o.standby } : {}),
   };
 }
 
-export async function copyVolumes(runtime: Runtime, pairs: CopyPair[], o: CopyOptions): Promise<void> {
-  if (pairs.length === 0) return;
+/** Creates and starts a helper mounting the pairs; its id. Removed again if it cannot start. */
+export async function startHelper(runtime: Runtime, pairs: CopyPair[], o: CopyOptions): Promise<string> {
   if (!(await runtime.inspectImage(o.image, { signal: o.signal }))) {
     throw new BerthError("IMAGE_NOT_FOUND", `the helper image ${o.image} that copies volume contents is not on the engine`, {
       hint: "Pull or build it, or name another image with `sh`, `cp` and `sleep` in BERTH_HELPER_IMAGE (or the helperImage option).",
     });
   }
-  const name = `${o.project}_snapshot-helper_${process.pid}_${Math.random().toString(16).slice(2, 8)}`;
+  const name = `${o.project}_snapshot-${o.standby ? "standby" : "helper"}_${process.pid}_${Math.random().toString(16).slice(2, 8)}`;
   const id = await runtime.createContainer(
     {
       name,
@@ -71,7 +75,8 @@ export async function copyVolumes(runtime: Runtime, pairs: CopyPair[], o: CopyOp
       labels: helperLabels(o),
       env: [],
       // Busybox as PID 1 ignores SIGTERM: the helper is removed with force (killed), never stopped.
-      cmd: ["sleep", "3600"],
+      // A standby waits as long as its pool keeps the member; a one-shot helper at most an hour.
+      cmd: o.standby ? ["sh", "-c", "while sleep 3600; do :; done"] : ["sleep", "3600"],
       exposedPorts: [],
       portBindings: {},
       mounts: pairs.flatMap((p, i) => [
@@ -85,12 +90,29 @@ export async function copyVolumes(runtime: Runtime, pairs: CopyPair[], o: CopyOp
   );
   try {
     await runtime.startContainer(id, { signal: o.signal });
-    const r = await runtime.exec(id, ["sh", "-c", copyScript(pairs.length)], { signal: o.signal });
-    if (r.exitCode !== 0) {
-      throw new BerthError("ENGINE_ERROR", `copying volume contents failed (exit ${r.exitCode}): ${r.output.trim().slice(0, 300)}`, {
-        hint: "The helper container could not copy the data; check the volumes' free space and the helper image.",
-      });
-    }
+  } catch (e) {
+    await runtime.removeContainer(id, { force: true }).catch(() => undefined);
+    throw e;
+  }
+  return id;
+}
+
+/** Runs the copy of every pair in a started helper. */
+export async function copyIn(runtime: Runtime, helper: string, count: number, signal?: AbortSignal): Promise<void> {
+  const r = await runtime.exec(helper, ["sh", "-c", copyScript(count)], { signal });
+  if (r.exitCode !== 0) {
+    throw new BerthError("ENGINE_ERROR", `copying volume contents failed (exit ${r.exitCode}): ${r.output.trim().slice(0, 300)}`, {
+      hint: "The helper container could not copy the data; check the volumes' free space and the helper image.",
+    });
+  }
+}
+
+/** One-shot: a helper started for this copy and removed whatever happens. */
+export async function copyVolumes(runtime: Runtime, pairs: CopyPair[], o: CopyOptions): Promise<void> {
+  if (pairs.length === 0) return;
+  const id = await startHelper(runtime, pairs, o);
+  try {
+    await copyIn(runtime, id, pairs.length, o.signal);
   } finally {
     await runtime.removeContainer(id, { force: true });
   }

@@ -4,6 +4,7 @@
  * (or a pool removing its own) does.
  */
 import { createHash } from "node:crypto";
+import type { Labels } from "../engine/types.js";
 import { BerthError } from "../errors.js";
 
 export const SNAPSHOT_LABEL = {
@@ -14,9 +15,19 @@ export const SNAPSHOT_LABEL = {
   /** Which of the environment's volumes this one holds (see sources.ts). */
   source: "dev.berth.snapshot.source",
   created: "dev.berth.snapshot.created",
-  /** "true" on the short-lived container that copies volume contents. */
+  /** "true" on the container that copies volume contents (short-lived, or a standby). */
   helper: "dev.berth.snapshot.helper",
+  /** On a standby helper: the snapshot it is ready to restore (standby.ts). */
+  standby: "dev.berth.snapshot.standby",
 } as const;
+
+/**
+ * The helper that copies volume data (copy-volumes.ts) carries its environment's labels, so that
+ * `down`, `clean` and the reaper take it with the environment; but it is no service container:
+ * status, the status server and reconcile (`up`) leave it out (reconcile would otherwise remove a
+ * container of no known service while it copies).
+ */
+export const isSnapshotHelper = (labels: Labels): boolean => labels[SNAPSHOT_LABEL.helper] === "true";
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
 

@@ -3,6 +3,7 @@ import type { Runtime } from "../engine/runtime.js";
 import { BerthError } from "../errors.js";
 import { checkSnapshotName, snapshotFilter } from "./labels.js";
 import { snapshotsFrom, type SnapshotInfo } from "./model.js";
+import { removeStandby } from "./standby.js";
 
 /** The snapshots on the engine (of one environment, when given). */
 export async function listSnapshots(engine: Runtime, project?: string, o: { signal?: AbortSignal } = {}): Promise<SnapshotInfo[]> {
@@ -24,6 +25,8 @@ export async function removeSnapshot(
       hint: `List snapshots with \`berth snapshot ls ${project}\`.`,
     });
   }
+  // A standby helper ready to restore it mounts its volumes: it goes first.
+  await removeStandby(engine, { name, mounting: snapshot.volumes, signal: o.signal });
   for (const v of snapshot.volumes) await engine.removeVolume(v, { signal: o.signal });
   return snapshot;
 }

@@ -12,6 +12,7 @@ import { snapshotsFrom, type SnapshotInfo } from "./model.js";
 import type { SaveSnapshotOptions } from "./options.js";
 import { whileStopped } from "./quiesce.js";
 import { dataSources } from "./sources.js";
+import { removeStandby } from "./standby.js";
 
 /** The project's containers and data sources; NOT_FOUND when there is no such environment. */
 export async function readSources(engine: Engine, project: string, signal?: AbortSignal) {
@@ -40,6 +41,8 @@ export async function saveSnapshot(engine: Engine, project: string, name: string
       hint: `Remove it first (\`berth snapshot rm ${project} ${name}\`) or replace it (--replace).`,
     });
   }
+  // A standby helper ready to restore the replaced snapshot mounts its volumes: it goes first.
+  if (existing.length) await removeStandby(engine, { name, mounting: existing.map((v) => v.name), signal: o.signal });
   for (const v of existing) await engine.removeVolume(v.name, { signal: o.signal });
   const created = new Date().toISOString();
   const targets = sources.map((s) => ({ source: s, volume: snapshotVolumeName(project, name, s.key) }));

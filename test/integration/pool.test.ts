@@ -10,6 +10,8 @@ import { createPool, type Pool } from "../../src/index.js";
 import type { Engine } from "../../src/engine/engine.js";
 import { managedFilter } from "../../src/labels.js";
 import { POOL_LABEL } from "../../src/pool/labels.js";
+import { listPools } from "../../src/pool/status.js";
+import { SNAPSHOT_LABEL } from "../../src/snapshot/labels.js";
 import { engine, root, stack, uniqueName } from "./helpers.js";
 
 const helperImage = "berth-fixtures/busybox:1";
@@ -51,6 +53,10 @@ describe("pools", () => {
   });
 
   it("two processes claiming at once get different members; handed back, they are reset and warm again", async () => {
+    // Each member has a standby helper for its resets, kept across them.
+    const standbys = async () => (await e.listContainers({ [POOL_LABEL.name]: pool.name, [SNAPSHOT_LABEL.standby]: true })).map((c) => c.id).sort();
+    await until("a standby helper per member", async () => (await standbys()).length === 2);
+    const before = await standbys();
     const claimers = [child(["claim", pool.name]), child(["claim", pool.name])];
     const next = claimers.map(answers);
     await Promise.all(next.map((n) => n()));
@@ -68,6 +74,16 @@ describe("pools", () => {
     });
     const [again] = await e.listContainers({ ...managedFilter(a!.project), "dev.berth.service": "db" });
     expect((await e.exec(again!.id, ["test", "-f", "/data/extra"])).exitCode).toBe(1);
+    expect(await standbys()).toEqual(before);
+  });
+
+  it("shows on the engine: members by state from labels, the rest from the keeper's marker", async () => {
+    // The keeper publishes at its next tick; the two claims were another process's (their latency is on their labels).
+    await until("the keeper's figures published", async () => ((await listPools(e)).find((p) => p.name === pool.name)?.resets ?? 0) >= 2);
+    const view = (await listPools(e)).find((p) => p.name === pool.name)!;
+    expect(view).toMatchObject({ members: 2, warm: 2, claimed: 0, starting: 0, resetting: 0, size: 2, discarded: 0, claims: 2 });
+    expect(view.claimLatencyMs).toBeGreaterThanOrEqual(0);
+    expect(view.keeper?.pid).toBe(process.pid);
   });
 
   it("a member whose reset fails is discarded, and the pool refills", async () => {

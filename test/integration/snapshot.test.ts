@@ -1,11 +1,17 @@
 /**
  * Snapshots on the real engine: save → write → restore puts exactly the saved data back (named and
  * anonymous volumes), the services are ready again, the snapshot outlives `release`, and no helper
- * container or snapshot volume is left behind.
+ * container or snapshot volume is left behind. A standby helper (what a pool starts per member)
+ * does the copy of later restores and is kept for the next; status does not show it; `release`
+ * takes it and still removes the anonymous volume it mounted.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acquire, listSnapshots, removeSnapshot, SNAPSHOT_LABEL, type Environment } from "../../src/index.js";
 import type { Engine } from "../../src/engine/engine.js";
+import { managedFilter } from "../../src/labels.js";
+import { listEnvironments } from "../../src/lifecycle/status.js";
+import { prepareStandby } from "../../src/snapshot/restore.js";
+import { standbyFilter } from "../../src/snapshot/standby.js";
 import { engine, resourcesOf, stack } from "./helpers.js";
 
 const helperImage = "berth-fixtures/busybox:1";
@@ -45,9 +51,28 @@ describe("snapshots", () => {
     expect((await e.listContainers({ [SNAPSHOT_LABEL.helper]: "true", "dev.berth.project": project })).length).toBe(0);
   });
 
+  it("with a standby helper ready, a restore copies in it (kept for the next one) and puts exactly the data back", async () => {
+    await prepareStandby(e, project, "seeded", { helperImage });
+    const [standby] = await e.listContainers(standbyFilter(project, "seeded"));
+    expect(standby?.state).toBe("running");
+    // Not a service: status lists only db and app.
+    const [listed] = await listEnvironments(e, { project });
+    expect(Object.keys(listed!.services).sort()).toEqual(["app", "db"]);
+    await sh("echo extra > /data/extra; rm /data/seed; echo x > /scratch/x");
+    await env.restore("seeded", { helperImage });
+    expect(await sh("ls -A /data; echo --; ls -A /scratch; cat /data/seed")).toBe("seed\n--\nseed\nseed");
+    expect(env.services.db!.containers[0]!.state).toBe("HEALTHY");
+    // The same standby did it (a failed one is replaced by a one-shot copy and removed), and stays.
+    expect((await e.listContainers(standbyFilter(project, "seeded"))).map((c) => c.id)).toEqual([standby!.id]);
+  });
+
   it("outlives release (even of the named volumes); rm removes its volumes", async () => {
+    const [db] = await e.listContainers({ ...managedFilter(project), "dev.berth.service": "db" });
+    const anonymous = db!.mounts.find((m) => m.destination === "/scratch")!.name!;
     await env.release({ volumes: true });
     expect(await resourcesOf(e, project)).toEqual([]);
+    // The standby mounted the anonymous volume too: it is gone all the same.
+    expect((await e.listVolumes({})).map((v) => v.name)).not.toContain(anonymous);
     const [s] = await listSnapshots(e, project);
     expect(s?.name).toBe("seeded");
     await removeSnapshot(e, project, "seeded");

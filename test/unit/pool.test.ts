@@ -81,11 +81,17 @@ describe("pool markers", () => {
     const m = markersByMember([
       v("a_ready", "a", { [POOL_LABEL.ready]: "true" }),
       v("b_c1", "b", { [POOL_LABEL.claim]: "true", [POOL_LABEL.claimer]: me }),
-      v("b_c2", "b", { [POOL_LABEL.claim]: "true", [POOL_LABEL.claimer]: `${hostname()}:999999999:1` }),
+      v("b_c2", "b", { [POOL_LABEL.claim]: "true", [POOL_LABEL.claimer]: `${hostname()}:999999999:1`, [POOL_LABEL.waited]: "42" }),
       v("a_snap", "a", {}),
     ]);
     expect(m.get("a")).toEqual({ ready: true, claims: [] });
-    expect(m.get("b")).toEqual({ ready: false, claims: [alive("b_c1"), dead("b_c2")] });
+    expect(m.get("b")).toEqual({
+      ready: false,
+      claims: [
+        { ...alive("b_c1"), claimer: me },
+        { ...dead("b_c2"), claimer: `${hostname()}:999999999:1`, waitedMs: 42 },
+      ],
+    });
   });
 
   it("puts a member's project-level and user labels on its volumes, not per-container ones", () => {

@@ -9,7 +9,7 @@ import { parseTimeout, type CliContext, type GlobalOptions } from "../context.js
 import { EXIT } from "../exit-codes.js";
 import { colorEnabled, makeColors } from "../progress/colors.js";
 import { psLines } from "../ps-output.js";
-import { servicesTable, summaryTable } from "../render.js";
+import { poolsTable, servicesTable, summaryTable } from "../render.js";
 import { notFound, requireProject, targetProject } from "../target.js";
 import {
   parseScale,
@@ -127,10 +127,13 @@ export class EngineTarget implements Target {
     // -q, --services, --format json (docker compose ps's forms): no CPU or memory in them.
     const lines = g.json ? undefined : psLines(envs, { quiet: g.quiet, servicesOnly: r.servicesOnly, format: r.format });
     if (lines) return lines.forEach((l) => ctx.out(l));
+    // Pools (from their labels) only in the overview, not for one named environment.
+    const pools = wanted ? [] : await (await import("../../pool/status.js")).listPools(engine, { signal: ctx.signal });
     if (r.stats) await addUsage(engine, envs, { signal: ctx.signal });
-    if (g.json) return ctx.out(JSON.stringify({ environments: envs }));
+    if (g.json) return ctx.out(JSON.stringify({ environments: envs, ...(wanted ? {} : { pools }) }));
     if (envs.length === 0) return ctx.out("No berth environments.");
     ctx.out(envs.map((e) => `${e.project}  (${e.kind}, ${e.lifetime}, created ${e.createdAt})\n${servicesTable(e)}`).join("\n\n"));
+    if (pools.length) ctx.out(`\nPools\n${poolsTable(pools)}`);
   }
 
   async logs(r: LogsRequest): Promise<void> {

@@ -23,6 +23,7 @@ export function pageHtml(nonce: string): string {
   <input id="filter" type="search" placeholder="filter environments" aria-label="filter environments by name">
 </header>
 <div id="banner" role="alert" hidden></div>
+<section id="pools" aria-label="warm pools" hidden></section>
 <main id="envs"><p class="empty-state">Loading…</p></main>
 <script nonce="${nonce}">${PAGE_SCRIPT}</script>
 </body>

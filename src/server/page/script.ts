@@ -12,6 +12,7 @@ const banner = document.getElementById("banner");
 const conn = document.getElementById("conn");
 const engineEl = document.getElementById("engine");
 const filter = document.getElementById("filter");
+const poolsEl = document.getElementById("pools");
 // ?filter=text preselects; the box narrows the list as one types.
 filter.value = new URLSearchParams(location.search).get("filter") || "";
 filter.addEventListener("input", () => render());
@@ -167,8 +168,20 @@ function envCard(env) {
   return card;
 }
 
+/** Warm pools: members by state from their labels; the keeper's figures ("–" without its marker). */
+function renderPools(pools) {
+  poolsEl.hidden = !pools.length;
+  if (!pools.length) return poolsEl.replaceChildren();
+  const n = (v) => (v === undefined ? "–" : v === null ? "∞" : String(v));
+  const head = ["pool", "size", "warm", "claimed", "starting", "resetting", "resets", "discarded", "claims", "claim (median)"];
+  const rows = pools.map((p) => el("tr", {}, ...[p.name, n(p.size), p.warm, p.claimed, p.starting, p.resetting, n(p.resets), n(p.discarded), n(p.claims),
+    p.claimLatencyMs === undefined ? "–" : p.claimLatencyMs + " ms"].map((v) => el("td", {}, v))));
+  poolsEl.replaceChildren(el("h2", {}, "Pools"), el("table", { class: "pools" }, el("thead", {}, el("tr", {}, ...head.map((h) => el("th", {}, h)))), el("tbody", {}, ...rows)));
+}
+
 function render() {
   if (!last) return;
+  renderPools(last.pools || []);
   const e = last.engine;
   engineEl.textContent = e.up ? "engine " + e.version + " (API " + e.apiVersion + ")" : "engine unreachable";
   engineEl.className = "pill " + (e.up ? "s-HEALTHY" : "s-UNHEALTHY");

@@ -14,6 +14,12 @@ header h1 { font-size: 18px; margin: 0; }
 main { padding: 12px; display: grid; gap: 12px; grid-template-columns: repeat(auto-fill, minmax(min(100%, 560px), 1fr)); }
 #banner { margin: 12px 12px 0; padding: 10px 12px; border-radius: 6px; border: 1px solid var(--bad); color: var(--bad); background: var(--card); }
 #banner[hidden] { display: none; }
+#pools { margin: 12px 12px 0; padding: 10px 12px; border-radius: 8px; border: 1px solid var(--line); background: var(--card); overflow-x: auto; }
+#pools[hidden] { display: none; }
+#pools h2 { font-size: 15px; margin: 0 0 6px; }
+table.pools { border-collapse: collapse; font-size: 13px; }
+table.pools th, table.pools td { text-align: left; padding: 2px 10px 2px 0; white-space: nowrap; }
+table.pools th { color: var(--muted); font-weight: 600; }
 body.stale main { opacity: .6; }
 .env { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 12px; min-width: 0; }
 .env h2 { font-size: 15px; margin: 0 0 4px; word-break: break-all; }

@@ -1,0 +1,62 @@
+/**
+ * What a restore copies: each snapshot volume paired with the live volume it goes into, the
+ * containers that hold them, and a standby helper ready for exactly that copy, if there is one.
+ */
+import type { Engine } from "../engine/engine.js";
+import type { ContainerSummary } from "../engine/types.js";
+import { BerthError } from "../errors.js";
+import type { CopyPair } from "./copy-volumes.js";
+import { SNAPSHOT_LABEL, snapshotFilter } from "./labels.js";
+import { snapshotsFrom, type SnapshotInfo } from "./model.js";
+import { readSources } from "./save.js";
+import type { DataSource } from "./sources.js";
+import { standbyFilter, standbyMatches } from "./standby.js";
+
+/** Pairs each snapshot volume with the live volume it goes into; CONFLICT when the two do not match. */
+export function restorePairs(snapshot: SnapshotInfo, volumes: { name: string; source: string }[], sources: DataSource[]): { from: string; to: string }[] {
+  const live = new Map(sources.map((s) => [s.key, s.volume]));
+  const missing = volumes.filter((v) => !live.has(v.source)).map((v) => v.source);
+  const extra = sources.filter((s) => !volumes.some((v) => v.source === s.key)).map((s) => s.key);
+  if (missing.length || extra.length) {
+    throw new BerthError("CONFLICT", `snapshot ${snapshot.name} of ${snapshot.project} does not match the environment's volumes`, {
+      hint: [
+        missing.length ? `Not in the environment: ${missing.join(", ")}.` : "",
+        extra.length ? `Not in the snapshot: ${extra.join(", ")}.` : "",
+        "Restore into an environment of the same compose file and scale.",
+      ]
+        .filter(Boolean)
+        .join(" "),
+    });
+  }
+  return volumes.map((v) => ({ from: v.name, to: live.get(v.source)! }));
+}
+
+export interface RestorePlan {
+  snapshot: SnapshotInfo;
+  pairs: CopyPair[];
+  /** The containers holding the data: down while it is copied. */
+  holders: ContainerSummary[];
+  /** A running standby helper mounting exactly `pairs`, if the environment has one. */
+  standby?: ContainerSummary;
+}
+
+/** What restoring snapshot `name` of `of` into `project` copies, and whether a standby is ready for it (one round of listings). */
+export async function planRestore(engine: Engine, project: string, name: string, of: string, signal?: AbortSignal): Promise<RestorePlan> {
+  const [volumes, { containers, sources }, standbys] = await Promise.all([
+    engine.listVolumes(snapshotFilter(of, name), { signal }),
+    readSources(engine, project, signal),
+    engine.listContainers(standbyFilter(project, name), { signal }),
+  ]);
+  const snapshot = snapshotsFrom(volumes)[0];
+  if (!snapshot) {
+    throw new BerthError("NOT_FOUND", `environment ${of} has no snapshot named ${name}`, { hint: `List snapshots with \`berth snapshot ls ${of}\`.` });
+  }
+  const pairs = restorePairs(
+    snapshot,
+    volumes.map((v) => ({ name: v.name, source: v.labels[SNAPSHOT_LABEL.source] ?? "" })),
+    sources,
+  );
+  const holders = containers.filter((c) => sources.some((s) => s.containers.includes(c.id)));
+  const standby = standbys.find((c) => standbyMatches(c, pairs));
+  return { snapshot, pairs, holders, ...(standby ? { standby } : {}) };
+}
