@@ -180,13 +180,14 @@ export async function releaseFrom(engine: Runtime, project: string, o: ReleaseOp
   ).find((r) => r.status === "rejected");
   // Everything started is seen to its end before an error is reported: no removal is left in flight.
   if (failed) throw failed.reason;
-  await removeAnonymous(engine, containers, o.signal);
-  await Promise.all(
-    networks.map(async (n) => {
+  // Anonymous volumes and networks do not wait for each other.
+  await Promise.all([
+    removeAnonymous(engine, containers, o.signal),
+    ...networks.map(async (n) => {
       await removeNetwork(engine, n.id, o.signal);
       emit("network", n.name);
     }),
-  );
+  ]);
   // Volumes only now: one still mounted by a container cannot be removed.
   await Promise.all([
     ...bookkeeping.map((v) => engine.removeVolume(v.name, { signal: o.signal })),
