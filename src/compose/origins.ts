@@ -10,7 +10,7 @@
  * A position is kept as one number (`Pos`): a place in the texts the load read, which `where`
  * turns into a file, line and column when a problem is reported. A file of thousands of
  * services has hundreds of thousands of entries, each with a key and a value position; as
- * objects, those positions were about a third of what the load kept in memory until its end, and
+ * objects, those positions were about a fifth of what reading it kept in memory until the load's end, and
  * the garbage collector copied and marked them again and again.
  */
 
