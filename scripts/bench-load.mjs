@@ -96,7 +96,8 @@ function overrideText(n) {
 const PHASES = [
   ["read", ["readYaml"]],
   ["interpolate", ["interpolateTree"]],
-  ["validate (zod + messages)", ["validateFile"]],
+  // The compiled schema check; zod and its messages only for a file with a problem (validate.ts).
+  ["validate", ["validateFile"]],
   ["include + extends", ["applyIncludes", "applyExtends"]],
   ["merge", ["merge"]],
   ["unique lists", ["enforceUnique"]],

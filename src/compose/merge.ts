@@ -82,7 +82,7 @@ export class Merger {
     const overInfo = this.origins.get(over);
     const loc = overInfo?.loc ?? baseInfo?.loc;
     // `out` has positions when either side has; entries come only from a side that has them.
-    const entries = loc ? this.origins.register(out, loc).entries : undefined;
+    const entries = loc !== undefined ? this.origins.register(out, loc).entries : undefined;
     for (const k of Object.keys(base)) {
       if (overInfo?.resets?.has(k)) continue;
       out[k] = base[k];

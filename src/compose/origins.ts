@@ -6,6 +6,12 @@
  * the objects themselves know their origin. Each loader run owns one `Origins` table (no module
  * state), keyed by the plain maps and arrays the reader produced; merge and extends copy
  * entry information to the objects they build.
+ *
+ * A position is kept as one number (`Pos`): a place in the texts the load read, which `where`
+ * turns into a file, line and column when a problem is reported. A file of thousands of
+ * services has hundreds of thousands of entries, each with a key and a value position; as
+ * objects, those positions were about a fifth of what reading it kept in memory until the load's end, and
+ * the garbage collector copied and marked them again and again.
  */
 
 export interface Loc {
@@ -14,12 +20,15 @@ export interface Loc {
   column: number;
 }
 
+/** A position in one of the load's source texts (see `Origins.source`); never 0. */
+export type Pos = number;
+
 /** What is known about one entry (a map key or a sequence item). */
 export interface EntryInfo {
   /** Position of the key (maps only). */
-  key?: Loc;
+  key?: Pos;
   /** Position of the value. */
-  value: Loc;
+  value: Pos;
   /** `!override` on this entry: replace instead of merge. */
   override?: boolean;
   /** The value was interpolated from a variable defined in an env file (redacted on output). */
@@ -29,7 +38,7 @@ export interface EntryInfo {
 }
 
 export interface NodeInfo {
-  loc: Loc;
+  loc: Pos;
   entries: Map<string | number, EntryInfo>;
   /** Keys tagged `!reset` in this mapping: removed from what earlier files defined. */
   resets?: Set<string>;
@@ -37,13 +46,55 @@ export interface NodeInfo {
 
 export type Path = readonly (string | number)[];
 
+/** Line and column (both from 1) of an offset in a text. */
+export type LinePos = (offset: number) => { line: number; col: number };
+
+interface Source {
+  /** The position of the text's offset 0. */
+  base: Pos;
+  file: string;
+  linePos: LinePos;
+}
+
 export class Origins {
   // A Map, not a WeakMap: the table lives only as long as one load, and a WeakMap of hundreds of
   // thousands of keys (a file of thousands of services) made the garbage collector's work
   // (ephemeron tables) a sixth of the load's CPU time. What it keeps alive is freed with it.
   readonly #info = new Map<object, NodeInfo>();
+  /** The texts positions point into, by ascending `base`. */
+  readonly #sources: Source[] = [];
+  /** The `base` of the next text; positions start at 1, so that a position is never falsy. */
+  #next = 1;
 
-  register(node: object, loc: Loc): NodeInfo {
+  /**
+   * Adds a text of `length` characters read from `file`; returns the position of its offset 0
+   * (a position in it is that plus the offset). `linePos` turns an offset into a line and column
+   * when a problem needs them.
+   */
+  source(file: string, length: number, linePos: LinePos): Pos {
+    const base = this.#next;
+    this.#sources.push({ base, file, linePos });
+    // The offset just past the end (length) is a position of this text too.
+    this.#next = base + length + 1;
+    return base;
+  }
+
+  /** The file, line and column of a position. */
+  where(pos: Pos): Loc {
+    const sources = this.#sources;
+    let lo = 0;
+    let hi = sources.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (sources[mid]!.base <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    const s = sources[lo]!;
+    const p = s.linePos(pos - s.base);
+    return { file: s.file, line: p.line, column: p.col };
+  }
+
+  register(node: object, loc: Pos): NodeInfo {
     const info: NodeInfo = { loc, entries: new Map() };
     this.#info.set(node, info);
     return info;
@@ -58,7 +109,7 @@ export class Origins {
   }
 
   /** Records `entry` for `node[key]`, creating the node's info from `fallback` when missing. */
-  setEntry(node: object, key: string | number, entry: EntryInfo | undefined, fallback?: Loc): void {
+  setEntry(node: object, key: string | number, entry: EntryInfo | undefined, fallback?: Pos): void {
     if (!entry) return;
     let info = this.#info.get(node);
     if (!info) {
@@ -79,11 +130,11 @@ export class Origins {
       const seg = path[i]!;
       const entry = this.entry(node, seg);
       if (!entry) break;
-      best = i === path.length - 1 && at === "key" && entry.key ? entry.key : entry.value;
+      best = i === path.length - 1 && at === "key" && entry.key !== undefined ? entry.key : entry.value;
       node = childOf(node, seg);
       if (node === undefined) break;
     }
-    return best;
+    return best === undefined ? undefined : this.where(best);
   }
 }
 

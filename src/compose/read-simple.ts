@@ -15,7 +15,7 @@
  * file, its values, positions and origins are the library path's exactly (a unit test compares
  * both on the corpus and on tricky snippets).
  */
-import type { Loc, Origins } from "./origins.js";
+import type { Origins, Pos } from "./origins.js";
 
 /** Mirrors read.ts's guard against alias bombs: past it, the library path reports the problem. */
 const MAX_ALIAS_EXPANSIONS = 100_000;
@@ -57,7 +57,7 @@ interface Anchor {
 
 interface Parsed {
   value: unknown;
-  loc: Loc;
+  loc: Pos;
   /** How deep the value nests below itself (0 for a scalar). */
   height: number;
 }
@@ -76,6 +76,10 @@ export function readSimpleYaml(text: string, file: string, origins: Origins): Re
 
 class SimpleReader {
   readonly #lines: string[];
+  /** Offset in the text of each line's first character. */
+  readonly #starts: Int32Array;
+  /** The position of the text's offset 0 in `origins`. */
+  readonly #base: Pos;
   /** Index of the current line. */
   #li = 0;
   readonly #anchors = new Map<string, Anchor>();
@@ -85,10 +89,18 @@ class SimpleReader {
 
   constructor(
     text: string,
-    private readonly file: string,
+    file: string,
     private readonly origins: Origins,
   ) {
     this.#lines = text.split("\n");
+    const starts = new Int32Array(this.#lines.length);
+    let offset = 0;
+    for (let i = 0; i < this.#lines.length; i++) {
+      starts[i] = offset;
+      offset += this.#lines[i]!.length + 1;
+    }
+    this.#starts = starts;
+    this.#base = origins.source(file, text.length, (at) => linePos(starts, at));
   }
 
   document(): Record<string, unknown> {
@@ -102,8 +114,8 @@ class SimpleReader {
     return this.#lines[this.#li]!;
   }
 
-  #loc(line: number, col: number): Loc {
-    return { file: this.file, line: line + 1, column: col + 1 };
+  #loc(line: number, col: number): Pos {
+    return this.#base + this.#starts[line]! + col;
   }
 
   /** Moves to the next line holding content; false at the end of the text. */
@@ -410,6 +422,18 @@ class SimpleReader {
     if (info.resets) copy.resets = new Set(info.resets);
     return out;
   }
+}
+
+/** Line and column (from 1) of an offset, given the offsets where lines start. */
+function linePos(starts: Int32Array, offset: number): { line: number; col: number } {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo + 1, col: offset - starts[lo]! + 1 };
 }
 
 function indentOf(s: string): number {

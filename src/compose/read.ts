@@ -8,7 +8,7 @@
  * `!reset` / `!override` tags that steer merging of several files.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from "yaml";
-import type { Loc, NodeInfo, Origins } from "./origins.js";
+import type { Loc, NodeInfo, Origins, Pos } from "./origins.js";
 import type { Problems } from "./problems.js";
 import { readSimpleYaml } from "./read-simple.js";
 import { scalarText } from "./scalar-text.js";
@@ -28,6 +28,8 @@ interface Walk {
   origins: Origins;
   problems: Problems;
   aliases: number;
+  /** The position of the text's offset 0 in `origins`. */
+  base: Pos;
   /** A too-deep nesting was reported (once). */
   tooDeep?: boolean;
   /** Anchored nodes by name, in document order (`Alias.resolve` would rescan the document per alias). */
@@ -67,8 +69,9 @@ export function readYamlDocument(text: string, file: string, origins: Origins, p
   }
   if (failed) return undefined;
   const roots: Raw[] = [];
+  const base = origins.source(file, text.length, (offset) => lines.linePos(offset));
   for (const doc of docs) {
-    const w: Walk = { doc, file, lines, origins, problems, aliases: 0, anchors: collectAnchors(doc) };
+    const w: Walk = { doc, file, lines, origins, problems, aliases: 0, base, anchors: collectAnchors(doc) };
     const root = doc.contents ? toValue(w, doc.contents) : null;
     if (root === null || root === undefined) continue;
     if (typeof root !== "object" || Array.isArray(root)) {
@@ -102,11 +105,18 @@ function yamlHint(code: string): string | undefined {
   }
 }
 
-function loc(w: Walk, node: Node | null | undefined, fallback?: Loc): Loc {
+/** Where a node is, for a problem. */
+function loc(w: Walk, node: Node | null | undefined): Loc {
   const offset = node?.range?.[0];
-  if (offset === undefined) return fallback ?? { file: w.file, line: 1, column: 1 };
+  if (offset === undefined) return { file: w.file, line: 1, column: 1 };
   const p = w.lines.linePos(offset);
   return { file: w.file, line: p.line, column: p.col };
+}
+
+/** Where a node is, for `origins` (`fallback` when the node has no range; else the text's start). */
+function pos(w: Walk, node: Node | null | undefined, fallback?: Pos): Pos {
+  const offset = node?.range?.[0];
+  return offset === undefined ? (fallback ?? w.base) : w.base + offset;
 }
 
 function toValue(w: Walk, node: Node, depth = 0): unknown {
@@ -145,19 +155,19 @@ function toValue(w: Walk, node: Node, depth = 0): unknown {
   }
   if (isSeq(node)) {
     const out: unknown[] = [];
-    const info = w.origins.register(out, loc(w, node));
+    const info = w.origins.register(out, pos(w, node));
     node.items.forEach((item, i) => {
       const n = item as Node;
       out.push(toValue(w, n, depth + 1));
-      info.entries.set(i, { value: loc(w, n, info.loc) });
+      info.entries.set(i, { value: pos(w, n, info.loc) });
     });
     return out;
   }
-  if (isMap(node)) return mapToValue(w, node.items, loc(w, node), depth);
+  if (isMap(node)) return mapToValue(w, node.items, pos(w, node), depth);
   return null;
 }
 
-function mapToValue(w: Walk, items: unknown[], at: Loc, depth: number): Raw {
+function mapToValue(w: Walk, items: unknown[], at: Pos, depth: number): Raw {
   const out: Raw = {};
   const info = w.origins.register(out, at);
   const merges: Node[] = [];
@@ -171,9 +181,9 @@ function mapToValue(w: Walk, items: unknown[], at: Loc, depth: number): Raw {
     }
     const key = keyToString(w, keyNode);
     if (key === undefined) continue;
-    const keyLoc = loc(w, keyNode, at);
+    const keyLoc = pos(w, keyNode, at);
     if (info.entries.has(key) || info.resets?.has(key)) {
-      w.problems.at(keyLoc, undefined, "YAML syntax error: Map keys must be unique", yamlHint("DUPLICATE_KEY"));
+      w.problems.at(w.origins.where(keyLoc), undefined, "YAML syntax error: Map keys must be unique", yamlHint("DUPLICATE_KEY"));
       continue;
     }
     const tag = valueNode?.tag;
@@ -182,7 +192,7 @@ function mapToValue(w: Walk, items: unknown[], at: Loc, depth: number): Raw {
       continue;
     }
     out[key] = valueNode ? toValue(w, valueNode, depth + 1) : null;
-    info.entries.set(key, { key: keyLoc, value: valueNode ? loc(w, valueNode, keyLoc) : keyLoc, override: tag === "!override" || undefined });
+    info.entries.set(key, { key: keyLoc, value: valueNode ? pos(w, valueNode, keyLoc) : keyLoc, override: tag === "!override" || undefined });
   }
   for (const m of merges) applyMergeKey(w, out, info, m, depth);
   return out;

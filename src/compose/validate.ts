@@ -11,6 +11,7 @@ import { suggest } from "./did-you-mean.js";
 import { exclusionOf, removeExclusion } from "./excluded.js";
 import type { Origins, Path } from "./origins.js";
 import type { Problems } from "./problems.js";
+import { compileCheck, UnsupportedSchema, type Check } from "./schema-check.js";
 import { RawCompose } from "./schema-project.js";
 import { UNKNOWN_KEYS_MARK } from "./schema-parts.js";
 
@@ -36,6 +37,14 @@ export interface Validated {
  * about their uninterpolated text are not reported a second time.
  */
 export function validateFile(root: Record<string, unknown>, origins: Origins, problems: Problems, failed: readonly Path[] = []): Validated {
+  // A file the schema's compiled predicate accepts is one in which zod finds nothing to report
+  // (schema-check.ts says why it exists and how it is kept equal): the result zod would give.
+  if (failed.length === 0 && fastCheck()(root)) return { doc: root, excluded: [] };
+  return validateWithZod(root, origins, problems, failed);
+}
+
+/** validateFile without the fast path: zod's parse, its issues made into problems. */
+export function validateWithZod(root: Record<string, unknown>, origins: Origins, problems: Problems, failed: readonly Path[] = []): Validated {
   const result = RawCompose.safeParse(root);
   const reported: Path[] = [...failed];
   if (!result.success) {
@@ -54,6 +63,23 @@ export function validateFile(root: Record<string, unknown>, origins: Origins, pr
   let left = 0;
   if (!again.success) for (const issue of again.error.issues) report(issue, [], root, () => left++);
   return { doc: left === 0 ? root : undefined, excluded };
+}
+
+let compiled: Check | undefined;
+/**
+ * RawCompose's predicate, compiled on first use (a process that loads no file pays nothing). A
+ * schema it cannot compile turns the fast path off (zod checks every file); a unit test keeps
+ * the compose schema compilable.
+ */
+function fastCheck(): Check {
+  if (compiled) return compiled;
+  try {
+    compiled = compileCheck(RawCompose);
+  } catch (e) {
+    if (!(e instanceof UnsupportedSchema)) throw e;
+    compiled = () => false;
+  }
+  return compiled;
 }
 
 function startsWith(path: Path, prefix: Path): boolean {

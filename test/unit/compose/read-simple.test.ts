@@ -11,13 +11,14 @@ import { Problems } from "../../../src/compose/problems.js";
 import { readSimpleYaml } from "../../../src/compose/read-simple.js";
 import { readYamlDocument } from "../../../src/compose/read.js";
 
-/** The value with every node's origins spelled out, in key order. */
+/** The value with every node's origins spelled out (positions as file, line and column), in key order. */
 function dump(v: unknown, origins: Origins): unknown {
   if (typeof v !== "object" || v === null) return v;
   const info = origins.get(v);
-  const entries = info ? [...info.entries].map(([k, e]) => [k, { ...e }]) : undefined;
+  const where = (p: number | undefined) => (p === undefined ? undefined : origins.where(p));
+  const entries = info ? [...info.entries].map(([k, e]) => [k, { ...e, key: where(e.key), value: where(e.value) }]) : undefined;
   const children = Array.isArray(v) ? v.map((x) => dump(x, origins)) : Object.entries(v).map(([k, x]) => [k, dump(x, origins)]);
-  return { array: Array.isArray(v), loc: info?.loc, entries, resets: info?.resets ? [...info.resets] : undefined, children };
+  return { array: Array.isArray(v), loc: where(info?.loc), entries, resets: info?.resets ? [...info.resets] : undefined, children };
 }
 
 function both(text: string): { simple: unknown; library: unknown; libraryProblems: number } {
