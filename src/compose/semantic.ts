@@ -13,7 +13,8 @@ import type { Problems } from "./problems.js";
 
 /**
  * `excluded`: entries taken out for their own problems (no follow-on problems about them).
- * `enabled`: the services the active profiles enable; only their host ports can clash (compose-go checks only enabled services, too).
+ * `enabled`: the services the active profiles enable; only their references and host ports are
+ * checked (compose-go checks only enabled services, too).
  */
 export function checkProject(
   project: ProjectSpec,
@@ -37,6 +38,9 @@ export function checkProject(
   };
 
   for (const [name, svc] of Object.entries(project.services)) {
+    // As compose-go (loader.go applies the profiles before checkConsistency): a service no active
+    // profile enables never runs, so its references are not checked until a profile enables it.
+    if (enabled && !enabled.has(name)) continue;
     for (const dep of Object.keys(svc.depends_on)) {
       if (unknown("services", dep, project.services))
         at(["services", name, "depends_on", dep], `depends_on names unknown service "${dep}"`, didYouMean(dep, names), "key");
@@ -77,11 +81,16 @@ export function checkProject(
       at(["services", name, "network_mode"], "network_mode and networks cannot both be set", "remove one of them");
     }
   }
-  checkCycles(project, at);
+  checkCycles(project, at, enabled);
   checkPorts(project, root, at, enabled);
 }
 
-function checkCycles(project: ProjectSpec, at: (path: (string | number)[], m: string, h?: string, w?: "key" | "value") => void): void {
+function checkCycles(
+  project: ProjectSpec,
+  at: (path: (string | number)[], m: string, h?: string, w?: "key" | "value") => void,
+  enabled: Set<string> | undefined,
+): void {
+  const runs = (n: string) => n in project.services && (!enabled || enabled.has(n));
   const state = new Map<string, "visiting" | "done">();
   const stack: string[] = [];
   const reported = new Set<string>();
@@ -89,7 +98,7 @@ function checkCycles(project: ProjectSpec, at: (path: (string | number)[], m: st
     state.set(n, "visiting");
     stack.push(n);
     for (const dep of Object.keys(project.services[n]?.depends_on ?? {}).sort()) {
-      if (!(dep in project.services) || dep === n) continue;
+      if (!runs(dep) || dep === n) continue;
       if (state.get(dep) === "visiting") {
         const cycle = [...stack.slice(stack.indexOf(dep)), dep];
         const key = [...cycle.slice(0, -1)].sort().join(",");
@@ -102,7 +111,7 @@ function checkCycles(project: ProjectSpec, at: (path: (string | number)[], m: st
     stack.pop();
     state.set(n, "done");
   };
-  for (const n of Object.keys(project.services).sort()) if (!state.has(n)) visit(n);
+  for (const n of Object.keys(project.services).sort()) if (runs(n) && !state.has(n)) visit(n);
 }
 
 function checkPorts(

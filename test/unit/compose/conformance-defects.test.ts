@@ -73,6 +73,17 @@ describe("profiles", () => {
     const both = await load({ "compose.yaml": file }, { profiles: ["dev", "debug"] });
     expect(Object.keys((both as { services: object }).services)).toEqual(["db", "opt", "web"]);
   });
+  // compose-go's loader applies the profiles before checkConsistency (loader/loader.go).
+  it("a disabled service's references are checked only once a profile enables it", async () => {
+    const broken = "services:\n  app:\n    image: a\n  dbg:\n    image: d\n    profiles: [debug]\n    networks: [nope]\n    depends_on: [ghost]\n";
+    const off = await load({ "compose.yaml": broken });
+    expect(Object.keys((off as { services: object }).services)).toEqual(["app"]);
+    const on = problems(await load({ "compose.yaml": broken }, { profiles: ["debug"] }));
+    expect(on).toEqual([
+      expect.stringMatching(/^services\.dbg\.depends_on\.ghost: depends_on names unknown service "ghost"/),
+      expect.stringMatching(/^services\.dbg\.networks\.nope: service "dbg" uses undeclared network "nope"/),
+    ]);
+  });
 });
 
 describe("spec keys that are valid", () => {
