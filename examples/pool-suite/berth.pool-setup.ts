@@ -1,0 +1,8 @@
+// Vitest global setup, pool mode: a warm pool of the shop (one environment per worker unless
+// POOL_SUITE_SIZE says otherwise), each snapshotted once seeded; closed after the suite.
+import { berthGlobalSetup } from "berth/vitest";
+import { files } from "./files.js";
+
+const size = process.env.POOL_SUITE_SIZE ? Number(process.env.POOL_SUITE_SIZE) : undefined;
+
+export default berthGlobalSetup({ files, timeoutMs: 180_000, pool: { size } });
