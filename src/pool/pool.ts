@@ -21,7 +21,7 @@ import { checkPoolName, POOL_LABEL, readyVolumeName } from "./labels.js";
 import { memberLabels } from "./member-labels.js";
 import { planPool, type MemberPhase } from "./plan.js";
 import { poolLimit } from "./sizing.js";
-import { createHash } from "node:crypto";
+import { defaultPoolName } from "./name.js";
 
 export interface PoolOptions extends Pick<AcquireOptions, "projectDirectory" | "profiles" | "services" | "readiness" | "timeoutMs" | "ports"> {
   /** The compose file (or files, laid over each other). */
@@ -65,14 +65,6 @@ interface Member {
 }
 
 const TICK_MS = 250;
-
-/** The default pool name: the same files from the same directory meet under one name. */
-export function defaultPoolName(files: string[], cwd: string): string {
-  return `pool-${createHash("sha256")
-    .update(JSON.stringify([files, cwd]))
-    .digest("hex")
-    .slice(0, 10)}`;
-}
 
 export async function createPool(o: PoolOptions): Promise<Pool> {
   const files = o.files ?? (o.file ? [o.file] : undefined);

@@ -13,6 +13,7 @@ import { BerthError, isBerthError } from "../../errors.js";
 import type { Environment } from "../../lifecycle/environment.js";
 import type { Owner } from "../../labels.js";
 import { POOL_LABEL } from "../../pool/labels.js";
+import { defaultPoolName } from "../../pool/name.js";
 import { parseTimeout, type CliContext, type GlobalOptions } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { colorEnabled, makeColors } from "../progress/colors.js";
@@ -29,9 +30,9 @@ export interface RunInPoolOptions {
 }
 
 /**
- * Whether a pool is there to wait for, from the labels of what its members have on the engine
- * (containers, networks): "none" (nothing at all), "keeper-gone" (only what a dead keeper left for
- * its reaper) or "running". Pure: liveness is passed in.
+ * Whether a pool is there to wait for, from the labels of what it has on the engine (its members'
+ * containers, networks and volumes): "none" (nothing at all), "keeper-gone" (only what a dead
+ * keeper left for its reaper) or "running". Pure: liveness is passed in.
  */
 export function poolPresence(resources: Labels[], liveness: (owner: Owner) => Liveness): "none" | "keeper-gone" | "running" {
   if (resources.length === 0) return "none";
@@ -66,7 +67,7 @@ export async function runInPool(ctx: CliContext, g: GlobalOptions, command: stri
   }
   const t0 = performance.now();
   const named = typeof o.pool === "string" ? o.pool : undefined;
-  const name = named ?? (await import("../../pool/pool.js")).defaultPoolName(g.file ?? [], g.projectDirectory ?? ctx.cwd);
+  const name = named ?? defaultPoolName(g.file ?? [], g.projectDirectory ?? ctx.cwd);
   const env = await claim(ctx, g, name, named);
   const claimMs = Math.round(performance.now() - t0);
   try {
@@ -109,6 +110,10 @@ async function claim(ctx: CliContext, g: GlobalOptions, name: string, named: str
 
 async function poolResources(engine: Engine, name: string, signal: AbortSignal): Promise<Labels[]> {
   const filter = { [POOL_LABEL.name]: name };
-  const [containers, networks] = await Promise.all([engine.listContainers(filter, { signal }), engine.listNetworks(filter, { signal })]);
-  return [...containers, ...networks].map((r) => r.labels);
+  const [containers, networks, volumes] = await Promise.all([
+    engine.listContainers(filter, { signal }),
+    engine.listNetworks(filter, { signal }),
+    engine.listVolumes(filter, { signal }),
+  ]);
+  return [...containers, ...networks, ...volumes].map((r) => r.labels);
 }
