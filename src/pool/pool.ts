@@ -181,12 +181,22 @@ export class Pool implements AsyncDisposable {
     if (this.ticking || this.closing) return;
     this.ticking = true;
     try {
+      // Phases as they were before the listing: a member that comes up (marked ready) after it may
+      // be claimed before the plan runs, and its stale marks (no ready marker, no claim) would read
+      // as handed back, so it would be reset under its claimer.
+      const phases = new Map([...this.members.values()].map((m) => [m.project, m.phase]));
       const marks = markersByMember(await this.engine.listVolumes({ [POOL_LABEL.name]: this.name }));
       this.limit = await this.currentLimit();
       const plan = planPool({
         size: this.o.size,
         limit: this.limit,
-        members: [...this.members.values()].map((m) => ({ project: m.project, phase: m.phase, ready: false, claims: [], ...marks.get(m.project) })),
+        members: [...this.members.values()].map((m) => ({
+          project: m.project,
+          phase: phases.get(m.project) ?? "starting",
+          ready: false,
+          claims: [],
+          ...marks.get(m.project),
+        })),
         closing: this.closing,
       });
       for (const v of plan.reclaim) await this.engine.removeVolume(v);

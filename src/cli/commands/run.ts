@@ -66,13 +66,13 @@ export function registerRun(program: Command, ctx: CliContext, globals: () => Gl
         "then the environment is released. If berth itself is SIGKILLed, its reaper sends the command\n" +
         "(and its child processes) SIGTERM, SIGKILL 5 s later, and removes the environment.\n" +
         "Progress and --json events go to stderr: stdout belongs to the command.\n" +
+        "The `--` decides: without it the first word is a service (earlier berth took it as a host command too).\n" +
+        "-p NAME: run SERVICE runs in that environment; run -- CMD gives the new environment that name.\n" +
         "\nrun --pool [NAME] -- CMD…: the environment is claimed from a pool that `berth pool` (or createPool)\n" +
         "keeps warm, named NAME, or by default the one started with the same -f files and --project-directory\n" +
         "from the same folder. The same variables are injected; afterwards the environment is handed back\n" +
         "and the pool's keeper resets it to its snapshot (also when berth is killed: its claim names a dead\n" +
         "process). When every environment of the pool is claimed, berth waits up to --timeout for one.\n" +
-        "The `--` decides: without it the first word is a service (earlier berth took it as a host command too).\n" +
-        "-p NAME: run SERVICE runs in that environment; run -- CMD gives the new environment that name.\n" +
         "\nExamples:\n  berth run backend npm run migrate\n  berth run -T postgres psql -h postgres -U shop < seed.sql\n" +
         "  berth run -f compose.yml -- npm test\n  berth run -- sh -c 'psql -h $POSTGRES_HOST -p $POSTGRES_PORT -c \"select 1\"'\n" +
         "  berth run --env-prefix IT_ -- node --test\n" +
