@@ -45,6 +45,9 @@ describe("berth run --pool", () => {
 
   it("runs the command in a claimed member with the variables, exits with its code, and hands the member back to be reset", async () => {
     const r = await berth(["run", "--pool", "-f", file, "--", "sh", "-c", 'echo "$BERTH_PROJECT"; exit 3']);
+    // Handed back before berth exits: no claim left (the keeper would take back a dead claimer's too, but later).
+    const claims = await e.listVolumes({ [POOL_LABEL.name]: pool.name, [POOL_LABEL.claim]: "true" });
+    expect(claims.map((v) => v.name)).toEqual([]);
     expect(r.code, r.stderr).toBe(3);
     const project = r.stdout.trim();
     expect(project.startsWith(`${pool.name}-`)).toBe(true);
