@@ -21,6 +21,11 @@
 //            to the snapshot each member took once ready.
 //   downN    N = 5 and 10 chain environments removed at once: N floor removals in parallel vs N
 //            `berth down` processes in parallel.
+//   poolsuite  examples/pool-suite: its 20 Vitest files (each needs the shop with its seed data
+//            untouched; 2 workers) with a dedicated environment per file vs a warm pool of 2 that the
+//            global setup starts (its start counted); and `berth run --pool` claiming from a warm
+//            pool of 2 shops, from spawning berth until its command runs (BENCH_POOLSUITE_RUNS
+//            suite runs, default 1).
 // Prints medians, spread (min–max) and ratios, then a Markdown table for the README.
 // Everything it creates carries the label dev.berth.bench=<run id> (compose v1: its project
 // names, which carry the run id) and is removed at the end, also on failure or Ctrl-C.
@@ -49,19 +54,20 @@ const allStacks = [
   { name: "fast", file: `${root}test/fixtures/stacks/chain-fast.yml`, marker: "/ready", passed: "/passed" },
   { name: "shop", file: `${root}examples/shop/compose.yml` },
 ];
-// BENCH_ONLY=chain,fast (any of chain, fast, shop, x10, downN) for a quicker partial run while developing; the README table needs all.
+// BENCH_ONLY=chain,fast (any of chain, fast, shop, x10, downN, pool, poolsuite) for a quicker partial run while developing; the README table needs all.
 const only = process.env.BENCH_ONLY?.split(",");
 const wanted = (name) => !only || only.includes(name);
 const stacks = allStacks.filter((s) => wanted(s.name));
 const withX10 = wanted("x10");
 const withDownN = wanted("downN");
 const withPool = wanted("pool");
+const withPoolSuite = wanted("poolsuite");
 let seq = 0;
 const projectName = (tag) => `bench-${runId}-${tag}-${++seq}`;
 
 function run(cmd, args, o = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: root, env: { ...process.env, BERTH_LABELS: `${BENCH_LABEL}=${runId}`, BERTH_MAX_CONTAINERS: "1000", ...o.env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(cmd, args, { cwd: o.cwd ?? root, env: { ...process.env, BERTH_LABELS: `${BENCH_LABEL}=${runId}`, BERTH_MAX_CONTAINERS: "1000", ...o.env }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     let peakKb = 0;
@@ -221,7 +227,75 @@ async function main() {
   if (withPool) await runPool(pool);
   const downN = {};
   if (withDownN) for (const n of [5, 10]) downN[n] = await runDownN(n);
+  const poolSuite = { cliClaim: [], cliTotal: [], nodeStart: [], dedicated: [], pool: [] };
+  if (withPoolSuite) await runPoolSuite(poolSuite);
   report(results, x10, downN, pool);
+  if (withPoolSuite) reportPoolSuite(poolSuite);
+}
+
+/**
+ * examples/pool-suite's 20 files both ways (wall time of the whole `vitest run`), and claims from a
+ * warm pool through the CLI: `berth run --pool NAME -- date +%s%N`, from spawning berth until the
+ * command reports its start, and until berth exits (hand-back included).
+ */
+async function runPoolSuite(r) {
+  const dir = `${root}examples/pool-suite`;
+  const { existsSync, mkdirSync, symlinkSync } = await import("node:fs");
+  // What `npm install` does for its "berth": "file:../.." dependency.
+  if (!existsSync(`${dir}/node_modules/berth`)) {
+    mkdirSync(`${dir}/node_modules`, { recursive: true });
+    symlinkSync("../../..", `${dir}/node_modules/berth`);
+  }
+  const helperImage = process.env.BERTH_HELPER_IMAGE ?? "berth-fixtures/busybox:1";
+  const env = { ...process.env, BERTH_LABELS: `${BENCH_LABEL}=${runId}`, BERTH_MAX_CONTAINERS: "1000" };
+  const files = [`${root}examples/shop/compose.yml`, `${root}examples/shop/compose.snapshot.yml`];
+  const pool = await createPool({ files, size: 2, name: `bench-${runId}-cli`, engine: berthEngine, env, helperImage });
+  try {
+    await pool.ready();
+    for (let i = 0; i < Math.max(RUNS, 5); i++) {
+      const t0 = performance.timeOrigin + performance.now();
+      const out = await berthCli(["run", "--pool", pool.name, "--quiet", "--", "date", "+%s%N"]);
+      r.cliTotal.push(performance.timeOrigin + performance.now() - t0);
+      r.cliClaim.push(Number(out.stdout.trim()) / 1e6 - t0);
+      // A bare Node start-up in the same moment: what any command-line claim pays at least, under the load of the day.
+      r.nodeStart.push(await nodeStart());
+      for (let s = await pool.status(); s.warm < 2; s = await pool.status()) await new Promise((res) => setTimeout(res, 100));
+      process.stderr.write(
+        `berth run --pool ${i + 1}: command started after ${r.cliClaim.at(-1).toFixed(0)} ms, berth done after ${r.cliTotal.at(-1).toFixed(0)} ms; node -e 0 ${r.nodeStart.at(-1)} ms\n`,
+      );
+    }
+  } finally {
+    await pool.close();
+  }
+  // BENCH_POOLSUITE_RUNS=0: only the CLI claims.
+  const suiteRuns = Number(process.env.BENCH_POOLSUITE_RUNS ?? 1);
+  for (let i = 0; i < suiteRuns; i++) {
+    for (const mode of ["dedicated", "pool"]) {
+      const t0 = Date.now();
+      await run(process.execPath, [`${root}node_modules/vitest/vitest.mjs`, "run"], {
+        cwd: dir,
+        env: { POOL_SUITE_MODE: mode, POOL_SUITE_FILES: "20", POOL_SUITE_WORKERS: "2", POOL_SUITE_SIZE: "2", BERTH_HELPER_IMAGE: helperImage, NO_COLOR: "1" },
+      });
+      r[mode].push(Date.now() - t0);
+      process.stderr.write(`pool-suite run ${i + 1}/${suiteRuns}, ${mode}: 20 files in ${r[mode].at(-1)} ms (load average ${loadavg()[0].toFixed(2)})\n`);
+    }
+  }
+}
+
+function reportPoolSuite(r) {
+  const suite = [
+    `examples/pool-suite, 20 files, 2 workers (${r.dedicated.length} run${r.dedicated.length === 1 ? "" : "s"}):`,
+    `  a dedicated environment per file: ${fmt(r.dedicated)}`,
+    `  a warm pool of 2 (its start included): ${fmt(r.pool)}`,
+    `  dedicated / pool: ${ratio(r.dedicated, r.pool)}× (target: at least 3×)`,
+  ];
+  const lines = [
+    "",
+    ...(r.dedicated.length ? suite : []),
+    `berth run --pool (the shop, pool of 2 warm): command started after median ${median(r.cliClaim).toFixed(0)} ms (${Math.min(...r.cliClaim).toFixed(0)}–${Math.max(...r.cliClaim).toFixed(0)} ms, n=${r.cliClaim.length}; target under 250 ms), berth done after ${median(r.cliTotal).toFixed(0)} ms; a bare \`node -e 0\` in the same moments: median ${median(r.nodeStart)} ms.`,
+    `Load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(", ")}.`,
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
 }
 
 /**

@@ -31,12 +31,16 @@ const TAKES_VALUE = new Set([
   "--pull",
 ]);
 
+/** Options whose value is optional: the next word is theirs unless it starts with "-" (as Commander reads them). */
+const OPTIONAL_VALUE = new Set(["--pool"]);
+
 /** Index of the first word at or after `from` that is not an option or an option's value, or of a `--` before it; -1: none. */
 function operandOrDashes(argv: string[], from: number): number {
   for (let i = from; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === "--" || !a.startsWith("-") || a === "-") return i;
     if (!a.includes("=") && TAKES_VALUE.has(a)) i++;
+    else if (OPTIONAL_VALUE.has(a) && i + 1 < argv.length && !argv[i + 1]!.startsWith("-")) i++;
   }
   return -1;
 }

@@ -26,7 +26,7 @@ import { checkPoolName, POOL_LABEL, readyVolumeName } from "./labels.js";
 import { memberLabels } from "./member-labels.js";
 import { planPool, type MemberPhase } from "./plan.js";
 import { poolLimit } from "./sizing.js";
-import { createHash } from "node:crypto";
+import { defaultPoolName } from "./name.js";
 
 export interface PoolOptions extends Pick<AcquireOptions, "projectDirectory" | "profiles" | "services" | "readiness" | "timeoutMs" | "ports"> {
   /** The compose file (or files, laid over each other). */
@@ -73,14 +73,6 @@ interface Member {
 }
 
 const TICK_MS = 250;
-
-/** The default pool name: the same files from the same directory meet under one name. */
-export function defaultPoolName(files: string[], cwd: string): string {
-  return `pool-${createHash("sha256")
-    .update(JSON.stringify([files, cwd]))
-    .digest("hex")
-    .slice(0, 10)}`;
-}
 
 export async function createPool(o: PoolOptions): Promise<Pool> {
   const files = o.files ?? (o.file ? [o.file] : undefined);
@@ -212,13 +204,23 @@ export class Pool implements AsyncDisposable {
     if (this.ticking || this.closing) return;
     this.ticking = true;
     try {
+      // Phases as they were before the listing: a member that comes up (marked ready) after it may
+      // be claimed before the plan runs, and its stale marks (no ready marker, no claim) would read
+      // as handed back, so it would be reset under its claimer.
+      const phases = new Map([...this.members.values()].map((m) => [m.project, m.phase]));
       const volumes = await this.engine.listVolumes({ [POOL_LABEL.name]: this.name });
       const marks = markersByMember(volumes);
       this.limit = await this.currentLimit();
       const plan = planPool({
         size: this.o.size,
         limit: this.limit,
-        members: [...this.members.values()].map((m) => ({ project: m.project, phase: m.phase, ready: false, claims: [], ...marks.get(m.project) })),
+        members: [...this.members.values()].map((m) => ({
+          project: m.project,
+          phase: phases.get(m.project) ?? "starting",
+          ready: false,
+          claims: [],
+          ...marks.get(m.project),
+        })),
         closing: this.closing,
       });
       await this.countForeignClaims(marks, volumes);

@@ -22,7 +22,9 @@ export interface EnvironmentView extends ProvidedEnvironment {
 export function environmentView(data: ProvidedEnvironment | undefined): EnvironmentView {
   if (!data?.project) {
     throw new BerthError("USAGE", "no berth environment was provided to this test", {
-      hint: "Add berth's global setup to the test runner's config (see berth/vitest or berth/jest), or run the tests under `berth run`.",
+      hint:
+        "Add berth's global setup to the test runner's config (see berth/vitest or berth/jest), or run the tests under `berth run`. " +
+        "With a pool (`pool` in the global setup's options), each test file claims its own: useBerthPoolEnvironment in a setup file.",
     });
   }
   return {
@@ -31,4 +33,13 @@ export function environmentView(data: ProvidedEnvironment | undefined): Environm
     address: (s, p, r) => hostAddress(findPort(data, s, p, r)),
     url: (s, p, scheme = "http", r) => `${scheme}://${hostAddress(findPort(data, s, p, r))}`,
   };
+}
+
+/**
+ * The environment this test sees through process.env (BERTH_ENVIRONMENT, JSON): the one the Jest
+ * global setup acquired, or the one `useBerthPoolEnvironment` claimed for this test file.
+ */
+export function berthEnvironment(env: Record<string, string | undefined> = process.env): EnvironmentView {
+  const text = env.BERTH_ENVIRONMENT;
+  return environmentView(text ? (JSON.parse(text) as ProvidedEnvironment) : undefined);
 }

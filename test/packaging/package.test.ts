@@ -103,10 +103,19 @@ export async function use(engine?: Engine): Promise<string> {
         node: process.versions.node.split(".")[0], version: berth.VERSION, same: berth.BerthError === required.BerthError && berth.acquire === required.acquire,
         names: Object.keys(berth).sort().join() === Object.keys(required).sort().join(),
         runners: typeof jest.berthGlobalSetup + typeof jest.berthGlobalTeardown + typeof vitest.berthGlobalSetup,
+        pools: typeof jest.useBerthPoolEnvironment + typeof vitest.useBerthPoolEnvironment + typeof jest.berthEnvironment + typeof vitest.berthEnvironment,
         error: berth.isBerthError(new required.BerthError("USAGE", "x")),
       }));`,
     ]);
-    expect(JSON.parse(esm)).toEqual({ node: String(major), version: VERSION, same: true, names: true, runners: "functionfunctionfunction", error: true });
+    expect(JSON.parse(esm)).toEqual({
+      node: String(major),
+      version: VERSION,
+      same: true,
+      names: true,
+      runners: "functionfunctionfunction",
+      pools: "functionfunctionfunctionfunction",
+      error: true,
+    });
     const cjs = run(node, [
       "-e",
       `
@@ -127,8 +136,10 @@ export async function use(engine?: Engine): Promise<string> {
       join(dir, "berth.test.js"),
       `
 const berth = require("berth");
-const { berthGlobalSetup, berthGlobalTeardown, environmentView } = require("berth/jest");
+const { berthGlobalSetup, berthGlobalTeardown, environmentView, berthEnvironment, useBerthPoolEnvironment } = require("berth/jest");
 test("loads", () => {
+  expect(typeof useBerthPoolEnvironment).toBe("function");
+  expect(() => berthEnvironment({})).toThrow(/no berth environment/);
   expect(berth.isBerthError(new berth.BerthError("USAGE", "x"))).toBe(true);
   expect(typeof berthGlobalSetup({ files: ["compose.yml"] })).toBe("function");
   expect(typeof berthGlobalTeardown).toBe("function");

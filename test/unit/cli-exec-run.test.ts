@@ -28,6 +28,12 @@ describe("runForm: the -- decides between run SERVICE and run -- CMD", () => {
     expect(runForm(["-f", "c.yml", "run", "--env-prefix", "IT_", "--", "node", "--test"])).toBe("host");
     expect(runForm(protectCommandArgs(["run", "--keep", "--", "npm", "test"]))).toBe("host");
   });
+  it("--pool takes the next word as the pool's name unless it is an option or the --", () => {
+    expect(runForm(["run", "--pool", "--", "npm", "test"])).toBe("host");
+    expect(runForm(["run", "--pool", "shop", "--", "npm", "test"])).toBe("host");
+    expect(runForm(["run", "--pool", "--env-prefix", "IT_", "--", "npm", "test"])).toBe("host");
+    expect(protectCommandArgs(["run", "--pool", "shop", "--", "npm", "test"])).toEqual(["run", "--pool", "shop", "--", "npm", "test"]);
+  });
   it("nothing to run, or another command: no form", () => {
     expect(runForm(["run"])).toBeUndefined();
     expect(runForm(["run", "--"])).toBeUndefined();

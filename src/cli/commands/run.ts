@@ -1,39 +1,35 @@
 /**
  * `berth run -- CMD`: a dedicated environment for one command. Acquire, run CMD with the
  * connection variables, release afterwards whatever happens, exit with CMD's exit code.
+ * `berth run --pool [NAME] -- CMD`: the same with an environment claimed from a warm pool, see run-pool.ts.
  * `berth run SERVICE [CMD]` (no `--` first): a one-off container of SERVICE, see run-service.ts.
  */
-import { spawn } from "node:child_process";
-import { constants } from "node:os";
 import type { Command } from "commander";
-import { recordChild } from "../../cleanup/owned-children.js";
-import { currentOwner } from "../../cleanup/process-liveness.js";
-import { reaperDir, reaperKey } from "../../cleanup/reaper-files.js";
-import { BerthError, isBerthError } from "../../errors.js";
+import { BerthError } from "../../errors.js";
 import { parsePullOverride } from "../../images/pull-policy.js";
 import { acquireWithProgress } from "../acquire-with-progress.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { runForm } from "../argv.js";
 import { EXIT } from "../exit-codes.js";
 import { summaryTable } from "../render.js";
+import { runChild } from "./run-child.js";
 import { RUN_FORMS_HINT, runService, type RunServiceOptions } from "./run-service.js";
 
 interface RunOptions extends RunServiceOptions {
   envPrefix?: string;
   keep?: boolean;
   wait?: boolean;
+  /** --pool [NAME]: true without a name (the pool of these files). */
+  pool?: string | true;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-/** How long CMD gets to exit after berth forwards an interrupt, before it is killed. */
-const CHILD_GRACE_MS = 10_000;
 
 export function registerRun(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
   program
     .command("run")
     .description(
-      "a one-off container of a service (run SERVICE [CMD…], as docker compose run), or a command here in a dedicated environment (run -- CMD…); exits with the command's code",
+      "a one-off container of a service (run SERVICE [CMD…], as docker compose run), or a command here in a dedicated environment (run -- CMD…) or one claimed from a warm pool (run --pool -- CMD…); exits with the command's code",
     )
     .usage("[options] SERVICE [command...]  |  [options] -- command...")
     .argument("[service]", "the service of the one-off container (without --), or the host command (after --)")
@@ -44,6 +40,10 @@ export function registerRun(program: Command, ctx: CliContext, globals: () => Gl
     .option(
       "--pull <policy>",
       "pull images always, missing (absent ones), never, or build (rebuild build: sections); run -- CMD: replaces every service's pull_policy (default: each one's own); run SERVICE: its image, before the one-off (default: no pull)",
+    )
+    .option(
+      "--pool [name]",
+      "run -- CMD: claim a warm environment from a running pool (`berth pool`; default: the pool of these files and directory) instead of acquiring one; handed back afterwards",
     )
     .option("-e, --env <KEY=value>", "run SERVICE: set an environment variable (repeatable; KEY alone takes berth's value)", collect)
     .option("-u, --user <user>", "run SERVICE: run as this user")
@@ -70,9 +70,16 @@ export function registerRun(program: Command, ctx: CliContext, globals: () => Gl
         "Progress and --json events go to stderr: stdout belongs to the command.\n" +
         "The `--` decides: without it the first word is a service (earlier berth took it as a host command too).\n" +
         "-p NAME: run SERVICE runs in that environment; run -- CMD gives the new environment that name.\n" +
+        "\nrun --pool [NAME] -- CMD…: the environment is claimed from a pool that `berth pool` (or createPool)\n" +
+        "keeps warm, named NAME, or by default the one started with the same -f files and --project-directory\n" +
+        "from the same folder. The same variables are injected; afterwards the environment is handed back\n" +
+        "and the pool's keeper resets it to its snapshot (also when berth is killed: its claim names a dead\n" +
+        "process). When every environment of the pool is claimed, berth waits up to --timeout for one.\n" +
         "\nExamples:\n  berth run backend npm run migrate\n  berth run -T postgres psql -h postgres -U shop < seed.sql\n" +
         "  berth run -f compose.yml -- npm test\n  berth run -- sh -c 'psql -h $POSTGRES_HOST -p $POSTGRES_PORT -c \"select 1\"'\n" +
-        "  berth run --env-prefix IT_ -- node --test",
+        "  berth run --env-prefix IT_ -- node --test\n" +
+        "  berth pool -f compose.yml --size 2             # in another terminal, then, as often as you like:\n" +
+        "  berth run --pool -f compose.yml -- npm test",
     )
     .action(async (first: string | undefined, rest: string[], o: RunOptions, command: Command) => {
       const g = globals();
@@ -81,6 +88,10 @@ export function registerRun(program: Command, ctx: CliContext, globals: () => Gl
       if (first === undefined || form === undefined) throw new BerthError("USAGE", "run needs a service, or a command after --", { hint: RUN_FORMS_HINT });
       checkFormOptions(form, o);
       if (form === "service") return runService(ctx, g, first, rest, o);
+      if (o.pool !== undefined) {
+        const { runInPool } = await import("./run-pool.js");
+        return runInPool(ctx, g, [first, ...rest], { ...o, pool: o.pool });
+      }
       await runHostCommand(ctx, g, [first, ...rest], o);
     });
 }
@@ -89,7 +100,7 @@ export function registerRun(program: Command, ctx: CliContext, globals: () => Gl
 function checkFormOptions(form: "service" | "host", o: RunOptions): void {
   const misplaced =
     form === "service"
-      ? [o.envPrefix !== undefined && "--env-prefix", o.keep && "--keep", o.wait === false && "--no-wait"]
+      ? [o.envPrefix !== undefined && "--env-prefix", o.keep && "--keep", o.wait === false && "--no-wait", o.pool !== undefined && "--pool"]
       : [o.env && "-e", o.user && "-u", o.workdir && "-w", o.entrypoint !== undefined && "--entrypoint"];
   const names = misplaced.filter((m): m is string => typeof m === "string");
   if (names.length === 0) return;
@@ -115,42 +126,4 @@ async function runHostCommand(ctx: CliContext, g: GlobalOptions, command: string
     // Never with ctx.signal: after a Ctrl-C it is aborted, and the release must still happen.
     else await env.release();
   }
-}
-
-/**
- * Runs the command with inherited stdio; forwards berth's interrupt (SIGINT or SIGTERM, the one
- * berth got) to it; resolves with its exit code. The command is recorded for berth's reaper, which
- * stops it if berth itself is killed (SIGKILL cannot be forwarded): see cleanup/owned-children.ts.
- */
-function runChild(command: string[], env: Record<string, string | undefined>, ctx: CliContext, endpoint: string): Promise<number> {
-  const [file, ...args] = command;
-  return new Promise((resolve, reject) => {
-    const child = spawn(file!, args, { stdio: "inherit", env, cwd: ctx.cwd });
-    const forget = child.pid ? recordChild(reaperDir(ctx.env), reaperKey(currentOwner(), endpoint), child.pid) : () => undefined;
-    let killer: NodeJS.Timeout | undefined;
-    const onAbort = () => {
-      // On a terminal the child got the same Ctrl-C already; a signal sent to berth alone did not reach it.
-      const reason: unknown = ctx.signal.reason;
-      child.kill(isBerthError(reason, "ABORTED") && reason.details.signal === "SIGTERM" ? "SIGTERM" : "SIGINT");
-      killer = setTimeout(() => child.kill("SIGKILL"), CHILD_GRACE_MS);
-    };
-    ctx.signal.addEventListener("abort", onAbort, { once: true });
-    child.on("error", (error) => {
-      forget();
-      ctx.signal.removeEventListener("abort", onAbort);
-      reject(
-        new BerthError("USAGE", `cannot run ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "command not found" : error.message}`, {
-          hint: "Check the command after `--` (it is run directly, not through a shell; use `sh -c '…'` for shell syntax).",
-          cause: error,
-        }),
-      );
-    });
-    child.on("exit", (code, signal) => {
-      forget();
-      ctx.signal.removeEventListener("abort", onAbort);
-      if (killer) clearTimeout(killer);
-      // A command killed by a signal exits like a shell reports it: 128 + the signal's number.
-      resolve(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0));
-    });
-  });
 }

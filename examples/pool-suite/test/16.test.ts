@@ -1,0 +1,3 @@
+import { writesRowsAndCounts } from "./items.js";
+
+writesRowsAndCounts(16);

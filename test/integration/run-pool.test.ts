@@ -1,0 +1,73 @@
+/**
+ * `berth run --pool`: a command in an environment claimed from a warm pool that this test keeps
+ * (createPool), the pool found by the same file and folder or by name; the command's exit code;
+ * the environment handed back and reset afterwards; a clear error when no such pool runs.
+ */
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPool, type Pool } from "../../src/index.js";
+import type { Engine } from "../../src/engine/engine.js";
+import { POOL_LABEL } from "../../src/pool/labels.js";
+import { berth, engine, stack, uniqueName } from "./helpers.js";
+
+async function until(what: string, check: () => Promise<boolean>, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe("berth run --pool", () => {
+  // A copy of the fixture in a folder of its own: the pool's default name (from the file and the
+  // folder berth runs in) is then this test's alone.
+  const dir = mkdtempSync(join(tmpdir(), "berth-run-pool-"));
+  const file = join(dir, "compose.yml");
+  let e: Engine;
+  let pool: Pool;
+
+  beforeAll(async () => {
+    copyFileSync(stack("snapshot.yml"), file);
+    e = await engine();
+    // No name: the one `berth run --pool -f FILE` finds from the same folder (helpers.berth runs in the repository's root, as vitest does).
+    pool = await createPool({ file, size: 1, helperImage: "berth-fixtures/busybox:1" });
+    await pool.ready({ timeoutMs: 120_000 });
+  });
+  afterAll(async () => {
+    await pool?.close();
+    rmSync(dir, { recursive: true, force: true });
+    const f = { [POOL_LABEL.name]: pool.name };
+    const [c, n, v] = await Promise.all([e.listContainers(f), e.listNetworks(f), e.listVolumes(f)]);
+    expect([...c, ...n, ...v].map((x) => x.name)).toEqual([]);
+  });
+
+  it("runs the command in a claimed member with the variables, exits with its code, and hands the member back to be reset", async () => {
+    const r = await berth(["run", "--pool", "-f", file, "--", "sh", "-c", 'echo "$BERTH_PROJECT"; exit 3']);
+    // Handed back before berth exits: no claim left (the keeper would take back a dead claimer's too, but later).
+    const claims = await e.listVolumes({ [POOL_LABEL.name]: pool.name, [POOL_LABEL.claim]: "true" });
+    expect(claims.map((v) => v.name)).toEqual([]);
+    expect(r.code, r.stderr).toBe(3);
+    const project = r.stdout.trim();
+    expect(project.startsWith(`${pool.name}-`)).toBe(true);
+    expect(r.stderr).toContain(`Claimed ${project} from pool ${pool.name}`);
+    await until("the member reset and warm again", async () => {
+      const s = await pool.status();
+      return s.resets >= 1 && s.warm === 1;
+    });
+    // By name, from anywhere: the same (only) member again.
+    const again = await berth(["run", "--pool", pool.name, "--quiet", "--", "sh", "-c", 'echo "$BERTH_PROJECT"']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout.trim()).toBe(project);
+    expect(again.stderr).toBe("");
+  });
+
+  it("says what to do when no pool of that name runs", async () => {
+    const name = uniqueName("no-such-pool");
+    const r = await berth(["run", "--pool", name, "--", "true"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`no pool ${name} is running`);
+    expect(r.stderr).toContain(`berth pool --size 2 --name ${name}`);
+  });
+});
