@@ -28,9 +28,9 @@ describe("the snapshot helper", () => {
   });
 
   it("is not listed by status as a service, nor in an environment read by name", async () => {
-    const [env] = await listEnvironments(engineWithHelper() as unknown as Engine, { project: "p" });
+    const [env] = await listEnvironments(engineWithHelper(), { project: "p" });
     expect(Object.keys(env!.services)).toEqual(["db"]);
-    const one = await readEnvironment(engineWithHelper() as unknown as Engine, "p", "test");
+    const one = await readEnvironment(engineWithHelper(), "p", "test");
     expect(Object.keys(one.services)).toEqual(["db"]);
   });
 
