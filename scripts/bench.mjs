@@ -448,8 +448,11 @@ function report(results, x10, downN, pool) {
     "|---|---|---|---|---|---|",
     ...rows.map((r) => `| ${r.join(" | ")} |`),
     "",
+    // The delays come from the chain section only: without it (BENCH_ONLY) there is nothing to say.
+    ...(notice.length === 0 ? [] : [
     `Readiness detection delay (chain), from the check first passing (its /passed written) to the ready event: berth median ${median(notice)} ms (${Math.min(...notice)}–${Math.max(...notice)} ms, n=${notice.length}); floor median ${median(floorNotice)} ms.`,
     `From the service becoming ready (/ready written) to the ready event, which adds the wait for the next check: berth median ${median(delays)} ms (${Math.min(...delays)}–${Math.max(...delays)} ms); floor median ${median(floorDelays)} ms.`,
+    ]),
     `Peak RSS of \`berth up\`: median ${(median(rss) / 1024).toFixed(1)} MiB (max ${(Math.max(...rss) / 1024).toFixed(1)} MiB); of \`berth down\`: median ${(median(downRss) / 1024).toFixed(1)} MiB (max ${(Math.max(...downRss) / 1024).toFixed(1)} MiB).`,
     `Load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(", ")} (at the start: ${startLoad}).`,
   ];

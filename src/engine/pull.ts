@@ -3,7 +3,7 @@
  * only in the X-Registry-Auth header, never in the URL), the platform, and the engine's progress
  * lines handed to `onProgress`. The engine reports a failed pull either as an error answer or as an
  * error line in the progress stream; both reject with a BerthError whose message is the engine's
- * words (src/images/pull-errors.ts classifies them).
+ * words (pull-failure.ts classifies them).
  */
 import type { EngineAccess } from "./access.js";
 import { engineMessage, toBerthError } from "./errors.js";

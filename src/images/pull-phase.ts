@@ -29,10 +29,11 @@ import { stepEvents, stepRef } from "../lifecycle/step-events.js";
 import { withLock } from "../locks/file-lock.js";
 import { credentialsFor } from "../registry/credentials.js";
 import { registryOf } from "../registry/reference.js";
-import { classifyPullFailure, failureWords, isRetryable, pullFailureHint, type PullFailure } from "./pull-errors.js";
+import { classifyPullFailure, isRetryable, type PullFailure } from "../engine/pull-failure.js";
+import { failureWords, pullFailureHint } from "./pull-errors.js";
 import { lastPulled, recordPull } from "./pull-history.js";
 import { decidePulls, parsePullPolicy, policyProblems, pullKey, type ImageUse, type PullDecision, type PullOverride } from "./pull-policy.js";
-import { EngineRetries, PullProgress } from "./pull-progress.js";
+import { EngineRetries, PullProgress } from "../engine/pull-progress.js";
 
 /** Pulls at once per acquire: the engine downloads each pull's layers in parallel already. */
 const PULL_CONCURRENCY = 3;

@@ -1,6 +1,6 @@
 /** The engine's pull progress lines folded into per-image totals, at most one report per interval. */
 import { describe, expect, it } from "vitest";
-import { EngineRetries, PullProgress, type PullTotals } from "../../../src/images/pull-progress.js";
+import { EngineRetries, PullProgress, type PullTotals } from "../../../src/engine/pull-progress.js";
 
 describe("pull progress", () => {
   it("counts layers and bytes, and throttles reports", () => {

@@ -4,7 +4,7 @@
  * does not flood the event stream. `flush` hands on the last totals. An image whose layers the
  * engine has already reports no layer lines at all: it pulls with zero layers.
  */
-import type { PullProgressLine } from "../engine/pull.js";
+import type { PullProgressLine } from "./pull.js";
 
 export interface PullTotals {
   layersDone: number;
