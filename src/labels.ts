@@ -112,6 +112,18 @@ export function projectLabels(p: ProjectLabelInput): Labels {
   };
 }
 
+/**
+ * Labels of something berth makes for a project beside its compose model (a snapshot's copy helper,
+ * a pool keeper's marker): BERTH_LABELS, the project's and `owner`'s, with no config of its own, so
+ * that `down`, `clean` and the reaper find it like the rest of the project.
+ */
+export function ownedSideLabels(project: string, owner: Owner, env: Record<string, string | undefined>): Labels {
+  return {
+    ...extraLabels(env),
+    ...projectLabels({ project, kind: "test", lifetime: "process", owner, createdAt: new Date(), configHash: "", files: [], workingDir: "" }),
+  };
+}
+
 export function containerLabels(base: Labels, service: string, number: number, serviceHash: string, hasHealthcheck: boolean): Labels {
   return {
     ...base,

@@ -9,7 +9,7 @@
 import { currentOwner } from "../cleanup/process-liveness.js";
 import type { Runtime } from "../engine/runtime.js";
 import type { Labels } from "../engine/types.js";
-import { extraLabels, projectLabels } from "../labels.js";
+import { ownedSideLabels } from "../labels.js";
 import { POOL_LABEL } from "./labels.js";
 
 export interface KeeperFigures {
@@ -53,17 +53,7 @@ export class KeeperMarker {
     env: Record<string, string | undefined>,
   ) {
     this.labels = {
-      ...extraLabels(env),
-      ...projectLabels({
-        project: pool,
-        kind: "test",
-        lifetime: "process",
-        owner: currentOwner(),
-        createdAt: new Date(),
-        configHash: "",
-        files: [],
-        workingDir: "",
-      }),
+      ...ownedSideLabels(pool, currentOwner(), env),
       [POOL_LABEL.name]: pool,
       [POOL_LABEL.keeper]: "true",
     };

@@ -8,7 +8,7 @@ import { currentOwner } from "../cleanup/process-liveness.js";
 import { BerthError } from "../errors.js";
 import type { Runtime } from "../engine/runtime.js";
 import type { Labels } from "../engine/types.js";
-import { extraLabels, LABEL, projectLabels } from "../labels.js";
+import { LABEL, ownedSideLabels } from "../labels.js";
 import { SNAPSHOT_LABEL } from "./labels.js";
 
 /** The image the helper runs (needs `sh`, `rm`, `cp`, `sleep`): BERTH_HELPER_IMAGE, else busybox. */
@@ -43,17 +43,7 @@ export function copyScript(count: number): string {
  */
 function helperLabels(o: CopyOptions): Labels {
   return {
-    ...extraLabels(o.env),
-    ...projectLabels({
-      project: o.project,
-      kind: "test",
-      lifetime: "process",
-      owner: currentOwner(),
-      createdAt: new Date(),
-      configHash: "",
-      files: [],
-      workingDir: "",
-    }),
+    ...ownedSideLabels(o.project, currentOwner(), o.env),
     [LABEL.oneoff]: "true",
     [SNAPSHOT_LABEL.helper]: "true",
     ...(o.standby ? { [SNAPSHOT_LABEL.standby]: o.standby } : {}),
