@@ -14,6 +14,7 @@ import type { DependencySpec } from "../compose/model.js";
 import { dependantsOf, dependencyLevels, type GraphInput } from "../plan/graph.js";
 import { DEFAULT_READY_TIMEOUT_MS } from "./timeouts.js";
 import { byText } from "../text-order.js";
+import { startTogether } from "./start.js";
 
 /** One container of a service, as the labels describe it. */
 export interface ServiceContainer {
@@ -107,7 +108,11 @@ export async function restartServices(engine: ServiceRuntime, project: string, o
     [...dependants].map((s) => [s, { depends_on: Object.fromEntries(Object.entries(graph[s]!.depends_on).filter(([d]) => dependants.has(d))) }]),
   );
   for (const level of dependencyLevels(subgraph)) {
-    for (const c of held.filter((h) => level.includes(h.service))) await engine.startContainer(c.id, { signal: o.signal });
+    await startTogether(
+      engine,
+      held.filter((h) => level.includes(h.service)),
+      o.signal,
+    );
     if (wait) await waitForServices(engine, project, { ...o, services: level });
   }
   return [...targets, ...held].map((c) => c.name);
@@ -131,11 +136,25 @@ export async function stopServices(engine: Runtime, project: string, o: ServiceO
   return containers.map((c) => c.name);
 }
 
+/**
+ * Starts the selected services level by level in dependency order, as at acquire: the services of
+ * a level together, and (unless `wait` is false) the next level only once they are ready.
+ */
 export async function startServices(engine: Runtime, project: string, o: ServiceOpOptions = {}): Promise<string[]> {
   const containers = await projectContainers(engine, project, o);
-  // One at a time: starts that publish ports can be handed the same ephemeral port when concurrent.
-  for (const c of containers) await engine.startContainer(c.id, { signal: o.signal });
-  if (o.wait ?? true) await waitForServices(engine, project, o);
+  const graph = await dependencyGraph(engine, project, o.signal);
+  const selected = new Set(containers.map((c) => c.service));
+  const subgraph = Object.fromEntries(
+    [...selected].map((s) => [s, { depends_on: Object.fromEntries(Object.entries(graph[s]?.depends_on ?? {}).filter(([d]) => selected.has(d))) }]),
+  );
+  for (const level of dependencyLevels(subgraph)) {
+    await startTogether(
+      engine,
+      containers.filter((c) => level.includes(c.service)),
+      o.signal,
+    );
+    if (o.wait ?? true) await waitForServices(engine, project, { ...o, services: level });
+  }
   return containers.map((c) => c.name);
 }
 

@@ -18,16 +18,23 @@ export async function startWithPortRetry(
   engine: Runtime,
   id: string,
   name: string,
-  ports: PortSpec[],
+  /** Its ports as the model declares them; undefined when they are not at hand (a clash is then retried as for an ephemeral port). */
+  ports: PortSpec[] | undefined,
   o: { signal?: AbortSignal; onRetry?: (attempt: number, cause: string) => void } = {},
 ): Promise<void> {
-  if (ports.length === 0) return engine.startContainer(id, { signal: o.signal });
+  if (ports?.length === 0) return engine.startContainer(id, { signal: o.signal });
   for (let attempt = 1; ; attempt++) {
     try {
       return await engine.startContainer(id, { signal: o.signal });
     } catch (error) {
       const failure = engineFailureOf(error);
       if (failure !== "port-taken" && failure !== "ports-exhausted") throw error;
+      if (!ports) {
+        if (attempt >= MAX_ATTEMPTS) throw error;
+        o.onRetry?.(attempt, (error as Error).message);
+        await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+        continue;
+      }
       const range = ports.find((p) => p.published?.includes("-"))?.published;
       if (range && (failure === "ports-exhausted" || attempt >= MAX_ATTEMPTS)) {
         throw new BerthError(
@@ -56,4 +63,15 @@ export async function startWithPortRetry(
       await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
     }
   }
+}
+
+/**
+ * Starts containers of an existing environment together (`start`, a restart's dependants, a
+ * restore), each with the port-clash retry above; their model is not at hand, so a clash is retried
+ * as for an ephemeral port. Every start is seen to its end before the first failure is thrown.
+ */
+export async function startTogether(engine: Runtime, containers: { id: string; name: string }[], signal?: AbortSignal): Promise<void> {
+  const results = await Promise.allSettled(containers.map((c) => startWithPortRetry(engine, c.id, c.name, undefined, { signal })));
+  const failed = results.find((r) => r.status === "rejected");
+  if (failed) throw failed.reason;
 }

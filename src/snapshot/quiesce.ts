@@ -8,6 +8,7 @@ import { dependantsOf } from "../plan/graph.js";
 import { dependencyGraph, waitForServices, type WaitOptions } from "../lifecycle/operations.js";
 import type { ContainerSummary } from "../engine/types.js";
 import { LABEL } from "../labels.js";
+import { startTogether } from "../lifecycle/start.js";
 
 export interface QuiesceOptions extends Pick<WaitOptions, "timeoutMs" | "onEvent" | "onReady" | "signal"> {
   /** Seconds each container gets to stop; 0 kills it (right when its data is about to be replaced). */
@@ -30,8 +31,7 @@ export async function whileStopped<T>(engine: Engine, project: string, container
   const running = containers.filter((c) => c.state === "running" || c.state === "restarting" || c.state === "paused");
   await Promise.all(running.map((c) => engine.stopContainer(c.id, o.stopTimeoutSec, { signal: o.signal })));
   const result = await fn();
-  // One at a time, as `start` does: concurrent starts that publish ports can get the same ephemeral port.
-  for (const c of running) await engine.startContainer(c.id, { signal: o.signal });
+  await startTogether(engine, running, o.signal);
   const affected = [...new Set(running.map((c) => c.labels[LABEL.service]!).filter(Boolean))];
   if (affected.length) {
     const { dependants } = await servicesToRegate(engine, project, affected, o.signal);
