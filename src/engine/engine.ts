@@ -506,6 +506,20 @@ export class Engine {
     return archive.getArchive(this.access, id, path, options);
   }
 
+  /** What `path` is in the container: "directory", "other" or "missing" (HEAD /containers/{id}/archive). */
+  pathKind(id: string, path: string, options: CallOptions = {}): Promise<"directory" | "other" | "missing"> {
+    return archive.pathKind(this.access, id, path, options);
+  }
+
+  /** Copies a path of one container into a directory of another as the engine's tar, streamed (see archive.ts). */
+  copyArchive(
+    from: { container: string; path: string },
+    to: { container: string; dir: string },
+    options: CallOptions & { replace?: boolean } = {},
+  ): Promise<void> {
+    return archive.copyArchive(this.access, from, to, options);
+  }
+
   /** One sample of a container's CPU and memory use, as `docker stats` shows them. */
   stats(id: string, options: CallOptions = {}): Promise<{ cpuPercent: number; memoryBytes: number; memoryLimitBytes: number }> {
     return streams.stats(this.access, id, options);
