@@ -511,7 +511,11 @@ export class Engine {
     return archive.pathKind(this.access, id, path, options);
   }
 
-  /** Copies a path of one container into a directory of another as the engine's tar, streamed (see archive.ts). */
+  /**
+   * Copies `from.path` of one container (running or not) into the existing directory `to.dir` of
+   * another as the engine's own tar, streamed through this process (owners, modes, times and links
+   * kept). `replace`: `to.dir` then holds exactly that path's contents under its base name.
+   */
   copyArchive(
     from: { container: string; path: string },
     to: { container: string; dir: string },
