@@ -61,6 +61,6 @@ export {
   readEnvironmentGraph,
 } from "./on-demand.js";
 export { saveSnapshot, restoreSnapshot, listSnapshots, removeSnapshot, SNAPSHOT_LABEL } from "./snapshot/index.js";
-export type { SnapshotInfo, SnapshotOptions, SaveSnapshotOptions, RestoreSnapshotOptions } from "./snapshot/index.js";
+export type { SnapshotInfo, SnapshotOptions, SaveSnapshotOptions, RestoreSnapshotOptions, SnapshotPaths } from "./snapshot/index.js";
 export { createPool, Pool, type PoolOptions, type PoolStatus } from "./pool/pool.js";
 export { claimFromPool, type ClaimOptions } from "./pool/client.js";

@@ -1,5 +1,8 @@
 /** The Engine API's archive endpoints: files into and out of a container, as tar (see tar.ts). */
+import { posix } from "node:path";
+import { Readable } from "node:stream";
 import { call, type EngineAccess } from "./access.js";
+import { statusOf, toBerthError } from "./errors.js";
 import { readTar, writeTar, type TarEntry } from "./tar.js";
 import type { CallOptions } from "./types.js";
 
@@ -18,4 +21,61 @@ export async function getArchive(access: EngineAccess, id: string, path: string,
     for await (const c of stream) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c));
     return readTar(Buffer.concat(chunks));
   });
+}
+
+/**
+ * What `path` is in the container (HEAD /containers/{id}/archive): "directory", "other" (a file,
+ * a link…), or "missing".
+ */
+export async function pathKind(access: EngineAccess, id: string, path: string, opts: CallOptions = {}): Promise<"directory" | "other" | "missing"> {
+  const container = access.docker.getContainer(id);
+  try {
+    const res = (await container.infoArchive({ path, abortSignal: opts.signal })) as { headers?: Record<string, string> };
+    const header = res.headers?.["x-docker-container-path-stat"];
+    if (!header) return "other";
+    const stat = JSON.parse(Buffer.from(header, "base64").toString("utf8")) as { mode?: number };
+    // Go's os.FileMode: the directory bit is the highest bit (1 << 31).
+    return ((stat.mode ?? 0) & 0x80000000) !== 0 ? "directory" : "other";
+  } catch (error) {
+    if (statusOf(error) === 404) return "missing";
+    throw toBerthError(error, `look at ${id.slice(0, 12)}:${path}`, access.endpoint);
+  }
+}
+
+/**
+ * Copies `from.path` of one container into the existing directory `to.dir` of another (either may
+ * be stopped, or created and never started), as the engine's own tar stream piped from the GET to
+ * the PUT: owners, modes, times, links and special files are kept, and nothing is held in memory
+ * or written on this host. The archive's top entry is the path's base name.
+ *
+ * `replace`: `to.dir` holds exactly the archive afterwards under that name (files added since are
+ * gone). The engine's extraction removes an existing entry that a non-directory replaces; a
+ * placeholder file of that name goes first in the stream, so whatever is there is removed before
+ * the archive's own entry is written.
+ */
+export async function copyArchive(
+  access: EngineAccess,
+  from: { container: string; path: string },
+  to: { container: string; dir: string },
+  opts: CallOptions & { replace?: boolean } = {},
+): Promise<void> {
+  const source = await call(access, `copy out of ${from.container.slice(0, 12)}:${from.path}`, () =>
+    access.docker.getContainer(from.container).getArchive({ path: from.path, abortSignal: opts.signal }),
+  );
+  // writeTar ends with two zero blocks (end of archive): the placeholder keeps only its header.
+  const placeholder = writeTar([{ path: posix.basename(from.path), type: "file", mode: 0o600 }]).subarray(0, -1024);
+  const body = opts.replace ? Readable.from(prefixed(placeholder, source)) : source;
+  try {
+    await call(access, `copy into ${to.container.slice(0, 12)}:${to.dir}`, () =>
+      access.docker.getContainer(to.container).putArchive(body, { path: to.dir, abortSignal: opts.signal }),
+    );
+  } finally {
+    // A PUT refused before it read the whole archive would leave the GET's response open.
+    (source as Readable).destroy?.();
+  }
+}
+
+async function* prefixed(head: Buffer, rest: NodeJS.ReadableStream): AsyncGenerator<Buffer> {
+  yield head;
+  for await (const c of rest) yield Buffer.isBuffer(c) ? c : Buffer.from(c);
 }

@@ -81,17 +81,6 @@ export async function containerImage(engine: Engine, id: string, options: CallOp
  * What `path` is in the container (HEAD /containers/{id}/archive): "directory", "other" (a file,
  * a link…), or "missing".
  */
-export async function containerPathKind(engine: Engine, id: string, path: string, options: CallOptions = {}): Promise<"directory" | "other" | "missing"> {
-  const container = engine.client.getContainer(id);
-  try {
-    const res = (await container.infoArchive({ path, abortSignal: options.signal })) as { headers?: Record<string, string> };
-    const header = res.headers?.["x-docker-container-path-stat"];
-    if (!header) return "other";
-    const stat = JSON.parse(Buffer.from(header, "base64").toString("utf8")) as { mode?: number };
-    // Go's os.FileMode: the directory bit is the highest bit (1 << 31).
-    return ((stat.mode ?? 0) & 0x80000000) !== 0 ? "directory" : "other";
-  } catch (error) {
-    if (statusOf(error) === 404) return "missing";
-    throw toBerthError(error, `look at ${id.slice(0, 12)}:${path}`, engine.endpoint);
-  }
+export function containerPathKind(engine: Engine, id: string, path: string, options: CallOptions = {}): Promise<"directory" | "other" | "missing"> {
+  return engine.pathKind(id, path, options);
 }

@@ -506,6 +506,24 @@ export class Engine {
     return archive.getArchive(this.access, id, path, options);
   }
 
+  /** What `path` is in the container: "directory", "other" or "missing" (HEAD /containers/{id}/archive). */
+  pathKind(id: string, path: string, options: CallOptions = {}): Promise<"directory" | "other" | "missing"> {
+    return archive.pathKind(this.access, id, path, options);
+  }
+
+  /**
+   * Copies `from.path` of one container (running or not) into the existing directory `to.dir` of
+   * another as the engine's own tar, streamed through this process (owners, modes, times and links
+   * kept). `replace`: `to.dir` then holds exactly that path's contents under its base name.
+   */
+  copyArchive(
+    from: { container: string; path: string },
+    to: { container: string; dir: string },
+    options: CallOptions & { replace?: boolean } = {},
+  ): Promise<void> {
+    return archive.copyArchive(this.access, from, to, options);
+  }
+
   /** One sample of a container's CPU and memory use, as `docker stats` shows them. */
   stats(id: string, options: CallOptions = {}): Promise<{ cpuPercent: number; memoryBytes: number; memoryLimitBytes: number }> {
     return streams.stats(this.access, id, options);

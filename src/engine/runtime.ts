@@ -72,6 +72,14 @@ export interface Runtime {
     opts?: CallOptions & { env?: string[]; user?: string; workingDir?: string },
   ): Promise<number>;
   logs(id: string, opts?: CallOptions & { tail?: number | "all"; since?: number; timestamps?: boolean }): Promise<string>;
+  /** What `path` is in the container (running or not): "directory", "other" (a file, a link…) or "missing". */
+  pathKind(id: string, path: string, options?: CallOptions): Promise<"directory" | "other" | "missing">;
+  /**
+   * Copies `from.path` of one container (running or not) into the existing directory `to.dir` of
+   * another, engine-side data only: owners, modes, times and links kept. `replace`: `to.dir` then
+   * holds exactly that path's contents under its base name (what was there before is removed).
+   */
+  copyArchive(from: { container: string; path: string }, to: { container: string; dir: string }, options?: CallOptions & { replace?: boolean }): Promise<void>;
 
   // ---- events ----
   /** Resolves once the subscription stands; `onEnd`: the stream ended without being aborted (the engine went away). */

@@ -219,8 +219,9 @@ export class Environment implements AsyncDisposable {
   }
 
   /**
-   * Saves the contents of the environment's named and anonymous volumes as a snapshot on the
-   * engine (labelled volumes); the services holding them are stopped meanwhile and waited for again.
+   * Saves the contents of the environment's named and anonymous volumes (and the container paths
+   * named in `options.paths`) as a snapshot on the engine (labelled volumes); the services holding
+   * them are stopped meanwhile and waited for again.
    * Snapshots outlive `release()`/`down`: remove them with `removeSnapshot`.
    */
   async snapshot(name: string, options: SaveSnapshotOptions = {}): Promise<SnapshotInfo> {

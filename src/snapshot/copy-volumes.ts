@@ -41,7 +41,7 @@ export function copyScript(count: number): string {
  * The helper's labels: the project's and this process's, so that `down` of the environment, `clean`
  * and the reaper remove a helper its process left behind (a one-off: never taken for a replica).
  */
-function helperLabels(o: CopyOptions): Labels {
+export function helperLabels(o: CopyOptions): Labels {
   return {
     ...ownedSideLabels(o.project, currentOwner(), o.env),
     [LABEL.oneoff]: "true",

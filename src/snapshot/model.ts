@@ -8,7 +8,10 @@ export interface SnapshotInfo {
   name: string;
   /** ISO time it was taken. */
   created: string;
-  /** What it holds: `volume:<key>` for a named volume, `anonymous:<service>.<n>:<path>` for an anonymous one. */
+  /**
+   * What it holds: `volume:<key>` for a named volume, `anonymous:<service>.<n>:<path>` for an
+   * anonymous one, `path:<service>.<n>:<path>` for a container path saved with the `paths` option.
+   */
   sources: string[];
   /** The engine's names of its volumes. */
   volumes: string[];

@@ -1,4 +1,5 @@
 import type { Labels } from "../engine/types.js";
+import type { SnapshotPaths } from "./paths.js";
 import type { QuiesceOptions } from "./quiesce.js";
 
 export interface SnapshotOptions extends QuiesceOptions {
@@ -13,6 +14,12 @@ export interface SaveSnapshotOptions extends SnapshotOptions {
   replace?: boolean;
   /** Extra labels on the snapshot's volumes (a pool marks its own with these). */
   labels?: Labels;
+  /**
+   * Paths of the services' containers to save too (outside their volumes), per service, e.g.
+   * `{ app: ["/srv/state"] }`: each replica's path is kept in a snapshot volume of its own, and
+   * restore puts exactly that content back into the same replica (docs/snapshots.md).
+   */
+  paths?: SnapshotPaths;
 }
 
 export interface RestoreSnapshotOptions extends SnapshotOptions {

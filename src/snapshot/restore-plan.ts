@@ -10,6 +10,7 @@ import { SNAPSHOT_LABEL, snapshotFilter } from "./labels.js";
 import { snapshotsFrom, type SnapshotInfo } from "./model.js";
 import { readSources } from "./save.js";
 import type { DataSource } from "./sources.js";
+import { isPathSource } from "./paths.js";
 import { standbyFilter, standbyMatches } from "./standby.js";
 
 /** Pairs each snapshot volume with the live volume it goes into; CONFLICT when the two do not match. */
@@ -53,7 +54,7 @@ export async function planRestore(engine: Engine, project: string, name: string,
   }
   const pairs = restorePairs(
     snapshot,
-    volumes.map((v) => ({ name: v.name, source: v.labels[SNAPSHOT_LABEL.source] ?? "" })),
+    volumes.map((v) => ({ name: v.name, source: v.labels[SNAPSHOT_LABEL.source] ?? "" })).filter((v) => !isPathSource(v.source)), // paths: path-steps.ts
     sources,
   );
   const holders = containers.filter((c) => sources.some((s) => s.containers.includes(c.id)));

@@ -14,6 +14,7 @@ import type { RestoreSnapshotOptions, SnapshotOptions } from "./options.js";
 import { whileStopped } from "./quiesce.js";
 import { planRestore } from "./restore-plan.js";
 import { removeStandby } from "./standby.js";
+import { pathsToRestore, thenPaths, withPathHolders } from "./path-steps.js";
 
 export { restorePairs } from "./restore-plan.js";
 
@@ -22,17 +23,25 @@ export async function restoreSnapshot(engine: Engine, project: string, name: str
   const env = o.env ?? process.env;
   const { snapshot, pairs, holders, standby } = await planRestore(engine, project, name, o.from ?? project, o.signal);
   const oneShot = () => copyVolumes(engine, pairs, { project, image: helperImage(env, o.helperImage), env, signal: o.signal });
-  await whileStopped(engine, project, holders, { ...o, stopTimeoutSec: o.stopTimeoutSec ?? 0 }, async () => {
-    if (!standby) return oneShot();
-    try {
-      await copyIn(engine, standby.id, pairs.length, o.signal);
-    } catch (e) {
-      // A standby that stopped answering (removed, killed) is replaced by a one-shot copy, which empties the targets again.
-      if (o.signal?.aborted) throw e;
-      await removeStandby(engine, { project, name, signal: o.signal });
-      await oneShot();
-    }
-  });
+  // The snapshot's chosen container paths (path-steps.ts): paired with their containers before anything is stopped, put back after the volumes.
+  const paths = await pathsToRestore(engine, project, snapshot, { project, image: helperImage(env, o.helperImage), env, signal: o.signal });
+  await whileStopped(
+    engine,
+    project,
+    withPathHolders(holders, paths),
+    { ...o, stopTimeoutSec: o.stopTimeoutSec ?? 0 },
+    thenPaths(engine, paths, async () => {
+      if (!standby) return oneShot();
+      try {
+        await copyIn(engine, standby.id, pairs.length, o.signal);
+      } catch (e) {
+        // A standby that stopped answering (removed, killed) is replaced by a one-shot copy, which empties the targets again.
+        if (o.signal?.aborted) throw e;
+        await removeStandby(engine, { project, name, signal: o.signal });
+        await oneShot();
+      }
+    }),
+  );
   return snapshot;
 }
 

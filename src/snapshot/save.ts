@@ -1,7 +1,7 @@
 /**
- * `berth snapshot save`: copies the environment's volumes into labelled snapshot volumes on the
- * engine, with the containers that hold the data stopped (gracefully) meanwhile, so the copy is
- * consistent; they are started again and waited for.
+ * `berth snapshot save`: copies the environment's volumes (and the container paths asked for,
+ * path-steps.ts) into labelled snapshot volumes on the engine, with the containers that hold the
+ * data stopped (gracefully) meanwhile, so the copy is consistent; they are started again and waited for.
  */
 import type { Engine } from "../engine/engine.js";
 import { BerthError } from "../errors.js";
@@ -13,6 +13,8 @@ import type { SaveSnapshotOptions } from "./options.js";
 import { whileStopped } from "./quiesce.js";
 import { dataSources } from "./sources.js";
 import { removeStandby } from "./standby.js";
+import { savePaths } from "./path-copy.js";
+import { pathsToSave } from "./path-steps.js";
 
 /** The project's containers and data sources; NOT_FOUND when there is no such environment. */
 export async function readSources(engine: Engine, project: string, signal?: AbortSignal) {
@@ -30,9 +32,11 @@ export async function saveSnapshot(engine: Engine, project: string, name: string
   checkSnapshotName(name);
   const env = o.env ?? process.env;
   const { containers, sources } = await readSources(engine, project, o.signal);
-  if (sources.length === 0) {
+  // Chosen container paths (path-steps.ts): checked before anything is stopped or created.
+  const paths = await pathsToSave(engine, project, containers, sources, o.paths, o.signal);
+  if (sources.length === 0 && paths.length === 0) {
     throw new BerthError("USAGE", `environment ${project} has no volumes: there is no data to snapshot`, {
-      hint: "A snapshot holds the named and anonymous volumes of the environment's services.",
+      hint: "A snapshot holds the named and anonymous volumes of the environment's services, and the container paths named with `paths` (--path).",
     });
   }
   const existing = await engine.listVolumes(snapshotFilter(project, name), { signal: o.signal });
@@ -46,8 +50,10 @@ export async function saveSnapshot(engine: Engine, project: string, name: string
   for (const v of existing) await engine.removeVolume(v.name, { signal: o.signal });
   const created = new Date().toISOString();
   const targets = sources.map((s) => ({ source: s, volume: snapshotVolumeName(project, name, s.key) }));
+  const pathTargets = paths.map((p) => ({ ...p, volume: snapshotVolumeName(project, name, p.key) }));
+  const volumes = [...targets.map((t) => ({ key: t.source.key, volume: t.volume })), ...pathTargets];
   try {
-    for (const t of targets) {
+    for (const t of volumes) {
       await engine.createVolume(
         t.volume,
         {
@@ -55,23 +61,25 @@ export async function saveSnapshot(engine: Engine, project: string, name: string
           ...o.labels,
           [SNAPSHOT_LABEL.name]: name,
           [SNAPSHOT_LABEL.project]: project,
-          [SNAPSHOT_LABEL.source]: t.source.key,
+          [SNAPSHOT_LABEL.source]: t.key,
           [SNAPSHOT_LABEL.created]: created,
         },
         { signal: o.signal },
       );
     }
-    const holders = containers.filter((c) => sources.some((s) => s.containers.includes(c.id)));
-    await whileStopped(engine, project, holders, o, () =>
-      copyVolumes(
+    const holders = containers.filter((c) => sources.some((s) => s.containers.includes(c.id)) || paths.some((p) => p.container === c.id));
+    const copy = { project, image: helperImage(env, o.helperImage), env, signal: o.signal };
+    await whileStopped(engine, project, holders, o, async () => {
+      await copyVolumes(
         engine,
         targets.map((t) => ({ from: t.source.volume, to: t.volume })),
-        { project, image: helperImage(env, o.helperImage), env, signal: o.signal },
-      ),
-    );
+        copy,
+      );
+      await savePaths(engine, pathTargets, copy);
+    });
   } catch (e) {
     // A half-taken snapshot is no snapshot: its volumes go.
-    for (const t of targets) await engine.removeVolume(t.volume).catch(() => undefined);
+    for (const t of volumes) await engine.removeVolume(t.volume).catch(() => undefined);
     throw e;
   }
   return snapshotsFrom(await engine.listVolumes(snapshotFilter(project, name), { signal: o.signal }))[0]!;

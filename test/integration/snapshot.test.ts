@@ -1,6 +1,6 @@
 /**
  * Snapshots on the real engine: save → write → restore puts exactly the saved data back (named and
- * anonymous volumes), the services are ready again, the snapshot outlives `release`, and no helper
+ * anonymous volumes, a chosen container path), the services are ready again, the snapshot outlives `release`, and no helper
  * container or snapshot volume is left behind. A standby helper (what a pool starts per member)
  * does the copy of later restores and is kept for the next; status does not show it; `release`
  * takes it and still removes the anonymous volume it mounted.
@@ -64,6 +64,34 @@ describe("snapshots", () => {
     expect(env.services.db!.containers[0]!.state).toBe("HEALTHY");
     // The same standby did it (a failed one is replaced by a one-shot copy and removed), and stays.
     expect((await e.listContainers(standbyFilter(project, "seeded"))).map((c) => c.id)).toEqual([standby!.id]);
+  });
+
+  it("with a container path: restore puts exactly the saved files back (added gone, changed back, owner and mode kept); bad paths are refused first", async () => {
+    const app = async (script: string) => {
+      const r = await env.exec("app", ["sh", "-c", script]);
+      expect(r.exitCode, r.stderr).toBe(0);
+      return r.stdout.trim();
+    };
+    await app("mkdir -p /srv/state && echo one > /srv/state/a && chown 1000:1000 /srv/state/a && chmod 640 /srv/state/a");
+    const before = (await e.listContainers(managedFilter(project))).map((c) => `${c.id} ${c.state}`).sort();
+    // Refused before anything is stopped or created: no such path, a path in a snapshotted volume.
+    await expect(env.snapshot("paths", { helperImage, paths: { app: ["/srv/missing"] } })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(env.snapshot("paths", { helperImage, paths: { db: ["/data/x"] } })).rejects.toMatchObject({ code: "USAGE" });
+    expect((await e.listContainers(managedFilter(project))).map((c) => `${c.id} ${c.state}`).sort()).toEqual(before);
+    expect(await e.listVolumes({ [SNAPSHOT_LABEL.name]: "paths" })).toEqual([]);
+
+    const saved = await env.snapshot("paths", { helperImage, paths: { app: ["/srv/state"] } });
+    expect(saved.sources).toEqual(["anonymous:db.1:/scratch", "path:app.1:/srv/state", "volume:data"]);
+    await app("echo two > /srv/state/a && chmod 600 /srv/state/a && echo new > /srv/state/b && mkdir /srv/state/d");
+    await env.restore("paths", { helperImage });
+    expect(await app("ls -A /srv/state; stat -c '%a %u:%g' /srv/state/a; cat /srv/state/a")).toBe("a\n640 1000:1000\none");
+    expect(env.services.app!.containers[0]!.state).toMatch(/RUNNING|HEALTHY/);
+    // The paths' helper is gone: only the standby of the test before is left.
+    expect((await e.listContainers({ [SNAPSHOT_LABEL.helper]: "true", "dev.berth.project": project })).map((c) => c.labels[SNAPSHOT_LABEL.standby])).toEqual([
+      "seeded",
+    ]);
+    await removeSnapshot(e, project, "paths");
+    expect(await e.listVolumes({ [SNAPSHOT_LABEL.name]: "paths" })).toEqual([]);
   });
 
   it("outlives release (even of the named volumes); rm removes its volumes", async () => {

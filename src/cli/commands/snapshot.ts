@@ -14,32 +14,43 @@ async function projectAndName(ctx: CliContext, g: GlobalOptions, a: string, b: s
 
 function report(ctx: CliContext, g: GlobalOptions, verb: string, s: SnapshotInfo | null, ms?: number): void {
   if (g.json) return ctx.out(JSON.stringify({ ok: true, action: verb, snapshot: s, ...(ms === undefined ? {} : { elapsedMs: ms }) }));
-  if (!g.quiet && s)
-    ctx.out(
-      `${verb} snapshot ${s.name} of ${s.project} (${s.sources.length} volume${s.sources.length === 1 ? "" : "s"})${ms === undefined ? "" : ` in ${(ms / 1000).toFixed(2)} s`}`,
-    );
+  if (!g.quiet && s) ctx.out(`${verb} snapshot ${s.name} of ${s.project} (${holds(s.sources)})${ms === undefined ? "" : ` in ${(ms / 1000).toFixed(2)} s`}`);
+}
+
+/** "2 volumes", or "1 volume, 1 path" when container paths were saved too (their sources are `path:…`, see snapshot/paths.ts). */
+function holds(sources: string[]): string {
+  const paths = sources.filter((k) => k.startsWith("path:")).length;
+  const volumes = sources.length - paths;
+  return `${volumes} volume${volumes === 1 ? "" : "s"}${paths ? `, ${paths} path${paths === 1 ? "" : "s"}` : ""}`;
 }
 
 export function registerSnapshot(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
   const snap = program
     .command("snapshot")
-    .description("save an environment's data (named and anonymous volumes) on the engine, put it back, list and remove snapshots")
+    .description("save an environment's data (named and anonymous volumes, chosen container paths) on the engine, put it back, list and remove snapshots")
     .addHelpText(
       "after",
       "\nSnapshots are volumes on the engine labelled dev.berth.snapshot; `down` and `clean` never remove them.\n" +
-        "\nExamples:\n  berth snapshot save seeded            # the only environment running\n  berth snapshot save shop-1 seeded\n  berth snapshot restore shop-1 seeded\n  berth snapshot ls\n  berth snapshot rm shop-1 seeded",
+        "\nExamples:\n  berth snapshot save seeded            # the only environment running\n  berth snapshot save shop-1 seeded\n  berth snapshot save shop-1 seeded --path app:/srv/state\n  berth snapshot restore shop-1 seeded\n  berth snapshot ls\n  berth snapshot rm shop-1 seeded",
     );
   snap
     .command("save <project-or-name> [name]")
     .description("copy the environment's volumes into a snapshot (services holding them are stopped meanwhile, then waited for)")
     .option("--replace", "replace a snapshot of that name")
-    .action(async (a: string, b: string | undefined, o: { replace?: boolean }) => {
+    .option(
+      "--path <service:/path>",
+      "also save this folder or file of the service's containers (outside their volumes); the service is stopped meanwhile (repeatable)",
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .action(async (a: string, b: string | undefined, o: { replace?: boolean; path?: string[] }) => {
       const g = globals();
       const { engine, project, name } = await projectAndName(ctx, g, a, b);
       const { saveSnapshot } = await import("../../snapshot/save.js");
+      const { parsePathOptions } = await import("../../snapshot/paths.js");
       const t0 = Date.now();
       const s = await saveSnapshot(engine, project, name, {
         replace: o.replace,
+        ...(o.path ? { paths: parsePathOptions(o.path) } : {}),
         env: ctx.env,
         signal: ctx.signal,
         timeoutMs: parseTimeout(g.timeout, 180_000),
@@ -71,7 +82,7 @@ export function registerSnapshot(program: Command, ctx: CliContext, globals: () 
       ctx.out(
         list.length
           ? table(
-              ["ENVIRONMENT", "SNAPSHOT", "CREATED", "VOLUMES"],
+              ["ENVIRONMENT", "SNAPSHOT", "CREATED", "DATA"],
               list.map((s) => [s.project, s.name, s.created, s.sources.join(", ")]),
             )
           : "no snapshots",

@@ -458,6 +458,48 @@ export class MemoryRuntime implements Runtime, EnvironmentRuntime {
     return found;
   }
 
+  /**
+   * Files for pathKind and copyArchive: contents by location, `<container id>:<path>` in a
+   * container's own filesystem, `volume <name>:<path>` in a volume (see `fileKey`). Directories
+   * are implied by the files under them; owners and modes are not modelled.
+   */
+  readonly files = new Map<string, string>();
+
+  /** Where `path` of container `id` is kept: in the volume mounted there (the deepest), else in the container's own filesystem. */
+  fileKey(id: string, path: string): string {
+    const c = this.container(id);
+    const mount = c?.mounts
+      .filter((m) => m.type === "volume" && m.name && (path === m.destination || path.startsWith(`${m.destination}/`)))
+      .sort((a, b) => b.destination.length - a.destination.length)[0];
+    return mount ? `volume ${mount.name}:${path.slice(mount.destination.length)}` : `${c?.id ?? id}:${path}`;
+  }
+
+  /** The files at or under a location, by their path relative to it ("" for the location itself). */
+  private filesAt(key: string): [string, string][] {
+    return [...this.files].filter(([k]) => k === key || k.startsWith(`${key}/`)).map(([k, v]) => [k.slice(key.length), v]);
+  }
+
+  async pathKind(id: string, path: string, o: CallOptions = {}): Promise<"directory" | "other" | "missing"> {
+    await this.enter("pathKind", `look at ${id.slice(0, 12)}:${path}`, { id, path }, o.signal);
+    const found = this.filesAt(this.fileKey(id, path));
+    return found.length === 0 ? "missing" : found.some(([rel]) => rel === "") ? "other" : "directory";
+  }
+
+  async copyArchive(
+    from: { container: string; path: string },
+    to: { container: string; dir: string },
+    o: CallOptions & { replace?: boolean } = {},
+  ): Promise<void> {
+    const action = `copy out of ${from.container.slice(0, 12)}:${from.path}`;
+    await this.enter("copyArchive", action, { from, to, replace: o.replace }, o.signal);
+    const found = this.filesAt(this.fileKey(from.container, from.path));
+    if (found.length === 0) throw engineFailure("not-found", action, this.endpoint, from.path);
+    const base = from.path.slice(from.path.lastIndexOf("/") + 1);
+    const target = this.fileKey(to.container, `${to.dir === "/" ? "" : to.dir}/${base}`);
+    if (o.replace) for (const [rel] of this.filesAt(target)) this.files.delete(target + rel);
+    for (const [rel, data] of found) this.files.set(target + rel, data);
+  }
+
   async subscribe(filter: { labels: LabelFilter }, onEvent: (e: EngineEvent) => void, o: { signal: AbortSignal; onEnd?: () => void }): Promise<void> {
     await this.enter("subscribe", "subscribe to events", filter, undefined);
     const sub = { labels: filter.labels, onEvent, onEnd: o.onEnd, signal: o.signal };
