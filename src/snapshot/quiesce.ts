@@ -3,7 +3,7 @@
  * running and re-gates readiness: the affected services first, then their dependants (which kept
  * running, but talked to a service that went away and came back).
  */
-import type { Engine } from "../engine/engine.js";
+import type { Runtime } from "../engine/runtime.js";
 import { dependantsOf } from "../plan/graph.js";
 import { dependencyGraph, waitForServices, type WaitOptions } from "../lifecycle/operations.js";
 import type { ContainerSummary } from "../engine/types.js";
@@ -16,7 +16,7 @@ export interface QuiesceOptions extends Pick<WaitOptions, "timeoutMs" | "onEvent
 
 /** The services to wait for after the data came back: those affected, then their dependants, transitively. */
 export async function servicesToRegate(
-  engine: Engine,
+  engine: Runtime,
   project: string,
   affected: string[],
   signal?: AbortSignal,
@@ -26,17 +26,34 @@ export async function servicesToRegate(
   return { affected, dependants: dependants.sort() };
 }
 
-export async function whileStopped<T>(engine: Engine, project: string, containers: ContainerSummary[], o: QuiesceOptions, fn: () => Promise<T>): Promise<T> {
-  const running = containers.filter((c) => c.state === "running" || c.state === "restarting" || c.state === "paused");
+/** Whether the container was up (and so is started again afterwards). */
+export const isUp = (c: ContainerSummary): boolean => c.state === "running" || c.state === "restarting" || c.state === "paused";
+
+export async function whileStopped<T>(engine: Runtime, project: string, containers: ContainerSummary[], o: QuiesceOptions, fn: () => Promise<T>): Promise<T> {
+  const running = containers.filter(isUp);
   await Promise.all(running.map((c) => engine.stopContainer(c.id, o.stopTimeoutSec, { signal: o.signal })));
   const result = await fn();
+  await startAndRegate(engine, project, running, o);
+  return result;
+}
+
+/**
+ * Starts the containers again (`start` for each; default: start it) and re-gates readiness: the
+ * affected services first, then their dependants.
+ */
+export async function startAndRegate(
+  engine: Runtime,
+  project: string,
+  running: ContainerSummary[],
+  o: QuiesceOptions,
+  start: (c: ContainerSummary) => Promise<void> = (c) => engine.startContainer(c.id, { signal: o.signal }),
+): Promise<void> {
   // One at a time, as `start` does: concurrent starts that publish ports can get the same ephemeral port.
-  for (const c of running) await engine.startContainer(c.id, { signal: o.signal });
+  for (const c of running) await start(c);
   const affected = [...new Set(running.map((c) => c.labels[LABEL.service]!).filter(Boolean))];
   if (affected.length) {
     const { dependants } = await servicesToRegate(engine, project, affected, o.signal);
     await waitForServices(engine, project, { ...o, services: affected });
     if (dependants.length) await waitForServices(engine, project, { ...o, services: dependants });
   }
-  return result;
 }

@@ -4,6 +4,7 @@
  * consistent; they are started again and waited for.
  */
 import type { Engine } from "../engine/engine.js";
+import type { Runtime } from "../engine/runtime.js";
 import { BerthError } from "../errors.js";
 import { extraLabels, managedFilter } from "../labels.js";
 import { copyVolumes, helperImage } from "./copy-volumes.js";
@@ -15,7 +16,7 @@ import { dataSources } from "./sources.js";
 import { removeStandby } from "./standby.js";
 
 /** The project's containers and data sources; NOT_FOUND when there is no such environment. */
-export async function readSources(engine: Engine, project: string, signal?: AbortSignal) {
+export async function readSources(engine: Runtime, project: string, signal?: AbortSignal) {
   const [containers, volumes] = await Promise.all([
     engine.listContainers(managedFilter(project), { signal }),
     engine.listVolumes(managedFilter(project), { signal }),
