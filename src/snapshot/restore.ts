@@ -9,6 +9,7 @@
  * Then the containers are started again and readiness re-gated (see quiesce.ts).
  * BERTH_RESET_MODE=copy copies every volume in place.
  */
+import type { Engine } from "../engine/engine.js";
 import type { Runtime } from "../engine/runtime.js";
 import type { ContainerSummary } from "../engine/types.js";
 import { copyIn, copyVolumes, helperImage, startHelper, type CopyPair } from "./copy-volumes.js";
@@ -23,7 +24,12 @@ import { replaceHolders, startReplacement, type Replacement } from "./swap.js";
 
 export { restorePairs } from "./restore-plan.js";
 
-export async function restoreSnapshot(engine: Runtime, project: string, name: string, o: RestoreSnapshotOptions = {}): Promise<SnapshotInfo> {
+export function restoreSnapshot(engine: Engine, project: string, name: string, o: RestoreSnapshotOptions = {}): Promise<SnapshotInfo> {
+  return restoreInto(engine, project, name, o);
+}
+
+/** restoreSnapshot on any Runtime (the in-memory one in unit tests). */
+export async function restoreInto(engine: Runtime, project: string, name: string, o: RestoreSnapshotOptions = {}): Promise<SnapshotInfo> {
   checkSnapshotName(name);
   const env = o.env ?? process.env;
   const plan = await planRestore(engine, project, name, o.from ?? project, o.signal);

@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { BerthEvent } from "../../src/events.js";
 import { LABEL } from "../../src/labels.js";
 import { SNAPSHOT_LABEL, SPARE_LABEL, snapshotVolumeName } from "../../src/snapshot/labels.js";
-import { prepareStandby, restoreSnapshot } from "../../src/snapshot/restore.js";
+import { prepareStandby, restoreInto as restoreSnapshot } from "../../src/snapshot/restore.js";
 import { removeStandby, standbyFilter } from "../../src/snapshot/standby.js";
 import { MemoryRuntime } from "./support/memory-runtime.js";
 
