@@ -223,7 +223,7 @@ async function main() {
 
   const x10 = { floor: [], berth: [], api: [] };
   if (withX10) await runX10(x10);
-  const pool = { fresh: [], claim: [], reset: [], oneShot: [], load: [] };
+  const pool = { fresh: [], claim: [], reset: { swap: [], copy: [] }, mechanism: { swap: {}, copy: {} }, poolFailed: {}, oneShot: [], load: [] };
   if (withPool) await runPool(pool);
   const downN = {};
   if (withDownN) for (const n of [5, 10]) downN[n] = await runDownN(n);
@@ -326,35 +326,65 @@ async function runPool(r) {
     await removeSnapshot(berthEngine, e.project, "bench");
     r.load.push(loadavg()[0]);
   }
-  const pool = await createPool({ files, size: 2, name: `bench-${runId}-pool`, engine: berthEngine, env, helperImage });
+  // A pool per reset mechanism (BERTH_RESET_MODE), both up at once and reset in turns, so that both
+  // meet the same load: swap (a spare volume swapped in, the data container recreated) and copy
+  // (the copy in place in the standby helper). Which one a reset used is told from the engine: a
+  // swap recreates postgres (a new container id), a copy keeps it.
+  const modes = ["swap", "copy"];
+  const pools = await Promise.all(
+    modes.map((mode) => createPool({ files, size: 2, name: `bench-${runId}-${mode}`, engine: berthEngine, env: { ...env, BERTH_RESET_MODE: mode }, helperImage })),
+  );
+  const postgresId = async (project) => (await berthEngine.listContainers({ "dev.berth.project": project, "dev.berth.service": "postgres" }))[0]?.id;
   try {
-    await pool.ready();
-    // Steady state: each member has its standby helper (started once its snapshot is taken).
-    const standbys = () => berthEngine.listContainers({ "dev.berth.pool": pool.name, "dev.berth.snapshot.standby": true });
-    while ((await standbys()).length < 2) await new Promise((res) => setTimeout(res, 100));
+    await Promise.all(pools.map((p) => p.ready()));
+    // Steady state: each member has its standby helper (started once its snapshot is taken), and in
+    // swap mode that standby holds a spare that is not in use (the one swapped in last is live now);
+    // started, not just created (a restore uses only a running standby).
+    const settled = async (pool, mode) => {
+      const of = { "dev.berth.pool": pool.name };
+      const [helpers, spares, postgres] = await Promise.all([
+        berthEngine.listContainers({ ...of, "dev.berth.snapshot.standby": true }),
+        berthEngine.listVolumes({ ...of, "dev.berth.snapshot.spare": true }),
+        berthEngine.listContainers({ ...of, "dev.berth.service": "postgres" }),
+      ]);
+      const live = new Set(postgres.flatMap((c) => c.mounts.map((m) => m.name)));
+      const free = new Set(spares.map((v) => v.name).filter((n) => !live.has(n)));
+      return helpers.length === 2 && helpers.every((h) => h.state === "running" && (mode === "copy" || h.mounts.some((m) => free.has(m.name))));
+    };
+    const waitSettled = async (pool, mode) => {
+      while (!(await settled(pool, mode))) await new Promise((res) => setTimeout(res, 100));
+    };
+    await Promise.all(pools.map((p, k) => waitSettled(p, modes[k])));
     for (let i = 0; i < RUNS; i++) {
-      let t0 = performance.now();
-      const e = await pool.acquire();
-      r.claim.push(performance.now() - t0);
-      t0 = performance.now();
-      try {
-        await e.reset("pool", { helperImage });
-        r.reset.push(performance.now() - t0);
-      } catch (error) {
-        // Counted and shown, not fatal: the keeper discards the member when it cannot reset it either.
-        r.poolFailed = (r.poolFailed ?? 0) + 1;
-        process.stderr.write(`pool member reset failed: ${error.message}\n`);
+      for (const [k, pool] of pools.entries()) {
+        const mode = modes[k];
+        let t0 = performance.now();
+        const e = await pool.acquire();
+        if (mode === "swap") r.claim.push(performance.now() - t0);
+        const before = await postgresId(e.project);
+        t0 = performance.now();
+        try {
+          await e.reset("pool", { helperImage, env: { ...env, BERTH_RESET_MODE: mode } });
+          r.reset[mode].push(performance.now() - t0);
+          const used = (await postgresId(e.project)) === before ? "copy" : "swap";
+          r.mechanism[mode][used] = (r.mechanism[mode][used] ?? 0) + 1;
+        } catch (error) {
+          // Counted and shown, not fatal: the keeper discards the member when it cannot reset it either.
+          r.poolFailed[mode] = (r.poolFailed[mode] ?? 0) + 1;
+          process.stderr.write(`pool member reset (${mode}) failed: ${error.message}\n`);
+        }
+        await e.release();
+        // The next claim is from a warm pool again: wait until the keeper has reset the member handed back (and filled its next spare).
+        for (let s = await pool.status(); s.warm < 2; s = await pool.status()) await new Promise((res) => setTimeout(res, 100));
+        await waitSettled(pool, mode);
       }
-      await e.release();
-      // The next claim is from a warm pool again: wait until the keeper has reset the member handed back.
-      for (let s = await pool.status(); s.warm < 2; s = await pool.status()) await new Promise((res) => setTimeout(res, 100));
       r.load.push(loadavg()[0]);
       process.stderr.write(
-        `pool run ${i + 1}/${RUNS}: fresh ${r.fresh[i]} ms, claim ${r.claim.at(-1).toFixed(0)} ms, reset ${r.reset.at(-1)?.toFixed(0)} ms (one-shot ${r.oneShot[i]?.toFixed(0)} ms), load ${loadavg()[0].toFixed(1)}\n`,
+        `pool run ${i + 1}/${RUNS}: fresh ${r.fresh[i]} ms, claim ${r.claim.at(-1).toFixed(0)} ms, reset swap ${r.reset.swap.at(-1)?.toFixed(0)} ms, copy ${r.reset.copy.at(-1)?.toFixed(0)} ms (one-shot ${r.oneShot[i]?.toFixed(0)} ms), load ${loadavg()[0].toFixed(1)}\n`,
       );
     }
   } finally {
-    await pool.close();
+    await Promise.all(pools.map((p) => p.close()));
   }
 }
 
@@ -426,7 +456,17 @@ function report(results, x10, downN, pool) {
       `${ratio(pool.claim, pool.fresh)} of a fresh acquire (${fmt(pool.fresh)})`,
       "–",
     ]);
-    rows.push(["shop, data in a volume: env.reset() of a pool member (standby helper)", "–", fmt(pool.reset), "–", `${ratio(pool.reset, pool.fresh)} of a fresh acquire${pool.poolFailed ? ` (${pool.poolFailed} failed)` : ""}`, "–"]);
+    const used = (m) => Object.entries(pool.mechanism[m]).map(([k, n]) => `${k} ×${n}`).join(", ") || "none";
+    for (const m of ["swap", "copy"]) {
+      rows.push([
+        `shop, data in a volume: env.reset() of a pool member, BERTH_RESET_MODE=${m} (used: ${used(m)})`,
+        "–",
+        fmt(pool.reset[m]),
+        "–",
+        `${ratio(pool.reset[m], pool.fresh)} of a fresh acquire${pool.poolFailed[m] ? ` (${pool.poolFailed[m]} failed)` : ""}`,
+        "–",
+      ]);
+    }
     rows.push(["shop, data in a volume: env.reset() without a standby (one-shot helper)", "–", fmt(pool.oneShot), "–", `${ratio(pool.oneShot, pool.fresh)} of a fresh acquire${pool.failed ? ` (${pool.failed} failed)` : ""}`, "–"]);
     rows.push(["shop, pool section: load average (1 min) during the runs", "–", `${Math.min(...pool.load).toFixed(1)}–${Math.max(...pool.load).toFixed(1)}`, "–", "–", "–"]);
   }

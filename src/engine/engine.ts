@@ -11,6 +11,7 @@ import * as pull from "./pull.js";
 import type { TarEntry } from "./tar.js";
 import { Semaphore } from "./semaphore.js";
 import * as streams from "./streams.js";
+import { replacementBody } from "./replace.js";
 import { hostConfigOf, labelFilters, NS_PER_MS, toHealthcheck } from "./wire.js";
 import { boundHostIp, reportedHostIp, type EngineReach } from "./reach.js";
 import type { EngineChoice } from "./discovery.js";
@@ -19,6 +20,7 @@ import type {
   CallOptions,
   ContainerCreateRequest,
   ContainerDetails,
+  ContainerReplacement,
   ContainerSummary,
   EngineEvent,
   EngineInfo,
@@ -407,6 +409,23 @@ export class Engine {
         mounts: (c.Mounts ?? []).map((m) => ({ type: m.Type, name: m.Name, source: m.Source, destination: m.Destination })),
       };
     });
+  }
+
+  /**
+   * See Runtime.replaceContainer: the inspect's own Config and HostConfig become the create body
+   * (replace.ts), so that nothing it was created with is lost; networks beyond the first are joined
+   * before it returns. Nothing is started.
+   * @internal
+   */
+  async replaceContainer(id: string, changes: ContainerReplacement, options: CallOptions = {}): Promise<string> {
+    const c = await this.call(`inspect container ${id.slice(0, 12)}`, () => this.docker.getContainer(id).inspect({ abortSignal: options.signal }));
+    const { body, more } = replacementBody(c, changes);
+    await this.removeContainer(id, { force: true, volumes: false, signal: options.signal });
+    const created = await this.call(`create container ${body.name ?? id}`, () =>
+      this.mutations.run(() => this.docker.createContainer({ ...body, abortSignal: options.signal })),
+    );
+    for (const n of more) await this.connectNetwork(n.network, created.id, { aliases: n.aliases, ipv4Address: n.ipv4Address }, options);
+    return created.id;
   }
 
   async listContainers(labels: LabelFilter, options: CallOptions = {}): Promise<ContainerSummary[]> {

@@ -11,6 +11,7 @@ import type {
   CallOptions,
   ContainerCreateRequest,
   ContainerDetails,
+  ContainerReplacement,
   ContainerSummary,
   EngineEvent,
   ExecResult,
@@ -63,6 +64,12 @@ export interface Runtime {
   /** Absent is fine; `volumes` also removes its anonymous volumes. */
   removeContainer(id: string, opts?: CallOptions & { force?: boolean; volumes?: boolean }): Promise<void>;
   inspectContainer(id: string, options?: CallOptions): Promise<ContainerDetails>;
+  /**
+   * Removes the container (killed, its volumes kept) and creates one of the same name from its own
+   * configuration (image, command, env, labels, networks with their aliases, host settings) with
+   * `changes` applied; not started. The new container's id.
+   */
+  replaceContainer(id: string, changes: ContainerReplacement, options?: CallOptions): Promise<string>;
   listContainers(labels: LabelFilter, options?: CallOptions): Promise<ContainerSummary[]>;
   exec(id: string, cmd: string[], opts?: CallOptions & { timeoutMs?: number; maxBytes?: number }): Promise<ExecResult>;
   execStream(

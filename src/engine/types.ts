@@ -164,6 +164,18 @@ export interface ContainerCreateRequest {
   runtime: RuntimeOptions;
 }
 
+/** What changes when a container is created again from its own configuration (replaceContainer). */
+export interface ContainerReplacement {
+  /** Container path → the volume mounted there, in place of what is mounted there now (or of the image's anonymous volume). */
+  volumes: Record<string, string>;
+  /**
+   * "5432/tcp" → the host port of each of its bindings, by position, in place of the configured one
+   * ("" lets the engine choose; a binding past the list gets the list's first); ports not named
+   * keep their configuration.
+   */
+  hostPorts?: Record<string, string[]>;
+}
+
 export interface NetworkCreateRequest {
   name: string;
   labels: Labels;

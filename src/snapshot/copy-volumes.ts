@@ -30,10 +30,11 @@ export interface CopyOptions {
   standby?: string;
 }
 
-/** The shell script copying /from/<i> over /to/<i> for every pair (targets emptied first, dotfiles included). */
-export function copyScript(count: number): string {
+/** The shell script copying /from/<i> over /to/<i> for every pair, or the pairs `which` names (targets emptied first, dotfiles included). */
+export function copyScript(which: number | number[]): string {
   const steps: string[] = [];
-  for (let i = 0; i < count; i++) steps.push(`rm -rf /to/${i}/..?* /to/${i}/.[!.]* /to/${i}/* && cp -a /from/${i}/. /to/${i}/`);
+  for (const i of typeof which === "number" ? Array.from({ length: which }, (_, k) => k) : which)
+    steps.push(`rm -rf /to/${i}/..?* /to/${i}/.[!.]* /to/${i}/* && cp -a /from/${i}/. /to/${i}/`);
   return `set -e; ${steps.join(" && ") || "true"}`;
 }
 
@@ -87,9 +88,10 @@ export async function startHelper(runtime: Runtime, pairs: CopyPair[], o: CopyOp
   return id;
 }
 
-/** Runs the copy of every pair in a started helper. */
-export async function copyIn(runtime: Runtime, helper: string, count: number, signal?: AbortSignal): Promise<void> {
-  const r = await runtime.exec(helper, ["sh", "-c", copyScript(count)], { signal });
+/** Runs the copy of every pair (or of the pairs `which` names) in a started helper. */
+export async function copyIn(runtime: Runtime, helper: string, which: number | number[], signal?: AbortSignal): Promise<void> {
+  if (Array.isArray(which) && which.length === 0) return;
+  const r = await runtime.exec(helper, ["sh", "-c", copyScript(which)], { signal });
   if (r.exitCode !== 0) {
     throw new BerthError("ENGINE_ERROR", `copying volume contents failed (exit ${r.exitCode}): ${r.output.trim().slice(0, 300)}`, {
       hint: "The helper container could not copy the data; check the volumes' free space and the helper image.",

@@ -21,6 +21,9 @@ export const SNAPSHOT_LABEL = {
   standby: "dev.berth.snapshot.standby",
 } as const;
 
+/** On a spare volume (spares.ts): the snapshot whose data it holds, ready to be swapped in. */
+export const SPARE_LABEL = "dev.berth.snapshot.spare";
+
 /**
  * The helper that copies volume data (copy-volumes.ts) carries its environment's labels, so that
  * `down`, `clean` and the reaper take it with the environment; but it is no service container:

@@ -3,21 +3,26 @@
  * running and re-gates readiness: the affected services first, then their dependants (which kept
  * running, but talked to a service that went away and came back).
  */
-import type { Engine } from "../engine/engine.js";
+import type { Runtime } from "../engine/runtime.js";
 import { dependantsOf } from "../plan/graph.js";
 import { dependencyGraph, waitForServices, type WaitOptions } from "../lifecycle/operations.js";
 import type { ContainerSummary } from "../engine/types.js";
 import { LABEL } from "../labels.js";
-import { startTogether } from "../lifecycle/start.js";
+import { startWithPortRetry } from "../lifecycle/start.js";
 
 export interface QuiesceOptions extends Pick<WaitOptions, "timeoutMs" | "onEvent" | "onReady" | "signal"> {
   /** Seconds each container gets to stop; 0 kills it (right when its data is about to be replaced). */
   stopTimeoutSec?: number;
+  /**
+   * Start the containers again also when `fn` fails (a save: their data is untouched). Without it
+   * they stay stopped (a restore that failed half-way: better down than serving half the data).
+   */
+  restartOnFailure?: boolean;
 }
 
 /** The services to wait for after the data came back: those affected, then their dependants, transitively. */
 export async function servicesToRegate(
-  engine: Engine,
+  engine: Runtime,
   project: string,
   affected: string[],
   signal?: AbortSignal,
@@ -27,16 +32,41 @@ export async function servicesToRegate(
   return { affected, dependants: dependants.sort() };
 }
 
-export async function whileStopped<T>(engine: Engine, project: string, containers: ContainerSummary[], o: QuiesceOptions, fn: () => Promise<T>): Promise<T> {
-  const running = containers.filter((c) => c.state === "running" || c.state === "restarting" || c.state === "paused");
+/** Whether the container was up (and so is started again afterwards). */
+export const isUp = (c: ContainerSummary): boolean => c.state === "running" || c.state === "restarting" || c.state === "paused";
+
+export async function whileStopped<T>(engine: Runtime, project: string, containers: ContainerSummary[], o: QuiesceOptions, fn: () => Promise<T>): Promise<T> {
+  const running = containers.filter(isUp);
   await Promise.all(running.map((c) => engine.stopContainer(c.id, o.stopTimeoutSec, { signal: o.signal })));
-  const result = await fn();
-  await startTogether(engine, running, o.signal);
+  let result: T;
+  try {
+    result = await fn();
+  } catch (e) {
+    if (o.restartOnFailure && !o.signal?.aborted) await startAndRegate(engine, project, running, o).catch(() => undefined);
+    throw e;
+  }
+  await startAndRegate(engine, project, running, o);
+  return result;
+}
+
+/**
+ * Starts the containers again (`start` for each; default: start it) and re-gates readiness: the
+ * affected services first, then their dependants.
+ */
+export async function startAndRegate(
+  engine: Runtime,
+  project: string,
+  running: ContainerSummary[],
+  o: QuiesceOptions,
+  start: (c: ContainerSummary) => Promise<void> = (c) => startWithPortRetry(engine, c.id, c.name, undefined, { signal: o.signal }),
+): Promise<void> {
+  // Together, as `start` does (each start retries a port clash); every start is seen to its end before a failure is thrown.
+  const failed = (await Promise.allSettled(running.map(start))).find((r) => r.status === "rejected");
+  if (failed) throw failed.reason;
   const affected = [...new Set(running.map((c) => c.labels[LABEL.service]!).filter(Boolean))];
   if (affected.length) {
     const { dependants } = await servicesToRegate(engine, project, affected, o.signal);
     await waitForServices(engine, project, { ...o, services: affected });
     if (dependants.length) await waitForServices(engine, project, { ...o, services: dependants });
   }
-  return result;
 }

@@ -1,8 +1,9 @@
 /**
  * What a restore copies: each snapshot volume paired with the live volume it goes into, the
- * containers that hold them, and a standby helper ready for exactly that copy, if there is one.
+ * containers that hold them, and a standby helper ready for exactly that copy, if there is one
+ * (with the spares it holds for the volumes a reset swaps, spares.ts).
  */
-import type { Engine } from "../engine/engine.js";
+import type { Runtime } from "../engine/runtime.js";
 import type { ContainerSummary } from "../engine/types.js";
 import { BerthError } from "../errors.js";
 import type { CopyPair } from "./copy-volumes.js";
@@ -11,7 +12,8 @@ import { snapshotsFrom, type SnapshotInfo } from "./model.js";
 import { readSources } from "./save.js";
 import type { DataSource } from "./sources.js";
 import { isPathSource } from "./paths.js";
-import { standbyFilter, standbyMatches } from "./standby.js";
+import { spareFilter } from "./spares.js";
+import { standbyFilter, standbyLayout } from "./standby.js";
 
 /** Pairs each snapshot volume with the live volume it goes into; CONFLICT when the two do not match. */
 export function restorePairs(snapshot: SnapshotInfo, volumes: { name: string; source: string }[], sources: DataSource[]): { from: string; to: string }[] {
@@ -37,16 +39,21 @@ export interface RestorePlan {
   pairs: CopyPair[];
   /** The containers holding the data: down while it is copied. */
   holders: ContainerSummary[];
+  /** The environment's data sources (which volume which containers mount). */
+  sources: DataSource[];
   /** A running standby helper mounting exactly `pairs`, if the environment has one. */
   standby?: ContainerSummary;
+  /** Pair index → the spare the standby holds for it (empty without a standby, or when it copies every pair in place). */
+  spares: Map<number, string>;
 }
 
 /** What restoring snapshot `name` of `of` into `project` copies, and whether a standby is ready for it (one round of listings). */
-export async function planRestore(engine: Engine, project: string, name: string, of: string, signal?: AbortSignal): Promise<RestorePlan> {
-  const [volumes, { containers, sources }, standbys] = await Promise.all([
+export async function planRestore(engine: Runtime, project: string, name: string, of: string, signal?: AbortSignal): Promise<RestorePlan> {
+  const [volumes, { containers, sources }, standbys, spareVolumes] = await Promise.all([
     engine.listVolumes(snapshotFilter(of, name), { signal }),
     readSources(engine, project, signal),
     engine.listContainers(standbyFilter(project, name), { signal }),
+    engine.listVolumes(spareFilter(project, name), { signal }),
   ]);
   const snapshot = snapshotsFrom(volumes)[0];
   if (!snapshot) {
@@ -58,6 +65,10 @@ export async function planRestore(engine: Engine, project: string, name: string,
     sources,
   );
   const holders = containers.filter((c) => sources.some((s) => s.containers.includes(c.id)));
-  const standby = standbys.find((c) => standbyMatches(c, pairs));
-  return { snapshot, pairs, holders, ...(standby ? { standby } : {}) };
+  const spareNames = new Set(spareVolumes.map((v) => v.name));
+  for (const c of standbys) {
+    const spares = standbyLayout(c, pairs, spareNames);
+    if (spares) return { snapshot, pairs, holders, sources, standby: c, spares };
+  }
+  return { snapshot, pairs, holders, sources, spares: new Map() };
 }

@@ -4,6 +4,7 @@
  * data stopped (gracefully) meanwhile, so the copy is consistent; they are started again and waited for.
  */
 import type { Engine } from "../engine/engine.js";
+import type { Runtime } from "../engine/runtime.js";
 import { BerthError } from "../errors.js";
 import { extraLabels, managedFilter } from "../labels.js";
 import { copyVolumes, helperImage } from "./copy-volumes.js";
@@ -17,7 +18,7 @@ import { savePaths } from "./path-copy.js";
 import { pathsToSave } from "./path-steps.js";
 
 /** The project's containers and data sources; NOT_FOUND when there is no such environment. */
-export async function readSources(engine: Engine, project: string, signal?: AbortSignal) {
+export async function readSources(engine: Runtime, project: string, signal?: AbortSignal) {
   const [containers, volumes] = await Promise.all([
     engine.listContainers(managedFilter(project), { signal }),
     engine.listVolumes(managedFilter(project), { signal }),
@@ -69,7 +70,7 @@ export async function saveSnapshot(engine: Engine, project: string, name: string
     }
     const holders = containers.filter((c) => sources.some((s) => s.containers.includes(c.id)) || paths.some((p) => p.container === c.id));
     const copy = { project, image: helperImage(env, o.helperImage), env, signal: o.signal };
-    await whileStopped(engine, project, holders, o, async () => {
+    await whileStopped(engine, project, holders, { ...o, restartOnFailure: true }, async () => {
       await copyVolumes(
         engine,
         targets.map((t) => ({ from: t.source.volume, to: t.volume })),

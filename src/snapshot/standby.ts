@@ -7,12 +7,16 @@
  *
  * It holds the environment's anonymous volumes: whatever removes the environment removes it first
  * (or at least before those volumes), or the engine keeps a volume still in use.
+ *
+ * Where a volume can be swapped (spares.ts), the standby mounts a spare already filled with the
+ * snapshot's data at that pair's /to/<i> instead of the live volume; it is started only once its
+ * spares are full, so a standby that exists holds full spares.
  */
 import type { Runtime } from "../engine/runtime.js";
 import type { ContainerSummary } from "../engine/types.js";
 import { LABEL } from "../labels.js";
 import type { CopyPair } from "./copy-volumes.js";
-import { SNAPSHOT_LABEL } from "./labels.js";
+import { SNAPSHOT_LABEL, SPARE_LABEL } from "./labels.js";
 
 /** A project's standby helpers (for one snapshot name, when given). */
 export function standbyFilter(project: string, name?: string): Record<string, string | true> {
@@ -23,23 +27,50 @@ export function standbyFilter(project: string, name?: string): Record<string, st
  * Whether a standby mounts exactly these pairs (the environment or the snapshot may have changed
  * since it started). The order does not matter: a standby copies each /from/<i> to its /to/<i>.
  */
-export function standbyMatches(c: Pick<ContainerSummary, "mounts" | "state">, pairs: CopyPair[]): boolean {
-  if (c.state !== "running" || pairs.length === 0) return false;
+export function standbyMatches(c: Pick<ContainerSummary, "mounts" | "state">, pairs: CopyPair[], spares: ReadonlySet<string> = new Set()): boolean {
+  return standbyLayout(c, pairs, spares) !== null;
+}
+
+/**
+ * How a standby serves these pairs: pair index → the spare it holds for that pair (one of `spares`,
+ * mounted at the /to/<i> beside the pair's snapshot volume); pairs it mounts with their live volume
+ * are copied in place and not in the map. Null when it does not mount exactly the pairs.
+ */
+export function standbyLayout(c: Pick<ContainerSummary, "mounts" | "state">, pairs: CopyPair[], spares: ReadonlySet<string>): Map<number, string> | null {
+  if (c.state !== "running" || pairs.length === 0) return null;
   const mounted = new Map<string, { from?: string; to?: string }>();
   for (const m of c.mounts) {
     const at = /^\/(from|to)\/(\d+)$/.exec(m.destination ?? "");
-    if (m.type !== "volume" || !at || !m.name) return false;
+    if (m.type !== "volume" || !at || !m.name) return null;
     const p = mounted.get(at[2]!) ?? {};
     p[at[1] as "from" | "to"] = m.name;
     mounted.set(at[2]!, p);
   }
-  const key = (p: { from?: string; to?: string }) => `${p.from ?? ""}\u0000${p.to ?? ""}`;
-  const have = [...mounted.values()].map(key).sort();
-  const want = pairs.map(key).sort();
-  return have.length === want.length && have.every((h, i) => h === want[i]);
+  const have = [...mounted.values()];
+  if (have.length !== pairs.length) return null;
+  const layout = new Map<number, string>();
+  for (const [i, p] of pairs.entries()) {
+    const m = have.find((h) => h.from === p.from);
+    if (!m?.to) return null;
+    // The live volume first: a spare swapped in earlier is live now and keeps its spare label.
+    if (m.to === p.to) continue;
+    if (!spares.has(m.to)) return null;
+    layout.set(i, m.to);
+  }
+  return layout;
 }
 
-/** Removes standby helpers: a project's (of one snapshot), or any that mounts one of `volumes`. */
+/** The index <i> at which a standby mounts snapshot volume `from` (/from/<i>). */
+export function standbyIndexOf(c: Pick<ContainerSummary, "mounts">, from: string): number | undefined {
+  const at = c.mounts.find((m) => m.name === from && /^\/from\/\d+$/.test(m.destination ?? ""));
+  return at ? Number(at.destination!.slice("/from/".length)) : undefined;
+}
+
+/**
+ * Removes standby helpers: a project's (of one snapshot), or any that mounts one of `volumes`; and
+ * the spares they held. A spare that a reset swapped in is a live volume now: the engine refuses to
+ * remove it while its container mounts it, and that refusal is ignored.
+ */
 export async function removeStandby(engine: Runtime, o: { project?: string; name?: string; mounting?: string[]; signal?: AbortSignal }): Promise<void> {
   const filter: Record<string, string | true> = o.project
     ? standbyFilter(o.project, o.name)
@@ -47,5 +78,9 @@ export async function removeStandby(engine: Runtime, o: { project?: string; name
   const found = await engine.listContainers(filter, { signal: o.signal });
   const mounting = o.mounting && new Set(o.mounting);
   const doomed = mounting ? found.filter((c) => c.mounts.some((m) => m.name && mounting.has(m.name))) : found;
+  if (doomed.length === 0) return;
   await Promise.all(doomed.map((c) => engine.removeContainer(c.id, { force: true, signal: o.signal }).catch(() => undefined)));
+  const held = new Set(doomed.flatMap((c) => c.mounts.filter((m) => m.name && /^\/to\/\d+$/.test(m.destination ?? "")).map((m) => m.name!)));
+  const spares = (await engine.listVolumes({ [SPARE_LABEL]: o.name ?? true }, { signal: o.signal })).filter((v) => held.has(v.name));
+  await Promise.all(spares.map((v) => engine.removeVolume(v.name, { signal: o.signal }).catch(() => undefined)));
 }

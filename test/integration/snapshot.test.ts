@@ -3,13 +3,16 @@
  * anonymous volumes, a chosen container path), the services are ready again, the snapshot outlives `release`, and no helper
  * container or snapshot volume is left behind. A standby helper (what a pool starts per member)
  * does the copy of later restores and is kept for the next; status does not show it; `release`
- * takes it and still removes the anonymous volume it mounted.
+ * takes it and still removes the anonymous volume it mounted. With the standby's spare, a reset
+ * swaps the anonymous volume (db recreated, its host port kept) and copies the named one in place;
+ * the volume swapped out, the spares and everything else go with `release`.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acquire, listSnapshots, removeSnapshot, SNAPSHOT_LABEL, type Environment } from "../../src/index.js";
 import type { Engine } from "../../src/engine/engine.js";
 import { managedFilter } from "../../src/labels.js";
 import { listEnvironments } from "../../src/lifecycle/status.js";
+import { SPARE_LABEL } from "../../src/snapshot/labels.js";
 import { prepareStandby } from "../../src/snapshot/restore.js";
 import { standbyFilter } from "../../src/snapshot/standby.js";
 import { engine, resourcesOf, stack } from "./helpers.js";
@@ -28,7 +31,7 @@ describe("snapshots", () => {
 
   beforeAll(async () => {
     e = await engine();
-    env = await acquire({ files: [stack("snapshot.yml")], engine: e });
+    env = await acquire({ files: [stack("snapshot.yml"), stack("snapshot-port.yml")], engine: e });
     project = env.project;
   });
   afterAll(async () => {
@@ -58,12 +61,25 @@ describe("snapshots", () => {
     // Not a service: status lists only db and app.
     const [listed] = await listEnvironments(e, { project });
     expect(Object.keys(listed!.services).sort()).toEqual(["app", "db"]);
-    await sh("echo extra > /data/extra; rm /data/seed; echo x > /scratch/x");
+    const [before] = await e.listContainers({ ...managedFilter(project), "dev.berth.service": "db" });
+    const port = before!.ports.find((p) => p.containerPort === 8080)!.hostPort;
+    const swappedOut = before!.mounts.find((m) => m.destination === "/scratch")!.name!;
+    await sh("echo extra > /data/extra; rm /data/seed; echo x > /scratch/x; touch /in-container");
     await env.restore("seeded", { helperImage });
-    expect(await sh("ls -A /data; echo --; ls -A /scratch; cat /data/seed")).toBe("seed\n--\nseed\nseed");
+    expect(await sh("ls -A /data; echo --; ls -A /scratch; cat /data/seed; ls /in-container 2>&1 || true")).toMatch(/^seed\n--\nseed\nseed\n.*No such file/);
     expect(env.services.db!.containers[0]!.state).toBe("HEALTHY");
-    // The same standby did it (a failed one is replaced by a one-shot copy and removed), and stays.
+    // /scratch was swapped: db is a new container with the spare, on the same host port; the old volume is gone.
+    const [after] = await e.listContainers({ ...managedFilter(project), "dev.berth.service": "db" });
+    expect(after!.id).not.toBe(before!.id);
+    expect(after!.ports.find((p) => p.containerPort === 8080)!.hostPort).toBe(port);
+    expect((await e.listVolumes({})).map((v) => v.name)).not.toContain(swappedOut);
+    // The same standby copied /data (a failed one is replaced by a one-shot copy and removed), and stays.
     expect((await e.listContainers(standbyFilter(project, "seeded"))).map((c) => c.id)).toEqual([standby!.id]);
+    // The next standby holds a new spare; status shows neither it nor the spare.
+    await prepareStandby(e, project, "seeded", { helperImage });
+    expect(await e.listVolumes({ [SPARE_LABEL]: "seeded", "dev.berth.project": project })).toHaveLength(2);
+    const [again] = await listEnvironments(e, { project });
+    expect(Object.keys(again!.services).sort()).toEqual(["app", "db"]);
   });
 
   it("with a container path: restore puts exactly the saved files back (added gone, changed back, owner and mode kept); bad paths are refused first", async () => {
@@ -101,6 +117,8 @@ describe("snapshots", () => {
     expect(await resourcesOf(e, project)).toEqual([]);
     // The standby mounted the anonymous volume too: it is gone all the same.
     expect((await e.listVolumes({})).map((v) => v.name)).not.toContain(anonymous);
+    // The spare the standby held went with it.
+    expect(await e.listVolumes({ [SPARE_LABEL]: true, "dev.berth.project": project })).toEqual([]);
     const [s] = await listSnapshots(e, project);
     expect(s?.name).toBe("seeded");
     await removeSnapshot(e, project, "seeded");

@@ -12,6 +12,7 @@ import type {
   CallOptions,
   ContainerCreateRequest,
   ContainerDetails,
+  ContainerReplacement,
   ContainerSummary,
   EngineEvent,
   ExecResult,
@@ -86,6 +87,10 @@ export interface MemoryContainer {
   networks: string[];
   mounts: { type: string; name?: string; destination: string }[];
   portBindings: ContainerCreateRequest["portBindings"];
+  /** Host ports it publishes while running ("5432/tcp" → ports): the fixed ones, else handed out at start. */
+  hostPorts?: Record<string, number[]>;
+  /** The request it was created with (absent for a seeded one): replaceContainer creates from it again. */
+  request?: ContainerCreateRequest;
   healthcheck?: HealthcheckConfig;
   /** Exit code of every exec in it (probes, healthcheck commands); default 0. */
   execExit?: number;
@@ -97,6 +102,8 @@ export type MemoryNetwork = NetworkSummary;
 export type OnStart = (c: MemoryContainer, rt: MemoryRuntime) => void;
 
 let serial = 0;
+/** Host ports the memory engine hands out for bindings that leave the port to it. */
+let nextHostPort = 40000;
 const newId = () => (++serial).toString(16).padStart(12, "0").repeat(5).slice(0, 64);
 
 export class MemoryRuntime implements Runtime, EnvironmentRuntime {
@@ -314,7 +321,15 @@ export class MemoryRuntime implements Runtime, EnvironmentRuntime {
   }
 
   async removeVolume(name: string, o: CallOptions = {}): Promise<void> {
-    await this.enter("removeVolume", `remove volume ${name}`, name, o.signal);
+    const action = `remove volume ${name}`;
+    await this.enter("removeVolume", action, name, o.signal);
+    const user = [...this.containers.values()].find((c) => c.mounts.some((m) => m.name === name));
+    if (user && this.volumes.has(name))
+      throw toBerthError(
+        Object.assign(new Error(), { statusCode: 409, json: { message: `remove ${name}: volume is in use - [${user.id}]` } }),
+        action,
+        this.endpoint,
+      );
     this.volumes.delete(name);
   }
 
@@ -328,6 +343,7 @@ export class MemoryRuntime implements Runtime, EnvironmentRuntime {
       status: "created",
       mounts: req.mounts.filter((m) => m.type === "volume").map((m) => ({ type: "volume", name: m.source ?? newId(), destination: m.target })),
       portBindings: req.portBindings,
+      request: req,
       healthcheck: req.healthcheck && !("disable" in req.healthcheck) ? req.healthcheck : undefined,
     });
     const first = req.network && this.network(req.network.name);
@@ -345,6 +361,7 @@ export class MemoryRuntime implements Runtime, EnvironmentRuntime {
     const c = this.container(id);
     if (!c) throw engineFailure("not-found", action, this.endpoint, id);
     if (c.status === "running") return;
+    c.hostPorts = Object.fromEntries(Object.entries(c.portBindings).map(([k, bs]) => [k, bs.map((b) => (b.hostPort ? Number(b.hostPort) : nextHostPort++))]));
     this.setState(c.id, { status: "running" }, "start");
     (this.onStart.get(c.name) ?? (() => undefined))(c, this);
   }
@@ -375,6 +392,63 @@ export class MemoryRuntime implements Runtime, EnvironmentRuntime {
     this.emit(c, "destroy");
   }
 
+  /** Creates the container again from the request it was made with, `changes` applied (a seeded one: from its fields). */
+  async replaceContainer(id: string, changes: ContainerReplacement, o: CallOptions = {}): Promise<string> {
+    const action = `replace container ${id.slice(0, 12)}`;
+    await this.enter("replaceContainer", action, { id, changes }, o.signal);
+    const c = this.container(id);
+    if (!c) throw engineFailure("not-found", action, this.endpoint, id);
+    const req: ContainerCreateRequest = c.request ?? {
+      name: c.name,
+      image: c.image,
+      labels: c.labels,
+      env: [],
+      exposedPorts: Object.keys(c.portBindings),
+      portBindings: c.portBindings,
+      mounts: c.mounts.map((m) => ({ type: "volume", source: m.name, target: m.destination })),
+      ...(c.networks[0] ? { network: { name: c.networks[0], aliases: [] } } : {}),
+      runtime: {},
+    };
+    const targets = new Set(Object.keys(changes.volumes));
+    const mounts = [
+      ...c.mounts.filter((m) => !targets.has(m.destination)).map((m) => ({ type: "volume" as const, source: m.name, target: m.destination })),
+      ...Object.entries(changes.volumes).map(([target, source]) => ({ type: "volume" as const, source, target })),
+    ];
+    const portBindings = Object.fromEntries(
+      Object.entries(req.portBindings).map(([k, bs]) => [
+        k,
+        bs.map((b, i) => {
+          const given = changes.hostPorts?.[k];
+          return { ...b, hostPort: given ? (given[i] ?? given[0] ?? "") : b.hostPort };
+        }),
+      ]),
+    );
+    const more = c.networks.slice(1);
+    for (const n of this.networks.values()) n.containers = n.containers.filter((x) => x !== c.id);
+    this.containers.delete(c.id);
+    this.emit(c, "destroy");
+    const created = this.seedContainer({
+      name: req.name,
+      image: req.image,
+      labels: req.labels,
+      status: "created",
+      mounts: mounts.map((m) => ({ type: "volume", name: m.source ?? newId(), destination: m.target })),
+      portBindings,
+      request: { ...req, mounts, portBindings },
+      healthcheck: c.healthcheck,
+      ...(c.execExit !== undefined ? { execExit: c.execExit } : {}),
+    });
+    for (const name of [...(req.network ? [req.network.name] : []), ...more]) {
+      const n = this.network(name);
+      if (n && !n.containers.includes(created.id)) {
+        n.containers.push(created.id);
+        created.networks.push(n.name);
+      }
+    }
+    this.emit(created, "create");
+    return created.id;
+  }
+
   async inspectContainer(id: string, o: CallOptions = {}): Promise<ContainerDetails> {
     const action = `inspect container ${id.slice(0, 12)}`;
     await this.enter("inspectContainer", action, id, o.signal);
@@ -397,7 +471,10 @@ export class MemoryRuntime implements Runtime, EnvironmentRuntime {
         healthLog: [],
         restartCount: c.restartCount,
       },
-      ports: {},
+      ports:
+        c.status === "running"
+          ? Object.fromEntries(Object.entries(c.hostPorts ?? {}).map(([k, ps]) => [k, ps.map((p) => ({ hostIp: "127.0.0.1", hostPort: p }))]))
+          : {},
       healthcheck: c.healthcheck,
       networks: Object.fromEntries(c.networks.map((n) => [n, "10.0.0.2"])),
       mounts: c.mounts,
@@ -416,14 +493,24 @@ export class MemoryRuntime implements Runtime, EnvironmentRuntime {
         state: c.status,
         status: c.status,
         created: 0,
-        ports: [],
+        // As the engine lists them: only while running.
+        ports:
+          c.status === "running"
+            ? Object.entries(c.hostPorts ?? {}).flatMap(([k, ps]) =>
+                ps.map((p) => ({ containerPort: Number(k.split("/")[0]), protocol: k.split("/")[1] ?? "tcp", hostIp: "127.0.0.1", hostPort: p })),
+              )
+            : [],
         mounts: c.mounts,
         networks: [...c.networks].sort(),
       }));
   }
 
-  async exec(id: string, _cmd: string[], o: CallOptions = {}): Promise<ExecResult> {
+  /** Every exec: the container and the command. */
+  readonly execs: { id: string; cmd: string[] }[] = [];
+
+  async exec(id: string, cmd: string[], o: CallOptions = {}): Promise<ExecResult> {
     await this.enter("exec", `exec in ${id.slice(0, 12)}`, id, o.signal);
+    this.execs.push({ id, cmd });
     return { exitCode: this.container(id)?.execExit ?? 0, output: "" };
   }
 
