@@ -13,7 +13,7 @@ import { ownedSideLabels } from "../labels.js";
 import { POOL_LABEL } from "./labels.js";
 
 export interface KeeperFigures {
-  /** Environments the keeper keeps, claimed ones included. */
+  /** Unclaimed environments the keeper keeps (warm, starting or resetting); claimed ones come on top. */
   size: number;
   /** Members the guards allow now (null: no limit). */
   limit: number | null;

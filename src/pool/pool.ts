@@ -1,7 +1,9 @@
 /**
  * `createPool`: keeps `size` environments of a compose file up, healthy, snapshotted and unclaimed.
- * A keeper loop (this process) refills the pool in the background, resets members handed back to
- * their snapshot (discarding one whose reset fails), and takes back members whose claimer died.
+ * A keeper loop (this process) starts another member in the background for each one claimed, resets
+ * members handed back to their snapshot (discarding one whose reset fails) and keeps them, shrinks
+ * back to `size` unclaimed once claims stop for a while (plan.ts), and takes back members whose
+ * claimer died.
  * Members are process-lifetime environments of the keeper: when it ends, even by SIGKILL, the
  * reaper removes them with their markers and snapshots. Each member gets a standby helper once its
  * snapshot is taken, so that its resets copy without starting a helper (snapshot/standby.ts); the
@@ -15,6 +17,7 @@ import { BerthError } from "../errors.js";
 import type { EventListener } from "../events.js";
 import { availableMemory, capFor, containerCount, declaredMemory, guardSettings } from "../guards/resources.js";
 import { LABEL, managedFilter } from "../labels.js";
+import { withLock } from "../locks/file-lock.js";
 import { acquire, type AcquireOptions } from "../lifecycle/acquire.js";
 import type { Environment } from "../lifecycle/environment.js";
 import { prepareStandby } from "../snapshot/restore.js";
@@ -32,8 +35,16 @@ export interface PoolOptions extends Pick<AcquireOptions, "projectDirectory" | "
   /** The compose file (or files, laid over each other). */
   file?: string;
   files?: string[];
-  /** Environments the pool keeps, claimed ones included: unclaimed, they wait warm. */
+  /**
+   * Unclaimed environments the pool keeps: warm, or starting or resetting towards warm. Claimed ones
+   * do not count: for each claim the pool starts another in the background, so that `size` wait
+   * again. Members handed back are reset and stay in the pool, which so grows to `size` plus the most
+   * environments claimed at once; after `shrinkAfterMs` without a new claim it removes warm members
+   * beyond `size`. The guards (container cap, free memory) bound the total (`status().limit`).
+   */
   size: number;
+  /** How long the pool keeps members beyond `size` unclaimed after the last claim (default 30 s). */
+  shrinkAfterMs?: number;
   /** The pool's name, which other processes claim from (default: derived from the files and directory). */
   name?: string;
   /** Name of the snapshot each member takes once it is first ready, and is reset to when handed back (default "pool"). */
@@ -50,7 +61,7 @@ export interface PoolOptions extends Pick<AcquireOptions, "projectDirectory" | "
 export interface PoolStatus {
   name: string;
   size: number;
-  /** Members the guards allow now (claimed ones included). */
+  /** Members the guards allow now, claimed ones included. */
   limit: number;
   warm: number;
   claimed: number;
@@ -73,11 +84,13 @@ interface Member {
 }
 
 const TICK_MS = 250;
+const SHRINK_AFTER_MS = 30_000;
 
 export async function createPool(o: PoolOptions): Promise<Pool> {
   const files = o.files ?? (o.file ? [o.file] : undefined);
   const env = { ...process.env, ...o.env };
   if (!Number.isInteger(o.size) || o.size < 0) throw new BerthError("USAGE", `pool size must be a whole number, not ${o.size}`);
+  if (o.shrinkAfterMs !== undefined && !(o.shrinkAfterMs >= 0)) throw new BerthError("USAGE", `shrinkAfterMs must be at least 0, not ${o.shrinkAfterMs}`);
   const name = checkPoolName(o.name ?? defaultPoolName(files ?? [], o.projectDirectory ?? process.cwd()));
   const engine = o.engine ?? (await connectEngine({ env }));
   const spec = await loadProject({ files, projectDirectory: o.projectDirectory, profiles: o.profiles, env, cwd: process.cwd() });
@@ -100,6 +113,9 @@ export class Pool implements AsyncDisposable {
   private ncpu: number | undefined;
   /** Claim volumes of other processes already counted (their latency comes from the claim's label). */
   private readonly seenClaims = new Set<string>();
+  /** Claim volumes seen at the last tick, and when a new claim was last seen (the pool shrinks after a while without). */
+  private liveClaims = new Set<string>();
+  private lastClaimAt = Number.NEGATIVE_INFINITY;
   private readonly marker: KeeperMarker;
 
   /** @internal */
@@ -123,6 +139,7 @@ export class Pool implements AsyncDisposable {
     const env = await claimFromPool(this.name, { engine: this.engine, env: this.o.env, ...options });
     this.latencies.push(performance.now() - t0);
     this.counters.claims++;
+    this.lastClaimAt = Date.now();
     this.schedule(0);
     const release = env.release.bind(env);
     env.release = async (ro) => {
@@ -133,12 +150,15 @@ export class Pool implements AsyncDisposable {
     return env;
   }
 
-  /** Resolves once `size` members (or as many as the guards allow) are warm; rejects with the last start failure after `timeoutMs`. */
+  /**
+   * Resolves once `size` members are warm (or as many as the guards allow beside the claimed ones);
+   * rejects with the last start failure after `timeoutMs`.
+   */
   async ready(options: { timeoutMs?: number } = {}): Promise<void> {
     const deadline = Date.now() + (options.timeoutMs ?? 300_000);
     for (;;) {
       const s = await this.status();
-      if (s.warm + s.claimed >= Math.min(this.o.size, s.limit)) return;
+      if (s.warm >= Math.min(this.o.size, Math.max(0, s.limit - s.claimed))) return;
       if (Date.now() > deadline) {
         throw new BerthError("HEALTH_TIMEOUT", `pool ${this.name}: ${s.warm} of ${this.o.size} environments warm in time`, { cause: this.lastError });
       }
@@ -210,6 +230,7 @@ export class Pool implements AsyncDisposable {
       const phases = new Map([...this.members.values()].map((m) => [m.project, m.phase]));
       const volumes = await this.engine.listVolumes({ [POOL_LABEL.name]: this.name });
       const marks = markersByMember(volumes);
+      this.noteClaims(marks, volumes);
       this.limit = await this.currentLimit();
       const plan = planPool({
         size: this.o.size,
@@ -221,11 +242,17 @@ export class Pool implements AsyncDisposable {
           claims: [],
           ...marks.get(m.project),
         })),
+        sinceClaimMs: Date.now() - this.lastClaimAt,
+        shrinkAfterMs: this.o.shrinkAfterMs ?? SHRINK_AFTER_MS,
         closing: this.closing,
       });
       await this.countForeignClaims(marks, volumes);
       for (const v of plan.reclaim) await this.engine.removeVolume(v);
       for (const p of plan.reset) this.track(this.reset(this.members.get(p)!));
+      for (const p of plan.trim) {
+        const m = this.members.get(p);
+        if (m && !this.closing && (await this.unmark(p))) this.track(this.remove(m));
+      }
       if (Date.now() >= this.backoffUntil) for (let i = 0; i < plan.start; i++) this.track(this.startMember());
       if (!this.closing) await this.marker.publish(this.figures());
     } catch (e) {
@@ -234,6 +261,26 @@ export class Pool implements AsyncDisposable {
       this.ticking = false;
       this.schedule();
     }
+  }
+
+  /** A claim volume not there at the last tick, or a released marker (a claim made and handed back since), is a new claim. */
+  private noteClaims(marks: ReturnType<typeof markersByMember>, volumes: { name: string; labels: Record<string, string> }[]): void {
+    const live = new Set([...marks.values()].flatMap((m) => m.claims.map((c) => c.volume)));
+    if ([...live].some((v) => !this.liveClaims.has(v)) || volumes.some((v) => releasedClaim(v))) this.lastClaimAt = Date.now();
+    this.liveClaims = live;
+  }
+
+  /**
+   * Takes a warm member out of reach of claimers before it is removed: under the pool's lock, as a
+   * claim (claim.ts), its ready marker goes only if it is still there and no claim came first.
+   */
+  private async unmark(project: string): Promise<boolean> {
+    return withLock(`pool-${this.name}`, { env: this.o.env }, async () => {
+      const marks = markersByMember(await this.engine.listVolumes({ ...managedFilter(project), [POOL_LABEL.name]: this.name })).get(project);
+      if (!marks?.ready || marks.claims.length) return false;
+      await this.engine.removeVolume(readyVolumeName(project));
+      return true;
+    });
   }
 
   /**

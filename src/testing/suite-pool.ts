@@ -17,7 +17,7 @@ export interface SuitePool {
   release(): Promise<void>;
 }
 
-/** The pool's size: as asked, else one environment per worker of the runner (at least one). */
+/** The pool's size (unclaimed environments it keeps warm): as asked, else one per worker of the runner (at least one). */
 export function suitePoolSize(pool: SuitePoolOptions, workers: number | undefined): number {
   return pool.size ?? Math.max(1, Math.floor(workers ?? availableParallelism()));
 }

@@ -11,7 +11,11 @@ import type { ProvidedEnvironment } from "./view.js";
 
 /** A pool for the suite: each test file gets its own environment from it, reset to the pool's snapshot after the file. */
 export interface SuitePoolOptions {
-  /** Environments the pool keeps, claimed ones included (default: the runner's number of workers). */
+  /**
+   * Environments the pool keeps warm and unclaimed (default: the runner's number of workers): as
+   * files claim them it starts more in the background, and keeps the ones handed back (reset), so
+   * that the next files find one warm; it shrinks back to `size` unclaimed 30 s after the last claim.
+   */
   size?: number;
   /** The pool's name (default: `suite-` and a random part, so that suites running at once never share). */
   name?: string;

@@ -1,7 +1,8 @@
 /**
- * Warm pools on the real engine: claims from two processes at once never share a member; a member
- * handed back is reset to its snapshot; one whose reset fails is discarded and the pool refills;
- * when the keeper is killed (SIGKILL), the reaper leaves nothing of the pool behind.
+ * Warm pools on the real engine: claims from two processes at once never share a member, and the
+ * keeper starts as many again so that `size` wait unclaimed; a member handed back is reset to its
+ * snapshot and kept; one whose reset fails is discarded; an idle pool shrinks back to `size`; when
+ * the keeper is killed (SIGKILL), the reaper leaves nothing of the pool behind.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
@@ -44,7 +45,8 @@ describe("pools", () => {
 
   beforeAll(async () => {
     e = await engine();
-    pool = await createPool({ file: stack("snapshot.yml"), size: 2, name: uniqueName("pool"), helperImage, resetTimeoutMs: 5_000 });
+    // Never idle long enough to shrink here: the cases count the members claims leave behind.
+    pool = await createPool({ file: stack("snapshot.yml"), size: 2, name: uniqueName("pool"), helperImage, resetTimeoutMs: 5_000, shrinkAfterMs: 600_000 });
     await pool.ready({ timeoutMs: 120_000 });
   });
   afterAll(async () => {
@@ -52,7 +54,7 @@ describe("pools", () => {
     expect(await poolResources(e, pool.name)).toEqual([]);
   });
 
-  it("two processes claiming at once get different members; handed back, they are reset and warm again", async () => {
+  it("two processes claiming at once get different members, two more start; handed back, they are reset and kept", async () => {
     // Each member has a standby helper for its resets, kept across them.
     const standbys = async () => (await e.listContainers({ [POOL_LABEL.name]: pool.name, [SNAPSHOT_LABEL.standby]: true })).map((c) => c.id).sort();
     await until("a standby helper per member", async () => (await standbys()).length === 2);
@@ -64,37 +66,61 @@ describe("pools", () => {
     for (const c of claimers) c.stdin.write("go\n");
     const [a, b] = await Promise.all(next.map((n) => n()));
     expect(a!.project).not.toBe(b!.project);
+    await until("two more members warm beside the two claimed", async () => {
+      const s = await pool.status();
+      return s.claimed === 2 && s.warm === 2;
+    });
     // Data written while claimed is gone after the member comes back.
     const [db] = await e.listContainers({ ...managedFilter(a!.project), "dev.berth.service": "db" });
     expect((await e.exec(db!.id, ["sh", "-c", "echo x > /data/extra"])).exitCode).toBe(0);
     for (const c of claimers) c.stdin.end("release\n");
-    await until("both members reset and warm", async () => {
+    await until("both members reset, and all four warm", async () => {
       const s = await pool.status();
-      return s.resets >= 2 && s.warm === 2;
+      return s.resets >= 2 && s.warm === 4;
     });
     const [again] = await e.listContainers({ ...managedFilter(a!.project), "dev.berth.service": "db" });
     expect((await e.exec(again!.id, ["test", "-f", "/data/extra"])).exitCode).toBe(1);
-    expect(await standbys()).toEqual(before);
+    await until("a standby helper per member", async () => (await standbys()).length === 4);
+    expect(await standbys()).toEqual(expect.arrayContaining(before));
   });
 
   it("shows on the engine: members by state from labels, the rest from the keeper's marker", async () => {
     // The keeper publishes at its next tick; the two claims were another process's (their latency is on their labels).
     await until("the keeper's figures published", async () => ((await listPools(e)).find((p) => p.name === pool.name)?.resets ?? 0) >= 2);
     const view = (await listPools(e)).find((p) => p.name === pool.name)!;
-    expect(view).toMatchObject({ members: 2, warm: 2, claimed: 0, starting: 0, resetting: 0, size: 2, discarded: 0, claims: 2 });
+    expect(view).toMatchObject({ members: 4, warm: 4, claimed: 0, starting: 0, resetting: 0, size: 2, discarded: 0, claims: 2 });
     expect(view.claimLatencyMs).toBeGreaterThanOrEqual(0);
     expect(view.keeper?.pid).toBe(process.pid);
   });
 
-  it("a member whose reset fails is discarded, and the pool refills", async () => {
+  it("a member whose reset fails is discarded", async () => {
+    // Three of the four stay warm: more than `size`, so none starts.
     const env = await pool.acquire();
     expect((await env.exec("db", ["touch", "/broken"])).exitCode).toBe(0);
     await env.release();
-    await until("the broken member discarded and the pool warm again", async () => {
+    // Counted as discarded when its removal begins: its containers go a moment later.
+    await until("the broken member discarded and removed, the three others warm", async () => {
       const s = await pool.status();
-      return s.discarded === 1 && s.warm === 2;
+      return s.discarded === 1 && s.warm === 3 && s.starting === 0 && (await e.listContainers(managedFilter(env.project))).length === 0;
     });
-    expect((await e.listContainers(managedFilter(env.project))).length).toBe(0);
+  });
+
+  it("idle, shrinks back to `size` warm once the member handed back is reset", async () => {
+    await using small = await createPool({ file: stack("snapshot.yml"), size: 1, name: uniqueName("pool-shrink"), helperImage, shrinkAfterMs: 0 });
+    await small.ready({ timeoutMs: 120_000 });
+    const env = await small.acquire();
+    await until("another member warm beside the claimed one", async () => {
+      const s = await small.status();
+      return s.claimed === 1 && s.warm === 1;
+    });
+    await env.release();
+    await until("one member left, warm", async () => {
+      const s = await small.status();
+      const view = (await listPools(e)).find((p) => p.name === small.name);
+      return s.resets === 1 && s.warm === 1 && s.resetting === 0 && view?.members === 1;
+    });
+    await small.close();
+    expect(await poolResources(e, small.name)).toEqual([]);
   });
 
   it("when its keeper is killed, the pool is gone within seconds", async () => {

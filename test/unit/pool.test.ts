@@ -1,4 +1,4 @@
-/** Pool decisions: refill within the guards' limit, reset of handed-back members, reclaim from dead claimers, sizing. */
+/** Pool decisions: refill to `size` unclaimed within the guards' limit, reset of handed-back members, shrink when idle, reclaim from dead claimers, sizing. */
 import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
 import { planPool, type MemberView } from "../../src/pool/plan.js";
@@ -13,20 +13,62 @@ const alive = (volume: string) => ({ volume, claimerAlive: true });
 const dead = (volume: string) => ({ volume, claimerAlive: false });
 
 describe("planPool", () => {
-  it("starts members up to the size, counting starting, claimed and resetting ones", () => {
-    expect(planPool({ size: 3, limit: 10, members: [] }).start).toBe(3);
-    const members = [member("a"), member("b", { ready: false, claims: [alive("c1")] }), member("c", { phase: "starting", ready: false })];
-    expect(planPool({ size: 3, limit: 10, members }).start).toBe(0);
-    expect(planPool({ size: 4, limit: 10, members }).start).toBe(1);
+  // Claims keep coming (the last one 1 s ago), or the pool has been idle past the shrink delay.
+  const busy = { sinceClaimMs: 1_000, shrinkAfterMs: 30_000 };
+  const idle = { sinceClaimMs: 31_000, shrinkAfterMs: 30_000 };
+  const claimed = (project: string) => member(project, { ready: false, claims: [alive(`${project}-claim`)] });
+
+  it("starts members until `size` are unclaimed, counting starting, resetting and handed-back ones but not claimed ones", () => {
+    expect(planPool({ ...busy, size: 3, limit: 10, members: [] }).start).toBe(3);
+    const members = [member("a"), claimed("b"), member("c", { phase: "starting", ready: false }), member("d", { phase: "resetting", ready: false })];
+    expect(planPool({ ...busy, size: 3, limit: 10, members }).start).toBe(0);
+    expect(planPool({ ...busy, size: 4, limit: 10, members }).start).toBe(1);
+    expect(planPool({ ...busy, size: 3, limit: 10, members: [...members, member("e", { ready: false })] }).start).toBe(0);
   });
 
-  it("never grows past what the guards allow", () => {
-    expect(planPool({ size: 5, limit: 2, members: [] }).start).toBe(2);
-    expect(planPool({ size: 5, limit: 1, members: [member("a"), member("b")] }).start).toBe(0);
+  it("all claimed: starts `size` more, counting a claim in progress (ready, with a live claim) as claimed", () => {
+    const plan = planPool({ ...busy, size: 2, limit: 10, members: [claimed("a"), member("b", { ready: true, claims: [alive("c1")] })] });
+    expect(plan).toEqual({ start: 2, reset: [], reclaim: [], trim: [] });
+  });
+
+  it("surplus after resets: keeps every member while claims keep coming, and resets the ones handed back", () => {
+    const members = [member("a"), member("b"), member("c", { phase: "resetting", ready: false }), member("d", { ready: false }), claimed("e")];
+    expect(planPool({ ...busy, size: 2, limit: 10, members })).toEqual({ start: 0, reset: ["d"], reclaim: [], trim: [] });
+  });
+
+  it("idle: removes warm members beyond `size` (the last by name), never below `size` unclaimed, never claimed, resetting or starting ones", () => {
+    const members = [
+      member("a"),
+      member("c"),
+      member("b"),
+      member("d", { phase: "resetting", ready: false }),
+      member("e", { phase: "starting", ready: false }),
+      claimed("f"),
+    ];
+    expect(planPool({ ...idle, size: 1, limit: 10, members }).trim).toEqual(["c", "b"]);
+    expect(planPool({ ...idle, size: 2, limit: 10, members }).trim).toEqual(["c"]);
+    expect(planPool({ ...idle, size: 3, limit: 10, members }).trim).toEqual([]);
+    expect(planPool({ ...busy, size: 1, limit: 10, members }).trim).toEqual([]);
+    expect(planPool({ ...idle, size: 0, limit: 10, members: [member("a"), member("b", { phase: "resetting", ready: false })] }).trim).toEqual(["a"]);
+  });
+
+  it("limit reached: starts no more than the guards allow, claimed members included", () => {
+    expect(planPool({ ...busy, size: 5, limit: 2, members: [] }).start).toBe(2);
+    expect(planPool({ ...busy, size: 2, limit: 3, members: [claimed("a"), claimed("b")] }).start).toBe(1);
+    expect(planPool({ ...busy, size: 2, limit: 2, members: [claimed("a"), claimed("b")] }).start).toBe(0);
+    expect(planPool({ ...busy, size: 5, limit: 1, members: [member("a"), member("b")] }).start).toBe(0);
+  });
+
+  it("limit fallen below the pool: removes surplus warm members even while busy, but never goes under `size` unclaimed", () => {
+    const members = [member("a"), member("b"), member("c"), claimed("d")];
+    expect(planPool({ ...busy, size: 1, limit: 3, members }).trim).toEqual(["c"]);
+    expect(planPool({ ...busy, size: 2, limit: 1, members }).trim).toEqual(["c"]);
+    expect(planPool({ ...busy, size: 3, limit: 1, members }).trim).toEqual([]);
   });
 
   it("resets a member handed back (neither ready nor claimed), not one still being claimed or started", () => {
     const plan = planPool({
+      ...busy,
       size: 4,
       limit: 10,
       members: [
@@ -42,6 +84,7 @@ describe("planPool", () => {
 
   it("takes back the claims of dead processes and resets their member", () => {
     const plan = planPool({
+      ...busy,
       size: 2,
       limit: 10,
       members: [member("a", { ready: false, claims: [dead("c1")] }), member("b", { ready: false, claims: [dead("c2"), alive("c3")] })],
@@ -50,8 +93,10 @@ describe("planPool", () => {
     expect(plan.reset).toEqual(["a"]);
   });
 
-  it("starts nothing and resets nothing while closing", () => {
-    expect(planPool({ size: 2, limit: 10, members: [member("a", { ready: false })], closing: true })).toEqual({ start: 0, reset: [], reclaim: [] });
+  it("closing: starts, resets and removes nothing (close removes every member), still reclaims", () => {
+    const members = [member("a", { ready: false }), member("b"), member("c"), member("d"), claimed("e"), member("f", { ready: false, claims: [dead("c9")] })];
+    expect(planPool({ ...idle, size: 1, limit: 10, members, closing: true })).toEqual({ start: 0, reset: [], reclaim: ["c9"], trim: [] });
+    expect(planPool({ ...idle, size: 9, limit: 10, members: [], closing: true }).start).toBe(0);
   });
 });
 

@@ -12,13 +12,14 @@ interface PoolCliOptions {
 export function registerPool(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
   program
     .command("pool")
-    .description("keep N environments of the compose file up, healthy and snapshotted, for claimFromPool(NAME) in other processes, until interrupted")
-    .option("--size <n>", "environments in the pool, claimed ones included", "2")
+    .description("keep N unclaimed environments of the compose file up, healthy and snapshotted, for claimFromPool(NAME) in other processes, until interrupted")
+    .option("--size <n>", "unclaimed environments the pool keeps warm (it starts more as they are claimed)", "2")
     .option("--name <name>", "the pool's name (default: derived from the files and directory)")
     .option("--snapshot <name>", "the snapshot each environment is reset to when handed back", "pool")
     .addHelpText(
       "after",
-      "\nThe pool goes with this process (Ctrl-C, or even SIGKILL: the reaper removes it).\n" +
+      "\nEnvironments handed back are reset and kept; 30 s after the last claim the pool shrinks back to --size unclaimed.\n" +
+        "The pool goes with this process (Ctrl-C, or even SIGKILL: the reaper removes it).\n" +
         '\nExamples:\n  berth pool -f examples/shop/compose.yml -f examples/shop/compose.snapshot.yml --size 2 --name shop\n  # in a test: const env = await claimFromPool("shop"); … await env.release();',
     )
     .action(async (o: PoolCliOptions) => {
