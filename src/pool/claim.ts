@@ -30,31 +30,63 @@ export function claimerAlive(id: string | undefined): boolean {
   return ownerLiveness({ host: host ?? "", pid: Number(pid), started: Number(started) }) !== "dead";
 }
 
-/** The first warm member of `pool`, claimed for this process; null when none is warm now. */
+/** A claim whose member's ready marker may still be going (see claimMember). */
+export interface PendingClaim extends Claim {
+  /**
+   * Settles once the ready marker is gone and the pool's lock is free again (never rejects): a
+   * hand-back must wait for it, or the keeper could see the member neither ready nor claimed.
+   */
+  settled: Promise<void>;
+}
+
+/**
+ * The first warm member of `pool`, claimed for this process; null when none is warm now. The claim
+ * volume is made under the pool's lock; the member's ready marker is removed after it, without
+ * the caller waiting (`settled`; the lock is held until then). A member that has a claim volume
+ * beside its ready marker (a claim in progress) is never picked. `containers`: a listing of the
+ * member's containers to make while the claim volume is being created (its result or failure is
+ * the caller's).
+ */
 export async function claimMember(
   engine: Runtime,
   pool: string,
-  o: { env?: Record<string, string | undefined>; signal?: AbortSignal; askedAt?: number } = {},
-): Promise<Claim | null> {
-  await using _lock = await acquireLock(`pool-${pool}`, { env: o.env, signal: o.signal });
-  const ready = await engine.listVolumes({ [POOL_LABEL.name]: pool, [POOL_LABEL.ready]: "true" }, { signal: o.signal });
-  const pick = ready.sort((a, b) => a.name.localeCompare(b.name))[0];
-  if (!pick) return null;
-  const project = pick.labels[LABEL.project]!;
-  const { [POOL_LABEL.ready]: _ready, ...labels } = pick.labels;
-  const volume = `${project}_pool-claim_${process.pid}_${randomBytes(3).toString("hex")}`;
-  const waited: Record<string, string> = o.askedAt === undefined ? {} : { [POOL_LABEL.waited]: String(Math.max(0, Math.round(Date.now() - o.askedAt))) };
-  const claimLabels = { ...labels, [POOL_LABEL.claim]: "true", [POOL_LABEL.claimer]: claimerId(), ...waited };
-  await engine.createVolume(volume, claimLabels, { signal: o.signal });
-  await engine.removeVolume(pick.name, { signal: o.signal });
-  return { project, volume, labels: claimLabels };
+  o: { env?: Record<string, string | undefined>; signal?: AbortSignal; askedAt?: number; alongside?: (project: string) => void } = {},
+): Promise<PendingClaim | null> {
+  const lock = await acquireLock(`pool-${pool}`, { env: o.env, signal: o.signal });
+  let settled: Promise<void> | undefined;
+  try {
+    const volumes = await engine.listVolumes({ [POOL_LABEL.name]: pool }, { signal: o.signal });
+    const claimed = new Set(volumes.filter((v) => v.labels[POOL_LABEL.claim] === "true").map((v) => v.labels[LABEL.project]));
+    const pick = volumes
+      .filter((v) => v.labels[POOL_LABEL.ready] === "true" && !claimed.has(v.labels[LABEL.project]))
+      .sort((a, b) => a.name.localeCompare(b.name))[0];
+    if (!pick) return null;
+    const project = pick.labels[LABEL.project]!;
+    o.alongside?.(project);
+    const { [POOL_LABEL.ready]: _ready, ...labels } = pick.labels;
+    const volume = `${project}_pool-claim_${process.pid}_${randomBytes(3).toString("hex")}`;
+    const waited: Record<string, string> = o.askedAt === undefined ? {} : { [POOL_LABEL.waited]: String(Math.max(0, Math.round(Date.now() - o.askedAt))) };
+    const claimLabels = { ...labels, [POOL_LABEL.claim]: "true", [POOL_LABEL.claimer]: claimerId(), ...waited };
+    await engine.createVolume(volume, claimLabels, { signal: o.signal });
+    // A failed removal leaves a claim in progress (ready marker and live claim) that no claimer
+    // picks; the keeper sees the member claimed until this claim goes.
+    settled = engine
+      .removeVolume(pick.name)
+      .catch(() => undefined)
+      .then(() => lock.release())
+      .catch(() => undefined);
+    return { project, volume, labels: claimLabels, settled };
+  } finally {
+    if (!settled) await lock.release();
+  }
 }
 
 /**
  * Hands a claimed member back: leaves a released marker for the keeper's count (claims, their
  * latency), then removes the claim, which is what hands the member back.
  */
-export async function releaseClaim(engine: Runtime, claim: Claim): Promise<void> {
+export async function releaseClaim(engine: Runtime, claim: Claim & { settled?: Promise<void> }): Promise<void> {
+  await claim.settled;
   const { [POOL_LABEL.claim]: _claim, ...labels } = claim.labels;
   await engine.createVolume(`${claim.volume}_released`, { ...labels, [POOL_LABEL.released]: "true" }).catch(() => undefined);
   await engine.removeVolume(claim.volume);

@@ -8,7 +8,9 @@ import { BerthError } from "../errors.js";
 import { LABEL, managedFilter, type EnvironmentKind } from "../labels.js";
 import { Environment } from "../lifecycle/environment.js";
 import { readEnvironment } from "../lifecycle/status.js";
+import type { ContainerSummary, NetworkSummary } from "../engine/types.js";
 import { claimMember, releaseClaim } from "./claim.js";
+import { listedEnvironment } from "./listed-environment.js";
 
 export interface ClaimOptions {
   engine?: Engine;
@@ -21,20 +23,49 @@ export interface ClaimOptions {
 const POLL_MS = 25;
 
 export async function claimFromPool(pool: string, o: ClaimOptions = {}): Promise<Environment> {
+  return claimWith(pool, o, false);
+}
+
+/**
+ * claimFromPool for `berth run --pool`, whose command waits for it: the handle is made from the
+ * listing of the member's containers (made while the claim volume is created), without inspecting
+ * each (listed-environment.ts). Its views lack start times and restart counts.
+ */
+export function claimListed(pool: string, o: ClaimOptions = {}): Promise<Environment> {
+  return claimWith(pool, o, true);
+}
+
+async function claimWith(pool: string, o: ClaimOptions, listed: boolean): Promise<Environment> {
   const env = o.env ?? process.env;
   const engine = o.engine ?? (await connectEngine({ env }));
   const askedAt = Date.now();
   const deadline = askedAt + (o.timeoutMs ?? 180_000);
   for (;;) {
-    const claim = await claimMember(engine, pool, { env, signal: o.signal, askedAt });
+    let listing: Promise<[ContainerSummary[], NetworkSummary[]]> | undefined;
+    const alongside = (project: string) => {
+      const filter = managedFilter(project);
+      listing = Promise.all([engine.listContainers(filter, { signal: o.signal }), engine.listNetworks(filter, { signal: o.signal })]);
+      listing.catch(() => undefined); // awaited below once the claim is made; a failed claim drops it
+    };
+    const claim = await claimMember(engine, pool, { env, signal: o.signal, askedAt, alongside });
     if (claim) {
-      const containers = await engine.listContainers(managedFilter(claim.project), { signal: o.signal });
-      const kind = (containers[0]?.labels[LABEL.envKind] ?? "test") as EnvironmentKind;
-      const data = await readEnvironment(engine, claim.project, kind, o.signal, { proven: new Set(containers.map((c) => c.name)) });
-      return new Environment(data, engine, async () => {
+      const release = async () => {
         await releaseClaim(engine, claim);
         return null;
-      });
+      };
+      try {
+        const [containers, networks] = await listing!;
+        const data = listed
+          ? listedEnvironment(claim.project, containers, networks)
+          : await readEnvironment(engine, claim.project, (containers[0]?.labels[LABEL.envKind] ?? "test") as EnvironmentKind, o.signal, {
+              listed: { containers, networks },
+              proven: new Set(containers.map((c) => c.name)),
+            });
+        return new Environment(data, engine, release);
+      } catch (e) {
+        await release();
+        throw e;
+      }
     }
     if (Date.now() > deadline) {
       throw new BerthError("HEALTH_TIMEOUT", `no environment of pool ${pool} became free in time`, {

@@ -1,22 +1,33 @@
 /**
  * `berth run --pool`: a command in an environment claimed from a warm pool that this test keeps
  * (createPool), the pool found by the same file and folder or by name; the command's exit code;
- * the environment handed back and reset afterwards; a clear error when no such pool runs.
+ * the environment handed back and reset afterwards; a clear error when no such pool runs; a
+ * SIGKILLed berth's command (and its children) stopped at once, and its claim taken back.
  */
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPool, type Pool } from "../../src/index.js";
 import type { Engine } from "../../src/engine/engine.js";
 import { POOL_LABEL } from "../../src/pool/labels.js";
-import { berth, engine, stack, uniqueName } from "./helpers.js";
+import { berth, engine, root, stack, uniqueName } from "./helpers.js";
 
 async function until(what: string, check: () => Promise<boolean>, ms = 60_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
     await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Whether the process runs: a zombie (killed, its dead parent's orphan not yet reaped by init) does not. */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z /s.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
   }
 }
 
@@ -62,6 +73,33 @@ describe("berth run --pool", () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout.trim().startsWith(`${pool.name}-`)).toBe(true);
     expect(again.stderr).toBe("");
+  });
+
+  it("SIGKILL of berth run --pool: its command and the command's children end within seconds; the member is taken back", async () => {
+    await until("the member warm", async () => (await pool.status()).warm === 1);
+    // CMD is sh (pid $$) waiting for its child sleep (pid $!).
+    const run = spawn(process.execPath, [`${root}dist/bin/berth.js`, "run", "--pool", pool.name, "-q", "--", "sh", "-c", 'sleep 60 & echo "$$ $!"; wait'], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const pids = await new Promise<number[]>((resolve, reject) => {
+      run.stdout.once("data", (d: Buffer) => resolve(d.toString().trim().split(" ").map(Number)));
+      run.once("exit", (code) => reject(new Error(`berth exited (${code}) first`)));
+    });
+    const alive = () => pids.filter(running);
+    expect(alive()).toEqual(pids);
+    run.kill("SIGKILL");
+    try {
+      const deadline = Date.now() + 3000;
+      while (alive().length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(alive(), "the command outlived the killed berth").toEqual([]);
+    } finally {
+      for (const pid of alive()) process.kill(pid, "SIGKILL");
+    }
+    // The keeper takes back a dead claimer's member: reset, then warm again.
+    await until("the member reset and warm again", async () => {
+      const s = await pool.status();
+      return s.warm === 1 && (await e.listVolumes({ [POOL_LABEL.name]: pool.name, [POOL_LABEL.claim]: "true" })).length === 0;
+    });
   });
 
   it("says what to do when no pool of that name runs", async () => {

@@ -6,21 +6,28 @@ import { currentOwner } from "../../cleanup/process-liveness.js";
 import { reaperDir, reaperKey } from "../../cleanup/reaper-files.js";
 import { BerthError, isBerthError } from "../../errors.js";
 import type { CliContext } from "../context.js";
+import { watchChild } from "./run-watchdog.js";
 
 /** How long CMD gets to exit after berth forwards an interrupt, before it is killed. */
 const CHILD_GRACE_MS = 10_000;
 
 /**
  * Runs the command with inherited stdio; forwards berth's interrupt (SIGINT or SIGTERM, the one
- * berth got) to it; resolves with its exit code. With `reaperEndpoint` (the engine whose reaper
- * watches this process), the command is recorded for that reaper, which stops it if berth itself
- * is killed (SIGKILL cannot be forwarded): see cleanup/owned-children.ts.
+ * berth got) to it; resolves with its exit code. If berth itself is killed (SIGKILL cannot be
+ * forwarded), the watchdog started beside the command stops it (run-watchdog.ts). With
+ * `reaperEndpoint` (the engine whose reaper watches this process), the command is also recorded
+ * for that reaper, which stops it before it removes the environment: see cleanup/owned-children.ts.
  */
 export function runChild(command: string[], env: Record<string, string | undefined>, ctx: CliContext, reaperEndpoint?: string): Promise<number> {
   const [file, ...args] = command;
   return new Promise((resolve, reject) => {
     const child = spawn(file!, args, { stdio: "inherit", env, cwd: ctx.cwd });
-    const forget = child.pid && reaperEndpoint ? recordChild(reaperDir(ctx.env), reaperKey(currentOwner(), reaperEndpoint), child.pid) : () => undefined;
+    const watchdog = child.pid ? watchChild(child.pid) : undefined;
+    const recorded = child.pid && reaperEndpoint ? recordChild(reaperDir(ctx.env), reaperKey(currentOwner(), reaperEndpoint), child.pid) : () => undefined;
+    const forget = () => {
+      watchdog?.stop();
+      recorded();
+    };
     let killer: NodeJS.Timeout | undefined;
     const onAbort = () => {
       // On a terminal the child got the same Ctrl-C already; a signal sent to berth alone did not reach it.

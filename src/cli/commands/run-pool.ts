@@ -77,7 +77,7 @@ export async function runInPool(ctx: CliContext, g: GlobalOptions, command: stri
       ctx.err(`Claimed ${env.project} from pool ${name} in ${claimMs} ms; handed back when the command ends.`);
       ctx.err(summaryTable(env.toJSON(), undefined, makeColors(colorEnabled(ctx.env, ctx.errTty.isTTY, g.color))));
     }
-    // No reaper watches this process (the keeper owns the environment): nothing to record the command for.
+    // No reaper watches this process (the keeper owns the environment): runChild's watchdog alone stops the command if berth is killed.
     const code = await runChild(command, { ...ctx.env, ...vars }, ctx);
     ctx.exitCode = ctx.signal.aborted ? EXIT.interrupted : code;
   } finally {
@@ -88,8 +88,10 @@ export async function runInPool(ctx: CliContext, g: GlobalOptions, command: stri
 
 /** A warm member at once; when none is warm, a clear error if no pool of that name runs, else a wait for one (--timeout). */
 async function claim(ctx: CliContext, g: GlobalOptions, name: string, named: string | undefined): Promise<Environment> {
-  const [{ claimFromPool }, engine] = await Promise.all([import("../../pool/client.js"), ctx.engine()]);
-  const attempt = (timeoutMs: number) => claimFromPool(name, { engine, env: ctx.env, timeoutMs, signal: ctx.signal });
+  const [{ claimFromPool, claimListed }, engine] = await Promise.all([import("../../pool/client.js"), ctx.engine()]);
+  // --json reports the environment in full (start times, restarts); otherwise its listing is all the command needs.
+  const take = g.json ? claimFromPool : claimListed;
+  const attempt = (timeoutMs: number) => take(name, { engine, env: ctx.env, timeoutMs, signal: ctx.signal });
   try {
     return await attempt(0);
   } catch (e) {

@@ -65,8 +65,9 @@ export function registerRun(program: Command, ctx: CliContext, globals: () => Gl
         "port) and <SERVICE>_PORT_<CONTAINERPORT>; names upper-cased, other characters become _.\n" +
         "The environment is released when the command ends, fails, is killed, or on Ctrl-C.\n" +
         "SIGINT or SIGTERM to berth is forwarded to the command (the same signal; SIGKILL after 10 s),\n" +
-        "then the environment is released. If berth itself is SIGKILLed, its reaper sends the command\n" +
-        "(and its child processes) SIGTERM, SIGKILL 5 s later, and removes the environment.\n" +
+        "then the environment is released. If berth itself is SIGKILLed, a watchdog started beside the\n" +
+        "command sends it (and its child processes) SIGTERM at once, SIGKILL 5 s later, and berth's reaper\n" +
+        "removes the environment (with --pool, the keeper takes it back).\n" +
         "Progress and --json events go to stderr: stdout belongs to the command.\n" +
         "The `--` decides: without it the first word is a service (earlier berth took it as a host command too).\n" +
         "-p NAME: run SERVICE runs in that environment; run -- CMD gives the new environment that name.\n" +

@@ -1,0 +1,75 @@
+/**
+ * The command of `berth run -- CMD` (dedicated or claimed from a pool) must not outlive berth,
+ * even when berth is SIGKILLed, which it cannot forward: CMD would go on against an environment
+ * that is being removed or reset under it.
+ *
+ * Beside CMD, berth starts a tiny `sh` watchdog whose stdin is a pipe from berth. The kernel closes
+ * that pipe when berth ends, however it ends; berth itself stops the watchdog (SIGKILL) as soon as
+ * CMD has exited. So end-of-file on its stdin means berth died while CMD still ran: the watchdog
+ * then sends SIGTERM to CMD and its descendants, and SIGKILL 5 s later to those still running (as
+ * the reaper does for a dedicated environment, see cleanup/owned-children.ts). It ignores the
+ * terminal's signals (Ctrl-C reaches berth and CMD, never it) and holds none of berth's output.
+ *
+ * Why beside CMD and not in front of it: CMD is spawned exactly as before (its own pid, stdio,
+ * exit status and the signals berth forwards are untouched), and the watchdog's start comes after
+ * CMD's, off the path that `run --pool` keeps short. Why not PR_SET_PDEATHSIG: Node cannot set it
+ * (see owned-children.ts), and it would reach CMD alone, not its children. Works on Linux and
+ * macOS (`ps`, else /proc for the process tree); not on Windows, which has no `sh`.
+ */
+import { spawn } from "node:child_process";
+
+/** SIGTERM to the tree of $1 (read once berth's pipe ends), SIGKILL after 5 s to what is left. */
+export const WATCHDOG_SCRIPT = `trap '' INT TERM HUP QUIT PIPE
+read -r _ && exit 0
+kill -0 "$1" 2>/dev/null || exit 0
+procs() {
+  ps -A -o pid= -o ppid= 2>/dev/null && return
+  for f in /proc/[0-9]*/stat; do
+    read -r l 2>/dev/null < "$f" || continue
+    p=\${f#/proc/}; set -- \${l##*) }; echo "\${p%/stat} $2"
+  done
+}
+all=$(procs); tree=$1; new=$1
+while [ -n "$new" ]; do
+  next=
+  while read -r p pp; do
+    for n in $new; do [ "$pp" = "$n" ] && next="$next $p"; done
+  done <<EOF
+$all
+EOF
+  tree="$tree $next"; new=$next
+done
+kill -TERM $tree 2>/dev/null
+i=0
+while [ $i -lt 50 ]; do
+  left=
+  for p in $tree; do kill -0 "$p" 2>/dev/null && left="$left $p"; done
+  [ -z "$left" ] && exit 0
+  sleep 0.1 2>/dev/null || sleep 1
+  i=$((i + 1))
+done
+kill -KILL $left 2>/dev/null
+exit 0`;
+
+export interface Watchdog {
+  /** CMD has exited: the watchdog goes without doing anything. */
+  stop(): void;
+}
+
+/** Starts the watchdog for the running process `pid` (CMD); a no-op where there is no `sh`. */
+export function watchChild(pid: number, o: { platform?: NodeJS.Platform; shell?: string } = {}): Watchdog {
+  if ((o.platform ?? process.platform) === "win32") return { stop: () => undefined };
+  const dog = spawn(o.shell ?? "/bin/sh", ["-c", WATCHDOG_SCRIPT, "berth-watchdog", String(pid)], { stdio: ["pipe", "ignore", "ignore"] });
+  // Without sh CMD still runs, only unwatched; the pipe fails the same way.
+  dog.on("error", () => undefined);
+  dog.stdin?.on("error", () => undefined);
+  // Neither keeps berth running: berth waits for CMD, not for its watchdog.
+  dog.unref();
+  (dog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  return {
+    stop: () => {
+      dog.kill("SIGKILL");
+      dog.stdin?.destroy();
+    },
+  };
+}
