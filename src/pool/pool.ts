@@ -81,6 +81,8 @@ interface Member {
   project: string;
   phase: MemberPhase;
   env?: Environment;
+  /** Its standby helper being prepared (after the member turned warm): a removal waits for it, or would leave the helper behind. */
+  preparing?: Promise<void>;
 }
 
 const TICK_MS = 250;
@@ -376,6 +378,13 @@ export class Pool implements AsyncDisposable {
    * member waits or is in use, never on a reset's critical path. Without one, a reset still works.
    */
   private async prepareStandby(m: Member): Promise<void> {
+    const p = this.startStandby(m);
+    m.preparing = p;
+    await p;
+    if (m.preparing === p) m.preparing = undefined;
+  }
+
+  private async startStandby(m: Member): Promise<void> {
     const extra = [this.o.env.BERTH_LABELS, `${POOL_LABEL.name}=${this.name}`].filter(Boolean).join(",");
     try {
       await prepareStandby(this.engine, m.project, this.snapshotName, { helperImage: this.o.helperImage, env: { ...this.o.env, BERTH_LABELS: extra } });
@@ -412,6 +421,9 @@ export class Pool implements AsyncDisposable {
   private async remove(m: Member): Promise<void> {
     this.members.delete(m.project);
     try {
+      // A trim can meet a member whose standby is still being started (it is warm already): the
+      // helper would appear after the removal below and keep the member's volumes.
+      await m.preparing;
       // The standby mounts the member's volumes: it goes first, so that they can go with the member.
       await removeStandby(this.engine, { project: m.project });
       if (m.env) await m.env.release({ volumes: true });

@@ -55,7 +55,7 @@ describe("pools", () => {
   });
 
   it("two processes claiming at once get different members, two more start; handed back, they are reset and kept", async () => {
-    // Each member has a standby helper for its resets, kept across them.
+    // Each member has a standby helper for its resets (a new one after each swap).
     const standbys = async () => (await e.listContainers({ [POOL_LABEL.name]: pool.name, [SNAPSHOT_LABEL.standby]: true })).map((c) => c.id).sort();
     await until("a standby helper per member", async () => (await standbys()).length === 2);
     const before = await standbys();
@@ -80,8 +80,9 @@ describe("pools", () => {
     });
     const [again] = await e.listContainers({ ...managedFilter(a!.project), "dev.berth.service": "db" });
     expect((await e.exec(again!.id, ["test", "-f", "/data/extra"])).exitCode).toBe(1);
+    // A swap used the standby's spare: the member reset gets a new standby holding a new spare.
     await until("a standby helper per member", async () => (await standbys()).length === 4);
-    expect(await standbys()).toEqual(expect.arrayContaining(before));
+    expect(await standbys()).not.toEqual(expect.arrayContaining(before));
   });
 
   it("shows on the engine: members by state from labels, the rest from the keeper's marker", async () => {
@@ -96,7 +97,11 @@ describe("pools", () => {
   it("a member whose reset fails is discarded", async () => {
     // Three of the four stay warm: more than `size`, so none starts.
     const env = await pool.acquire();
-    expect((await env.exec("db", ["touch", "/broken"])).exitCode).toBe(0);
+    expect((await env.exec("app", ["touch", "/broken"])).exitCode).toBe(0);
+    // The reset re-gates app without restarting it: let the engine see it unhealthy first (its
+    // healthy status from before the file would otherwise still stand for a moment).
+    const [app] = await e.listContainers({ ...managedFilter(env.project), "dev.berth.service": "app" });
+    await until("app unhealthy", async () => (await e.inspectContainer(app!.id)).state.health === "unhealthy");
     await env.release();
     // Counted as discarded when its removal begins: its containers go a moment later.
     await until("the broken member discarded and removed, the three others warm", async () => {
