@@ -414,8 +414,8 @@ export class Engine {
   /**
    * See Runtime.replaceContainer: the inspect's own Config and HostConfig become the create body
    * (replace.ts), so that nothing it was created with is lost; networks beyond the first are joined
-   * before it returns. Nothing is started.
-   * @internal
+   * before it returns. Nothing is started. (Public because the Engine must satisfy Runtime in the
+   * published types, which stripInternal would otherwise break.)
    */
   async replaceContainer(id: string, changes: ContainerReplacement, options: CallOptions = {}): Promise<string> {
     const c = await this.call(`inspect container ${id.slice(0, 12)}`, () => this.docker.getContainer(id).inspect({ abortSignal: options.signal }));

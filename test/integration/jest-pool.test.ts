@@ -1,8 +1,8 @@
 /**
  * berth/jest's pool mode in a real Jest run (test/fixtures/jest-pool): 4 test files, 2 workers, a
  * pool of 2 of the busybox snapshot stack that the global setup starts. Files that run at the same
- * time hold different members; a member that serves a second file was reset in between (the second
- * file finds no mark of the first); afterwards nothing of the pool is left.
+ * time hold different members; every file finds only the seed data (a member that serves a second
+ * file was reset in between); afterwards nothing of the pool is left.
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -49,8 +49,8 @@ describe("berth/jest with a pool", () => {
     // Files holding their member at the same time hold different ones.
     for (const a of seen)
       for (const b of seen) if (a !== b && a.start < b.end && b.start < a.end) expect(a.project, `${a.file} and ${b.file} overlap`).not.toBe(b.project);
-    // Two members served four files: some member served a second file, after a reset.
-    expect(new Set(seen.map((s) => s.project)).size).toBeLessThanOrEqual(2);
+    // The pool starts a member for each claim (its size counts unclaimed ones), so whether a member
+    // serves a second file depends on timing; one that does was reset in between (the check above).
 
     const e = await engine();
     const mine = { [LABEL]: id };
