@@ -58,7 +58,6 @@ describe("pools", () => {
     // Each member has a standby helper for its resets (a new one after each swap).
     const standbys = async () => (await e.listContainers({ [POOL_LABEL.name]: pool.name, [SNAPSHOT_LABEL.standby]: true })).map((c) => c.id).sort();
     await until("a standby helper per member", async () => (await standbys()).length === 2);
-    const before = await standbys();
     const claimers = [child(["claim", pool.name]), child(["claim", pool.name])];
     const next = claimers.map(answers);
     await Promise.all(next.map((n) => n()));
@@ -80,9 +79,9 @@ describe("pools", () => {
     });
     const [again] = await e.listContainers({ ...managedFilter(a!.project), "dev.berth.service": "db" });
     expect((await e.exec(again!.id, ["test", "-f", "/data/extra"])).exitCode).toBe(1);
-    // A swap used the standby's spare: the member reset gets a new standby holding a new spare.
+    // A swap uses the standby's spare and the member gets a new standby; a reset that met its standby
+    // still starting copies and keeps it: either way each of the four members has one.
     await until("a standby helper per member", async () => (await standbys()).length === 4);
-    expect(await standbys()).not.toEqual(expect.arrayContaining(before));
   });
 
   it("shows on the engine: members by state from labels, the rest from the keeper's marker", async () => {
