@@ -10,7 +10,10 @@
 //   berth    `berth up` and `berth down` (the built CLI, as users run it), peak RSS of both, and
 //            the readiness detection delay (ready event − mtime of the chain's /ready file);
 //   CLI floor  the floor's removal plus a bare `node -e 0` start-up measured in the same run: what
-//            any command-line `down` pays at least;
+//            any command-line `down` pays at least. The start-up is measured while the floor's
+//            environments are still up, the conditions a `berth down` starts in (their healthchecks
+//            run); and a `berth down` is timed only once the reapers its `berth up` spawned have
+//            exited (~250 ms after the up), whose CPU is the up's, not the down's;
 //   API      berth's programmatic acquire()/release() in this process, as a test runner calls
 //            them: the same work without starting Node and loading berth for each command;
 //   compose  Debian's docker-compose v1 `up -d` plus a 100 ms health poll, and `down -v`;
@@ -83,12 +86,33 @@ function run(cmd, args, o = {}) {
     child.on("close", (code) => {
       clearInterval(poll);
       if (code !== 0) reject(new Error(`${cmd} ${args.join(" ")} exited ${code}:\n${stderr.slice(-2000)}`));
-      else resolve({ stdout, stderr, peakKb });
+      else resolve({ stdout, stderr, peakKb, pid: child.pid });
     });
   });
 }
 
 const berthCli = (args, o) => run(process.execPath, [`${root}dist/bin/berth.js`, ...args], o);
+
+/**
+ * Waits (up to 3 s) until the reapers that the `berth up` processes `pids` spawned have exited:
+ * each notices within 250 ms that its owner left cleanly. A `down` timed while they still run
+ * would be charged with their CPU, which belongs to the `up` (the floor's up spawns none).
+ */
+async function reapersGone(pids) {
+  const { readdirSync } = await import("node:fs");
+  const owners = pids.map((p) => `"pid":${p},`);
+  const alive = () =>
+    readdirSync("/proc").some((d) => {
+      if (!/^\d+$/.test(d)) return false;
+      try {
+        const cmd = readFileSync(`/proc/${d}/cmdline`, "utf8");
+        return cmd.includes("reaper-main") && owners.some((o) => cmd.includes(o));
+      } catch {
+        return false;
+      }
+    });
+  for (const until = Date.now() + 3000; alive() && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50));
+}
 
 /** ms since epoch when `path` was last written in the container (the engine's archive stat). */
 async function mtimeOf(containerId, path) {
@@ -102,6 +126,7 @@ async function berthUp(stack, project) {
   const t0 = Date.now();
   const r = await berthCli(["up", "-f", stack.file, "-p", project, "--json"], { rss: true });
   const upMs = Date.now() - t0;
+  await reapersGone([r.pid]);
   const events = r.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
   const delays = [];
   const notice = [];
@@ -197,8 +222,10 @@ async function main() {
         r.floorDelays.push(d);
         r.floorNotice.push(n);
       }
+      // Node's start-up while the environment is still up, as `berth down` starts (its healthchecks run).
+      const start = await nodeStart();
       r.floorDown.push(await f.down());
-      r.cliFloorDown.push(r.floorDown.at(-1) + (await nodeStart()));
+      r.cliFloorDown.push(r.floorDown.at(-1) + start);
 
       const p = projectName(`${stack.name}-berth`);
       const b = await berthUp(stack, p);
@@ -416,14 +443,18 @@ async function runDownN(n) {
   const out = { floor: [], cliFloor: [], berth: [], failed: 0 };
   for (let i = 0; i < RUNS; i++) {
     const floors = await Promise.all(Array.from({ length: n }, () => floorUp(docker, chainSpec, projectName(`down${n}-floor`), labels)));
+    // N Node start-ups at once while the N environments are up, as the N `berth down`s start: their
+    // 4N containers' 1 s healthchecks load 2 cores enough to make this ~5× slower than on an idle machine.
     let t0 = Date.now();
+    await Promise.all(Array.from({ length: n }, nodeStart));
+    const starts = Date.now() - t0;
+    t0 = Date.now();
     await Promise.all(floors.map((f) => f.down()));
     out.floor.push(Date.now() - t0);
-    t0 = Date.now();
-    await Promise.all(Array.from({ length: n }, nodeStart));
-    out.cliFloor.push(out.floor.at(-1) + Date.now() - t0);
+    out.cliFloor.push(out.floor.at(-1) + starts);
     const names = Array.from({ length: n }, () => projectName(`down${n}-berth`));
-    await Promise.all(names.map((p) => berthCli(["up", "-f", chain.file, "-p", p, "--quiet"])));
+    const ups = await Promise.all(names.map((p) => berthCli(["up", "-f", chain.file, "-p", p, "--quiet"])));
+    await reapersGone(ups.map((u) => u.pid));
     t0 = Date.now();
     // An engine fault (moby/moby#43286: a network kept with a stale endpoint) fails a `down`: counted, not fatal.
     const downs = await Promise.allSettled(names.map((p) => berthCli(["down", p])));

@@ -48,7 +48,7 @@ await build({
   target: "node20",
   format: "cjs",
   logLevel: "warning",
-  // berth's two uses of import.meta.url find the reaper (dist/bin/reaper-main.js, beside the CLI
+  // berth's two uses of import.meta.url find the reaper (dist/bin/reaper-main.mjs, beside the CLI
   // bundle) and resolve dockerode's deferred transports: both as from the CLI bundle's place.
   define: { "import.meta.url": "__berthModuleUrl" },
   // Node 20 and 22 give only the main realm Symbol.dispose/asyncDispose (their registry symbols

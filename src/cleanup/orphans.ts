@@ -31,8 +31,6 @@ export interface CleanOptions {
   volumes?: boolean;
   /** List what would go, remove nothing. */
   dryRun?: boolean;
-  /** Removes nothing of this project (another removal of it runs at the same time). */
-  skipProject?: string;
   /** Narrows the selection further (never widens it): extra labels every resource must carry. */
   filter?: Record<string, string>;
   now?: number;
@@ -176,7 +174,7 @@ async function stillAbandoned(engine: Runtime, project: string, reason: "users-g
  * one resource (e.g. a network another environment still uses) is reported, not thrown.
  */
 export async function cleanOrphans(engine: Runtime, o: CleanOptions = {}): Promise<CleanResult> {
-  let items = (await findCleanable(engine, o)).filter((i) => i.project !== o.skipProject);
+  let items = await findCleanable(engine, o);
   if (o.dryRun) return { items, failed: [] };
   const locks: AsyncDisposable[] = [];
   for (const reason of ["users-gone", "half-made"] as const) {
@@ -223,10 +221,9 @@ async function removeItems(engine: Runtime, items: CleanItem[], o: CleanOptions)
  * What every berth command does first: remove orphans of dead owners and expired TTLs. Cheap
  * (three list calls), and it never fails the command that calls it.
  */
-/** `skipProject`: an environment the caller removes itself at the same time (`down NAME`), left alone here. */
-export async function reapOrphans(engine: Runtime, o: { signal?: AbortSignal; skipProject?: string } = {}): Promise<CleanResult> {
+export async function reapOrphans(engine: Runtime, o: { signal?: AbortSignal } = {}): Promise<CleanResult> {
   try {
-    return await cleanOrphans(engine, { signal: o.signal, skipProject: o.skipProject });
+    return await cleanOrphans(engine, { signal: o.signal });
   } catch (error) {
     if (o.signal?.aborted) throw error;
     return { items: [], failed: [] };

@@ -81,14 +81,15 @@ function track(dir: string, key: string): () => void {
 }
 
 /**
- * The compiled reaper entry point. From the build (dist/cleanup/reaper.js) it is the sibling file.
+ * The compiled reaper entry point. From the build (dist/cleanup/reaper.js) it is the sibling file;
+ * beside the CLI bundle (dist/bin/berth.cjs) it is reaper-main.mjs (dist/bin's .js files are CommonJS).
  * When berth's TypeScript sources run directly (vitest runs src/), there is no JavaScript next to
  * this file and Node 20 cannot run TypeScript, so the build's copy in dist/ is used: the test
  * suite builds first (`pretest`), and the reaper only needs the engine client and these files.
  */
 export function reaperScript(moduleUrl: string = import.meta.url): string | undefined {
   const here = fileURLToPath(moduleUrl);
-  const candidates = [join(dirname(here), "reaper-main.js")];
+  const candidates = [join(dirname(here), "reaper-main.js"), join(dirname(here), "reaper-main.mjs")];
   if (here.endsWith(".ts")) candidates.push(resolve(dirname(here), "../../dist/cleanup/reaper-main.js"));
   return candidates.find((c) => existsSync(c));
 }

@@ -30,8 +30,6 @@ export interface CliContext {
   engine(): Promise<Engine>;
   /** What the process exits with when the command returns normally (e.g. `run`'s child's code). */
   exitCode: number;
-  /** Work started alongside the command (the orphan reap of `down NAME`): runCli waits for it before returning. */
-  alongside?: Promise<unknown>[];
 }
 
 /** `earlyEngine`: a connection main.ts started while the CLI was still loading. */
@@ -50,7 +48,6 @@ export function makeContext(signal: AbortSignal, earlyEngine?: Promise<Engine>):
     // Imported on first use: `berth --help` and `berth config` never load the Engine API client.
     engine: () => (engine ??= import("../engine/connect.js").then((m) => m.connectEngine({ env, signal }))),
     exitCode: 0,
-    alongside: [],
   };
 }
 

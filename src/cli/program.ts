@@ -9,7 +9,7 @@ import { protectCommandArgs } from "./argv.js";
 import { makeContext, type CliContext, type GlobalOptions } from "./context.js";
 import { EXIT, exitCodeOf } from "./exit-codes.js";
 import { errorJson, formatError } from "./format-error.js";
-import { namedRemoval, reapBeforeCommand, registerClean } from "./commands/clean.js";
+import { reapBeforeCommand, registerClean } from "./commands/clean.js";
 import { registerCompletion } from "./commands/completion.js";
 import { registerConfig } from "./commands/config.js";
 import { registerDoctor } from "./commands/doctor.js";
@@ -83,7 +83,6 @@ export async function runCli(argv: string[], early: { engine?: Promise<Engine>; 
     ctx.err(formatError(err));
     return exitCodeOf(err);
   } finally {
-    await Promise.allSettled(ctx.alongside ?? []);
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigint);
   }
@@ -136,6 +135,6 @@ export function buildProgram(ctx: CliContext): Command {
   registerEngine(program, ctx, globals);
   // The compose commands berth also has (docs/cli.md, "Coming from docker compose").
   for (const register of [registerPull, registerBuild, registerImages, registerTop, registerKill, registerRm, registerCp]) register(program, ctx, globals);
-  program.hook("preAction", (_program, command) => reapBeforeCommand(ctx, command.name(), namedRemoval(command)));
+  program.hook("preAction", (_program, command) => reapBeforeCommand(ctx, command.name()));
   return program;
 }

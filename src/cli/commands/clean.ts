@@ -65,33 +65,25 @@ export function registerClean(program: Command, ctx: CliContext, globals: () => 
   });
 }
 
-/** Commands that reap themselves (up and run through acquire, clean) or never touch the engine. */
-// doctor reports orphans instead of removing them; graph of a file needs no engine.
-const NO_REAP = new Set(["up", "acquire", "run", "clean", "config", "version", "completion", "help", "serve", "doctor", "graph"]);
+/**
+ * Commands that reap themselves (up and run through acquire, clean) or never touch the engine.
+ * doctor reports orphans instead of removing them; graph of a file needs no engine. `down` removes
+ * environments by name and leaves orphans to the next `up` (every acquire sweeps first) or `clean`:
+ * its own sweep (three listings of every berth resource on the engine) was measured at ~5% of ten
+ * `down`s at once, the case where teardown time matters most (docs/benchmarks.md).
+ */
+const NO_REAP = new Set(["up", "acquire", "run", "down", "clean", "config", "version", "completion", "help", "serve", "doctor", "graph"]);
 
 /**
  * Every other berth command first removes orphans of dead owners it finds: cheap (three list
  * calls) and silent; it never fails the command, whose own engine call reports an unreachable engine.
- * `down NAME` (one named environment, not --all) does not wait for it: the reap runs alongside the
- * removal, leaves NAME to it, and runCli waits for both (ctx.alongside).
  */
-export async function reapBeforeCommand(ctx: CliContext, command: string, removes?: string): Promise<void> {
+export async function reapBeforeCommand(ctx: CliContext, command: string): Promise<void> {
   if (NO_REAP.has(command)) return;
-  const reap = (async () => {
-    try {
-      await reapOrphans(await ctx.engine(), { signal: ctx.signal, skipProject: removes });
-      sweepStaleReaperFiles(ctx.env);
-    } catch {
-      // reported by the command itself
-    }
-  })();
-  if (removes && ctx.alongside) ctx.alongside.push(reap);
-  else await reap;
-}
-
-/** The one environment a `down` names (its argument or -p), unless it removes them all. */
-export function namedRemoval(command: Command): string | undefined {
-  if (command.name() !== "down" || command.opts<{ all?: boolean }>().all) return undefined;
-  const named = command.args[0] ?? command.parent?.opts<{ projectName?: string }>().projectName;
-  return named || undefined;
+  try {
+    await reapOrphans(await ctx.engine(), { signal: ctx.signal });
+    sweepStaleReaperFiles(ctx.env);
+  } catch {
+    // reported by the command itself
+  }
 }
