@@ -41,6 +41,20 @@ export interface ProbeContext {
    * exec-style probes once. `noShell` remembers containers whose image has no /bin/sh.
    */
   watch?: { windowMs: number; startedForMs: number; capMs: number; noShell: Set<string> };
+  /**
+   * ms since epoch: the engine's "healthy" counts only if its newest check ended at or after this;
+   * otherwise berth runs the healthcheck itself. For a container that kept running while something
+   * it depends on came back (a restore): a verdict from before says nothing about it now.
+   */
+  freshSince?: number;
+}
+
+/** Whether the engine's healthy verdict is recent enough to take (see ProbeContext.freshSince). */
+export function engineSaysHealthy(c: ContainerDetails, freshSince?: number): boolean {
+  if (c.state.health !== "healthy") return false;
+  if (freshSince === undefined) return true;
+  const end = Date.parse(c.state.healthLog.at(-1)?.end ?? "");
+  return Number.isFinite(end) && end >= freshSince;
 }
 
 export async function runProbe(p: Probe, ctx: ProbeContext): Promise<ProbeRecord> {
@@ -59,7 +73,7 @@ export async function runProbe(p: Probe, ctx: ProbeContext): Promise<ProbeRecord
     case "completed":
       return done(c.state.status === "exited" && c.state.exitCode === 0, `${c.state.status}, exit code ${c.state.exitCode}`, c.state.exitCode);
     case "healthcheck": {
-      if (c.state.health === "healthy") return done(true, "the engine reports healthy");
+      if (engineSaysHealthy(c, ctx.freshSince)) return done(true, "the engine reports healthy");
       const cmd = healthcheckCommand(c.healthcheck?.test);
       if (!cmd) return done(false, "the container has no healthcheck");
       return execProbe(ctx, cmd, Math.min(c.healthcheck?.timeoutMs || 30_000, 30_000), done);

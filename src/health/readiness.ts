@@ -14,7 +14,7 @@ import { BerthError } from "../errors.js";
 import type { ReadyMode } from "../plan/plan.js";
 import type { EventHub } from "./event-hub.js";
 import { describeReadiness, probesOf, type Probe, type Readiness, type ReadinessSpec } from "./probe-model.js";
-import { ENGINE_READ_TIMEOUT_MS, runProbe, type ProbeContext, type ProbeRecord } from "./probes.js";
+import { ENGINE_READ_TIMEOUT_MS, engineSaysHealthy, runProbe, type ProbeContext, type ProbeRecord } from "./probes.js";
 
 export type { ProbeRecord } from "./probes.js";
 
@@ -70,6 +70,8 @@ export interface WaitReadyOptions {
   signal?: AbortSignal;
   /** Restart policy ("no", "always", "on-failure[:N]", "unless-stopped"), to know whether an exit is final. */
   restartPolicy?: string;
+  /** The engine's healthy verdict counts only if its newest check ended at or after this (ms since epoch; ProbeContext.freshSince). */
+  freshSince?: number;
 }
 
 export interface ReadyResult {
@@ -122,13 +124,14 @@ async function evaluate(
   signal: AbortSignal | undefined,
   out: ProbeRecord[],
   watch?: Watch,
+  freshSince?: number,
 ): Promise<boolean> {
   if (rule.kind === "probe") {
-    const r = await runProbe(rule.probe, { engine, container: c, signal, watch });
+    const r = await runProbe(rule.probe, { engine, container: c, signal, watch, freshSince });
     out.push(r);
     return r.ok;
   }
-  const children = rule.of.map((r) => evaluate(r, engine, c, signal, out, watch));
+  const children = rule.of.map((r) => evaluate(r, engine, c, signal, out, watch, freshSince));
   if (rule.kind === "all") return (await Promise.all(children)).every(Boolean);
   return new Promise<boolean>((resolve, reject) => {
     let left = children.length;
@@ -154,9 +157,9 @@ export function watchWindow(startedForMs: number, capMs: number, onlyInContainer
   return Math.max(WATCH_MIN_MS, Math.min(WATCH_MAX_MS, Math.round(startedForMs / 2)));
 }
 
-function viaOf(rule: Readiness, c: ContainerDetails): ReadyResult["via"] {
+function viaOf(rule: Readiness, c: ContainerDetails, freshSince?: number): ReadyResult["via"] {
   if (rule.kind === "probe" && rule.probe.kind === "running") return "running";
-  if (rule.kind === "probe" && rule.probe.kind === "healthcheck" && c.state.health === "healthy") return "engine";
+  if (rule.kind === "probe" && rule.probe.kind === "healthcheck" && engineSaysHealthy(c, freshSince)) return "engine";
   return "probe";
 }
 
@@ -209,7 +212,7 @@ export async function waitReady(o: WaitReadyOptions, onProbe?: (p: ProbeRecord) 
       const watch = windowMs > 0 ? { windowMs, startedForMs: startedFor, capMs: cap, noShell } : undefined;
       const roundStart = Date.now();
       const round: ProbeRecord[] = [];
-      const ok = await evaluate(rule, o.engine, c, o.signal, round, watch);
+      const ok = await evaluate(rule, o.engine, c, o.signal, round, watch, o.freshSince);
       spent = Date.now() - roundStart;
       for (const r of round) onProbe?.(r);
       history.push(...round);
@@ -218,7 +221,8 @@ export async function waitReady(o: WaitReadyOptions, onProbe?: (p: ProbeRecord) 
         // A probe passing in a run that has since been replaced (the restart policy restarted the
         // container while it was probed) says nothing about the run now: judge the new one.
         const after = await inspectOrNothing(o);
-        if (after?.state.running && after.state.startedAt === s.startedAt) return done(viaOf(rule, c), Math.max(...round.filter((r) => r.ok).map((r) => r.at)));
+        if (after?.state.running && after.state.startedAt === s.startedAt)
+          return done(viaOf(rule, c, o.freshSince), Math.max(...round.filter((r) => r.ok).map((r) => r.at)));
         continue;
       }
     } else if (exited && !mayRestart(o.restartPolicy, s.exitCode, s.restartCount)) {

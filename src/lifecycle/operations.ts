@@ -59,6 +59,8 @@ export interface WaitOptions extends SelectOptions {
   onEvent?: EventListener;
   /** Called with what each container's readiness wait saw, as it becomes ready. */
   onReady?: (container: string, result: ReadyResult) => void;
+  /** The engine's healthy verdicts count only from checks that ended at or after this (ms since epoch); older ones, berth checks again itself. */
+  freshSince?: number;
 }
 
 /** Waits until every selected container is ready (healthy, or running when it has no healthcheck). */
@@ -70,7 +72,16 @@ export async function waitForServices(engine: Runtime, project: string, o: WaitO
   try {
     const results = await Promise.all(
       containers.map(async (c) => {
-        const r = await waitReady({ engine, hub, containerId: c.id, service: c.service, mode: "healthy", deadline, signal: o.signal });
+        const r = await waitReady({
+          engine,
+          hub,
+          containerId: c.id,
+          service: c.service,
+          mode: "healthy",
+          deadline,
+          signal: o.signal,
+          freshSince: o.freshSince,
+        });
         o.onEvent?.({ type: "ready", project, service: c.service, container: c.name, via: r.via, at: r.readyAt, elapsedMs: r.readyAt - t0 });
         o.onReady?.(c.name, r);
         return [c.name, r] as const;

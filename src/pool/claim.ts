@@ -10,7 +10,7 @@ import type { Runtime } from "../engine/runtime.js";
 import type { VolumeSummary } from "../engine/types.js";
 import { LABEL } from "../labels.js";
 import { acquireLock } from "../locks/file-lock.js";
-import { POOL_LABEL } from "./labels.js";
+import { POOL_LABEL, poolLockName } from "./labels.js";
 
 export interface Claim {
   project: string;
@@ -52,7 +52,7 @@ export async function claimMember(
   pool: string,
   o: { env?: Record<string, string | undefined>; signal?: AbortSignal; askedAt?: number; alongside?: (project: string) => void } = {},
 ): Promise<PendingClaim | null> {
-  const lock = await acquireLock(`pool-${pool}`, { env: o.env, signal: o.signal });
+  const lock = await acquireLock(poolLockName(pool), { env: o.env, signal: o.signal });
   let settled: Promise<void> | undefined;
   try {
     const volumes = await engine.listVolumes({ [POOL_LABEL.name]: pool }, { signal: o.signal });

@@ -35,3 +35,6 @@ export function checkPoolName(name: string): string {
 }
 
 export const readyVolumeName = (project: string) => `${project}_pool-ready`;
+
+/** The file lock under which a pool's members are claimed and its keeper changes them (one name for both sides). */
+export const poolLockName = (pool: string) => `pool-${pool}`;

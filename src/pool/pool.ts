@@ -25,7 +25,7 @@ import { removeStandby } from "../snapshot/standby.js";
 import { claimFromPool } from "./client.js";
 import { claimerId, markersByMember, releasedClaim } from "./claim.js";
 import { KeeperMarker } from "./keeper-marker.js";
-import { checkPoolName, POOL_LABEL, readyVolumeName } from "./labels.js";
+import { checkPoolName, POOL_LABEL, poolLockName, readyVolumeName } from "./labels.js";
 import { memberLabels } from "./member-labels.js";
 import { planPool, type MemberPhase } from "./plan.js";
 import { poolLimit } from "./sizing.js";
@@ -277,7 +277,7 @@ export class Pool implements AsyncDisposable {
    * claim (claim.ts), its ready marker goes only if it is still there and no claim came first.
    */
   private async unmark(project: string): Promise<boolean> {
-    return withLock(`pool-${this.name}`, { env: this.o.env }, async () => {
+    return withLock(poolLockName(this.name), { env: this.o.env }, async () => {
       const marks = markersByMember(await this.engine.listVolumes({ ...managedFilter(project), [POOL_LABEL.name]: this.name })).get(project);
       if (!marks?.ready || marks.claims.length) return false;
       await this.engine.removeVolume(readyVolumeName(project));

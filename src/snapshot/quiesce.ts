@@ -9,6 +9,7 @@ import { dependencyGraph, waitForServices, type WaitOptions } from "../lifecycle
 import type { ContainerSummary } from "../engine/types.js";
 import { LABEL } from "../labels.js";
 import { startWithPortRetry } from "../lifecycle/start.js";
+import { BerthError, isBerthError } from "../errors.js";
 
 export interface QuiesceOptions extends Pick<WaitOptions, "timeoutMs" | "onEvent" | "onReady" | "signal"> {
   /** Seconds each container gets to stop; 0 kills it (right when its data is about to be replaced). */
@@ -42,11 +43,34 @@ export async function whileStopped<T>(engine: Runtime, project: string, containe
   try {
     result = await fn();
   } catch (e) {
-    if (o.restartOnFailure && !o.signal?.aborted) await startAndRegate(engine, project, running, o).catch(() => undefined);
+    if (o.restartOnFailure && !o.signal?.aborted) {
+      try {
+        await startAndRegate(engine, project, running, o);
+      } catch (restartError) {
+        throw notRestarted(e, restartError, project, running);
+      }
+    }
     throw e;
   }
   await startAndRegate(engine, project, running, o);
   return result;
+}
+
+/**
+ * The failure of `fn`, told together with the failed attempt to start the stopped services again:
+ * they are still stopped (or not ready), which the first failure alone would not say.
+ */
+function notRestarted(first: unknown, restartError: unknown, project: string, stopped: ContainerSummary[]): BerthError {
+  const services = [...new Set(stopped.map((c) => c.labels[LABEL.service] ?? c.name))].sort().join(", ");
+  const text = (e: unknown) => (e instanceof Error ? e.message : String(e));
+  return new BerthError(
+    isBerthError(first) ? first.code : "ENGINE_ERROR",
+    `${text(first)}; starting ${services} of ${project} again failed too (${text(restartError)})`,
+    {
+      hint: `They may still be stopped: \`berth start -p ${project}\` starts them and waits until they are ready. ${isBerthError(first) && first.hint ? first.hint : ""}`.trim(),
+      cause: first,
+    },
+  );
 }
 
 /**
@@ -67,6 +91,9 @@ export async function startAndRegate(
   if (affected.length) {
     const { dependants } = await servicesToRegate(engine, project, affected, o.signal);
     await waitForServices(engine, project, { ...o, services: affected });
-    if (dependants.length) await waitForServices(engine, project, { ...o, services: dependants });
+    // The dependants kept running: an engine "healthy" from before the data came back says nothing
+    // about them now (it would stand for up to interval × retries after they broke), so only checks
+    // from now on count, and berth runs the healthcheck itself rather than wait for the next one.
+    if (dependants.length) await waitForServices(engine, project, { ...o, services: dependants, freshSince: Date.now() });
   }
 }
