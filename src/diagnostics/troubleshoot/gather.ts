@@ -3,7 +3,7 @@
  * exit code, OOM flag, restarts, health log, the last log lines, resource usage, mounts, addresses.
  */
 import type { Engine } from "../../engine/engine.js";
-import { containerDiagnostics } from "../../engine/diagnostics-queries.js";
+import { containerDiagnostics, hadOomEvent } from "../../engine/diagnostics-queries.js";
 import { healthcheckCommand, stateOf } from "../../health/state.js";
 import { LABEL } from "../../labels.js";
 import { projectContainers } from "../../lifecycle/operations.js";
@@ -44,6 +44,10 @@ async function factsOf(
     healthLog = [{ exitCode: r.exitCode, output: r.output }];
   }
   const oneShot = d.labels[LABEL.job] === "true";
+  // Killed (137) without the engine's OOM flag: its event log may still say the kernel did it (hadOomEvent).
+  const startedAt = Date.parse(d.state.startedAt ?? "");
+  const oomKilled =
+    d.state.oomKilled || (!d.state.running && d.state.exitCode === 137 && Number.isFinite(startedAt) && (await hadOomEvent(engine, id, startedAt, { signal })));
   return {
     addresses: Object.values(extra.endpoints)
       .map((e) => e.ip)
@@ -56,7 +60,7 @@ async function factsOf(
       status: d.state.status,
       running: d.state.running,
       exitCode: d.state.exitCode,
-      oomKilled: d.state.oomKilled,
+      oomKilled,
       restartCount: d.state.restartCount,
       startError: extra.startError,
       memoryLimitBytes: extra.memoryLimitBytes,
