@@ -54,7 +54,10 @@ async function claimWith(pool: string, o: ClaimOptions, listed: boolean): Promis
         return null;
       };
       try {
-        const [containers, networks] = await listing!;
+        // The ready marker's removal too (claim.settled): once the caller holds the environment
+        // (and may run commands against it), the member must read as claimed and not ready, so that
+        // a claimer killed from then on leaves it to be reset, never put back warm as it is.
+        const [[containers, networks]] = await Promise.all([listing!, claim.settled]);
         const data = listed
           ? listedEnvironment(claim.project, containers, networks)
           : await readEnvironment(engine, claim.project, (containers[0]?.labels[LABEL.envKind] ?? "test") as EnvironmentKind, o.signal, {
