@@ -91,6 +91,9 @@ export async function startAndRegate(
   if (affected.length) {
     const { dependants } = await servicesToRegate(engine, project, affected, o.signal);
     await waitForServices(engine, project, { ...o, services: affected });
-    if (dependants.length) await waitForServices(engine, project, { ...o, services: dependants });
+    // The dependants kept running: an engine "healthy" from before the data came back says nothing
+    // about them now (it would stand for up to interval × retries after they broke), so only checks
+    // from now on count, and berth runs the healthcheck itself rather than wait for the next one.
+    if (dependants.length) await waitForServices(engine, project, { ...o, services: dependants, freshSince: Date.now() });
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isBerthError } from "../../src/errors.js";
 import { LABEL } from "../../src/labels.js";
-import { whileStopped } from "../../src/snapshot/quiesce.js";
+import { startAndRegate, whileStopped } from "../../src/snapshot/quiesce.js";
 import { MemoryRuntime } from "./support/memory-runtime.js";
 
 const labels = (service: string) => ({ [LABEL.managed]: "true", [LABEL.project]: "shop", [LABEL.service]: service });
@@ -29,5 +29,26 @@ describe("whileStopped with restartOnFailure", () => {
     const error = await whileStopped(rt, "shop", containers, { restartOnFailure: true, timeoutMs: 1000 }, () => Promise.reject(first)).catch((e: unknown) => e);
     expect(error).toBe(first);
     expect((await rt.listContainers({ [LABEL.project]: "shop" }))[0]!.state).toBe("running");
+  });
+});
+
+describe("startAndRegate", () => {
+  it("checks a dependant itself instead of taking the engine's healthy verdict from before the data came back", async () => {
+    const rt = new MemoryRuntime();
+    const db = rt.seedContainer({ name: "shop-db-1", labels: labels("db") });
+    const app = rt.seedContainer({
+      name: "shop-app-1",
+      labels: { ...labels("app"), [LABEL.dependsOn]: "db" },
+      health: "healthy",
+      healthcheck: { test: ["CMD", "check-app"], intervalMs: 1000, timeoutMs: 1000, retries: 3 },
+    });
+    const stopped = (await rt.listContainers({ [LABEL.project]: "shop" })).filter((c) => c.id === db.id);
+    await startAndRegate(rt, "shop", stopped, { timeoutMs: 1000 });
+    expect(
+      rt.execs
+        .filter((e) => e.id === app.id)
+        .map((e) => e.cmd.join(" "))
+        .join("\n"),
+    ).toContain("check-app");
   });
 });
