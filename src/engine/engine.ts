@@ -270,6 +270,7 @@ export class Engine {
       StdinOnce: req.runtime.stdinOnce,
       Domainname: req.runtime.domainname,
       MacAddress: req.runtime.macAddress,
+      ...(req.networkDisabled ? { NetworkDisabled: true } : {}),
       HostConfig: {
         PortBindings: Object.fromEntries(
           Object.entries(req.portBindings).map(([k, bs]) => [k, bs.map((b) => ({ HostIp: boundHostIp(b, this.reach), HostPort: b.hostPort }))]),

@@ -75,6 +75,8 @@ export async function startHelper(runtime: Runtime, pairs: CopyPair[], o: CopyOp
         { type: "volume" as const, source: p.to, target: `/to/${i}` },
       ]),
       networkMode: "none",
+      // It copies files and sleeps: no network, so no sandbox to set up and tear down (see the field).
+      networkDisabled: true,
       runtime: {},
     },
     { signal: o.signal },
