@@ -13,7 +13,7 @@ import { randomBytes } from "node:crypto";
 import { loadProject } from "../compose/index.js";
 import { connectEngine } from "../engine/connect.js";
 import type { Engine } from "../engine/engine.js";
-import { BerthError } from "../errors.js";
+import { BerthError, isBerthError } from "../errors.js";
 import type { EventListener } from "../events.js";
 import { availableMemory, capFor, containerCount, declaredMemory, guardSettings } from "../guards/resources.js";
 import { LABEL, managedFilter } from "../labels.js";
@@ -86,6 +86,8 @@ interface Member {
 }
 
 const TICK_MS = 250;
+/** Start failures that no retry mends: ready() gives up on the first (the keeper itself keeps trying, as for any failure). */
+const PERMANENT_FAILURES = ["COMPOSE_NOT_FOUND", "COMPOSE_INVALID", "IMAGE_NOT_FOUND", "USAGE"] as const;
 const SHRINK_AFTER_MS = 30_000;
 
 export async function createPool(o: PoolOptions): Promise<Pool> {
@@ -154,13 +156,16 @@ export class Pool implements AsyncDisposable {
 
   /**
    * Resolves once `size` members are warm (or as many as the guards allow beside the claimed ones);
-   * rejects with the last start failure after `timeoutMs`.
+   * rejects with the last start failure after `timeoutMs`, and at once when that failure is one no
+   * retry mends (a missing image, a compose file that does not load).
    */
   async ready(options: { timeoutMs?: number } = {}): Promise<void> {
     const deadline = Date.now() + (options.timeoutMs ?? 300_000);
     for (;;) {
       const s = await this.status();
       if (s.warm >= Math.min(this.o.size, Math.max(0, s.limit - s.claimed))) return;
+      // Every start would meet it again (a missing image, a file that does not load): say so now, not after the timeout.
+      if (isBerthError(this.lastError, ...PERMANENT_FAILURES)) throw this.lastError;
       if (Date.now() > deadline) {
         throw new BerthError("HEALTH_TIMEOUT", `pool ${this.name}: ${s.warm} of ${this.o.size} environments warm in time`, { cause: this.lastError });
       }

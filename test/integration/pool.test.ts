@@ -138,3 +138,17 @@ describe("pools", () => {
     process.stderr.write(`[pool test] killed keeper's pool gone after ${Date.now() - t0} ms\n`);
   });
 });
+
+describe("a pool whose members cannot start", () => {
+  it("says why at once when no retry would mend it (a missing helper image), not after its timeout, and leaves nothing", async () => {
+    const e = await engine();
+    const pool = await createPool({ file: stack("snapshot.yml"), size: 1, name: uniqueName("pool-nohelper"), helperImage: "berth-test/no-such-helper:0" });
+    try {
+      // Before, ready() waited out its timeout (here 10 min, past the test's own) with the failure as its cause.
+      await expect(pool.ready({ timeoutMs: 600_000 })).rejects.toMatchObject({ code: "IMAGE_NOT_FOUND" });
+    } finally {
+      await pool.close();
+    }
+    expect(await poolResources(e, pool.name)).toEqual([]);
+  }, 120_000);
+});
