@@ -360,6 +360,8 @@ export class Pool implements AsyncDisposable {
       await m.env.snapshot(this.snapshotName, { labels, helperImage: this.o.helperImage, env: this.o.env });
       if (this.closing) throw new BerthError("ABORTED", "the pool is closing");
       await this.markReady(m, labels);
+      // A failure before a start that succeeded says nothing about the next (ready() reads it).
+      this.lastError = undefined;
       await this.prepareStandby(m);
     } catch (e) {
       this.lastError = e;
