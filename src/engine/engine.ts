@@ -516,6 +516,11 @@ export class Engine {
     return streams.subscribe(this.access, filter, onEvent, options);
   }
 
+  /** Whether the engine logged an "oom" event for the container since `sinceMs` (streams.oomEventSince says why this is asked). */
+  oomEventSince(id: string, sinceMs: number, options: CallOptions = {}): Promise<boolean> {
+    return streams.oomEventSince(this.access, id, sinceMs, options);
+  }
+
   /** Extracts `entries` into the container's existing directory `dir` (PUT /containers/{id}/archive). */
   putArchive(id: string, dir: string, entries: TarEntry[], options: CallOptions = {}): Promise<void> {
     return archive.putArchive(this.access, id, dir, entries, options);

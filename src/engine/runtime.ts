@@ -89,6 +89,8 @@ export interface Runtime {
   copyArchive(from: { container: string; path: string }, to: { container: string; dir: string }, options?: CallOptions & { replace?: boolean }): Promise<void>;
 
   // ---- events ----
+  /** Whether the engine logged an "oom" event for the container at or after `sinceMs` (false when it cannot say). */
+  oomEventSince(id: string, sinceMs: number, options?: CallOptions): Promise<boolean>;
   /** Resolves once the subscription stands; `onEnd`: the stream ended without being aborted (the engine went away). */
   subscribe(
     filter: { labels: LabelFilter; types?: string[] },

@@ -175,3 +175,26 @@ export async function stats(
     };
   });
 }
+
+/**
+ * Whether the engine logged an "oom" event for the container at or after `sinceMs`. Why not only
+ * State.OOMKilled: dockerd 20.10 sets that flag from the exit it handles, and loses it when the
+ * kernel's OOM notice reaches it after the exit (seen with nine containers failing at once); its
+ * event log still has the OOM. Bounded by `until` = now, so the stream ends at once. False when the
+ * engine does not answer: this only adds to what the inspect said.
+ */
+export async function oomEventSince(access: EngineAccess, id: string, sinceMs: number, options: CallOptions = {}): Promise<boolean> {
+  try {
+    const stream = await access.docker.getEvents({
+      since: (sinceMs / 1000).toFixed(3),
+      until: (Date.now() / 1000).toFixed(3),
+      filters: { type: ["container"], container: [id], event: ["oom"] },
+      abortSignal: options.signal,
+    } as unknown as Docker.GetEventsOptions);
+    let text = "";
+    for await (const chunk of stream) text += String(chunk);
+    return text.includes('"oom"');
+  } catch {
+    return false;
+  }
+}

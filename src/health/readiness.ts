@@ -8,6 +8,7 @@
  * die, oom, health_status) wake the loop at once. A container that dies or turns unhealthy but is
  * being restarted by its restart policy is waited for, not failed, until the deadline.
  */
+import { killedForMemory } from "./oom.js";
 import type { Runtime } from "../engine/runtime.js";
 import type { ContainerDetails } from "../engine/types.js";
 import { BerthError } from "../errors.js";
@@ -201,8 +202,7 @@ export async function waitReady(o: WaitReadyOptions, onProbe?: (p: ProbeRecord) 
     if (isJob(o, rule)) {
       if (exited && s.finishedAt && !s.finishedAt.startsWith("0001")) {
         if (s.exitCode === 0) return done("exit");
-        if (!mayRestart(o.restartPolicy, s.exitCode, s.restartCount))
-          throw failure(o, c, rule, history, "exited", `exited with code ${s.exitCode}${s.oomKilled ? " (killed: out of memory)" : ""}`);
+        if (!mayRestart(o.restartPolicy, s.exitCode, s.restartCount)) throw await exitFailure(o, c, rule, history, "");
       }
     } else if (s.running) {
       cap = c.healthcheck?.intervalMs || (c.healthcheck ? 30_000 : DEFAULT_CAP_MS);
@@ -226,7 +226,7 @@ export async function waitReady(o: WaitReadyOptions, onProbe?: (p: ProbeRecord) 
         continue;
       }
     } else if (exited && !mayRestart(o.restartPolicy, s.exitCode, s.restartCount)) {
-      throw failure(o, c, rule, history, "exited", `exited with code ${s.exitCode}${s.oomKilled ? " (killed: out of memory)" : ""} before it was ready`);
+      throw await exitFailure(o, c, rule, history, " before it was ready");
     }
     const left = o.deadline - Date.now();
     if (left <= 0) throw failure(o, last, rule, history, "timed-out", "did not become ready in time");
@@ -256,6 +256,13 @@ async function inspectOrNothing(o: WaitReadyOptions): Promise<ContainerDetails |
 
 /** How a wait for readiness ended without it: the container exited for good, or the deadline passed. */
 type Unready = "exited" | "timed-out";
+
+/** The failure of a container that exited for good, saying when the kernel killed it for memory (even where the engine's flag missed it). */
+async function exitFailure(o: WaitReadyOptions, c: ContainerDetails, rule: Readiness, history: ProbeRecord[], when: string): Promise<BerthError> {
+  const oomKilled = await killedForMemory(o.engine, o.containerId, c.state, { signal: o.signal });
+  const s = { ...c.state, oomKilled };
+  return failure(o, { ...c, state: s }, rule, history, "exited", `exited with code ${s.exitCode}${oomKilled ? " (killed: out of memory)" : ""}${when}`);
+}
 
 function failure(o: WaitReadyOptions, c: ContainerDetails, rule: Readiness, history: ProbeRecord[], outcome: Unready, what: string): BerthError {
   const s = c.state;

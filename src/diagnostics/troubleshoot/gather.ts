@@ -3,7 +3,8 @@
  * exit code, OOM flag, restarts, health log, the last log lines, resource usage, mounts, addresses.
  */
 import type { Engine } from "../../engine/engine.js";
-import { containerDiagnostics, hadOomEvent } from "../../engine/diagnostics-queries.js";
+import { containerDiagnostics } from "../../engine/diagnostics-queries.js";
+import { killedForMemory } from "../../health/oom.js";
 import { healthcheckCommand, stateOf } from "../../health/state.js";
 import { LABEL } from "../../labels.js";
 import { projectContainers } from "../../lifecycle/operations.js";
@@ -44,10 +45,7 @@ async function factsOf(
     healthLog = [{ exitCode: r.exitCode, output: r.output }];
   }
   const oneShot = d.labels[LABEL.job] === "true";
-  // Killed (137) without the engine's OOM flag: its event log may still say the kernel did it (hadOomEvent).
-  const startedAt = Date.parse(d.state.startedAt ?? "");
-  const oomKilled =
-    d.state.oomKilled || (!d.state.running && d.state.exitCode === 137 && Number.isFinite(startedAt) && (await hadOomEvent(engine, id, startedAt, { signal })));
+  const oomKilled = await killedForMemory(engine, id, d.state, { signal });
   return {
     addresses: Object.values(extra.endpoints)
       .map((e) => e.ip)

@@ -587,6 +587,13 @@ export class MemoryRuntime implements Runtime, EnvironmentRuntime {
     for (const [rel, data] of found) this.files.set(target + rel, data);
   }
 
+  /** Containers for which the engine "logged" an OOM event (the flag dockerd may have missed). */
+  readonly oomEvents = new Set<string>();
+
+  oomEventSince(id: string): Promise<boolean> {
+    return Promise.resolve(this.oomEvents.has(id));
+  }
+
   async subscribe(filter: { labels: LabelFilter }, onEvent: (e: EngineEvent) => void, o: { signal: AbortSignal; onEnd?: () => void }): Promise<void> {
     await this.enter("subscribe", "subscribe to events", filter, undefined);
     const sub = { labels: filter.labels, onEvent, onEnd: o.onEnd, signal: o.signal };
