@@ -1,6 +1,7 @@
 /**
  * What is running, read from the engine's labels alone (no state file that could go stale).
  */
+import { killedForMemory } from "../health/oom.js";
 import type { Engine } from "../engine/engine.js";
 import type { Runtime } from "../engine/runtime.js";
 import { Semaphore } from "../engine/semaphore.js";
@@ -61,6 +62,8 @@ type Viewed = { service: string; view: ContainerView; details: ContainerDetails 
 async function view(engine: Runtime, id: string, signal?: AbortSignal, proven?: ReadEnvironmentOptions["proven"]): Promise<Viewed | null> {
   const c = await engine.inspectContainer(id, { signal }).catch(() => null);
   if (!c) return null; // removed meanwhile
+  // Only an exit 137 without the engine's flag costs a look at its event log (health/oom.ts).
+  const oomKilled = !c.state.running && (await killedForMemory(engine, id, c.state, { signal }));
   return {
     service: c.labels[LABEL.service] ?? "?",
     details: c,
@@ -73,7 +76,7 @@ async function view(engine: Runtime, id: string, signal?: AbortSignal, proven?: 
       ...optional("since", sinceOf(c.state)),
       restarts: c.state.restartCount,
       ...optional("startedAt", neverStarted(c.state) ? undefined : c.state.startedAt),
-      ...(neverStarted(c.state) ? { notStarted: true } : c.state.running ? {} : { exitCode: c.state.exitCode, oomKilled: c.state.oomKilled }),
+      ...(neverStarted(c.state) ? { notStarted: true } : c.state.running ? {} : { exitCode: c.state.exitCode, oomKilled }),
     },
   };
 }

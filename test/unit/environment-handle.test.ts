@@ -44,6 +44,30 @@ describe("readEnvironment", () => {
   });
 });
 
+describe("readEnvironment of a container killed with 137", () => {
+  const killed = (rt: MemoryRuntime) =>
+    rt.seedContainer({
+      name: "t1-db-1",
+      labels: { ...liveLabels("t1"), [LABEL.service]: "db", [LABEL.number]: "1" },
+      status: "exited",
+      exitCode: 137,
+      startedAt: new Date(Date.now() - 10_000).toISOString(),
+    });
+  const db = async (rt: MemoryRuntime) => (await readEnvironment(rt, "t1", "test")).services.db?.containers[0];
+
+  it("reports it OOM-killed when the engine's event log says so, though its flag was lost", async () => {
+    const rt = new MemoryRuntime();
+    rt.oomEvents.add(killed(rt).id);
+    expect(await db(rt)).toMatchObject({ exitCode: 137, oomKilled: true });
+  });
+
+  it("and not when it was a plain SIGKILL", async () => {
+    const rt = new MemoryRuntime();
+    killed(rt);
+    expect(await db(rt)).toMatchObject({ exitCode: 137, oomKilled: false });
+  });
+});
+
 describe("Environment handle", () => {
   /** A handle whose acquire saw db ready (its record dated after any start this test makes). */
   async function handle(rt: MemoryRuntime, releaser?: ConstructorParameters<typeof Environment>[2]) {
