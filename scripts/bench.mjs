@@ -34,7 +34,7 @@
 // names, which carry the run id) and is removed at the end, also on failure or Ctrl-C.
 // BERTH_MAX_CONTAINERS is raised: the benchmark itself runs 10 environments at once, and other
 // work on the engine must not make a run fail halfway.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { loadProject } from "../dist/compose/index.js";
@@ -209,7 +209,7 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.le
 const fmt = (xs) => (xs.length ? `${(median(xs) / 1000).toFixed(2)} s (${(Math.min(...xs) / 1000).toFixed(2)}–${(Math.max(...xs) / 1000).toFixed(2)})` : "–");
 const ratio = (a, b) => (a.length && b.length ? (median(a) / median(b)).toFixed(2) : "–");
 // Debian's docker-compose (v1), the comparison column: `apt-get install docker-compose`; without it the column stays empty.
-const hasCompose = (await import("node:child_process")).spawnSync("docker-compose", ["version"], { stdio: "ignore" }).status === 0;
+const hasCompose = spawnSync("docker-compose", ["version"], { stdio: "ignore" }).status === 0;
 if (!hasCompose) process.stderr.write("docker-compose (v1) is not installed: its column stays empty (apt-get install docker-compose)\n");
 
 async function main() {

@@ -176,12 +176,15 @@ export async function stats(
   });
 }
 
+const OOM_LOOKUP_MS = 5000;
+
 /**
  * Whether the engine logged an "oom" event for the container at or after `sinceMs`. Why not only
  * State.OOMKilled: dockerd 20.10 sets that flag from the exit it handles, and loses it when the
  * kernel's OOM notice reaches it after the exit (seen with nine containers failing at once); its
  * event log still has the OOM. Bounded by `until` = now, so the stream ends at once. False when the
- * engine does not answer: this only adds to what the inspect said.
+ * engine does not answer (within OOM_LOOKUP_MS: it runs on failure paths, which must not hang on
+ * it): this only adds to what the inspect said.
  */
 export async function oomEventSince(access: EngineAccess, id: string, sinceMs: number, options: CallOptions = {}): Promise<boolean> {
   try {
@@ -189,7 +192,7 @@ export async function oomEventSince(access: EngineAccess, id: string, sinceMs: n
       since: (sinceMs / 1000).toFixed(3),
       until: (Date.now() / 1000).toFixed(3),
       filters: { type: ["container"], container: [id], event: ["oom"] },
-      abortSignal: options.signal,
+      abortSignal: AbortSignal.any([AbortSignal.timeout(OOM_LOOKUP_MS), ...(options.signal ? [options.signal] : [])]),
     } as unknown as Docker.GetEventsOptions);
     let text = "";
     for await (const chunk of stream) text += String(chunk);

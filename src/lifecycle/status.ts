@@ -63,7 +63,7 @@ async function view(engine: Runtime, id: string, signal?: AbortSignal, proven?: 
   const c = await engine.inspectContainer(id, { signal }).catch(() => null);
   if (!c) return null; // removed meanwhile
   // Only an exit 137 without the engine's flag costs a look at its event log (health/oom.ts).
-  const oomKilled = !c.state.running && (await killedForMemory(engine, id, c.state, { signal }));
+  const oomKilled = await killedForMemory(engine, id, c.state, { signal });
   return {
     service: c.labels[LABEL.service] ?? "?",
     details: c,

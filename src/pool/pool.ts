@@ -86,9 +86,9 @@ interface Member {
 }
 
 const TICK_MS = 250;
+const SHRINK_AFTER_MS = 30_000;
 /** Start failures that no retry mends: ready() gives up on the first (the keeper itself keeps trying, as for any failure). */
 const PERMANENT_FAILURES = ["COMPOSE_NOT_FOUND", "COMPOSE_INVALID", "IMAGE_NOT_FOUND", "USAGE"] as const;
-const SHRINK_AFTER_MS = 30_000;
 
 export async function createPool(o: PoolOptions): Promise<Pool> {
   const files = o.files ?? (o.file ? [o.file] : undefined);
