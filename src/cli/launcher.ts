@@ -24,7 +24,6 @@
  * the command ran. Measured on `berth config --services`: 0.19 s of CPU with Node's cache on Node 22
  * (0.17 s on 24), 0.14 s (0.13 s) with this one, 0.20 s (0.22 s) with neither.
  */
-import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import Module, { createRequire } from "node:module";
 import { homedir } from "node:os";
@@ -47,6 +46,17 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   runBundle(join(dirname(fileURLToPath(import.meta.url)), "berth.cjs"));
 }
 
+/**
+ * 48 bits of FNV-1a of the bundle's path, in hex: names this install's cache files. Not node:crypto,
+ * which a `berth` command otherwise does not load (~1 ms of its start); a collision between two
+ * installs costs only a rejected cache.
+ */
+function pathHash(path: string): string {
+  let h = 0xcbf29ce484222325n;
+  for (let i = 0; i < path.length; i++) h = ((h ^ BigInt(path.charCodeAt(i))) * 0x100000001b3n) & 0xffffffffffffffffn;
+  return (h >> 16n).toString(16).padStart(12, "0");
+}
+
 interface CacheEntry {
   data?: Buffer;
   /** The commands whose compiled functions the cache holds. */
@@ -61,7 +71,7 @@ function runBundle(bundle: string): void {
   const source = readFileSync(bundle, "latin1");
   const st = statSync(bundle);
   // This install (path), a new build of it (size, mtime) or another Node gets a new file; V8 rejects any other mismatch itself.
-  const install = `berth-${createHash("sha256").update(bundle).digest("hex").slice(0, 12)}-${process.version}-${process.arch}-`;
+  const install = `berth-${pathHash(bundle)}-${process.version}-${process.arch}-`;
   const name = `${install}${st.size}-${Math.round(st.mtimeMs)}.v8cache`;
   const dirs = mode === "0" ? [] : [env.BERTH_CODE_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "berth")];
   if (dirs[0]) enableNodeCompileCache(join(dirs[0], "node-compile-cache"));
@@ -85,7 +95,8 @@ function runBundle(bundle: string): void {
  * Built-in modules the bundle's dependencies require at their top level for work most commands
  * never do: https and tls (docker-modem, for TLS engines; berth's HTTP probes), zlib (dockerode),
  * child_process (commander, for executable subcommands; berth's own spawns), readline/promises
- * (rm's prompt). The bundle's require returns, for these, an object that requires the real module
+ * (rm's prompt), fs/promises (cp and a few others; on Node 20 it loads readline's interface too,
+ * ~2-3 ms), crypto (hashes and random ids: engine discovery's context folders, project names; ~1-2 ms). The bundle's require returns, for these, an object that requires the real module
  * on first use. Measured on `berth down` (40 interleaved runs, 10th percentile of CPU time): ~5-10 ms
  * less per command, most of it https with tls.
  * Safe because the bundle reads them only as `mod.name` at call time (esbuild's form of a named
@@ -94,7 +105,7 @@ function runBundle(bundle: string): void {
  */
 function deferringBuiltins(real: NodeRequire): NodeRequire {
   // (here, not at the top level: the module's top level calls runBundle before it would be set)
-  const deferredIds = new Set(["https", "tls", "zlib", "child_process", "readline/promises"].flatMap((m) => [m, `node:${m}`]));
+  const deferredIds = new Set(["https", "tls", "zlib", "child_process", "readline/promises", "fs/promises", "crypto"].flatMap((m) => [m, `node:${m}`]));
   const deferred = new Map<string, object>();
   const lazy = (id: string): object => {
     let mod: Record<PropertyKey, unknown> | undefined;

@@ -24,6 +24,7 @@ import type {
   ContainerSummary,
   EngineEvent,
   EngineInfo,
+  EngineVersion,
   ExecResult,
   HealthcheckConfig,
   LabelFilter,
@@ -90,6 +91,19 @@ export class Engine {
     // The published typings lag dockerode 5, whose ping/version accept an abort signal.
     const docker = this.docker as unknown as { ping(o: object): Promise<unknown> };
     await this.call("ping the engine", () => docker.ping({ abortSignal: options.signal }));
+  }
+
+  /**
+   * The engine's /version: its architecture, kernel and oldest API among the rest. `info` has what
+   * the connection learned from /_ping; this asks for the whole answer (`berth version`).
+   */
+  async describe(options: CallOptions = {}): Promise<EngineVersion> {
+    return this.call("read the engine's version", async () => {
+      // The published typings lag dockerode 5, whose version() accepts an abort signal.
+      const docker = this.docker as unknown as { version(o: object): Promise<Docker.DockerVersion & { MinAPIVersion?: string }> };
+      const v = await docker.version({ abortSignal: options.signal });
+      return { version: v.Version, apiVersion: v.ApiVersion, minApiVersion: v.MinAPIVersion, os: v.Os, arch: v.Arch, kernelVersion: v.KernelVersion };
+    });
   }
 
   /** CPUs and memory of the engine's host. */

@@ -13,16 +13,19 @@ export interface PatientTimeout {
   clear(): void;
 }
 
+/** A monotonic clock in ms. Not `performance.now()`: the global `performance` loads perf_hooks (~1-2 ms of every command's start). */
+const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
+
 export function patientTimeout(ms: number, tickMs = 250): PatientTimeout {
   const controller = new AbortController();
   let left = ms;
-  let last = performance.now();
+  let last = nowMs();
   let timer: NodeJS.Timeout | undefined;
   const arm = () => {
     timer = setTimeout(tick, Math.max(1, Math.min(tickMs, left)));
   };
   const tick = () => {
-    const now = performance.now();
+    const now = nowMs();
     left -= Math.min(now - last, 2 * tickMs);
     last = now;
     if (left > 0) return arm();

@@ -11,7 +11,17 @@ export interface EngineInfo {
   /** The API version berth speaks with this engine after negotiation. */
   negotiatedApiVersion: string;
   os: string;
+}
+
+/** The engine's answer to /version (Engine.describe): what `berth version` shows. */
+export interface EngineVersion {
+  version: string;
+  apiVersion: string;
+  /** The oldest API version the engine still accepts (absent on engines that do not say). */
+  minApiVersion?: string;
+  os: string;
   arch: string;
+  kernelVersion?: string;
 }
 
 export interface PortBinding {

@@ -19,7 +19,7 @@ function pendingStarts() {
         }),
     }),
   } as unknown as Docker;
-  const engine = new Engine(docker, { version: "20.10", apiVersion: "1.41", negotiatedApiVersion: "1.41", os: "linux", arch: "amd64" }, "fake");
+  const engine = new Engine(docker, { version: "20.10", apiVersion: "1.41", negotiatedApiVersion: "1.41", os: "linux" }, "fake");
   return { engine, inFlight, release };
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { negotiateApiVersion } from "../../src/engine/connect.js";
+import { negotiateApiVersion, pingAnswer } from "../../src/engine/connect.js";
 import { FrameDecoder } from "../../src/engine/stream-frames.js";
 import { healthcheckCommand, stateOf } from "../../src/health/state.js";
 import { containerName, generateProjectName, sanitizeProjectName } from "../../src/plan/naming.js";
@@ -13,6 +13,25 @@ describe("API version negotiation", () => {
     expect(negotiateApiVersion("1.45")).toBe("1.45");
     expect(negotiateApiVersion("1.51")).toBe("1.47");
     expect(() => negotiateApiVersion("1.40")).toThrow(/older than 1.41/);
+  });
+
+  it("reads the engine's API version, version and OS from the headers of /_ping (dockerd, Podman), and nothing from a partial answer", () => {
+    // Headers as dockerd 20.10 and Podman 4.3 sent them here (curl -i --unix-socket … /_ping).
+    expect(pingAnswer({ "api-version": "1.41", ostype: "linux", server: "Docker/20.10.24+dfsg1 (linux)" })).toEqual({
+      apiVersion: "1.41",
+      version: "20.10.24+dfsg1",
+      os: "linux",
+    });
+    expect(pingAnswer({ "api-version": "1.41", "libpod-api-version": "4.3.1", server: "Libpod/4.3.1 (linux)" })).toEqual({
+      apiVersion: "1.41",
+      version: "4.3.1",
+      os: "linux",
+    });
+    // Anything less: connectEngine asks /version instead (an old engine, or not an engine at all).
+    expect(pingAnswer({ server: "Docker/1.12.6 (linux)" })).toBeUndefined();
+    expect(pingAnswer({ "api-version": "1.41", server: "nginx" })).toBeUndefined();
+    expect(pingAnswer({ "api-version": "1.41", server: "Docker/24.0.7" })).toBeUndefined();
+    expect(pingAnswer({ "api-version": "1.43", server: "Docker/24.0.7", ostype: "linux" })).toEqual({ apiVersion: "1.43", version: "24.0.7", os: "linux" });
   });
 });
 

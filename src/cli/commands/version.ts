@@ -16,12 +16,13 @@ export function registerVersion(program: Command, ctx: CliContext, globals: () =
       let engine: Record<string, string> | { error: string };
       try {
         const e = await ctx.engine();
+        const v = await e.describe({ signal: ctx.signal });
         engine = {
           endpoint: e.endpoint,
-          version: e.info.version,
-          apiVersion: e.info.apiVersion,
+          version: v.version,
+          apiVersion: v.apiVersion,
           negotiatedApiVersion: e.info.negotiatedApiVersion,
-          os: `${e.info.os}/${e.info.arch}`,
+          os: `${v.os}/${v.arch}`,
         };
       } catch (error) {
         engine = { error: (error as Error).message };
