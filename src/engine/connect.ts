@@ -111,7 +111,10 @@ function ping(docker: Docker, signal: AbortSignal): Promise<PingAnswer | undefin
     docker.modem.dial(
       { path: "/_ping?", method: "GET", abortSignal: signal, isStream: true, statusCodes: { 200: true } },
       (error: unknown, answer: unknown) => {
-        if (error) return statusOf(error) === undefined ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(undefined);
+        if (error)
+          return statusOf(error) === undefined
+            ? reject(error instanceof Error ? error : new Error(`/_ping failed: ${JSON.stringify(error)}`))
+            : resolve(undefined);
         const res = answer as IncomingMessage; // isStream: the response itself
         res.resume(); // the body is "OK"; reading it frees the connection for the next call
         resolve(pingAnswer(res.headers));

@@ -1,7 +1,7 @@
 /**
- * The `berth` launcher's V8 code cache (src/cli/launcher.ts), on the built command: it is written
- * after a command it did not cover, used afterwards, grows with new commands, and a corrupt,
- * unwritable or disabled cache never changes what berth does. No engine: `config` and `--help`.
+ * The `berth` launcher's V8 code cache (src/cli/launcher.ts), on the built command: each command
+ * has its own, written after its first run and used afterwards, and a corrupt, unwritable or
+ * disabled cache never changes what berth does. No engine: `config` and `--help`.
  */
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -25,7 +25,7 @@ const cacheFiles = (d = dir) => readdirSync(d).filter((f) => f.endsWith(".v8cach
 const services = ["config", "-f", chain, "--services"];
 
 describe("the berth launcher's code cache", () => {
-  it("is written after a command it did not cover, then used, and grows with a new command", () => {
+  it("is written after a command's first run, then used; another command gets its own", () => {
     const first = berth(services);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toBe("a\nb\nc\nd\n");
@@ -44,19 +44,33 @@ describe("the berth launcher's code cache", () => {
 
     const help = berth(["--help"]);
     expect(help.stdout).toContain("Usage: berth");
-    expect(help.stderr).toContain("berth code cache: used");
-    expect(help.stderr).toMatch(/wrote \d+ bytes for , config/); // "" is no command: --help
-    expect(JSON.parse(readFileSync(join(dir, `${cacheFiles()[0]}.json`), "utf8"))).toEqual(["", "config"]);
+    expect(help.stderr).toContain("berth code cache: none");
+    expect(help.stderr).toMatch(/wrote \d+ bytes for \(no command\)/); // "" is no command: --help
+    expect(cacheFiles()).toHaveLength(2);
+    expect(berth(["--help"]).stderr).toContain("berth code cache: used");
+    expect(berth(services).stderr).toContain("berth code cache: used");
+    // Named after its command: a `down` reads only what a `down` compiled, not an earlier `up`'s functions.
+    expect(cacheFiles().some((f) => f.endsWith("-config.v8cache"))).toBe(true);
+  });
+
+  it("writes at most 24 caches per build (every mistyped command word is a command word too)", () => {
+    const many = mkdtempSync(join(tmpdir(), "berth-code-cache-many-"));
+    try {
+      for (let i = 0; i < 26; i++) berth([`no-such-command-${i}`], { BERTH_CODE_CACHE_DIR: many });
+      expect(cacheFiles(many)).toHaveLength(24);
+    } finally {
+      rmSync(many, { recursive: true, force: true });
+    }
   });
 
   it("a corrupt cache is rejected by V8, changes nothing berth prints, and is replaced", () => {
-    const [file] = cacheFiles();
+    const file = cacheFiles().find((f) => f.endsWith("-config.v8cache"));
     writeFileSync(join(dir, file!), Buffer.alloc(64_000, 7));
     const r = berth(services);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe("a\nb\nc\nd\n");
     expect(r.stderr).toContain("berth code cache: rejected");
-    expect(r.stderr).toMatch(/wrote \d+ bytes for config/); // the rejected cache's commands are not kept
+    expect(r.stderr).toMatch(/wrote \d+ bytes for config/);
     expect(berth(services).stderr).toContain("berth code cache: used");
   });
 
