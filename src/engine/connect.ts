@@ -93,7 +93,8 @@ export interface PingAnswer {
 export function pingAnswer(headers: Record<string, string | string[] | undefined>): PingAnswer | undefined {
   const header = (name: string) => [headers[name]].flat()[0];
   const apiVersion = header("api-version");
-  const server = /^[^/\s]+\/(\S+)(?:\s+\((\w+)\))?/.exec(header("server") ?? "");
+  // Only dockerd's and Podman's own Server header: a proxy in front of the socket may put its own there.
+  const server = /^(?:Docker|Libpod)\/(\S+)(?:\s+\((\w+)\))?/.exec(header("server") ?? "");
   const os = header("ostype") ?? server?.[2];
   return apiVersion && server?.[1] && os ? { apiVersion, version: server[1], os } : undefined;
 }

@@ -30,6 +30,7 @@ describe("API version negotiation", () => {
     // Anything less: connectEngine asks /version instead (an old engine, or not an engine at all).
     expect(pingAnswer({ server: "Docker/1.12.6 (linux)" })).toBeUndefined();
     expect(pingAnswer({ "api-version": "1.41", server: "nginx" })).toBeUndefined();
+    expect(pingAnswer({ "api-version": "1.41", ostype: "linux", server: "nginx/1.25.3" })).toBeUndefined(); // a proxy's version is not the engine's
     expect(pingAnswer({ "api-version": "1.41", server: "Docker/24.0.7" })).toBeUndefined();
     expect(pingAnswer({ "api-version": "1.43", server: "Docker/24.0.7", ostype: "linux" })).toEqual({ apiVersion: "1.43", version: "24.0.7", os: "linux" });
   });
