@@ -137,6 +137,8 @@ describe("the berth launcher's code cache", () => {
     expect(bundle.startsWith("(function (exports, require, module, __filename, __dirname) { ")).toBe(true);
     expect(bytes.findIndex((b) => b > 0x7f)).toBe(-1);
     expect(bundle).not.toContain("Entrada inv"); // zod's Catalan messages
+    // docker-modem's per-request util.inspect runs only with its debug log on (scripts/bundle-cli.mjs).
+    expect(bundle).toContain('debug.enabled && debug("Sending: %s", util.inspect(options');
     expect(berth(services).stdout).toBe("a\nb\nc\nd\n");
   });
 });
