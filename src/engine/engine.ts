@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import type Docker from "dockerode";
 import { BerthError } from "../errors.js";
 import { engineMessage, toBerthError, statusOf } from "./errors.js";
@@ -37,6 +38,9 @@ import type {
 
 /** Options of a dockerode call whose typings lack the `abortSignal` that docker-modem honours. */
 type Signalled<T> = T & { abortSignal?: AbortSignal };
+
+/** How often a wait for another remover's removal asks whether the container is gone (waitGone). */
+const GONE_POLL_MS = 250;
 
 export type { LabelFilter } from "./types.js";
 
@@ -384,11 +388,43 @@ export class Engine {
     }
   }
 
+  /**
+   * Until a container that another remover is removing is gone. dockerd's wait for `removed` can
+   * miss a removal that ends as the wait is registered and then never answers (dockerd 20.10: a
+   * reaper waited on one for good, its owner's environment long gone), so an inspect every
+   * GONE_POLL_MS ends the wait as well once the engine no longer knows the container.
+   */
   private async waitGone(id: string, signal?: AbortSignal): Promise<void> {
+    const settled = new AbortController();
+    const either = signal ? AbortSignal.any([signal, settled.signal]) : settled.signal;
+    const container = this.docker.getContainer(id);
+    const action = `wait for removal of ${id.slice(0, 12)}`;
+    const waited = container.wait({ condition: "removed", abortSignal: either } as Signalled<object>).then(
+      () => undefined,
+      (error: unknown) => {
+        if (statusOf(error) === 404 || (settled.signal.aborted && !signal?.aborted)) return;
+        throw toBerthError(error, action, this.endpoint);
+      },
+    );
+    const polled = (async () => {
+      while (!either.aborted) {
+        await delay(GONE_POLL_MS, undefined, { signal: either }).catch(() => undefined);
+        if (either.aborted) break;
+        try {
+          await container.inspect({ abortSignal: either } as Signalled<Docker.ContainerInspectOptions>);
+        } catch (error) {
+          if (statusOf(error) === 404) return;
+        }
+      }
+      if (signal?.aborted) throw new BerthError("ABORTED", `${action}: cancelled`, { cause: signal.reason });
+    })();
+    // The first to end decides; the other's late outcome must not become an unhandled rejection.
+    waited.catch(() => undefined);
+    polled.catch(() => undefined);
     try {
-      await this.docker.getContainer(id).wait({ condition: "removed", abortSignal: signal });
-    } catch (error) {
-      if (statusOf(error) !== 404) throw toBerthError(error, `wait for removal of ${id.slice(0, 12)}`, this.endpoint);
+      await Promise.race([waited, polled]);
+    } finally {
+      settled.abort();
     }
   }
 

@@ -213,6 +213,44 @@ describe("conflicts with berth's own orphans", () => {
   });
 });
 
+describe("two removers of one container", () => {
+  it("the second, told the removal is already in progress, returns once the container is gone", async () => {
+    const e = await engine();
+    const caseId = uniqueName("two-removers");
+    const labels = {
+      ...extraLabels(caseEnv(caseId)),
+      ...projectLabels({
+        project: caseId,
+        kind: "test",
+        lifetime: "process",
+        owner: { host: hostname(), pid: process.pid, started: Math.round(performance.timeOrigin) },
+        createdAt: new Date(),
+        configHash: "x",
+        files: [],
+        workingDir: "/",
+      }),
+    };
+    const req = {
+      name: `${caseId}-app-1`,
+      image: "berth-fixtures/busybox:1",
+      labels,
+      env: [],
+      // Ignores SIGTERM and has no init: a forced removal has to kill it, which takes a moment.
+      cmd: ["sh", "-c", "trap '' TERM; while :; do sleep 1; done"],
+      exposedPorts: [],
+      portBindings: {},
+      mounts: [],
+      runtime: {},
+    } as unknown as ContainerCreateRequest;
+    const id = await e.createContainer(req);
+    await e.startContainer(id);
+    const first = e.removeContainer(id, { force: true });
+    await new Promise((r) => setTimeout(r, 20));
+    await Promise.all([first, e.removeContainer(id, { force: true })]);
+    expect(exists("container", id)).toBeUndefined();
+  });
+});
+
 describe("fixed ports", () => {
   it("a fixed port held by a plain process: the error names port and holder; with dynamic ports it succeeds", async () => {
     const holder = spawn(
