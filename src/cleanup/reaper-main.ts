@@ -8,6 +8,9 @@ import type { Owner } from "../labels.js";
 import { removeQuietly } from "../locks/atomic-file.js";
 import { runReaperLoop } from "./reaper-loop.js";
 
+/** How long one of the reaper's requests may go without a byte from the engine (a stop waits for its grace period in silence). */
+const REQUEST_IDLE_MS = 120_000;
+
 interface ReaperArgs {
   owner: Owner;
   endpoint: string;
@@ -26,7 +29,9 @@ async function main(): Promise<void> {
   const outcome = await runReaperLoop({
     // Loaded when first needed: most of a reaper's life is reading /proc, and its start-up
     // competes for CPU with the acquire it protects.
-    connect: async () => (await import("../engine/connect.js")).connectEngine({ host: args.endpoint }),
+    // Each request gives up after REQUEST_IDLE_MS without a byte from the engine: a request dockerd
+    // never answers must not hold the reaper (and its owner's cleanup) for good; reap() retries.
+    connect: async () => (await import("../engine/connect.js")).connectEngine({ host: args.endpoint, timeoutMs: REQUEST_IDLE_MS }),
     owner: args.owner,
     endpoint: args.endpoint,
     dir: args.dir,
