@@ -41,6 +41,23 @@ async function deadPid(): Promise<number> {
   return child.pid!;
 }
 
+/** The labels of an environment `caseId` of this (live) test process, as berth puts them on what it creates. */
+function ownLabels(caseId: string): Record<string, string> {
+  return {
+    ...extraLabels(caseEnv(caseId)),
+    ...projectLabels({
+      project: caseId,
+      kind: "test",
+      lifetime: "process",
+      owner: { host: hostname(), pid: process.pid, started: Math.round(performance.timeOrigin) },
+      createdAt: new Date(),
+      configHash: "x",
+      files: [],
+      workingDir: "/",
+    }),
+  };
+}
+
 /** `docker create` of a container carrying berth's labels, as a killed berth process would have left it (or, given this pid, a live one's). */
 async function strandedContainer(name: string, project: string, caseId: string, lifetime: Lifetime, pid?: number): Promise<string> {
   const labels = {
@@ -134,19 +151,7 @@ describe("conflicts with berth's own orphans", () => {
     const caseId = uniqueName("stale");
     const name = `${caseId}-app-1`;
     const staleId = await strandedContainer(name, `${caseId}-old`, caseId, "process");
-    const labels = {
-      ...extraLabels(caseEnv(caseId)),
-      ...projectLabels({
-        project: caseId,
-        kind: "test",
-        lifetime: "process",
-        owner: { host: hostname(), pid: process.pid, started: Math.round(performance.timeOrigin) },
-        createdAt: new Date(),
-        configHash: "x",
-        files: [],
-        workingDir: "/",
-      }),
-    };
+    const labels = ownLabels(caseId);
     const req = {
       name,
       image: "berth-fixtures/busybox:1",
@@ -217,19 +222,7 @@ describe("two removers of one container", () => {
   it("the second, told the removal is already in progress, returns once the container is gone", async () => {
     const e = await engine();
     const caseId = uniqueName("two-removers");
-    const labels = {
-      ...extraLabels(caseEnv(caseId)),
-      ...projectLabels({
-        project: caseId,
-        kind: "test",
-        lifetime: "process",
-        owner: { host: hostname(), pid: process.pid, started: Math.round(performance.timeOrigin) },
-        createdAt: new Date(),
-        configHash: "x",
-        files: [],
-        workingDir: "/",
-      }),
-    };
+    const labels = ownLabels(caseId);
     const req = {
       name: `${caseId}-app-1`,
       image: "berth-fixtures/busybox:1",
