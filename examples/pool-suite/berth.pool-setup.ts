@@ -1,6 +1,6 @@
 // Vitest global setup, pool mode: a warm pool of the shop (one unclaimed environment per worker
-// unless POOL_SUITE_SIZE says otherwise; it starts more as files claim them), each snapshotted once
-// seeded; closed after the suite. The keeper's warnings (a reset that failed, an environment discarded) go to stderr.
+// unless POOL_SUITE_SIZE says otherwise; it starts more for files that hold one longer than a reset
+// takes), each snapshotted once seeded; closed after the suite. The keeper's warnings (a reset that failed, an environment discarded) go to stderr.
 import { berthGlobalSetup } from "berth/vitest";
 import { files } from "./files.js";
 

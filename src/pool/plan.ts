@@ -7,6 +7,13 @@
  * a pool holds at most `size` plus the most members claimed at once since it last shrank; once no
  * new claim came for `shrinkAfterMs`, warm members beyond `size` are removed (those still resetting
  * once they are warm). The guards' limit bounds the total throughout.
+ *
+ * A claim starts another member only once it has been held for `refillAfterMs` (the keeper passes
+ * the time its resets take). A member handed back sooner is warm again after one reset, well before
+ * a new member could be (a start is initdb, seed and every service's start: several times a reset,
+ * and its CPU is taken from the resets claimers wait for). Test files that each hold an environment
+ * for a moment so run on `size` members instead of growing the pool to twice that; a long claim
+ * (a developer's `berth run --pool`) still gets its replacement, later by one reset's time.
  */
 
 export type MemberPhase = "starting" | "up" | "resetting";
@@ -16,8 +23,8 @@ export interface MemberView {
   phase: MemberPhase;
   /** Its ready marker exists: warm (and unclaimed unless a claim is in progress). */
   ready: boolean;
-  /** Its claim volumes, with whether the claiming process still lives. */
-  claims: { volume: string; claimerAlive: boolean }[];
+  /** Its claim volumes, with whether the claiming process still lives and how long the keeper has seen it held (ms; absent: long). */
+  claims: { volume: string; claimerAlive: boolean; heldMs?: number }[];
 }
 
 export interface PoolPlanInput {
@@ -32,6 +39,8 @@ export interface PoolPlanInput {
   shrinkAfterMs: number;
   /** The pool is closing: nothing new starts, nothing is reset or removed here (close removes all). */
   closing?: boolean;
+  /** A member whose live claims are all held for less than this is expected back: it does not make the keeper start another (default 0). */
+  refillAfterMs?: number;
 }
 
 export interface PoolPlan {
@@ -50,13 +59,17 @@ export function planPool(i: PoolPlanInput): PoolPlan {
   const reclaim: string[] = [];
   const warm: string[] = [];
   let claimed = 0;
+  let returning = 0;
   for (const m of i.members) {
     if (m.phase !== "up") continue;
     const dead = m.claims.filter((c) => !c.claimerAlive);
     reclaim.push(...dead.map((c) => c.volume));
+    const live = m.claims.filter((c) => c.claimerAlive);
     // A claim is made before the ready marker goes (claim.ts): ready with a live claim is a claim in progress.
-    if (m.claims.length > dead.length) claimed++;
-    else if (m.ready) warm.push(m.project);
+    if (live.length) {
+      claimed++;
+      if (live.every((c) => c.heldMs !== undefined && c.heldMs < (i.refillAfterMs ?? 0))) returning++;
+    } else if (m.ready) warm.push(m.project);
     else reset.push(m.project);
   }
   if (i.closing) return { start: 0, reset: [], reclaim, trim: [] };
@@ -68,5 +81,5 @@ export function planPool(i: PoolPlanInput): PoolPlan {
   const excess = Math.min(surplus, Math.max(idle, i.members.length - i.limit));
   // Claimers take the first warm member by name (claim.ts): trimming from the other end rarely meets them.
   const trim = warm.sort().reverse().slice(0, excess);
-  return { start: Math.max(0, Math.min(i.size - unclaimed, i.limit - i.members.length)), reset, reclaim, trim };
+  return { start: Math.max(0, Math.min(i.size - unclaimed - returning, i.limit - i.members.length)), reset, reclaim, trim };
 }

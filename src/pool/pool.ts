@@ -1,7 +1,8 @@
 /**
  * `createPool`: keeps `size` environments of a compose file up, healthy, snapshotted and unclaimed.
- * A keeper loop (this process) starts another member in the background for each one claimed, resets
- * members handed back to their snapshot (discarding one whose reset fails) and keeps them, shrinks
+ * A keeper loop (this process) starts another member in the background for each claim held longer
+ * than a reset takes (plan.ts), resets members handed back to their snapshot (discarding one whose
+ * reset fails) and keeps them, shrinks
  * back to `size` unclaimed once claims stop for a while (plan.ts), and takes back members whose
  * claimer died.
  * Members are process-lifetime environments of the keeper: when it ends, even by SIGKILL, the
@@ -37,8 +38,8 @@ export interface PoolOptions extends Pick<AcquireOptions, "projectDirectory" | "
   files?: string[];
   /**
    * Unclaimed environments the pool keeps: warm, or starting or resetting towards warm. Claimed ones
-   * do not count: for each claim the pool starts another in the background, so that `size` wait
-   * again. Members handed back are reset and stay in the pool, which so grows to `size` plus the most
+   * do not count: for each claim held longer than `refillAfterMs` the pool starts another in the
+   * background, so that `size` wait again. Members handed back are reset and stay in the pool, which so grows to `size` plus the most
    * environments claimed at once; after `shrinkAfterMs` without a new claim it removes warm members
    * beyond `size`. The guards (container cap, free memory) bound the total (`status().limit`).
    */
@@ -55,6 +56,12 @@ export interface PoolOptions extends Pick<AcquireOptions, "projectDirectory" | "
   helperImage?: string;
   /** How long a reset may take before the member is discarded (default 60 s). */
   resetTimeoutMs?: number;
+  /**
+   * How long a claim is held before the pool starts another member in its place (default: the
+   * median time this pool's resets take, 2 s until it has reset one). A member handed back sooner
+   * is warm again after its reset, before a new one could be: see plan.ts.
+   */
+  refillAfterMs?: number;
   onEvent?: EventListener;
 }
 
@@ -87,6 +94,10 @@ interface Member {
 
 const TICK_MS = 250;
 const SHRINK_AFTER_MS = 30_000;
+/** refillAfterMs until the pool has timed a reset of its own. */
+const REFILL_AFTER_MS = 2_000;
+/** Resets whose durations the default refillAfterMs is the median of. */
+const RESETS_TIMED = 20;
 /** Start failures that no retry mends: ready() gives up on the first (the keeper itself keeps trying, as for any failure). */
 const PERMANENT_FAILURES = ["COMPOSE_NOT_FOUND", "COMPOSE_INVALID", "IMAGE_NOT_FOUND", "USAGE"] as const;
 
@@ -95,6 +106,7 @@ export async function createPool(o: PoolOptions): Promise<Pool> {
   const env = { ...process.env, ...o.env };
   if (!Number.isInteger(o.size) || o.size < 0) throw new BerthError("USAGE", `pool size must be a whole number, not ${o.size}`);
   if (o.shrinkAfterMs !== undefined && !(o.shrinkAfterMs >= 0)) throw new BerthError("USAGE", `shrinkAfterMs must be at least 0, not ${o.shrinkAfterMs}`);
+  if (o.refillAfterMs !== undefined && !(o.refillAfterMs >= 0)) throw new BerthError("USAGE", `refillAfterMs must be at least 0, not ${o.refillAfterMs}`);
   const name = checkPoolName(o.name ?? defaultPoolName(files ?? [], o.projectDirectory ?? process.cwd()));
   const engine = o.engine ?? (await connectEngine({ env }));
   const spec = await loadProject({ files, projectDirectory: o.projectDirectory, profiles: o.profiles, env, cwd: process.cwd() });
@@ -110,6 +122,14 @@ export class Pool implements AsyncDisposable {
   private readonly counters = { resets: 0, discarded: 0, claims: 0 };
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
+  /** Something changed while a tick ran: the next one follows at once. */
+  private again = false;
+  /** Ends the subscription that wakes the keeper when a claim is made or handed back. */
+  private readonly wake = new AbortController();
+  /** Live claim volume → when this keeper first saw it. */
+  private readonly claimSeenAt = new Map<string, number>();
+  /** How long this pool's last resets took, ms. */
+  private readonly resetTimes: number[] = [];
   private closing = false;
   private limit = Number.POSITIVE_INFINITY;
   private backoffUntil = 0;
@@ -135,6 +155,13 @@ export class Pool implements AsyncDisposable {
   /** @internal */
   start(): void {
     void this.tick();
+    // Claims are made and handed back by other processes too (claimFromPool): seeing their volumes
+    // come and go as they do starts a reset at once, not at the next tick. Volume events carry no
+    // labels, so they are told by name (labels.ts); without the subscription the ticks still see all.
+    const ours = `${this.name}-`;
+    this.engine
+      .subscribe({ labels: {}, types: ["volume"] }, (e) => e.id.startsWith(ours) && e.id.includes("_pool-claim_") && this.poke(), { signal: this.wake.signal })
+      .catch(() => undefined);
   }
 
   /** Claims a warm environment (waiting for one when none is free); its `release()` hands it back to be reset. */
@@ -202,6 +229,7 @@ export class Pool implements AsyncDisposable {
   /** Stops refilling and removes every member, claimed or not, with its markers and snapshot. */
   async close(): Promise<void> {
     this.closing = true;
+    this.wake.abort();
     clearTimeout(this.timer);
     while (this.inflight.size) await Promise.allSettled([...this.inflight]);
     await Promise.allSettled([...this.members.values()].map((m) => this.remove(m)));
@@ -210,6 +238,12 @@ export class Pool implements AsyncDisposable {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+
+  /** A tick now, or right after the one running. */
+  private poke(): void {
+    if (this.ticking) this.again = true;
+    else this.schedule(0);
   }
 
   private schedule(ms = TICK_MS): void {
@@ -239,6 +273,7 @@ export class Pool implements AsyncDisposable {
       const marks = markersByMember(volumes);
       this.noteClaims(marks, volumes);
       this.limit = await this.currentLimit();
+      const held = this.claimAges(marks);
       const plan = planPool({
         size: this.o.size,
         limit: this.limit,
@@ -246,9 +281,10 @@ export class Pool implements AsyncDisposable {
           project: m.project,
           phase: phases.get(m.project) ?? "starting",
           ready: false,
-          claims: [],
           ...marks.get(m.project),
+          claims: (marks.get(m.project)?.claims ?? []).map((c) => ({ ...c, heldMs: held.get(c.volume) })),
         })),
+        refillAfterMs: this.refillAfterMs(),
         sinceClaimMs: Date.now() - this.lastClaimAt,
         shrinkAfterMs: this.o.shrinkAfterMs ?? SHRINK_AFTER_MS,
         closing: this.closing,
@@ -266,8 +302,25 @@ export class Pool implements AsyncDisposable {
       this.warn(`pool ${this.name}: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       this.ticking = false;
-      this.schedule();
+      this.schedule(this.again ? 0 : TICK_MS);
+      this.again = false;
     }
+  }
+
+  /** How long each live claim has been held, as far as this keeper has seen it (from the tick that first listed it). */
+  private claimAges(marks: ReturnType<typeof markersByMember>): Map<string, number> {
+    const now = Date.now();
+    const live = new Set([...marks.values()].flatMap((m) => m.claims.map((c) => c.volume)));
+    for (const v of this.claimSeenAt.keys()) if (!live.has(v)) this.claimSeenAt.delete(v);
+    for (const v of live) if (!this.claimSeenAt.has(v)) this.claimSeenAt.set(v, now);
+    return new Map([...this.claimSeenAt].map(([v, at]) => [v, now - at]));
+  }
+
+  private refillAfterMs(): number {
+    if (this.o.refillAfterMs !== undefined) return this.o.refillAfterMs;
+    if (this.resetTimes.length === 0) return REFILL_AFTER_MS;
+    const sorted = [...this.resetTimes].sort((a, b) => a - b);
+    return sorted[sorted.length >> 1]!;
   }
 
   /** A claim volume not there at the last tick, or a released marker (a claim made and handed back since), is a new claim. */
@@ -412,8 +465,15 @@ export class Pool implements AsyncDisposable {
   private async reset(m: Member): Promise<void> {
     m.phase = "resetting";
     try {
+      // A member handed back soon after it came up (or after its last reset) may still be getting
+      // its standby: without it the reset would copy with a helper of its own, in place, and the
+      // standby's spare would be filled for nothing. Its spare is usually most of the way there.
+      await m.preparing;
+      const t0 = Date.now();
       await m.env!.reset(this.snapshotName, { helperImage: this.o.helperImage, env: this.o.env, timeoutMs: this.o.resetTimeoutMs ?? 60_000 });
       if (this.closing) return;
+      this.resetTimes.push(Date.now() - t0);
+      if (this.resetTimes.length > RESETS_TIMED) this.resetTimes.shift();
       this.counters.resets++;
       await this.markReady(m, await this.labelsOf(m.project));
       await this.prepareStandby(m);

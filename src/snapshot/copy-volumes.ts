@@ -77,6 +77,9 @@ export async function startHelper(runtime: Runtime, pairs: CopyPair[], o: CopyOp
       networkMode: "none",
       // It copies files and sleeps: no network, so no sandbox to set up and tear down (see the field).
       networkDisabled: true,
+      // Nothing waits on a helper's health: an image's HEALTHCHECK (busybox images often have one)
+      // would exec a process in every standby each interval, for as long as its pool keeps it.
+      healthcheck: { disable: true },
       runtime: {},
     },
     { signal: o.signal },

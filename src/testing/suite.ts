@@ -13,7 +13,8 @@ import type { ProvidedEnvironment } from "./view.js";
 export interface SuitePoolOptions {
   /**
    * Environments the pool keeps warm and unclaimed (default: the runner's number of workers): as
-   * files claim them it starts more in the background, and keeps the ones handed back (reset), so
+   * files hold them longer than a reset takes it starts more in the background (files that finish
+   * sooner find theirs warm again after its reset), and keeps the ones handed back (reset), so
    * that the next files find one warm; it shrinks back to `size` unclaimed 30 s after the last claim.
    */
   size?: number;

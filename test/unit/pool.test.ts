@@ -31,6 +31,23 @@ describe("planPool", () => {
     expect(plan).toEqual({ start: 2, reset: [], reclaim: [], trim: [] });
   });
 
+  it("a claim held for less than refillAfterMs is expected back: no member starts for it until it has been held that long", () => {
+    const held = (project: string, heldMs?: number) => member(project, { ready: false, claims: [{ volume: `${project}-claim`, claimerAlive: true, heldMs }] });
+    const refill = { ...busy, size: 2, limit: 10, refillAfterMs: 1_500 };
+    expect(planPool({ ...refill, members: [held("a", 200), held("b", 1_499)] }).start).toBe(0);
+    expect(planPool({ ...refill, members: [held("a", 200), held("b", 1_500)] }).start).toBe(1);
+    expect(planPool({ ...refill, members: [held("a", 1_600), held("b", 3_000)] }).start).toBe(2);
+    // Not yet timed by the keeper: held long, as before.
+    expect(planPool({ ...refill, members: [held("a"), held("b", 10)] }).start).toBe(1);
+    // A claim in progress (ready marker still there) counts the same way.
+    expect(planPool({ ...refill, members: [member("a", { claims: [{ volume: "c", claimerAlive: true, heldMs: 5 }] }), member("b")] }).start).toBe(0);
+    // Without refillAfterMs every claim starts another at once.
+    expect(planPool({ ...busy, size: 2, limit: 10, members: [held("a", 0), held("b", 0)] }).start).toBe(2);
+    // A dead claimer's claim is reclaimed, never waited for.
+    const deadOne = member("a", { ready: false, claims: [{ volume: "a-claim", claimerAlive: false, heldMs: 1 }] });
+    expect(planPool({ ...refill, members: [deadOne, member("b")] })).toMatchObject({ start: 0, reclaim: ["a-claim"], reset: ["a"] });
+  });
+
   it("surplus after resets: keeps every member while claims keep coming, and resets the ones handed back", () => {
     const members = [member("a"), member("b"), member("c", { phase: "resetting", ready: false }), member("d", { ready: false }), claimed("e")];
     expect(planPool({ ...busy, size: 2, limit: 10, members })).toEqual({ start: 0, reset: ["d"], reclaim: [], trim: [] });

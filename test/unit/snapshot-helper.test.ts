@@ -9,6 +9,7 @@ import { COMPOSE_LABEL, LABEL } from "../../src/labels.js";
 import { listEnvironments, readEnvironment } from "../../src/lifecycle/status.js";
 import { observeProject } from "../../src/plan/observe.js";
 import { LiveModel } from "../../src/server/live-model.js";
+import { startHelper } from "../../src/snapshot/copy-volumes.js";
 import { SNAPSHOT_LABEL } from "../../src/snapshot/labels.js";
 import { MemoryRuntime } from "./support/memory-runtime.js";
 
@@ -44,5 +45,14 @@ describe("the snapshot helper", () => {
     const model = new LiveModel(() => undefined);
     await model.resync(engineWithHelper() as unknown as Engine, new AbortController().signal);
     expect(model.containerList.map((c) => c.service)).toEqual(["db"]);
+  });
+});
+
+describe("a copying helper's container", () => {
+  it("runs no healthcheck, whatever its image declares (a standby lives as long as its pool member)", async () => {
+    const rt = new MemoryRuntime();
+    const id = await startHelper(rt, [{ from: "snap", to: "live" }], { project: "p", image: "berth-fixtures/busybox:1", env: {}, standby: "pool" });
+    expect(rt.containers.get(id)?.request?.healthcheck).toEqual({ disable: true });
+    expect(rt.containers.get(id)?.request?.networkDisabled).toBe(true);
   });
 });

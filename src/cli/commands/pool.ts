@@ -13,7 +13,7 @@ export function registerPool(program: Command, ctx: CliContext, globals: () => G
   program
     .command("pool")
     .description("keep N unclaimed environments of the compose file up, healthy and snapshotted, for claimFromPool(NAME) in other processes, until interrupted")
-    .option("--size <n>", "unclaimed environments the pool keeps warm (it starts more as they are claimed)", "2")
+    .option("--size <n>", "unclaimed environments the pool keeps warm (it starts more for claims held longer than a reset takes)", "2")
     .option("--name <name>", "the pool's name (default: derived from the files and directory)")
     .option("--snapshot <name>", "the snapshot each environment is reset to when handed back", "pool")
     .addHelpText(
