@@ -6,7 +6,7 @@ import { currentOwner } from "../../cleanup/process-liveness.js";
 import { reaperDir, reaperKey } from "../../cleanup/reaper-files.js";
 import { BerthError, isBerthError } from "../../errors.js";
 import type { CliContext } from "../context.js";
-import { watchChild } from "./run-watchdog.js";
+import { startWatchdog } from "./run-watchdog.js";
 
 /** How long CMD gets to exit after berth forwards an interrupt, before it is killed. */
 const CHILD_GRACE_MS = 10_000;
@@ -21,11 +21,14 @@ const CHILD_GRACE_MS = 10_000;
 export function runChild(command: string[], env: Record<string, string | undefined>, ctx: CliContext, reaperEndpoint?: string): Promise<number> {
   const [file, ...args] = command;
   return new Promise((resolve, reject) => {
+    // The watchdog first: CMD is watched from the moment it exists (run-watchdog.ts).
+    const watchdog = startWatchdog();
     const child = spawn(file!, args, { stdio: "inherit", env, cwd: ctx.cwd });
-    const watchdog = child.pid ? watchChild(child.pid) : undefined;
+    if (child.pid) watchdog.watch(child.pid);
+    else watchdog.stop();
     const recorded = child.pid && reaperEndpoint ? recordChild(reaperDir(ctx.env), reaperKey(currentOwner(), reaperEndpoint), child.pid) : () => undefined;
     const forget = () => {
-      watchdog?.stop();
+      watchdog.stop();
       recorded();
     };
     let killer: NodeJS.Timeout | undefined;

@@ -5,23 +5,28 @@
  *
  * Beside CMD, berth starts a tiny `sh` watchdog whose stdin is a pipe from berth. The kernel closes
  * that pipe when berth ends, however it ends; berth itself stops the watchdog (SIGKILL) as soon as
- * CMD has exited. So end-of-file on its stdin means berth died while CMD still ran: the watchdog
- * then sends SIGTERM to CMD and its descendants, and SIGKILL 5 s later to those still running (as
- * the reaper does for a dedicated environment, see cleanup/owned-children.ts). It ignores the
- * terminal's signals (Ctrl-C reaches berth and CMD, never it) and holds none of berth's output.
+ * CMD has exited. The watchdog starts before CMD and berth writes CMD's pid to the pipe the moment
+ * CMD is spawned: started after CMD, it left a window (its own fork and exec, milliseconds on a
+ * loaded machine, while CMD already ran) in which a SIGKILL of berth left CMD unwatched; a CI run
+ * met it. End-of-file before the pid: berth died before CMD was spawned, nothing to do. End-of-file
+ * after it: berth died while CMD still ran, so the watchdog sends SIGTERM to CMD and its
+ * descendants, and SIGKILL 5 s later to those still running (as the reaper does for a dedicated
+ * environment, see cleanup/owned-children.ts). It ignores the terminal's signals (Ctrl-C reaches
+ * berth and CMD, never it) and holds none of berth's output.
  *
  * Why beside CMD and not in front of it: CMD is spawned exactly as before (its own pid, stdio,
- * exit status and the signals berth forwards are untouched), and the watchdog's start comes after
- * CMD's, off the path that `run --pool` keeps short. Why not PR_SET_PDEATHSIG: Node cannot set it
+ * exit status and the signals berth forwards are untouched). Why not PR_SET_PDEATHSIG: Node cannot set it
  * (see owned-children.ts), and it would reach CMD alone, not its children. Works on Linux and
  * macOS (`ps`, else /proc for the process tree); not on Windows, which has no `sh`.
  */
 import { spawn } from "node:child_process";
 
-/** SIGTERM to the tree of $1 (read once berth's pipe ends), SIGKILL after 5 s to what is left. */
+/** Reads CMD's pid, then waits: once berth's pipe ends, SIGTERM to CMD's tree, SIGKILL after 5 s to what is left. */
 export const WATCHDOG_SCRIPT = `trap '' INT TERM HUP QUIT PIPE
+read -r cmd || exit 0
+case $cmd in ''|*[!0-9]*) exit 0 ;; esac
 read -r _ && exit 0
-kill -0 "$1" 2>/dev/null || exit 0
+kill -0 "$cmd" 2>/dev/null || exit 0
 procs() {
   ps -A -o pid= -o ppid= 2>/dev/null && return
   for f in /proc/[0-9]*/stat; do
@@ -29,7 +34,7 @@ procs() {
     p=\${f#/proc/}; set -- \${l##*) }; echo "\${p%/stat} $2"
   done
 }
-all=$(procs); tree=$1; new=$1
+all=$(procs); tree=$cmd; new=$cmd
 while [ -n "$new" ]; do
   next=
   while read -r p pp; do
@@ -52,14 +57,16 @@ kill -KILL $left 2>/dev/null
 exit 0`;
 
 export interface Watchdog {
-  /** CMD has exited: the watchdog goes without doing anything. */
+  /** CMD was spawned as `pid`: watched from now on (berth's end ends it). */
+  watch(pid: number): void;
+  /** CMD has exited, or never started: the watchdog goes without doing anything. */
   stop(): void;
 }
 
-/** Starts the watchdog for the running process `pid` (CMD); a no-op where there is no `sh`. */
-export function watchChild(pid: number, o: { platform?: NodeJS.Platform; shell?: string } = {}): Watchdog {
-  if ((o.platform ?? process.platform) === "win32") return { stop: () => undefined };
-  const dog = spawn(o.shell ?? "/bin/sh", ["-c", WATCHDOG_SCRIPT, "berth-watchdog", String(pid)], { stdio: ["pipe", "ignore", "ignore"] });
+/** Starts the watchdog, before CMD (see above); a no-op where there is no `sh`. */
+export function startWatchdog(o: { platform?: NodeJS.Platform; shell?: string } = {}): Watchdog {
+  if ((o.platform ?? process.platform) === "win32") return { watch: () => undefined, stop: () => undefined };
+  const dog = spawn(o.shell ?? "/bin/sh", ["-c", WATCHDOG_SCRIPT, "berth-watchdog"], { stdio: ["pipe", "ignore", "ignore"] });
   // Without sh CMD still runs, only unwatched; the pipe fails the same way.
   dog.on("error", () => undefined);
   dog.stdin?.on("error", () => undefined);
@@ -67,6 +74,8 @@ export function watchChild(pid: number, o: { platform?: NodeJS.Platform; shell?:
   dog.unref();
   (dog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
   return {
+    // A few bytes into an empty pipe: written at once, before this returns.
+    watch: (pid) => void dog.stdin?.write(`${pid}\n`),
     stop: () => {
       dog.kill("SIGKILL");
       dog.stdin?.destroy();
