@@ -370,8 +370,8 @@ async function runPool(r) {
   try {
     await Promise.all(pools.map((p) => p.ready()));
     // Steady state: each member has its standby helper (started once its snapshot is taken), and in
-    // swap mode that standby holds a spare that is not in use (the one swapped in last is live now);
-    // started, not just created (a restore uses only a running standby).
+    // swap mode that standby holds a full spare that is not in use (the one swapped in last is live
+    // now); started, not just created (a restore uses only a running standby).
     const settled = async (pool, mode) => {
       const of = { "dev.berth.pool": pool.name };
       const [helpers, spares, postgres] = await Promise.all([
@@ -381,7 +381,8 @@ async function runPool(r) {
       ]);
       const live = new Set(postgres.flatMap((c) => c.mounts.map((m) => m.name)));
       const free = new Set(spares.map((v) => v.name).filter((n) => !live.has(n)));
-      return helpers.length === 2 && helpers.every((h) => h.state === "running" && (mode === "copy" || h.mounts.some((m) => free.has(m.name))));
+      // A standby still filling its spare is named so (src/snapshot/standby.ts): not settled yet.
+      return helpers.length === 2 && helpers.every((h) => h.state === "running" && !h.name.includes("_snapshot-filling_") && (mode === "copy" || h.mounts.some((m) => free.has(m.name))));
     };
     const waitSettled = async (pool, mode) => {
       while (!(await settled(pool, mode))) await new Promise((res) => setTimeout(res, 100));

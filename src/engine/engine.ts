@@ -365,6 +365,14 @@ export class Engine {
     }
   }
 
+  async renameContainer(id: string, name: string, options: CallOptions = {}): Promise<void> {
+    try {
+      await this.docker.getContainer(id).rename({ name, abortSignal: options.signal });
+    } catch (error) {
+      throw toBerthError(error, `rename container ${id.slice(0, 12)} to ${name}`, this.endpoint);
+    }
+  }
+
   /** Without `timeoutSec` the stop waits the container's own StopTimeout, as in stopContainer. */
   async restartContainer(id: string, timeoutSec: number | undefined, options: CallOptions = {}): Promise<void> {
     await this.call(`restart container ${id.slice(0, 12)}`, () =>

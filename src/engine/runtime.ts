@@ -61,6 +61,7 @@ export interface Runtime {
   startContainer(id: string, options?: CallOptions): Promise<void>;
   /** Absent or already stopped is fine. */
   stopContainer(id: string, timeoutSec: number | undefined, options?: CallOptions): Promise<void>;
+  renameContainer(id: string, name: string, options?: CallOptions): Promise<void>;
   /** Absent is fine; `volumes` also removes its anonymous volumes. */
   removeContainer(id: string, opts?: CallOptions & { force?: boolean; volumes?: boolean }): Promise<void>;
   inspectContainer(id: string, options?: CallOptions): Promise<ContainerDetails>;

@@ -28,6 +28,16 @@ export interface CopyOptions {
   signal?: AbortSignal;
   /** A standby helper for this snapshot name: labelled so, and left running (see standby.ts). */
   standby?: string;
+  /** A standby still filling its spares: named so until it is renamed once they are full (standby.ts). */
+  filling?: boolean;
+}
+
+/** What a helper is named: its project's, the kind of helper (standby.ts tells a filling standby by it), this process, a random part. */
+export function helperName(
+  o: Pick<CopyOptions, "project" | "standby" | "filling">,
+  kind: "helper" | "standby" | "filling" = o.standby ? (o.filling ? "filling" : "standby") : "helper",
+): string {
+  return `${o.project}_snapshot-${kind}_${process.pid}_${Math.random().toString(16).slice(2, 8)}`;
 }
 
 /** The shell script copying /from/<i> over /to/<i> for every pair, or the pairs `which` names (targets emptied first, dotfiles included). */
@@ -58,10 +68,9 @@ export async function startHelper(runtime: Runtime, pairs: CopyPair[], o: CopyOp
       hint: "Pull or build it, or name another image with `sh`, `cp` and `sleep` in BERTH_HELPER_IMAGE (or the helperImage option).",
     });
   }
-  const name = `${o.project}_snapshot-${o.standby ? "standby" : "helper"}_${process.pid}_${Math.random().toString(16).slice(2, 8)}`;
   const id = await runtime.createContainer(
     {
-      name,
+      name: helperName(o),
       image: o.image,
       labels: helperLabels(o),
       env: [],

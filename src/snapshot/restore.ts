@@ -12,7 +12,7 @@
 import type { Engine } from "../engine/engine.js";
 import type { Runtime } from "../engine/runtime.js";
 import type { ContainerSummary } from "../engine/types.js";
-import { copyIn, copyVolumes, helperImage, startHelper, type CopyPair } from "./copy-volumes.js";
+import { copyIn, copyVolumes, helperImage, helperName, startHelper, type CopyPair } from "./copy-volumes.js";
 import { checkSnapshotName } from "./labels.js";
 import type { SnapshotInfo } from "./model.js";
 import type { RestoreSnapshotOptions, SnapshotOptions } from "./options.js";
@@ -132,8 +132,10 @@ async function removeSwappedOut(engine: Runtime, project: string, swaps: Swap[],
 /**
  * Starts a standby helper for restoring `name` into `project` (replacing any other standby of the
  * project), unless one is ready already: the next restore then copies without starting a helper.
- * Where a volume can swap (spares.ts), the standby holds a spare for it, filled from the snapshot
- * before the standby starts, so that the next reset swaps it in and copies nothing.
+ * Where a volume can swap (spares.ts), the standby holds a spare for it, which it fills from the
+ * snapshot itself (one exec) before it is renamed from filling to standby (standby.ts), so that
+ * the next reset swaps it in and copies nothing. Filling in the standby rather than in a one-shot
+ * helper saves a container's create, start and removal on every refill of a pool member.
  */
 export async function prepareStandby(engine: Runtime, project: string, name: string, o: SnapshotOptions = {}): Promise<void> {
   checkSnapshotName(name);
@@ -144,19 +146,20 @@ export async function prepareStandby(engine: Runtime, project: string, name: str
   await removeStandby(engine, { project, signal: o.signal });
   const image = helperImage(env, o.helperImage);
   const spares = new Map(wanted.map((i) => [i, spareName()]));
+  let helper: string | undefined;
   try {
     for (const v of spares.values()) await engine.createVolume(v, spareLabels(project, name, env), { signal: o.signal });
-    await copyVolumes(
-      engine,
-      [...spares].map(([i, to]) => ({ from: plan.pairs[i]!.from, to })),
-      { project, image, env, signal: o.signal },
-    );
-    await startHelper(
-      engine,
-      plan.pairs.map((p, i) => ({ from: p.from, to: spares.get(i) ?? p.to })),
-      { project, image, env, signal: o.signal, standby: name },
-    );
+    const standby = { project, image, env, signal: o.signal, standby: name };
+    const pairs = plan.pairs.map((p, i) => ({ from: p.from, to: spares.get(i) ?? p.to }));
+    if (spares.size === 0) {
+      await startHelper(engine, pairs, standby);
+      return;
+    }
+    helper = await startHelper(engine, pairs, { ...standby, filling: true });
+    await copyIn(engine, helper, [...spares.keys()], o.signal);
+    await engine.renameContainer(helper, helperName(standby, "standby"), { signal: o.signal });
   } catch (e) {
+    if (helper) await engine.removeContainer(helper, { force: true }).catch(() => undefined);
     await Promise.all([...spares.values()].map((v) => engine.removeVolume(v).catch(() => undefined)));
     throw e;
   }

@@ -8,9 +8,11 @@
  * It holds the environment's anonymous volumes: whatever removes the environment removes it first
  * (or at least before those volumes), or the engine keeps a volume still in use.
  *
- * Where a volume can be swapped (spares.ts), the standby mounts a spare already filled with the
- * snapshot's data at that pair's /to/<i> instead of the live volume; it is started only once its
- * spares are full, so a standby that exists holds full spares.
+ * Where a volume can be swapped (spares.ts), the standby mounts a spare at that pair's /to/<i>
+ * instead of the live volume, and fills it from the snapshot itself (one exec) once started; until
+ * its spares are full it is named `…_snapshot-filling_…`, then renamed `…_snapshot-standby_…`. A
+ * restore uses only a standby so named: one whose filling was cut short (its process died) is
+ * never taken for a full one, and goes with its project or the next prepareStandby.
  */
 import type { Runtime } from "../engine/runtime.js";
 import type { ContainerSummary } from "../engine/types.js";
@@ -27,7 +29,7 @@ export function standbyFilter(project: string, name?: string): Record<string, st
  * Whether a standby mounts exactly these pairs (the environment or the snapshot may have changed
  * since it started). The order does not matter: a standby copies each /from/<i> to its /to/<i>.
  */
-export function standbyMatches(c: Pick<ContainerSummary, "mounts" | "state">, pairs: CopyPair[], spares: ReadonlySet<string> = new Set()): boolean {
+export function standbyMatches(c: Pick<ContainerSummary, "mounts" | "state" | "name">, pairs: CopyPair[], spares: ReadonlySet<string> = new Set()): boolean {
   return standbyLayout(c, pairs, spares) !== null;
 }
 
@@ -36,8 +38,12 @@ export function standbyMatches(c: Pick<ContainerSummary, "mounts" | "state">, pa
  * mounted at the /to/<i> beside the pair's snapshot volume); pairs it mounts with their live volume
  * are copied in place and not in the map. Null when it does not mount exactly the pairs.
  */
-export function standbyLayout(c: Pick<ContainerSummary, "mounts" | "state">, pairs: CopyPair[], spares: ReadonlySet<string>): Map<number, string> | null {
-  if (c.state !== "running" || pairs.length === 0) return null;
+export function standbyLayout(
+  c: Pick<ContainerSummary, "mounts" | "state" | "name">,
+  pairs: CopyPair[],
+  spares: ReadonlySet<string>,
+): Map<number, string> | null {
+  if (c.state !== "running" || pairs.length === 0 || isFilling(c)) return null;
   const mounted = new Map<string, { from?: string; to?: string }>();
   for (const m of c.mounts) {
     const at = /^\/(from|to)\/(\d+)$/.exec(m.destination ?? "");
@@ -58,6 +64,11 @@ export function standbyLayout(c: Pick<ContainerSummary, "mounts" | "state">, pai
     layout.set(i, m.to);
   }
   return layout;
+}
+
+/** A standby whose spares are not full yet (see above). */
+export function isFilling(c: Pick<ContainerSummary, "name">): boolean {
+  return c.name.includes("_snapshot-filling_");
 }
 
 /** The index <i> at which a standby mounts snapshot volume `from` (/from/<i>). */

@@ -122,7 +122,7 @@ describe("standbyMatches", () => {
     { from: "snap_1", to: "a".repeat(64) },
     { from: "snap_2", to: "p_data" },
   ];
-  const helper = (mounts: ContainerSummary["mounts"], state = "running") => ({ state, mounts });
+  const helper = (mounts: ContainerSummary["mounts"], state = "running", name = "p_snapshot-standby_1_abc") => ({ state, mounts, name });
   const exact = [
     { type: "volume", name: "snap_1", destination: "/from/0" },
     { type: "volume", name: "a".repeat(64), destination: "/to/0" },
@@ -140,6 +140,10 @@ describe("standbyMatches", () => {
     expect(standbyMatches(helper(exact.map((m) => (m.name === "p_data" ? { ...m, name: "p_data2" } : m))), pairs)).toBe(false);
     expect(standbyMatches(helper(exact.slice(0, 2)), pairs)).toBe(false);
     expect(standbyMatches(helper(exact), [])).toBe(false);
+  });
+
+  it("refuses one still filling its spares (named so until they are full), whatever it mounts", () => {
+    expect(standbyMatches(helper(exact, "running", "p_snapshot-filling_1_abc"), pairs)).toBe(false);
   });
 });
 

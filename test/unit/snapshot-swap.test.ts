@@ -70,7 +70,7 @@ describe("a reset that swaps", () => {
     env = await environment();
   });
 
-  it("prepares a spare (filled before the standby starts) for the anonymous volume only; the named one stays the standby's copy target", async () => {
+  it("prepares a spare (filled by the standby itself, named a standby only once full) for the anonymous volume only; the named one stays the standby's copy target", async () => {
     const { rt } = env;
     await prepareStandby(rt, "p", "s", { helperImage, env: {} });
     const spares = [...rt.volumes.values()].filter((v) => v.labels[SPARE_LABEL] === "s");
@@ -88,10 +88,18 @@ describe("a reset that swaps", () => {
       .slice("/from/".length);
     expect(to[`/to/${i}`]).toBe(spare.name);
     expect(to[`/to/${j}`]).toBe("p_data");
-    // The fill ran in a one-shot helper (gone), copying into the spare alone.
+    // The fill ran in the standby (no other helper was made), copying into the spare alone; then
+    // the standby was renamed from filling to standby.
     expect(rt.execs).toHaveLength(1);
-    expect(rt.execs[0]!.cmd.join(" ")).toContain("/to/0/");
-    expect(rt.execs[0]!.cmd.join(" ")).not.toContain("/to/1/");
+    expect(rt.execs[0]!.id).toBe(standby!.id);
+    expect(rt.execs[0]!.cmd.join(" ")).toContain(`/to/${i}/`);
+    expect(rt.execs[0]!.cmd.join(" ")).not.toContain(`/to/${j}/`);
+    const helpers = rt.calls.filter((c) => c.op === "createContainer" && (c.arg as { name: string }).name.includes("_snapshot-"));
+    expect(helpers).toHaveLength(1);
+    expect(standby!.name).toMatch(/^p_snapshot-standby_/);
+    const renamed = rt.calls.find((c) => c.op === "renameContainer")?.arg as { name: string } | undefined;
+    expect(renamed?.name).toBe(standby!.name);
+    expect((helpers[0]!.arg as { name: string }).name).toMatch(/^p_snapshot-filling_/);
     // Ready as it is: asked again, nothing changes.
     await prepareStandby(rt, "p", "s", { helperImage, env: {} });
     expect((await rt.listContainers(standbyFilter("p", "s"))).map((c) => c.id)).toEqual([standby!.id]);

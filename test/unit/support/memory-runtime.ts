@@ -372,6 +372,15 @@ export class MemoryRuntime implements Runtime, EnvironmentRuntime {
     if (c && c.status === "running") this.setState(c.id, { status: "exited", exitCode: 0 }, "die");
   }
 
+  async renameContainer(id: string, name: string, o: CallOptions = {}): Promise<void> {
+    const action = `rename container ${id.slice(0, 12)} to ${name}`;
+    await this.enter("renameContainer", action, { id, name }, o.signal, name);
+    const c = this.container(id);
+    if (!c) throw engineFailure("not-found", action, this.endpoint, id);
+    if ([...this.containers.values()].some((o) => o.name === name && o.id !== c.id)) throw engineFailure("name-conflict", action, this.endpoint, name);
+    c.name = name;
+  }
+
   /** A restart: stopped, then started as startContainer does (what starting it does runs again). */
   async restartContainer(id: string, _t: number | undefined, o: CallOptions = {}): Promise<void> {
     const action = `restart container ${id.slice(0, 12)}`;
