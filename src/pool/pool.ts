@@ -2,9 +2,8 @@
  * `createPool`: keeps `size` environments of a compose file up, healthy, snapshotted and unclaimed.
  * A keeper loop (this process) starts another member in the background for each claim held longer
  * than a reset takes (plan.ts), resets members handed back to their snapshot (discarding one whose
- * reset fails) and keeps them, shrinks
- * back to `size` unclaimed once claims stop for a while (plan.ts), and takes back members whose
- * claimer died.
+ * reset fails) and keeps them, shrinks back to `size` unclaimed once claims stop for a while
+ * (plan.ts), and takes back members whose claimer died.
  * Members are process-lifetime environments of the keeper: when it ends, even by SIGKILL, the
  * reaper removes them with their markers and snapshots. Each member gets a standby helper once its
  * snapshot is taken, so that its resets copy without starting a helper (snapshot/standby.ts); the
@@ -39,9 +38,10 @@ export interface PoolOptions extends Pick<AcquireOptions, "projectDirectory" | "
   /**
    * Unclaimed environments the pool keeps: warm, or starting or resetting towards warm. Claimed ones
    * do not count: for each claim held longer than `refillAfterMs` the pool starts another in the
-   * background, so that `size` wait again. Members handed back are reset and stay in the pool, which so grows to `size` plus the most
-   * environments claimed at once; after `shrinkAfterMs` without a new claim it removes warm members
-   * beyond `size`. The guards (container cap, free memory) bound the total (`status().limit`).
+   * background, so that `size` wait again. Members handed back are reset and stay in the pool,
+   * which so grows to `size` plus the most environments claimed at once; after `shrinkAfterMs`
+   * without a new claim it removes warm members beyond `size`. The guards (container cap, free
+   * memory) bound the total (`status().limit`).
    */
   size: number;
   /** How long the pool keeps members beyond `size` unclaimed after the last claim (default 30 s). */

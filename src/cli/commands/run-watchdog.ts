@@ -15,8 +15,8 @@
  * berth and CMD, never it) and holds none of berth's output.
  *
  * Why beside CMD and not in front of it: CMD is spawned exactly as before (its own pid, stdio,
- * exit status and the signals berth forwards are untouched). Why not PR_SET_PDEATHSIG: Node cannot set it
- * (see owned-children.ts), and it would reach CMD alone, not its children. Works on Linux and
+ * exit status and the signals berth forwards are untouched). Why not PR_SET_PDEATHSIG: Node cannot
+ * set it (see owned-children.ts), and it would reach CMD alone, not its children. Works on Linux and
  * macOS (`ps`, else /proc for the process tree); not on Windows, which has no `sh`.
  */
 import { spawn } from "node:child_process";
