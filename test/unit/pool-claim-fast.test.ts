@@ -8,7 +8,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ContainerSummary } from "../../src/engine/types.js";
 import { LABEL } from "../../src/labels.js";
+import type { Engine } from "../../src/engine/engine.js";
 import { claimMember, releaseClaim } from "../../src/pool/claim.js";
+import { claimFromPool } from "../../src/pool/client.js";
 import { POOL_LABEL } from "../../src/pool/labels.js";
 import { listedEnvironment, listedState } from "../../src/pool/listed-environment.js";
 import { SNAPSHOT_LABEL } from "../../src/snapshot/labels.js";
@@ -91,5 +93,53 @@ describe("listedEnvironment", () => {
     const job = { [LABEL.job]: "true" };
     expect(listedState({ state: "exited", status: "Exited (0) 5 seconds ago", labels: job })).toEqual({ state: "COMPLETED", exitCode: 0 });
     expect(listedState({ state: "exited", status: "Exited (2) 5 seconds ago", labels: job })).toEqual({ state: "FAILED", exitCode: 2 });
+  });
+});
+
+describe("a claimer waiting for a warm member", () => {
+  /** A member's container, as the keeper's environment has it (what the claimer's handle reads). */
+  const seeded = (rt: MemoryRuntime) =>
+    rt.seedContainer({
+      name: "shop-a-db-1",
+      labels: {
+        [LABEL.managed]: "true",
+        [LABEL.project]: "shop-a",
+        [LABEL.service]: "db",
+        [LABEL.number]: "1",
+        [LABEL.envKind]: "test",
+        [POOL_LABEL.name]: "shop",
+      },
+    });
+
+  it("follows the engine's volume events: tries again the moment a ready marker of its pool appears, and between them polls only every 250 ms", async () => {
+    const rt = new MemoryRuntime();
+    seeded(rt);
+    const env = lockEnv();
+    const claiming = claimFromPool("shop", { engine: rt as unknown as Engine, env, timeoutMs: 10_000 });
+    await new Promise((r) => setTimeout(r, 600));
+    // The first miss, the retry once the subscription stood, then the 250 ms poll: not the 25 ms one (~24 attempts).
+    const attempts = rt.calls.filter((c) => c.op === "listVolumes").length;
+    expect(attempts).toBeGreaterThanOrEqual(2);
+    expect(attempts).toBeLessThanOrEqual(6);
+    // Another pool's marker wakes nobody; this pool's does, at once.
+    await rt.createVolume("shopx-a_pool-ready", { [LABEL.project]: "shopx-a", [POOL_LABEL.name]: "shopx", [POOL_LABEL.ready]: "true" });
+    const t0 = Date.now();
+    await rt.createVolume("shop-a_pool-ready", member("shop-a", { [POOL_LABEL.ready]: "true" }));
+    const claimed = await claiming;
+    expect(claimed.project).toBe("shop-a");
+    expect(Date.now() - t0).toBeLessThan(200);
+    await claimed.release();
+  });
+
+  it("polls every 25 ms where the engine gives no events", async () => {
+    const rt = new MemoryRuntime();
+    seeded(rt);
+    rt.fail("subscribe", "engine-error", { times: 100 });
+    const claiming = claimFromPool("shop", { engine: rt as unknown as Engine, env: lockEnv(), timeoutMs: 10_000 });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(rt.calls.filter((c) => c.op === "listVolumes").length).toBeGreaterThan(8);
+    await rt.createVolume("shop-a_pool-ready", member("shop-a", { [POOL_LABEL.ready]: "true" }));
+    const claimed = await claiming;
+    await claimed.release();
   });
 });

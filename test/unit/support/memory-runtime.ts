@@ -118,7 +118,13 @@ export class MemoryRuntime implements Runtime, EnvironmentRuntime {
   private readonly injections: Injection[] = [];
   private readonly counts = new Map<Operation, number>();
   private readonly hooks = new Map<Operation, ((arg: unknown, n: number) => void | Promise<void>)[]>();
-  private readonly subscribers = new Set<{ labels: LabelFilter; onEvent: (e: EngineEvent) => void; onEnd?: () => void; signal: AbortSignal }>();
+  private readonly subscribers = new Set<{
+    labels: LabelFilter;
+    types?: string[];
+    onEvent: (e: EngineEvent) => void;
+    onEnd?: () => void;
+    signal: AbortSignal;
+  }>();
   private isGone = false;
   /** Per container name: what starting it does. */
   readonly onStart = new Map<string, OnStart>();
@@ -192,7 +198,13 @@ export class MemoryRuntime implements Runtime, EnvironmentRuntime {
 
   private emit(c: MemoryContainer, action: string): void {
     const e: EngineEvent = { type: "container", action, id: c.id, labels: c.labels, time: Date.now() };
-    for (const s of this.subscribers) if (!s.signal.aborted && matches(c.labels, s.labels)) s.onEvent(e);
+    for (const s of this.subscribers) if (!s.signal.aborted && (!s.types || s.types.includes("container")) && matches(c.labels, s.labels)) s.onEvent(e);
+  }
+
+  /** A volume event as dockerd sends it: the volume's name as the id, its driver and no labels (so a label filter never matches it). */
+  private emitVolume(name: string, action: "create" | "destroy"): void {
+    const e: EngineEvent = { type: "volume", action, id: name, labels: { driver: "local" }, time: Date.now() };
+    for (const s of this.subscribers) if (!s.signal.aborted && (!s.types || s.types.includes("volume")) && matches(e.labels, s.labels)) s.onEvent(e);
   }
 
   /** Every call goes through here: the engine-gone state, the abort signal, hooks and injected failures. */
@@ -317,7 +329,10 @@ export class MemoryRuntime implements Runtime, EnvironmentRuntime {
 
   async createVolume(name: string, labels: Labels, o: CallOptions = {}): Promise<void> {
     await this.enter("createVolume", `create volume ${name}`, name, o.signal, name);
-    if (!this.volumes.has(name)) this.volumes.set(name, { name, labels });
+    if (!this.volumes.has(name)) {
+      this.volumes.set(name, { name, labels });
+      this.emitVolume(name, "create");
+    }
   }
 
   async removeVolume(name: string, o: CallOptions = {}): Promise<void> {
@@ -330,7 +345,7 @@ export class MemoryRuntime implements Runtime, EnvironmentRuntime {
         action,
         this.endpoint,
       );
-    this.volumes.delete(name);
+    if (this.volumes.delete(name)) this.emitVolume(name, "destroy");
   }
 
   async createContainer(req: ContainerCreateRequest, o: CallOptions = {}): Promise<string> {
@@ -603,9 +618,13 @@ export class MemoryRuntime implements Runtime, EnvironmentRuntime {
     return Promise.resolve(this.oomEvents.has(id));
   }
 
-  async subscribe(filter: { labels: LabelFilter }, onEvent: (e: EngineEvent) => void, o: { signal: AbortSignal; onEnd?: () => void }): Promise<void> {
+  async subscribe(
+    filter: { labels: LabelFilter; types?: string[] },
+    onEvent: (e: EngineEvent) => void,
+    o: { signal: AbortSignal; onEnd?: () => void },
+  ): Promise<void> {
     await this.enter("subscribe", "subscribe to events", filter, undefined);
-    const sub = { labels: filter.labels, onEvent, onEnd: o.onEnd, signal: o.signal };
+    const sub = { labels: filter.labels, types: filter.types, onEvent, onEnd: o.onEnd, signal: o.signal };
     this.subscribers.add(sub);
     o.signal.addEventListener("abort", () => this.subscribers.delete(sub), { once: true });
   }
