@@ -12,13 +12,13 @@ import type { Runtime } from "../engine/runtime.js";
 const FALLBACK_MS = 250;
 /** The poll without events. */
 const POLL_MS = 25;
+/** How long the subscription may take to stand before the claimer polls instead (an engine behind a proxy that holds the stream back). */
+const SUBSCRIBE_MS = 2_000;
 
 export interface ReadyWaker {
   /** Resolves when a ready marker of the pool was created (since the last wait), or after the poll interval. */
   wait(): Promise<void>;
   close(): void;
-  /** Whether the engine's events are followed now (else it polls every 25 ms). */
-  readonly following: boolean;
 }
 
 /** Follows the pool's ready markers; resolves once the subscription stands (or failed: then it polls). */
@@ -39,19 +39,33 @@ export async function readyWaker(engine: Pick<Runtime, "subscribe">, pool: strin
   signal?.addEventListener("abort", onAbort, { once: true });
   let live = false;
   const ours = `${pool}-`;
-  try {
-    await engine.subscribe(
-      { labels: {}, types: ["volume"] },
-      // Volume events carry no labels: a marker is told by its name.
-      (e) => {
-        if (e.action === "create" && e.id.startsWith(ours) && e.id.endsWith("_pool-ready")) poke();
+  let ended = false;
+  let giveUp: NodeJS.Timeout | undefined;
+  const subscribed = engine.subscribe(
+    { labels: {}, types: ["volume"] },
+    // Volume events carry no labels: a marker is told by its name.
+    (e) => {
+      if (e.action === "create" && e.id.startsWith(ours) && e.id.endsWith("_pool-ready")) poke();
+    },
+    {
+      signal: stop.signal,
+      onEnd: () => {
+        ended = true;
+        live = false;
       },
-      { signal: stop.signal, onEnd: () => (live = false) },
-    );
-    live = true;
+    },
+  );
+  // Given up on (late), it may still fail afterwards: nobody waits for it then.
+  subscribed.catch(() => undefined);
+  const late = new Promise<false>((resolve) => (giveUp = setTimeout(() => resolve(false), SUBSCRIBE_MS)));
+  try {
+    live = (await Promise.race([subscribed.then(() => true), late])) && !ended;
   } catch {
     // No events: the poll alone.
+  } finally {
+    clearTimeout(giveUp);
   }
+  if (!live) stop.abort();
   return {
     wait: () =>
       new Promise<void>((resolve) => {
@@ -71,9 +85,6 @@ export async function readyWaker(engine: Pick<Runtime, "subscribe">, pool: strin
       signal?.removeEventListener("abort", onAbort);
       stop.abort();
       wake?.();
-    },
-    get following() {
-      return live;
     },
   };
 }

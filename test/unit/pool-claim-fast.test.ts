@@ -142,4 +142,17 @@ describe("a claimer waiting for a warm member", () => {
     const claimed = await claiming;
     await claimed.release();
   });
+
+  it("where the engine holds the event stream back: polls after 2 s instead of waiting on the subscription, and still claims", async () => {
+    const rt = new MemoryRuntime();
+    seeded(rt);
+    rt.before("subscribe", () => new Promise<void>(() => undefined));
+    const claiming = claimFromPool("shop", { engine: rt as unknown as Engine, env: lockEnv(), timeoutMs: 10_000 });
+    await new Promise((r) => setTimeout(r, 2_300));
+    await rt.createVolume("shop-a_pool-ready", member("shop-a", { [POOL_LABEL.ready]: "true" }));
+    const t0 = Date.now();
+    const claimed = await claiming;
+    expect(Date.now() - t0).toBeLessThan(500);
+    await claimed.release();
+  });
 });
