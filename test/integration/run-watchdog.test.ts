@@ -1,7 +1,8 @@
 /**
  * The watchdog of `berth run` (src/cli/commands/run-watchdog.ts) on real processes: started before
  * CMD and told CMD's pid as CMD is spawned, it stops CMD's tree even when berth is SIGKILLed right
- * after the spawn, and touches nothing when berth dies before CMD or after stopping it.
+ * after the spawn, or even before it could hand over the pid (CMD found by its token), and touches
+ * nothing when berth dies before CMD or after stopping it.
  */
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
@@ -17,7 +18,7 @@ const running = (pid: number): boolean => {
 };
 
 /** Runs the stand-in for berth; the pids CMD printed (sh, its sleep), or none when there was no CMD. */
-async function standIn(mode: "watch" | "early" | "stop"): Promise<{ pids: number[] }> {
+async function standIn(mode: "watch" | "early" | "stop" | "window"): Promise<{ pids: number[] }> {
   const child = spawn(process.execPath, [`${root}test/integration/run-watchdog-child.mjs`, mode], { stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   child.stdout.on("data", (d: Buffer) => (out += d.toString()));
@@ -39,6 +40,18 @@ describe("berth run's watchdog", () => {
   it("stops CMD and its children when berth is SIGKILLed the moment after spawning CMD", async () => {
     for (let round = 0; round < 5; round++) {
       const { pids } = await standIn("watch");
+      expect(pids).toHaveLength(2);
+      try {
+        expect(await gone(pids, 10_000), `round ${round}: CMD outlived the killed berth`).toEqual([]);
+      } finally {
+        for (const p of pids.filter(running)) process.kill(p, "SIGKILL");
+      }
+    }
+  });
+
+  it("stops CMD and its children when berth dies after spawning CMD but before handing over its pid (found by its token)", async () => {
+    for (let round = 0; round < 3; round++) {
+      const { pids } = await standIn("window");
       expect(pids).toHaveLength(2);
       try {
         expect(await gone(pids, 10_000), `round ${round}: CMD outlived the killed berth`).toEqual([]);

@@ -23,7 +23,7 @@ export function runChild(command: string[], env: Record<string, string | undefin
   return new Promise((resolve, reject) => {
     // The watchdog first: CMD is watched from the moment it exists (run-watchdog.ts).
     const watchdog = startWatchdog();
-    const child = spawn(file!, args, { stdio: "inherit", env, cwd: ctx.cwd });
+    const child = spawn(file!, args, { stdio: "inherit", env: { ...env, ...watchdog.env }, cwd: ctx.cwd });
     if (child.pid) watchdog.watch(child.pid);
     else watchdog.stop();
     const recorded = child.pid && reaperEndpoint ? recordChild(reaperDir(ctx.env), reaperKey(currentOwner(), reaperEndpoint), child.pid) : () => undefined;

@@ -21,12 +21,27 @@
  */
 import { spawn } from "node:child_process";
 
-/** Reads CMD's pid, then waits: once berth's pipe ends, SIGTERM to CMD's tree, SIGKILL after 5 s to what is left. */
+/**
+ * Reads CMD's pid, then waits: once berth's pipe ends, SIGTERM to CMD's tree, SIGKILL after 5 s to
+ * what is left. $1 is the token CMD carries in its environment (WATCH_VARIABLE): berth can die in
+ * the moment between CMD's start and its pid's write (CMD runs as soon as it is exec'd, before
+ * spawn() returns in berth), and then the watchdog finds CMD and its children by it in /proc
+ * (Linux; elsewhere such a CMD is left, as before).
+ */
 export const WATCHDOG_SCRIPT = `trap '' INT TERM HUP QUIT PIPE
-read -r cmd || exit 0
-case $cmd in ''|*[!0-9]*) exit 0 ;; esac
-read -r _ && exit 0
-kill -0 "$cmd" 2>/dev/null || exit 0
+token=$1
+read -r cmd || cmd=
+case $cmd in *[!0-9]*) cmd= ;; esac
+if [ -n "$cmd" ]; then
+  read -r _ && exit 0
+  kill -0 "$cmd" 2>/dev/null || exit 0
+else
+  [ -n "$token" ] || exit 0
+  for f in /proc/[0-9]*/environ; do
+    case $(tr '\\000' '\\n' < "$f" 2>/dev/null) in *"BERTH_RUN_WATCH=$token"*) p=\${f#/proc/}; cmd="$cmd \${p%/environ}" ;; esac
+  done
+  [ -n "$cmd" ] || exit 0
+fi
 procs() {
   ps -A -o pid= -o ppid= 2>/dev/null && return
   for f in /proc/[0-9]*/stat; do
@@ -56,7 +71,12 @@ done
 kill -KILL $left 2>/dev/null
 exit 0`;
 
+/** The variable CMD is started with, holding the watchdog's token (see WATCHDOG_SCRIPT). */
+export const WATCH_VARIABLE = "BERTH_RUN_WATCH";
+
 export interface Watchdog {
+  /** For CMD's environment: WATCH_VARIABLE and the token (none where there is no watchdog). */
+  env: Record<string, string>;
   /** CMD was spawned as `pid`: watched from now on (berth's end ends it). */
   watch(pid: number): void;
   /** CMD has exited, or never started: the watchdog goes without doing anything. */
@@ -65,8 +85,9 @@ export interface Watchdog {
 
 /** Starts the watchdog, before CMD (see above); a no-op where there is no `sh`. */
 export function startWatchdog(o: { platform?: NodeJS.Platform; shell?: string } = {}): Watchdog {
-  if ((o.platform ?? process.platform) === "win32") return { watch: () => undefined, stop: () => undefined };
-  const dog = spawn(o.shell ?? "/bin/sh", ["-c", WATCHDOG_SCRIPT, "berth-watchdog"], { stdio: ["pipe", "ignore", "ignore"] });
+  if ((o.platform ?? process.platform) === "win32") return { env: {}, watch: () => undefined, stop: () => undefined };
+  const token = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  const dog = spawn(o.shell ?? "/bin/sh", ["-c", WATCHDOG_SCRIPT, "berth-watchdog", token], { stdio: ["pipe", "ignore", "ignore"] });
   // Without sh CMD still runs, only unwatched; the pipe fails the same way.
   dog.on("error", () => undefined);
   dog.stdin?.on("error", () => undefined);
@@ -74,6 +95,7 @@ export function startWatchdog(o: { platform?: NodeJS.Platform; shell?: string } 
   dog.unref();
   (dog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
   return {
+    env: { [WATCH_VARIABLE]: token },
     // A few bytes into an empty pipe: written at once, before this returns.
     watch: (pid) => void dog.stdin?.write(`${pid}\n`),
     stop: () => {
