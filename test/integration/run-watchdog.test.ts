@@ -36,30 +36,23 @@ async function gone(pids: number[], ms: number): Promise<number[]> {
   return pids.filter(running);
 }
 
-describe("berth run's watchdog", () => {
-  it("stops CMD and its children when berth is SIGKILLed the moment after spawning CMD", async () => {
-    for (let round = 0; round < 5; round++) {
-      const { pids } = await standIn("watch");
-      expect(pids).toHaveLength(2);
-      try {
-        expect(await gone(pids, 10_000), `round ${round}: CMD outlived the killed berth`).toEqual([]);
-      } finally {
-        for (const p of pids.filter(running)) process.kill(p, "SIGKILL");
-      }
+/** Runs the stand-in `rounds` times: each time CMD and its child must be gone within 10 s of its death. */
+async function expectStopped(mode: "watch" | "window", rounds: number): Promise<void> {
+  for (let round = 0; round < rounds; round++) {
+    const { pids } = await standIn(mode);
+    expect(pids).toHaveLength(2);
+    try {
+      expect(await gone(pids, 10_000), `round ${round}: CMD outlived the killed berth`).toEqual([]);
+    } finally {
+      for (const p of pids.filter(running)) process.kill(p, "SIGKILL");
     }
-  });
+  }
+}
 
-  it("stops CMD and its children when berth dies after spawning CMD but before handing over its pid (found by its token)", async () => {
-    for (let round = 0; round < 3; round++) {
-      const { pids } = await standIn("window");
-      expect(pids).toHaveLength(2);
-      try {
-        expect(await gone(pids, 10_000), `round ${round}: CMD outlived the killed berth`).toEqual([]);
-      } finally {
-        for (const p of pids.filter(running)) process.kill(p, "SIGKILL");
-      }
-    }
-  });
+describe("berth run's watchdog", () => {
+  it("stops CMD and its children when berth is SIGKILLed the moment after spawning CMD", () => expectStopped("watch", 5));
+
+  it("stops CMD and its children when berth dies after spawning CMD but before handing over its pid (found by its token)", () => expectStopped("window", 3));
 
   it("leaves CMD alone once berth stopped it (CMD's exit), and does nothing when berth dies before CMD", async () => {
     const { pids } = await standIn("stop");
