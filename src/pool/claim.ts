@@ -10,7 +10,7 @@ import type { Runtime } from "../engine/runtime.js";
 import type { VolumeSummary } from "../engine/types.js";
 import { LABEL } from "../labels.js";
 import { acquireLock } from "../locks/file-lock.js";
-import { POOL_LABEL, poolLockName } from "./labels.js";
+import { claimVolumeName, POOL_LABEL, poolLockName } from "./labels.js";
 
 export interface Claim {
   project: string;
@@ -64,7 +64,7 @@ export async function claimMember(
     const project = pick.labels[LABEL.project]!;
     o.alongside?.(project);
     const { [POOL_LABEL.ready]: _ready, ...labels } = pick.labels;
-    const volume = `${project}_pool-claim_${process.pid}_${randomBytes(3).toString("hex")}`;
+    const volume = claimVolumeName(project, process.pid, randomBytes(3).toString("hex"));
     const waited: Record<string, string> = o.askedAt === undefined ? {} : { [POOL_LABEL.waited]: String(Math.max(0, Math.round(Date.now() - o.askedAt))) };
     const claimLabels = { ...labels, [POOL_LABEL.claim]: "true", [POOL_LABEL.claimer]: claimerId(), ...waited };
     await engine.createVolume(volume, claimLabels, { signal: o.signal });

@@ -34,7 +34,27 @@ export function checkPoolName(name: string): string {
   return name;
 }
 
+/** A member's project name: the pool's name and 8 hex digits. */
+export const memberProject = (pool: string, id: string) => `${pool}-${id}`;
+
 export const readyVolumeName = (project: string) => `${project}_pool-ready`;
+
+/** A claim's volume: the claimer's pid and a nonce, so that two claims never share a name. */
+export const claimVolumeName = (project: string, pid: number, nonce: string) => `${project}_pool-claim_${pid}_${nonce}`;
+
+// A member id has no "-" (the keeper makes 8 hex digits), so "<pool>-<id>" names one pool only.
+const MEMBER_MARKER = /^-[0-9a-z]+_pool-(ready|claim_\d+_[0-9a-f]+)$/;
+
+/**
+ * Which marker of pool `pool`'s members a volume called `name` is, if any. For the engine's volume
+ * events, which carry no labels: a marker is told by its name. Exact, so that pool `shop` does not
+ * take pool `shop-x`'s markers for its own.
+ */
+export function poolMarkerKind(pool: string, name: string): "ready" | "claim" | undefined {
+  if (!name.startsWith(pool)) return undefined;
+  const m = MEMBER_MARKER.exec(name.slice(pool.length));
+  return m ? (m[1] === "ready" ? "ready" : "claim") : undefined;
+}
 
 /** The file lock under which a pool's members are claimed and its keeper changes them (one name for both sides). */
 export const poolLockName = (pool: string) => `pool-${pool}`;

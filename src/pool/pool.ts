@@ -25,7 +25,7 @@ import { removeStandby } from "../snapshot/standby.js";
 import { claimFromPool } from "./client.js";
 import { claimerId, markersByMember, releasedClaim } from "./claim.js";
 import { KeeperMarker } from "./keeper-marker.js";
-import { checkPoolName, POOL_LABEL, poolLockName, readyVolumeName } from "./labels.js";
+import { checkPoolName, memberProject, POOL_LABEL, poolLockName, poolMarkerKind, readyVolumeName } from "./labels.js";
 import { memberLabels } from "./member-labels.js";
 import { planPool, type MemberPhase } from "./plan.js";
 import { poolLimit } from "./sizing.js";
@@ -158,9 +158,8 @@ export class Pool implements AsyncDisposable {
     // Claims are made and handed back by other processes too (claimFromPool): seeing their volumes
     // come and go as they do starts a reset at once, not at the next tick. Volume events carry no
     // labels, so they are told by name (labels.ts); without the subscription the ticks still see all.
-    const ours = `${this.name}-`;
     this.engine
-      .subscribe({ labels: {}, types: ["volume"] }, (e) => e.id.startsWith(ours) && e.id.includes("_pool-claim_") && this.poke(), { signal: this.wake.signal })
+      .subscribe({ labels: {}, types: ["volume"] }, (e) => poolMarkerKind(this.name, e.id) === "claim" && this.poke(), { signal: this.wake.signal })
       .catch(() => undefined);
   }
 
@@ -388,7 +387,7 @@ export class Pool implements AsyncDisposable {
   }
 
   private async startMember(): Promise<void> {
-    const m: Member = { project: `${this.name}-${randomBytes(4).toString("hex")}`, phase: "starting" };
+    const m: Member = { project: memberProject(this.name, randomBytes(4).toString("hex")), phase: "starting" };
     this.members.set(m.project, m);
     try {
       const extra = [this.o.env.BERTH_LABELS, `${POOL_LABEL.name}=${this.name}`].filter(Boolean).join(",");

@@ -7,6 +7,7 @@
  * ended; without events at all (the subscription refused), it polls as before.
  */
 import type { Runtime } from "../engine/runtime.js";
+import { poolMarkerKind } from "./labels.js";
 
 /** The poll while events are followed (a missed event costs at most this). */
 const FALLBACK_MS = 250;
@@ -38,14 +39,13 @@ export async function readyWaker(engine: Pick<Runtime, "subscribe">, pool: strin
   };
   signal?.addEventListener("abort", onAbort, { once: true });
   let live = false;
-  const ours = `${pool}-`;
   let ended = false;
   let giveUp: NodeJS.Timeout | undefined;
   const subscribed = engine.subscribe(
     { labels: {}, types: ["volume"] },
     // Volume events carry no labels: a marker is told by its name.
     (e) => {
-      if (e.action === "create" && e.id.startsWith(ours) && e.id.endsWith("_pool-ready")) poke();
+      if (e.action === "create" && poolMarkerKind(pool, e.id) === "ready") poke();
     },
     {
       signal: stop.signal,

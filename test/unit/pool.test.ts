@@ -5,7 +5,7 @@ import { planPool, type MemberView } from "../../src/pool/plan.js";
 import { poolLimit } from "../../src/pool/sizing.js";
 import { markersByMember } from "../../src/pool/claim.js";
 import { memberLabels } from "../../src/pool/member-labels.js";
-import { POOL_LABEL } from "../../src/pool/labels.js";
+import { claimVolumeName, memberProject, POOL_LABEL, poolMarkerKind, readyVolumeName } from "../../src/pool/labels.js";
 import { LABEL } from "../../src/labels.js";
 
 const member = (project: string, o: Partial<MemberView> = {}): MemberView => ({ project, phase: "up", ready: true, claims: [], ...o });
@@ -154,6 +154,20 @@ describe("pool markers", () => {
         { ...dead("b_c2"), claimer: `${hostname()}:999999999:1`, waitedMs: 42 },
       ],
     });
+  });
+
+  it("tells a pool's own markers by name (volume events carry no labels), never another pool's", () => {
+    const member = memberProject("shop", "0a1b2c3d");
+    expect(poolMarkerKind("shop", readyVolumeName(member))).toBe("ready");
+    expect(poolMarkerKind("shop", claimVolumeName(member, 4242, "a1b2c3"))).toBe("claim");
+    // Pools whose names extend this one's, and what else a member's volumes are called.
+    for (const other of ["shop-x", "shop_x", "shopx", "shop-a1"]) {
+      expect(poolMarkerKind("shop", readyVolumeName(memberProject(other, "0a1b2c3d")))).toBeUndefined();
+      expect(poolMarkerKind(other, readyVolumeName(member))).toBeUndefined();
+    }
+    expect(poolMarkerKind("shop", `${member}_pool-released_1`)).toBeUndefined();
+    expect(poolMarkerKind("shop", `${member}_postgres-data`)).toBeUndefined();
+    expect(poolMarkerKind("shop", `${readyVolumeName(member)}x`)).toBeUndefined();
   });
 
   it("puts a member's project-level and user labels on its volumes, not per-container ones", () => {
