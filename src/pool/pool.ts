@@ -13,6 +13,7 @@ import { randomBytes } from "node:crypto";
 import { loadProject } from "../compose/index.js";
 import { connectEngine } from "../engine/connect.js";
 import type { Engine } from "../engine/engine.js";
+import { followEvents } from "../engine/follow-events.js";
 import { BerthError, isBerthError } from "../errors.js";
 import type { EventListener } from "../events.js";
 import { availableMemory, capFor, containerCount, declaredMemory, guardSettings } from "../guards/resources.js";
@@ -98,6 +99,8 @@ const SHRINK_AFTER_MS = 30_000;
 const REFILL_AFTER_MS = 2_000;
 /** Resets whose durations the default refillAfterMs is the median of. */
 const RESETS_TIMED = 20;
+/** How long after the engine ended the keeper's event subscription (or refused one) it is made again. */
+const RESUBSCRIBE_MS = 1_000;
 /** Start failures that no retry mends: ready() gives up on the first (the keeper itself keeps trying, as for any failure). */
 const PERMANENT_FAILURES = ["COMPOSE_NOT_FOUND", "COMPOSE_INVALID", "IMAGE_NOT_FOUND", "USAGE"] as const;
 
@@ -155,12 +158,22 @@ export class Pool implements AsyncDisposable {
   /** @internal */
   start(): void {
     void this.tick();
-    // Claims are made and handed back by other processes too (claimFromPool): seeing their volumes
-    // come and go as they do starts a reset at once, not at the next tick. Volume events carry no
-    // labels, so they are told by name (labels.ts); without the subscription the ticks still see all.
-    this.engine
-      .subscribe({ labels: {}, types: ["volume"] }, (e) => poolMarkerKind(this.name, e.id) === "claim" && this.poke(), { signal: this.wake.signal })
-      .catch(() => undefined);
+    this.followClaims();
+  }
+
+  /**
+   * Claims are made and handed back by other processes too (claimFromPool): seeing their volumes
+   * come and go as they do starts a reset at once, not at the next tick. Volume events carry no
+   * labels, so they are told by name (labels.ts). The ticks still see everything without the
+   * subscription; when it ends or cannot be made (the engine restarted), it is made again a second later
+   * (follow-events.ts).
+   */
+  private followClaims(): void {
+    followEvents(this.engine, { labels: {}, types: ["volume"] }, (e) => poolMarkerKind(this.name, e.id) === "claim" && this.poke(), {
+      signal: this.wake.signal,
+      retryMs: RESUBSCRIBE_MS,
+      onGap: () => this.poke(),
+    });
   }
 
   /** Claims a warm environment (waiting for one when none is free); its `release()` hands it back to be reset. */
