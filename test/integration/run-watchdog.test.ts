@@ -2,11 +2,46 @@
  * The watchdog of `berth run` (src/cli/commands/run-watchdog.ts) on real processes: started before
  * CMD and told CMD's pid as CMD is spawned, it stops CMD's tree even when berth is SIGKILLed right
  * after the spawn, or even before it could hand over the pid (CMD found by its token), and touches
- * nothing when berth dies before CMD or after stopping it.
+ * nothing when berth dies before CMD or after stopping it, nor when CMD's pid went to another process.
  */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
+import { WATCHDOG_SCRIPT } from "../../src/cli/commands/run-watchdog.js";
 import { root } from "./helpers.js";
+
+/**
+ * In a pid namespace of its own (so that ns_last_pid can hand a pid out again): the watchdog is told
+ * CMD's pid, CMD ends, another process gets the same pid, and then berth's end of the pipe closes.
+ * Prints "<CMD's pid> <the other's pid> alive|stopped". $1 is the watchdog's script; background
+ * processes do not inherit berth's end of the pipe (4>&-), which would hold it open.
+ */
+const REUSE_DRIVER = `script=$1
+dir=$(mktemp -d); mkfifo "$dir/pipe"
+sh -c "$script" berth-watchdog "" < "$dir/pipe" &
+dog=$!
+exec 4> "$dir/pipe"
+sleep 60 4>&- & a=$!
+echo "$a" >&4
+sleep 1 4>&-
+kill "$a"; wait "$a" 2>/dev/null
+echo $((a - 1)) > /proc/sys/kernel/ns_last_pid
+sleep 60 4>&- & b=$!
+exec 4>&-
+wait "$dog"
+if kill -0 "$b" 2>/dev/null; then state=alive; else state=stopped; fi
+echo "$a $b $state"
+kill "$b" 2>/dev/null; rm -rf "$dir"`;
+
+/** Root on Linux with util-linux's unshare: what the pid-reuse test needs. */
+const canUnshare = (() => {
+  if (process.platform !== "linux" || process.getuid?.() !== 0) return false;
+  try {
+    execFileSync("unshare", ["--pid", "--fork", "--mount-proc", "true"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
 const running = (pid: number): boolean => {
   try {
@@ -53,6 +88,15 @@ describe("berth run's watchdog", () => {
   it("stops CMD and its children when berth is SIGKILLed the moment after spawning CMD", () => expectStopped("watch", 5));
 
   it("stops CMD and its children when berth dies after spawning CMD but before handing over its pid (found by its token)", () => expectStopped("window", 3));
+
+  it.skipIf(!canUnshare)("leaves alone the process that got CMD's pid after CMD ended, when berth dies then", () => {
+    const out = execFileSync("unshare", ["--pid", "--fork", "--mount-proc", "sh", "-c", REUSE_DRIVER, "driver", WATCHDOG_SCRIPT], { timeout: 30_000 })
+      .toString()
+      .trim();
+    const [cmd, other, state] = out.split(" ");
+    expect(other, `the driver could not hand CMD's pid out again: ${out}`).toBe(cmd);
+    expect(state).toBe("alive");
+  });
 
   it("leaves CMD alone once berth stopped it (CMD's exit), and does nothing when berth dies before CMD", async () => {
     const { pids } = await standIn("stop");

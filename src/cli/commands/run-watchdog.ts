@@ -23,7 +23,10 @@ import { spawn } from "node:child_process";
 
 /**
  * Reads CMD's pid, then waits: once berth's pipe ends, SIGTERM to CMD's tree, SIGKILL after 5 s to
- * what is left. $1 is the token CMD carries in its environment (WATCH_VARIABLE): berth can die in
+ * what is left. The pid counts only while it names the process it named when it came: CMD may end
+ * and its pid go to another process just before berth dies, and that one is not berth's to stop.
+ * `born` is a process's start time (/proc/PID/stat's 22nd field, clock ticks since boot; empty
+ * where there is no /proc, and then the pid alone is trusted, as before). $1 is the token CMD carries in its environment (WATCH_VARIABLE): berth can die in
  * the moment between CMD's start and its pid's write (CMD runs as soon as it is exec'd, before
  * spawn() returns in berth), and then the watchdog finds CMD and its children by it in /proc
  * (Linux; elsewhere such a CMD is left, as before).
@@ -32,9 +35,12 @@ export const WATCHDOG_SCRIPT = `trap '' INT TERM HUP QUIT PIPE
 token=$1
 read -r cmd || cmd=
 case $cmd in *[!0-9]*) cmd= ;; esac
+born() { l=$(cat "/proc/$1/stat" 2>/dev/null) || return 0; set -- \${l##*) }; echo "\${20}"; }
 if [ -n "$cmd" ]; then
+  start=$(born "$cmd")
   read -r _ && exit 0
   kill -0 "$cmd" 2>/dev/null || exit 0
+  [ "$(born "$cmd")" = "$start" ] || exit 0
 else
   [ -n "$token" ] || exit 0
   for f in /proc/[0-9]*/environ; do
