@@ -2,7 +2,6 @@
  * An acquired environment: what a caller needs to reach its services, and the handle that
  * releases it.
  */
-import type { Engine } from "../engine/engine.js";
 import type { EnvironmentRuntime } from "./environment-runtime.js";
 import type { EnvironmentKind } from "../labels.js";
 import { hostAddress, type PublishedPort } from "../ports/bindings.js";
@@ -24,7 +23,9 @@ import {
   type WaitOptions,
 } from "./operations.js";
 import { readEnvironment } from "./status.js";
-import { restoreSnapshot, saveSnapshot, type RestoreSnapshotOptions, type SaveSnapshotOptions, type SnapshotInfo } from "../snapshot/index.js";
+import type { RestoreSnapshotOptions, SaveSnapshotOptions, SnapshotInfo } from "../snapshot/index.js";
+import { restoreInto } from "../snapshot/restore.js";
+import { saveFrom } from "../snapshot/save.js";
 
 export interface ContainerView {
   id: string;
@@ -225,14 +226,14 @@ export class Environment implements AsyncDisposable {
    * Snapshots outlive `release()`/`down`: remove them with `removeSnapshot`.
    */
   async snapshot(name: string, options: SaveSnapshotOptions = {}): Promise<SnapshotInfo> {
-    const info = await saveSnapshot(this.snapshotEngine(), this.project, name, this.recording(options));
+    const info = await saveFrom(this.engine, this.project, name, this.recording(options));
     await this.refresh(options);
     return info;
   }
 
   /** Puts the snapshot's data back, exactly; the services holding it and their dependants are ready again when it resolves. */
   async restore(name: string, options: RestoreSnapshotOptions = {}): Promise<SnapshotInfo> {
-    const info = await restoreSnapshot(this.snapshotEngine(), this.project, name, this.recording(options));
+    const info = await restoreInto(this.engine, this.project, name, this.recording(options));
     await this.refresh(options);
     return info;
   }
@@ -240,14 +241,6 @@ export class Environment implements AsyncDisposable {
   /** The fast path between tests: the environment's data back to the snapshot `name` (see docs/snapshots.md for how it was chosen). */
   async reset(name: string, options: RestoreSnapshotOptions = {}): Promise<SnapshotInfo> {
     return this.restore(name, options);
-  }
-
-  /**
-   * src/snapshot still types its engine as the concrete Engine, though it calls only
-   * EnvironmentRuntime's operations; an Environment is built with an Engine outside unit tests.
-   */
-  private snapshotEngine(): Engine {
-    return this.engine as Engine;
   }
 
   async healthReport(options: { services?: string[]; signal?: AbortSignal } = {}): Promise<HealthReport> {

@@ -29,7 +29,7 @@ export function restoreSnapshot(engine: Engine, project: string, name: string, o
   return restoreInto(engine, project, name, o);
 }
 
-/** restoreSnapshot on any Runtime (the in-memory one in unit tests). */
+/** restoreSnapshot on any Runtime (an Environment's, the in-memory one in unit tests); the published signature names the Engine alone. */
 export async function restoreInto(engine: Runtime, project: string, name: string, o: RestoreSnapshotOptions = {}): Promise<SnapshotInfo> {
   checkSnapshotName(name);
   const env = o.env ?? process.env;

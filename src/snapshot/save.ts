@@ -29,7 +29,12 @@ export async function readSources(engine: Runtime, project: string, signal?: Abo
   return { containers, sources: dataSources(containers, volumes) };
 }
 
-export async function saveSnapshot(engine: Engine, project: string, name: string, o: SaveSnapshotOptions = {}): Promise<SnapshotInfo> {
+export function saveSnapshot(engine: Engine, project: string, name: string, o: SaveSnapshotOptions = {}): Promise<SnapshotInfo> {
+  return saveFrom(engine, project, name, o);
+}
+
+/** saveSnapshot on any Runtime (an Environment's, the in-memory one in unit tests); the published signature names the Engine alone. */
+export async function saveFrom(engine: Runtime, project: string, name: string, o: SaveSnapshotOptions = {}): Promise<SnapshotInfo> {
   checkSnapshotName(name);
   const env = o.env ?? process.env;
   const { containers, sources } = await readSources(engine, project, o.signal);
