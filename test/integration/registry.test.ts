@@ -227,7 +227,7 @@ describe("images from a real registry", () => {
     }
   });
 
-  it("a build whose FROM is only in the authenticated registry: its base pulled with the docker config's credentials; without them, unauthorized", async () => {
+  it("a build whose FROM is only in the authenticated registry: its base pulled with the docker config's credentials; without them, unauthorized; once present, again only with --pull", async () => {
     const e = await engine();
     removeImages([privateImage]);
     const built = `berth-built-${repo}:1`;
@@ -262,6 +262,14 @@ describe("images from a real registry", () => {
       expect(lastJson<{ built: { image: string }[] }>(build.stdout).built.map((b) => b.image)).toEqual([built]);
       expect(`${build.stdout}${build.stderr}${denied.stdout}${denied.stderr}`).not.toContain(PASSWORD);
       expect((await e.inspectImage(built))?.labels["berth.test"]).toBe("base-pull");
+      // The base is on the engine now: a build pulls it no more, unless told to (--pull, as compose's).
+      const again = await berth(["build", "-f", file, "--json"], { env: { DOCKER_CONFIG: auths } });
+      expect(again.code, again.stderr).toBe(0);
+      expect(pullSteps(again.stdout)).toEqual([]);
+      const pulling = await berth(["build", "-f", file, "--pull", "--json"], { env: { DOCKER_CONFIG: auths } });
+      expect(pulling.code, pulling.stderr).toBe(0);
+      expect(pullSteps(pulling.stdout)).toEqual([privateImage]);
+      expect(`${again.stdout}${again.stderr}${pulling.stdout}${pulling.stderr}`).not.toContain(PASSWORD);
     } finally {
       if ((await resourcesOf(e, project)).length) await berth(["down", "-p", project]);
     }

@@ -10,11 +10,12 @@ export function registerBuild(program: Command, ctx: CliContext, globals: () => 
     .description("build the images of the compose project's services that have a build: section (default: all of them)")
     .argument("[services...]", "services to build (default: every one with a build: section)")
     .option("--no-cache", "do not use the builder's layer cache")
+    .option("--pull", "pull every base image (the Dockerfile's FROM) again, also those the engine has, as `docker compose build --pull`")
     .addHelpText(
       "after",
-      "\nReads the compose file as `berth up` does (-f, --profile, --env-file); no environment needs to exist.\nImages are named as `berth up` names them (the service's image:, else <project>-<service>:${DOCKER_TAG:-latest}),\nso a later `berth up` uses them. The builder's output goes to stderr (not with -q or --json).\nBase images (the Dockerfile's FROM) the engine lacks are pulled first, with the docker CLI's credentials\n(all of them with build.pull: true), as `berth up` pulls images.\n\nExamples:\n  berth build\n  berth build -f compose.yml api --no-cache\n  berth build -q && berth up",
+      "\nReads the compose file as `berth up` does (-f, --profile, --env-file); no environment needs to exist.\nImages are named as `berth up` names them (the service's image:, else <project>-<service>:${DOCKER_TAG:-latest}),\nso a later `berth up` uses them. The builder's output goes to stderr (not with -q or --json).\nBase images (the Dockerfile's FROM) the engine lacks are pulled first, with the docker CLI's credentials\n(all of them with build.pull: true or --pull), as `berth up` pulls images.\n\nExamples:\n  berth build\n  berth build -f compose.yml api --no-cache\n  berth build --pull\n  berth build -q && berth up",
     )
-    .action(async (services: string[], o: { cache: boolean }) => {
+    .action(async (services: string[], o: { cache: boolean; pull?: boolean }) => {
       const g = globals();
       const spec = await loadSpec(ctx, g);
       const names = serviceList(services);
@@ -47,6 +48,7 @@ export function registerBuild(program: Command, ctx: CliContext, globals: () => 
         env: ctx.env,
         always: true,
         noCache: !o.cache,
+        ...(o.pull ? { pull: "always" as const } : {}),
         onLine,
         emit,
         signal: ctx.signal,
