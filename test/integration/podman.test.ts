@@ -175,13 +175,19 @@ describe("Podman's Docker-compatible API", () => {
     const loadSeconds = service.loadImages(shopImages);
     process.stderr.write(`[podman test] shop images loaded in ${loadSeconds.toFixed(1)} s\n`);
     const t0 = Date.now();
-    await upCheckDown(shopFile, "podman-shop", ["backend", "frontend", "postgres", "redis"], async (p) => {
+    const shopServices = ["backend", "frontend", "postgres", "redis"];
+    await upCheckDown(shopFile, "podman-shop", shopServices, async (p) => {
       // The frontend asks the backend, which reads PostgreSQL rows and counts in Redis: the whole stack answers.
       const port = await berth(["port", ...p, "frontend", "8080"], { env });
       expect(port.code, explain(port)).toBe(0);
       const answer = await fetch(`http://${port.stdout.trim()}/api/items`, { signal: AbortSignal.timeout(10_000) });
       expect(answer.status).toBe(200);
       expect(((await answer.json()) as { items: unknown[] }).items.length).toBeGreaterThan(0);
+      // Podman runs no healthcheck of its own here: troubleshoot runs each once and reports what it found.
+      const ts = await berth(["troubleshoot", ...p, "--json"], { env });
+      expect(ts.code, explain(ts)).toBe(0);
+      const found = (JSON.parse(ts.stdout) as { containers: { service: string; state: string }[] }).containers;
+      expect(Object.fromEntries(found.map((c) => [c.service, c.state]))).toEqual(Object.fromEntries(shopServices.map((s) => [s, "HEALTHY"])));
     });
     // `run -- CMD`: a dedicated shop for the command, which reaches the backend at the injected BACKEND_HOST/PORT.
     // The backend's /health asks PostgreSQL and Redis with a 1.5 s limit each: under the whole suite's

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { negotiateApiVersion, pingAnswer } from "../../src/engine/connect.js";
 import { FrameDecoder } from "../../src/engine/stream-frames.js";
 import { healthcheckCommand, stateOf } from "../../src/health/state.js";
+import { troubleshootState } from "../../src/diagnostics/troubleshoot/gather.js";
 import { containerName, generateProjectName, sanitizeProjectName } from "../../src/plan/naming.js";
 import { parseTimeout } from "../../src/cli/context.js";
 import { ISSUES_URL, VERSION } from "../../src/version.js";
@@ -73,6 +74,16 @@ describe("health states", () => {
     expect(stateOf({ ...base, status: "exited", running: false, exitCode: 0 }, true)).toBe("COMPLETED");
     expect(stateOf({ ...base, status: "exited", running: false, exitCode: 3 }, true)).toBe("FAILED");
     expect(stateOf({ ...base, status: "restarting", running: false })).toBe("STARTING");
+  });
+  it("troubleshoot: a check run by berth that passed makes a starting container HEALTHY; one that failed, or a start error, does not", () => {
+    const starting = { ...base, health: "starting" as const };
+    expect(troubleshootState(starting, { oneShot: false, checkedHere: { exitCode: 0 } })).toBe("HEALTHY");
+    expect(troubleshootState(starting, { oneShot: false, checkedHere: { exitCode: 1 } })).toBe("STARTING");
+    expect(troubleshootState(starting, { oneShot: false })).toBe("STARTING");
+    expect(troubleshootState({ ...base, health: "unhealthy" }, { oneShot: false, checkedHere: { exitCode: 0 } })).toBe("UNHEALTHY");
+    expect(troubleshootState({ ...base, status: "restarting", running: false }, { oneShot: false, checkedHere: { exitCode: 0 } })).toBe("STARTING");
+    expect(troubleshootState({ ...base, status: "created", running: false }, { oneShot: false, startError: "port is already allocated" })).toBe("FAILED");
+    expect(troubleshootState({ ...base, status: "created", running: false }, { oneShot: false, startError: "" })).toBe("STOPPED");
   });
   it("turns healthcheck tests into exec commands", () => {
     expect(healthcheckCommand(["CMD", "pg_isready", "-q"])).toEqual(["pg_isready", "-q"]);

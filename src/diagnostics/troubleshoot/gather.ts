@@ -5,7 +5,8 @@
 import type { Engine } from "../../engine/engine.js";
 import { containerDiagnostics } from "../../engine/diagnostics-queries.js";
 import { killedForMemory } from "../../health/oom.js";
-import { healthcheckCommand, stateOf } from "../../health/state.js";
+import type { ContainerState } from "../../engine/types.js";
+import { healthcheckCommand, stateOf, type ServiceState } from "../../health/state.js";
 import { LABEL } from "../../labels.js";
 import { projectContainers } from "../../lifecycle/operations.js";
 import type { ContainerFacts, EnvironmentFacts } from "./facts.js";
@@ -23,6 +24,18 @@ async function usageOf(engine: Engine, id: string, running: boolean, signal?: Ab
   return engine.stats(id, { signal }).catch(() => undefined);
 }
 
+/**
+ * The state troubleshoot reports. A container the engine could not start stays "created": it is not
+ * starting, it failed. One whose healthcheck the engine has not run yet (its first interval has not
+ * come round; Podman without systemd never runs them) but which passed the check run here is
+ * HEALTHY, as the engine will say at its next check. Pure.
+ */
+export function troubleshootState(s: ContainerState, o: { oneShot: boolean; startError?: string; checkedHere?: { exitCode: number } }): ServiceState {
+  if (s.status === "created" && o.startError) return "FAILED";
+  const state = stateOf(s, o.oneShot);
+  return state === "STARTING" && s.running && o.checkedHere?.exitCode === 0 ? "HEALTHY" : state;
+}
+
 async function factsOf(
   engine: Engine,
   id: string,
@@ -38,11 +51,13 @@ async function factsOf(
   let healthLog = d.state.healthLog.map((h) => ({ exitCode: h.exitCode, output: h.output }));
   // The engine logs a check only once per interval: while it has none yet, run the check once here.
   const cmd = healthcheckCommand(d.healthcheck?.test);
+  let checkedHere: { exitCode: number } | undefined;
   if (healthLog.length === 0 && d.state.running && cmd) {
     const r = await engine
       .exec(id, cmd, { timeoutMs: Math.min(d.healthcheck?.timeoutMs ?? 5000, 5000), signal })
       .catch((e: Error) => ({ exitCode: -1, output: e.message }));
     healthLog = [{ exitCode: r.exitCode, output: r.output }];
+    checkedHere = r;
   }
   const oneShot = d.labels[LABEL.job] === "true";
   const oomKilled = await killedForMemory(engine, id, d.state, { signal });
@@ -54,7 +69,7 @@ async function factsOf(
       service,
       container: d.name,
       // A container the engine could not start stays "created"; it is not starting, it failed.
-      state: d.state.status === "created" && extra.startError ? "FAILED" : stateOf(d.state, oneShot),
+      state: troubleshootState(d.state, { oneShot, startError: extra.startError, checkedHere }),
       status: d.state.status,
       running: d.state.running,
       exitCode: d.state.exitCode,
