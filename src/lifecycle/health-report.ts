@@ -8,6 +8,7 @@ import type { ReadyResult } from "../health/readiness.js";
 import { sinceOf, type ServiceState } from "../health/state.js";
 import { currentState, readySince } from "./status.js";
 import { projectContainers } from "./operations.js";
+import { provenRuns, recordFilter } from "../cleanup/settled-record.js";
 
 export interface ContainerHealth {
   service: string;
@@ -62,12 +63,26 @@ export interface HealthReport {
   containers: ContainerHealth[];
 }
 
+/** Whether the settled record's proofs name this very run (the engine's StartedAt) of container `name`. */
+function provenRun(proofs: ReadonlyMap<string, { startedAt: string }> | undefined, name: string, startedAt: string | undefined): boolean {
+  return startedAt !== undefined && proofs?.get(name)?.startedAt === startedAt;
+}
+
 export async function healthReport(
   engine: Runtime,
   project: string,
   o: { services?: string[]; signal?: AbortSignal; readiness?: ReadonlyMap<string, ReadinessRecord> } = {},
 ): Promise<HealthReport> {
-  const list = await projectContainers(engine, project, o);
+  // A reader without readiness of its own (the status server) takes what up's settled record proves, as `status` does.
+  const [list, proofs] = await Promise.all([
+    projectContainers(engine, project, o),
+    o.readiness
+      ? undefined
+      : engine
+          .listVolumes(recordFilter(project), { signal: o.signal })
+          .then((records) => provenRuns(records).get(project))
+          .catch(() => undefined),
+  ]);
   const containers = await Promise.all(
     list.map(async (c): Promise<ContainerHealth> => {
       const d = await engine.inspectContainer(c.id, { signal: o.signal });
@@ -77,9 +92,9 @@ export async function healthReport(
         service: c.service,
         container: c.name,
         number: c.number,
-        // The engine's state; HEALTHY early only when berth's own readiness wait saw it pass since this
-        // start. Nothing is run in the container: the status server answers GETs with this report.
-        state: currentState(d, readySince(o.readiness?.get(c.name)?.readyAt, d.state.startedAt)),
+        // The engine's state; HEALTHY early only when berth's own readiness wait (or up's, recorded)
+        // saw this very run pass. Nothing is run in the container: the status server answers GETs with this report.
+        state: currentState(d, readySince(o.readiness?.get(c.name)?.readyAt, d.state.startedAt) || provenRun(proofs, c.name, d.state.startedAt)),
         health: d.state.health,
         status: d.state.status,
         exitCode: d.state.exitCode,

@@ -1,12 +1,15 @@
 /**
  * What the server shows, kept current from engine events: every berth container (inspected) and
  * every berth network. A full read at (re)connection, then only the container an event names is
- * read again, so a page or a scrape never makes the server poll the engine.
+ * read again, so a page or a scrape never makes the server poll the engine. A container the engine
+ * still calls "starting" whose run a completed `berth up` saw ready (its settled record) is HEALTHY,
+ * as `berth status` shows it: without running anything inside the container.
  */
 import type { Engine } from "../engine/engine.js";
 import type { ContainerDetails } from "../engine/types.js";
 import { sinceOf, stateOf, type ServiceState } from "../health/state.js";
 import { LABEL, managedFilter } from "../labels.js";
+import { provenRuns, recordFilter } from "../cleanup/settled-record.js";
 import { listPools, type PoolView } from "../pool/status.js";
 import { readBack, hostAddress } from "../ports/bindings.js";
 import { isSnapshotHelper } from "../snapshot/labels.js";
@@ -68,6 +71,14 @@ export function recordOf(c: ContainerDetails): ContainerRecord {
   };
 }
 
+type Proofs = ReadonlyMap<string, ReadonlyMap<string, { startedAt: string }>>;
+
+/** The record as shown: STARTING becomes HEALTHY when the project's settled record proves this very run ready. Pure. */
+export function withProof(c: ContainerRecord, proofs: Proofs): ContainerRecord {
+  if (c.state !== "STARTING" || c.status !== "running" || !c.startedAt) return c;
+  return proofs.get(c.project)?.get(c.name)?.startedAt === c.startedAt ? { ...c, state: "HEALTHY" } : c;
+}
+
 /** How long a destroyed container's id is remembered (far longer than any inspect takes). */
 const REMOVED_MEMORY_MS = 60_000;
 
@@ -89,6 +100,8 @@ export class LiveModel {
   private containers = new Map<string, ContainerRecord>();
   private networks = new Map<string, NetworkRecord>();
   private pools: PoolView[] = [];
+  /** Per project, the container runs its settled record proves ready (cleanup/settled-record.ts). */
+  private proofs: Proofs = new Map();
   /** Containers destroyed lately (id → when), so a late inspect answer cannot resurrect them. */
   private readonly removed = new Map<string, number>();
   /** Bumped on every change; SSE clients get a snapshot when it moves. */
@@ -99,7 +112,7 @@ export class LiveModel {
   constructor(private readonly onChange: () => void) {}
 
   get containerList(): ContainerRecord[] {
-    return [...this.containers.values()];
+    return [...this.containers.values()].map((c) => withProof(c, this.proofs));
   }
 
   get networkList(): NetworkRecord[] {
@@ -130,6 +143,7 @@ export class LiveModel {
     this.containers = new Map(details.filter((d) => d !== null).map((d) => [d.id, recordOf(d)]));
     this.networks = new Map(nets.map((n) => [n.id, { id: n.id, name: n.name, project: n.labels[LABEL.project] ?? "?", labels: n.labels }]));
     this.pools = await listPools(engine, { signal });
+    this.proofs = await readProofs(engine, signal);
     this.syncedAt = Date.now();
     this.changed();
   }
@@ -154,12 +168,13 @@ export class LiveModel {
     this.changed();
   }
 
-  /** Reads the pools again (a volume came or went: markers and claims are volumes). */
-  async refreshPools(engine: Engine, signal: AbortSignal): Promise<void> {
-    const pools = await listPools(engine, { signal });
-    if (JSON.stringify(pools) === JSON.stringify(this.pools)) return;
+  /** Reads the pools and the settled records again (a volume came or went: markers, claims and records are volumes). */
+  async refreshVolumes(engine: Engine, signal: AbortSignal): Promise<void> {
+    const [pools, proofs] = await Promise.all([listPools(engine, { signal }), readProofs(engine, signal)]);
+    const same = JSON.stringify(pools) === JSON.stringify(this.pools) && proofsText(proofs) === proofsText(this.proofs);
     this.pools = pools;
-    this.changed();
+    this.proofs = proofs;
+    if (!same) this.changed();
   }
 
   /** A container the engine reported destroyed: no need to ask the engine. */
@@ -175,3 +190,9 @@ export class LiveModel {
     if (this.networks.delete(id)) this.changed();
   }
 }
+
+async function readProofs(engine: Engine, signal: AbortSignal): Promise<Proofs> {
+  return provenRuns(await engine.listVolumes(recordFilter(), { signal }));
+}
+
+const proofsText = (p: Proofs) => JSON.stringify([...p].map(([project, runs]) => [project, [...runs]]));

@@ -177,12 +177,12 @@ export class StatusService {
     this.timings.feed(e);
     // Replayed history is for the timings; the resync already read the present.
     if (e.time < this.liveFrom) return;
-    // Pools are read from volumes (markers, claims) and members' containers: any volume event, or a
-    // pool member's container coming or going, reads them again (debounced).
+    // Pools are read from volumes (markers, claims) and members' containers, settled records are
+    // volumes: any volume event, or a pool member's container coming or going, reads them again (debounced).
     if (e.type === "volume" || (e.type === "container" && e.labels[POOL_LABEL.name] && (e.action === "create" || e.action === "destroy"))) {
       this.poolsTimer ??= setTimeout(() => {
         this.poolsTimer = undefined;
-        void this.link.use("list pools", (engine, signal) => this.model.refreshPools(engine, signal)).catch(() => undefined);
+        void this.link.use("list pools and records", (engine, signal) => this.model.refreshVolumes(engine, signal)).catch(() => undefined);
       }, 100);
     }
     if (e.type === "container") {

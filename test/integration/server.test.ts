@@ -108,7 +108,8 @@ describe("berth serve", () => {
     expect((await getJson(`${server.url}/health/readiness`)).status).toBe(200);
     const unknown = await getJson(`${server.url}/health/readiness?project=no-such-env`);
     expect(unknown).toMatchObject({ status: 503, body: { ok: false, reason: "no berth environment named no-such-env on this engine" } });
-    // The engine's own healthchecks (1 s interval) may turn healthy a moment after berth's probes did.
+    // Ready within a moment of `up`: when the server has read the record of the runs `up` saw ready
+    // (it reads it on the engine's event for its volume), or the engine's own healthchecks (1 s interval) passed.
     await expect.poll(async () => (await fetch(`${server.url}/health/readiness?project=${project}`)).status, { timeout: 10_000, interval: 200 }).toBe(200);
   });
 
@@ -134,9 +135,11 @@ describe("berth serve", () => {
   });
 
   it("derives acquire and readiness durations from the engine's events", async () => {
-    const { body } = await getJson<{ timings: { type: string; project: string; seconds: number; service?: string }[] }>(
-      `${server.url}/api/timings?project=${project}`,
-    );
+    type Timings = { timings: { type: string; project: string; seconds: number; service?: string }[] };
+    const timings = async () => (await getJson<Timings>(`${server.url}/api/timings?project=${project}`)).body.timings;
+    // The engine's view: complete when its own healthchecks (1 s interval) have all passed, which may be a moment after `up` returned.
+    await expect.poll(async () => (await timings()).some((t) => t.type === "acquire"), { timeout: 10_000, interval: 200 }).toBe(true);
+    const body = { timings: await timings() };
     const acquire = body.timings.filter((t) => t.type === "acquire");
     expect(acquire).toHaveLength(1);
     // From the network's creation to the last service ready: within the wall time of `berth up`.

@@ -10,7 +10,7 @@ import { COOKIE_NAME, TokenAuth } from "../../src/server/auth.js";
 import { layoutGraph } from "../../src/server/graph-layout.js";
 import { isLoopback, validateServeOptions } from "../../src/server/options.js";
 import { pageHtml } from "../../src/server/page/html.js";
-import type { ContainerRecord } from "../../src/server/live-model.js";
+import { withProof, type ContainerRecord } from "../../src/server/live-model.js";
 import { StatsCache, type StatSample } from "../../src/server/stats-cache.js";
 import { EventFeed, RESUME_OVERLAP_MS } from "../../src/server/event-feed.js";
 import { EventTimings, type TimingEvent, type TimingSink } from "../../src/server/timings.js";
@@ -293,6 +293,25 @@ describe("state roll-ups", () => {
     expect(environmentState(["STARTING", "STOPPED"])).toBe("stopped");
     expect(environmentState(["STOPPED", "FAILED"])).toBe("unhealthy");
     expect(worstState(["HEALTHY", "STOPPED", "STARTING"])).toBe("STOPPED");
+  });
+});
+
+describe("settled-record proofs on the live model", () => {
+  const run = "2026-12-05T03:00:00.123456789Z";
+  const rec = (o: Partial<ContainerRecord>) =>
+    ({ project: "p", name: "p-db-1", state: "STARTING", status: "running", startedAt: run, ...o }) as ContainerRecord;
+  const proofs = new Map([["p", new Map([["p-db-1", { startedAt: run }]])]]);
+  it("shows a starting container HEALTHY only for the very run up saw ready", () => {
+    expect(withProof(rec({}), proofs).state).toBe("HEALTHY");
+    expect(withProof(rec({ startedAt: "2026-12-05T03:01:00Z" }), proofs).state).toBe("STARTING"); // restarted since
+    expect(withProof(rec({ name: "p-db-2" }), proofs).state).toBe("STARTING");
+    expect(withProof(rec({ project: "q" }), proofs).state).toBe("STARTING");
+    expect(withProof(rec({}), new Map()).state).toBe("STARTING");
+    expect(withProof(rec({ state: "UNHEALTHY" }), proofs).state).toBe("UNHEALTHY"); // the engine's later verdict stands
+    expect(withProof(rec({ state: "STOPPED", status: "exited" }), proofs).state).toBe("STOPPED");
+    expect(withProof(rec({ startedAt: undefined }), new Map([["p", new Map([["p-db-1", { startedAt: undefined as unknown as string }]])]])).state).toBe(
+      "STARTING",
+    );
   });
 });
 
