@@ -55,8 +55,12 @@ await build({
   // below); a Jest test file runs in a vm context without them, where tsc's `await using` helpers
   // throw "Symbol.asyncDispose is not defined". The same symbols there, as Node defines them; a
   // no-op on Node 24, whose V8 has them in every realm.
+  // berth's code is ES modules, which are strict; esbuild's CommonJS output would run it sloppy
+  // (a failed assignment silent instead of a TypeError). Safe for the whole file: dependencies are
+  // external here, so only berth's own code is in it.
   banner: {
     js: [
+      '"use strict";',
       'Symbol.dispose ??= Symbol.for("nodejs.dispose");',
       'Symbol.asyncDispose ??= Symbol.for("nodejs.asyncDispose");',
       'var __berthModuleUrl = require("node:url").pathToFileURL(require("node:path").join(__dirname, "../bin/berth.cjs")).href;',

@@ -50,6 +50,8 @@ describe("the published package", () => {
     expect(files.filter((f) => f.endsWith(".map"))).toEqual([]);
     const pkg = JSON.parse(readFileSync(join(consumer, "node_modules/berth/package.json"), "utf8")) as Record<string, unknown>;
     for (const key of ["repository", "homepage", "bugs", "keywords", "license"]) expect(pkg[key], key).toBeDefined();
+    // berth's code is ES modules: its CommonJS bundle (dependencies outside it) runs it strict too.
+    expect(readFileSync(join(consumer, "node_modules/berth/dist/cjs/berth.js"), "utf8").split("\n")[0]).toBe('"use strict";');
   });
 
   it("types resolve under node16, nodenext and bundler, for import and require, without skipLibCheck", () => {
