@@ -135,6 +135,20 @@ describe("compose commands on a berth environment", () => {
     }
   });
 
+  it("build --build-arg: over the file's build.args for the service built, KEY alone from the environment", async () => {
+    const name = uniqueName("berth-cmp-build-arg");
+    const r = await berth(["build", "-f", stack("build.yml"), "-p", name, "--build-arg", "GREETING", "-q"], { env: { GREETING: "hello-from-cli" } });
+    try {
+      expect(r.code, r.stderr).toBe(0);
+      expect(docker(["run", "--rm", `${name}-app:latest`, "cat", "/greeting"])).toBe("hello-from-cli");
+    } finally {
+      execFileSync("docker", ["rmi", `${name}-app:latest`], { stdio: "ignore" });
+    }
+    const bad = await berth(["build", "-f", stack("build.yml"), "-p", name, "--build-arg", "=x"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--build-arg =x: no argument name");
+  });
+
   it("pull: pulls from a registry, skips what compose skips, keeps a present image under pull_policy missing, names an unreachable registry", async () => {
     const registry = await startRegistry();
     const repository = uniqueName("berth-test/pull");

@@ -1,12 +1,23 @@
 /** The argument decisions of the compose commands berth also has: cp, kill, rm, images, pull, and how argv reaches them. */
 import { describe, expect, it } from "vitest";
 import { protectCommandArgs } from "../../src/cli/argv.js";
+import { buildArgs } from "../../src/cli/commands/build.js";
 import { copyTarget, parseCopyOperands } from "../../src/cli/commands/cp.js";
 import { splitImageRef } from "../../src/cli/commands/images.js";
 import { normalizeSignal } from "../../src/cli/commands/kill.js";
 import { rmConfirmation, rmSelection } from "../../src/cli/commands/rm.js";
 import type { ProjectSpec, ServiceSpec } from "../../src/compose/model.js";
 import { pullPlan } from "../../src/lifecycle/pull-plan.js";
+
+describe("build --build-arg", () => {
+  it("takes KEY=VALUE as given (an empty value and '=' in it too), KEY alone from the environment, and leaves out an unset KEY", () => {
+    expect(buildArgs(["A=1", "B=", "C=x=y", "HOME_DIR", "UNSET"], { HOME_DIR: "/root" })).toEqual({ A: "1", B: "", C: "x=y", HOME_DIR: "/root" });
+    expect(buildArgs(["A=1", "A=2"], {})).toEqual({ A: "2" });
+  });
+  it("refuses an argument without a name", () => {
+    expect(() => buildArgs(["=1"], {})).toThrow(/--build-arg =1: no argument name/);
+  });
+});
 
 describe("cp operands", () => {
   it("SERVICE:PATH first copies out of the container, last copies into it; a relative container path starts at its root", () => {

@@ -1,7 +1,9 @@
 /** `berth build [SERVICE…]`: build the images of the services with a `build:` section, as `docker compose build`. */
 import type { Command } from "commander";
+import { BerthError } from "../../errors.js";
 import type { BerthEvent } from "../../events.js";
 import type { CliContext, GlobalOptions } from "../context.js";
+import { collect } from "../repeatable.js";
 import { loadSpec, serviceList } from "../target.js";
 
 export function registerBuild(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
@@ -10,13 +12,19 @@ export function registerBuild(program: Command, ctx: CliContext, globals: () => 
     .description("build the images of the compose project's services that have a build: section (default: all of them)")
     .argument("[services...]", "services to build (default: every one with a build: section)")
     .option("--no-cache", "do not use the builder's layer cache")
+    .option(
+      "--build-arg <KEY[=VALUE]>",
+      "set a build argument for every service built, over the file's build.args (repeatable; KEY alone takes its value from the environment)",
+      collect,
+    )
     .option("--pull", "pull every base image (the Dockerfile's FROM) again, also those the engine has, as `docker compose build --pull`")
     .addHelpText(
       "after",
-      "\nReads the compose file as `berth up` does (-f, --profile, --env-file); no environment needs to exist.\nImages are named as `berth up` names them (the service's image:, else <project>-<service>:${DOCKER_TAG:-latest}),\nso a later `berth up` uses them. The builder's output goes to stderr (not with -q or --json).\nBase images (the Dockerfile's FROM) the engine lacks are pulled first, with the docker CLI's credentials\n(all of them with build.pull: true or --pull), as `berth up` pulls images.\n\nExamples:\n  berth build\n  berth build -f compose.yml api --no-cache\n  berth build --pull\n  berth build -q && berth up",
+      "\nReads the compose file as `berth up` does (-f, --profile, --env-file); no environment needs to exist.\nImages are named as `berth up` names them (the service's image:, else <project>-<service>:${DOCKER_TAG:-latest}),\nso a later `berth up` uses them. The builder's output goes to stderr (not with -q or --json).\nBase images (the Dockerfile's FROM) the engine lacks are pulled first, with the docker CLI's credentials\n(all of them with build.pull: true or --pull), as `berth up` pulls images.\n\nExamples:\n  berth build\n  berth build -f compose.yml api --no-cache\n  berth build --pull\n  berth build --build-arg VERSION=1.2.3 --build-arg HTTP_PROXY\n  berth build -q && berth up",
     )
-    .action(async (services: string[], o: { cache: boolean; pull?: boolean }) => {
+    .action(async (services: string[], o: { cache: boolean; pull?: boolean; buildArg?: string[] }) => {
       const g = globals();
+      const args = buildArgs(o.buildArg ?? [], ctx.env);
       const spec = await loadSpec(ctx, g);
       const names = serviceList(services);
       const [{ selectServices }, { buildServices }, { otherLine }] = await Promise.all([
@@ -41,7 +49,11 @@ export function registerBuild(program: Command, ctx: CliContext, globals: () => 
         if (e.phase === "done") built.push({ service: e.service, image: e.image, elapsedMs: e.elapsedMs ?? 0 });
       };
       const onLine = g.json || g.quiet ? undefined : (service: string, line: string) => ctx.writeErr(prefixed(service, line));
-      const subset = { ...spec, services: Object.fromEntries(buildable.map((n) => [n, spec.services[n]!])) };
+      const withArgs = (n: string) => {
+        const s = spec.services[n]!;
+        return Object.keys(args).length ? { ...s, build: { ...s.build!, args: { ...s.build!.args, ...args } } } : s;
+      };
+      const subset = { ...spec, services: Object.fromEntries(buildable.map((n) => [n, withArgs(n)])) };
       await buildServices(subset, {
         engine: await ctx.engine(),
         project: spec.name ?? "",
@@ -67,4 +79,24 @@ function prefixed(service: string, chunk: string): string {
     .filter((l) => l.trim() !== "")
     .map((l) => `${service} | ${l}\n`)
     .join("");
+}
+
+/**
+ * `--build-arg KEY=VALUE` and `--build-arg KEY` (its value from the environment, left out when the
+ * environment has none), as `docker compose build --build-arg` reads them. Pure.
+ */
+export function buildArgs(given: string[], env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const arg of given) {
+    const eq = arg.indexOf("=");
+    const key = eq < 0 ? arg : arg.slice(0, eq);
+    if (!key.trim()) {
+      throw new BerthError("USAGE", `--build-arg ${arg}: no argument name`, {
+        hint: "Write --build-arg KEY=VALUE, or --build-arg KEY to take KEY's value from the environment.",
+      });
+    }
+    const value = eq < 0 ? env[key] : arg.slice(eq + 1);
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
 }

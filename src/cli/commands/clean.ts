@@ -5,6 +5,7 @@ import { parseDuration } from "../../compose/duration.js";
 import { BerthError } from "../../errors.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { addPlatformOptions, resolveTarget, type PlatformOptions } from "../targets/target.js";
+import { collect } from "../repeatable.js";
 
 interface CleanCliOptions extends PlatformOptions {
   all?: boolean;
@@ -13,8 +14,6 @@ interface CleanCliOptions extends PlatformOptions {
   volumes?: boolean;
   label?: string[];
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** "1h", "30m", "2d", "1d12h"; "0" or "0s" means every environment created before now. */
 export function parseAge(text: string): number {

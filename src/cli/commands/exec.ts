@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { targetProject } from "../target.js";
 import { allocatesTty, localIo, localStdio } from "../terminal.js";
+import { collect } from "../repeatable.js";
 
 interface ExecCliOptions {
   index: string;
@@ -11,8 +12,6 @@ interface ExecCliOptions {
   /** false with -T; true with -t (the default anyway). */
   tty?: boolean;
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function registerExec(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
   program

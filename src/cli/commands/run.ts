@@ -14,6 +14,7 @@ import { EXIT } from "../exit-codes.js";
 import { summaryTable } from "../render.js";
 import { runChild } from "./run-child.js";
 import { RUN_FORMS_HINT, runService, type RunServiceOptions } from "./run-service.js";
+import { collect } from "../repeatable.js";
 
 interface RunOptions extends RunServiceOptions {
   envPrefix?: string;
@@ -22,8 +23,6 @@ interface RunOptions extends RunServiceOptions {
   /** --pool [NAME]: true without a name (the pool of these files). */
   pool?: string | true;
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function registerRun(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
   program
