@@ -162,6 +162,7 @@ describe("compose commands on a berth environment", () => {
         "  present: { image: 'berth-fixtures/busybox:1', pull_policy: missing }",
         "  unreachable: { image: '127.0.0.1:1/berth-nowhere/app:1' }",
         "  local: { image: 'berth-local/app:1', pull_policy: never }",
+        "  app: { image: 'berth-local/app:1', pull_policy: never, depends_on: [present] }",
         `  stub: { image: '${ref}' }`,
         "",
       ].join("\n"),
@@ -189,8 +190,23 @@ describe("compose commands on a berth environment", () => {
     expect(failed.stderr).toContain("unreachable: pull image 127.0.0.1:1/berth-nowhere/app:1: Get");
     expect(failed.stderr).toContain("could not pull the image of unreachable: 127.0.0.1:1/berth-nowhere/app:1");
     expect((await berth(["pull", "-f", file, "unreachable", "--ignore-pull-failures", "-q"])).code).toBe(0);
+    // --include-deps: what app depends on is pulled too (present: kept, pull_policy missing); without it, app alone.
+    const alone = await berth(["pull", "-f", file, "app", "--json"]);
+    expect(JSON.parse(alone.stdout.trim().split("\n").pop()!).images).toEqual([
+      { service: "app", image: "berth-local/app:1", result: "skipped", reason: "pull_policy: never" },
+    ]);
+    const withDeps = await berth(["pull", "-f", file, "app", "--include-deps", "--json"]);
+    expect(withDeps.code, withDeps.stderr).toBe(0);
+    expect(
+      (JSON.parse(withDeps.stdout.trim().split("\n").pop()!) as { images: { service: string; result: string }[] }).images
+        .map((x) => [x.service, x.result])
+        .sort(),
+    ).toEqual([
+      ["app", "skipped"],
+      ["present", "exists"],
+    ]);
     const unknown = await berth(["pull", "-f", file, "nope"]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain("Services: local, present, stub, unreachable");
+    expect(unknown.stderr).toContain("Services: app, local, present, stub, unreachable");
   });
 });

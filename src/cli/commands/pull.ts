@@ -8,6 +8,7 @@ import type { CliContext, GlobalOptions } from "../context.js";
 import { loadSpec, serviceList } from "../target.js";
 
 interface PullOptions {
+  includeDeps?: boolean;
   ignorePullFailures?: boolean;
   ignoreBuildable?: boolean;
 }
@@ -25,11 +26,12 @@ export function registerPull(program: Command, ctx: CliContext, globals: () => G
     .command("pull")
     .description("pull the images of the compose project's services (default: all) from their registries")
     .argument("[services...]", "services whose images to pull (default: all)")
+    .option("--include-deps", "also pull the images of the services the named ones depend on (depends_on, transitively)")
     .option("--ignore-pull-failures", "pull what can be pulled; report the rest and exit 0")
     .option("--ignore-buildable", "skip services that have a build: section")
     .addHelpText(
       "after",
-      "\nReads the compose file as `berth up` does (-f, --profile, --env-file); no environment needs to exist.\nServices without image:, and pull_policy never or build, are skipped; pull_policy missing pulls only images the engine lacks.\nA service with a build: section may fail to pull (it is built instead). Credentials come from the docker CLI's config\n($DOCKER_CONFIG/config.json or ~/.docker/config.json: auths, credsStore, credHelpers), as `docker pull` finds them.\n\nExamples:\n  berth pull\n  berth pull -f compose.yml postgres redis\n  berth pull --ignore-pull-failures -q",
+      "\nReads the compose file as `berth up` does (-f, --profile, --env-file); no environment needs to exist.\nServices without image:, and pull_policy never or build, are skipped; pull_policy missing pulls only images the engine lacks.\nA service with a build: section may fail to pull (it is built instead). Credentials come from the docker CLI's config\n($DOCKER_CONFIG/config.json or ~/.docker/config.json: auths, credsStore, credHelpers), as `docker pull` finds them.\n\nExamples:\n  berth pull\n  berth pull -f compose.yml postgres redis\n  berth pull --include-deps backend\n  berth pull --ignore-pull-failures -q",
     )
     .action(async (services: string[], o: PullOptions) => {
       const g = globals();
@@ -42,7 +44,9 @@ export function registerPull(program: Command, ctx: CliContext, globals: () => G
         import("../../registry/credentials.js"),
         import("../../registry/reference.js"),
       ]);
-      selectServices(spec, names); // names every unknown service, and the known ones
+      // Names every unknown service; with --include-deps, what the named ones depend on joins them.
+      const selected = Object.keys(selectServices(spec, names).services);
+      const wanted = o.includeDeps ? selected : names;
       const engine = await ctx.engine();
       const outcomes: PullOutcome[] = [];
       const say = (line: string) => (g.json || g.quiet ? undefined : ctx.err(line));
@@ -50,7 +54,7 @@ export function registerPull(program: Command, ctx: CliContext, globals: () => G
         outcomes.push(x);
         if (g.json) ctx.out(JSON.stringify({ type: "pull", ...x }));
       };
-      for (const item of pullPlan(spec, names, { ignoreBuildable: o.ignoreBuildable })) {
+      for (const item of pullPlan(spec, wanted, { ignoreBuildable: o.ignoreBuildable })) {
         if (item.action === "skip") {
           record({ service: item.service, image: item.image, result: "skipped", reason: item.reason });
           say(`${item.service}: skipped (${item.reason})`);
