@@ -177,6 +177,11 @@ describe("compose commands on a berth environment", () => {
       });
       expect(registry.requests(repository).blobs).toBeGreaterThan(0); // its config and the layer the engine lacked
       expect(docker(["image", "inspect", "-f", "{{.Id}}", ref])).toMatch(/^sha256:/);
+      // --policy missing: present now, so not asked for again.
+      const blobs = registry.requests(repository).blobs;
+      const kept = await berth(["pull", "-f", file, "stub", "--policy", "missing", "--json"]);
+      expect(JSON.parse(kept.stdout.trim().split("\n").pop()!).images).toEqual([{ service: "stub", image: ref, result: "exists" }]);
+      expect(registry.requests(repository).blobs).toBe(blobs);
     } finally {
       await registry.stop();
       removeImages([ref]);
@@ -205,6 +210,9 @@ describe("compose commands on a berth environment", () => {
       ["app", "skipped"],
       ["present", "exists"],
     ]);
+    const badPolicy = await berth(["pull", "-f", file, "--policy", "never"]);
+    expect(badPolicy.code).toBe(2);
+    expect(badPolicy.stderr).toContain("never");
     const unknown = await berth(["pull", "-f", file, "nope"]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("Services: app, local, present, stub, unreachable");

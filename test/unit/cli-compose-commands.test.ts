@@ -121,6 +121,16 @@ describe("pull plan", () => {
       { service: "tool", image: "tool:1", action: "skip", reason: "pull_policy: build" },
     ]);
   });
+  it("--policy stands for every service's pull_policy, never and build included, as compose's", () => {
+    const plan = (policy: "missing" | "always") => pullPlan(spec, ["db", "local", "tool", "built"], { policy });
+    expect(plan("always")).toEqual([
+      { service: "db", image: "postgres:15", action: "pull", onlyIfMissing: false, buildable: false },
+      { service: "local", image: "mine:1", action: "pull", onlyIfMissing: false, buildable: false },
+      { service: "tool", image: "tool:1", action: "pull", onlyIfMissing: false, buildable: false },
+      { service: "built", action: "skip", reason: "no image: to pull (built from its build: section)" },
+    ]);
+    expect(plan("missing").map((x) => x.action === "pull" && x.onlyIfMissing)).toEqual([true, true, true, false]);
+  });
   it("only the named services, in the order given; --ignore-buildable skips what can be built", () => {
     expect(pullPlan(spec, ["db2", "api"], { ignoreBuildable: true })).toEqual([
       { service: "db2", image: "postgres:15", action: "pull", onlyIfMissing: false, buildable: false },

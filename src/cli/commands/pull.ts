@@ -2,13 +2,14 @@
  * `berth pull [SERVICE…]`: pull the images of the compose project's services, as `docker compose pull`,
  * with the docker CLI's registry credentials (src/registry/credentials.ts) and each service's platform.
  */
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { BerthError, isBerthError } from "../../errors.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { loadSpec, serviceList } from "../target.js";
 
 interface PullOptions {
   includeDeps?: boolean;
+  policy?: "missing" | "always";
   ignorePullFailures?: boolean;
   ignoreBuildable?: boolean;
 }
@@ -27,11 +28,17 @@ export function registerPull(program: Command, ctx: CliContext, globals: () => G
     .description("pull the images of the compose project's services (default: all) from their registries")
     .argument("[services...]", "services whose images to pull (default: all)")
     .option("--include-deps", "also pull the images of the services the named ones depend on (depends_on, transitively)")
+    .addOption(
+      new Option("--policy <policy>", "pull policy for every service, over its pull_policy: missing (only absent images) or always").choices([
+        "missing",
+        "always",
+      ]),
+    )
     .option("--ignore-pull-failures", "pull what can be pulled; report the rest and exit 0")
     .option("--ignore-buildable", "skip services that have a build: section")
     .addHelpText(
       "after",
-      "\nReads the compose file as `berth up` does (-f, --profile, --env-file); no environment needs to exist.\nServices without image:, and pull_policy never or build, are skipped; pull_policy missing pulls only images the engine lacks.\nA service with a build: section may fail to pull (it is built instead). Credentials come from the docker CLI's config\n($DOCKER_CONFIG/config.json or ~/.docker/config.json: auths, credsStore, credHelpers), as `docker pull` finds them.\n\nExamples:\n  berth pull\n  berth pull -f compose.yml postgres redis\n  berth pull --include-deps backend\n  berth pull --ignore-pull-failures -q",
+      "\nReads the compose file as `berth up` does (-f, --profile, --env-file); no environment needs to exist.\nServices without image:, and pull_policy never or build, are skipped; pull_policy missing pulls only images the engine lacks.\nA service with a build: section may fail to pull (it is built instead). Credentials come from the docker CLI's config\n($DOCKER_CONFIG/config.json or ~/.docker/config.json: auths, credsStore, credHelpers), as `docker pull` finds them.\n\nExamples:\n  berth pull\n  berth pull -f compose.yml postgres redis\n  berth pull --include-deps backend\n  berth pull --policy missing\n  berth pull --ignore-pull-failures -q",
     )
     .action(async (services: string[], o: PullOptions) => {
       const g = globals();
@@ -54,7 +61,7 @@ export function registerPull(program: Command, ctx: CliContext, globals: () => G
         outcomes.push(x);
         if (g.json) ctx.out(JSON.stringify({ type: "pull", ...x }));
       };
-      for (const item of pullPlan(spec, wanted, { ignoreBuildable: o.ignoreBuildable })) {
+      for (const item of pullPlan(spec, wanted, { ignoreBuildable: o.ignoreBuildable, policy: o.policy })) {
         if (item.action === "skip") {
           record({ service: item.service, image: item.image, result: "skipped", reason: item.reason });
           say(`${item.service}: skipped (${item.reason})`);
