@@ -13,7 +13,8 @@ import { root } from "./helpers.js";
  * In a pid namespace of its own (so that ns_last_pid can hand a pid out again): the watchdog is told
  * CMD's pid, CMD ends, another process gets the same pid, and then berth's end of the pipe closes.
  * Prints "<CMD's pid> <the other's pid> alive|stopped". $1 is the watchdog's script; background
- * processes do not inherit berth's end of the pipe (4>&-), which would hold it open.
+ * processes do not inherit berth's end of the pipe (4>&-), which would hold it open. The 2 s sleep
+ * gives the watchdog time to read the pid and note CMD's start time before CMD ends.
  */
 const REUSE_DRIVER = `script=$1
 dir=$(mktemp -d); mkfifo "$dir/pipe"
@@ -22,7 +23,7 @@ dog=$!
 exec 4> "$dir/pipe"
 sleep 60 4>&- & a=$!
 echo "$a" >&4
-sleep 1 4>&-
+sleep 2 4>&-
 kill "$a"; wait "$a" 2>/dev/null
 echo $((a - 1)) > /proc/sys/kernel/ns_last_pid
 sleep 60 4>&- & b=$!

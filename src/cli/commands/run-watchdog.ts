@@ -26,10 +26,12 @@ import { spawn } from "node:child_process";
  * what is left. The pid counts only while it names the process it named when it came: CMD may end
  * and its pid go to another process just before berth dies, and that one is not berth's to stop.
  * `born` is a process's start time (/proc/PID/stat's 22nd field, clock ticks since boot; empty
- * where there is no /proc, and then the pid alone is trusted, as before). $1 is the token CMD carries in its environment (WATCH_VARIABLE): berth can die in
- * the moment between CMD's start and its pid's write (CMD runs as soon as it is exec'd, before
- * spawn() returns in berth), and then the watchdog finds CMD and its children by it in /proc
- * (Linux; elsewhere such a CMD is left, as before).
+ * where there is no /proc, and then the pid alone is trusted, as before).
+ *
+ * $1 is the token CMD carries in its environment (WATCH_VARIABLE): berth can die in the moment
+ * between CMD's start and its pid's write (CMD runs as soon as it is exec'd, before spawn() returns
+ * in berth), and then the watchdog finds CMD and its children by it in /proc (Linux; elsewhere such
+ * a CMD is left, as before).
  */
 export const WATCHDOG_SCRIPT = `trap '' INT TERM HUP QUIT PIPE
 token=$1
