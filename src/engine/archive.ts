@@ -1,6 +1,7 @@
 /** The Engine API's archive endpoints: files into and out of a container, as tar (see tar.ts). */
 import { posix } from "node:path";
-import { Readable } from "node:stream";
+import { Readable, type Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { call, type EngineAccess } from "./access.js";
 import { statusOf, toBerthError } from "./errors.js";
 import { readTar, writeTar, type TarEntry } from "./tar.js";
@@ -21,6 +22,20 @@ export async function getArchive(access: EngineAccess, id: string, path: string,
     for await (const c of stream) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c));
     return readTar(Buffer.concat(chunks));
   });
+}
+
+/** `path` of the container as the engine's own tar stream, written to `sink` as it comes (`berth cp SERVICE:PATH -`). */
+export async function exportArchive(access: EngineAccess, id: string, path: string, sink: Writable, opts: CallOptions = {}): Promise<void> {
+  const stream = await call(access, `copy out of ${id.slice(0, 12)}:${path}`, () =>
+    access.docker.getContainer(id).getArchive({ path, abortSignal: opts.signal }),
+  );
+  // Not `end`ed: the sink is the caller's (process.stdout, which must stay open).
+  await pipeline(stream as Readable, sink, { end: false, ...(opts.signal ? { signal: opts.signal } : {}) });
+}
+
+/** Extracts the tar stream `source` into the existing directory `dir` of the container, as it comes (`berth cp - SERVICE:DIR`). */
+export async function importArchive(access: EngineAccess, id: string, dir: string, source: Readable, opts: CallOptions = {}): Promise<void> {
+  await call(access, `copy into ${id.slice(0, 12)}:${dir}`, () => access.docker.getContainer(id).putArchive(source, { path: dir, abortSignal: opts.signal }));
 }
 
 /**

@@ -1,4 +1,5 @@
 import { setTimeout as delay } from "node:timers/promises";
+import type { Readable, Writable } from "node:stream";
 import type Docker from "dockerode";
 import { BerthError } from "../errors.js";
 import { engineMessage, toBerthError, statusOf } from "./errors.js";
@@ -587,6 +588,16 @@ export class Engine {
   /** A container's file or directory as tar entries (GET /containers/{id}/archive). */
   getArchive(id: string, path: string, options: CallOptions = {}): Promise<TarEntry[]> {
     return archive.getArchive(this.access, id, path, options);
+  }
+
+  /** `path` of the container as the engine's tar stream, written to `sink` (left open) as it comes. */
+  exportArchive(id: string, path: string, sink: Writable, options: CallOptions = {}): Promise<void> {
+    return archive.exportArchive(this.access, id, path, sink, options);
+  }
+
+  /** Extracts the tar stream `source` into the container's existing directory `dir`. */
+  importArchive(id: string, dir: string, source: Readable, options: CallOptions = {}): Promise<void> {
+    return archive.importArchive(this.access, id, dir, source, options);
   }
 
   /** What `path` is in the container: "directory", "other" or "missing" (HEAD /containers/{id}/archive). */

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { berth, engine, resourcesOf, stack, uniqueName } from "./helpers.js";
+import { berth, engine, resourcesOf, root, stack, uniqueName } from "./helpers.js";
 import { pushUniqueImage, removeImages, startRegistry } from "./real-registry.js";
 
 const project = uniqueName("berth-cmp");
@@ -79,7 +79,7 @@ describe("compose commands on a berth environment", () => {
     expect(bad.stderr).toContain("Services: web, worker-1.");
   });
 
-  it("cp: a file and a directory into a container and back out", async () => {
+  it("cp: a file and a directory into a container and back out; - is a tar stream either way", async () => {
     mkdirSync(join(work, "site/sub"), { recursive: true });
     writeFileSync(join(work, "note.txt"), "from the host\n");
     writeFileSync(join(work, "site/sub/page.html"), "<p>deep</p>\n");
@@ -101,6 +101,22 @@ describe("compose commands on a berth environment", () => {
     const missing = await berth(["cp", ...p, "web:/no/such/file", work]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("/no/such/file");
+
+    // "-": the engine's tar stream on stdout (bytes as they are: not through the helper's text), and a tar from stdin into a directory.
+    const tarOut = execFileSync(process.execPath, [`${root}dist/bin/berth.js`, "cp", ...p, "web:/www/copied", "-"], { stdio: ["ignore", "pipe", "pipe"] });
+    writeFileSync(join(work, "out.tar"), tarOut);
+    expect(
+      execFileSync("tar", ["-tf", join(work, "out.tar")], { encoding: "utf8" })
+        .trim()
+        .split("\n")
+        .sort(),
+    ).toEqual(["copied/", "copied/sub/", "copied/sub/page.html"]);
+    const streamed = await berth(["cp", ...p, "-", "web:/www"], { input: execFileSync("tar", ["-cf", "-", "-C", work, "site"]) });
+    expect(streamed.code, streamed.stderr).toBe(0);
+    expect(docker(["exec", `${project}-web-1`, "cat", "/www/site/sub/page.html"])).toBe("<p>deep</p>");
+    const notDir = await berth(["cp", ...p, "-", "web:/www/note.txt"], { input: execFileSync("tar", ["-cf", "-", "-C", work, "note.txt"]) });
+    expect(notDir.code).toBe(2);
+    expect(notDir.stderr).toContain("must be a directory that exists in the container");
   });
 
   it("kill signals only the environment's running containers; rm removes only its stopped ones, and asks for -f without a terminal", async () => {

@@ -38,10 +38,14 @@ describe("cp operands", () => {
     expect(parseCopyOperands("./a:b", "web:/tmp").direction).toBe("to-container");
     expect(parseCopyOperands("web:/tmp/x", "/data/a:b").hostPath).toBe("/data/a:b");
   });
-  it("refuses two containers, no container, tar streams and an empty container path", () => {
+  it("- is a tar stream: stdout for a copy out, stdin for a copy in", () => {
+    expect(parseCopyOperands("web:/etc", "-")).toEqual({ direction: "from-container", service: "web", containerPath: "/etc", hostPath: "-" });
+    expect(parseCopyOperands("-", "db:/tmp")).toEqual({ direction: "to-container", service: "db", containerPath: "/tmp", hostPath: "-" });
+  });
+  it("refuses two containers, no container, two streams and an empty container path", () => {
     expect(() => parseCopyOperands("web:/a", "db:/b")).toThrow("copying between containers is not supported");
     expect(() => parseCopyOperands("a", "b")).toThrow("one of the two must be SERVICE:PATH");
-    expect(() => parseCopyOperands("-", "web:/a")).toThrow("tar streams");
+    expect(() => parseCopyOperands("-", "-")).toThrow("cp - -: one of the two must be SERVICE:PATH");
     expect(() => parseCopyOperands("web:", "x")).toThrow("names no path in the container");
   });
   it("into an existing directory the source goes inside it; a missing path becomes the copy", () => {

@@ -11,7 +11,7 @@ export interface CopyRequest {
   service: string;
   /** Absolute; a relative path given is taken from the container's root, as docker cp does. */
   containerPath: string;
-  /** As given (relative to the working directory). */
+  /** As given (relative to the working directory); "-" for a tar stream on stdin or stdout. */
   hostPath: string;
 }
 
@@ -21,9 +21,13 @@ function containerOperand(arg: string): { service: string; path: string } | unde
   return m ? { service: m[1]!, path: m[2]! } : undefined;
 }
 
-/** Which way a copy goes, decided from its two operands alone (exactly one must be SERVICE:PATH). */
+/**
+ * Which way a copy goes, decided from its two operands alone (exactly one must be SERVICE:PATH).
+ * "-" as the host side is a tar stream, as with docker cp: stdout for a copy out, stdin for a copy in.
+ */
 export function parseCopyOperands(src: string, dest: string): CopyRequest {
-  if (src === "-" || dest === "-") throw new BerthError("USAGE", "berth cp does not read or write tar streams (-)", { hint: "Give a host path." });
+  if (src === "-" && dest === "-")
+    throw new BerthError("USAGE", "cp - -: one of the two must be SERVICE:PATH", { hint: "e.g. berth cp web:/etc/nginx - > nginx.tar" });
   const from = containerOperand(src);
   const to = containerOperand(dest);
   if (from && to)
@@ -64,7 +68,7 @@ export function registerCp(program: Command, ctx: CliContext, globals: () => Glo
     .option("--index <n>", "which replica (default 1)", "1")
     .addHelpText(
       "after",
-      "\nAs docker cp: a directory is copied recursively; a destination directory that exists receives the source inside it.\nWorks on stopped containers too. Container paths are taken from the container's root.\n\nExamples:\n  berth cp web:/etc/nginx/nginx.conf ./nginx.conf\n  berth cp ./fixtures db:/docker-entrypoint-initdb.d\n  berth cp -p my-env --index 2 worker:/var/log/app ./logs",
+      '\nAs docker cp: a directory is copied recursively; a destination directory that exists receives the source inside it.\n"-" instead of a path here is a tar stream: written to stdout, or read from stdin into a directory.\nWorks on stopped containers too. Container paths are taken from the container\'s root.\n\nExamples:\n  berth cp web:/etc/nginx/nginx.conf ./nginx.conf\n  berth cp ./fixtures db:/docker-entrypoint-initdb.d\n  berth cp -p my-env --index 2 worker:/var/log/app ./logs\n  berth cp web:/etc/nginx - | tar -t     # a tar stream on stdout\n  tar -c fixtures | berth cp - db:/tmp   # extracted into an existing directory',
     )
     .action(async (source: string, dest: string, o: { index: string }) => {
       const g = globals();
@@ -74,7 +78,25 @@ export function registerCp(program: Command, ctx: CliContext, globals: () => Glo
       const hostPath = resolve(ctx.cwd, r.hostPath);
       const { engine, project } = await targetProject(ctx, g);
       const { containerOf, copyFromContainer, copyToContainer } = await import("../../lifecycle/copy.js");
-      if (r.direction === "from-container") {
+      if (r.hostPath === "-") {
+        const id = await containerOf(engine, project, r.service, { replica, signal: ctx.signal });
+        if (r.direction === "from-container") {
+          // stdout carries the archive: nothing else is written there.
+          await engine.exportArchive(id, r.containerPath, process.stdout, { signal: ctx.signal });
+          return;
+        }
+        const { containerPathKind } = await import("../../engine/compose-commands.js");
+        if ((await containerPathKind(engine, id, r.containerPath, { signal: ctx.signal })) !== "directory") {
+          throw new BerthError(
+            "USAGE",
+            `cp - ${r.service}:${r.containerPath}: the destination of a tar stream must be a directory that exists in the container`,
+            {
+              hint: `Create it first (berth exec ${r.service} mkdir -p ${r.containerPath}), or name an existing directory.`,
+            },
+          );
+        }
+        await engine.importArchive(id, r.containerPath, process.stdin, { signal: ctx.signal });
+      } else if (r.direction === "from-container") {
         await copyFromContainer(engine, project, r.service, r.containerPath, hostPath, { replica, signal: ctx.signal });
       } else {
         const s = await stat(hostPath).catch(() => {
