@@ -11,6 +11,9 @@ import { LABEL } from "../../labels.js";
 import { projectContainers } from "../../lifecycle/operations.js";
 import type { ContainerFacts, EnvironmentFacts } from "./facts.js";
 
+/** How long after a container's exit troubleshoot still waits for the engine's OOM event (health/oom.ts). */
+const OOM_SETTLE_MS = 2000;
+
 export interface GatherOptions {
   services?: string[];
   /** Log lines per container (default 50). */
@@ -60,7 +63,8 @@ async function factsOf(
     checkedHere = r;
   }
   const oneShot = d.labels[LABEL.job] === "true";
-  const oomKilled = await killedForMemory(engine, id, d.state, { signal });
+  // A diagnosis right after the failure: the kernel's OOM notice may reach the engine's log a moment late.
+  const oomKilled = await killedForMemory(engine, id, d.state, { signal, settleMs: OOM_SETTLE_MS });
   return {
     addresses: Object.values(extra.endpoints)
       .map((e) => e.ip)
