@@ -367,11 +367,7 @@ export class Engine {
   }
 
   async renameContainer(id: string, name: string, options: CallOptions = {}): Promise<void> {
-    try {
-      await this.docker.getContainer(id).rename({ name, abortSignal: options.signal });
-    } catch (error) {
-      throw toBerthError(error, `rename container ${id.slice(0, 12)} to ${name}`, this.endpoint);
-    }
+    await this.call(`rename container ${id.slice(0, 12)} to ${name}`, () => this.docker.getContainer(id).rename({ name, abortSignal: options.signal }));
   }
 
   /** Without `timeoutSec` the stop waits the container's own StopTimeout, as in stopContainer. */

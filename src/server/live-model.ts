@@ -142,8 +142,7 @@ export class LiveModel {
     );
     this.containers = new Map(details.filter((d) => d !== null).map((d) => [d.id, recordOf(d)]));
     this.networks = new Map(nets.map((n) => [n.id, { id: n.id, name: n.name, project: n.labels[LABEL.project] ?? "?", labels: n.labels }]));
-    this.pools = await listPools(engine, { signal });
-    this.proofs = await readProofs(engine, signal);
+    [this.pools, this.proofs] = await Promise.all([listPools(engine, { signal }), readProofs(engine, signal)]);
     this.syncedAt = Date.now();
     this.changed();
   }

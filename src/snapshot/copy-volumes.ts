@@ -32,12 +32,17 @@ export interface CopyOptions {
   filling?: boolean;
 }
 
-/** What a helper is named: its project's, the kind of helper (standby.ts tells a filling standby by it), this process, a random part. */
+type HelperKind = "helper" | "standby" | "filling";
+
+/** The part of a helper's name that says its kind (standby.ts tells a filling standby by it). */
+export const helperKindPart = (kind: HelperKind) => `_snapshot-${kind}_`;
+
+/** What a helper is named: its project's, the kind of helper, this process, a random part. */
 export function helperName(
   o: Pick<CopyOptions, "project" | "standby" | "filling">,
-  kind: "helper" | "standby" | "filling" = o.standby ? (o.filling ? "filling" : "standby") : "helper",
+  kind: HelperKind = o.standby ? (o.filling ? "filling" : "standby") : "helper",
 ): string {
-  return `${o.project}_snapshot-${kind}_${process.pid}_${Math.random().toString(16).slice(2, 8)}`;
+  return `${o.project}${helperKindPart(kind)}${process.pid}_${Math.random().toString(16).slice(2, 8)}`;
 }
 
 /** The shell script copying /from/<i> over /to/<i> for every pair, or the pairs `which` names (targets emptied first, dotfiles included). */

@@ -17,7 +17,7 @@
 import type { Runtime } from "../engine/runtime.js";
 import type { ContainerSummary } from "../engine/types.js";
 import { LABEL } from "../labels.js";
-import type { CopyPair } from "./copy-volumes.js";
+import { helperKindPart, type CopyPair } from "./copy-volumes.js";
 import { SNAPSHOT_LABEL, SPARE_LABEL } from "./labels.js";
 
 /** A project's standby helpers (for one snapshot name, when given). */
@@ -68,7 +68,7 @@ export function standbyLayout(
 
 /** A standby whose spares are not full yet (see above). */
 export function isFilling(c: Pick<ContainerSummary, "name">): boolean {
-  return c.name.includes("_snapshot-filling_");
+  return c.name.includes(helperKindPart("filling"));
 }
 
 /** The index <i> at which a standby mounts snapshot volume `from` (/from/<i>). */
