@@ -7,7 +7,12 @@ import { statusOf, toBerthError } from "./errors.js";
 import { readTar, writeTar, type TarEntry } from "./tar.js";
 import type { CallOptions } from "./types.js";
 
-/** Extracts `entries` into the directory `dir` of the container (which must exist). */
+/**
+ * Extracts `entries` into the directory `dir` of the container (which must exist), with the owner
+ * ids the entries carry (0 when they name none). The engine's `copyUIDGID` is never sent: dockerd
+ * then gives everything to the container's USER, looked up on the daemon's host, which is neither
+ * what the entries say nor predictable.
+ */
 export async function putArchive(access: EngineAccess, id: string, dir: string, entries: TarEntry[], opts: CallOptions = {}): Promise<void> {
   await call(access, `copy into ${id.slice(0, 12)}:${dir}`, () =>
     access.docker.getContainer(id).putArchive(writeTar(entries), { path: dir, abortSignal: opts.signal }),
@@ -43,16 +48,38 @@ export async function importArchive(access: EngineAccess, id: string, dir: strin
  * a link…), or "missing".
  */
 export async function pathKind(access: EngineAccess, id: string, path: string, opts: CallOptions = {}): Promise<"directory" | "other" | "missing"> {
+  const stat = await pathStat(access, id, path, opts);
+  return stat.kind === "symlink" ? "other" : stat.kind;
+}
+
+/** What a path is in a container; a symlink is not followed, and names its target. */
+export type PathStat =
+  | { kind: "directory" | "other" | "missing" }
+  /** `linkTarget`: as the engine resolves it, an absolute path in the container. */
+  | { kind: "symlink"; linkTarget: string };
+
+// Go's os.FileMode bits, as the engine's path stat carries them.
+const MODE_DIR = 0x80000000;
+const MODE_SYMLINK = 0x8000000;
+
+/** The engine's path stat header (base64 JSON of name, size, mode, mtime, linkTarget) as a PathStat. */
+export function readPathStat(header: string | undefined): PathStat {
+  if (!header) return { kind: "other" };
+  const stat = JSON.parse(Buffer.from(header, "base64").toString("utf8")) as { mode?: number; linkTarget?: string };
+  const mode = stat.mode ?? 0;
+  if (mode & MODE_DIR) return { kind: "directory" };
+  if (mode & MODE_SYMLINK && stat.linkTarget) return { kind: "symlink", linkTarget: stat.linkTarget };
+  return { kind: "other" };
+}
+
+/** What `path` is in the container (HEAD /containers/{id}/archive); its last part is not followed. */
+export async function pathStat(access: EngineAccess, id: string, path: string, opts: CallOptions = {}): Promise<PathStat> {
   const container = access.docker.getContainer(id);
   try {
     const res = (await container.infoArchive({ path, abortSignal: opts.signal })) as { headers?: Record<string, string> };
-    const header = res.headers?.["x-docker-container-path-stat"];
-    if (!header) return "other";
-    const stat = JSON.parse(Buffer.from(header, "base64").toString("utf8")) as { mode?: number };
-    // Go's os.FileMode: the directory bit is the highest bit (1 << 31).
-    return ((stat.mode ?? 0) & 0x80000000) !== 0 ? "directory" : "other";
+    return readPathStat(res.headers?.["x-docker-container-path-stat"]);
   } catch (error) {
-    if (statusOf(error) === 404) return "missing";
+    if (statusOf(error) === 404) return { kind: "missing" };
     throw toBerthError(error, `look at ${id.slice(0, 12)}:${path}`, access.endpoint);
   }
 }

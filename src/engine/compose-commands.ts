@@ -76,11 +76,3 @@ export async function containerImage(engine: Engine, id: string, options: CallOp
     return { id: c.Image, name: c.Config.Image };
   });
 }
-
-/**
- * What `path` is in the container (HEAD /containers/{id}/archive): "directory", "other" (a file,
- * a link…), or "missing".
- */
-export function containerPathKind(engine: Engine, id: string, path: string, options: CallOptions = {}): Promise<"directory" | "other" | "missing"> {
-  return engine.pathKind(id, path, options);
-}

@@ -596,6 +596,11 @@ export class Engine {
     return archive.importArchive(this.access, id, dir, source, options);
   }
 
+  /** What `path` is in the container, a symlink not followed but named with its target (HEAD /containers/{id}/archive). */
+  pathStat(id: string, path: string, options: CallOptions = {}): Promise<archive.PathStat> {
+    return archive.pathStat(this.access, id, path, options);
+  }
+
   /** What `path` is in the container: "directory", "other" or "missing" (HEAD /containers/{id}/archive). */
   pathKind(id: string, path: string, options: CallOptions = {}): Promise<"directory" | "other" | "missing"> {
     return archive.pathKind(this.access, id, path, options);

@@ -18,6 +18,9 @@ export interface TarEntry {
   linkTarget?: string;
   /** Modification time, ms since epoch. */
   mtimeMs?: number;
+  /** Owner ids (0, root, when absent); the engine extracts entries with the ids they carry. */
+  uid?: number;
+  gid?: number;
 }
 
 const BLOCK = 512;
@@ -27,12 +30,12 @@ function octal(n: number, width: number): string {
   return n.toString(8).padStart(width - 1, "0") + "\0";
 }
 
-function header(name: string, o: { size: number; mode: number; mtimeMs: number; typeflag: string; linkname?: string }): Buffer {
+function header(name: string, o: { size: number; mode: number; mtimeMs: number; typeflag: string; linkname?: string; uid?: number; gid?: number }): Buffer {
   const h = Buffer.alloc(BLOCK);
   h.write(name, 0, 100, "utf8");
   h.write(octal(o.mode & 0o7777, 8), 100, "ascii");
-  h.write(octal(0, 8), 108, "ascii");
-  h.write(octal(0, 8), 116, "ascii");
+  h.write(octal(o.uid ?? 0, 8), 108, "ascii");
+  h.write(octal(o.gid ?? 0, 8), 116, "ascii");
   h.write(octal(o.size, 12), 124, "ascii");
   h.write(octal(Math.floor(o.mtimeMs / 1000), 12), 136, "ascii");
   h.write(o.typeflag, 156, "ascii");
@@ -71,7 +74,17 @@ export function writeTar(entries: TarEntry[]): Buffer {
       out.push(header("PaxHeader", { size: pax.length, mode: 0o644, mtimeMs, typeflag: "x" }), ...padded(pax));
     }
     const data = e.type === "file" ? (e.data ?? Buffer.alloc(0)) : Buffer.alloc(0);
-    out.push(header(name.slice(0, 100), { size: data.length, mode: e.mode, mtimeMs, typeflag: TYPEFLAG[e.type], linkname: e.linkTarget?.slice(0, 100) }));
+    out.push(
+      header(name.slice(0, 100), {
+        size: data.length,
+        mode: e.mode,
+        mtimeMs,
+        typeflag: TYPEFLAG[e.type],
+        linkname: e.linkTarget?.slice(0, 100),
+        uid: e.uid,
+        gid: e.gid,
+      }),
+    );
     if (data.length) out.push(...padded(data));
   }
   out.push(Buffer.alloc(BLOCK * 2));
@@ -129,7 +142,7 @@ export function readTar(archive: Buffer): TarEntry[] {
     }
     const prefix = field(h, 345, 155);
     const path = (next.path ?? (prefix ? `${prefix}/${field(h, 0, 100)}` : field(h, 0, 100))).replace(/\/$/, "");
-    const common = { path, mode: number(h, 100, 8), mtimeMs: number(h, 136, 12) * 1000 };
+    const common = { path, mode: number(h, 100, 8), mtimeMs: number(h, 136, 12) * 1000, uid: number(h, 108, 8), gid: number(h, 116, 8) };
     if (typeflag === "0" || typeflag === "\0") entries.push({ ...common, type: "file", data: Buffer.from(data) });
     else if (typeflag === "5") entries.push({ ...common, type: "directory" });
     else if (typeflag === "2") entries.push({ ...common, type: "symlink", linkTarget: next.linkpath ?? field(h, 157, 100) });

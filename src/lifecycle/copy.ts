@@ -15,6 +15,16 @@ export interface CopyOptions {
   replica?: number;
   /** Permission bits of a copied Buffer (default 0o644); files keep their own. */
   mode?: number;
+  /**
+   * Into a container: keep the host files' owner ids (uid, gid), as `docker cp -a` promises;
+   * without it everything copied belongs to the container's root user.
+   */
+  archive?: boolean;
+  /**
+   * Follow the source path if it is a symlink (`docker cp -L`): its target is copied, under the
+   * link's name. Links inside a copied directory stay links.
+   */
+  followLink?: boolean;
   signal?: AbortSignal;
 }
 
@@ -25,15 +35,19 @@ export async function containerOf(engine: Runtime, project: string, service: str
   return c.id;
 }
 
-/** A host file or directory (recursively) as tar entries named under `name`. */
-async function hostEntries(source: string, name: string): Promise<TarEntry[]> {
-  const s = await lstat(source);
-  const common = { path: name, mode: s.mode & 0o7777, mtimeMs: s.mtimeMs };
+/**
+ * A host file or directory (recursively) as tar entries named under `name`. `o.follow`: the
+ * top path is followed if it is a symlink; `o.owners`: the entries carry the files' uid and gid.
+ */
+async function hostEntries(source: string, name: string, o: { follow?: boolean; owners?: boolean } = {}): Promise<TarEntry[]> {
+  const s = o.follow ? await stat(source) : await lstat(source);
+  const common = { path: name, mode: s.mode & 0o7777, mtimeMs: s.mtimeMs, ...(o.owners ? { uid: s.uid, gid: s.gid } : {}) };
   if (s.isSymbolicLink()) return [{ ...common, type: "symlink", linkTarget: await readlink(source) }];
   if (s.isFile()) return [{ ...common, type: "file", data: await readFile(source) }];
   if (!s.isDirectory()) throw new BerthError("USAGE", `copyTo: ${source} is neither a file nor a directory`);
   const out: TarEntry[] = [{ ...common, type: "directory" }];
-  for (const child of (await readdir(source)).sort()) out.push(...(await hostEntries(join(source, child), `${name}/${child}`)));
+  const inner = { owners: o.owners };
+  for (const child of (await readdir(source)).sort()) out.push(...(await hostEntries(join(source, child), `${name}/${child}`, inner)));
   return out;
 }
 
@@ -58,7 +72,7 @@ export async function copyToContainer(
   const name = posix.basename(target);
   const entries = Buffer.isBuffer(source)
     ? [{ path: name, type: "file" as const, mode: o.mode ?? 0o644, data: source }]
-    : await hostEntries(source, name).catch((error: NodeJS.ErrnoException) => {
+    : await hostEntries(source, name, { follow: o.followLink, owners: o.archive }).catch((error: NodeJS.ErrnoException) => {
         if (error.code === "ENOENT") throw new BerthError("USAGE", `copyTo: ${source} does not exist on this machine`);
         throw error;
       });
@@ -90,7 +104,9 @@ export async function copyFromContainer(
   o: CopyOptions = {},
 ): Promise<void> {
   const id = await containerOf(engine, project, service, o);
-  const entries = await engine.getArchive(id, containerPath, { signal: o.signal });
+  const source = o.followLink ? await followedPath(engine, id, containerPath, o.signal) : { path: containerPath };
+  const archived = await engine.getArchive(id, source.path, { signal: o.signal });
+  const entries = source.rename && archived[0] ? rebase(archived, archived[0].path, source.rename) : archived;
   const root = entries[0];
   if (!root) throw new BerthError("NOT_FOUND", `copyFrom ${service}:${containerPath}: the engine returned nothing`);
   const into = await stat(hostPath).then(
@@ -110,4 +126,24 @@ export async function copyFromContainer(
         if (error.code !== "EEXIST") throw error;
       });
   }
+}
+
+/**
+ * The path to copy out for `docker cp -L`: a symlink's target (the engine resolves it to an
+ * absolute path in the container), to be renamed to the link's own name, as docker cp does.
+ */
+export async function followedPath(
+  engine: Pick<EnvironmentRuntime, "pathStat">,
+  id: string,
+  path: string,
+  signal?: AbortSignal,
+): Promise<{ path: string; rename?: string }> {
+  const stat = await engine.pathStat(id, path.replace(/\/$/, ""), { signal });
+  if (stat.kind !== "symlink") return { path };
+  return { path: stat.linkTarget, rename: posix.basename(path.replace(/\/$/, "")) };
+}
+
+/** The archive's entries with its top entry `from` (and everything under it) renamed to `to`. */
+export function rebase(entries: TarEntry[], from: string, to: string): TarEntry[] {
+  return entries.map((e) => (e.path === from ? { ...e, path: to } : e.path.startsWith(`${from}/`) ? { ...e, path: to + e.path.slice(from.length) } : e));
 }

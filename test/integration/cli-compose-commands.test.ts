@@ -4,7 +4,7 @@
  * project label but not berth's: no command may touch it.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -119,9 +119,57 @@ describe("compose commands on a berth environment", () => {
     expect(notDir.stderr).toContain("must be a directory that exists in the container");
   });
 
+  it("cp -a keeps the files' owner ids (a tar stream keeps its own); -L follows a source link either way; a destination link in the container is followed", async () => {
+    const dir = join(work, "owners");
+    mkdirSync(join(dir, "inner"), { recursive: true });
+    writeFileSync(join(dir, "inner/owned.txt"), "owned\n");
+    execFileSync("chown", ["-R", "1234:5678", dir]);
+    symlinkSync(join(dir, "inner/owned.txt"), join(work, "host-link"));
+    const inWeb = (...cmd: string[]) => docker(["exec", `${project}-web-1`, ...cmd]);
+    inWeb("mkdir", "-p", "/www/plain", "/www/kept", "/www/target");
+    inWeb("sh", "-c", "echo linked > /www/target/file.txt && ln -s /www/target/file.txt /www/file-link && ln -s /www/target /www/dir-link");
+
+    // Without -a the engine gives everything to the container's root; with it the host's ids stay, all the way down.
+    expect((await berth(["cp", ...p, dir, "web:/www/plain"])).code).toBe(0);
+    expect((await berth(["cp", ...p, "-a", dir, "web:/www/kept"])).code).toBe(0);
+    expect(inWeb("stat", "-c", "%u:%g", "/www/plain/owners", "/www/plain/owners/inner/owned.txt").split("\n")).toEqual(["0:0", "0:0"]);
+    expect(inWeb("stat", "-c", "%u:%g", "/www/kept/owners", "/www/kept/owners/inner/owned.txt").split("\n")).toEqual(["1234:5678", "1234:5678"]);
+    // A tar stream is extracted as it comes: its own ids stay, with or without -a.
+    inWeb("rm", "-r", "/www/plain/owners");
+    const tarred = execFileSync("tar", ["-cf", "-", "-C", work, "owners"]);
+    expect((await berth(["cp", ...p, "-", "web:/www/plain"], { input: tarred })).code).toBe(0);
+    expect(inWeb("stat", "-c", "%u:%g", "/www/plain/owners/inner/owned.txt")).toBe("1234:5678");
+
+    // A host symlink: copied as a link, or with -L as the file it points to.
+    expect((await berth(["cp", ...p, join(work, "host-link"), "web:/www/as-link"])).code).toBe(0);
+    expect(inWeb("readlink", "/www/as-link")).toBe(join(dir, "inner/owned.txt"));
+    expect((await berth(["cp", ...p, "-L", join(work, "host-link"), "web:/www/as-file"])).code).toBe(0);
+    expect(inWeb("cat", "/www/as-file")).toBe("owned");
+
+    // A container symlink: copied out as a link, or with -L as its target under the link's name.
+    expect((await berth(["cp", ...p, "web:/www/file-link", join(work, "out-link")])).code).toBe(0);
+    expect(readlinkSync(join(work, "out-link"))).toBe("/www/target/file.txt");
+    expect((await berth(["cp", ...p, "-L", "web:/www/file-link", join(work, "out-file")])).code).toBe(0);
+    expect(lstatSync(join(work, "out-file")).isFile()).toBe(true);
+    expect(readFileSync(join(work, "out-file"), "utf8")).toBe("linked\n");
+    expect((await berth(["cp", ...p, "-L", "web:/www/dir-link", join(work, "out-dir")])).code).toBe(0);
+    expect(readFileSync(join(work, "out-dir/file.txt"), "utf8")).toBe("linked\n");
+    const linkTar = execFileSync(process.execPath, [`${root}dist/bin/berth.js`, "cp", ...p, "-L", "web:/www/file-link", "-"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    writeFileSync(join(work, "link.tar"), linkTar);
+    expect(execFileSync("tar", ["-tf", join(work, "link.tar")], { encoding: "utf8" }).trim()).toBe("file.txt"); // as docker cp: the target's own name
+
+    // A destination that is a link to a directory: the copy lands in that directory, the link stays.
+    expect((await berth(["cp", ...p, join(dir, "inner/owned.txt"), "web:/www/dir-link"])).code).toBe(0);
+    expect(inWeb("cat", "/www/target/owned.txt")).toBe("owned");
+    expect(inWeb("readlink", "/www/dir-link")).toBe("/www/target");
+  });
+
   it("kill signals only the environment's running containers; rm removes only its stopped ones, and asks for -f without a terminal", async () => {
-    const killed = await berth(["kill", ...p, "--json", "-s", "KILL", "worker-1"]);
+    const killed = await berth(["kill", ...p, "--json", "-s", "KILL", "--remove-orphans", "worker-1"]);
     expect(killed.code, killed.stderr).toBe(0);
+    expect(killed.stderr).toContain("berth: note: --remove-orphans accepted for docker compose; kill removes nothing");
     expect(JSON.parse(killed.stdout)).toMatchObject({ ok: true, signal: "SIGKILL", containers: [`${project}-worker-1-1`] });
     expect([stateOf(`${project}-web-1`), stateOf(`${project}-worker-1-1`), stateOf(lookAlike)]).toEqual(["running 0", "exited 137", "running 0"]);
 

@@ -81,21 +81,22 @@ describe("readiness in code", () => {
 });
 
 describe("tar", () => {
-  it("round-trips files, directories, symlinks and names longer than a header holds", () => {
+  it("round-trips files, directories, symlinks, owners and names longer than a header holds", () => {
     const long = `dir/${"x".repeat(150)}.txt`;
     const entries = [
       { path: "dir", type: "directory" as const, mode: 0o755, mtimeMs: 1_000_000 },
-      { path: "dir/a.txt", type: "file" as const, mode: 0o600, data: Buffer.from("hello"), mtimeMs: 1_000_000 },
+      { path: "dir/a.txt", type: "file" as const, mode: 0o600, data: Buffer.from("hello"), mtimeMs: 1_000_000, uid: 1000, gid: 70_000 },
       { path: long, type: "file" as const, mode: 0o644, data: Buffer.alloc(700, 1), mtimeMs: 1_000_000 },
       { path: "dir/link", type: "symlink" as const, mode: 0o777, linkTarget: "a.txt", mtimeMs: 1_000_000 },
     ];
     const tar = writeTar(entries);
     expect(tar.length % 512).toBe(0);
+    const root = { uid: 0, gid: 0 };
     expect(readTar(tar)).toEqual([
-      { path: "dir", type: "directory", mode: 0o755, mtimeMs: 1_000_000 },
-      { path: "dir/a.txt", type: "file", mode: 0o600, data: Buffer.from("hello"), mtimeMs: 1_000_000 },
-      { path: long, type: "file", mode: 0o644, data: Buffer.alloc(700, 1), mtimeMs: 1_000_000 },
-      { path: "dir/link", type: "symlink", mode: 0o777, linkTarget: "a.txt", mtimeMs: 1_000_000 },
+      { path: "dir", type: "directory", mode: 0o755, mtimeMs: 1_000_000, ...root },
+      { path: "dir/a.txt", type: "file", mode: 0o600, data: Buffer.from("hello"), mtimeMs: 1_000_000, uid: 1000, gid: 70_000 },
+      { path: long, type: "file", mode: 0o644, data: Buffer.alloc(700, 1), mtimeMs: 1_000_000, ...root },
+      { path: "dir/link", type: "symlink", mode: 0o777, linkTarget: "a.txt", mtimeMs: 1_000_000, ...root },
     ]);
   });
 });

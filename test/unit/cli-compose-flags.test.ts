@@ -105,6 +105,8 @@ const accepted: [string, { op: string; request?: Record<string, unknown>; global
   ["up -d --wait --wait-timeout 30", { op: "up", globals: { timeout: "30" } }, true],
   ["up --wait-timeout 45 api", { op: "up", request: { services: ["api"] }, globals: { timeout: "45" } }, false],
   ["up --no-wait", { op: "up", request: { wait: false } }, false],
+  ["up --remove-orphans", { op: "up" }, true],
+  ["up -d --quiet-pull web", { op: "up", request: { services: ["web"] } }, true],
   ["down --remove-orphans", { op: "down" }, true],
   ["down --rmi local", { op: "down" }, true],
   ["down --rmi all shop", { op: "down", request: { project: "shop" } }, true],
@@ -148,6 +150,18 @@ describe("docker compose flags", () => {
       const r = await run(argv.split(" "));
       expect(r.error).toBeDefined();
       expect(r.call).toBeUndefined();
+    },
+  );
+
+  it.each([["up --abort-on-container-exit"], ["up --abort-on-container-failure"], ["up --exit-code-from tests"], ["up -d --exit-code-from=tests web"]])(
+    "berth %s: refused before anything happens, pointing to berth run",
+    async (argv) => {
+      const r = await run(argv.split(" "));
+      expect(r.call).toBeUndefined();
+      expect((r.error as { code?: string }).code).toBe("USAGE");
+      expect(String(r.error)).toContain("does not stay attached");
+      expect((r.error as { hint?: string }).hint).toContain("berth run -f compose.yml -- npm test");
+      if (argv.includes("tests")) expect((r.error as { hint?: string }).hint).toContain("berth run tests");
     },
   );
 

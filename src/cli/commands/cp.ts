@@ -1,7 +1,8 @@
 /** `berth cp SERVICE:SRC DEST` / `berth cp SRC SERVICE:DEST`: copy files out of or into a service's container, as `docker compose cp`. */
-import { stat } from "node:fs/promises";
+import { lstat, stat } from "node:fs/promises";
 import { basename, posix, resolve } from "node:path";
 import type { Command } from "commander";
+import type { Engine } from "../../engine/engine.js";
 import { BerthError } from "../../errors.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { targetProject } from "../target.js";
@@ -59,6 +60,21 @@ export function copyTarget(dest: string, destKind: "directory" | "other" | "miss
   return path;
 }
 
+/**
+ * Where a copy into the container goes: `path`, or, if it is a symlink, its target (as the
+ * engine resolves it), as docker cp does with or without -L.
+ */
+async function destination(
+  engine: Engine,
+  id: string,
+  path: string,
+  signal: AbortSignal | undefined,
+): Promise<{ path: string; kind: "directory" | "other" | "missing" }> {
+  const stat = await engine.pathStat(id, path, { signal });
+  if (stat.kind !== "symlink") return { path, kind: stat.kind };
+  return { path: stat.linkTarget, kind: await engine.pathKind(id, stat.linkTarget, { signal }) };
+}
+
 export function registerCp(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
   program
     .command("cp")
@@ -66,27 +82,35 @@ export function registerCp(program: Command, ctx: CliContext, globals: () => Glo
     .argument("<source>", "SERVICE:PATH in the container, or a path here")
     .argument("<dest>", "a path here, or SERVICE:PATH in the container")
     .option("--index <n>", "which replica (default 1)", "1")
+    .option(
+      "-a, --archive",
+      "into a container: keep the owner ids (uid and gid) the files have here; without it, they belong to the container's root (a tar stream keeps its own ids either way)",
+    )
+    .option("-L, --follow-link", "if the source path is a symlink, copy what it points to (under the link's name)")
     .addHelpText(
       "after",
-      '\nAs docker cp: a directory is copied recursively; a destination directory that exists receives the source inside it.\n"-" instead of a path here is a tar stream: written to stdout, or read from stdin into a directory.\nWorks on stopped containers too. Container paths are taken from the container\'s root.\n\nExamples:\n  berth cp web:/etc/nginx/nginx.conf ./nginx.conf\n  berth cp ./fixtures db:/docker-entrypoint-initdb.d\n  berth cp -p my-env --index 2 worker:/var/log/app ./logs\n  berth cp web:/etc/nginx - | tar -t     # a tar stream on stdout\n  tar -c fixtures | berth cp - db:/tmp   # extracted into an existing directory',
+      "\nAs docker cp: a directory is copied recursively; a destination directory that exists receives the source inside it;\na destination in the container that is a symlink is followed. Files copied out belong to the user running berth.\n\"-\" instead of a path here is a tar stream: written to stdout, or read from stdin into a directory.\nWorks on stopped containers too. Container paths are taken from the container's root.\n\nExamples:\n  berth cp web:/etc/nginx/nginx.conf ./nginx.conf\n  berth cp ./fixtures db:/docker-entrypoint-initdb.d\n  berth cp -a ./data app:/srv          # keeps the files' owners\n  berth cp -p my-env --index 2 worker:/var/log/app ./logs\n  berth cp web:/etc/nginx - | tar -t     # a tar stream on stdout\n  tar -c fixtures | berth cp - db:/tmp   # extracted into an existing directory",
     )
-    .action(async (source: string, dest: string, o: { index: string }) => {
+    .action(async (source: string, dest: string, o: { index: string; archive?: boolean; followLink?: boolean }) => {
       const g = globals();
       const replica = Number(o.index);
       if (!Number.isInteger(replica) || replica < 1) throw new BerthError("USAGE", `--index ${o.index}: give a replica number from 1`);
       const r = parseCopyOperands(source, dest);
       const hostPath = resolve(ctx.cwd, r.hostPath);
       const { engine, project } = await targetProject(ctx, g);
-      const { containerOf, copyFromContainer, copyToContainer } = await import("../../lifecycle/copy.js");
+      const { containerOf, copyFromContainer, copyToContainer, followedPath } = await import("../../lifecycle/copy.js");
+      const signal = ctx.signal;
       if (r.hostPath === "-") {
-        const id = await containerOf(engine, project, r.service, { replica, signal: ctx.signal });
+        const id = await containerOf(engine, project, r.service, { replica, signal });
         if (r.direction === "from-container") {
+          // As docker cp: with -L the target's own archive, its entries not renamed.
+          const path = o.followLink ? (await followedPath(engine, id, r.containerPath, signal)).path : r.containerPath;
           // stdout carries the archive: nothing else is written there.
-          await engine.exportArchive(id, r.containerPath, process.stdout, { signal: ctx.signal });
+          await engine.exportArchive(id, path, process.stdout, { signal });
           return;
         }
-        const { containerPathKind } = await import("../../engine/compose-commands.js");
-        if ((await containerPathKind(engine, id, r.containerPath, { signal: ctx.signal })) !== "directory") {
+        const into = await destination(engine, id, r.containerPath, signal);
+        if (into.kind !== "directory") {
           throw new BerthError(
             "USAGE",
             `cp - ${r.service}:${r.containerPath}: the destination of a tar stream must be a directory that exists in the container`,
@@ -95,18 +119,18 @@ export function registerCp(program: Command, ctx: CliContext, globals: () => Glo
             },
           );
         }
-        await engine.importArchive(id, r.containerPath, process.stdin, { signal: ctx.signal });
+        // The stream's own owner ids are kept, with or without -a: it is extracted as it comes.
+        await engine.importArchive(id, into.path, process.stdin, { signal });
       } else if (r.direction === "from-container") {
-        await copyFromContainer(engine, project, r.service, r.containerPath, hostPath, { replica, signal: ctx.signal });
+        await copyFromContainer(engine, project, r.service, r.containerPath, hostPath, { replica, signal, followLink: o.followLink });
       } else {
-        const s = await stat(hostPath).catch(() => {
+        const s = await (o.followLink ? stat(hostPath) : lstat(hostPath)).catch(() => {
           throw new BerthError("USAGE", `cp: ${r.hostPath} does not exist on this machine`);
         });
-        const { containerPathKind } = await import("../../engine/compose-commands.js");
-        const id = await containerOf(engine, project, r.service, { replica, signal: ctx.signal });
-        const kind = await containerPathKind(engine, id, r.containerPath, { signal: ctx.signal });
-        const target = copyTarget(r.containerPath, kind, { name: basename(hostPath), isDirectory: s.isDirectory() });
-        await copyToContainer(engine, project, r.service, hostPath, target, { replica, signal: ctx.signal });
+        const id = await containerOf(engine, project, r.service, { replica, signal });
+        const into = await destination(engine, id, r.containerPath, signal);
+        const target = copyTarget(into.path, into.kind, { name: basename(hostPath), isDirectory: s.isDirectory() });
+        await copyToContainer(engine, project, r.service, hostPath, target, { replica, signal, archive: o.archive, followLink: o.followLink });
       }
       const there = `${r.service}:${r.containerPath}`;
       const [from, to] = r.direction === "from-container" ? [there, r.hostPath] : [r.hostPath, there];

@@ -1,6 +1,7 @@
 /** `berth kill [SERVICE…]`: send a signal (default SIGKILL) to the running containers of an environment, as `docker compose kill`. */
 import type { Command } from "commander";
 import { BerthError } from "../../errors.js";
+import { composeNote } from "../compose-note.js";
 import type { CliContext, GlobalOptions } from "../context.js";
 import { serviceList, targetProject } from "../target.js";
 
@@ -25,13 +26,22 @@ export function registerKill(program: Command, ctx: CliContext, globals: () => G
     .description("send a signal (default SIGKILL) to the running containers of services (default: all)")
     .argument("[services...]", "services to signal (default: all)")
     .option("-s, --signal <signal>", "the signal, by name or number", "SIGKILL")
+    .option(
+      "--remove-orphans",
+      "docker compose's flag, accepted: kill removes nothing; berth up already removes the containers of services no longer in the file",
+    )
     .addHelpText(
       "after",
       "\nOnly running containers are signalled; a killed container stays (`berth start` brings it back, `berth rm` removes it).\nThe environment is not waited on or repaired afterwards.\n\nExamples:\n  berth kill\n  berth kill -p my-env -s SIGHUP web\n  berth kill -s 15 worker --json",
     )
-    .action(async (services: string[], o: { signal: string }) => {
+    .action(async (services: string[], o: { signal: string; removeOrphans?: boolean }) => {
       const g = globals();
       const signal = normalizeSignal(o.signal);
+      composeNote(
+        ctx,
+        [o.removeOrphans && "--remove-orphans"],
+        "kill removes nothing; berth up already removes the containers of services no longer in the file",
+      );
       const { engine, project } = await targetProject(ctx, g);
       const [{ projectContainers }, { killContainer }] = await Promise.all([
         import("../../lifecycle/operations.js"),

@@ -53,6 +53,10 @@ export function registerRun(program: Command, ctx: CliContext, globals: () => Gl
     .option("-i, --interactive", "run SERVICE: stream stdin in (always; accepted for the `-it` habit)")
     .option("--rm", "run SERVICE: remove the container when it exits (always; accepted for compose's habit)")
     .option("--no-deps", "run SERVICE: start no other service (always: the environment is already running)")
+    .option(
+      "--remove-orphans",
+      "run SERVICE: accepted for compose's habit; removes nothing (berth up removes the containers of services no longer in the file)",
+    )
     .addHelpText(
       "after",
       "\nrun SERVICE [CMD…] (compose's meaning): a one-off container of SERVICE in the running environment\n" +

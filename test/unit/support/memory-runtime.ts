@@ -5,6 +5,7 @@
  */
 import type { Runtime } from "../../../src/engine/runtime.js";
 import type { TarEntry } from "../../../src/engine/tar.js";
+import type { PathStat } from "../../../src/engine/archive.js";
 import type { EnvironmentRuntime } from "../../../src/lifecycle/environment-runtime.js";
 import { toBerthError } from "../../../src/engine/errors.js";
 import type { BerthError } from "../../../src/errors.js";
@@ -594,6 +595,18 @@ export class MemoryRuntime implements Runtime, EnvironmentRuntime {
     await this.enter("pathKind", `look at ${id.slice(0, 12)}:${path}`, { id, path }, o.signal);
     const found = this.filesAt(this.fileKey(id, path));
     return found.length === 0 ? "missing" : found.some(([rel]) => rel === "") ? "other" : "directory";
+  }
+
+  /** Symlinks in containers, `<container id>:<path>` → the absolute target the engine would resolve. */
+  readonly links = new Map<string, string>();
+
+  async pathStat(id: string, path: string, o: CallOptions = {}): Promise<PathStat> {
+    const link = this.links.get(`${id}:${path}`);
+    if (link !== undefined) {
+      await this.enter("pathStat", `look at ${id.slice(0, 12)}:${path}`, { id, path }, o.signal);
+      return { kind: "symlink", linkTarget: link };
+    }
+    return { kind: await this.pathKind(id, path, o) };
   }
 
   async copyArchive(
