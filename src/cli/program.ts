@@ -35,6 +35,7 @@ import { registerCp } from "./commands/cp.js";
 import { registerImages } from "./commands/images.js";
 import { registerKill } from "./commands/kill.js";
 import { registerPull } from "./commands/pull.js";
+import { registerPush } from "./commands/push.js";
 import { registerRm } from "./commands/rm.js";
 import { registerTop } from "./commands/top.js";
 import { registerSnapshot } from "./commands/snapshot.js";
@@ -134,7 +135,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerPool(program, ctx, globals);
   registerEngine(program, ctx, globals);
   // The compose commands berth also has (docs/cli.md, "Coming from docker compose").
-  for (const register of [registerPull, registerBuild, registerImages, registerTop, registerKill, registerRm, registerCp]) register(program, ctx, globals);
+  for (const register of [registerPull, registerPush, registerBuild, registerImages, registerTop, registerKill, registerRm, registerCp])
+    register(program, ctx, globals);
   program.hook("preAction", (_program, command) => reapBeforeCommand(ctx, command.name()));
   return program;
 }

@@ -21,7 +21,8 @@ export async function buildImage(access: EngineAccess, req: BuildRequest, option
   let stream: NodeJS.ReadableStream;
   try {
     stream = await access.docker.buildImage({ context: req.context, src: entries }, {
-      t: req.tag,
+      // Repeated `t` parameters: every name is given to the one image built.
+      t: req.extraTags?.length ? [req.tag, ...req.extraTags] : req.tag,
       dockerfile: req.dockerfile,
       buildargs: req.args,
       target: req.target,

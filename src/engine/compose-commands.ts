@@ -1,7 +1,7 @@
 /**
- * Engine calls of the compose-style commands (`pull`, `images`, `top`, `kill`, `cp`) that `Engine`
- * does not offer: pulling an image, an image's size and tags, a container's processes, sending a
- * signal, and whether a path in a container is a directory.
+ * Engine calls of the compose-style commands (`pull`, `push`, `images`, `top`, `kill`) that `Engine`
+ * does not offer: pulling and pushing an image, an image's size and tags, a container's processes,
+ * and sending a signal.
  *
  * They reuse the Engine's own client (same endpoint, same negotiated API version), so `Engine` and
  * its public declarations stay unchanged; the client's loose types stay in this file.
@@ -11,6 +11,7 @@ import { call, type EngineAccess } from "./access.js";
 import type { Engine } from "./engine.js";
 import { statusOf, toBerthError } from "./errors.js";
 import { pullImage as pullThroughEngine, type PullOptions } from "./pull.js";
+import { pushImage as pushThroughEngine, type PushOptions } from "./push.js";
 import type { CallOptions } from "./types.js";
 
 /** Options of a dockerode call whose typings lack the `abortSignal` that docker-modem honours. */
@@ -40,6 +41,11 @@ export async function imageInfo(engine: Engine, ref: string, options: CallOption
 /** Pulls `ref` from its registry (see pull.ts): credentials, platform and progress as `options` say. */
 export async function pullImage(engine: Engine, ref: string, options: PullOptions = {}): Promise<void> {
   return pullThroughEngine(accessOf(engine), ref, options);
+}
+
+/** Pushes one tag of an image to its registry (see push.ts; `latest` when `ref` names none), with `options.auth`. */
+export async function pushImage(engine: Engine, ref: string, options: PushOptions = {}): Promise<void> {
+  return pushThroughEngine(accessOf(engine), ref, options);
 }
 
 export interface ProcessTable {

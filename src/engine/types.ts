@@ -251,6 +251,8 @@ export interface BuildRequest {
   context: string;
   dockerfile?: string;
   tag: string;
+  /** More names for the same image (`build.tags`). */
+  extraTags?: string[];
   args?: Record<string, string>;
   target?: string;
   labels?: Labels;

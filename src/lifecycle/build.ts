@@ -93,6 +93,7 @@ export async function buildServices(spec: ProjectSpec, o: BuildOptions): Promise
         context: b.context,
         dockerfile: b.dockerfile,
         tag,
+        ...(b.tags?.length ? { extraTags: b.tags } : {}),
         args: b.args,
         target: b.target ?? (o.env.BUILD_TARGET || undefined),
         labels: b.labels,

@@ -25,3 +25,13 @@ export function hostOfAuthKey(key: string): string {
   const host = key.replace(/^[a-z]+:\/\//i, "").replace(/\/.*$/, "");
   return host === "index.docker.io" || host === "registry-1.docker.io" ? DOCKER_HUB : host;
 }
+
+/** "registry:5000/team/app:1.2" → ["registry:5000/team/app", "1.2"]; no tag → "latest"; a digest or an id → "<none>". */
+export function splitImageRef(ref: string): { repository: string; tag: string } {
+  if (ref.startsWith("sha256:")) return { repository: "<none>", tag: "<none>" };
+  const at = ref.indexOf("@");
+  if (at >= 0) return { repository: ref.slice(0, at), tag: "<none>" };
+  const slash = ref.lastIndexOf("/");
+  const colon = ref.lastIndexOf(":");
+  return colon > slash ? { repository: ref.slice(0, colon), tag: ref.slice(colon + 1) } : { repository: ref, tag: "latest" };
+}

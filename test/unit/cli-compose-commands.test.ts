@@ -3,11 +3,13 @@ import { describe, expect, it } from "vitest";
 import { protectCommandArgs } from "../../src/cli/argv.js";
 import { buildArgs } from "../../src/cli/commands/build.js";
 import { copyTarget, parseCopyOperands } from "../../src/cli/commands/cp.js";
-import { splitImageRef } from "../../src/cli/commands/images.js";
+import { splitImageRef } from "../../src/registry/reference.js";
 import { normalizeSignal } from "../../src/cli/commands/kill.js";
 import { rmConfirmation, rmSelection } from "../../src/cli/commands/rm.js";
 import type { ProjectSpec, ServiceSpec } from "../../src/compose/model.js";
 import { pullPlan } from "../../src/lifecycle/pull-plan.js";
+import { pushPlan } from "../../src/lifecycle/push-plan.js";
+import { pushTarget } from "../../src/engine/push.js";
 
 describe("build --build-arg", () => {
   it("takes KEY=VALUE as given (an empty value and '=' in it too), KEY alone from the environment, and leaves out an unset KEY", () => {
@@ -140,5 +142,40 @@ describe("pull plan", () => {
       { service: "db2", image: "postgres:15", action: "pull", onlyIfMissing: false, buildable: false },
       { service: "api", image: "reg/api:1", action: "skip", reason: "it can be built (--ignore-buildable)" },
     ]);
+  });
+});
+
+describe("push plan", () => {
+  const svc = (name: string, extra: Partial<ServiceSpec>) => ({ name, ...extra }) as ServiceSpec;
+  const spec = {
+    working_dir: "/w",
+    files: [],
+    services: {
+      api: svc("api", { image: "reg:5000/team/api:1", build: { context: "/w/api", tags: ["reg:5000/team/api:latest", "mirror/api:1"] } }),
+      twin: svc("twin", { image: "reg:5000/team/api:1", build: { context: "/w/api" } }),
+      db: svc("db", { image: "postgres:15" }),
+      local: svc("local", { build: { context: "/w/local" } }),
+    },
+  } as unknown as ProjectSpec;
+
+  it("pushes what is built and named, under image: and each build.tags name, once; skips the rest as compose does", () => {
+    expect(pushPlan(spec, [])).toEqual([
+      { service: "api", action: "push", images: ["reg:5000/team/api:1", "reg:5000/team/api:latest", "mirror/api:1"] },
+      { service: "db", action: "skip", reason: "no build: section (its image is pulled, not built here)" },
+      { service: "local", action: "skip", reason: "no image: naming where to push" },
+      { service: "twin", action: "skip", reason: "same image as another service" },
+    ]);
+    expect(pushPlan(spec, ["db", "twin"]).map((x) => x.action)).toEqual(["skip", "push"]);
+  });
+
+  it("build --push: a built service without image: is an error naming it, before anything happens", () => {
+    expect(() => pushPlan(spec, ["api", "local"], { imageMandatory: true })).toThrow(/--push: local has a build: section but no image: to push to/);
+    expect(pushPlan(spec, ["api", "db"], { imageMandatory: true }).map((x) => x.action)).toEqual(["push", "skip"]);
+  });
+
+  it("pushes one tag, latest when none is named; refuses a digest", () => {
+    expect(pushTarget("reg:5000/team/api:1")).toEqual({ repository: "reg:5000/team/api", tag: "1" });
+    expect(pushTarget("reg:5000/team/api")).toEqual({ repository: "reg:5000/team/api", tag: "latest" });
+    expect(() => pushTarget("reg:5000/team/api@sha256:abc")).toThrow(/by digest/);
   });
 });

@@ -18,11 +18,12 @@ export function registerBuild(program: Command, ctx: CliContext, globals: () => 
       collect,
     )
     .option("--pull", "pull every base image (the Dockerfile's FROM) again, also those the engine has, as `docker compose build --pull`")
+    .option("--push", "push the built images afterwards, as `berth push` does (each built service needs an image: naming where it goes)")
     .addHelpText(
       "after",
-      "\nReads the compose file as `berth up` does (-f, --profile, --env-file); no environment needs to exist.\nImages are named as `berth up` names them (the service's image:, else <project>-<service>:${DOCKER_TAG:-latest}),\nso a later `berth up` uses them. The builder's output goes to stderr (not with -q or --json).\nBase images (the Dockerfile's FROM) the engine lacks are pulled first, with the docker CLI's credentials\n(all of them with build.pull: true or --pull), as `berth up` pulls images.\n\nExamples:\n  berth build\n  berth build -f compose.yml api --no-cache\n  berth build --pull\n  berth build --build-arg VERSION=1.2.3 --build-arg HTTP_PROXY\n  berth build -q && berth up",
+      "\nReads the compose file as `berth up` does (-f, --profile, --env-file); no environment needs to exist.\nImages are named as `berth up` names them (the service's image:, else <project>-<service>:${DOCKER_TAG:-latest}),\nso a later `berth up` uses them; build.tags name the same image too. The builder's output goes to stderr (not with -q or --json).\nBase images (the Dockerfile's FROM) the engine lacks are pulled first, with the docker CLI's credentials\n(all of them with build.pull: true or --pull), as `berth up` pulls images.\n\nExamples:\n  berth build\n  berth build -f compose.yml api --no-cache\n  berth build --pull\n  berth build --build-arg VERSION=1.2.3 --build-arg HTTP_PROXY\n  berth build --push         # then push them (berth push)\n  berth build -q && berth up",
     )
-    .action(async (services: string[], o: { cache: boolean; pull?: boolean; buildArg?: string[] }) => {
+    .action(async (services: string[], o: { cache: boolean; pull?: boolean; push?: boolean; buildArg?: string[] }) => {
       const g = globals();
       const args = buildArgs(o.buildArg ?? [], ctx.env);
       const spec = await loadSpec(ctx, g);
@@ -35,6 +36,8 @@ export function registerBuild(program: Command, ctx: CliContext, globals: () => 
       selectServices(spec, names); // names every unknown service, and the known ones
       const wanted = names.length ? names : Object.keys(spec.services).sort();
       const buildable = wanted.filter((n) => spec.services[n]!.build);
+      // Before anything is built: a built service with nowhere to push it is refused, as compose does.
+      const pushes = o.push ? (await import("../../lifecycle/push-plan.js")).pushPlan(spec, buildable, { imageMandatory: true }) : undefined;
       if (!g.json && !g.quiet) for (const n of wanted.filter((x) => !buildable.includes(x))) ctx.err(`${n}: skipped (no build: section)`);
       const built: { service: string; image: string; elapsedMs: number }[] = [];
       const t0 = Date.now();
@@ -54,8 +57,9 @@ export function registerBuild(program: Command, ctx: CliContext, globals: () => 
         return Object.keys(args).length ? { ...s, build: { ...s.build!, args: { ...s.build!.args, ...args } } } : s;
       };
       const subset = { ...spec, services: Object.fromEntries(buildable.map((n) => [n, withArgs(n)])) };
+      const engine = await ctx.engine();
       await buildServices(subset, {
-        engine: await ctx.engine(),
+        engine,
         project: spec.name ?? "",
         env: ctx.env,
         always: true,
@@ -65,10 +69,12 @@ export function registerBuild(program: Command, ctx: CliContext, globals: () => 
         emit,
         signal: ctx.signal,
       });
-      if (g.json) return ctx.out(JSON.stringify({ type: "result", ok: true, built }));
-      if (g.quiet) return;
-      if (built.length === 0) return ctx.out("Nothing to build: no selected service has a build: section.");
-      for (const b of built) ctx.out(`Built ${b.service}: ${b.image} in ${(b.elapsedMs / 1000).toFixed(1)} s`);
+      if (!g.json && !g.quiet) {
+        if (built.length === 0) ctx.out("Nothing to build: no selected service has a build: section.");
+        for (const b of built) ctx.out(`Built ${b.service}: ${b.image} in ${(b.elapsedMs / 1000).toFixed(1)} s`);
+      }
+      const pushed = pushes ? await (await import("./push.js")).pushImages(ctx, g, engine, pushes) : undefined;
+      if (g.json) ctx.out(JSON.stringify({ type: "result", ok: true, built, ...(pushed ? { pushed } : {}) }));
     });
 }
 

@@ -20,6 +20,7 @@ const SERVICE_COMMANDS = [
   "up",
   "events",
   "pull",
+  "push",
   "build",
   "images",
   "top",

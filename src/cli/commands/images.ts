@@ -5,6 +5,7 @@ import type { CliContext, GlobalOptions } from "../context.js";
 import { bytes } from "../render.js";
 import { table } from "../table.js";
 import { serviceList, targetProject } from "../target.js";
+import { splitImageRef } from "../../registry/reference.js";
 
 export interface ContainerImage {
   container: string;
@@ -13,16 +14,6 @@ export interface ContainerImage {
   tag: string;
   imageId: string;
   sizeBytes: number;
-}
-
-/** "registry:5000/team/app:1.2" → ["registry:5000/team/app", "1.2"]; no tag → "latest"; a digest or an id → "<none>". */
-export function splitImageRef(ref: string): { repository: string; tag: string } {
-  if (ref.startsWith("sha256:")) return { repository: "<none>", tag: "<none>" };
-  const at = ref.indexOf("@");
-  if (at >= 0) return { repository: ref.slice(0, at), tag: "<none>" };
-  const slash = ref.lastIndexOf("/");
-  const colon = ref.lastIndexOf(":");
-  return colon > slash ? { repository: ref.slice(0, colon), tag: ref.slice(colon + 1) } : { repository: ref, tag: "latest" };
 }
 
 export function registerImages(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
