@@ -79,6 +79,18 @@ export function withProof(c: ContainerRecord, proofs: Proofs): ContainerRecord {
   return proofs.get(c.project)?.get(c.name)?.startedAt === c.startedAt ? { ...c, state: "HEALTHY" } : c;
 }
 
+/**
+ * The record as shown: an exit 137 without the engine's OOM flag is OOM-killed when the engine's
+ * event stream reported an "oom" for the container during that run (`oomAt`, ms). dockerd 20.10
+ * can set the flag from the exit before the kernel's notice arrives, and then never (health/oom.ts),
+ * while the event still comes. Pure.
+ */
+export function withOom(c: ContainerRecord, oomAt: number | undefined): ContainerRecord {
+  if (c.oomKilled || oomAt === undefined || c.status === "running" || c.exitCode !== 137) return c;
+  const started = Date.parse(c.startedAt ?? "");
+  return Number.isFinite(started) && oomAt >= started ? { ...c, oomKilled: true } : c;
+}
+
 /** How long a destroyed container's id is remembered (far longer than any inspect takes). */
 const REMOVED_MEMORY_MS = 60_000;
 
@@ -102,6 +114,8 @@ export class LiveModel {
   private pools: PoolView[] = [];
   /** Per project, the container runs its settled record proves ready (cleanup/settled-record.ts). */
   private proofs: Proofs = new Map();
+  /** The newest "oom" event per container (id → engine time, ms), for the flag dockerd may miss. */
+  private readonly oomAt = new Map<string, number>();
   /** Containers destroyed lately (id → when), so a late inspect answer cannot resurrect them. */
   private readonly removed = new Map<string, number>();
   /** Bumped on every change; SSE clients get a snapshot when it moves. */
@@ -112,7 +126,7 @@ export class LiveModel {
   constructor(private readonly onChange: () => void) {}
 
   get containerList(): ContainerRecord[] {
-    return [...this.containers.values()].map((c) => withProof(c, this.proofs));
+    return [...this.containers.values()].map((c) => withOom(withProof(c, this.proofs), this.oomAt.get(c.id)));
   }
 
   get networkList(): NetworkRecord[] {
@@ -141,6 +155,7 @@ export class LiveModel {
       }),
     );
     this.containers = new Map(details.filter((d) => d !== null).map((d) => [d.id, recordOf(d)]));
+    for (const id of this.oomAt.keys()) if (!this.containers.has(id)) this.oomAt.delete(id);
     this.networks = new Map(nets.map((n) => [n.id, { id: n.id, name: n.name, project: n.labels[LABEL.project] ?? "?", labels: n.labels }]));
     [this.pools, this.proofs] = await Promise.all([listPools(engine, { signal }), readProofs(engine, signal)]);
     this.syncedAt = Date.now();
@@ -176,9 +191,17 @@ export class LiveModel {
     if (!same) this.changed();
   }
 
+  /** The engine reported an "oom" for a container (also from replayed history: it may be the only word of it). */
+  sawOom(id: string, atMs: number): void {
+    if ((this.oomAt.get(id) ?? -1) >= atMs) return;
+    this.oomAt.set(id, atMs);
+    if (this.containers.has(id)) this.changed();
+  }
+
   /** A container the engine reported destroyed: no need to ask the engine. */
   forget(id: string): void {
     const now = Date.now();
+    this.oomAt.delete(id);
     this.removed.set(id, now);
     for (const [old, at] of this.removed) if (now - at > REMOVED_MEMORY_MS) this.removed.delete(old);
     if (this.containers.delete(id)) this.changed();

@@ -175,6 +175,8 @@ export class StatusService {
 
   private onEvent(e: TimedEvent): void {
     this.timings.feed(e);
+    // An OOM kill may be known only from this event (dockerd can miss its own flag), replayed or not.
+    if (e.type === "container" && e.action === "oom") this.model.sawOom(e.id, e.time);
     // Replayed history is for the timings; the resync already read the present.
     if (e.time < this.liveFrom) return;
     // Pools are read from volumes (markers, claims) and members' containers, settled records are

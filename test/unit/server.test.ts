@@ -10,7 +10,7 @@ import { COOKIE_NAME, TokenAuth } from "../../src/server/auth.js";
 import { layoutGraph } from "../../src/server/graph-layout.js";
 import { isLoopback, validateServeOptions } from "../../src/server/options.js";
 import { pageHtml } from "../../src/server/page/html.js";
-import { withProof, type ContainerRecord } from "../../src/server/live-model.js";
+import { LiveModel, withOom, withProof, type ContainerRecord } from "../../src/server/live-model.js";
 import { StatsCache, type StatSample } from "../../src/server/stats-cache.js";
 import { EventFeed, RESUME_OVERLAP_MS } from "../../src/server/event-feed.js";
 import { EventTimings, type TimingEvent, type TimingSink } from "../../src/server/timings.js";
@@ -312,6 +312,48 @@ describe("settled-record proofs on the live model", () => {
     expect(withProof(rec({ startedAt: undefined }), new Map([["p", new Map([["p-db-1", { startedAt: undefined as unknown as string }]])]])).state).toBe(
       "STARTING",
     );
+  });
+});
+
+describe("the OOM flag the engine may miss", () => {
+  const started = "2026-12-05T03:00:00.000Z";
+  const at = Date.parse(started);
+  const rec = (o: Partial<ContainerRecord>) =>
+    ({
+      id: "c1",
+      project: "p",
+      name: "p-hog-1",
+      state: "STOPPED",
+      status: "exited",
+      exitCode: 137,
+      oomKilled: false,
+      startedAt: started,
+      ...o,
+    }) as ContainerRecord;
+
+  it("takes an oom event during the run that ended in 137 for the flag", () => {
+    expect(withOom(rec({}), at + 500).oomKilled).toBe(true);
+    expect(withOom(rec({}), undefined).oomKilled).toBe(false);
+    expect(withOom(rec({}), at - 1).oomKilled).toBe(false); // an earlier run's
+    expect(withOom(rec({ exitCode: 1 }), at + 500).oomKilled).toBe(false);
+    expect(withOom(rec({ status: "running", exitCode: 0 }), at + 500).oomKilled).toBe(false); // restarted: the engine clears it too
+    expect(withOom(rec({ startedAt: undefined }), at + 500).oomKilled).toBe(false);
+    expect(withOom(rec({ oomKilled: true }), undefined).oomKilled).toBe(true);
+  });
+
+  it("the live model applies the newest oom event of each container, and forgets it with the container", () => {
+    let changes = 0;
+    const model = new LiveModel(() => changes++);
+    (model as unknown as { containers: Map<string, ContainerRecord> }).containers.set("c1", rec({}));
+    expect(model.containerList[0]!.oomKilled).toBe(false);
+    model.sawOom("c1", at + 500);
+    expect(model.containerList[0]!.oomKilled).toBe(true);
+    expect(changes).toBe(1);
+    model.sawOom("c1", at + 100); // older: nothing changes
+    expect(changes).toBe(1);
+    model.forget("c1");
+    (model as unknown as { containers: Map<string, ContainerRecord> }).containers.set("c1", rec({}));
+    expect(model.containerList[0]!.oomKilled).toBe(false);
   });
 });
 
