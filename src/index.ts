@@ -28,7 +28,7 @@ export type { FollowLogOptions, LogLine, LogOptions } from "./lifecycle/logs.js"
 export type { CopyOptions } from "./lifecycle/copy.js";
 export type { EnvOptions } from "./lifecycle/acquire-env.js";
 export type { ProbeFrom, ProbeInput, ReadinessInput, ServiceReadinessInput } from "./health/probe-model.js";
-export type { ExecOptions, ServiceOpOptions, WaitOptions } from "./lifecycle/operations.js";
+export type { ExecOptions, SelectOptions, ServiceOpOptions, WaitOptions } from "./lifecycle/operations.js";
 export { environmentView, type EnvironmentView, type ProvidedEnvironment } from "./testing/view.js";
 export type { DoctorInput, DoctorReport } from "./diagnostics/doctor/run-doctor.js";
 export type { DoctorCheck } from "./diagnostics/doctor/check.js";

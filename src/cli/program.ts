@@ -36,6 +36,7 @@ import { registerImages } from "./commands/images.js";
 import { registerKill } from "./commands/kill.js";
 import { registerPull } from "./commands/pull.js";
 import { registerPush } from "./commands/push.js";
+import { registerPause } from "./commands/pause.js";
 import { registerRm } from "./commands/rm.js";
 import { registerTop } from "./commands/top.js";
 import { registerSnapshot } from "./commands/snapshot.js";
@@ -135,7 +136,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerPool(program, ctx, globals);
   registerEngine(program, ctx, globals);
   // The compose commands berth also has (docs/cli.md, "Coming from docker compose").
-  for (const register of [registerPull, registerPush, registerBuild, registerImages, registerTop, registerKill, registerRm, registerCp])
+  for (const register of [registerPull, registerPush, registerBuild, registerImages, registerTop, registerKill, registerPause, registerRm, registerCp])
     register(program, ctx, globals);
   program.hook("preAction", (_program, command) => reapBeforeCommand(ctx, command.name()));
   return program;

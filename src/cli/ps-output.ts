@@ -12,7 +12,7 @@ export interface ComposePsEntry {
   Project: string;
   Service: string;
   /** The engine's kind of state: created, running or exited. */
-  State: "created" | "running" | "exited";
+  State: "created" | "running" | "paused" | "exited";
   /** berth's readiness of a running container (healthy also for one without a healthcheck); "" when it does not run. */
   Health: "" | "starting" | "healthy" | "unhealthy";
   ExitCode: number;
@@ -23,7 +23,13 @@ const containersOf = (envs: EnvironmentData[]) =>
   envs.flatMap((e) => Object.values(e.services).flatMap((s) => s.containers.map((c) => ({ project: e.project, service: s.name, c }))));
 
 export function composePsEntry(project: string, service: string, c: ContainerView): ComposePsEntry {
-  const state = c.notStarted ? "created" : c.exitCode !== undefined || ["STOPPED", "COMPLETED", "FAILED"].includes(c.state) ? "exited" : "running";
+  const state = c.notStarted
+    ? "created"
+    : c.exitCode !== undefined || ["STOPPED", "COMPLETED", "FAILED"].includes(c.state)
+      ? "exited"
+      : c.state === "PAUSED"
+        ? "paused"
+        : "running";
   const health = state !== "running" ? "" : c.state === "STARTING" ? "starting" : c.state === "UNHEALTHY" ? "unhealthy" : "healthy";
   return {
     ID: c.id,

@@ -350,6 +350,11 @@ export class Engine {
         await this.mutations.run(() => this.docker.getContainer(id).start({ abortSignal: options.signal }));
       } catch (error) {
         if (statusOf(error) === 304) return; // already started
+        // Paused (`berth pause`): running, but frozen. Starting it means thawing it, which the engine leaves to unpause.
+        if (statusOf(error) === 409 && /paused container/i.test(engineMessage(error))) {
+          await this.docker.getContainer(id).unpause({ abortSignal: options.signal });
+          return;
+        }
         throw error;
       }
     });
@@ -363,6 +368,27 @@ export class Engine {
       const status = statusOf(error);
       if (status === 304 || status === 404) return;
       throw toBerthError(error, `stop container ${id.slice(0, 12)}`, this.endpoint);
+    }
+  }
+
+  /** Freezes a running container's processes (`docker pause`); false when it was not running, or already paused. */
+  async pauseContainer(id: string, options: CallOptions = {}): Promise<boolean> {
+    return this.pausing(id, "pause", options);
+  }
+
+  /** Thaws a paused container (`docker unpause`); false when it was not paused. */
+  async unpauseContainer(id: string, options: CallOptions = {}): Promise<boolean> {
+    return this.pausing(id, "unpause", options);
+  }
+
+  private async pausing(id: string, action: "pause" | "unpause", options: CallOptions): Promise<boolean> {
+    try {
+      await this.docker.getContainer(id)[action]({ abortSignal: options.signal });
+      return true;
+    } catch (error) {
+      // 409: not running, already paused, or not paused: nothing to do, as another caller got there first.
+      if (statusOf(error) === 409) return false;
+      throw toBerthError(error, `${action} container ${id.slice(0, 12)}`, this.endpoint);
     }
   }
 

@@ -3,16 +3,19 @@
  */
 import type { ContainerState } from "../engine/types.js";
 
-export type ServiceState = "STARTING" | "HEALTHY" | "UNHEALTHY" | "STOPPED" | "COMPLETED" | "FAILED";
+export type ServiceState = "STARTING" | "HEALTHY" | "UNHEALTHY" | "PAUSED" | "STOPPED" | "COMPLETED" | "FAILED";
 
 /**
  * `oneShot`: the service is a job whose success is exiting 0 (COMPLETED/FAILED instead of STOPPED).
  * A running container without a healthcheck counts as HEALTHY: running is all it can promise.
  * A created container that was never started runs nothing: STOPPED (see `neverStarted`), not
  * STARTING — an `up` killed half-way leaves such containers, and nothing will start them.
+ * A paused container (`berth pause`, `docker pause`) runs but serves nothing: PAUSED, whatever its
+ * last health was.
  */
 export function stateOf(s: ContainerState, oneShot = false): ServiceState {
   if (s.status === "restarting") return "STARTING";
+  if (s.status === "paused") return "PAUSED";
   if (s.status === "created") return "STOPPED";
   if (!s.running) {
     if (oneShot && s.status === "exited") return s.exitCode === 0 ? "COMPLETED" : "FAILED";

@@ -7,7 +7,8 @@
 import type { Engine } from "../engine/engine.js";
 import type { Runtime } from "../engine/runtime.js";
 
-export type EnvironmentRuntime = Runtime & Pick<Engine, "restartContainer" | "followLogs" | "getArchive" | "putArchive" | "pathStat">;
+export type EnvironmentRuntime = Runtime &
+  Pick<Engine, "restartContainer" | "followLogs" | "getArchive" | "putArchive" | "pathStat" | "pauseContainer" | "unpauseContainer">;
 
 /** The service operations' part of it: the Runtime and restarting a container. */
 export type ServiceRuntime = Runtime & Pick<Engine, "restartContainer">;

@@ -14,11 +14,14 @@ import { followLogLines } from "./log-stream.js";
 import { copyFromContainer, copyToContainer, type CopyOptions } from "./copy.js";
 import {
   execInService,
+  pauseServices,
   restartServices,
   startServices,
   stopServices,
+  unpauseServices,
   waitForServices,
   type ExecOptions,
+  type SelectOptions,
   type ServiceOpOptions,
   type WaitOptions,
 } from "./operations.js";
@@ -145,6 +148,22 @@ export class Environment implements AsyncDisposable {
   async stop(options: ServiceOpOptions = {}): Promise<void> {
     // A stopped container's last readiness is history, not its state: the report drops it.
     for (const name of await stopServices(this.engine, this.project, options)) this.readiness.delete(name);
+    await this.refresh(options);
+  }
+
+  /**
+   * Freezes the services (default: all), as `docker pause` does: their processes stop where they
+   * are and open connections get no answer, as with a hung dependency (for tests of timeouts and
+   * retries). Their state is PAUSED until `unpause`; `release()` removes them paused or not.
+   */
+  async pause(options: SelectOptions = {}): Promise<void> {
+    await pauseServices(this.engine, this.project, options);
+    await this.refresh(options);
+  }
+
+  /** Thaws paused services (default: all); their processes go on where they stopped. */
+  async unpause(options: SelectOptions = {}): Promise<void> {
+    await unpauseServices(this.engine, this.project, options);
     await this.refresh(options);
   }
 

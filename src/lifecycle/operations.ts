@@ -1,10 +1,10 @@
 /**
- * Operations on the services of a running environment (restart, stop, start, wait, exec), selected
+ * Operations on the services of a running environment (restart, stop, start, pause, wait, exec), selected
  * by berth's labels alone, so they work from the CLI without the compose file and from an
  * `Environment` alike.
  */
 import type { Runtime } from "../engine/runtime.js";
-import type { ServiceRuntime } from "./environment-runtime.js";
+import type { EnvironmentRuntime, ServiceRuntime } from "./environment-runtime.js";
 import { BerthError } from "../errors.js";
 import type { EventListener } from "../events.js";
 import { EventHub } from "../health/event-hub.js";
@@ -145,6 +145,28 @@ export async function stopServices(engine: Runtime, project: string, o: ServiceO
   const containers = await projectContainers(engine, project, o);
   await Promise.all(containers.map((c) => engine.stopContainer(c.id, o.stopTimeoutSec, { signal: o.signal })));
   return containers.map((c) => c.name);
+}
+
+/**
+ * Freezes the running containers of the selected services (`docker pause`): their processes stop
+ * where they are, connections stay open and get no answer, as a hung dependency does. Returns the
+ * containers paused (those already paused or not running are left as they are).
+ */
+export async function pauseServices(engine: Runtime & Pick<EnvironmentRuntime, "pauseContainer">, project: string, o: SelectOptions = {}): Promise<string[]> {
+  const running = (await projectContainers(engine, project, o)).filter((c) => c.state === "running");
+  const done = await Promise.all(running.map((c) => engine.pauseContainer(c.id, { signal: o.signal })));
+  return running.filter((_, i) => done[i]).map((c) => c.name);
+}
+
+/** Thaws the paused containers of the selected services; returns those unpaused. */
+export async function unpauseServices(
+  engine: Runtime & Pick<EnvironmentRuntime, "unpauseContainer">,
+  project: string,
+  o: SelectOptions = {},
+): Promise<string[]> {
+  const paused = (await projectContainers(engine, project, o)).filter((c) => c.state === "paused");
+  const done = await Promise.all(paused.map((c) => engine.unpauseContainer(c.id, { signal: o.signal })));
+  return paused.filter((_, i) => done[i]).map((c) => c.name);
 }
 
 /**

@@ -20,6 +20,7 @@ import { byText } from "../text-order.js";
  */
 export function listedState(c: Pick<ContainerSummary, "state" | "status" | "labels">): { state: ServiceState; exitCode?: number; notStarted?: boolean } {
   if (c.state === "restarting") return { state: "STARTING" };
+  if (c.state === "paused") return { state: "PAUSED" };
   if (c.state === "created") return { state: "STOPPED", notStarted: true };
   if (c.state !== "running") {
     const code = /^Exited \((-?\d+)\)/.exec(c.status)?.[1];

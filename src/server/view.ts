@@ -7,9 +7,9 @@ import { LABEL } from "../labels.js";
 import { layoutGraph, type GraphLayout } from "./graph-layout.js";
 import type { ContainerRecord, NetworkRecord } from "./live-model.js";
 
-export type EnvironmentState = "healthy" | "starting" | "unhealthy" | "stopped" | "empty";
-export const ENVIRONMENT_STATES: EnvironmentState[] = ["healthy", "starting", "unhealthy", "stopped", "empty"];
-export const SERVICE_STATES: ServiceState[] = ["STARTING", "HEALTHY", "UNHEALTHY", "STOPPED", "COMPLETED", "FAILED"];
+export type EnvironmentState = "healthy" | "starting" | "unhealthy" | "paused" | "stopped" | "empty";
+export const ENVIRONMENT_STATES: EnvironmentState[] = ["healthy", "starting", "unhealthy", "paused", "stopped", "empty"];
+export const SERVICE_STATES: ServiceState[] = ["STARTING", "HEALTHY", "UNHEALTHY", "PAUSED", "STOPPED", "COMPLETED", "FAILED"];
 
 export type ContainerView = Omit<ContainerRecord, "labels" | "project" | "service" | "dependsOn">;
 
@@ -34,7 +34,7 @@ export interface EnvironmentView {
 }
 
 /** Worst first: what a glance at the service should tell. */
-const SEVERITY: Record<ServiceState, number> = { FAILED: 5, UNHEALTHY: 4, STOPPED: 3, STARTING: 2, COMPLETED: 1, HEALTHY: 0 };
+const SEVERITY: Record<ServiceState, number> = { FAILED: 6, UNHEALTHY: 5, STOPPED: 4, PAUSED: 3, STARTING: 2, COMPLETED: 1, HEALTHY: 0 };
 
 export function worstState(states: ServiceState[]): ServiceState {
   return states.reduce<ServiceState>((w, s) => (SEVERITY[s] > SEVERITY[w] ? s : w), "HEALTHY");
@@ -44,6 +44,7 @@ export function environmentState(states: ServiceState[]): EnvironmentState {
   if (states.length === 0) return "empty";
   if (states.some((s) => s === "UNHEALTHY" || s === "FAILED")) return "unhealthy";
   if (states.includes("STOPPED")) return "stopped";
+  if (states.includes("PAUSED")) return "paused";
   if (states.includes("STARTING")) return "starting";
   return "healthy";
 }

@@ -166,6 +166,52 @@ describe("compose commands on a berth environment", () => {
     expect(inWeb("readlink", "/www/dir-link")).toBe("/www/target");
   });
 
+  it("pause freezes a service (PAUSED, its port answers nothing); unpause, or up, thaws it; down removes a paused environment", async () => {
+    const port = (
+      JSON.parse((await berth(["status", ...p, "--json"])).stdout) as {
+        environments: { services: Record<string, { containers: { ports: { hostPort: number }[] }[] }> }[];
+      }
+    ).environments[0]!.services.web!.containers[0]!.ports[0]!.hostPort;
+    const get = () => fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1500) }).then((r) => r.status);
+    expect(await get()).toBe(200);
+
+    const paused = await berth(["pause", ...p, "--json", "web"]);
+    expect(paused.code, paused.stderr).toBe(0);
+    expect(JSON.parse(paused.stdout)).toMatchObject({ ok: true, operation: "pause", containers: [`${project}-web-1`] });
+    expect(stateOf(`${project}-web-1`)).toBe("paused 0");
+    expect(stateOf(lookAlike)).toBe("running 0");
+    const ps = (await berth(["ps", ...p, "--format", "json"])).stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { Service: string; State: string });
+    expect(ps.map((x) => [x.Service, x.State])).toEqual([
+      ["web", "paused"],
+      ["worker-1", "running"],
+    ]);
+    await expect(get()).rejects.toThrow(); // the connection opens; nothing answers
+    expect((await berth(["pause", ...p, "web"])).stdout.trim()).toBe("No running container to pause.");
+
+    const thawed = await berth(["unpause", ...p]);
+    expect(thawed.code, thawed.stderr).toBe(0);
+    expect(thawed.stdout.trim()).toBe(`Unpaused 1 container of ${project}: ${project}-web-1`);
+    expect(await get()).toBe(200);
+
+    // `up` on an environment with a paused service thaws it (the engine refuses to start a paused container).
+    expect((await berth(["pause", ...p, "web"])).code).toBe(0);
+    const up = await berth(["up", "-f", stack("cli-ops.yml"), ...p, "-q"]);
+    expect(up.code, up.stderr).toBe(0);
+    expect(stateOf(`${project}-web-1`)).toBe("running 0");
+    expect(await get()).toBe(200);
+
+    // A paused environment goes whole.
+    const other = uniqueName("berth-paused");
+    expect((await berth(["up", "-f", stack("cli-ops.yml"), "-p", other, "-q"])).code).toBe(0);
+    expect((await berth(["pause", "-p", other])).code).toBe(0);
+    const down = await berth(["down", other]);
+    expect(down.code, down.stderr).toBe(0);
+    expect(await resourcesOf(await engine(), other)).toEqual([]);
+  });
+
   it("kill signals only the environment's running containers; rm removes only its stopped ones, and asks for -f without a terminal", async () => {
     const killed = await berth(["kill", ...p, "--json", "-s", "KILL", "--remove-orphans", "worker-1"]);
     expect(killed.code, killed.stderr).toBe(0);

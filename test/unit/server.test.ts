@@ -293,6 +293,10 @@ describe("state roll-ups", () => {
     expect(environmentState(["STARTING", "STOPPED"])).toBe("stopped");
     expect(environmentState(["STOPPED", "FAILED"])).toBe("unhealthy");
     expect(worstState(["HEALTHY", "STOPPED", "STARTING"])).toBe("STOPPED");
+    expect(environmentState(["HEALTHY", "PAUSED", "STARTING"])).toBe("paused");
+    expect(environmentState(["PAUSED", "STOPPED"])).toBe("stopped");
+    expect(environmentState(["PAUSED", "UNHEALTHY"])).toBe("unhealthy");
+    expect(worstState(["HEALTHY", "PAUSED", "STARTING"])).toBe("PAUSED");
   });
 });
 

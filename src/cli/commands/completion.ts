@@ -25,6 +25,8 @@ const SERVICE_COMMANDS = [
   "images",
   "top",
   "kill",
+  "pause",
+  "unpause",
   "rm",
 ];
 

@@ -90,3 +90,16 @@ export const healthcheckNotFound: Pattern = (f, _env, lines) => {
     source: hit.line.source,
   };
 };
+
+/** A paused container serves nothing however healthy it was: the likeliest reason its dependants time out. */
+export const paused: Pattern = (f) =>
+  f.state !== "PAUSED"
+    ? null
+    : {
+        pattern: "paused",
+        title: "paused",
+        cause: `${f.service}'s processes are frozen (\`berth pause\` or \`docker pause\`): connections to it stay open and get no answer.`,
+        fix: `Unpause it: berth unpause ${f.service}.`,
+        evidence: "engine: status paused",
+        source: "engine",
+      };

@@ -5,12 +5,13 @@
  * specific to the most general.
  */
 import { addressInUse, connectionRefused, dnsFailure } from "./patterns-network.js";
-import { commandNotFound, healthcheckNotFound, outOfMemory } from "./patterns-process.js";
+import { commandNotFound, healthcheckNotFound, outOfMemory, paused } from "./patterns-process.js";
 import { dbNotInitialised, missingEnv, permissionDenied } from "./patterns-setup.js";
 import type { Pattern } from "./text-sources.js";
 
 /** In order: a container can match several; each pattern reports at most once. */
 export const PATTERNS: { id: string; match: Pattern }[] = [
+  { id: "paused", match: paused },
   { id: "out-of-memory", match: outOfMemory },
   { id: "command-not-found", match: commandNotFound },
   { id: "healthcheck-command-not-found", match: healthcheckNotFound },

@@ -32,7 +32,7 @@ body.stale main { opacity: .6; }
 button { font: inherit; font-size: 12px; padding: 3px 10px; border-radius: 6px; border: 1px solid var(--line); background: var(--bg); color: var(--fg); cursor: pointer; min-height: 28px; }
 button[aria-pressed="true"] { border-color: var(--info); color: var(--info); }
 .s-HEALTHY, .s-healthy, .s-COMPLETED { color: var(--ok); }
-.s-STARTING, .s-starting { color: var(--warn); }
+.s-STARTING, .s-starting, .s-PAUSED, .s-paused { color: var(--warn); }
 .s-UNHEALTHY, .s-unhealthy, .s-FAILED { color: var(--bad); }
 .s-STOPPED, .s-stopped, .s-empty { color: var(--off); }
 .graph { margin: 8px 0; overflow-x: auto; }

@@ -80,6 +80,8 @@ export interface MemoryContainer {
   image: string;
   labels: Labels;
   status: "created" | "running" | "exited" | "removing";
+  /** Frozen while running (`pauseContainer`): the engine then says "paused". */
+  paused?: boolean;
   exitCode: number;
   health: HealthStatus;
   restartCount: number;
@@ -192,6 +194,7 @@ export class MemoryRuntime implements Runtime, EnvironmentRuntime {
     const c = this.containers.get(id);
     if (!c) return;
     Object.assign(c, change);
+    if (change.status && change.status !== "running") c.paused = false;
     if (change.status === "running") c.startedAt = new Date(Date.now() + c.restartCount).toISOString();
     if (change.status === "exited") c.finishedAt = new Date().toISOString();
     if (action) this.emit(c, action);
@@ -376,7 +379,14 @@ export class MemoryRuntime implements Runtime, EnvironmentRuntime {
     await this.enter("startContainer", action, id, o.signal, this.container(id)?.name);
     const c = this.container(id);
     if (!c) throw engineFailure("not-found", action, this.endpoint, id);
-    if (c.status === "running") return;
+    if (c.status === "running") {
+      // As the engine's start of a paused container: refused there, thawed by Engine.startContainer.
+      if (c.paused) {
+        c.paused = false;
+        this.emit(c, "unpause");
+      }
+      return;
+    }
     c.hostPorts = Object.fromEntries(Object.entries(c.portBindings).map(([k, bs]) => [k, bs.map((b) => (b.hostPort ? Number(b.hostPort) : nextHostPort++))]));
     this.setState(c.id, { status: "running" }, "start");
     (this.onStart.get(c.name) ?? (() => undefined))(c, this);
@@ -386,6 +396,24 @@ export class MemoryRuntime implements Runtime, EnvironmentRuntime {
     await this.enter("stopContainer", `stop container ${id.slice(0, 12)}`, id, o.signal);
     const c = this.container(id);
     if (c && c.status === "running") this.setState(c.id, { status: "exited", exitCode: 0 }, "die");
+  }
+
+  async pauseContainer(id: string, o: CallOptions = {}): Promise<boolean> {
+    await this.enter("pauseContainer", `pause container ${id.slice(0, 12)}`, id, o.signal);
+    const c = this.container(id);
+    if (!c || c.status !== "running" || c.paused) return false;
+    c.paused = true;
+    this.emit(c, "pause");
+    return true;
+  }
+
+  async unpauseContainer(id: string, o: CallOptions = {}): Promise<boolean> {
+    await this.enter("unpauseContainer", `unpause container ${id.slice(0, 12)}`, id, o.signal);
+    const c = this.container(id);
+    if (!c?.paused) return false;
+    c.paused = false;
+    this.emit(c, "unpause");
+    return true;
   }
 
   async renameContainer(id: string, name: string, o: CallOptions = {}): Promise<void> {
@@ -486,7 +514,7 @@ export class MemoryRuntime implements Runtime, EnvironmentRuntime {
       labels: c.labels,
       created: new Date().toISOString(),
       state: {
-        status: c.status,
+        status: c.paused ? "paused" : c.status,
         running: c.status === "running",
         exitCode: c.exitCode,
         oomKilled: false,
@@ -515,8 +543,8 @@ export class MemoryRuntime implements Runtime, EnvironmentRuntime {
         name: c.name,
         image: c.image,
         labels: c.labels,
-        state: c.status,
-        status: c.status,
+        state: c.paused ? "paused" : c.status,
+        status: c.paused ? "Up (Paused)" : c.status,
         created: 0,
         // As the engine lists them: only while running.
         ports:
