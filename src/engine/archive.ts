@@ -5,7 +5,10 @@ import { pipeline } from "node:stream/promises";
 import { call, type EngineAccess } from "./access.js";
 import { statusOf, toBerthError } from "./errors.js";
 import { readTar, writeTar, type TarEntry } from "./tar.js";
-import type { CallOptions } from "./types.js";
+import type { CallOptions, PathStat } from "./types.js";
+
+// The type lives in types.ts, which the published declarations may reach without dockerode.
+export type { PathStat } from "./types.js";
 
 /**
  * Extracts `entries` into the directory `dir` of the container (which must exist), with the owner
@@ -51,12 +54,6 @@ export async function pathKind(access: EngineAccess, id: string, path: string, o
   const stat = await pathStat(access, id, path, opts);
   return stat.kind === "symlink" ? "other" : stat.kind;
 }
-
-/** What a path is in a container; a symlink is not followed, and names its target. */
-export type PathStat =
-  | { kind: "directory" | "other" | "missing" }
-  /** `linkTarget`: as the engine resolves it, an absolute path in the container. */
-  | { kind: "symlink"; linkTarget: string };
 
 // Go's os.FileMode bits, as the engine's path stat carries them.
 const MODE_DIR = 0x80000000;

@@ -33,6 +33,7 @@ import type {
   Labels,
   NetworkCreateRequest,
   NetworkSummary,
+  PathStat,
   PullOptions,
   VolumeSummary,
 } from "./types.js";
@@ -478,6 +479,7 @@ export class Engine {
           finishedAt: c.State.FinishedAt,
           health: (health?.Status as ContainerDetails["state"]["health"]) ?? "none",
           healthLog: (health?.Log ?? []).map((l) => ({ exitCode: l.ExitCode, output: l.Output, end: l.End })),
+          ...(health ? { failingStreak: health.FailingStreak } : {}),
           restartCount: c.RestartCount ?? 0,
         },
         ports: Object.fromEntries(
@@ -623,7 +625,7 @@ export class Engine {
   }
 
   /** What `path` is in the container, a symlink not followed but named with its target (HEAD /containers/{id}/archive). */
-  pathStat(id: string, path: string, options: CallOptions = {}): Promise<archive.PathStat> {
+  pathStat(id: string, path: string, options: CallOptions = {}): Promise<PathStat> {
     return archive.pathStat(this.access, id, path, options);
   }
 

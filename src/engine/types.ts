@@ -51,6 +51,8 @@ export interface ContainerState {
   finishedAt?: string;
   health: HealthStatus;
   healthLog: { exitCode: number; output: string; end: string }[];
+  /** Consecutive failed checks, as the engine counts them (absent where the engine does not say). */
+  failingStreak?: number;
   restartCount: number;
 }
 
@@ -260,3 +262,9 @@ export interface BuildRequest {
   /** Pull the base image even when the engine has one (`build.pull: true`). */
   pull?: boolean;
 }
+
+/** What a path is in a container; a symlink is not followed, and names its target. */
+export type PathStat =
+  | { kind: "directory" | "other" | "missing" }
+  /** `linkTarget`: as the engine resolves it, an absolute path in the container. */
+  | { kind: "symlink"; linkTarget: string };

@@ -22,6 +22,10 @@ export function stateOf(s: ContainerState, oneShot = false): ServiceState {
     return "STOPPED";
   }
   if (s.health === "healthy" || s.health === "none") return "HEALTHY";
+  // dockerd marks a container unhealthy when it is paused, with no failed check (a failing streak of
+  // 0, which a failed check never leaves); thawed, it stays so until its next check: not checked
+  // since, not failing.
+  if (s.health === "unhealthy" && s.failingStreak === 0) return "STARTING";
   if (s.health === "unhealthy") return "UNHEALTHY";
   return "STARTING";
 }

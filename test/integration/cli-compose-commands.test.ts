@@ -194,6 +194,11 @@ describe("compose commands on a berth environment", () => {
     const thawed = await berth(["unpause", ...p]);
     expect(thawed.code, thawed.stderr).toBe(0);
     expect(thawed.stdout.trim()).toBe(`Unpaused 1 container of ${project}: ${project}-web-1`);
+    // dockerd calls it unhealthy until its next check (it marks paused containers so); berth does not.
+    const after = JSON.parse((await berth(["status", ...p, "--json"])).stdout) as {
+      environments: { services: Record<string, { containers: { state: string }[] }> }[];
+    };
+    expect(after.environments[0]!.services.web!.containers[0]!.state).toBe("HEALTHY");
     expect(await get()).toBe(200);
 
     // `up` on an environment with a paused service thaws it (the engine refuses to start a paused container).

@@ -163,14 +163,16 @@ describe("berth serve", () => {
     const series = byName(parsePrometheusTextFormat(text.replace(/^# TYPE (\S+) histogram$/gm, "# TYPE $1 untyped")) as Family[]);
     const labelsOf = (name: string) => (series.get(name)?.metrics ?? []).map((m) => m.labels ?? {});
     expect(families.get("berth_engine_up")).toMatchObject({ type: "GAUGE", metrics: [{ value: "1" }] });
-    expect(labelsOf("berth_environments").map((l) => l.state)).toEqual(expect.arrayContaining(["healthy", "starting", "unhealthy", "stopped", "empty"]));
+    expect(labelsOf("berth_environments").map((l) => l.state)).toEqual(
+      expect.arrayContaining(["healthy", "starting", "unhealthy", "paused", "stopped", "empty"]),
+    );
     const healthyTest = series.get("berth_environments")!.metrics.find((m) => m.labels?.state === "healthy" && m.labels?.kind === "test");
     expect(Number(healthyTest!.value)).toBeGreaterThanOrEqual(1);
     expect(
       labelsOf("berth_containers")
         .map((l) => l.state)
         .sort(),
-    ).toEqual(["COMPLETED", "FAILED", "HEALTHY", "STARTING", "STOPPED", "UNHEALTHY"]);
+    ).toEqual(["COMPLETED", "FAILED", "HEALTHY", "PAUSED", "STARTING", "STOPPED", "UNHEALTHY"]);
     for (const name of ["berth_acquire_duration_seconds", "berth_release_duration_seconds", "berth_readiness_wait_seconds"]) {
       expect(families.get(name)?.type, name).toBe("HISTOGRAM");
     }

@@ -113,6 +113,12 @@ describe("states", () => {
     expect(stateOf(base)).toBe("HEALTHY");
     expect(stateOf({ ...base, health: "starting" })).toBe("STARTING");
     expect(stateOf({ ...base, health: "unhealthy" })).toBe("UNHEALTHY");
+    const failed = [{ exitCode: 1, output: "no", end: "2026-01-01T00:00:05Z" }];
+    expect(stateOf({ ...base, health: "unhealthy", failingStreak: 3, healthLog: failed })).toBe("UNHEALTHY");
+    // Thawed after a pause: dockerd says unhealthy with no failed check until its next one.
+    const passed = [{ exitCode: 0, output: "", end: "2026-01-01T00:00:05Z" }];
+    expect(stateOf({ ...base, health: "unhealthy", failingStreak: 0, healthLog: passed })).toBe("STARTING");
+    expect(stateOf({ ...base, status: "paused", health: "unhealthy", failingStreak: 0, healthLog: [] })).toBe("PAUSED");
     expect(stateOf({ ...base, running: false, status: "exited", exitCode: 0 }, true)).toBe("COMPLETED");
     expect(stateOf({ ...base, running: false, status: "exited", exitCode: 2 }, true)).toBe("FAILED");
     expect(stateOf({ ...base, running: false, status: "exited", exitCode: 2 })).toBe("STOPPED");

@@ -5,7 +5,7 @@
  */
 import type { Runtime } from "../../../src/engine/runtime.js";
 import type { TarEntry } from "../../../src/engine/tar.js";
-import type { PathStat } from "../../../src/engine/archive.js";
+import type { PathStat } from "../../../src/engine/types.js";
 import type { EnvironmentRuntime } from "../../../src/lifecycle/environment-runtime.js";
 import { toBerthError } from "../../../src/engine/errors.js";
 import type { BerthError } from "../../../src/errors.js";
