@@ -273,9 +273,11 @@ function failure(o: WaitReadyOptions, c: ContainerDetails, rule: Readiness, hist
   const probe = describeReadiness(rule);
   return new BerthError(code, `service ${o.service} (container ${c.name}) ${what}${code === "HEALTH_TIMEOUT" ? ` (waiting for: ${probe})` : ""}`, {
     hint:
-      code === "HEALTH_TIMEOUT"
-        ? "Read the probe output and the service's last log lines shown with this error; raise --timeout (or x-berth.timeout) if the service is just slow, or keep the containers to look at with `berth up --keep-on-failure`."
-        : "The service's last log lines, shown with this error, say why it exited; `berth up --keep-on-failure` keeps the container to inspect.",
+      s.status === "paused"
+        ? `The container is paused (\`berth pause\` or \`docker pause\`): nothing in it runs until \`berth unpause ${o.service}\`.`
+        : code === "HEALTH_TIMEOUT"
+          ? "Read the probe output and the service's last log lines shown with this error; raise --timeout (or x-berth.timeout) if the service is just slow, or keep the containers to look at with `berth up --keep-on-failure`."
+          : "The service's last log lines, shown with this error, say why it exited; `berth up --keep-on-failure` keeps the container to inspect.",
     details: {
       service: o.service,
       container: c.name,

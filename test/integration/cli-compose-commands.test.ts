@@ -189,6 +189,9 @@ describe("compose commands on a berth environment", () => {
       ["worker-1", "running"],
     ]);
     await expect(get()).rejects.toThrow(); // the connection opens; nothing answers
+    const waited = await berth(["wait", ...p, "web", "--timeout", "2s"]);
+    expect(waited.code).toBe(4);
+    expect(waited.stderr).toContain("is paused (`berth pause` or `docker pause`): nothing in it runs until `berth unpause web`");
     expect((await berth(["pause", ...p, "web"])).stdout.trim()).toBe("No running container to pause.");
 
     const thawed = await berth(["unpause", ...p]);
