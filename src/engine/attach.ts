@@ -33,6 +33,8 @@ export interface ExecAttachOptions extends CallOptions {
   env?: string[];
   user?: string;
   workingDir?: string;
+  /** Extended privileges for this command (`exec --privileged`), whatever the container has. */
+  privileged?: boolean;
 }
 
 /** Runs `cmd` in a running container with `io`; resolves with its exit code. */
@@ -49,6 +51,7 @@ export async function execAttached(access: EngineAccess, id: string, cmd: string
       ...(opts.env?.length ? { Env: opts.env } : {}),
       ...(opts.user ? { User: opts.user } : {}),
       ...(opts.workingDir ? { WorkingDir: opts.workingDir } : {}),
+      ...(opts.privileged ? { Privileged: true } : {}),
       abortSignal: signal,
     });
     // `stdin: true` makes the client keep the request open for writing; Tty is the engine's start option.

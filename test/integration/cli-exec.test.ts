@@ -4,6 +4,7 @@
  * terminal restored), stdin piped in (`exec -T … < dump.sql`), exit codes, and one-off containers
  * of a service that are removed afterwards.
  */
+import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LABEL } from "../../src/labels.js";
 import { berth, engine, resourcesOf, root, stack, uniqueName } from "./helpers.js";
@@ -68,6 +69,20 @@ describe("berth exec and run SERVICE, with stdin and terminals", () => {
     const code = await berth(["exec", ...p, "box", "sh", "-c", 'read line; echo "got $line"; exit 42'], { input: "one line\n" });
     expect(code.code).toBe(42);
     expect(code.stdout).toBe("got one line\n");
+  });
+
+  it("exec --privileged asks the engine for a privileged exec: the same outcome as docker exec --privileged", async () => {
+    const script = "grep CapEff /proc/self/status";
+    const caps = (out: string) => out.trim().split(/\s+/)[1]!;
+    const plain = await berth(["exec", ...p, "-T", "box", "sh", "-c", script]);
+    expect(plain.code, plain.stderr).toBe(0);
+    const privileged = await berth(["exec", ...p, "--privileged", "-T", "box", "sh", "-c", script]);
+    // Where the engine's host withholds a capability (this machine's bounding set does), runc refuses
+    // every privileged exec, docker's own too; elsewhere the command gets more capabilities.
+    const docker = spawnSync("docker", ["exec", "--privileged", `${project}-box-1`, "sh", "-c", script], { encoding: "utf8" });
+    expect(privileged.code).toBe(docker.status);
+    if (docker.status === 0) expect(BigInt(`0x${caps(privileged.stdout)}`)).toBeGreaterThan(BigInt(`0x${caps(plain.stdout)}`));
+    else expect(`${privileged.stdout}${privileged.stderr}`).toContain("unable to apply caps");
   });
 
   it("exec -T db psql < dump.sql loads the dump; a failing statement gives psql's exit code", async () => {

@@ -129,6 +129,9 @@ const accepted: [string, { op: string; request?: Record<string, unknown>; global
   ["logs --tail all web", { op: "logs", request: { tail: undefined, services: ["web"] } }, false],
   ["logs --tail=20", { op: "logs", request: { tail: 20 } }, false],
   ["logs -n 3", { op: "logs", request: { tail: 3 } }, false],
+  ["logs", { op: "logs", request: { prefix: true } }, false],
+  ["logs --no-log-prefix web", { op: "logs", request: { prefix: false, services: ["web"] } }, false],
+  ["logs --no-prefix", { op: "logs", request: { prefix: false } }, false],
   ["--project-directory ./app up", { op: "up", globals: { projectDirectory: "./app" } }, false],
   ["up --project-directory /srv/app web", { op: "up", request: { services: ["web"] }, globals: { projectDirectory: "/srv/app" } }, false],
 ];

@@ -9,6 +9,7 @@ interface ExecCliOptions {
   env?: string[];
   user?: string;
   workdir?: string;
+  privileged?: boolean;
   /** false with -T; true with -t (the default anyway). */
   tty?: boolean;
 }
@@ -23,6 +24,7 @@ export function registerExec(program: Command, ctx: CliContext, globals: () => G
     .option("-e, --env <KEY=value>", "set an environment variable (repeatable)", collect)
     .option("-u, --user <user>", "run as this user")
     .option("-w, --workdir <dir>", "run in this directory")
+    .option("--privileged", "give the command extended privileges (as docker compose exec --privileged)")
     .option("-T, --no-tty", "no pseudo-terminal, even on a terminal (output stays byte for byte; stdin is still streamed in)")
     .option("-t, --tty", "a pseudo-terminal when stdin and stdout are terminals (the default; accepted for the `-it` habit)")
     .option("-i, --interactive", "stream stdin in (always; accepted for the `-it` habit)")
@@ -42,7 +44,13 @@ export function registerExec(program: Command, ctx: CliContext, globals: () => G
       const container = await serviceContainer(engine, project, service, { index: Number(o.index), signal: ctx.signal });
       const { io, restore } = localIo(ctx, allocatesTty(o.tty, localStdio()));
       try {
-        ctx.exitCode = await engine.execAttached(container.id, command, io, { env: o.env, user: o.user, workingDir: o.workdir, signal: ctx.signal });
+        ctx.exitCode = await engine.execAttached(container.id, command, io, {
+          env: o.env,
+          user: o.user,
+          workingDir: o.workdir,
+          privileged: o.privileged,
+          signal: ctx.signal,
+        });
       } finally {
         restore();
       }

@@ -10,6 +10,8 @@ interface LogsOptions extends PlatformOptions {
   tail?: string;
   timestamps?: boolean;
   prefix?: boolean;
+  /** compose's name for --no-prefix. */
+  logPrefix?: boolean;
 }
 
 export function registerLogs(program: Command, ctx: CliContext, globals: () => GlobalOptions): void {
@@ -22,6 +24,7 @@ export function registerLogs(program: Command, ctx: CliContext, globals: () => G
     .option("-n, --tail <lines>", "only the last N lines of each container (all: every line, the default)")
     .option("-t, --timestamps", "show the engine's timestamps")
     .option("--no-prefix", "do not prefix lines with the container's name")
+    .option("--no-log-prefix", "docker compose's name for --no-prefix")
     .addHelpText(
       "after",
       "\nExamples:\n  berth logs\n  berth logs -f --tail 20 backend\n  berth logs -p my-env --since 5m postgres redis --json\n  berth logs --on swarm -p shop backend   # every task's lines, prefixed service.slot@node",
@@ -31,6 +34,6 @@ export function registerLogs(program: Command, ctx: CliContext, globals: () => G
     const tail = o.tail === undefined || o.tail === "all" ? undefined : Number(o.tail);
     if (tail !== undefined && (!Number.isInteger(tail) || tail < 0)) throw new BerthError("USAGE", `--tail ${o.tail}: give a whole number of lines`);
     const target = await resolveTarget(ctx, g, o);
-    await target.logs({ services: serviceList(services), follow: o.follow, tail, since: o.since, timestamps: o.timestamps, prefix: o.prefix });
+    await target.logs({ services: serviceList(services), follow: o.follow, tail, since: o.since, timestamps: o.timestamps, prefix: o.prefix && o.logPrefix });
   });
 }
