@@ -53,12 +53,8 @@ describe("readiness", () => {
     const report = await env.healthReport({ services: ["db"] });
     const readiness = report.containers[0]!.readiness!;
     expect(readiness).toMatchObject({ via: "probe", rule: "all(log /^accepting connections$/, http :8080/)", restarts: 0 });
-    expect(
-      readiness.probes
-        .filter((p) => p.ok)
-        .map((p) => p.probe)
-        .sort(),
-    ).toEqual(["http :8080/", "log /^accepting connections$/"]);
+    // Each passed (the log probe runs again while the HTTP one still fails: on a loaded machine, twice or more).
+    expect([...new Set(readiness.probes.filter((p) => p.ok).map((p) => p.probe))].sort()).toEqual(["http :8080/", "log /^accepting connections$/"]);
   });
 
   it("a container that crashes once and recovers under restart: on-failure is healthy, not failed", async () => {
