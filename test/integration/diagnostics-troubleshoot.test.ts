@@ -82,7 +82,15 @@ describe("troubleshoot recognises injected failures", () => {
   it("the details name what happened: the OOM kill, the dependency, the variable, the table, the program", async () => {
     const finding = (p: Profile) =>
       reports[p].report.containers.find((x) => x.service === CASES[p].service)!.findings.find((f) => f.pattern === CASES[p].pattern)!;
-    const hog = reports.oom.report.containers.find((x) => x.service === "hog")!;
+    // The kernel's OOM notice can reach dockerd's event log seconds after the exit on a loaded
+    // machine (CI: missed once even 2 s after it); troubleshoot asks the log again each time it runs.
+    let hog = reports.oom.report.containers.find((x) => x.service === "hog")!;
+    for (let i = 1; i <= 20 && !hog.oomKilled; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      const again = await berth(["troubleshoot", "-p", projects.oom, "--json"]);
+      hog = (JSON.parse(again.stdout) as Report).containers.find((x) => x.service === "hog")!;
+      if (hog.oomKilled) console.log(`[diagnostics test] the OOM kill was seen only by troubleshoot run ${i + 1}`);
+    }
     expect(hog.oomKilled).toBe(true);
     expect(finding("oom").cause).toContain("8 MiB");
     expect(finding("refused").title).toBe("connection refused by its dependency quiet");
