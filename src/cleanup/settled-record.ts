@@ -106,6 +106,11 @@ export function provenRuns(records: { labels: Labels }[]): Map<string, ReadonlyM
   return out;
 }
 
+/** Whether one project's proofs (from provenRuns) name this very run (the engine's StartedAt) of container `name`. */
+export function provesRun(runs: ReadonlyMap<string, { startedAt: string }> | undefined, name: string, startedAt: string | undefined): boolean {
+  return startedAt !== undefined && runs?.get(name)?.startedAt === startedAt;
+}
+
 /** A record's proofs (name → StartedAt); none for an absent label, undefined for a garbled one (no proof: the engine's word stands). */
 function parseProofs(label: string | undefined): Record<string, string> | undefined {
   let runs: unknown;

@@ -8,7 +8,7 @@ import type { ReadyResult } from "../health/readiness.js";
 import { sinceOf, type ServiceState } from "../health/state.js";
 import { currentState, readySince } from "./status.js";
 import { projectContainers } from "./operations.js";
-import { provenRuns, recordFilter } from "../cleanup/settled-record.js";
+import { provenRuns, provesRun, recordFilter } from "../cleanup/settled-record.js";
 
 export interface ContainerHealth {
   service: string;
@@ -63,11 +63,6 @@ export interface HealthReport {
   containers: ContainerHealth[];
 }
 
-/** Whether the settled record's proofs name this very run (the engine's StartedAt) of container `name`. */
-function provenRun(proofs: ReadonlyMap<string, { startedAt: string }> | undefined, name: string, startedAt: string | undefined): boolean {
-  return startedAt !== undefined && proofs?.get(name)?.startedAt === startedAt;
-}
-
 export async function healthReport(
   engine: Runtime,
   project: string,
@@ -94,7 +89,7 @@ export async function healthReport(
         number: c.number,
         // The engine's state; HEALTHY early only when berth's own readiness wait (or up's, recorded)
         // saw this very run pass. Nothing is run in the container: the status server answers GETs with this report.
-        state: currentState(d, readySince(o.readiness?.get(c.name)?.readyAt, d.state.startedAt) || provenRun(proofs, c.name, d.state.startedAt)),
+        state: currentState(d, readySince(o.readiness?.get(c.name)?.readyAt, d.state.startedAt) || provesRun(proofs, c.name, d.state.startedAt)),
         health: d.state.health,
         status: d.state.status,
         exitCode: d.state.exitCode,

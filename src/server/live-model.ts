@@ -9,7 +9,7 @@ import type { Engine } from "../engine/engine.js";
 import type { ContainerDetails } from "../engine/types.js";
 import { sinceOf, stateOf, type ServiceState } from "../health/state.js";
 import { LABEL, managedFilter } from "../labels.js";
-import { provenRuns, recordFilter } from "../cleanup/settled-record.js";
+import { provenRuns, provesRun, recordFilter } from "../cleanup/settled-record.js";
 import { listPools, type PoolView } from "../pool/status.js";
 import { readBack, hostAddress } from "../ports/bindings.js";
 import { isSnapshotHelper } from "../snapshot/labels.js";
@@ -75,8 +75,8 @@ type Proofs = ReadonlyMap<string, ReadonlyMap<string, { startedAt: string }>>;
 
 /** The record as shown: STARTING becomes HEALTHY when the project's settled record proves this very run ready. Pure. */
 export function withProof(c: ContainerRecord, proofs: Proofs): ContainerRecord {
-  if (c.state !== "STARTING" || c.status !== "running" || !c.startedAt) return c;
-  return proofs.get(c.project)?.get(c.name)?.startedAt === c.startedAt ? { ...c, state: "HEALTHY" } : c;
+  if (c.state !== "STARTING" || c.status !== "running") return c;
+  return provesRun(proofs.get(c.project), c.name, c.startedAt) ? { ...c, state: "HEALTHY" } : c;
 }
 
 /**
